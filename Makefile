@@ -1,0 +1,91 @@
+# goabi — build, test, demo, bench, fuzz. See README.md.
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+SANITIZE ?=
+FUZZ_SECONDS ?= 10
+
+PKGS := libelf capstone libarchive jansson
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -I/usr/include/libdwarf
+# Debian bookworm ships libdwarf (2021 API) without a .pc file and only as a static library.
+DEP_LIBS = /usr/lib/$(shell $(CC) -print-multiarch)/libdwarf.a $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lmd -lz -lpthread
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	-Wvla -Wwrite-strings -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Isrc
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+BUILD := build-san
+endif
+ifneq ($(WERROR),)
+ALL_CFLAGS += -Werror
+endif
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/read/*.c src/facts/*.c src/check/*.c src/report/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps test-deps check demo bench fuzz install clean unit
+all: $(BUILD)/goabi
+
+deps:
+	$(Q)scripts/install-deps.sh build
+
+test-deps:
+	$(Q)scripts/install-deps.sh all
+
+$(BUILD)/%.o: %.c $(wildcard include/goabi/*.h) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@[ "$(Q)" ] && echo "  CC $<" || true
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libgoabi.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/goabi: $(CLI_OBJ) $(BUILD)/libgoabi.a
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgoabi.a $(DEP_LIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libgoabi.a tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libgoabi.a $(DEP_LIBS)
+
+unit: $(UNIT_BIN)
+
+# make check: install everything, build, build fixtures, run every test; last line "N passed, N failed".
+check: test-deps
+	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) SANITIZE=$(SANITIZE) tests/run.sh
+
+demo: test-deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) tests/demo.sh
+
+bench: test-deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) tests/bench.sh
+
+fuzz: test-deps
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+install: $(BUILD)/goabi
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/goabi $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/goabi $(DESTDIR)$(PREFIX)/bin/goabi
+	install -m 644 $(BUILD)/libgoabi.a $(DESTDIR)$(PREFIX)/lib/libgoabi.a
+	install -m 644 include/goabi/*.h $(DESTDIR)$(PREFIX)/include/goabi/
+	install -m 644 docs/goabi.1 $(DESTDIR)$(PREFIX)/share/man/man1/goabi.1
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,236 @@
+/* goabi — read ELF files and ar archives and extract the facts that decide
+ * Go/C ABI compatibility. Public API.
+ *
+ * Ownership: every string and array reachable from a struct goabi_artifact
+ * lives in the artifact's arena and is freed by goabi_artifact_free(). None
+ * of it points into libelf memory or into the mapped file.
+ *
+ * The library never prints and never exits: functions return 0 or a negative
+ * goabi_err value, and problems with the input are recorded as diagnostics
+ * on the artifact (struct goabi_diag), next to whatever could still be read.
+ */
+#ifndef GOABI_GOABI_H
+#define GOABI_GOABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GOABI_VERSION "0.1.0"
+/* Bumped when a JSON field changes meaning or disappears (docs/json-schema.md). */
+#define GOABI_JSON_SCHEMA 1
+
+enum goabi_err {
+	GOABI_OK = 0,
+	GOABI_ENOMEM = -1,
+	GOABI_EIO = -2,      /* cannot open/stat/map the file */
+	GOABI_EFORMAT = -3,  /* neither ELF nor ar, or unreadable headers */
+	GOABI_ELIMIT = -4,   /* a documented limit was hit */
+};
+
+/* Limits: every count and size read from a file is capped (docs/limits.md). */
+#define GOABI_MAX_MEMBERS      100000u  /* archive members per archive */
+#define GOABI_MAX_NESTING      4u       /* nested archives */
+#define GOABI_MAX_SYMBOLS      (1u << 24) /* symbols read per table */
+#define GOABI_MAX_LIST         100000u  /* entries of any reported list */
+#define GOABI_MAX_STRING       (1u << 20) /* one string read from a file */
+#define GOABI_MAX_MODULES      100000u  /* build-info dependency lines */
+#define GOABI_MAX_FUNCS        (1u << 24) /* pclntab functions */
+
+enum goabi_conf {
+	GOABI_UNKNOWN = 0,  /* could not be determined */
+	GOABI_INFERRED,     /* derived by a heuristic from indirect evidence */
+	GOABI_KNOWN,        /* read from a field whose meaning is defined */
+};
+
+/* One fact: a value, where it came from, and how sure we are. */
+struct goabi_fact {
+	const char *value;     /* NULL when unknown */
+	const char *evidence;  /* section, symbol, note or heuristic; NULL if none */
+	enum goabi_conf conf;
+};
+
+/* A growable array of strings in the artifact's arena. */
+struct goabi_strv {
+	const char **v;
+	size_t n, cap;
+};
+
+enum goabi_severity { GOABI_DIAG_WARNING, GOABI_DIAG_ERROR };
+
+struct goabi_diag {
+	enum goabi_severity severity;
+	const char *message;  /* lower case, no full stop, names what is wrong */
+};
+
+struct goabi_arena;
+
+/* ---- 1. ELF identity ---------------------------------------------------- */
+struct goabi_elfid {
+	int elfclass;          /* 32 or 64; 0 if unknown */
+	bool big_endian;
+	unsigned machine;      /* e_machine */
+	const char *machine_name;
+	unsigned osabi;
+	const char *osabi_name;
+	unsigned type;         /* e_type */
+	const char *type_name; /* "EXEC", "DYN", "REL", "CORE" ... */
+	bool pie;              /* ET_DYN with PT_INTERP or DF_1_PIE */
+	uint32_t flags;        /* e_flags */
+	struct goabi_strv flag_notes; /* decoded ABI-relevant e_flags */
+	bool has_sections;     /* section headers usable */
+	size_t nsections, nsegments;
+	const char *build_id;  /* hex of NT_GNU_BUILD_ID */
+};
+
+/* ---- 2-5. Go ------------------------------------------------------------- */
+struct goabi_module {
+	const char *path, *version, *sum;
+	const char *repl_path, *repl_version, *repl_sum; /* NULL when not replaced */
+};
+
+struct goabi_setting {
+	const char *key, *value;
+};
+
+struct goabi_go {
+	struct goabi_fact toolchain;  /* "gc", "gccgo", or "none" (not Go) */
+	struct goabi_fact version;    /* "go1.19.8" (exact) */
+	struct goabi_fact version_range; /* from pclntab magic, e.g. "go1.18-go1.19" */
+	const char *buildinfo_where;  /* section/segment and offset of build info */
+	bool has_modinfo;
+	const char *main_path;        /* "path" line */
+	struct goabi_module main;     /* "mod" line, path NULL if absent */
+	struct goabi_module *deps;
+	size_t ndeps, depcap;
+	struct goabi_setting *settings;
+	size_t nsettings, setcap;
+
+	/* pclntab */
+	const char *pclntab_where;
+	uint32_t pclntab_magic;       /* 0 when not found */
+	uint64_t nfunc;
+
+	/* 3. runtime symbol scheme */
+	struct goabi_fact scheme;     /* "dot", "colon", "mixed" */
+	struct goabi_strv eq_funcs;   /* type..eq.X / type:.eq.X */
+	struct goabi_strv hash_funcs; /* type..hash.X / type:.hash.X */
+	size_t nitabs;                /* go.itab. / go:itab. symbols */
+
+	/* 4. type-hash scheme */
+	struct goabi_fact typehash;   /* "md5", "notsha256" */
+
+	/* 5. cgo and build mode */
+	struct goabi_fact cgo;        /* "1" or "0" */
+	struct goabi_strv cgo_evidence;
+	struct goabi_fact buildmode;  /* exe, pie, c-archive, c-shared, shared, plugin */
+
+	struct goabi_strv conflicts;  /* contradictions between facts */
+};
+
+/* ---- 6. libc ------------------------------------------------------------- */
+struct goabi_verneed {
+	const char *file;             /* library named in .gnu.version_r */
+	struct goabi_strv versions;   /* "GLIBC_2.34" ... */
+	struct goabi_strv symbols;    /* "sym@VERSION" using a version (dynsym + versym) */
+};
+
+struct goabi_libc {
+	struct goabi_fact linkage;    /* "static", "static-pie", "dynamic", "relocatable" */
+	const char *interp;           /* PT_INTERP, NULL if none */
+	struct goabi_strv needed;     /* DT_NEEDED */
+	const char *soname, *rpath, *runpath;
+	struct goabi_fact family;     /* "glibc", "musl", "none", "unknown" */
+	struct goabi_verneed *verneed;
+	size_t nverneed, vncap;
+	struct goabi_fact glibc_floor;   /* "GLIBC_2.34"; evidence lists symbols */
+	struct goabi_fact glibcxx_floor;
+	struct goabi_fact cxxabi_floor;
+	struct goabi_fact hash_style;    /* "sysv", "gnu", "both", "none" */
+	struct goabi_strv undef_libc;    /* ET_REL: undefined symbols a libc defines */
+};
+
+/* ---- 7. exported C ABI --------------------------------------------------- */
+struct goabi_export {
+	const char *name;       /* C symbol name of the //export function */
+	const char *prototype;  /* C prototype from DWARF, NULL if no debug info */
+	const char *evidence;
+};
+
+struct goabi_cabi {
+	struct goabi_export *exports;
+	size_t nexports, cap;
+	bool dwarf;             /* debug info present */
+};
+
+/* ---- ISA level ----------------------------------------------------------- */
+struct goabi_isa {
+	struct goabi_fact declared;  /* GOAMD64/GOARM/GO386/note, e.g. "x86-64-v3" */
+	struct goabi_fact required;  /* from disassembly (unguarded code) */
+	struct goabi_fact used;      /* from disassembly (anywhere) */
+	struct goabi_strv extensions;/* extensions used */
+	struct goabi_strv detail;    /* "ext: func, func" lines (--isa-detail) */
+	uint32_t note_isa_needed, note_isa_used, note_features;
+	bool has_note_isa;
+};
+
+enum goabi_kind { GOABI_KIND_ELF, GOABI_KIND_AR, GOABI_KIND_OTHER };
+
+struct goabi_artifact {
+	struct goabi_arena *arena;
+	const char *path;         /* file path as given */
+	const char *member;       /* archive member name, NULL for a file */
+	enum goabi_kind kind;
+	uint64_t size;
+
+	struct goabi_elfid id;
+	struct goabi_go go;
+	struct goabi_libc libc;
+	struct goabi_cabi cabi;
+	struct goabi_isa isa;
+
+	struct goabi_diag *diags;
+	size_t ndiags, diagcap;
+
+	/* archives: one artifact per member, in order */
+	struct goabi_artifact **members;
+	size_t nmembers, memcap;
+	bool thin;                /* GNU thin archive */
+	size_t nsymidx;           /* archive symbol index entries */
+};
+
+/* Options for goabi_inspect_*. Zero-initialise, then set. */
+struct goabi_opts {
+	bool isa;          /* run the capstone ISA scan */
+	bool isa_detail;   /* keep per-function detail */
+	bool no_dwarf;     /* skip DWARF prototypes */
+};
+
+/* Open and inspect a file (ELF or ar). *out is set even when the input is
+ * malformed (diagnostics say what is wrong), except on GOABI_ENOMEM.
+ * Returns 0, or a negative goabi_err when the file could not be read at all. */
+int goabi_inspect_path(const char *path, const struct goabi_opts *opts,
+		       struct goabi_artifact **out);
+
+/* Inspect a caller-owned buffer (the fuzzers' entry point). The buffer must
+ * stay valid until the call returns; nothing keeps pointing into it. */
+int goabi_inspect_buffer(const char *name, const void *buf, size_t len,
+			 const struct goabi_opts *opts,
+			 struct goabi_artifact **out);
+
+void goabi_artifact_free(struct goabi_artifact *a);
+
+/* True when the artifact or one of its members carries an error diagnostic. */
+bool goabi_artifact_has_errors(const struct goabi_artifact *a);
+
+const char *goabi_conf_name(enum goabi_conf c);
+const char *goabi_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

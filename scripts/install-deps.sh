@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install the Debian bookworm packages goabi needs to build, test and benchmark.
+# Only packages that are missing are installed; nothing happens when all are present.
+# Usage: scripts/install-deps.sh [build|test|all]
+set -eu
+what=${1:-all}
+build="gcc make pkg-config libelf-dev libdwarf-dev libcapstone-dev libarchive-dev libjansson-dev libmd-dev zlib1g-dev"
+test="golang-1.19-go gccgo-12 musl-tools musl-dev binutils elfutils pax-utils npm ca-certificates bzip2 clang-14 libclang-rt-14-dev python3"
+case $what in
+build) pkgs=$build ;;
+test|all) pkgs="$build $test" ;;
+*) echo "install-deps: unknown set '$what'" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root or install them)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,21 @@
+/* Command-line front-end: one file per command, a dispatcher in main.c. */
+#ifndef GOABI_CLI_H
+#define GOABI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes (docs/goabi.1): */
+#define EXIT_CLEAN 0     /* no problem found */
+#define EXIT_FINDINGS 1  /* incompatibility predicted / policy broken */
+#define EXIT_INPUT 2     /* usage error or unreadable/malformed input */
+
+int cmd_inspect(int argc, char **argv);
+
+/* Calls fn for every regular file under dir (not following symlinks, not
+ * crossing devices), in sorted order. Returns the number of walk errors. */
+int walk_tree(const char *dir, void (*fn)(void *ctx, const char *path), void *ctx);
+/* True when the file starts like an ELF object or an ar archive. */
+bool looks_like_binary(const char *path);
+
+#endif

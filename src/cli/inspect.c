@@ -1,0 +1,123 @@
+/* goabi inspect: options, then the text or JSON reporter over each artifact. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cli/cli.h"
+#include "goabi/goabi.h"
+#include "report/report.h"
+
+struct inspect_run {
+	struct goabi_opts opts;
+	struct report_opts ro;
+	bool json, recursive, quiet;
+	json_t *arr;
+	int rc;
+	size_t nfiles;
+};
+
+static void one(void *ctx, const char *path)
+{
+	struct inspect_run *r = ctx;
+	if (r->recursive && !looks_like_binary(path))
+		return;
+	struct goabi_artifact *a = NULL;
+	int err = goabi_inspect_path(path, &r->opts, &a);
+	r->nfiles++;
+	if (!a) {
+		fprintf(stderr, "goabi: '%s': %s\n", path, goabi_strerror(err));
+		r->rc = EXIT_INPUT;
+		return;
+	}
+	if (err || goabi_artifact_has_errors(a)) {
+		r->rc = EXIT_INPUT;
+		/* one line naming the file and the first problem */
+		const struct goabi_artifact *w = a;
+		while (w && !w->ndiags && w->nmembers) {
+			const struct goabi_artifact *next = NULL;
+			for (size_t i = 0; i < w->nmembers && !next; i++)
+				if (goabi_artifact_has_errors(w->members[i]))
+					next = w->members[i];
+			w = next;
+		}
+		if (w && w->ndiags)
+			fprintf(stderr, "goabi: '%s%s%s%s': %s\n", path, w->member ? "(" : "", w->member ? w->member : "",
+				w->member ? ")" : "", w->diags[0].message);
+	}
+	if (r->json) {
+		json_array_append_new(r->arr, report_json(a, &r->ro));
+	} else if (!r->quiet) {
+		report_text(stdout, a, &r->ro);
+		fputc('\n', stdout);
+	}
+	goabi_artifact_free(a);
+}
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"usage: goabi inspect [options] FILE|DIR...\n"
+		"  --json         JSON output (schema: docs/json-schema.md)\n"
+		"  -r             walk directories, inspecting ELF files and archives\n"
+		"  -v             verbose: all dependencies, symbols and evidence lists\n"
+		"  --isa-detail   list instruction-set extensions and the functions that use them\n"
+		"  --no-dwarf     skip DWARF prototypes of exported functions\n"
+		"  -q             print nothing, only set the exit code\n"
+		"exit: 0 all read, 2 usage error or a file could not be (fully) read\n");
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	struct inspect_run r = { 0 };
+	enum { OPT_JSON = 256, OPT_ISA_DETAIL, OPT_NO_DWARF };
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "isa-detail", no_argument, NULL, OPT_ISA_DETAIL },
+		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "rvqh", lo, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON: r.json = true; break;
+		case OPT_ISA_DETAIL: r.opts.isa = r.opts.isa_detail = r.ro.isa_detail = true; break;
+		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
+		case 'r': r.recursive = true; break;
+		case 'v': r.ro.verbose = true; break;
+		case 'q': r.quiet = true; break;
+		case 'h': help(stdout); return EXIT_CLEAN;
+		default: help(stderr); return EXIT_INPUT;
+		}
+	}
+	if (optind >= argc) {
+		help(stderr);
+		return EXIT_INPUT;
+	}
+	r.opts.isa = true;
+	if (r.json)
+		r.arr = json_array();
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (walk_tree(argv[i], one, &r))
+				r.rc = EXIT_INPUT;
+		} else {
+			one(&r, argv[i]);
+		}
+	}
+	if (r.json) {
+		json_t *top = json_pack("{s:s, s:s, s:i, s:o}", "tool", "goabi", "version", GOABI_VERSION, "schema",
+					GOABI_JSON_SCHEMA, "artifacts", r.arr);
+		if (!r.quiet) {
+			json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+		}
+		json_decref(top);
+	}
+	return r.rc;
+}

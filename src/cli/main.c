@@ -1,0 +1,45 @@
+/* goabi: command table and dispatcher. */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "goabi/goabi.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "inspect", cmd_inspect, "report Go toolchain, symbol scheme, cgo, libc and C ABI facts of ELF files and archives" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: goabi <command> [options] FILE...\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\nrun 'goabi <command> --help' for a command's options; 'man goabi' for everything\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_INPUT;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("goabi %s (JSON schema %d)\n", GOABI_VERSION, GOABI_JSON_SCHEMA);
+		return EXIT_CLEAN;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "goabi: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_INPUT;
+}

@@ -1,0 +1,363 @@
+/* Facts 2-5 for Go: toolchain and version, runtime symbol scheme, cgo and
+ * build mode. One pass over the symbol tables collects what every Go fact
+ * needs; stripped binaries fall back to the pclntab function names. */
+#include <stdlib.h>
+#include <string.h>
+#include "facts/gofacts.h"
+
+int go_minor(const char *v)
+{
+	if (!v)
+		return 0;
+	const char *p = strstr(v, "go1.");
+	if (!p)
+		return 0;
+	int m = atoi(p + 4);
+	return m > 0 && m < 1000 ? 100 + m : 0;
+}
+
+enum { CGO_X_CGO_INIT, CGO_CROSSCALL2, CGO_PANIC, CGO_TOPOFSTACK, CGO_THREAD_START, CGO_EXPORT, CGO_NMARK };
+static const char *cgo_marks[CGO_NMARK] = {
+	"x_cgo_init", "crosscall2", "_cgo_panic", "_cgo_topofstack", "_cgo_sys_thread_start", "_cgoexp_",
+};
+
+static const char *const type_names[] = { "int", "string", "uint8", "float64", "uintptr", "bool" };
+#define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
+
+struct goscan {
+	struct elfview *ev;
+	size_t nsyms;
+	bool runtime;          /* runtime.* functions or data defined */
+	bool gccgo;            /* gccgo-specific symbols */
+	const char *gccgo_sym;
+	bool buildversion;
+	GElf_Sym buildversion_sym;
+	bool pclntab;
+	GElf_Sym pclntab_sym;
+	bool rt0_lib;          /* _rt0_<arch>_<os>_lib: c-archive/c-shared entry */
+	bool plugin;
+	bool shared_lib;       /* go.link.abihashbytes: -buildmode=shared */
+	bool cgo[CGO_NMARK];
+	size_t ndot_eq, ncolon_eq, ndot_other, ncolon_other;
+	struct typesym types[NTYPES];
+	bool from_pclntab;
+};
+
+static bool prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Classify one Go name (symbol or pclntab function) for scheme and cgo. */
+static void classify(struct goscan *g, const char *name, bool defined)
+{
+	struct goabi_artifact *a = g->ev->a;
+	if (prefix(name, "type..eq.") || prefix(name, "type:.eq.")) {
+		if (defined || !g->from_pclntab) {
+			bool colon = name[4] == ':';
+			colon ? g->ncolon_eq++ : g->ndot_eq++;
+			if (defined)
+				strv_push_unique(a->arena, &a->go.eq_funcs, name);
+		}
+	} else if (prefix(name, "type..hash.") || prefix(name, "type:.hash.")) {
+		bool colon = name[4] == ':';
+		colon ? g->ncolon_eq++ : g->ndot_eq++;
+		if (defined)
+			strv_push_unique(a->arena, &a->go.hash_funcs, name);
+	} else if (prefix(name, "go.itab.") || prefix(name, "go:itab.")) {
+		name[2] == ':' ? g->ncolon_other++ : g->ndot_other++;
+		a->go.nitabs++;
+	} else if (prefix(name, "go:") || prefix(name, "type:")) {
+		g->ncolon_other++;
+	} else if (prefix(name, "go.buildinfo") || prefix(name, "go.string.") || prefix(name, "go.func.") ||
+		   prefix(name, "type.*")) {
+		g->ndot_other++;
+	}
+	if (defined && prefix(name, "runtime."))
+		g->runtime = true;
+	for (int i = 0; i < CGO_NMARK; i++) {
+		if (i == CGO_EXPORT ? prefix(name, cgo_marks[i]) : strcmp(name, cgo_marks[i]) == 0) {
+			if (!g->cgo[i])
+				strv_push(a->arena, &a->go.cgo_evidence,
+					  arena_printf(a->arena, "%s %s", g->from_pclntab ? "pclntab function" :
+						       defined ? "symbol" : "undefined symbol", name));
+			g->cgo[i] = true;
+		}
+	}
+}
+
+static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	struct goscan *g = ctx;
+	bool defined = sym->st_shndx != SHN_UNDEF;
+	g->nsyms++;
+	classify(g, name, defined);
+	if (!defined)
+		return true;
+	if (!g->buildversion && strcmp(name, "runtime.buildVersion") == 0) {
+		g->buildversion = true;
+		g->buildversion_sym = *sym;
+	} else if (!g->pclntab && (strcmp(name, "runtime.pclntab") == 0 || strcmp(name, "runtime.pcheader") == 0)) {
+		g->pclntab = true;
+		g->pclntab_sym = *sym;
+	} else if (prefix(name, "_rt0_") && strlen(name) > 4 && strcmp(name + strlen(name) - 4, "_lib") == 0) {
+		g->rt0_lib = true;
+	} else if (prefix(name, "go.plugin.") || prefix(name, "go:plugin.") || prefix(name, "plugin/unnamed")) {
+		g->plugin = true;
+	} else if (strcmp(name, "go.link.abihashbytes") == 0 || strcmp(name, "go:link.abihashbytes") == 0) {
+		g->shared_lib = true;
+	} else if (!g->gccgo && (prefix(name, "__go_") || strstr(name, "..import") || prefix(name, "go..") ||
+				 strcmp(name, "runtime_m") == 0)) {
+		g->gccgo = true;
+		g->gccgo_sym = name;
+	}
+	if (prefix(name, "type.") || prefix(name, "type:")) {
+		for (size_t i = 0; i < NTYPES; i++)
+			if (!g->types[i].found && strcmp(name + 5, type_names[i]) == 0) {
+				g->types[i].found = true;
+				g->types[i].sym = *sym;
+			}
+	}
+	return true;
+}
+
+static bool pcln_cb(void *ctx, const char *name, size_t len)
+{
+	struct goscan *g = ctx;
+	char buf[512];
+	if (len >= sizeof(buf))
+		return true;
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	classify(g, buf, true);
+	return true;
+}
+
+static const char *setting(const struct goabi_go *go, const char *key)
+{
+	for (size_t i = 0; i < go->nsettings; i++)
+		if (strcmp(go->settings[i].key, key) == 0)
+			return go->settings[i].value;
+	return NULL;
+}
+
+/* gccgo records its compiler in .comment ("GCC: (Debian 12.2.0-14) 12.2.0"). */
+static const char *gcc_comment(struct elfview *ev)
+{
+	GElf_Shdr sh;
+	const uint8_t *p;
+	size_t n;
+	if (!ev_section(ev, ".comment", &sh) || !ev_section_bytes(ev, &sh, &p, &n))
+		return NULL;
+	const char *s = memmem(p, n, "GCC: ", 5);
+	if (!s)
+		return NULL;
+	size_t left = n - (size_t)((const uint8_t *)s - p);
+	size_t l = strnlen(s, left < 200 ? left : 200);
+	return utf8_sanitize(ev->a->arena, s, l);
+}
+
+static void version_from_symbol(struct goscan *g)
+{
+	struct elfview *ev = g->ev;
+	struct goabi_artifact *a = ev->a;
+	if (!g->buildversion || ev->eh.e_type == ET_REL)
+		return;
+	/* runtime.buildVersion is a Go string header {ptr, len} */
+	const uint8_t *h;
+	if (!ev_vaddr(ev, g->buildversion_sym.st_value, 2 * (uint64_t)ev->ptrsize, &h, NULL))
+		return;
+	uint64_t ptr = rdptr(h, ev->be, ev->ptrsize), len = rdptr(h + ev->ptrsize, ev->be, ev->ptrsize);
+	if (len == 0 || len > 256)
+		return;
+	const char *v = ev_vaddr_string(ev, ptr, len);
+	if (v)
+		fact_set(a, &a->go.version, GOABI_KNOWN, v, "symbol runtime.buildVersion");
+}
+
+static void scheme(struct goscan *g)
+{
+	struct goabi_artifact *a = g->ev->a;
+	struct goabi_go *go = &a->go;
+	size_t dot = g->ndot_eq + g->ndot_other, colon = g->ncolon_eq + g->ncolon_other;
+	const char *src = g->from_pclntab ? "pclntab function names" : "symbol table";
+	if (!dot && !colon) {
+		fact_set(a, &go->scheme, GOABI_UNKNOWN, NULL, "no compiler-generated type./go. names in the %s", src);
+		return;
+	}
+	const char *v = dot && colon ? "mixed" : dot ? "dot" : "colon";
+	fact_set(a, &go->scheme, GOABI_KNOWN, v,
+		 "%s: %zu type..eq/hash and %zu other dot names, %zu type:.eq/hash and %zu other colon names",
+		 src, g->ndot_eq, g->ndot_other, g->ncolon_eq, g->ncolon_other);
+}
+
+static void cgo(struct goscan *g)
+{
+	struct elfview *ev = g->ev;
+	struct goabi_artifact *a = ev->a;
+	struct goabi_go *go = &a->go;
+	const char *s = setting(go, "CGO_ENABLED");
+	bool marks = false;
+	for (int i = 0; i < CGO_NMARK; i++)
+		marks |= g->cgo[i];
+	if (s) {
+		fact_set(a, &go->cgo, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s", s);
+		if ((strcmp(s, "0") == 0) == marks && strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0)
+			strv_push(a->arena, &go->conflicts,
+				  arena_printf(a->arena, "build setting CGO_ENABLED=%s but cgo symbols %s", s,
+					       marks ? "are present" : "are absent"));
+		return;
+	}
+	if (marks) {
+		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo runtime symbols present (%s)", go->cgo_evidence.v[0]);
+		return;
+	}
+	if (go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0) {
+		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "gccgo links through libgo; no cgo markers apply");
+		return;
+	}
+	if (a->libc.needed.n && ev->eh.e_type != ET_REL) {
+		fact_set(a, &go->cgo, GOABI_INFERRED, "1", "no cgo symbols seen, but the binary has DT_NEEDED %s",
+			 a->libc.needed.v[0]);
+		return;
+	}
+	if (ev->eh.e_type == ET_REL) {
+		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "this object has no cgo symbol; other members may");
+		return;
+	}
+	if (g->nsyms || g->from_pclntab)
+		fact_set(a, &go->cgo, GOABI_INFERRED, "0", "no cgo symbol (x_cgo_init, crosscall2, _cgo_panic) in the %s",
+			 g->from_pclntab ? "pclntab function names" : "symbol table");
+	else
+		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "no symbols to look for cgo in");
+}
+
+static void buildmode(struct goscan *g)
+{
+	struct elfview *ev = g->ev;
+	struct goabi_artifact *a = ev->a;
+	struct goabi_go *go = &a->go;
+	const char *s = setting(go, "-buildmode");
+	if (s) {
+		fact_set(a, &go->buildmode, GOABI_KNOWN, s, "build setting -buildmode=%s", s);
+		return;
+	}
+	if (ev->eh.e_type == ET_REL) {
+		if (g->rt0_lib)
+			fact_set(a, &go->buildmode, GOABI_INFERRED, "c-archive", "relocatable Go object defining _rt0_*_lib");
+		else
+			fact_set(a, &go->buildmode, GOABI_INFERRED, "object", "relocatable Go object");
+	} else if (g->plugin) {
+		fact_set(a, &go->buildmode, GOABI_INFERRED, "plugin", "go.plugin.* symbols");
+	} else if (g->shared_lib) {
+		fact_set(a, &go->buildmode, GOABI_INFERRED, "shared", "go.link.abihashbytes symbol");
+	} else if (ev->eh.e_type == ET_DYN && (g->rt0_lib || (!a->libc.interp && ev->eh.e_entry == 0))) {
+		fact_set(a, &go->buildmode, GOABI_INFERRED, "c-shared",
+			 g->rt0_lib ? "shared object defining _rt0_*_lib" : "shared object without PT_INTERP or entry point");
+	} else if (ev->eh.e_type == ET_DYN) {
+		fact_set(a, &go->buildmode, GOABI_INFERRED, "pie", a->libc.interp ? "ET_DYN with PT_INTERP" : "ET_DYN with an entry point");
+	} else if (ev->eh.e_type == ET_EXEC) {
+		fact_set(a, &go->buildmode, GOABI_INFERRED, "exe", "ET_EXEC");
+	}
+}
+
+static void conflicts(struct goscan *g, const struct pclntab *pt)
+{
+	struct goabi_artifact *a = g->ev->a;
+	struct goabi_go *go = &a->go;
+	int minor = go_minor(go->version.value);
+	if (minor && go->scheme.value && go->toolchain.value && strcmp(go->toolchain.value, "gc") == 0) {
+		bool colon = strcmp(go->scheme.value, "colon") == 0, dot = strcmp(go->scheme.value, "dot") == 0;
+		if ((minor >= 120 && dot) || (minor < 120 && colon))
+			strv_push(a->arena, &go->conflicts,
+				  arena_printf(a->arena, "%s naming scheme contradicts version %s (Go 1.20 switched to colon names)",
+					       go->scheme.value, go->version.value));
+	}
+	if (minor && pt->magic) {
+		uint32_t want = minor >= 120 ? 0xfffffff1 : minor >= 118 ? 0xfffffff0 : minor >= 116 ? 0xfffffffa : 0xfffffffb;
+		if (want != pt->magic)
+			strv_push(a->arena, &go->conflicts,
+				  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,
+					       go_pclntab_range(pt->magic), go->version.value));
+	}
+	if (minor && go->typehash.value && go->typehash.conf == GOABI_KNOWN) {
+		bool md5 = strcmp(go->typehash.value, "md5") == 0;
+		if ((minor >= 119) == md5)
+			strv_push(a->arena, &go->conflicts,
+				  arena_printf(a->arena, "type hashes use %s, unexpected for %s", go->typehash.value,
+					       go->version.value));
+	}
+}
+
+void facts_go(struct elfview *ev)
+{
+	struct goabi_artifact *a = ev->a;
+	struct goabi_go *go = &a->go;
+	struct goscan g = { .ev = ev };
+	for (size_t i = 0; i < NTYPES; i++)
+		g.types[i].name = type_names[i];
+
+	go_buildinfo(ev);
+	ev_for_each_symbol(ev, false, sym_cb, &g);
+	size_t nsymtab = g.nsyms;
+	ev_for_each_symbol(ev, true, sym_cb, &g);
+
+	struct pclntab pt;
+	bool have_pt = go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
+	if (have_pt) {
+		go->pclntab_magic = pt.magic;
+		go->nfunc = pt.nfunc;
+		go->pclntab_where = arena_printf(a->arena, "%s (magic %#x, %llu functions)", pt.where, pt.magic,
+						 (unsigned long long)pt.nfunc);
+		fact_set(a, &go->version_range, GOABI_KNOWN, go_pclntab_range(pt.magic), "pclntab magic %#x in %s",
+			 pt.magic, pt.where);
+	} else {
+		pt.magic = 0;
+	}
+
+	bool is_go = go->version.value || have_pt || g.runtime || g.buildversion;
+	/* gccgo: no pclntab or build info, its own runtime symbols */
+	bool gccgo = !go->version.value && !have_pt && g.gccgo;
+	bool libgo = false;
+	for (size_t i = 0; i < a->libc.needed.n; i++)
+		if (prefix(a->libc.needed.v[i], "libgo.so"))
+			libgo = true;
+	GElf_Shdr sh;
+	bool go_export = ev_section(ev, ".go_export", &sh) || ev_section(ev, ".go.export", &sh);
+	if (!go->version.value && !have_pt && (libgo || go_export))
+		gccgo = true;
+
+	if (gccgo) {
+		const char *cmt = gcc_comment(ev);
+		fact_set(a, &go->toolchain, GOABI_KNOWN, "gccgo", "%s", libgo ? "DT_NEEDED libgo.so" :
+			 go_export ? "section .go_export" : arena_printf(a->arena, "gccgo symbol %s", g.gccgo_sym));
+		if (cmt)
+			fact_set(a, &go->version, GOABI_INFERRED, cmt, ".comment (gccgo's Go version follows its GCC release)");
+	} else if (is_go) {
+		if (!go->toolchain.value)
+			fact_set(a, &go->toolchain, have_pt ? GOABI_KNOWN : GOABI_INFERRED, "gc",
+				 have_pt ? "pclntab %s" : "runtime symbols", pt.where);
+	} else {
+		fact_set(a, &go->toolchain, GOABI_KNOWN, "none", "no Go build info, pclntab or runtime symbols");
+		return;
+	}
+	if (!go->version.value)
+		version_from_symbol(&g);
+	if (!go->version.value)
+		fact_set(a, &go->version, GOABI_UNKNOWN, NULL, "no build info or runtime.buildVersion%s",
+			 have_pt ? "; see version_range" : "");
+
+	/* stripped: names from pclntab */
+	if (have_pt && (nsymtab == 0 || (g.ndot_eq + g.ncolon_eq + g.ndot_other + g.ncolon_other) == 0)) {
+		g.from_pclntab = true;
+		go_pclntab_names(ev, &pt, pcln_cb, &g);
+	}
+	scheme(&g);
+	cgo(&g);
+	buildmode(&g);
+	if (!gccgo)
+		go_typehash(ev, g.types, NTYPES);
+	else
+		fact_set(a, &go->typehash, GOABI_UNKNOWN, NULL, "gccgo: type descriptors differ from gc's");
+	conflicts(&g, &pt);
+}

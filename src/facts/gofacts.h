@@ -1,0 +1,41 @@
+/* Internal interface between the Go fact extractors (go.c drives them). */
+#ifndef GOABI_GOFACTS_H
+#define GOABI_GOFACTS_H
+
+#include "facts/facts.h"
+
+/* Build info (src/debug/buildinfo/buildinfo.go in Go 1.19). */
+void go_buildinfo(struct elfview *ev);
+/* Parse the module-info text (sentinels already stripped) into the model. */
+void go_modinfo_parse(struct goabi_artifact *a, const char *s, size_t n);
+
+/* pclntab (runtime/symtab.go pcHeader, debug/gosym/pclntab.go). */
+struct pclntab {
+	const uint8_t *p;  /* header start */
+	size_t len;        /* bytes available from p */
+	uint32_t magic;
+	int ptrsize;
+	uint64_t nfunc;
+	uint64_t vaddr;    /* header address (0 in relocatable objects) */
+	const char *where;
+};
+/* sym: the runtime.pclntab/runtime.pcheader symbol when known, else NULL */
+bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt);
+/* Call fn for each function name in the table (at most GOABI_MAX_FUNCS). */
+typedef bool (*funcname_fn)(void *ctx, const char *name, size_t len);
+void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn fn, void *ctx);
+const char *go_pclntab_range(uint32_t magic);
+
+/* Type-hash scheme from runtime type descriptors. */
+/* syms: type descriptors found by name (type.int / type:int), may be NULL */
+struct typesym {
+	const char *name; /* "int" */
+	GElf_Sym sym;
+	bool found;
+};
+void go_typehash(struct elfview *ev, const struct typesym *syms, size_t n);
+
+/* "go1.19.8" -> 119, "go1.20" -> 120; 0 if not parseable. */
+int go_minor(const char *version);
+
+#endif

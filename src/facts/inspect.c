@@ -1,0 +1,487 @@
+/* Open a file or buffer, dispatch ELF objects and ar archives (members
+ * recursively, nested up to GOABI_MAX_NESTING) to the fact extractors,
+ * and roll member facts up to the archive. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "facts/facts.h"
+
+static struct goabi_artifact *artifact_new(const char *path, const char *member)
+{
+	struct goabi_arena *ar = arena_new();
+	if (!ar)
+		return NULL;
+	struct goabi_artifact *a = arena_alloc(ar, sizeof(*a));
+	if (!a) {
+		arena_free(ar);
+		return NULL;
+	}
+	a->arena = ar;
+	a->path = utf8_sanitize(ar, path, strlen(path));
+	a->member = member ? utf8_sanitize(ar, member, strlen(member)) : NULL;
+	return a;
+}
+
+void goabi_artifact_free(struct goabi_artifact *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nmembers; i++)
+		goabi_artifact_free(a->members[i]);
+	arena_free(a->arena);
+}
+
+bool goabi_artifact_has_errors(const struct goabi_artifact *a)
+{
+	for (size_t i = 0; i < a->ndiags; i++)
+		if (a->diags[i].severity == GOABI_DIAG_ERROR)
+			return true;
+	for (size_t i = 0; i < a->nmembers; i++)
+		if (goabi_artifact_has_errors(a->members[i]))
+			return true;
+	return false;
+}
+
+const char *goabi_conf_name(enum goabi_conf c)
+{
+	switch (c) {
+	case GOABI_KNOWN: return "known";
+	case GOABI_INFERRED: return "inferred";
+	default: return "unknown";
+	}
+}
+
+const char *goabi_strerror(int err)
+{
+	switch (err) {
+	case GOABI_OK: return "success";
+	case GOABI_ENOMEM: return "out of memory";
+	case GOABI_EIO: return "cannot read the file";
+	case GOABI_EFORMAT: return "not an ELF file or ar archive";
+	case GOABI_ELIMIT: return "a limit was exceeded";
+	default: return "unknown error";
+	}
+}
+
+static void inspect_elf(struct goabi_artifact *a, Elf *elf, const struct goabi_opts *opts)
+{
+	struct elfview ev;
+	a->kind = GOABI_KIND_ELF;
+	if (!ev_init(&ev, elf, a, opts))
+		return;
+	facts_elfid(&ev);
+	if (ev.eh.e_type == ET_CORE) {
+		diag_add(a, GOABI_DIAG_WARNING, "core file: only the ELF identity is reported");
+		return;
+	}
+	facts_libc(&ev);
+	facts_go(&ev);
+	facts_libc_family(&ev);
+	if (!opts->no_dwarf || a->go.toolchain.value)
+		facts_cabi(&ev);
+	facts_isa(&ev);
+}
+
+static void add_member(struct goabi_artifact *parent, struct goabi_artifact *m)
+{
+	if (!arena_grow(parent->arena, &parent->members, &parent->memcap, parent->nmembers + 1,
+			sizeof(*parent->members))) {
+		goabi_artifact_free(m);
+		return;
+	}
+	parent->members[parent->nmembers++] = m;
+}
+
+static void inspect_elf_handle(struct goabi_artifact *a, Elf *elf, const struct goabi_opts *opts, unsigned depth);
+
+static void inspect_archive(struct goabi_artifact *a, Elf *ar, const struct goabi_opts *opts, unsigned depth)
+{
+	a->kind = GOABI_KIND_AR;
+	if (depth >= GOABI_MAX_NESTING) {
+		diag_add(a, GOABI_DIAG_ERROR, "archive nested deeper than the limit of %u", GOABI_MAX_NESTING);
+		return;
+	}
+	size_t nsym = 0;
+	if (elf_getarsym(ar, &nsym) && nsym > 0)
+		a->nsymidx = nsym - 1; /* libelf adds a terminating entry */
+	Elf_Cmd cmd = ELF_C_READ_MMAP;
+	Elf *m;
+	size_t count = 0;
+	while ((m = elf_begin(-1, cmd, ar)) != NULL) {
+		/* elf_getarhdr returns the parent's current header: copy what we
+		 * need before elf_next() moves it on */
+		Elf_Arhdr *h = elf_getarhdr(m);
+		if (!h) {
+			diag_add(a, GOABI_DIAG_ERROR, "unreadable archive member header: %s", elf_errmsg(-1));
+			elf_end(m);
+			break;
+		}
+		if (!h->ar_name || strcmp(h->ar_name, "/") == 0 || strcmp(h->ar_name, "//") == 0 ||
+		    strcmp(h->ar_name, "/SYM64/") == 0) {
+			cmd = elf_next(m);
+			elf_end(m);
+			if (cmd == ELF_C_NULL)
+				break;
+			continue;
+		}
+		if (++count > GOABI_MAX_MEMBERS) {
+			diag_add(a, GOABI_DIAG_ERROR, "archive has more than the limit of %u members", GOABI_MAX_MEMBERS);
+			elf_end(m);
+			break;
+		}
+		struct goabi_artifact *ma = artifact_new(a->path, h->ar_name);
+		if (!ma) {
+			elf_end(m);
+			break;
+		}
+		ma->size = (uint64_t)h->ar_size;
+		inspect_elf_handle(ma, m, opts, depth + 1);
+		add_member(a, ma);
+		cmd = elf_next(m);
+		elf_end(m);
+		if (cmd == ELF_C_NULL)
+			break;
+	}
+	if (elf_errno() != 0 && count == 0)
+		diag_add(a, GOABI_DIAG_ERROR, "archive members are unreadable: %s", elf_errmsg(-1));
+}
+
+static void inspect_elf_handle(struct goabi_artifact *a, Elf *elf, const struct goabi_opts *opts, unsigned depth)
+{
+	switch (elf_kind(elf)) {
+	case ELF_K_ELF:
+		inspect_elf(a, elf, opts);
+		break;
+	case ELF_K_AR:
+		inspect_archive(a, elf, opts, depth);
+		break;
+	default:
+		a->kind = GOABI_KIND_OTHER;
+		diag_add(a, GOABI_DIAG_ERROR, "not an ELF file or ar archive");
+		break;
+	}
+}
+
+/* Roll member facts up to the archive: the Go facts of go.o (or the first
+ * Go member), cgo if any member carries cgo symbols, exports merged. */
+static void fact_copy(struct goabi_artifact *a, struct goabi_fact *dst, const struct goabi_fact *src, const char *member)
+{
+	if (!src->value && src->conf == GOABI_UNKNOWN)
+		return;
+	dst->value = arena_strdup(a->arena, src->value);
+	dst->conf = src->conf;
+	dst->evidence = arena_printf(a->arena, "member %s: %s", member, src->evidence ? src->evidence : "");
+}
+
+static void rollup(struct goabi_artifact *a)
+{
+	struct goabi_go *go = &a->go;
+	struct goabi_artifact *gm = NULL;
+	size_t ngo = 0;
+	for (size_t i = 0; i < a->nmembers; i++) {
+		struct goabi_artifact *m = a->members[i];
+		if (m->go.toolchain.value && strcmp(m->go.toolchain.value, "none") != 0) {
+			ngo++;
+			if (!gm || (m->member && strcmp(m->member, "go.o") == 0))
+				gm = m;
+		}
+		if (!a->id.machine_name && m->id.machine_name)
+			a->id = m->id;
+	}
+	if (!gm) {
+		fact_set(a, &go->toolchain, GOABI_KNOWN, "none", "no member carries Go build info, pclntab or runtime symbols");
+		return;
+	}
+	fact_copy(a, &go->toolchain, &gm->go.toolchain, gm->member);
+	fact_copy(a, &go->version, &gm->go.version, gm->member);
+	fact_copy(a, &go->version_range, &gm->go.version_range, gm->member);
+	fact_copy(a, &go->scheme, &gm->go.scheme, gm->member);
+	fact_copy(a, &go->typehash, &gm->go.typehash, gm->member);
+	fact_copy(a, &go->buildmode, &gm->go.buildmode, gm->member);
+	go->main_path = gm->go.main_path;
+	go->main = gm->go.main;
+	go->deps = gm->go.deps;
+	go->ndeps = gm->go.ndeps;
+	go->settings = gm->go.settings;
+	go->nsettings = gm->go.nsettings;
+	go->has_modinfo = gm->go.has_modinfo;
+	go->buildinfo_where = gm->go.buildinfo_where;
+	go->pclntab_where = gm->go.pclntab_where;
+	go->pclntab_magic = gm->go.pclntab_magic;
+	go->nfunc = gm->go.nfunc;
+	go->eq_funcs = gm->go.eq_funcs;
+	go->hash_funcs = gm->go.hash_funcs;
+	go->nitabs = gm->go.nitabs;
+	if (ngo > 1) {
+		size_t nver = 0;
+		for (size_t i = 0; i < a->nmembers; i++)
+			if (a->members[i]->go.version.value && a->members[i]->go.version.conf == GOABI_KNOWN)
+				nver++;
+		if (nver > 1)
+			strv_push(a->arena, &go->conflicts,
+				  arena_printf(a->arena, "%zu members carry their own Go build info: more than one Go runtime", nver));
+	}
+	for (size_t i = 0; i < gm->go.conflicts.n; i++)
+		strv_push(a->arena, &go->conflicts, gm->go.conflicts.v[i]);
+	/* cgo evidence from every member */
+	struct goabi_artifact *cg = NULL;
+	for (size_t i = 0; i < a->nmembers; i++) {
+		struct goabi_artifact *m = a->members[i];
+		for (size_t j = 0; j < m->go.cgo_evidence.n; j++)
+			strv_push_unique(a->arena, &go->cgo_evidence,
+					 arena_printf(a->arena, "%s (member %s)", m->go.cgo_evidence.v[j], m->member));
+		if (m->go.cgo.value && strcmp(m->go.cgo.value, "1") == 0 && !cg)
+			cg = m;
+	}
+	if (gm->go.cgo.conf == GOABI_KNOWN && gm->go.cgo.value && strstr(gm->go.cgo.evidence, "build setting"))
+		fact_copy(a, &go->cgo, &gm->go.cgo, gm->member);
+	else if (go->cgo_evidence.n)
+		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo symbols in members (%s)", go->cgo_evidence.v[0]);
+	else
+		fact_set(a, &go->cgo, GOABI_INFERRED, "0", "no member has cgo symbols");
+	/* undefined libc symbols across members: what the archive needs from outside */
+	/* exports: names from go.o's _cgoexp_ symbols, prototypes from any member */
+	for (size_t i = 0; i < a->nmembers; i++) {
+		struct goabi_cabi *mc = &a->members[i]->cabi;
+		for (size_t j = 0; j < mc->nexports; j++) {
+			const struct goabi_export *e = &mc->exports[j];
+			size_t k;
+			for (k = 0; k < a->cabi.nexports; k++)
+				if (strcmp(a->cabi.exports[k].name, e->name) == 0)
+					break;
+			if (k == a->cabi.nexports) {
+				if (!arena_grow(a->arena, &a->cabi.exports, &a->cabi.cap, k + 1, sizeof(*a->cabi.exports)))
+					break;
+				a->cabi.nexports++;
+				a->cabi.exports[k] = *e;
+				a->cabi.exports[k].evidence = arena_printf(a->arena, "member %s: %s", a->members[i]->member,
+									   e->evidence ? e->evidence : "");
+			} else if (!a->cabi.exports[k].prototype && e->prototype) {
+				a->cabi.exports[k].prototype = e->prototype;
+				a->cabi.exports[k].evidence = arena_printf(a->arena, "%s; prototype from member %s: %s",
+									   a->cabi.exports[k].evidence, a->members[i]->member,
+									   e->evidence ? e->evidence : "");
+			}
+			a->cabi.dwarf |= mc->dwarf;
+		}
+	}
+	/* drop DWARF-only entries that are not Go exports (C helpers) */
+	size_t w = 0;
+	for (size_t k = 0; k < a->cabi.nexports; k++)
+		if (a->cabi.exports[k].evidence && strstr(a->cabi.exports[k].evidence, "_cgoexp_"))
+			a->cabi.exports[w++] = a->cabi.exports[k];
+	a->cabi.nexports = w;
+}
+
+/* GNU thin archive: "!<thin>\n", members are paths beside the archive. libelf
+ * does not read them, so the headers are parsed here (60-byte ar headers). */
+static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts,
+			unsigned depth);
+
+static int inspect_mem(struct goabi_artifact *a, void *buf, size_t n, const struct goabi_opts *opts, unsigned depth)
+{
+	if (n >= 8 && memcmp(buf, "!<thin>\n", 8) == 0)
+		return inspect_thin(a, buf, n, opts, depth);
+	Elf *elf = elf_memory(buf, n);
+	if (!elf) {
+		diag_add(a, GOABI_DIAG_ERROR, "libelf cannot read it: %s", elf_errmsg(-1));
+		return 0;
+	}
+	if (elf_kind(elf) == ELF_K_NONE) {
+		a->kind = GOABI_KIND_OTHER;
+		if (n >= 4 && memcmp(buf, "\x7f" "ELF", 4) == 0)
+			diag_add(a, GOABI_DIAG_ERROR, "ELF header is truncated or invalid (%zu bytes)", n);
+		else
+			diag_add(a, GOABI_DIAG_ERROR, "not an ELF file or ar archive");
+		elf_end(elf);
+		return 0;
+	}
+	inspect_elf_handle(a, elf, opts, depth);
+	if (a->kind == GOABI_KIND_AR)
+		rollup(a);
+	elf_end(elf);
+	return 0;
+}
+
+/* Map a file copy-on-write: libelf may convert in place, the file never changes. */
+static int map_file(const char *path, void **buf, size_t *n, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return GOABI_EIO;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s", S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		close(fd);
+		return GOABI_EIO;
+	}
+	*n = (size_t)st.st_size;
+	if (*n == 0) {
+		close(fd);
+		*buf = NULL;
+		return 0;
+	}
+	*buf = mmap(NULL, *n, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (*buf == MAP_FAILED) {
+		snprintf(err, errlen, "cannot map: %s", strerror(errno));
+		return GOABI_EIO;
+	}
+	return 0;
+}
+
+static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts,
+			unsigned depth)
+{
+	a->kind = GOABI_KIND_AR;
+	a->thin = true;
+	if (depth >= GOABI_MAX_NESTING) {
+		diag_add(a, GOABI_DIAG_ERROR, "archive nested deeper than the limit of %u", GOABI_MAX_NESTING);
+		return 0;
+	}
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", a->path);
+	char *d = dirname(dir);
+	const uint8_t *longnames = NULL;
+	size_t nlong = 0, off = 8, count = 0;
+	while (off < n && n - off >= 60) {
+		const uint8_t *h = p + off;
+		if (h[58] != '`' || h[59] != '\n') {
+			diag_add(a, GOABI_DIAG_ERROR, "thin archive header at offset %zu is malformed", off);
+			break;
+		}
+		char szs[11];
+		memcpy(szs, h + 48, 10);
+		szs[10] = 0;
+		char *end;
+		unsigned long long size = strtoull(szs, &end, 10);
+		char name[4096];
+		off += 60;
+		if (h[0] == '/' && (h[1] == ' ' || (h[1] == 'S' && memcmp(h, "/SYM64/", 7) == 0))) {
+			if (!range_ok(off, size, n))
+				break;
+			off += size + (size & 1);
+			continue;
+		}
+		if (h[0] == '/' && h[1] == '/') {
+			if (!range_ok(off, size, n)) {
+				diag_add(a, GOABI_DIAG_ERROR, "thin archive name table size %llu is past the end", size);
+				break;
+			}
+			longnames = p + off;
+			nlong = (size_t)size;
+			off += size + (size & 1);
+			continue;
+		}
+		if (h[0] == '/' && longnames) {
+			unsigned long idx = strtoul((const char *)h + 1, NULL, 10);
+			if (idx >= nlong) {
+				diag_add(a, GOABI_DIAG_ERROR, "thin archive member name offset %lu is outside the name table", idx);
+				continue;
+			}
+			const uint8_t *s = longnames + idx, *e = memchr(s, '\n', nlong - idx);
+			size_t l = e ? (size_t)(e - s) : nlong - idx;
+			if (l && s[l - 1] == '/')
+				l--;
+			snprintf(name, sizeof(name), "%.*s", (int)(l < 4000 ? l : 4000), s);
+		} else {
+			size_t l = 0;
+			while (l < 16 && h[l] != '/' && h[l] != ' ')
+				l++;
+			snprintf(name, sizeof(name), "%.*s", (int)l, h);
+		}
+		if (++count > GOABI_MAX_MEMBERS) {
+			diag_add(a, GOABI_DIAG_ERROR, "archive has more than the limit of %u members", GOABI_MAX_MEMBERS);
+			break;
+		}
+		/* member data is not in a thin archive: read the referenced file */
+		char full[8300];
+		if (name[0] == '/')
+			snprintf(full, sizeof(full), "%s", name);
+		else
+			snprintf(full, sizeof(full), "%s/%s", d, name);
+		struct goabi_artifact *m = artifact_new(a->path, name);
+		if (!m)
+			break;
+		void *buf;
+		size_t len;
+		char err[256];
+		if (map_file(full, &buf, &len, err, sizeof(err)) != 0) {
+			diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s': %s", full, err);
+		} else {
+			m->size = len;
+			if (len)
+				inspect_mem(m, buf, len, opts, depth + 1);
+			if (len)
+				munmap(buf, len);
+		}
+		add_member(a, m);
+	}
+	rollup(a);
+	return 0;
+}
+
+int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct goabi_artifact **out)
+{
+	static const struct goabi_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	elf_version(EV_CURRENT);
+	struct goabi_artifact *a = artifact_new(path, NULL);
+	if (!a)
+		return GOABI_ENOMEM;
+	*out = a;
+	void *buf;
+	size_t n;
+	char err[256];
+	int rc = map_file(path, &buf, &n, err, sizeof(err));
+	if (rc != 0) {
+		a->kind = GOABI_KIND_OTHER;
+		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
+		return rc;
+	}
+	a->size = n;
+	if (n == 0) {
+		a->kind = GOABI_KIND_OTHER;
+		diag_add(a, GOABI_DIAG_ERROR, "empty file");
+		return 0;
+	}
+	rc = inspect_mem(a, buf, n, opts, 0);
+	munmap(buf, n);
+	return rc;
+}
+
+int goabi_inspect_buffer(const char *name, const void *buf, size_t len, const struct goabi_opts *opts,
+			 struct goabi_artifact **out)
+{
+	static const struct goabi_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	elf_version(EV_CURRENT);
+	struct goabi_artifact *a = artifact_new(name, NULL);
+	if (!a)
+		return GOABI_ENOMEM;
+	*out = a;
+	a->size = len;
+	if (len == 0) {
+		a->kind = GOABI_KIND_OTHER;
+		diag_add(a, GOABI_DIAG_ERROR, "empty file");
+		return 0;
+	}
+	/* libelf may convert in place: work on a private copy-on-write mapping */
+	void *copy = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (copy == MAP_FAILED)
+		return GOABI_ENOMEM;
+	memcpy(copy, buf, len);
+	int rc = inspect_mem(a, copy, len, opts, 0);
+	munmap(copy, len);
+	return rc;
+}

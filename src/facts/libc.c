@@ -1,0 +1,427 @@
+/* Fact 6: linkage, interpreter, needed libraries, symbol-version floors and
+ * libc family. The dynamic section is read from PT_DYNAMIC through the
+ * segment map, so binaries without section headers work too. */
+#include <stdio.h>
+#include <string.h>
+#include "facts/facts.h"
+
+#ifndef DF_1_PIE
+#define DF_1_PIE 0x08000000
+#endif
+
+struct dyninfo {
+	uint64_t strtab, strsz, verneed, verneednum, flags_1;
+	bool has_hash, has_gnu_hash, has_dynamic;
+	/* string offsets, resolved once strtab is known */
+	uint64_t needed[256];
+	size_t nneeded;
+	uint64_t soname, rpath, runpath;
+	bool has_soname, has_rpath, has_runpath;
+};
+
+static const char *dynstr(const struct elfview *ev, const struct dyninfo *d, uint64_t off)
+{
+	if (off >= d->strsz)
+		return NULL;
+	const uint8_t *p;
+	uint64_t avail;
+	if (!ev_vaddr(ev, d->strtab + off, 1, &p, &avail))
+		return NULL;
+	uint64_t max = d->strsz - off < avail ? d->strsz - off : avail;
+	if (max > GOABI_MAX_STRING)
+		max = GOABI_MAX_STRING;
+	const uint8_t *z = memchr(p, 0, max);
+	if (!z)
+		return NULL;
+	return utf8_sanitize(ev->a->arena, (const char *)p, (size_t)(z - p));
+}
+
+static void read_dynamic(struct elfview *ev, struct dyninfo *d)
+{
+	for (size_t i = 0; i < ev->phnum; i++) {
+		GElf_Phdr ph;
+		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_DYNAMIC)
+			continue;
+		d->has_dynamic = true;
+		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size)) {
+			diag_add(ev->a, GOABI_DIAG_ERROR, "PT_DYNAMIC (offset %#llx, size %#llx) extends past the end of the file",
+				 (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz);
+			return;
+		}
+		struct cur c = cur_make(ev->raw + ph.p_offset, ph.p_filesz, ev->be, ev->ptrsize);
+		for (;;) {
+			uint64_t tag, val;
+			if (!cur_ptr(&c, &tag) || !cur_ptr(&c, &val) || tag == DT_NULL)
+				break;
+			switch (tag) {
+			case DT_NEEDED:
+				if (d->nneeded < sizeof(d->needed) / sizeof(d->needed[0]))
+					d->needed[d->nneeded++] = val;
+				break;
+			case DT_STRTAB: d->strtab = val; break;
+			case DT_STRSZ: d->strsz = val; break;
+			case DT_SONAME: d->soname = val; d->has_soname = true; break;
+			case DT_RPATH: d->rpath = val; d->has_rpath = true; break;
+			case DT_RUNPATH: d->runpath = val; d->has_runpath = true; break;
+			case DT_VERNEED: d->verneed = val; break;
+			case DT_VERNEEDNUM: d->verneednum = val; break;
+			case DT_FLAGS_1: d->flags_1 = val; break;
+			case DT_HASH: d->has_hash = true; break;
+			case DT_GNU_HASH: d->has_gnu_hash = true; break;
+			default: break;
+			}
+		}
+		return;
+	}
+}
+
+/* .gnu.version_r from DT_VERNEED: per library, the versions it must define.
+ * Returns the number of entries read. */
+static void read_verneed(struct elfview *ev, const struct dyninfo *d)
+{
+	struct goabi_artifact *a = ev->a;
+	struct goabi_libc *lc = &a->libc;
+	if (!d->verneed)
+		return;
+	uint64_t at = d->verneed;
+	uint64_t n = d->verneednum;
+	if (n > 10000) {
+		diag_add(a, GOABI_DIAG_ERROR, "DT_VERNEEDNUM %llu exceeds the limit of 10000", (unsigned long long)n);
+		n = 10000;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		const uint8_t *p;
+		if (!ev_vaddr(ev, at, 16, &p, NULL)) {
+			diag_add(a, GOABI_DIAG_ERROR, "version-needed entry at %#llx is outside the file", (unsigned long long)at);
+			return;
+		}
+		struct cur c = cur_make(p, 16, ev->be, ev->ptrsize);
+		uint16_t ver, cnt;
+		uint32_t file, aux, next;
+		cur_u16(&c, &ver);
+		cur_u16(&c, &cnt);
+		cur_u32(&c, &file);
+		cur_u32(&c, &aux);
+		cur_u32(&c, &next);
+		if (!arena_grow(a->arena, &lc->verneed, &lc->vncap, lc->nverneed + 1, sizeof(*lc->verneed)))
+			return;
+		struct goabi_verneed *vn = &lc->verneed[lc->nverneed++];
+		const char *fname = dynstr(ev, d, file);
+		vn->file = fname ? fname : "?";
+		uint64_t ax = at + aux;
+		for (unsigned j = 0; j < cnt && j < 10000; j++) {
+			const uint8_t *q;
+			if (!ev_vaddr(ev, ax, 16, &q, NULL)) {
+				diag_add(a, GOABI_DIAG_ERROR, "version-needed aux entry at %#llx is outside the file", (unsigned long long)ax);
+				break;
+			}
+			struct cur e = cur_make(q, 16, ev->be, ev->ptrsize);
+			uint32_t hash, name, anext;
+			uint16_t flags, other;
+			cur_u32(&e, &hash);
+			cur_u16(&e, &flags);
+			cur_u16(&e, &other);
+			cur_u32(&e, &name);
+			cur_u32(&e, &anext);
+			const char *vname = dynstr(ev, d, name);
+			if (vname)
+				strv_push(a->arena, &vn->versions, vname);
+			if (!anext)
+				break;
+			ax += anext;
+		}
+		if (!next)
+			break;
+		at += next;
+	}
+}
+
+/* Map .gnu.version indices to (library, version) through the verneed
+ * section, and record sym@VERSION under its library. Section-based:
+ * stripped section headers only lose this symbol-level evidence. */
+struct vsym_ctx {
+	struct elfview *ev;
+	const uint16_t *versym; /* raw, byte order of the file */
+	size_t nversym;
+	const char **vername;   /* index -> version name */
+	const char **verfile;   /* index -> library */
+	size_t nidx;
+};
+
+static bool vsym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	struct vsym_ctx *v = ctx;
+	if (sym->st_shndx != SHN_UNDEF || ndx >= v->nversym)
+		return true;
+	const uint8_t *b = (const uint8_t *)&v->versym[ndx];
+	unsigned idx = (v->ev->be ? (unsigned)(b[0] << 8 | b[1]) : (unsigned)(b[1] << 8 | b[0])) & 0x7fff;
+	if (idx < 2 || idx >= v->nidx || !v->vername[idx])
+		return true;
+	struct goabi_libc *lc = &v->ev->a->libc;
+	for (size_t i = 0; i < lc->nverneed; i++) {
+		if (strcmp(lc->verneed[i].file, v->verfile[idx]) == 0) {
+			strv_push(v->ev->a->arena, &lc->verneed[i].symbols,
+				  arena_printf(v->ev->a->arena, "%s@%s", name, v->vername[idx]));
+			break;
+		}
+	}
+	return true;
+}
+
+static void versioned_symbols(struct elfview *ev)
+{
+	GElf_Shdr vs = { 0 }, vr = { 0 };
+	Elf_Scn *svs = NULL, *svr = NULL, *scn = NULL;
+	while (ev->sections_ok && (scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_GNU_versym) {
+			svs = scn;
+			vs = sh;
+		} else if (sh.sh_type == SHT_GNU_verneed) {
+			svr = scn;
+			vr = sh;
+		}
+	}
+	if (!svs || !svr)
+		return;
+	const uint8_t *vsp;
+	size_t vsn;
+	if (!ev_section_bytes(ev, &vs, &vsp, &vsn))
+		return;
+	Elf_Data *d = elf_getdata(svr, NULL);
+	if (!d)
+		return;
+	struct vsym_ctx v = { ev, (const uint16_t *)vsp, vsn / 2, NULL, NULL, 0 };
+	/* version indices are 15-bit: allocate the table once, bounded */
+	v.nidx = 0x8000;
+	v.vername = arena_alloc(ev->a->arena, v.nidx * sizeof(char *));
+	v.verfile = arena_alloc(ev->a->arena, v.nidx * sizeof(char *));
+	if (!v.vername || !v.verfile)
+		return;
+	size_t off = 0;
+	for (unsigned i = 0; i < 10000; i++) {
+		GElf_Verneed vn;
+		if (!gelf_getverneed(d, (int)off, &vn))
+			break;
+		const char *file = elf_strptr(ev->elf, vr.sh_link, vn.vn_file);
+		size_t aoff = off + vn.vn_aux;
+		for (unsigned j = 0; j < vn.vn_cnt && j < 10000; j++) {
+			GElf_Vernaux ax;
+			if (aoff < off || !gelf_getvernaux(d, (int)aoff, &ax))
+				break;
+			unsigned idx = ax.vna_other & 0x7fff;
+			const char *vname = elf_strptr(ev->elf, vr.sh_link, ax.vna_name);
+			if (idx < v.nidx && vname && file) {
+				v.vername[idx] = arena_strdup(ev->a->arena, vname);
+				v.verfile[idx] = utf8_sanitize(ev->a->arena, file, strlen(file));
+			}
+			if (!ax.vna_next)
+				break;
+			aoff += ax.vna_next;
+		}
+		if (!vn.vn_next || off + vn.vn_next <= off)
+			break;
+		off += vn.vn_next;
+	}
+	ev_for_each_symbol(ev, true, vsym_cb, &v);
+}
+
+/* The highest PREFIXx.y version required from any library, with the symbols
+ * that require it as evidence. */
+static void floor_for(struct elfview *ev, const char *prefix, struct goabi_fact *f)
+{
+	struct goabi_libc *lc = &ev->a->libc;
+	const char *best = NULL;
+	size_t plen = strlen(prefix);
+	for (size_t i = 0; i < lc->nverneed; i++)
+		for (size_t j = 0; j < lc->verneed[i].versions.n; j++) {
+			const char *v = lc->verneed[i].versions.v[j];
+			if (strncmp(v, prefix, plen) != 0 || !(v[plen] >= '0' && v[plen] <= '9'))
+				continue;
+			if (!best || version_cmp(v, best) > 0)
+				best = v;
+		}
+	if (!best)
+		return;
+	char ev_buf[600] = "";
+	size_t used = 0, nsym = 0;
+	for (size_t i = 0; i < lc->nverneed; i++)
+		for (size_t j = 0; j < lc->verneed[i].symbols.n; j++) {
+			const char *s = lc->verneed[i].symbols.v[j];
+			const char *at = strrchr(s, '@');
+			if (!at || strcmp(at + 1, best) != 0)
+				continue;
+			nsym++;
+			if (used < 400)
+				used += (size_t)snprintf(ev_buf + used, sizeof(ev_buf) - used, "%s%.*s",
+							 used ? ", " : "", (int)(at - s), s);
+		}
+	fact_set(ev->a, f, GOABI_KNOWN, best, ".gnu.version_r%s%s%s", nsym ? "; needed by " : "",
+		 ev_buf, nsym > 0 && used >= 400 ? ", ..." : "");
+}
+
+static bool abitag_cb(void *ctx, const char *owner, uint32_t type, const uint8_t *desc,
+		      size_t descsz, const char *where)
+{
+	bool *found = ctx;
+	if (strcmp(owner, "GNU") == 0 && type == 1 /* NT_GNU_ABI_TAG */) {
+		*found = true;
+		return false;
+	}
+	return true;
+}
+
+struct static_libc_ctx {
+	bool musl, glibc;
+	const char *musl_sym, *glibc_sym;
+};
+
+static bool static_libc_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	struct static_libc_ctx *s = ctx;
+	if (sym->st_shndx == SHN_UNDEF)
+		return true;
+	/* symbols that only one implementation defines */
+	if (!s->musl && (strcmp(name, "__init_libc") == 0 || strcmp(name, "__libc_start_init") == 0 ||
+			 strcmp(name, "__dls2") == 0 || strcmp(name, "__init_tp") == 0)) {
+		s->musl = true;
+		s->musl_sym = name;
+	}
+	if (!s->glibc && (strcmp(name, "__libc_setup_tls") == 0 || strcmp(name, "_dl_relocate_static_pie") == 0 ||
+			  strcmp(name, "__libc_init_secure") == 0 || strcmp(name, "_dl_aux_init") == 0)) {
+		s->glibc = true;
+		s->glibc_sym = name;
+	}
+	return !(s->musl && s->glibc);
+}
+
+#define SETF(...) do { fact_set(__VA_ARGS__); return; } while (0)
+
+static void family(struct elfview *ev)
+{
+	struct goabi_artifact *a = ev->a;
+	struct goabi_libc *lc = &a->libc;
+	if (lc->interp) {
+		if (strstr(lc->interp, "ld-musl"))
+			SETF(a, &lc->family, GOABI_KNOWN, "musl", "PT_INTERP %s", lc->interp);
+		if (strstr(lc->interp, "ld-linux") || strstr(lc->interp, "ld64.so") || strstr(lc->interp, "ld.so.1"))
+			SETF(a, &lc->family, GOABI_KNOWN, "glibc", "PT_INTERP %s", lc->interp);
+	}
+	for (size_t i = 0; i < lc->needed.n; i++) {
+		const char *n = lc->needed.v[i];
+		if (strcmp(n, "libc.so.6") == 0 || strcmp(n, "libc.so.6.1") == 0 || strcmp(n, "libc.so.7") == 0)
+			SETF(a, &lc->family, GOABI_KNOWN, "glibc", "DT_NEEDED %s", n);
+		if (strncmp(n, "libc.musl-", 10) == 0 || strncmp(n, "ld-musl-", 8) == 0)
+			SETF(a, &lc->family, GOABI_KNOWN, "musl", "DT_NEEDED %s", n);
+		if (strcmp(n, "libc.so") == 0)
+			SETF(a, &lc->family, GOABI_INFERRED, "musl", "DT_NEEDED libc.so (musl's soname)");
+	}
+	for (size_t i = 0; i < lc->nverneed; i++)
+		for (size_t j = 0; j < lc->verneed[i].versions.n; j++)
+			if (strncmp(lc->verneed[i].versions.v[j], "GLIBC_", 6) == 0)
+				SETF(a, &lc->family, GOABI_KNOWN, "glibc", ".gnu.version_r %s",
+						lc->verneed[i].versions.v[j]);
+	if (ev->eh.e_type == ET_REL)
+		SETF(a, &lc->family, GOABI_UNKNOWN, NULL, "relocatable object: decided at link time");
+	if (lc->needed.n)
+		SETF(a, &lc->family, GOABI_UNKNOWN, "unknown", "DT_NEEDED names no known libc");
+	/* static: look for implementation-specific symbols, then glibc's ABI note */
+	struct static_libc_ctx s = { 0 };
+	ev_for_each_symbol(ev, false, static_libc_cb, &s);
+	if (s.glibc && !s.musl)
+		SETF(a, &lc->family, GOABI_KNOWN, "glibc", "statically linked; symbol %s", s.glibc_sym);
+	if (s.musl && !s.glibc)
+		SETF(a, &lc->family, GOABI_KNOWN, "musl", "statically linked; symbol %s", s.musl_sym);
+	bool tag = false;
+	ev_for_each_note(ev, abitag_cb, &tag);
+	if (tag)
+		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "statically linked; .note.ABI-tag (GNU) from glibc's crt1.o");
+	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 &&
+	    a->go.cgo.value && strcmp(a->go.cgo.value, "0") == 0)
+		SETF(a, &lc->family, GOABI_KNOWN, "none", "Go binary without cgo, no interpreter, no DT_NEEDED");
+	fact_set(a, &lc->family, GOABI_UNKNOWN, "unknown", "statically linked, no libc-specific symbol or note found");
+}
+
+void facts_libc(struct elfview *ev)
+{
+	struct goabi_artifact *a = ev->a;
+	struct goabi_libc *lc = &a->libc;
+	bool interp = false;
+	for (size_t i = 0; i < ev->phnum; i++) {
+		GElf_Phdr ph;
+		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_INTERP)
+			continue;
+		interp = true;
+		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size) || ph.p_filesz == 0 || ph.p_filesz > 4096) {
+			diag_add(a, GOABI_DIAG_ERROR, "PT_INTERP (offset %#llx, size %#llx) is outside the file or too long",
+				 (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz);
+			break;
+		}
+		const char *s = (const char *)ev->raw + ph.p_offset;
+		size_t n = strnlen(s, (size_t)ph.p_filesz);
+		lc->interp = utf8_sanitize(a->arena, s, n);
+		break;
+	}
+	struct dyninfo d = { 0 };
+	read_dynamic(ev, &d);
+	if (d.has_dynamic && d.strtab) {
+		for (size_t i = 0; i < d.nneeded; i++) {
+			const char *s = dynstr(ev, &d, d.needed[i]);
+			if (s)
+				strv_push(a->arena, &lc->needed, s);
+			else
+				diag_add(a, GOABI_DIAG_ERROR, "DT_NEEDED string offset %#llx is outside DT_STRTAB",
+					 (unsigned long long)d.needed[i]);
+		}
+		if (d.has_soname)
+			lc->soname = dynstr(ev, &d, d.soname);
+		if (d.has_rpath)
+			lc->rpath = dynstr(ev, &d, d.rpath);
+		if (d.has_runpath)
+			lc->runpath = dynstr(ev, &d, d.runpath);
+		read_verneed(ev, &d);
+		versioned_symbols(ev);
+	}
+
+	switch (ev->eh.e_type) {
+	case ET_REL:
+		fact_set(a, &lc->linkage, GOABI_KNOWN, "relocatable", "e_type ET_REL");
+		break;
+	case ET_EXEC:
+		if (interp || d.nneeded)
+			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", interp ? "PT_INTERP" : "DT_NEEDED");
+		else
+			fact_set(a, &lc->linkage, GOABI_KNOWN, "static", "ET_EXEC without PT_INTERP or DT_NEEDED");
+		break;
+	case ET_DYN:
+		if (interp) {
+			a->id.pie = true;
+			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", "PT_INTERP (position-independent executable)");
+		} else if (d.has_dynamic && (d.flags_1 & DF_1_PIE) && d.nneeded == 0) {
+			a->id.pie = true;
+			fact_set(a, &lc->linkage, GOABI_KNOWN, "static-pie", "ET_DYN, DF_1_PIE, no PT_INTERP or DT_NEEDED");
+		} else if (d.has_dynamic && d.nneeded == 0 && !lc->soname && ev->eh.e_entry != 0) {
+			a->id.pie = true;
+			fact_set(a, &lc->linkage, GOABI_INFERRED, "static-pie", "ET_DYN with an entry point, no PT_INTERP, DT_NEEDED or DT_SONAME");
+		} else {
+			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", "ET_DYN shared object%s", lc->soname ? " with DT_SONAME" : "");
+		}
+		break;
+	default:
+		break;
+	}
+	if (d.has_dynamic) {
+		const char *hs = d.has_hash && d.has_gnu_hash ? "both" : d.has_gnu_hash ? "gnu" : d.has_hash ? "sysv" : "none";
+		fact_set(a, &lc->hash_style, GOABI_KNOWN, hs, "PT_DYNAMIC DT_HASH/DT_GNU_HASH");
+	}
+	floor_for(ev, "GLIBC_", &lc->glibc_floor);
+	floor_for(ev, "GLIBCXX_", &lc->glibcxx_floor);
+	floor_for(ev, "CXXABI_", &lc->cxxabi_floor);
+}
+
+void facts_libc_family(struct elfview *ev)
+{
+	family(ev);
+}

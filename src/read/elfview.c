@@ -1,0 +1,221 @@
+/* ELF view over libelf. All file offsets and sizes read from headers are
+ * checked against the object's size before any byte is touched. */
+#include <string.h>
+#include "read/elfview.h"
+
+bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
+	     const struct goabi_opts *opts)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->elf = elf;
+	ev->a = a;
+	ev->opts = opts;
+	size_t sz = 0;
+	ev->raw = (const uint8_t *)elf_rawfile(elf, &sz);
+	ev->size = ev->raw ? sz : 0;
+	if (!gelf_getehdr(elf, &ev->eh)) {
+		diag_add(a, GOABI_DIAG_ERROR, "unreadable ELF header: %s", elf_errmsg(-1));
+		return false;
+	}
+	int cls = gelf_getclass(elf);
+	ev->ptrsize = cls == ELFCLASS64 ? 8 : 4;
+	ev->be = ev->eh.e_ident[EI_DATA] == ELFDATA2MSB;
+	if (elf_getphdrnum(elf, &ev->phnum) != 0) {
+		diag_add(a, GOABI_DIAG_ERROR, "unreadable program header count: %s", elf_errmsg(-1));
+		ev->phnum = 0;
+	}
+	if (ev->phnum && !range_ok(ev->eh.e_phoff, (uint64_t)ev->phnum * ev->eh.e_phentsize, ev->size)) {
+		diag_add(a, GOABI_DIAG_ERROR, "program headers (e_phoff %#llx, %zu entries) extend past the end of the file",
+			 (unsigned long long)ev->eh.e_phoff, ev->phnum);
+		ev->phnum = 0;
+	}
+	ev->sections_ok = false;
+	if (elf_getshdrnum(elf, &ev->shnum) != 0) {
+		diag_add(a, GOABI_DIAG_ERROR, "unreadable section header count: %s", elf_errmsg(-1));
+		ev->shnum = 0;
+	} else if (ev->shnum > 0) {
+		if (elf_getshdrstrndx(elf, &ev->shstrndx) != 0) {
+			diag_add(a, GOABI_DIAG_WARNING, "unreadable section name table index: %s", elf_errmsg(-1));
+		} else if (!elf_getscn(elf, 1) && ev->shnum > 1) {
+			diag_add(a, GOABI_DIAG_ERROR, "section headers (e_shoff %#llx) are unreadable: %s",
+				 (unsigned long long)ev->eh.e_shoff, elf_errmsg(-1));
+			ev->shnum = 0;
+		} else {
+			ev->sections_ok = true;
+		}
+	}
+	return true;
+}
+
+const char *ev_section_name(const struct elfview *ev, const GElf_Shdr *sh)
+{
+	const char *n = ev->sections_ok ? elf_strptr(ev->elf, ev->shstrndx, sh->sh_name) : NULL;
+	return n ? n : "?";
+}
+
+Elf_Scn *ev_section(const struct elfview *ev, const char *name, GElf_Shdr *sh)
+{
+	if (!ev->sections_ok)
+		return NULL;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr s;
+		if (!gelf_getshdr(scn, &s))
+			continue;
+		const char *n = elf_strptr(ev->elf, ev->shstrndx, s.sh_name);
+		if (n && strcmp(n, name) == 0) {
+			if (sh)
+				*sh = s;
+			return scn;
+		}
+	}
+	return NULL;
+}
+
+bool ev_section_bytes(const struct elfview *ev, const GElf_Shdr *sh,
+		      const uint8_t **p, size_t *n)
+{
+	if (sh->sh_type == SHT_NOBITS || !ev->raw)
+		return false;
+	if (!range_ok(sh->sh_offset, sh->sh_size, ev->size)) {
+		diag_add(ev->a, GOABI_DIAG_ERROR,
+			 "section '%s' (offset %#llx, size %#llx) extends past the end of the file",
+			 ev_section_name(ev, sh), (unsigned long long)sh->sh_offset,
+			 (unsigned long long)sh->sh_size);
+		return false;
+	}
+	*p = ev->raw + sh->sh_offset;
+	*n = (size_t)sh->sh_size;
+	return true;
+}
+
+bool ev_phdr(const struct elfview *ev, size_t i, GElf_Phdr *ph)
+{
+	return i < ev->phnum && gelf_getphdr(ev->elf, (int)i, ph) != NULL;
+}
+
+bool ev_vaddr(const struct elfview *ev, uint64_t vaddr, uint64_t len,
+	      const uint8_t **p, uint64_t *avail)
+{
+	if (!ev->raw)
+		return false;
+	/* Relocatable objects have no addresses; only executables and shared
+	 * objects are resolved here. Segments first: they survive stripping. */
+	for (size_t i = 0; i < ev->phnum; i++) {
+		GElf_Phdr ph;
+		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (vaddr < ph.p_vaddr || vaddr - ph.p_vaddr >= ph.p_filesz)
+			continue;
+		uint64_t off = ph.p_offset + (vaddr - ph.p_vaddr);
+		if (off < ph.p_offset) /* wrapped */
+			continue;
+		uint64_t left = ph.p_filesz - (vaddr - ph.p_vaddr);
+		if (off > ev->size)
+			continue;
+		if (left > ev->size - off)
+			left = ev->size - off;
+		if (left < len)
+			continue;
+		*p = ev->raw + off;
+		if (avail)
+			*avail = left;
+		return true;
+	}
+	if (ev->phnum || !ev->sections_ok)
+		return false;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr s;
+		if (!gelf_getshdr(scn, &s) || !(s.sh_flags & SHF_ALLOC) || s.sh_type == SHT_NOBITS)
+			continue;
+		if (vaddr < s.sh_addr || vaddr - s.sh_addr >= s.sh_size)
+			continue;
+		if (!range_ok(s.sh_offset, s.sh_size, ev->size))
+			continue;
+		uint64_t left = s.sh_size - (vaddr - s.sh_addr);
+		if (left < len)
+			continue;
+		*p = ev->raw + s.sh_offset + (vaddr - s.sh_addr);
+		if (avail)
+			*avail = left;
+		return true;
+	}
+	return false;
+}
+
+const char *ev_vaddr_string(const struct elfview *ev, uint64_t vaddr, uint64_t n)
+{
+	const uint8_t *p;
+	if (n > GOABI_MAX_STRING || !ev_vaddr(ev, vaddr, n, &p, NULL))
+		return NULL;
+	return utf8_sanitize(ev->a->arena, (const char *)p, (size_t)n);
+}
+
+size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx)
+{
+	if (!ev->sections_ok)
+		return 0;
+	Elf_Scn *scn = NULL;
+	size_t count = 0;
+	Elf64_Word want = dynamic ? SHT_DYNSYM : SHT_SYMTAB;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != want)
+			continue;
+		if (sh.sh_entsize == 0 || sh.sh_entsize != gelf_fsize(ev->elf, ELF_T_SYM, 1, EV_CURRENT)) {
+			diag_add(ev->a, GOABI_DIAG_ERROR, "symbol table '%s' has a bad entry size %llu",
+				 ev_section_name(ev, &sh), (unsigned long long)sh.sh_entsize);
+			continue;
+		}
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d) {
+			diag_add(ev->a, GOABI_DIAG_ERROR, "symbol table '%s' is unreadable: %s",
+				 ev_section_name(ev, &sh), elf_errmsg(-1));
+			continue;
+		}
+		size_t n = d->d_size / sh.sh_entsize;
+		if (n > GOABI_MAX_SYMBOLS) {
+			diag_add(ev->a, GOABI_DIAG_ERROR, "symbol table '%s' has %zu entries, more than the limit of %u; reading the first %u",
+				 ev_section_name(ev, &sh), n, GOABI_MAX_SYMBOLS, GOABI_MAX_SYMBOLS);
+			n = GOABI_MAX_SYMBOLS;
+		}
+		for (size_t i = 1; i < n; i++) {
+			GElf_Sym sym;
+			if (!gelf_getsym(d, (int)i, &sym))
+				break;
+			const char *name = elf_strptr(ev->elf, sh.sh_link, sym.st_name);
+			if (!name || !*name)
+				continue;
+			count++;
+			if (!fn(ctx, name, &sym, i))
+				return count;
+		}
+	}
+	return count;
+}
+
+struct find_ctx {
+	const char *want;
+	GElf_Sym *out;
+	bool found;
+};
+
+static bool find_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	struct find_ctx *f = ctx;
+	if (strcmp(name, f->want) != 0)
+		return true;
+	*f->out = *sym;
+	f->found = true;
+	return false;
+}
+
+bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out)
+{
+	struct find_ctx f = { name, out, false };
+	ev_for_each_symbol(ev, false, find_cb, &f);
+	if (!f.found)
+		ev_for_each_symbol(ev, true, find_cb, &f);
+	return f.found;
+}

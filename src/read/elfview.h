@@ -1,0 +1,55 @@
+/* A read-only, bounds-checked view of one ELF object (a file or an archive
+ * member) for the fact extractors. Nothing here allocates per byte of input:
+ * section and segment bytes are views into the mapping. */
+#ifndef GOABI_ELFVIEW_H
+#define GOABI_ELFVIEW_H
+
+#include <gelf.h>
+#include <libelf.h>
+#include "util/util.h"
+
+struct elfview {
+	Elf *elf;
+	const uint8_t *raw;   /* this object's bytes (elf_rawfile) */
+	size_t size;
+	GElf_Ehdr eh;
+	int ptrsize;          /* 4 or 8, from the ELF class */
+	bool be;
+	size_t shnum, shstrndx, phnum;
+	bool sections_ok;     /* section headers present and readable */
+	struct goabi_artifact *a;
+	const struct goabi_opts *opts;
+	const char *arname;   /* enclosing archive path, or NULL */
+};
+
+/* Fill ev from an ELF handle. Returns false (with a diagnostic) when the
+ * header cannot be read at all. */
+bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
+	     const struct goabi_opts *opts);
+
+/* Find a section by exact name; returns NULL when absent. */
+Elf_Scn *ev_section(const struct elfview *ev, const char *name, GElf_Shdr *sh);
+/* Name of a section (never NULL; "?" when unreadable). */
+const char *ev_section_name(const struct elfview *ev, const GElf_Shdr *sh);
+/* File bytes of a section (not SHT_NOBITS), bounds-checked against the object. */
+bool ev_section_bytes(const struct elfview *ev, const GElf_Shdr *sh,
+		      const uint8_t **p, size_t *n);
+/* Bytes at a virtual address, at least len of them, from allocated sections
+ * or PT_LOAD segments. *avail gets how many bytes follow (may be NULL). */
+bool ev_vaddr(const struct elfview *ev, uint64_t vaddr, uint64_t len,
+	      const uint8_t **p, uint64_t *avail);
+/* Copy a NUL-free string of exactly n bytes at vaddr into the arena. */
+const char *ev_vaddr_string(const struct elfview *ev, uint64_t vaddr, uint64_t n);
+
+/* Symbols: calls fn for each named symbol of .symtab (dynamic=false) or
+ * .dynsym (dynamic=true), at most GOABI_MAX_SYMBOLS. fn returns false to stop.
+ * ndx is the symbol's index in its table (for versym lookups). */
+typedef bool (*ev_sym_fn)(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx);
+size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx);
+/* Look up one symbol by name in .symtab then .dynsym. */
+bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
+
+/* Iterate the loadable segments. */
+bool ev_phdr(const struct elfview *ev, size_t i, GElf_Phdr *ph);
+
+#endif

@@ -1,0 +1,166 @@
+/* JSON reporter (jansson). Schema: docs/json-schema.md, version GOABI_JSON_SCHEMA. */
+#include <stdlib.h>
+#include <string.h>
+#include "report/report.h"
+#include "util/util.h"
+
+json_t *json_str(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	struct goabi_arena *ar = arena_new();
+	j = json_string(utf8_sanitize(ar, s, strlen(s)));
+	arena_free(ar);
+	return j ? j : json_null();
+}
+
+json_t *json_fact(const struct goabi_fact *f)
+{
+	return json_pack("{s:o, s:s, s:o}", "value", json_str(f->value), "confidence",
+			 goabi_conf_name(f->conf), "evidence", json_str(f->evidence));
+}
+
+json_t *json_strv(const struct goabi_strv *sv)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sv->n; i++)
+		json_array_append_new(arr, json_str(sv->v[i]));
+	return arr;
+}
+
+static json_t *module(const struct goabi_module *m)
+{
+	json_t *o = json_pack("{s:o, s:o, s:o}", "path", json_str(m->path), "version", json_str(m->version), "sum",
+			      json_str(m->sum));
+	if (m->repl_path)
+		json_object_set_new(o, "replace", json_pack("{s:o, s:o, s:o}", "path", json_str(m->repl_path), "version",
+							   json_str(m->repl_version), "sum", json_str(m->repl_sum)));
+	return o;
+}
+
+static json_t *go_json(const struct goabi_go *g)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "toolchain", json_fact(&g->toolchain));
+	json_object_set_new(o, "version", json_fact(&g->version));
+	json_object_set_new(o, "version_range", json_fact(&g->version_range));
+	json_object_set_new(o, "buildinfo", json_str(g->buildinfo_where));
+	json_object_set_new(o, "pclntab", json_str(g->pclntab_where));
+	if (g->pclntab_magic)
+		json_object_set_new(o, "pclntab_magic", json_integer(g->pclntab_magic));
+	json_object_set_new(o, "path", json_str(g->main_path));
+	json_object_set_new(o, "main", g->main.path ? module(&g->main) : json_null());
+	json_t *deps = json_array();
+	for (size_t i = 0; i < g->ndeps; i++)
+		json_array_append_new(deps, module(&g->deps[i]));
+	json_object_set_new(o, "deps", deps);
+	json_t *set = json_object();
+	for (size_t i = 0; i < g->nsettings; i++)
+		if (g->settings[i].key && json_string(g->settings[i].key))
+			json_object_set_new(set, g->settings[i].key, json_str(g->settings[i].value));
+	json_object_set_new(o, "settings", set);
+	json_object_set_new(o, "scheme", json_fact(&g->scheme));
+	json_object_set_new(o, "eq_funcs", json_strv(&g->eq_funcs));
+	json_object_set_new(o, "hash_funcs", json_strv(&g->hash_funcs));
+	json_object_set_new(o, "itabs", json_integer((json_int_t)g->nitabs));
+	json_object_set_new(o, "typehash", json_fact(&g->typehash));
+	json_object_set_new(o, "cgo", json_fact(&g->cgo));
+	json_object_set_new(o, "cgo_evidence", json_strv(&g->cgo_evidence));
+	json_object_set_new(o, "buildmode", json_fact(&g->buildmode));
+	json_object_set_new(o, "conflicts", json_strv(&g->conflicts));
+	return o;
+}
+
+static json_t *libc_json(const struct goabi_libc *l)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "linkage", json_fact(&l->linkage));
+	json_object_set_new(o, "interp", json_str(l->interp));
+	json_object_set_new(o, "needed", json_strv(&l->needed));
+	json_object_set_new(o, "soname", json_str(l->soname));
+	json_object_set_new(o, "rpath", json_str(l->rpath));
+	json_object_set_new(o, "runpath", json_str(l->runpath));
+	json_object_set_new(o, "family", json_fact(&l->family));
+	json_t *vn = json_array();
+	for (size_t i = 0; i < l->nverneed; i++)
+		json_array_append_new(vn, json_pack("{s:o, s:o, s:o}", "file", json_str(l->verneed[i].file), "versions",
+						    json_strv(&l->verneed[i].versions), "symbols",
+						    json_strv(&l->verneed[i].symbols)));
+	json_object_set_new(o, "verneed", vn);
+	json_object_set_new(o, "glibc_floor", json_fact(&l->glibc_floor));
+	json_object_set_new(o, "glibcxx_floor", json_fact(&l->glibcxx_floor));
+	json_object_set_new(o, "cxxabi_floor", json_fact(&l->cxxabi_floor));
+	json_object_set_new(o, "hash_style", json_fact(&l->hash_style));
+	json_object_set_new(o, "undefined_libc", json_strv(&l->undef_libc));
+	return o;
+}
+
+static json_t *id_json(const struct goabi_elfid *id)
+{
+	return json_pack("{s:i, s:s, s:i, s:o, s:i, s:o, s:o, s:b, s:i, s:o, s:b, s:i, s:i, s:o}", "class", id->elfclass,
+			 "byte_order", id->big_endian ? "big" : "little", "machine", (int)id->machine, "machine_name",
+			 json_str(id->machine_name), "osabi", (int)id->osabi, "osabi_name", json_str(id->osabi_name),
+			 "type", json_str(id->type_name), "pie", id->pie, "flags", (int)id->flags, "flag_notes",
+			 json_strv(&id->flag_notes), "has_sections", id->has_sections, "sections", (int)id->nsections,
+			 "segments", (int)id->nsegments, "build_id", json_str(id->build_id));
+}
+
+static json_t *isa_json(const struct goabi_isa *i)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "declared", json_fact(&i->declared));
+	json_object_set_new(o, "required", json_fact(&i->required));
+	json_object_set_new(o, "used", json_fact(&i->used));
+	json_object_set_new(o, "extensions", json_strv(&i->extensions));
+	json_object_set_new(o, "detail", json_strv(&i->detail));
+	if (i->has_note_isa)
+		json_object_set_new(o, "note", json_pack("{s:I, s:I}", "isa_needed", (json_int_t)i->note_isa_needed,
+							 "isa_used", (json_int_t)i->note_isa_used));
+	json_object_set_new(o, "note_features", json_integer(i->note_features));
+	return o;
+}
+
+json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro)
+{
+	json_t *o = json_object();
+	static const char *kinds[] = { "elf", "ar", "other" };
+	json_object_set_new(o, "path", json_str(a->path));
+	if (a->member)
+		json_object_set_new(o, "member", json_str(a->member));
+	json_object_set_new(o, "kind", json_string(kinds[a->kind]));
+	json_object_set_new(o, "size", json_integer((json_int_t)a->size));
+	if (a->kind == GOABI_KIND_ELF || a->kind == GOABI_KIND_AR) {
+		if (a->id.machine_name)
+			json_object_set_new(o, "elf", id_json(&a->id));
+		json_object_set_new(o, "go", go_json(&a->go));
+		if (a->kind == GOABI_KIND_ELF) {
+			json_object_set_new(o, "libc", libc_json(&a->libc));
+			json_object_set_new(o, "isa", isa_json(&a->isa));
+		}
+		json_t *ex = json_array();
+		for (size_t i = 0; i < a->cabi.nexports; i++)
+			json_array_append_new(ex, json_pack("{s:o, s:o, s:o}", "name", json_str(a->cabi.exports[i].name),
+							    "prototype", json_str(a->cabi.exports[i].prototype),
+							    "evidence", json_str(a->cabi.exports[i].evidence)));
+		json_object_set_new(o, "exports", ex);
+		json_object_set_new(o, "dwarf", json_boolean(a->cabi.dwarf));
+	}
+	if (a->kind == GOABI_KIND_AR) {
+		json_object_set_new(o, "thin", json_boolean(a->thin));
+		json_object_set_new(o, "symbol_index", json_integer((json_int_t)a->nsymidx));
+		json_t *m = json_array();
+		for (size_t i = 0; i < a->nmembers; i++)
+			json_array_append_new(m, report_json(a->members[i], ro));
+		json_object_set_new(o, "members", m);
+	}
+	json_t *d = json_array();
+	for (size_t i = 0; i < a->ndiags; i++)
+		json_array_append_new(d, json_pack("{s:s, s:o}", "severity",
+						   a->diags[i].severity == GOABI_DIAG_ERROR ? "error" : "warning",
+						   "message", json_str(a->diags[i].message)));
+	json_object_set_new(o, "diagnostics", d);
+	return o;
+}

@@ -1,0 +1,23 @@
+/* Reporters: read only the model, never the file. */
+#ifndef GOABI_REPORT_H
+#define GOABI_REPORT_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include "goabi/goabi.h"
+
+struct report_opts {
+	bool verbose;     /* evidence for every fact, full lists */
+	bool isa_detail;
+	bool color;
+};
+
+void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o);
+/* A new JSON object describing the artifact (caller owns the reference). */
+json_t *report_json(const struct goabi_artifact *a, const struct report_opts *o);
+/* A JSON string from bytes that may not be valid UTF-8 (bad bytes -> U+FFFD). */
+json_t *json_str(const char *s);
+json_t *json_fact(const struct goabi_fact *f);
+json_t *json_strv(const struct goabi_strv *sv);
+
+#endif

@@ -1,0 +1,171 @@
+/* Human text reporter: one aligned block per artifact, each fact followed
+ * by its evidence; members of archives indented under their archive. */
+#include <string.h>
+#include "report/report.h"
+
+static void line(FILE *out, int ind, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void line(FILE *out, int ind, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(out, "%*s  %-12s ", ind, "", label);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+}
+
+static void fact(FILE *out, int ind, const char *label, const struct goabi_fact *f)
+{
+	if (!f->value && !f->evidence)
+		return;
+	const char *v = f->value ? f->value : "unknown";
+	if (f->conf == GOABI_KNOWN)
+		line(out, ind, label, "%s  [%s]", v, f->evidence ? f->evidence : "");
+	else
+		line(out, ind, label, "%s  [%s: %s]", v, goabi_conf_name(f->conf), f->evidence ? f->evidence : "");
+}
+
+static void list(FILE *out, int ind, const char *label, const struct goabi_strv *sv, size_t max)
+{
+	if (!sv->n)
+		return;
+	char buf[4096];
+	size_t used = 0;
+	for (size_t i = 0; i < sv->n && i < max && used < sizeof(buf) - 64; i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "", sv->v[i]);
+	if (sv->n > max)
+		snprintf(buf + used, sizeof(buf) - used, ", ... (%zu in all)", sv->n);
+	line(out, ind, label, "%s", buf);
+}
+
+static void go_block(FILE *out, int ind, const struct goabi_go *g, const struct report_opts *o)
+{
+	if (!g->toolchain.value)
+		return;
+	if (strcmp(g->toolchain.value, "none") == 0) {
+		line(out, ind, "go", "not Go  [%s]", g->toolchain.evidence ? g->toolchain.evidence : "");
+		return;
+	}
+	fact(out, ind, "go", &g->toolchain);
+	fact(out, ind, "go version", &g->version);
+	if (g->version_range.value)
+		fact(out, ind, "pclntab", &g->version_range);
+	if (g->main_path)
+		line(out, ind, "path", "%s", g->main_path);
+	if (g->main.path)
+		line(out, ind, "module", "%s %s%s%s", g->main.path, g->main.version ? g->main.version : "",
+		     g->main.sum ? " " : "", g->main.sum ? g->main.sum : "");
+	size_t ndeps = o->verbose ? g->ndeps : (g->ndeps < 8 ? g->ndeps : 8);
+	for (size_t i = 0; i < ndeps; i++) {
+		const struct goabi_module *m = &g->deps[i];
+		line(out, ind, i ? "" : "deps", "%s %s%s%s%s%s", m->path ? m->path : "?", m->version ? m->version : "",
+		     m->repl_path ? " => " : "", m->repl_path ? m->repl_path : "",
+		     m->repl_version ? " " : "", m->repl_version ? m->repl_version : "");
+	}
+	if (ndeps < g->ndeps)
+		line(out, ind, "", "... %zu more (-v)", g->ndeps - ndeps);
+	for (size_t i = 0; i < g->nsettings; i++) {
+		const char *v = g->settings[i].value ? g->settings[i].value : "";
+		bool q = strpbrk(v, " \t\"") != NULL;
+		line(out, ind, i ? "" : "build", "%s=%s%s%s", g->settings[i].key, q ? "\"" : "", v, q ? "\"" : "");
+	}
+	fact(out, ind, "scheme", &g->scheme);
+	if (g->eq_funcs.n || g->hash_funcs.n)
+		line(out, ind, "eq/hash", "%zu type equality, %zu type hash functions, %zu itabs", g->eq_funcs.n,
+		     g->hash_funcs.n, g->nitabs);
+	if (o->verbose) {
+		list(out, ind, "eq funcs", &g->eq_funcs, 1000);
+		list(out, ind, "hash funcs", &g->hash_funcs, 1000);
+	}
+	fact(out, ind, "typehash", &g->typehash);
+	fact(out, ind, "cgo", &g->cgo);
+	if (o->verbose)
+		list(out, ind, "cgo evidence", &g->cgo_evidence, 100);
+	fact(out, ind, "buildmode", &g->buildmode);
+	for (size_t i = 0; i < g->conflicts.n; i++)
+		line(out, ind, "CONFLICT", "%s", g->conflicts.v[i]);
+}
+
+static void libc_block(FILE *out, int ind, const struct goabi_libc *l, const struct report_opts *o)
+{
+	fact(out, ind, "linkage", &l->linkage);
+	if (l->interp)
+		line(out, ind, "interp", "%s", l->interp);
+	list(out, ind, "needed", &l->needed, 64);
+	if (l->soname)
+		line(out, ind, "soname", "%s", l->soname);
+	if (l->rpath)
+		line(out, ind, "rpath", "%s", l->rpath);
+	if (l->runpath)
+		line(out, ind, "runpath", "%s", l->runpath);
+	fact(out, ind, "libc", &l->family);
+	fact(out, ind, "glibc floor", &l->glibc_floor);
+	fact(out, ind, "glibcxx", &l->glibcxx_floor);
+	fact(out, ind, "cxxabi", &l->cxxabi_floor);
+	for (size_t i = 0; i < l->nverneed; i++) {
+		char label[64];
+		snprintf(label, sizeof(label), "%s", i ? "" : "versions");
+		char buf[2048];
+		size_t used = snprintf(buf, sizeof(buf), "%s:", l->verneed[i].file);
+		for (size_t j = 0; j < l->verneed[i].versions.n && used < sizeof(buf) - 64; j++)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used, " %s", l->verneed[i].versions.v[j]);
+		line(out, ind, label, "%s", buf);
+		if (o->verbose)
+			list(out, ind, "", &l->verneed[i].symbols, 10000);
+	}
+	if (l->hash_style.value)
+		line(out, ind, "hash style", "%s", l->hash_style.value);
+	list(out, ind, "undef libc", &l->undef_libc, o->verbose ? 10000 : 16);
+}
+
+void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o)
+{
+	int ind = a->member ? 2 : 0;
+	if (a->member)
+		fprintf(out, "  %s(%s)\n", a->path, a->member);
+	else
+		fprintf(out, "%s\n", a->path);
+	for (size_t i = 0; i < a->ndiags; i++)
+		line(out, ind, a->diags[i].severity == GOABI_DIAG_ERROR ? "ERROR" : "warning", "%s", a->diags[i].message);
+	if (a->kind == GOABI_KIND_OTHER)
+		return;
+	const struct goabi_elfid *id = &a->id;
+	if (a->kind == GOABI_KIND_AR)
+		line(out, ind, "archive", "%zu members%s, %zu symbol index entries", a->nmembers, a->thin ? " (thin)" : "",
+		     a->nsymidx);
+	if (id->machine_name) {
+		char flags[512] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < id->flag_notes.n && used < sizeof(flags) - 64; i++)
+			used += (size_t)snprintf(flags + used, sizeof(flags) - used, " %s", id->flag_notes.v[i]);
+		line(out, ind, "elf", "ELF%d %s-endian %s %s%s osabi=%s flags=%#x%s%s", id->elfclass,
+		     id->big_endian ? "big" : "little", id->machine_name, id->type_name, id->pie ? " (PIE)" : "",
+		     id->osabi_name, id->flags, flags, id->has_sections ? "" : " (no section headers)");
+		if (o->verbose && id->build_id)
+			line(out, ind, "build-id", "%s", id->build_id);
+	}
+	go_block(out, ind, &a->go, o);
+	if (a->kind == GOABI_KIND_ELF) {
+		libc_block(out, ind, &a->libc, o);
+		fact(out, ind, "isa declared", &a->isa.declared);
+		fact(out, ind, "isa required", &a->isa.required);
+		fact(out, ind, "isa used", &a->isa.used);
+		if (o->isa_detail) {
+			list(out, ind, "extensions", &a->isa.extensions, 1000);
+			for (size_t i = 0; i < a->isa.detail.n; i++)
+				line(out, ind, i ? "" : "isa detail", "%s", a->isa.detail.v[i]);
+		}
+	}
+	for (size_t i = 0; i < a->cabi.nexports; i++) {
+		const struct goabi_export *e = &a->cabi.exports[i];
+		line(out, ind, i ? "" : "exports", "%s  [%s]", e->prototype ? e->prototype : e->name,
+		     e->evidence ? e->evidence : "");
+	}
+	if (a->kind == GOABI_KIND_AR && (o->verbose || a->nmembers <= 8)) {
+		for (size_t i = 0; i < a->nmembers; i++)
+			report_text(out, a->members[i], o);
+	} else if (a->kind == GOABI_KIND_AR) {
+		line(out, ind, "", "(%zu members: -v to list them)", a->nmembers);
+	}
+}

@@ -1,0 +1,179 @@
+/* Arena allocator: one per artifact, so a whole inspection is freed at once
+ * and nothing outlives it by accident. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/util.h"
+
+#define CHUNK_MIN (64u * 1024u)
+#define ARENA_MAX ((size_t)1 << 34) /* 16 GiB: a hard stop for runaway inputs */
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+struct goabi_arena {
+	struct chunk *head;
+	size_t total;
+};
+
+struct goabi_arena *arena_new(void)
+{
+	return calloc(1, sizeof(struct goabi_arena));
+}
+
+void arena_free(struct goabi_arena *ar)
+{
+	if (!ar)
+		return;
+	struct chunk *c = ar->head;
+	while (c) {
+		struct chunk *n = c->next;
+		free(c);
+		c = n;
+	}
+	free(ar);
+}
+
+void *arena_alloc(struct goabi_arena *ar, size_t n)
+{
+	const size_t al = sizeof(max_align_t);
+	if (!ar || n > ARENA_MAX)
+		return NULL;
+	n = (n + al - 1) / al * al;
+	if (n == 0)
+		n = al;
+	struct chunk *c = ar->head;
+	if (!c || c->size - c->used < n) {
+		size_t sz = n > CHUNK_MIN ? n : CHUNK_MIN;
+		if (ar->total + sz > ARENA_MAX)
+			return NULL;
+		c = malloc(sizeof(*c) + sz);
+		if (!c)
+			return NULL;
+		c->size = sz;
+		c->used = 0;
+		c->next = ar->head;
+		ar->head = c;
+		ar->total += sz;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(struct goabi_arena *ar, const char *s, size_t n)
+{
+	char *d = arena_alloc(ar, n + 1);
+	if (d && n)
+		memcpy(d, s, n);
+	return d;
+}
+
+char *arena_strdup(struct goabi_arena *ar, const char *s)
+{
+	return s ? arena_strndup(ar, s, strlen(s)) : NULL;
+}
+
+char *arena_printf(struct goabi_arena *ar, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *d = arena_alloc(ar, (size_t)n + 1);
+	if (!d)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+bool arena_grow(struct goabi_arena *ar, void *arrp, size_t *cap, size_t need, size_t esz)
+{
+	void **arr = arrp;
+	if (need <= *cap)
+		return true;
+	size_t nc = *cap ? *cap : 8;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2)
+			return false;
+		nc *= 2;
+	}
+	if (esz && nc > SIZE_MAX / esz)
+		return false;
+	void *n = arena_alloc(ar, nc * esz);
+	if (!n)
+		return false;
+	if (*arr && *cap)
+		memcpy(n, *arr, *cap * esz);
+	*arr = n;
+	*cap = nc;
+	return true;
+}
+
+bool strv_push(struct goabi_arena *ar, struct goabi_strv *sv, const char *s)
+{
+	if (sv->n >= GOABI_MAX_LIST)
+		return false;
+	if (!arena_grow(ar, &sv->v, &sv->cap, sv->n + 1, sizeof(*sv->v)))
+		return false;
+	sv->v[sv->n++] = s;
+	return true;
+}
+
+bool strv_contains(const struct goabi_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+bool strv_push_unique(struct goabi_arena *ar, struct goabi_strv *sv, const char *s)
+{
+	if (strv_contains(sv, s))
+		return true;
+	return strv_push(ar, sv, arena_strdup(ar, s));
+}
+
+void fact_set(struct goabi_artifact *a, struct goabi_fact *f, enum goabi_conf c,
+	      const char *value, const char *evfmt, ...)
+{
+	f->conf = c;
+	f->value = value ? arena_strdup(a->arena, value) : NULL;
+	f->evidence = NULL;
+	if (evfmt) {
+		va_list ap;
+		char buf[1024];
+		va_start(ap, evfmt);
+		vsnprintf(buf, sizeof(buf), evfmt, ap);
+		va_end(ap);
+		f->evidence = utf8_sanitize(a->arena, buf, strlen(buf));
+	}
+}
+
+void diag_add(struct goabi_artifact *a, enum goabi_severity sev, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (a->ndiags >= 1000)
+		return; /* enough to say the file is broken */
+	for (size_t i = 0; i < a->ndiags; i++)
+		if (strcmp(a->diags[i].message, buf) == 0)
+			return;
+	if (!arena_grow(a->arena, &a->diags, &a->diagcap, a->ndiags + 1, sizeof(*a->diags)))
+		return;
+	a->diags[a->ndiags].severity = sev;
+	a->diags[a->ndiags].message = utf8_sanitize(a->arena, buf, strlen(buf));
+	a->ndiags++;
+}

@@ -1,0 +1,137 @@
+/* Bounds-checked reads of untrusted bytes. Every function compares against
+ * what is left (n > len - pos), never computes pos + n first. */
+#include <string.h>
+#include "util/util.h"
+
+bool cur_seek(struct cur *c, uint64_t off)
+{
+	if (off > c->len)
+		return false;
+	c->pos = (size_t)off;
+	return true;
+}
+
+bool cur_skip(struct cur *c, uint64_t n)
+{
+	if (n > cur_left(c))
+		return false;
+	c->pos += (size_t)n;
+	return true;
+}
+
+bool cur_bytes(struct cur *c, uint64_t n, const uint8_t **out)
+{
+	if (n > cur_left(c))
+		return false;
+	*out = c->p + c->pos;
+	c->pos += (size_t)n;
+	return true;
+}
+
+uint32_t rd32(const uint8_t *p, bool be)
+{
+	if (be)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+uint64_t rd64(const uint8_t *p, bool be)
+{
+	uint64_t hi = rd32(p + (be ? 0 : 4), be), lo = rd32(p + (be ? 4 : 0), be);
+	return hi << 32 | lo;
+}
+
+uint64_t rdptr(const uint8_t *p, bool be, int ptrsize)
+{
+	return ptrsize == 8 ? rd64(p, be) : rd32(p, be);
+}
+
+bool cur_u8(struct cur *c, uint8_t *v)
+{
+	if (cur_left(c) < 1)
+		return false;
+	*v = c->p[c->pos++];
+	return true;
+}
+
+bool cur_u16(struct cur *c, uint16_t *v)
+{
+	if (cur_left(c) < 2)
+		return false;
+	const uint8_t *p = c->p + c->pos;
+	*v = c->be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+	c->pos += 2;
+	return true;
+}
+
+bool cur_u32(struct cur *c, uint32_t *v)
+{
+	if (cur_left(c) < 4)
+		return false;
+	*v = rd32(c->p + c->pos, c->be);
+	c->pos += 4;
+	return true;
+}
+
+bool cur_u64(struct cur *c, uint64_t *v)
+{
+	if (cur_left(c) < 8)
+		return false;
+	*v = rd64(c->p + c->pos, c->be);
+	c->pos += 8;
+	return true;
+}
+
+bool cur_ptr(struct cur *c, uint64_t *v)
+{
+	if (c->ptrsize == 8)
+		return cur_u64(c, v);
+	uint32_t x;
+	if (!cur_u32(c, &x))
+		return false;
+	*v = x;
+	return true;
+}
+
+/* Go's encoding/binary uvarint: at most 10 bytes. */
+bool cur_uvarint(struct cur *c, uint64_t *v)
+{
+	uint64_t x = 0;
+	unsigned shift = 0;
+	for (int i = 0; i < 10; i++) {
+		uint8_t b;
+		if (!cur_u8(c, &b))
+			return false;
+		if (b < 0x80) {
+			if (i == 9 && b > 1)
+				return false;
+			*v = x | (uint64_t)b << shift;
+			return true;
+		}
+		x |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+	}
+	return false;
+}
+
+int64_t find_bytes(const uint8_t *hay, size_t hlen, const void *needle, size_t nlen,
+		   size_t align)
+{
+	if (nlen == 0 || hlen < nlen)
+		return -1;
+	if (align <= 1) {
+		const uint8_t *r = memmem(hay, hlen, needle, nlen);
+		return r ? (int64_t)(r - hay) : -1;
+	}
+	size_t off = 0;
+	while (off <= hlen - nlen) {
+		const uint8_t *r = memmem(hay + off, hlen - off, needle, nlen);
+		if (!r)
+			return -1;
+		size_t at = (size_t)(r - hay);
+		if (at % align == 0)
+			return (int64_t)at;
+		off = at + 1;
+	}
+	return -1;
+}

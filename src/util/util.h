@@ -1,0 +1,81 @@
+/* Internal helpers: arena allocation, string lists, diagnostics and a
+ * bounds-checked cursor over untrusted bytes. Not part of the public API. */
+#ifndef GOABI_UTIL_H
+#define GOABI_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "goabi/goabi.h"
+
+/* ---- arena: one per artifact, freed at once ---- */
+struct goabi_arena *arena_new(void);
+void arena_free(struct goabi_arena *ar);
+/* Zeroed memory; NULL only when out of memory or n is absurd. */
+void *arena_alloc(struct goabi_arena *ar, size_t n);
+char *arena_strndup(struct goabi_arena *ar, const char *s, size_t n);
+char *arena_strdup(struct goabi_arena *ar, const char *s);
+char *arena_printf(struct goabi_arena *ar, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Grow *arr (element size esz, *cap elements) to hold at least need elements. */
+bool arena_grow(struct goabi_arena *ar, void *arrp, size_t *cap, size_t need, size_t esz);
+
+/* ---- string lists ---- */
+bool strv_push(struct goabi_arena *ar, struct goabi_strv *sv, const char *s);
+bool strv_push_unique(struct goabi_arena *ar, struct goabi_strv *sv, const char *s);
+bool strv_contains(const struct goabi_strv *sv, const char *s);
+
+/* ---- facts and diagnostics on an artifact ---- */
+void fact_set(struct goabi_artifact *a, struct goabi_fact *f, enum goabi_conf c,
+	      const char *value, const char *evfmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void diag_add(struct goabi_artifact *a, enum goabi_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- overflow-safe range check: [off, off+len) inside [0, size) ---- */
+static inline bool range_ok(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* ---- cursor over untrusted bytes; every read checks what is left ---- */
+struct cur {
+	const uint8_t *p;
+	size_t len, pos;
+	bool be;     /* big-endian reads */
+	int ptrsize; /* 4 or 8 for cur_ptr */
+};
+
+static inline struct cur cur_make(const void *p, size_t len, bool be, int ptrsize)
+{
+	struct cur c = { (const uint8_t *)p, len, 0, be, ptrsize };
+	return c;
+}
+static inline size_t cur_left(const struct cur *c) { return c->len - c->pos; }
+bool cur_seek(struct cur *c, uint64_t off);
+bool cur_skip(struct cur *c, uint64_t n);
+bool cur_u8(struct cur *c, uint8_t *v);
+bool cur_u16(struct cur *c, uint16_t *v);
+bool cur_u32(struct cur *c, uint32_t *v);
+bool cur_u64(struct cur *c, uint64_t *v);
+bool cur_ptr(struct cur *c, uint64_t *v);
+bool cur_uvarint(struct cur *c, uint64_t *v);
+/* A view of n bytes at the cursor (advances). */
+bool cur_bytes(struct cur *c, uint64_t n, const uint8_t **out);
+/* Decode helpers on raw memory already bounds-checked by the caller. */
+uint32_t rd32(const uint8_t *p, bool be);
+uint64_t rd64(const uint8_t *p, bool be);
+uint64_t rdptr(const uint8_t *p, bool be, int ptrsize);
+
+/* Byte-range search (memmem with an alignment step). Returns offset or -1. */
+int64_t find_bytes(const uint8_t *hay, size_t hlen, const void *needle, size_t nlen,
+		   size_t align);
+
+/* Replace bytes that are not valid UTF-8 with U+FFFD; result in arena. */
+char *utf8_sanitize(struct goabi_arena *ar, const char *s, size_t n);
+
+/* Compare two "PREFIX_a.b.c" version strings numerically (after the prefix). */
+int version_cmp(const char *a, const char *b);
+
+#endif
