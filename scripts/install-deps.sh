@@ -5,7 +5,9 @@
 set -eu
 what=${1:-all}
 build="gcc make pkg-config libelf-dev libdwarf-dev libcapstone-dev libarchive-dev libjansson-dev libmd-dev zlib1g-dev"
-test="golang-1.19-go gccgo-12 musl-tools musl-dev binutils elfutils pax-utils npm ca-certificates bzip2 clang-14 libclang-rt-14-dev python3"
+test="golang-1.19-go gccgo-12 musl-tools musl-dev binutils elfutils pax-utils ca-certificates bzip2 clang-14 libclang-rt-14-dev"
+# tools that may come from outside Debian (nodesource npm, pyenv python): by command
+test_cmds="npm:npm python3:python3"
 case $what in
 build) pkgs=$build ;;
 test|all) pkgs="$build $test" ;;
@@ -15,6 +17,11 @@ missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+if [ "$what" != build ]; then
+	for pair in $test_cmds; do
+		command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
+	done
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: missing packages:$missing (run as root or install them)" >&2

@@ -1,0 +1,30 @@
+# Shared helpers for tests/cli/t-*.sh. Each test script prints one line per
+# assertion: "ok - what" or "not ok - what: why". tests/run.sh counts them.
+# Environment from run.sh: GOABI (the binary), FIX (fixtures dir), NPM (npm
+# binaries dir), TOP (project root), TMPD (a private temp dir for this script).
+set -u
+: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${BUILD:=build}"
+: "${GOABI:=$TOP/$BUILD/goabi}"
+: "${FIX:=$TOP/$BUILD/fixtures}"
+: "${NPM:=${GOABI_CACHE:-$HOME/.cache/goabi}/npm}"
+: "${TMPD:=$(mktemp -d)}"
+export PATH="/usr/lib/go-1.19/bin:$PATH"
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+# check DESC EXPECTED ACTUAL
+check() {
+	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: expected '$2', got '$3'"; fi
+}
+# check_cmd DESC CMD...: passes when CMD exits 0
+check_cmd() {
+	local d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$d"; else notok "$d: command failed: $*"; fi
+}
+# jq-free JSON access: jget FILE PYTHON-EXPR (j = parsed JSON)
+jget() {
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+# skip DESC REASON: counted as passed only when the reason is a missing optional input
+skip() { echo "ok - $1 # SKIP $2"; }
