@@ -1,7 +1,8 @@
 /* ISA level: what the binary declares (GOAMD64/GOARM/GO386 build settings,
- * .note.gnu.property x86 ISA bits). Disassembly lands in isa_scan.c. */
+ * .note.gnu.property x86 ISA bits); with opts.isa, what its code needs
+ * (disassembly in isa_scan.c). */
 #include <string.h>
-#include "facts/facts.h"
+#include "facts/isa_scan.h"
 
 #ifndef GNU_PROPERTY_X86_ISA_1_NEEDED
 #define GNU_PROPERTY_X86_ISA_1_NEEDED 0xc0008002
@@ -71,4 +72,6 @@ void facts_isa(struct elfview *ev)
 		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "x86-64-v%u", lvl),
 			 ".note.gnu.property GNU_PROPERTY_X86_ISA_1_NEEDED %#x", isa->note_isa_needed);
 	}
+	if (ev->opts && ev->opts->isa)
+		isa_scan(ev);
 }

@@ -149,12 +149,18 @@ void report_text(FILE *out, const struct goabi_artifact *a, const struct report_
 	if (a->kind == GOABI_KIND_ELF) {
 		libc_block(out, ind, &a->libc, o);
 		fact(out, ind, "isa declared", &a->isa.declared);
-		fact(out, ind, "isa required", &a->isa.required);
-		fact(out, ind, "isa used", &a->isa.used);
+		if (a->isa.scanned) {
+			fact(out, ind, "isa required", &a->isa.required);
+			fact(out, ind, "isa used", &a->isa.used);
+		}
+		for (size_t i = 0; i < a->isa.conflicts.n; i++)
+			line(out, ind, i ? "" : "isa conflict", "%s", a->isa.conflicts.v[i]);
 		if (o->isa_detail) {
 			list(out, ind, "extensions", &a->isa.extensions, 1000);
 			for (size_t i = 0; i < a->isa.detail.n; i++)
 				line(out, ind, i ? "" : "isa detail", "%s", a->isa.detail.v[i]);
+			for (size_t i = 0; i < a->isa.guards.n; i++)
+				line(out, ind, i ? "" : "isa guards", "%s", a->isa.guards.v[i]);
 		}
 	}
 	for (size_t i = 0; i < a->cabi.nexports; i++) {
