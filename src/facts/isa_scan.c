@@ -33,7 +33,7 @@ enum ext {
 	X_AVX, X_AVX2, X_BMI1, X_BMI2, X_F16C, X_FMA, X_LZCNT, X_MOVBE, X_OSXSAVE,
 	X_AVX512F, X_AVX512BW, X_AVX512CD, X_AVX512DQ, X_AVX512VL,
 	X_AES, X_PCLMUL, X_SHA, X_ADX, X_SSE4A, X_FMA4, X_XOP, X_TBM, X_AVX512X,
-	X_SSE, X_SSE2, X_LSE, X_N
+	X_SSE, X_SSE2, X_LSE, X_TZCNT, X_N
 };
 
 /* level: 2-4 = x86-64-vN; 1 = 386-sse2 tier; 8 = arm64 v8.1 */
@@ -52,6 +52,9 @@ static const struct {
 	[X_ADX] = { "ADX", 0 }, [X_SSE4A] = { "SSE4A", 0 }, [X_FMA4] = { "FMA4", 0 },
 	[X_XOP] = { "XOP", 0 }, [X_TBM] = { "TBM", 0 }, [X_AVX512X] = { "AVX512-other", 0 },
 	[X_SSE] = { "SSE", 1 }, [X_SSE2] = { "SSE2", 1 }, [X_LSE] = { "LSE", 8 },
+	/* F3 0F BC runs as BSF on CPUs without BMI1 (GCC emits "rep bsf" for
+	 * __builtin_ctz in generic code): reported, never raises the level */
+	[X_TZCNT] = { "TZCNT", 0 },
 };
 #define BIT(x) ((uint64_t)1 << (x))
 
@@ -257,7 +260,14 @@ static bool seed_name(const char *n)
 		return true;
 	const char *d = strrchr(n, '/');
 	d = d ? d + 1 : n;
-	return strcmp(d, "cpu.doinit") == 0 || strcmp(d, "cpu.archInit") == 0 || strcmp(d, "cpu.initOptions") == 0;
+	/* internal/cpu (cpu_x86.go doinit; cpu_arm64_hwcap.go hwcapInit on
+	 * linux/arm64) and golang.org/x/sys/cpu (archInit, processHwcap) */
+	static const char *fns[] = { "cpu.doinit", "cpu.archInit", "cpu.initOptions", "cpu.hwcapInit",
+				     "cpu.osInit", "cpu.processHwcap", "cpu.readHWCAP" };
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+		if (strcmp(d, fns[i]) == 0)
+			return true;
+	return false;
 }
 
 /* Go package initialisers: "p.init", "p.init.0"; runtime.schedinit, where
@@ -495,7 +505,10 @@ static uint64_t classify_x86(struct scan *s, const cs_insn *in, const struct x86
 	switch (in->id) {
 	case X86_INS_POPCNT: m |= BIT(X_POPCNT); break;
 	case X86_INS_LZCNT: m |= BIT(X_LZCNT); break;
-	case X86_INS_TZCNT: case X86_INS_ANDN: case X86_INS_BEXTR: case X86_INS_BLSI:
+	case X86_INS_TZCNT:
+		m = (m & ~BIT(X_BMI1)) | BIT(X_TZCNT);
+		break;
+	case X86_INS_ANDN: case X86_INS_BEXTR: case X86_INS_BLSI:
 	case X86_INS_BLSMSK: case X86_INS_BLSR:
 		m |= BIT(X_BMI1);
 		break;
@@ -752,10 +765,14 @@ static void pass_x86(struct scan *s)
 					    grow(s, &s->acc, &s->capacc, s->nacc + 1, sizeof(*s->acc)))
 						s->acc[s->nacc++] = (struct bacc){ (uint32_t)(f - s->f),
 										   d.op == 0x88 || d.op == 0xc6, t };
-					if ((f->flags & F_RESOLVER) && (d.op == 0x8d || d.op == 0xb8 || d.op == 0xc7)) {
+					if (d.op == 0x8d || ((f->flags & F_RESOLVER) && (d.op == 0xb8 || d.op == 0xc7))) {
 						struct fn *g = fn_at(s, t);
-						if (g && g->lo == t)
-							g->flags |= F_IFUNC_TARGET;
+						if (g && g->lo == t) {
+							if (f->flags & F_RESOLVER)
+								g->flags |= F_IFUNC_TARGET;
+							else
+								edge(s, f, g); /* address taken */
+						}
 					}
 				} else if ((f->flags & F_RESOLVER) && !m64 && d.len >= 5 &&
 					   ((d.op >= 0xb8 && d.op <= 0xbf) || d.op == 0x8d)) {
@@ -803,6 +820,108 @@ static void pass_a64(struct scan *s)
 		}
 		s->a->isa.text_bytes += r->n;
 	}
+}
+
+/* Extensions of f counting only code reachable from its entry: Go's
+ * GO386=softfloat assembly jumps over its SSE2 paths (#ifdef in
+ * runtime/internal/bytealg), leaving them dead. Gives up (returns f->ext)
+ * on indirect jumps or branches into the middle of an instruction. */
+static uint64_t reachable_ext(struct scan *s, const struct fn *f)
+{
+	const struct region *r = region_of(s, f->lo);
+	if (!r || f->hi - f->lo > (1u << 20))
+		return f->ext;
+	size_t n = 0, cap = 0;
+	struct ins { uint64_t a, t; uint8_t len, kind; bool cand, seen; } *v = NULL;
+	enum { K_SEQ, K_JMP, K_JCC, K_END };
+	bool m64 = s->arch == A_X64;
+	uint64_t res = f->ext;
+	for (uint64_t a = f->lo; a < f->hi;) {
+		size_t off = (size_t)(a - r->addr);
+		struct x86_dec d;
+		size_t len = isa_x86_decode(r->p + off, r->n - off, m64, &d);
+		if (!len || a + len > f->hi)
+			goto out;
+		if (!grow(s, &v, &cap, n + 1, sizeof(*v)))
+			goto out;
+		struct ins *in = &v[n++];
+		*in = (struct ins){ a, 0, (uint8_t)len, K_SEQ, d.cand, false };
+		const uint8_t *q = r->p + off + len;
+		if (d.op == 0xeb || (d.op >= 0x70 && d.op <= 0x7f) || (d.op >= 0xe0 && d.op <= 0xe3)) {
+			in->kind = d.op == 0xeb ? K_JMP : K_JCC;
+			in->t = a + len + (uint64_t)(int64_t)(int8_t)q[-1];
+		} else if (d.op == 0xe9 || (d.op == 0x0f && d.op2 >= 0x80 && d.op2 <= 0x8f)) {
+			if (len < 5)
+				goto out;
+			in->kind = d.op == 0xe9 ? K_JMP : K_JCC;
+			in->t = a + len + (uint64_t)(int64_t)(int32_t)rd32(q - 4, false);
+		} else if (d.op == 0xc3 || d.op == 0xc2 || d.op == 0xcc || (d.op == 0x0f && d.op2 == 0x0b)) {
+			in->kind = K_END;
+		} else if (d.op == 0xff && (d.modrm_reg == 4 || d.modrm_reg == 5)) {
+			goto out; /* indirect jump: successors unknown */
+		}
+		a += len;
+	}
+	/* worklist over instruction indexes */
+	size_t *work = malloc((n + 1) * sizeof(*work)), nw = 0;
+	if (!work)
+		goto out;
+	if (n) {
+		v[0].seen = true;
+		work[nw++] = 0;
+	}
+	bool bad = false;
+	while (nw && !bad) {
+		size_t i = work[--nw];
+		size_t succ[2];
+		int ns = 0;
+		if (v[i].kind == K_SEQ || v[i].kind == K_JCC)
+			if (i + 1 < n)
+				succ[ns++] = i + 1;
+		if ((v[i].kind == K_JMP || v[i].kind == K_JCC) && v[i].t >= f->lo && v[i].t < f->hi) {
+			size_t lo = 0, hi = n;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (v[mid].a < v[i].t)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == n || v[lo].a != v[i].t)
+				bad = true;
+			else
+				succ[ns++] = lo;
+		}
+		for (int k = 0; k < ns; k++)
+			if (!v[succ[k]].seen) {
+				v[succ[k]].seen = true;
+				work[nw++] = succ[k];
+			}
+	}
+	free(work);
+	if (bad)
+		goto out;
+	res = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].cand || !v[i].seen)
+			continue;
+		size_t off = (size_t)(v[i].a - r->addr), len = v[i].len;
+		struct x86_dec d;
+		isa_x86_decode(r->p + off, r->n - off, m64, &d);
+		res |= candidate(s, r->p + off, r->n - off, v[i].a, &d, &len);
+	}
+out:
+	free(v);
+	return res;
+}
+
+static void dead_code(struct scan *s)
+{
+	if (s->arch != A_X64 && s->arch != A_X32)
+		return;
+	for (size_t i = 0; i < s->nf; i++)
+		if (s->f[i].ext)
+			s->f[i].ext = reachable_ext(s, &s->f[i]);
 }
 
 static int cmp_edge_callee(const void *x, const void *y)
@@ -1050,7 +1169,7 @@ static void results(struct scan *s)
 				       (unsigned long long)(s->fl[i].hi - s->fl[i].lo), s->fl[i].what));
 	/* facts */
 	int lu = mask_level(used), lr = mask_level(req);
-	const char *why = s->nfl ? "" : "; no CPU-feature variable found, so only CPUID, ifunc and caller guards count";
+	const char *why = s->nfl || !req ? "" : "; no CPU-feature variable found, so only CPUID, ifunc and caller guards count";
 	fact_set(a, &isa->used, GOABI_KNOWN, level_name(s->arch, lu),
 		 "disassembly of %llu bytes of code in %llu functions (from %s)%s%s",
 		 (unsigned long long)isa->text_bytes, (unsigned long long)s->nf, s->funcs_from,
@@ -1181,6 +1300,7 @@ void isa_scan(struct elfview *ev)
 		pass_a64(&s);
 	else
 		pass_x86(&s);
+	dead_code(&s);
 	guards(&s);
 	guarded_writers(&s);
 	fallback_list(&s);
