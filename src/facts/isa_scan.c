@@ -84,11 +84,26 @@ struct range {
 	const char *what;
 };
 
+/* ET_REL: a relocation of the code, resolved to the (synthetic) address of
+ * its symbol plus addend */
+struct reloc {
+	uint64_t at; /* address of the relocated field */
+	uint64_t s_a;
+};
+
 struct region {
 	uint64_t addr;
 	const uint8_t *p;
 	size_t n;
 	size_t shndx; /* ET_REL: section index (symbols are section-relative) */
+	struct reloc *rel;
+	size_t nrel, caprel;
+};
+
+/* ET_REL: allocated sections laid out one after another */
+struct relsec {
+	uint64_t base, size;
+	bool write;
 };
 
 enum arch { A_NONE, A_X64, A_X32, A_A64 };
@@ -100,6 +115,8 @@ struct scan {
 	bool go;
 	struct region *rg;
 	size_t nrg;
+	struct relsec *sec; /* ET_REL, indexed by section */
+	size_t nsec;
 	struct fn *f;
 	size_t nf, capf;
 	struct range *fl;
@@ -146,7 +163,7 @@ static void add_region(struct scan *s, uint64_t addr, const uint8_t *p, size_t n
 {
 	if (!n || !grow(s, &s->rg, cap, s->nrg + 1, sizeof(*s->rg)))
 		return;
-	s->rg[s->nrg++] = (struct region){ addr, p, n, shndx };
+	s->rg[s->nrg++] = (struct region){ addr, p, n, shndx, NULL, 0, 0 };
 }
 
 static void find_regions(struct scan *s)
@@ -154,22 +171,33 @@ static void find_regions(struct scan *s)
 	struct elfview *ev = s->ev;
 	size_t cap = 0;
 	if (ev->sections_ok) {
+		bool rel = ev->eh.e_type == ET_REL;
+		if (rel && ev->shnum && ev->shnum < (1u << 20)) {
+			s->sec = calloc(ev->shnum, sizeof(*s->sec));
+			if (s->sec)
+				s->nsec = ev->shnum;
+		}
 		Elf_Scn *scn = NULL;
 		uint64_t relbase = 0x10000; /* ET_REL: lay sections out one after another */
 		while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
 			GElf_Shdr sh;
 			const uint8_t *p;
-			size_t n;
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
+			size_t n, ndx = elf_ndxscn(scn);
+			if (!gelf_getshdr(scn, &sh))
+				continue;
+			uint64_t addr = sh.sh_addr;
+			if (rel) {
+				if (!(sh.sh_flags & SHF_ALLOC) || ndx >= s->nsec || sh.sh_size > ((uint64_t)1 << 40))
+					continue;
+				addr = relbase;
+				s->sec[ndx] = (struct relsec){ addr, sh.sh_size, (sh.sh_flags & SHF_WRITE) != 0 };
+				relbase = (relbase + sh.sh_size + 0xfff) & ~(uint64_t)0xfff;
+			}
+			if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
 				continue;
 			if (!ev_section_bytes(ev, &sh, &p, &n))
 				continue;
-			uint64_t addr = sh.sh_addr;
-			if (ev->eh.e_type == ET_REL) {
-				addr = relbase;
-				relbase = (relbase + n + 0xfff) & ~(uint64_t)0xfff;
-			}
-			add_region(s, addr, p, n, elf_ndxscn(scn), &cap);
+			add_region(s, addr, p, n, ndx, &cap);
 		}
 		if (s->nrg)
 			return;
@@ -182,6 +210,82 @@ static void find_regions(struct scan *s)
 			continue;
 		add_region(s, ph.p_vaddr, ev->raw + ph.p_offset, (size_t)ph.p_filesz, 0, &cap);
 	}
+}
+
+static int cmp_reloc(const void *x, const void *y)
+{
+	const struct reloc *a = x, *b = y;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* ET_REL: read the relocations of the code sections, so that RIP-relative
+ * operands and calls resolve to symbols (internal/cpu.X86 in a Go c-archive's
+ * go.o). */
+static void read_relocs(struct scan *s)
+{
+	struct elfview *ev = s->ev;
+	if (ev->eh.e_type != ET_REL || !s->sec)
+		return;
+	Elf_Scn *scn = NULL;
+	size_t total = 0;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
+			continue;
+		struct region *r = NULL;
+		for (size_t k = 0; k < s->nrg; k++)
+			if (s->rg[k].shndx == sh.sh_info)
+				r = &s->rg[k];
+		Elf_Scn *symscn = elf_getscn(ev->elf, sh.sh_link);
+		Elf_Data *data = elf_getdata(scn, NULL), *symdata = symscn ? elf_getdata(symscn, NULL) : NULL;
+		if (!r || !data || !symdata || !sh.sh_entsize)
+			continue;
+		size_t n = (size_t)(sh.sh_size / sh.sh_entsize);
+		for (size_t i = 0; i < n && total < GOABI_MAX_SYMBOLS; i++, total++) {
+			GElf_Rela ra;
+			GElf_Rel rl;
+			uint64_t off, symi;
+			int64_t add;
+			if (sh.sh_type == SHT_RELA) {
+				if (!gelf_getrela(data, (int)i, &ra))
+					break;
+				off = ra.r_offset;
+				symi = GELF_R_SYM(ra.r_info);
+				add = ra.r_addend;
+			} else {
+				if (!gelf_getrel(data, (int)i, &rl))
+					break;
+				off = rl.r_offset;
+				symi = GELF_R_SYM(rl.r_info);
+				add = off + 4 <= r->n ? (int32_t)rd32(r->p + off, ev->be) : 0; /* implicit addend */
+			}
+			GElf_Sym sym;
+			if (off >= r->n || !gelf_getsym(symdata, (int)symi, &sym) || sym.st_shndx == SHN_UNDEF ||
+			    sym.st_shndx >= s->nsec || !s->sec[sym.st_shndx].base)
+				continue;
+			if (!grow(s, &r->rel, &r->caprel, r->nrel + 1, sizeof(*r->rel)))
+				return;
+			r->rel[r->nrel++] = (struct reloc){ r->addr + off,
+							    s->sec[sym.st_shndx].base + sym.st_value + (uint64_t)add };
+		}
+	}
+	for (size_t k = 0; k < s->nrg; k++)
+		if (s->rg[k].nrel)
+			qsort(s->rg[k].rel, s->rg[k].nrel, sizeof(*s->rg[k].rel), cmp_reloc);
+}
+
+/* ET_REL: the relocation at address at, if any */
+static const struct reloc *reloc_at(const struct region *r, uint64_t at)
+{
+	size_t lo = 0, hi = r->nrel;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->rel[mid].at < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nrel && r->rel[lo].at == at ? &r->rel[lo] : NULL;
 }
 
 static const struct region *region_of(const struct scan *s, uint64_t addr)
@@ -316,18 +420,12 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 		return true;
 	uint64_t v = sym->st_value;
 	if (s->ev->eh.e_type == ET_REL) {
-		size_t k;
-		for (k = 0; k < s->nrg && s->rg[k].shndx != sym->st_shndx; k++)
-			;
-		if (k == s->nrg) {
-			if (type == STT_OBJECT && flag_symbol(name))
-				add_flag(s, 0, 0, name); /* unrelocated data: not usable */
+		if (sym->st_shndx >= s->nsec || !s->sec[sym->st_shndx].base)
 			return true;
-		}
-		v += s->rg[k].addr;
+		v += s->sec[sym->st_shndx].base;
 	}
 	if (type == STT_OBJECT || type == STT_NOTYPE) {
-		if (flag_symbol(name) && s->ev->eh.e_type != ET_REL)
+		if (flag_symbol(name))
 			add_flag(s, v, sym->st_size ? sym->st_size : 1,
 				 arena_printf(s->a->arena, "symbol %s", name));
 		if (type == STT_OBJECT)
@@ -550,10 +648,20 @@ static uint64_t candidate(struct scan *s, const uint8_t *p, size_t left, uint64_
 }
 
 /* Target of the instruction's disp32 memory operand, if any. */
-static bool x86_target(const struct scan *s, const uint8_t *p, uint64_t addr, const struct x86_dec *d, uint64_t *t)
+static bool x86_target(const struct scan *s, const struct region *r, const uint8_t *p, uint64_t addr,
+		       const struct x86_dec *d, uint64_t *t)
 {
 	if (!d->dispoff || d->dispoff + 4u > d->len)
 		return false;
+	if (r->rel) {
+		/* S + A - P = disp, target = end + disp; a field without a
+		 * relocation was resolved within the section already */
+		const struct reloc *rl = reloc_at(r, addr + d->dispoff);
+		if (rl) {
+			*t = s->arch == A_X64 ? rl->s_a + (uint64_t)(d->len - d->dispoff) : rl->s_a;
+			return true;
+		}
+	}
 	int32_t disp = (int32_t)rd32(p + d->dispoff, false);
 	if (s->arch == A_X64)
 		*t = addr + d->len + (uint64_t)(int64_t)disp;
@@ -626,6 +734,9 @@ static bool a64_step(struct a64regs *r, uint32_t w, uint64_t pc, uint64_t *t, bo
 /* Inside a writable PT_LOAD segment (where CPU-feature variables live). */
 static bool writable(const struct scan *s, uint64_t t)
 {
+	for (size_t i = 0; i < s->nsec; i++)
+		if (s->sec[i].base && s->sec[i].write && t >= s->sec[i].base && t - s->sec[i].base < s->sec[i].size)
+			return true;
 	for (size_t i = 0; i < s->ev->phnum; i++) {
 		GElf_Phdr ph;
 		if (ev_phdr(s->ev, i, &ph) && ph.p_type == PT_LOAD && (ph.p_flags & PF_W) && t >= ph.p_vaddr &&
@@ -675,7 +786,7 @@ static void harvest(struct scan *s, struct fn *f, bool all_stores)
 		since++;
 		if (d.op == 0xe8)
 			since = 1000;
-		if (x86_target(s, r->p + off, a, &d, &t) && !region_of(s, t)) {
+		if (x86_target(s, r, r->p + off, a, &d, &t) && !region_of(s, t)) {
 			if (all_stores && d.op == 0x8d && writable(s, t)) {
 				/* &X86.HasAVX2 in internal/cpu's options table */
 				add_flag(s, t, 1, what);
@@ -757,8 +868,9 @@ static void pass_x86(struct scan *s)
 					f->flags |= F_CPUID;
 				if ((d.op == 0xe8 || d.op == 0xe9) && len == 5u + (d.opsize == 2 && !m64 ? 0 : 0)) {
 					int32_t rel = (int32_t)rd32(r->p + off + len - 4, false);
-					edge(s, f, fn_at(s, a + len + (uint64_t)(int64_t)rel));
-				} else if (x86_target(s, r->p + off, a, &d, &t)) {
+					const struct reloc *rl = r->rel ? reloc_at(r, a + 1) : NULL;
+					edge(s, f, fn_at(s, rl ? rl->s_a + 4 : a + len + (uint64_t)(int64_t)rel));
+				} else if (x86_target(s, r, r->p + off, a, &d, &t)) {
 					if (s->nfl)
 						mark_flag(s, f, t);
 					if (byte_access(&d) && s->nacc < (1u << 22) &&
@@ -1233,6 +1345,7 @@ void isa_scan(struct elfview *ev)
 	find_regions(&s);
 	if (!s.nrg)
 		goto out;
+	read_relocs(&s);
 	find_functions(&s);
 	if (s.oom)
 		goto out;
@@ -1315,7 +1428,10 @@ out:
 		cs_free(s.insn, 1);
 	if (s.cs_ok || s.cs)
 		cs_close(&s.cs);
+	for (size_t k = 0; k < s.nrg; k++)
+		free(s.rg[k].rel);
 	free(s.rg);
+	free(s.sec);
 	free(s.f);
 	free(s.fl);
 	free(s.edge);
