@@ -156,8 +156,8 @@ json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro
 		json_object_set_new(o, "go", go_json(&a->go));
 		if (a->kind == GOABI_KIND_ELF) {
 			json_object_set_new(o, "libc", libc_json(&a->libc));
-			json_object_set_new(o, "isa", isa_json(&a->isa));
 		}
+		json_object_set_new(o, "isa", isa_json(&a->isa));
 		json_t *ex = json_array();
 		for (size_t i = 0; i < a->cabi.nexports; i++)
 			json_array_append_new(ex, json_pack("{s:o, s:o, s:o}", "name", json_str(a->cabi.exports[i].name),

@@ -146,8 +146,9 @@ void report_text(FILE *out, const struct goabi_artifact *a, const struct report_
 			line(out, ind, "build-id", "%s", id->build_id);
 	}
 	go_block(out, ind, &a->go, o);
-	if (a->kind == GOABI_KIND_ELF) {
+	if (a->kind == GOABI_KIND_ELF)
 		libc_block(out, ind, &a->libc, o);
+	if (a->kind == GOABI_KIND_ELF || a->isa.scanned || a->isa.declared.value) {
 		fact(out, ind, "isa declared", &a->isa.declared);
 		if (a->isa.scanned) {
 			fact(out, ind, "isa required", &a->isa.required);

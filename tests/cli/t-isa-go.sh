@@ -74,3 +74,23 @@ if command -v llvm-objdump >/dev/null; then
 else
 	skip "go arm64 LSE oracle" "llvm-objdump not installed"
 fi
+
+# c-archive: go.o is relocatable; guards resolve through its relocations
+f=$D/go119-amd64-v1-c-archive.a
+if [ -f "$f" ]; then
+	"$GOABI" inspect --json --isa-detail "$f" > "$TMPD/ca" 2>/dev/null
+	(cd "$TMPD" && ar x "$f" go.o)
+	check "go c-archive GOAMD64=v1: archive required x86-64-v1" "x86-64-v1" "$(jget "$TMPD/ca" "j['artifacts'][0]['isa']['required']['value']")"
+	python3 - "$TMPD/ca" > "$TMPD/ca.m" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))['artifacts'][0]
+m = [x for x in j['members'] if x.get('member') == 'go.o'][0]
+print(json.dumps({'artifacts': [m]}))
+PY
+	set_eq "go c-archive go.o: guarded AVX/AVX2 functions = objdump functions using %ymm" \
+		"$(objdump_funcs "$TMPD/go.o" '%ymm')" "$(isa_funcs "$TMPD/ca.m" 'AVX AVX2' guarded)"
+	set_eq "go c-archive go.o: guarded POPCNT functions = objdump functions with popcnt" \
+		"$(objdump_funcs "$TMPD/go.o" '\tpopcnt ')" "$(isa_funcs "$TMPD/ca.m" POPCNT guarded)"
+else
+	notok "go c-archive fixture missing"
+fi
