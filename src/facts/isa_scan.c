@@ -501,7 +501,8 @@ static void find_functions(struct scan *s)
 		s->funcs_from = ".dynsym";
 	if (!s->funcs_from)
 		s->funcs_from = "none (code split only by region)";
-	qsort(s->f, s->nf, sizeof(*s->f), cmp_fn);
+	if (s->nf)
+		qsort(s->f, s->nf, sizeof(*s->f), cmp_fn);
 	/* merge aliases at one address (keep the first name, or the flags) */
 	size_t w = 0;
 	for (size_t i = 0; i < s->nf; i++) {
@@ -1281,7 +1282,14 @@ static void results(struct scan *s)
 				       (unsigned long long)(s->fl[i].hi - s->fl[i].lo), s->fl[i].what));
 	/* facts */
 	int lu = mask_level(used), lr = mask_level(req);
+	size_t nlisted = 0;
+	for (size_t i = 0; i < s->nf; i++)
+		if ((s->f[i].flags & F_LISTED) && mask_level(s->f[i].ext) > 0)
+			nlisted++;
 	const char *why = s->nfl || !req ? "" : "; no CPU-feature variable found, so only CPUID, ifunc and caller guards count";
+	if (nlisted)
+		why = arena_printf(a->arena, "%s; %zu crypto/aes functions counted as guarded by the fallback list", why,
+				   nlisted);
 	fact_set(a, &isa->used, GOABI_KNOWN, level_name(s->arch, lu),
 		 "disassembly of %llu bytes of code in %llu functions (from %s)%s%s",
 		 (unsigned long long)isa->text_bytes, (unsigned long long)s->nf, s->funcs_from,
