@@ -40,6 +40,9 @@ needed=$(readelf -n "$D/c-vec-x86-64-v3-mneeded" | sed -n 's/.*x86 ISA needed: /
 isa_json "$D/c-vec-x86-64-v3-mneeded" "$TMPD/mn"
 check "c -mneeded: declared level = readelf's last 'x86 ISA needed' level ($needed)" \
 	"$needed" "$(isa_get "$TMPD/mn" declared)"
+check "c -mneeded: --isa-detail note line lists the levels readelf -n shows as needed" \
+	"$(readelf -n "$D/c-vec-x86-64-v3-mneeded" | sed -n 's/.*x86 ISA needed: //p' | sed 's/x86-64-//g; s/, /,/g')" \
+	"$("$GOABI" inspect --isa-detail "$D/c-vec-x86-64-v3-mneeded" | sed -n 's/^  isa note *needed \([^;]*\);.*/\1/p')"
 check "c -mneeded: no contradiction" "0" "$(jget "$TMPD/mn" "len(j['artifacts'][0]['isa']['conflicts'])")"
 if readelf -n "$D/c-vec-x86-64-v3" | grep -q 'x86 ISA needed: x86-64-baseline$'; then
 	check "c -march=x86-64-v3 without -mneeded: note says baseline, contradiction reported" "1" \
