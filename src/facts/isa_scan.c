@@ -166,6 +166,33 @@ static void add_region(struct scan *s, uint64_t addr, const uint8_t *p, size_t n
 	s->rg[s->nrg++] = (struct region){ addr, p, n, shndx, NULL, 0, 0 };
 }
 
+static const struct region *region_of(const struct scan *s, uint64_t addr);
+static void add_flag(struct scan *s, uint64_t lo, uint64_t size, const char *what);
+static bool flag_symbol(const char *n);
+
+static int cmp_region(const void *x, const void *y)
+{
+	const struct region *a = x, *b = y;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+/* Sort by address and drop regions overlapping an earlier one (malformed
+ * files), so that lookups can bisect. */
+static void sort_regions(struct scan *s)
+{
+	if (s->nrg < 2)
+		return;
+	qsort(s->rg, s->nrg, sizeof(*s->rg), cmp_region);
+	size_t w = 1;
+	for (size_t i = 1; i < s->nrg; i++) {
+		const struct region *p = &s->rg[w - 1];
+		if (s->rg[i].addr < p->addr + p->n || p->addr + p->n < p->addr)
+			continue;
+		s->rg[w++] = s->rg[i];
+	}
+	s->nrg = w;
+}
+
 static void find_regions(struct scan *s)
 {
 	struct elfview *ev = s->ev;
@@ -199,8 +226,10 @@ static void find_regions(struct scan *s)
 				continue;
 			add_region(s, addr, p, n, ndx, &cap);
 		}
-		if (s->nrg)
+		if (s->nrg) {
+			sort_regions(s);
 			return;
+		}
 	}
 	for (size_t i = 0; i < ev->phnum; i++) {
 		GElf_Phdr ph;
@@ -210,6 +239,7 @@ static void find_regions(struct scan *s)
 			continue;
 		add_region(s, ph.p_vaddr, ev->raw + ph.p_offset, (size_t)ph.p_filesz, 0, &cap);
 	}
+	sort_regions(s);
 }
 
 static int cmp_reloc(const void *x, const void *y)
@@ -233,9 +263,11 @@ static void read_relocs(struct scan *s)
 		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
 			continue;
 		struct region *r = NULL;
-		for (size_t k = 0; k < s->nrg; k++)
-			if (s->rg[k].shndx == sh.sh_info)
-				r = &s->rg[k];
+		if (sh.sh_info < s->nsec && s->sec[sh.sh_info].base) {
+			r = (struct region *)region_of(s, s->sec[sh.sh_info].base);
+			if (r && r->shndx != sh.sh_info)
+				r = NULL;
+		}
 		Elf_Scn *symscn = elf_getscn(ev->elf, sh.sh_link);
 		Elf_Data *data = elf_getdata(scn, NULL), *symdata = symscn ? elf_getdata(symscn, NULL) : NULL;
 		if (!r || !data || !symdata || !sh.sh_entsize)
@@ -260,13 +292,29 @@ static void read_relocs(struct scan *s)
 				add = off + 4 <= r->n ? (int32_t)rd32(r->p + off, ev->be) : 0; /* implicit addend */
 			}
 			GElf_Sym sym;
-			if (off >= r->n || !gelf_getsym(symdata, (int)symi, &sym) || sym.st_shndx == SHN_UNDEF ||
-			    sym.st_shndx >= s->nsec || !s->sec[sym.st_shndx].base)
+			if (off >= r->n || !gelf_getsym(symdata, (int)symi, &sym))
 				continue;
+			uint64_t base;
+			if (sym.st_shndx == SHN_UNDEF) {
+				/* an external CPU-feature variable (__cpu_model from
+				 * libgcc, internal/cpu.X86 from another object): give
+				 * it a synthetic address of its own */
+				GElf_Shdr symsh;
+				const char *nm = gelf_getshdr(symscn, &symsh) ?
+							 elf_strptr(ev->elf, symsh.sh_link, sym.st_name) : NULL;
+				if (!nm || !flag_symbol(nm))
+					continue;
+				base = 0x7f0000000000ull + (uint64_t)symi * 0x10000;
+				add_flag(s, base, 0x1000, arena_printf(s->a->arena, "undefined symbol %s (relocations)", nm));
+				sym.st_value = 0;
+			} else if (sym.st_shndx < s->nsec && s->sec[sym.st_shndx].base) {
+				base = s->sec[sym.st_shndx].base;
+			} else {
+				continue;
+			}
 			if (!grow(s, &r->rel, &r->caprel, r->nrel + 1, sizeof(*r->rel)))
 				return;
-			r->rel[r->nrel++] = (struct reloc){ r->addr + off,
-							    s->sec[sym.st_shndx].base + sym.st_value + (uint64_t)add };
+			r->rel[r->nrel++] = (struct reloc){ r->addr + off, base + sym.st_value + (uint64_t)add };
 		}
 	}
 	for (size_t k = 0; k < s->nrg; k++)
@@ -290,9 +338,17 @@ static const struct reloc *reloc_at(const struct region *r, uint64_t at)
 
 static const struct region *region_of(const struct scan *s, uint64_t addr)
 {
-	for (size_t i = 0; i < s->nrg; i++)
-		if (addr >= s->rg[i].addr && addr - s->rg[i].addr < s->rg[i].n)
-			return &s->rg[i];
+	/* regions are sorted by address (find_regions) */
+	size_t lo = 0, hi = s->nrg;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->rg[mid].addr + s->rg[mid].n <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->nrg && addr >= s->rg[lo].addr && addr - s->rg[lo].addr < s->rg[lo].n)
+		return &s->rg[lo];
 	return NULL;
 }
 
@@ -805,7 +861,8 @@ static void harvest(struct scan *s, struct fn *f, bool all_stores)
 
 static void edge(struct scan *s, const struct fn *from, const struct fn *to)
 {
-	if (!to || from == to || to->lo == from->lo || !grow(s, &s->edge, &s->cape, s->ne + 1, sizeof(*s->edge)))
+	if (!to || from == to || to->lo == from->lo || s->ne >= (1u << 26) ||
+	    !grow(s, &s->edge, &s->cape, s->ne + 1, sizeof(*s->edge)))
 		return;
 	uint32_t a = (uint32_t)(from - s->f), b = (uint32_t)(to - s->f);
 	if (s->ne && s->edge[s->ne - 1][0] == a && s->edge[s->ne - 1][1] == b)

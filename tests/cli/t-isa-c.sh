@@ -91,3 +91,17 @@ goabi_addrs=$(isa_funcs "$TMPD/s" 'AVX AVX2 AVX512F AVX512BW AVX512VL' guarded |
 missing=$(comm -23 <(echo "$ymm_addrs") <(echo "$goabi_addrs") | wc -l)
 check "c static glibc: all $(echo "$ymm_addrs" | wc -l) functions objdump shows with ymm/zmm are guarded AVX/AVX-512 in goabi" \
 	"0" "$missing"
+
+# relocatable objects: __cpu_model is undefined there, found through relocations
+f=$D/c-dispatch.o
+isa_json "$f" "$TMPD/do"
+check "c dispatch.o (ET_REL, -ffunction-sections): readelf shows a relocation against __cpu_model" "yes" \
+	"$(readelf -rW "$f" | grep -q '__cpu_model' && echo yes || echo no)"
+check "c dispatch.o: required x86-64-v1" "x86-64-v1" "$(isa_get "$TMPD/do" required)"
+set_eq "c dispatch.o: guarded AVX/AVX2 functions = objdump functions using %ymm" \
+	"$(objdump_funcs "$f" '%ymm')" "$(isa_funcs "$TMPD/do" 'AVX AVX2' guarded)"
+isa_json "$D/c-unguarded.o" "$TMPD/uo"
+check "c unguarded.o: required x86-64-v3" "x86-64-v3" "$(isa_get "$TMPD/uo" required)"
+isa_json "$D/c-libmix.a" "$TMPD/mix"
+check "c archive of dispatch.o + unguarded.o (ar t: $(ar t "$D/c-libmix.a" | tr '\n' ' ')): required is the highest member's, x86-64-v3" \
+	"x86-64-v3" "$(isa_get "$TMPD/mix" required)"
