@@ -117,6 +117,8 @@ struct scan {
 	size_t nrg;
 	struct relsec *sec; /* ET_REL, indexed by section */
 	size_t nsec;
+	bool segments;      /* code from PF_X segments: they also hold headers and data */
+	size_t nnamed;      /* functions with a name (not holes) */
 	struct fn *f;
 	size_t nf, capf;
 	struct range *fl;
@@ -237,7 +239,16 @@ static void find_regions(struct scan *s)
 			continue;
 		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size))
 			continue;
-		add_region(s, ph.p_vaddr, ev->raw + ph.p_offset, (size_t)ph.p_filesz, 0, &cap);
+		/* the first segment usually starts with the ELF and program headers */
+		uint64_t skip = 0;
+		if (ph.p_offset == 0)
+			skip = ev->eh.e_phoff + (uint64_t)ev->eh.e_phnum * ev->eh.e_phentsize;
+		if (skip < ev->eh.e_ehsize)
+			skip = ev->eh.e_ehsize;
+		if (ph.p_offset != 0 || skip >= ph.p_filesz)
+			skip = ph.p_offset == 0 ? ph.p_filesz : 0;
+		s->segments = true;
+		add_region(s, ph.p_vaddr + skip, ev->raw + ph.p_offset + skip, (size_t)(ph.p_filesz - skip), 0, &cap);
 	}
 	sort_regions(s);
 }
@@ -574,6 +585,7 @@ static void find_functions(struct scan *s)
 	/* ends: the size, cut at the next function and the region end; then
 	 * holes become anonymous functions */
 	size_t n = s->nf;
+	s->nnamed = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct region *r = region_of(s, s->f[i].lo);
 		uint64_t rend = r->addr + r->n;
@@ -909,6 +921,11 @@ static void pass_x86(struct scan *s)
 			uint64_t a = r->addr + off;
 			if (!f || a >= f->hi || a < f->lo)
 				f = fn_at(s, a);
+			if (f && (f->flags & F_GAP) && s->segments && s->nnamed && f->hi > a) {
+				/* between known functions in a segment: headers, notes, data */
+				off += (size_t)(f->hi - a);
+				continue;
+			}
 			struct x86_dec d;
 			size_t len = isa_x86_decode(r->p + off, r->n - off, m64, &d);
 			if (!len) {
@@ -970,7 +987,7 @@ static void pass_a64(struct scan *s)
 				f = fn_at(s, a);
 				regs.known = 0;
 			}
-			if (!f)
+			if (!f || ((f->flags & F_GAP) && s->segments && s->nnamed))
 				continue;
 			uint32_t w = rd32(r->p + off, s->ev->be);
 			if (a64_lse(w))

@@ -94,3 +94,20 @@ PY
 else
 	notok "go c-archive fixture missing"
 fi
+
+# no section headers at all (e_shoff = e_shnum = 0): code from PF_X segments,
+# functions from the pclntab found by scanning
+python3 - "$D/go119-amd64-v1-stripped" "$TMPD/nosec" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+struct.pack_into('<Q', d, 0x28, 0)
+struct.pack_into('<HHH', d, 0x3c, 0, 0, 0)
+open(sys.argv[2], 'wb').write(d)
+PY
+isa_json "$TMPD/nosec" "$TMPD/ns"
+check "go v1 without section headers: readelf sees none" "0" "$(readelf -SW "$TMPD/nosec" 2>/dev/null | grep -c '\] \.')"
+check "go v1 without section headers: required x86-64-v1" "x86-64-v1" "$(isa_get "$TMPD/ns" required)"
+set_eq "go v1 without section headers: POPCNT functions = objdump functions with popcnt (unstripped build)" \
+	"$(objdump_funcs "$D/go119-amd64-v1" '\tpopcnt ')" "$(isa_funcs "$TMPD/ns" POPCNT guarded)"
+set_eq "go v1 without section headers: AVX/AVX2 functions = objdump functions using %ymm (unstripped build)" \
+	"$(objdump_funcs "$D/go119-amd64-v1" '%ymm')" "$(isa_funcs "$TMPD/ns" 'AVX AVX2' guarded)"
