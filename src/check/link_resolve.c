@@ -303,10 +303,11 @@ static void wrong_format(struct lk_result *r, size_t ii, const char *what, unsig
 {
 	struct lk_input *in = &r->inputs[ii];
 	struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
-					      "%s is %s (%s); the link is for %s", what, in->path,
-					      elf_machine_name(machine), elf_machine_name(r->target_machine));
+					      "%s is %s for %s (EM: %u); the link is for %s", in->path, what,
+					      elf_machine_name(machine), machine, elf_machine_name(r->target_machine));
 	if (f) {
-		f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", in->path);
+		f->linker = arena_printf(r->ar, "%s: Relocations in generic ELF (EM: %u); %s: error adding symbols: file in wrong format",
+					 in->path, machine, in->path);
 		strv_push(r->ar, &f->files, in->path);
 	}
 	in->kind = LK_IN_BAD;
@@ -425,9 +426,9 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 					f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", path);
 			}
 			if (o->machine != r->target_machine)
-				wrong_format(r, ii, "the object", o->machine);
+				wrong_format(r, ii, "an object", o->machine);
 			else if (o->elfclass != r->target_class)
-				wrong_format(r, ii, "the ELF class of", o->machine);
+				wrong_format(r, ii, o->elfclass == 32 ? "a 32-bit object" : "a 64-bit object", o->machine);
 		}
 	} else {
 		in->kind = LK_IN_ARCHIVE;
@@ -455,7 +456,7 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 					if (!checked) {
 						checked = true;
 						if (o->machine != r->target_machine)
-							wrong_format(r, ii, "the archive", o->machine);
+							wrong_format(r, ii, "an archive of objects", o->machine);
 					}
 				}
 			}
