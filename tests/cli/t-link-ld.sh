@@ -23,14 +23,15 @@ compare() {
 	while [ "$1" != "--" ]; do expects+=("$1"); shift; done
 	shift
 	local out=$TMPD/out.$name
-	"$@" -o "$out" >"$TMPD/ld.$name" 2>&1
+	rm -f "$TMPD/map.$name"
+	"$@" -o "$out" -Wl,-Map="$TMPD/map.$name" >"$TMPD/ld.$name" 2>&1
 	local rc=$?
 	"$GOABI" link --json -- "$@" -o "$out" >"$TMPD/g.$name.json" 2>"$TMPD/g.$name.err"
 	local grc=$?
-	python3 - "$name" "$rc" "$TMPD/ld.$name" "$TMPD/g.$name.json" "$grc" "${expects[@]}" <<'PY'
-import json, re, sys
-name, rc, ldf, gf, grc = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
-expects = sys.argv[6:]
+	python3 - "$name" "$rc" "$TMPD/ld.$name" "$TMPD/g.$name.json" "$grc" "$TMPD/map.$name" "${expects[@]}" <<'PY'
+import json, os, re, sys
+name, rc, ldf, gf, grc, mapf = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
+expects = sys.argv[7:]
 ld = open(ldf, errors="replace").read()
 try:
     g = json.load(open(gf))["link"]
@@ -55,6 +56,24 @@ rep(gd == dup, "multiply defined %s = ld's \"multiple definition of\" set %s" % 
 rep(gu == und, "undefined %s = ld's \"undefined reference to\" set %s" % (sorted(gu), sorted(und)))
 bad = gv == "fails" or any(f["severity"] in ("link-error", "error") for f in g["findings"])
 rep((grc == 1) == bad, "exit code %d matches the findings" % grc)
+# ld's link map: "Archive member included to satisfy reference by file (symbol)"
+if rc == 0 and os.path.exists(mapf):
+    lines = open(mapf, errors="replace").read().split("\n")
+    want = set()
+    if lines and lines[0].startswith("Archive member included"):
+        i = 2
+        while i < len(lines) and lines[i].strip():
+            l = lines[i]
+            if not l.startswith(" "):
+                m = re.match(r"(\S+)\((\S+)\)", l)
+                if m:
+                    want.add("%s(%s)" % (os.path.basename(m.group(1)), m.group(2)))
+            i += 1
+    got = set()
+    for inp in g["inputs"]:
+        for p in inp.get("pulled") or []:
+            got.add("%s(%s)" % (os.path.basename(inp["path"]), p["member"]))
+    rep(got == want, "%d archive members pulled = ld's link map (-Map: 'Archive member included'; differ: %s)" % (len(got), sorted(got ^ want)[:6]))
 for e in expects:
     kind, text = e.split(":", 1)
     hit = [f for f in g["findings"] if f["kind"] == kind and any(text in (f[k] or "") for k in ("message", "diagnosis", "linker_message"))]
