@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <elf.h>
 #include "check/link.h"
 
@@ -74,6 +75,15 @@ static const char *sys(struct lk_cmd *c, const char *path)
 	return c->sysroot ? arena_printf(c->ar, "%s%s", c->sysroot, path) : arena_strdup(c->ar, path);
 }
 
+/* a crt object: gcc finds them install-relative (not in the sysroot) first */
+static const char *crt(struct lk_cmd *c, const char *name)
+{
+	const char *host = arena_printf(c->ar, "/usr/lib/%s/%s", c->triplet, name);
+	if (c->sysroot && access(host, R_OK) == 0)
+		return host;
+	return sys(c, host);
+}
+
 static void sysdir(struct lk_cmd *c, const char *path)
 {
 	const char *d = sys(c, path);
@@ -84,7 +94,8 @@ static void sysdir(struct lk_cmd *c, const char *path)
 /* /usr/lib/gcc/TRIPLET/VER with the highest VER that has crtbegin.o */
 static void find_gcc_dir(struct lk_cmd *c, const char *want_ver)
 {
-	const char *base = sys(c, arena_printf(c->ar, "/usr/lib/gcc/%s", c->triplet));
+	/* the compiler's own directory: never inside the sysroot */
+	const char *base = arena_printf(c->ar, "/usr/lib/gcc/%s", c->triplet);
 	DIR *d = opendir(base);
 	if (!d)
 		return;
@@ -527,11 +538,19 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 			specs_files(c, c->specs_start);
 		item(c, LK_I_ASNEEDED_OFF, NULL, true);
 	} else if (c->flavor == LK_GCC) {
+		/* gcc's own install-relative directories (GCC_DIR/../../../TRIPLET,
+		 * GCC_DIR/../../../../lib) are not under the sysroot; the standard
+		 * ones are (gcc -v --sysroot=X shows both) */
 		if (c->gcc_dir)
 			strv_push_unique(c->ar, &c->sys_dirs, c->gcc_dir);
-		sysdir(c, arena_printf(c->ar, "/usr/lib/%s", t));
-		sysdir(c, "/lib");
+		const char *host_tdir = arena_printf(c->ar, "/usr/lib/%s", t);
+		if (c->sysroot && is_dir(host_tdir))
+			strv_push_unique(c->ar, &c->sys_dirs, host_tdir);
+		if (c->sysroot && is_dir("/lib"))
+			strv_push_unique(c->ar, &c->sys_dirs, "/lib");
 		sysdir(c, arena_printf(c->ar, "/lib/%s", t));
+		sysdir(c, "/lib");
+		sysdir(c, arena_printf(c->ar, "/usr/lib/%s", t));
 		sysdir(c, "/usr/lib");
 		const char *lp = getenv("LIBRARY_PATH");
 		if (lp && !c->sysroot) {
@@ -544,8 +563,8 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 		if (start) {
 			const char *crt1 = c->shared ? NULL : c->is_static ? (c->pie ? "rcrt1.o" : "crt1.o") : pie ? "Scrt1.o" : "crt1.o";
 			if (crt1)
-				item(c, LK_I_FILE, sys(c, arena_printf(c->ar, "/usr/lib/%s/%s", t, crt1)), true);
-			item(c, LK_I_FILE, sys(c, arena_printf(c->ar, "/usr/lib/%s/crti.o", t)), true);
+				item(c, LK_I_FILE, crt(c, crt1), true);
+			item(c, LK_I_FILE, crt(c, "crti.o"), true);
 			item(c, LK_I_FILE, gcc_file(c, c->is_static && !c->pie ? "crtbeginT.o" :
 						       (c->shared || pie || c->pie) ? "crtbeginS.o" : "crtbegin.o"), true);
 		}
@@ -600,7 +619,7 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 		if (start) {
 			item(c, LK_I_FILE, gcc_file(c, c->is_static && !c->pie ? "crtend.o" :
 						       (c->shared || pie || c->pie) ? "crtendS.o" : "crtend.o"), true);
-			item(c, LK_I_FILE, sys(c, arena_printf(c->ar, "/usr/lib/%s/crtn.o", t)), true);
+			item(c, LK_I_FILE, crt(c, "crtn.o"), true);
 		}
 	}
 }
