@@ -142,6 +142,24 @@ static const char *missing_lib_for(struct lk_result *r, struct cand *cands, cons
 	return NULL;
 }
 
+/* a shared library in the link has the name only as a non-default version */
+static const char *hidden_version(struct lk_result *r, const char *n)
+{
+	for (size_t i = 0; i < r->nobjs; i++) {
+		const struct lk_obj *o = &r->objs[i];
+		if (!o->loaded || !o->st.dynamic)
+			continue;
+		for (size_t k = 0; k < o->st.n; k++) {
+			const struct st_sym *y = &o->st.syms[k];
+			if (y->kind == ST_DEF && y->ver_hidden && strcmp(y->name, n) == 0)
+				return arena_printf(r->ar, "%s has '%s' only as the old, non-default version %s@%s: programs linked "
+							   "before it changed still bind to it, new links cannot",
+						    o->name, n, n, y->version ? y->version : "?");
+		}
+	}
+	return NULL;
+}
+
 static void diagnose_undefined(struct lk_result *r)
 {
 	struct cand cands[sizeof(missing_libs) / sizeof(missing_libs[0])];
@@ -154,6 +172,7 @@ static void diagnose_undefined(struct lk_result *r)
 		const char *n = f->symbol;
 		const struct lk_obj *ref = f->refobj >= 0 ? &r->objs[f->refobj] : NULL;
 		const struct goabi_artifact *rg = ref ? gofacts(ref) : NULL;
+		const char *hv;
 		const char *alt = other_scheme(r, n);
 		long altdef = alt ? defined_anywhere(r, alt) : -1;
 		if (altdef >= 0) {
@@ -176,6 +195,8 @@ static void diagnose_undefined(struct lk_result *r)
 		} else if (rg && (starts(n, "runtime.") || starts(n, "__go_") || strstr(n, ".."))) {
 			f->diagnosis = arena_printf(r->ar, "a Go runtime symbol that %s (%s %s) expects from its own toolchain's runtime",
 						    ref->name, rg->go.toolchain.value, rg->go.version.value ? rg->go.version.value : "");
+		} else if ((hv = hidden_version(r, n)) != NULL) {
+			f->diagnosis = hv;
 		} else {
 			const char *lib = missing_lib_for(r, cands, n);
 			if (lib)
@@ -313,9 +334,11 @@ static void abi_findings(struct lk_result *r)
 			if (f)
 				f->linker = arena_printf(r->ar, "%s: ABI is incompatible with that of the selected emulation", o->name);
 		}
-		if ((o->machine == EM_X86_64 || o->machine == EM_386) && !r->inputs[o->input].implicit) {
+		if (o->machine == EM_X86_64 || o->machine == EM_386) {
+			/* ld ANDs the property over every input, crt objects
+			 * included; say so only when the user asked for CET */
 			uint32_t feat = o->has_x86_features ? o->x86_features & 3 : 0;
-			if (feat)
+			if (feat && !r->inputs[o->input].implicit)
 				some_cet = true;
 			if ((feat & 3) != 3 && lacking.n < 5)
 				strv_push(r->ar, &lacking, o->name);

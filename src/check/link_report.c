@@ -155,8 +155,10 @@ json_t *lk_report_json(const struct lk_result *r)
 		json_object_set_new(j, "implicit", json_boolean(in->implicit));
 		json_object_set_new(j, "whole_archive", json_boolean(in->whole));
 		json_object_set_new(j, "group", in->group >= 0 ? json_integer(in->group) : json_null());
-		if (in->kind == LK_IN_SHARED)
+		if (in->kind == LK_IN_SHARED) {
 			json_object_set_new(j, "used", json_boolean(in->used));
+			json_object_set_new(j, "as_needed", json_boolean(in->as_needed));
+		}
 		json_t *pl = json_array();
 		for (size_t k = 0; k < in->nobj; k++) {
 			const struct lk_obj *ob = &r->objs[in->first + k];
@@ -179,6 +181,22 @@ json_t *lk_report_json(const struct lk_result *r)
 		json_array_append_new(ins, j);
 	}
 	json_object_set_new(o, "inputs", ins);
+	/* DT_NEEDED of the output: shared libraries linked without --as-needed,
+	 * or that satisfied a reference when ld reached them */
+	json_t *need = json_array();
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const struct lk_input *in = &r->inputs[i];
+		if (in->kind != LK_IN_SHARED || (in->as_needed && !in->used))
+			continue;
+		const char *b = strrchr(in->path, '/');
+		b = b ? b + 1 : in->path;
+		bool dup = false;
+		for (size_t k = 0; k < json_array_size(need); k++)
+			dup |= strcmp(json_string_value(json_array_get(need, k)), b) == 0;
+		if (!dup)
+			json_array_append_new(need, json_string(b));
+	}
+	json_object_set_new(o, "needed", need);
 	json_t *sp = json_array();
 	for (size_t i = 0; i < c->user_dirs.n; i++)
 		json_array_append_new(sp, json_string(c->user_dirs.v[i]));

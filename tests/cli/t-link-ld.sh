@@ -28,10 +28,12 @@ compare() {
 	local rc=$?
 	"$GOABI" link --json -- "$@" -o "$out" >"$TMPD/g.$name.json" 2>"$TMPD/g.$name.err"
 	local grc=$?
-	python3 - "$name" "$rc" "$TMPD/ld.$name" "$TMPD/g.$name.json" "$grc" "$TMPD/map.$name" "${expects[@]}" <<'PY'
+	: > "$TMPD/needed.$name"
+	[ $rc -eq 0 ] && [ -f "$out" ] && readelf -d "$out" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' > "$TMPD/needed.$name"
+	python3 - "$name" "$rc" "$TMPD/ld.$name" "$TMPD/g.$name.json" "$grc" "$TMPD/map.$name" "$TMPD/needed.$name" "${expects[@]}" <<'PY'
 import json, os, re, sys
-name, rc, ldf, gf, grc, mapf = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
-expects = sys.argv[7:]
+name, rc, ldf, gf, grc, mapf, needf = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7]
+expects = sys.argv[8:]
 ld = open(ldf, errors="replace").read()
 try:
     g = json.load(open(gf))["link"]
@@ -74,6 +76,9 @@ if rc == 0 and os.path.exists(mapf):
         for p in inp.get("pulled") or []:
             got.add("%s(%s)" % (os.path.basename(inp["path"]), p["member"]))
     rep(got == want, "%d archive members pulled = ld's link map (-Map: 'Archive member included'; differ: %s)" % (len(got), sorted(got ^ want)[:6]))
+if rc == 0:
+    need = set(open(needf).read().split())
+    rep(set(g["needed"]) == need, "DT_NEEDED %s = readelf -d of ld's output %s (--as-needed)" % (sorted(g["needed"]), sorted(need)))
 for e in expects:
     kind, text = e.split(":", 1)
     hit = [f for f in g["findings"] if f["kind"] == kind and any(text in (f[k] or "") for k in ("message", "diagnosis", "linker_message"))]
@@ -121,7 +126,40 @@ compare missing-lm "undefined:add -lm" -- gcc mathx.o
 fixok missing-lm gcc mathx.o -lm
 compare static-nss "static-nss:getaddrinfo" -- gcc -static nss.o
 compare naming-scheme-split "undefined:naming scheme" -- gcc main_sch.o sch_colon.o
+compare two-runtimes-archive-and-shared "two-go-runtimes:libgob.so" -- gcc main_ab.o goa.a -L. -lgob
+compare versioned-symbol-old-only "undefined:non-default version only_old@V1" -- gcc main_ver.o -L. -lverlib
+compare hidden-ref-shared-def -- gcc main_hidden.o -L. -lhdef
+compare cet-objects "x86-cet-dropped:Scrt1.o" -- gcc main_cet-cet.o cet_fn-cet.o
 compare missing-library -- gcc main_ord.o -L. -lnosuchlib
 printf '%s\n' main_ord.o -L. '-la' "-lb" > "$TMPD/rsp"
 compare response-file -- gcc "@$TMPD/rsp"
 compare as-needed-no-pie -- gcc -no-pie -Wl,--as-needed main_ord.o liba.a libb.a -Wl,--no-as-needed -lm
+
+# CET: goabi's note agrees with the property notes readelf reads from the output and inputs
+gcc main_cet-cet.o cet_fn-cet.o -o "$TMPD/cet" 2>/dev/null
+in_cet=$(readelf -n main_cet-cet.o | grep -c 'x86 feature: IBT, SHSTK')
+out_cet=$(readelf -n "$TMPD/cet" | grep -c 'x86 feature: IBT, SHSTK')
+"$GOABI" link --json -- gcc main_cet-cet.o cet_fn-cet.o > "$TMPD/cet.json"
+note=$(jget "$TMPD/cet.json" 'sum(1 for f in j["link"]["findings"] if f["kind"]=="x86-cet-dropped")')
+if [ "$in_cet" -ge 1 ] && [ "$out_cet" = 0 ] && [ "$note" = 1 ]; then
+	ok "cet: inputs marked IBT+SHSTK, ld's output is not (readelf -n), goabi notes the loss"
+elif [ "$out_cet" -ge 1 ] && [ "$note" = 0 ]; then
+	ok "cet: ld's output keeps IBT+SHSTK (readelf -n) and goabi notes no loss"
+else
+	notok "cet: readelf input=$in_cet output=$out_cet, goabi notes=$note"
+fi
+"$GOABI" link --json -- gcc main_cet-cet.o cet_fn-nocet.o > "$TMPD/cet2.json"
+check "cet: a user object without the property is named" 1 \
+	"$(jget "$TMPD/cet2.json" 'sum(1 for f in j["link"]["findings"] if f["kind"]=="x86-cet-dropped" and "cet_fn-nocet.o" in f["message"])')"
+
+# RISC-V float ABI: no riscv linker here; the oracle is readelf's decoding of e_flags
+fa=$(readelf -h rv-lp64d.o | sed -n 's/.*Flags:.*, \([a-z]*-float\) ABI.*/\1/p')
+fb=$(readelf -h rv-lp64.o | sed -n 's/.*Flags:.*, \([a-z]*-float\) ABI.*/\1/p')
+"$GOABI" link --json -- riscv64-linux-gnu-ld -o "$TMPD/rv" rv-lp64d.o rv-lp64.o > "$TMPD/rv.json"
+msg=$(jget "$TMPD/rv.json" '[f["message"] for f in j["link"]["findings"] if f["kind"]=="float-abi"]')
+case "$msg" in
+*"$fa"*"$fb"*) ok "riscv: float-ABI mismatch $fa vs $fb, as readelf decodes e_flags" ;;
+*) notok "riscv: readelf says $fa / $fb, goabi: $msg" ;;
+esac
+check "riscv: same ABI twice is no finding" 0 \
+	"$("$GOABI" link --json -- riscv64-linux-gnu-ld -o "$TMPD/rv" rv-lp64d.o rv-lp64d.o | python3 -c 'import json,sys; print(sum(1 for f in json.load(sys.stdin)["link"]["findings"] if f["kind"]=="float-abi"))')"
