@@ -315,6 +315,27 @@ static void wrong_format(struct lk_result *r, size_t ii, const char *what, unsig
 	((struct rs *)r->priv)->stop = true;
 }
 
+/* Every member header of a (non-thin) ar archive is complete and its data
+ * fits in the file (ld rejects the archive otherwise). */
+static bool ar_well_formed(const uint8_t *p, size_t n)
+{
+	if (n < 8 || memcmp(p, "!<arch>\n", 8) != 0)
+		return true; /* thin archives: not checked here */
+	size_t off = 8;
+	for (size_t count = 0; off < n && count <= GOABI_MAX_MEMBERS; count++) {
+		if (n - off < 60 || p[off + 58] != '`' || p[off + 59] != '\n')
+			return false;
+		uint64_t size = 0;
+		for (size_t k = 48; k < 58 && p[off + k] >= '0' && p[off + k] <= '9'; k++)
+			size = size * 10 + (uint64_t)(p[off + k] - '0');
+		off += 60;
+		if (!range_ok(off, size, n))
+			return false;
+		off += (size_t)size + (size & 1);
+	}
+	return true;
+}
+
 /* Returns the input index, or -1 */
 static long open_input(struct lk_result *r, const char *path, const char *spec, bool implicit);
 
@@ -373,12 +394,18 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 		return (long)ii;
 	}
 	size_t len = (size_t)st.st_size;
-	void *buf = len ? mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	if (len == 0) {
+		/* ld reads an empty file as an empty linker script */
+		close(fd);
+		in->kind = LK_IN_SCRIPT;
+		return (long)ii;
+	}
+	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (buf == MAP_FAILED) {
 		in->kind = LK_IN_BAD;
 		lk_add_finding(r, LK_LINK_ERROR, "unreadable-input", NULL, "%s: cannot be read (%s)", path,
-			       len ? "mmap failed" : "empty file");
+			       "mmap failed");
 		r->fatal = true;
 		return (long)ii;
 	}
@@ -435,7 +462,8 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 		Elf_Cmd cmd = ELF_C_READ_MMAP;
 		Elf *m;
 		size_t count = 0;
-		bool checked = false;
+		bool checked = false, clean_end = false;
+		(void)elf_errno(); /* clear a stale error */
 		while ((m = elf_begin(-1, cmd, e)) != NULL) {
 			Elf_Arhdr *h = elf_getarhdr(m);
 			if (!h || ++count > GOABI_MAX_MEMBERS) {
@@ -462,8 +490,23 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 			}
 			cmd = elf_next(m);
 			elf_end(m);
-			if (cmd == ELF_C_NULL)
+			if (cmd == ELF_C_NULL) {
+				clean_end = true;
 				break;
+			}
+		}
+		int err = elf_errno();
+		if (!s->stop && ((!clean_end && err != 0) || !ar_well_formed(buf, len))) {
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "malformed-archive", NULL,
+							      "%s: archive is truncated or malformed after %zu members (%s)",
+							      path, in->nobj, err ? elf_errmsg(err) : "member extends past the end");
+			if (f) {
+				f->linker = arena_printf(r->ar, "%s: file format not recognized (malformed archive)", path);
+				strv_push(r->ar, &f->files, in->path);
+			}
+			in->kind = LK_IN_BAD;
+			r->fatal = true;
+			s->stop = true;
 		}
 	}
 	elf_end(e);

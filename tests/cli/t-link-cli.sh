@@ -77,3 +77,22 @@ v=$(jget "$TMPD/l.json" 'j["link"]["verdict"]')
 n=$(jget "$TMPD/l.json" 'sum(1 for i in j["link"]["inputs"] if i["implicit"])')
 check "plain ld: no implicit inputs" 0 "$n"
 if { [ $ldrc -eq 0 ] && [ "$v" != fails ]; } || { [ $ldrc -ne 0 ] && [ "$v" = fails ]; }; then ok "plain ld: verdict '$v' agrees with ld (exit $ldrc)"; else notok "plain ld: verdict '$v', ld exit $ldrc"; fi
+
+# malformed inputs: same verdict and undefined set as ld, and no crash
+echo "not an object" > "$TMPD/garbage.o"
+: > "$TMPD/empty.o"
+head -c 100 goa.a > "$TMPD/trunc.a"
+head -c 40 main_ord.o > "$TMPD/trunc.o"
+for f in garbage.o empty.o trunc.a trunc.o; do
+	gcc main_ord.o "$TMPD/$f" -o "$TMPD/m" > "$TMPD/m.err" 2>&1; ldrc=$?
+	want=$(grep -o "undefined reference to \`[^']*'" "$TMPD/m.err" | sed "s/.*\`//; s/'//" | sort -u | tr '\n' ' ')
+	"$GOABI" link --json main_ord.o "$TMPD/$f" > "$TMPD/m.json"; grc=$?
+	v=$(jget "$TMPD/m.json" 'j["link"]["verdict"]')
+	got=$(jget "$TMPD/m.json" '" ".join(sorted(j["link"]["undefined"]))+" "')
+	[ "$got" = " " ] && got=""
+	if [ $grc -le 1 ] && { { [ $ldrc -ne 0 ] && [ "$v" = fails ]; } || { [ $ldrc -eq 0 ] && [ "$v" != fails ]; }; } && [ "$got" = "$want" ]; then
+		ok "malformed $f: verdict '$v', undefined '$got' as ld (exit $ldrc)"
+	else
+		notok "malformed $f: goabi '$v' (exit $grc) undefined '$got'; ld exit $ldrc undefined '$want'"
+	fi
+done
