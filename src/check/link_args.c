@@ -544,16 +544,16 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 		if (c->gcc_dir)
 			strv_push_unique(c->ar, &c->sys_dirs, c->gcc_dir);
 		const char *host_tdir = arena_printf(c->ar, "/usr/lib/%s", t);
-		if (c->sysroot && is_dir(host_tdir))
+		if (is_dir(host_tdir))
 			strv_push_unique(c->ar, &c->sys_dirs, host_tdir);
-		if (c->sysroot && is_dir("/lib"))
+		if (is_dir("/lib"))
 			strv_push_unique(c->ar, &c->sys_dirs, "/lib");
 		sysdir(c, arena_printf(c->ar, "/lib/%s", t));
 		sysdir(c, "/lib");
 		sysdir(c, arena_printf(c->ar, "/usr/lib/%s", t));
 		sysdir(c, "/usr/lib");
 		const char *lp = getenv("LIBRARY_PATH");
-		if (lp && !c->sysroot) {
+		if (lp) {
 			char *dup = arena_strdup(c->ar, lp);
 			for (char *s = dup, *tok; (tok = strsep(&s, ":")) != NULL;)
 				if (*tok && is_dir(tok))

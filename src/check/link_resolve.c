@@ -182,6 +182,21 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 static void add_shared(struct lk_result *r, long oi)
 {
 	struct lk_obj *o = &r->objs[oi];
+	if (r->inputs[o->input].as_needed) {
+		/* --as-needed: a library that satisfies no reference at this
+		 * point is dropped, symbols and all (bfd/elflink.c removes them),
+		 * so later references cannot bind to it */
+		bool need = false;
+		for (size_t k = 0; k < o->st.n && !need; k++) {
+			const struct st_sym *y = &o->st.syms[k];
+			if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+				continue;
+			struct gsym *g = lookup(r, y->name, false);
+			need = g && g->strong_ref && g->def < 0 && g->dso < 0 && !g->hidden_ref;
+		}
+		if (!need)
+			return;
+	}
 	o->loaded = true;
 	for (size_t k = 0; k < o->st.n; k++) {
 		const struct st_sym *y = &o->st.syms[k];
@@ -496,7 +511,8 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 			}
 		}
 		int err = elf_errno();
-		if (!s->stop && ((!clean_end && err != 0) || !ar_well_formed(buf, len))) {
+		(void)clean_end;
+		if (!s->stop && !ar_well_formed(buf, len)) {
 			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "malformed-archive", NULL,
 							      "%s: archive is truncated or malformed after %zu members (%s)",
 							      path, in->nobj, err ? elf_errmsg(err) : "member extends past the end");

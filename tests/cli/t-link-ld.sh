@@ -130,6 +130,8 @@ compare two-runtimes-archive-and-shared "two-go-runtimes:libgob.so" -- gcc main_
 compare versioned-symbol-old-only "undefined:non-default version only_old@V1" -- gcc main_ver.o -L. -lverlib
 compare hidden-ref-shared-def -- gcc main_hidden.o -L. -lhdef
 compare cet-objects "x86-cet-dropped:Scrt1.o" -- gcc main_cet-cet.o cet_fn-cet.o
+compare as-needed-library-before-user -- gcc -L. -lgob main_ab.o goa.a
+compare no-as-needed-library-before-user "two-go-runtimes:libgob.so" -- gcc -Wl,--no-as-needed -L. -lgob main_ab.o goa.a
 compare missing-library -- gcc main_ord.o -L. -lnosuchlib
 printf '%s\n' main_ord.o -L. '-la' "-lb" > "$TMPD/rsp"
 compare response-file -- gcc "@$TMPD/rsp"
