@@ -124,6 +124,8 @@ compare archive-member-unused -- gcc main_w.o libw.a
 compare whole-archive -- gcc main_w.o -Wl,--whole-archive libw.a -Wl,--no-whole-archive
 compare missing-lm "undefined:add -lm" -- gcc mathx.o
 fixok missing-lm gcc mathx.o -lm
+compare missing-lresolv "undefined:add -lresolv" -- gcc resolv.o
+fixok missing-lresolv gcc resolv.o -lresolv
 compare static-nss "static-nss:getaddrinfo" -- gcc -static nss.o
 compare naming-scheme-split "undefined:naming scheme" -- gcc main_sch.o sch_colon.o
 compare two-runtimes-archive-and-shared "two-go-runtimes:libgob.so" -- gcc main_ab.o goa.a -L. -lgob
