@@ -62,7 +62,6 @@ struct lk_cmd {
 	const char *specs_libgcc, *specs_start, *specs_end;
 	bool specs_nostdlib;
 	struct goabi_strv undef_syms;  /* -u SYMBOL */
-	size_t undef_syms_n;
 };
 
 /* Parse "gcc ARGS..." / "musl-gcc ..." / "ld ..." (argv[0] decides the

@@ -345,7 +345,6 @@ static void gcc_args(struct lk_cmd *c, struct goabi_strv *w)
 			strv_push(c->ar, &c->notes, arena_printf(c->ar, "'%s' selects another ABI; the %s search path is used",
 								 a, c->triplet));
 		} else if (strcmp(a, "-u") == 0 && next) {
-			c->undef_syms_n++;
 			strv_push(c->ar, &c->undef_syms, arena_strdup(c->ar, next));
 			i++;
 		} else if (takes_arg(a, gcc_arg_opts) && next) {

@@ -46,6 +46,7 @@ struct rs {
 	long group_first;  /* first input of the open group, -1 */
 	int group_id, ngroups;
 	bool stop;         /* wrong format: ld gives up */
+	unsigned script_depth;
 };
 
 static uint64_t hash(const char *s)
@@ -437,7 +438,16 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 		if (text && lk_script_items(r, path, buf, tl, &items, &nitems)) {
 			in->kind = LK_IN_SCRIPT;
 			munmap(buf, len);
-			process_items(r, items, nitems, 1);
+			if (s->script_depth >= 8) {
+				lk_add_finding(r, LK_LINK_ERROR, "script-loop", NULL,
+					       "%s: linker scripts nested deeper than 8 (a script including itself?)", path);
+				r->fatal = true;
+				s->stop = true;
+				return (long)ii;
+			}
+			s->script_depth++;
+			process_items(r, items, nitems, s->script_depth);
+			s->script_depth--;
 			return (long)ii;
 		}
 		munmap(buf, len);
@@ -609,8 +619,6 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 			group_end(r);
 			break;
 		case LK_I_FILE: {
-			if (depth > 4)
-				break;
 			long ii = open_input(r, it->arg, it->arg, it->implicit);
 			if (ii >= 0)
 				add_input_symbols(r, (size_t)ii);
