@@ -1293,6 +1293,16 @@ static const char *name_list(struct goabi_artifact *a, const char *prefix, const
 	return b;
 }
 
+static const char *ext_names(struct goabi_artifact *a, const struct goabi_strv *sv)
+{
+	const char *r = "";
+	for (size_t i = 0; i < sv->n && i < 12; i++)
+		r = arena_printf(a->arena, "%s%s%s", r, i ? " " : "", sv->v[i]);
+	if (sv->n > 12)
+		r = arena_printf(a->arena, "%s (+%zu more)", r, sv->n - 12);
+	return r;
+}
+
 static void results(struct scan *s)
 {
 	struct goabi_artifact *a = s->a;
@@ -1367,7 +1377,7 @@ static void results(struct scan *s)
 	fact_set(a, &isa->used, GOABI_KNOWN, level_name(s->arch, lu),
 		 "disassembly of %llu bytes of code in %llu functions (from %s)%s%s",
 		 (unsigned long long)isa->text_bytes, (unsigned long long)s->nf, s->funcs_from,
-		 n ? ": " : ", no extension beyond the baseline", n ? "see extensions" : "");
+		 n ? ": " : ", no extension beyond the baseline", n ? ext_names(a, &isa->extensions) : "");
 	const char *reqev;
 	int top = -1;
 	for (int x = 0; x < X_N; x++)
