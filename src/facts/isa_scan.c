@@ -333,6 +333,52 @@ static void read_relocs(struct scan *s)
 			qsort(s->rg[k].rel, s->rg[k].nrel, sizeof(*s->rg[k].rel), cmp_reloc);
 }
 
+/* Linked objects: a GOT slot or data word that the dynamic linker fills
+ * with the address of a CPU-feature variable (R_*_GLOB_DAT / R_*_64 against
+ * _rtld_global_ro, __cpu_model, internal/cpu.X86 in a shared library) is
+ * a CPU-feature variable too: code reaches the variable through it. */
+static void got_flags(struct scan *s)
+{
+	struct elfview *ev = s->ev;
+	if (ev->eh.e_type == ET_REL || !ev->sections_ok)
+		return;
+	Elf_Scn *scn = NULL;
+	size_t total = 0;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr sh, symsh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) || !sh.sh_entsize)
+			continue;
+		Elf_Scn *symscn = elf_getscn(ev->elf, sh.sh_link);
+		Elf_Data *data = elf_getdata(scn, NULL), *symdata = symscn ? elf_getdata(symscn, NULL) : NULL;
+		if (!data || !symdata || !gelf_getshdr(symscn, &symsh))
+			continue;
+		size_t n = (size_t)(sh.sh_size / sh.sh_entsize);
+		for (size_t i = 0; i < n && total < GOABI_MAX_SYMBOLS; i++, total++) {
+			GElf_Rela ra;
+			GElf_Rel rl;
+			uint64_t off, info;
+			if (sh.sh_type == SHT_RELA) {
+				if (!gelf_getrela(data, (int)i, &ra))
+					break;
+				off = ra.r_offset;
+				info = ra.r_info;
+			} else {
+				if (!gelf_getrel(data, (int)i, &rl))
+					break;
+				off = rl.r_offset;
+				info = rl.r_info;
+			}
+			uint64_t symi = ev->ptrsize == 8 ? GELF_R_SYM(info) : ELF32_R_SYM((uint32_t)info);
+			GElf_Sym sym;
+			if (!symi || !gelf_getsym(symdata, (int)symi, &sym))
+				continue;
+			const char *nm = elf_strptr(ev->elf, symsh.sh_link, sym.st_name);
+			if (nm && flag_symbol(nm))
+				add_flag(s, off, (uint64_t)ev->ptrsize, arena_printf(s->a->arena, "GOT slot of %s", nm));
+		}
+	}
+}
+
 /* ET_REL: the relocation at address at, if any */
 static const struct reloc *reloc_at(const struct region *r, uint64_t at)
 {
@@ -526,6 +572,14 @@ static bool pcln_cb(void *ctx, uint64_t entry, const char *name, size_t len)
 	return true;
 }
 
+static bool fde_cb(void *ctx, uint64_t start, uint64_t size)
+{
+	struct scan *s = ctx;
+	if (region_of(s, start))
+		add_fn(s, start, size, NULL, 0);
+	return s->nf < GOABI_MAX_FUNCS;
+}
+
 static int cmp_fn(const void *x, const void *y)
 {
 	const struct fn *a = x, *b = y;
@@ -564,6 +618,13 @@ static void find_functions(struct scan *s)
 				s->funcs_from = "pclntab";
 		}
 	}
+	if (!s->funcs_from) {
+		/* stripped C/C++: function boundaries from the unwind tables */
+		size_t n0 = s->nf;
+		isa_eh_frame_fdes(ev, fde_cb, s);
+		if (s->nf > n0)
+			s->funcs_from = c.nfn > before ? ".dynsym and .eh_frame" : ".eh_frame";
+	}
 	if (!s->funcs_from && c.nfn > before)
 		s->funcs_from = ".dynsym";
 	if (!s->funcs_from)
@@ -575,6 +636,8 @@ static void find_functions(struct scan *s)
 	for (size_t i = 0; i < s->nf; i++) {
 		if (w && s->f[w - 1].lo == s->f[i].lo) {
 			s->f[w - 1].flags |= s->f[i].flags;
+			if (!s->f[w - 1].name)
+				s->f[w - 1].name = s->f[i].name;
 			if (!s->f[w - 1].hi)
 				s->f[w - 1].hi = s->f[i].hi;
 			continue;
@@ -1438,6 +1501,7 @@ void isa_scan(struct elfview *ev)
 	if (!s.nrg)
 		goto out;
 	read_relocs(&s);
+	got_flags(&s);
 	find_functions(&s);
 	if (s.oom)
 		goto out;

@@ -19,6 +19,12 @@ struct x86_dec {
  * cut off by left. */
 size_t isa_x86_decode(const uint8_t *p, size_t left, bool mode64, struct x86_dec *d);
 
+/* Function starts and sizes from the FDEs of .eh_frame (or, without
+ * section headers, through PT_GNU_EH_FRAME). fn returns false to stop.
+ * Returns the number of FDEs read (at most GOABI_MAX_FUNCS). */
+typedef bool (*ehfde_fn)(void *ctx, uint64_t start, uint64_t size);
+size_t isa_eh_frame_fdes(const struct elfview *ev, ehfde_fn fn, void *ctx);
+
 /* Disassemble the executable code of ev and fill ev->a->isa's required,
  * used, extensions and detail. */
 void isa_scan(struct elfview *ev);

@@ -105,3 +105,23 @@ check "c unguarded.o: required x86-64-v3" "x86-64-v3" "$(isa_get "$TMPD/uo" requ
 isa_json "$D/c-libmix.a" "$TMPD/mix"
 check "c archive of dispatch.o + unguarded.o (ar t: $(ar t "$D/c-libmix.a" | tr '\n' ' ')): required is the highest member's, x86-64-v3" \
 	"x86-64-v3" "$(isa_get "$TMPD/mix" required)"
+
+# stripped (strip --strip-all keeps .dynsym and .eh_frame): functions from the FDEs
+strip --strip-all -o "$TMPD/dispatch-stripped" "$D/c-dispatch-x86-64"
+isa_json "$TMPD/dispatch-stripped" "$TMPD/ds"
+check "c dispatch stripped: functions from .eh_frame, required x86-64-v1" ".eh_frame x86-64-v1" \
+	"$(jget "$TMPD/ds" "j['artifacts'][0]['isa']['functions_from'].split()[-1]") $(isa_get "$TMPD/ds" required)"
+addr=$(nm "$D/c-dispatch-x86-64" | awk '$3=="sum_avx2" { sub(/^0+/, "", $1); print $1 }')
+set_eq "c dispatch stripped: guarded AVX2 function is at sum_avx2's address (nm on the unstripped build)" \
+	"?@0x$addr" "$(isa_funcs "$TMPD/ds" 'AVX AVX2' guarded)"
+
+# the system's glibc: AVX-512 string functions behind its ifunc resolvers
+L=/lib/x86_64-linux-gnu/libc.so.6
+if [ -f "$L" ] && readelf -n "$L" | grep -q 'x86 ISA needed: x86-64-baseline$'; then
+	isa_json "$L" "$TMPD/libc"
+	z=$(objdump -d --no-show-raw-insn "$L" | grep -c '%zmm')
+	check "system libc.so.6: note says baseline, objdump shows $z zmm instructions: required v1, used v4" \
+		"x86-64-v1 $([ "$z" -gt 0 ] && echo x86-64-v4 || echo '?')" "$(isa_get "$TMPD/libc" required) $(isa_get "$TMPD/libc" used)"
+else
+	skip "system libc.so.6" "no baseline ISA note"
+fi
