@@ -161,10 +161,23 @@ struct goabi_export {
 	const char *evidence;
 };
 
+/* A symbol a shared object defines in .dynsym (what its users bind to). */
+struct goabi_dynsym {
+	const char *name;
+	const char *version;    /* defined version (.gnu.version_d), NULL if none */
+	const char *type;       /* "FUNC", "OBJECT", "TLS", "IFUNC", "NOTYPE", "COMMON" */
+	uint64_t size;
+	bool weak;
+	bool default_version;   /* name@@VERSION (false for name@VERSION) */
+};
+
 struct goabi_cabi {
 	struct goabi_export *exports;
 	size_t nexports, cap;
 	bool dwarf;             /* debug info present */
+	/* ET_DYN: defined global/weak dynamic symbols, at most GOABI_MAX_LIST */
+	struct goabi_dynsym *dynsyms;
+	size_t ndynsyms, dyncap;
 };
 
 /* ---- ISA level ----------------------------------------------------------- */

@@ -32,6 +32,104 @@ static bool exp_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 	return true;
 }
 
+/* Defined dynamic symbols of a shared object, with the version each is
+ * defined at (SHT_GNU_versym index -> SHT_GNU_verdef name), for diff. */
+struct dyn_ctx {
+	struct elfview *ev;
+	const uint8_t *versym;
+	size_t nversym;
+	const char **vername; /* index -> version name, nidx entries */
+	size_t nidx;
+};
+
+static const char *sym_type_name(unsigned t)
+{
+	switch (t) {
+	case STT_NOTYPE: return "NOTYPE";
+	case STT_OBJECT: return "OBJECT";
+	case STT_FUNC: return "FUNC";
+	case STT_SECTION: return "SECTION";
+	case STT_FILE: return "FILE";
+	case STT_COMMON: return "COMMON";
+	case STT_TLS: return "TLS";
+	case STT_GNU_IFUNC: return "IFUNC";
+	default: return "OTHER";
+	}
+}
+
+static bool dyn_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	struct dyn_ctx *c = ctx;
+	struct goabi_artifact *a = c->ev->a;
+	unsigned bind = GELF_ST_BIND(sym->st_info), type = GELF_ST_TYPE(sym->st_info);
+	if (sym->st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE) ||
+	    type == STT_SECTION || type == STT_FILE || !name[0])
+		return true;
+	if (a->cabi.ndynsyms >= GOABI_MAX_LIST ||
+	    !arena_grow(a->arena, &a->cabi.dynsyms, &a->cabi.dyncap, a->cabi.ndynsyms + 1, sizeof(*a->cabi.dynsyms)))
+		return false;
+	struct goabi_dynsym *d = &a->cabi.dynsyms[a->cabi.ndynsyms++];
+	d->name = utf8_sanitize(a->arena, name, strlen(name));
+	d->type = sym_type_name(type);
+	d->size = sym->st_size;
+	d->weak = bind == STB_WEAK;
+	d->default_version = true;
+	if (ndx < c->nversym) {
+		const uint8_t *b = c->versym + 2 * ndx;
+		unsigned v = c->ev->be ? (unsigned)(b[0] << 8 | b[1]) : (unsigned)(b[1] << 8 | b[0]);
+		unsigned idx = v & 0x7fff;
+		if (idx >= 2 && idx < c->nidx && c->vername[idx]) {
+			d->version = c->vername[idx];
+			d->default_version = !(v & 0x8000);
+		}
+	}
+	return true;
+}
+
+static void dynsyms(struct elfview *ev)
+{
+	struct dyn_ctx c = { .ev = ev };
+	Elf_Scn *scn = NULL;
+	while (ev->sections_ok && (scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_GNU_versym) {
+			const uint8_t *p;
+			size_t n;
+			if (ev_section_bytes(ev, &sh, &p, &n)) {
+				c.versym = p;
+				c.nversym = n / 2;
+			}
+		} else if (sh.sh_type == SHT_GNU_verdef) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+			if (!d)
+				continue;
+			c.nidx = 0x8000; /* version indices are 15-bit */
+			c.vername = arena_alloc(ev->a->arena, c.nidx * sizeof(char *));
+			if (!c.vername)
+				return;
+			size_t off = 0;
+			for (unsigned i = 0; i < 10000; i++) {
+				GElf_Verdef vd;
+				GElf_Verdaux vda;
+				if (!gelf_getverdef(d, (int)off, &vd))
+					break;
+				if (vd.vd_cnt && off + vd.vd_aux > off && gelf_getverdaux(d, (int)(off + vd.vd_aux), &vda)) {
+					const char *vn = elf_strptr(ev->elf, sh.sh_link, vda.vda_name);
+					unsigned idx = vd.vd_ndx & 0x7fff;
+					if (vn && idx < c.nidx && !(vd.vd_flags & VER_FLG_BASE))
+						c.vername[idx] = utf8_sanitize(ev->a->arena, vn, strlen(vn));
+				}
+				if (!vd.vd_next || off + vd.vd_next <= off)
+					break;
+				off += vd.vd_next;
+			}
+		}
+	}
+	ev_for_each_symbol(ev, true, dyn_cb, &c);
+}
+
 void cabi_dwarf_prototypes(struct elfview *ev);
 
 void facts_cabi(struct elfview *ev)
@@ -39,6 +137,8 @@ void facts_cabi(struct elfview *ev)
 	struct exp_ctx c = { ev };
 	ev_for_each_symbol(ev, false, exp_cb, &c);
 	ev_for_each_symbol(ev, true, exp_cb, &c);
+	if (ev->eh.e_type == ET_DYN)
+		dynsyms(ev);
 	if (!ev->opts->no_dwarf)
 		cabi_dwarf_prototypes(ev);
 }
