@@ -1,0 +1,103 @@
+/* SARIF 2.1.0 log of goabi audit findings (OASIS SARIF v2.1.0; checked in
+ * tests against the published JSON schema, testdata/sarif-2.1.0-schema.json). */
+#include <stdlib.h>
+#include <string.h>
+#include "goabi/goabi.h"
+#include "report/report.h"
+#include "report/sarif.h"
+
+char *sarif_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	size_t n = strlen(path);
+	if (n > GOABI_MAX_STRING)
+		n = GOABI_MAX_STRING;
+	char *out = malloc(3 * n + 8);
+	if (!out)
+		return NULL;
+	size_t k = 0;
+	if (path[0] == '/') {
+		memcpy(out, "file://", 7);
+		k = 7;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~/", c)) {
+			out[k++] = (char)c;
+		} else {
+			out[k++] = '%';
+			out[k++] = hex[c >> 4];
+			out[k++] = hex[c & 15];
+		}
+	}
+	out[k] = 0;
+	return out;
+}
+
+static json_t *text(const char *s)
+{
+	return json_pack("{s:o}", "text", json_str(s));
+}
+
+json_t *sarif_audit(const struct policy *p, const struct policy_result *res, const char *const *files,
+		    size_t nfiles, int exit_code)
+{
+	json_t *rules = json_array();
+	int index[RULE_COUNT];
+	int nr = 0;
+	for (int r = 0; r < RULE_COUNT; r++) {
+		index[r] = -1;
+		if (!p->set[r])
+			continue;
+		char *val = policy_rule_value(p, (enum policy_rule)r);
+		char *help = NULL;
+		if (asprintf(&help, "%s Policy setting: %s = %s.", policy_rule_summary((enum policy_rule)r),
+			     policy_rule_id((enum policy_rule)r), val ? val : "") < 0)
+			help = NULL;
+		json_array_append_new(rules,
+				      json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}, s:{s:o}}", "id",
+						policy_rule_id((enum policy_rule)r), "name", policy_rule_name((enum policy_rule)r),
+						"shortDescription", text(policy_rule_summary((enum policy_rule)r)),
+						"fullDescription", text(help ? help : policy_rule_summary((enum policy_rule)r)),
+						"help", text(help ? help : ""), "defaultConfiguration", "level", "error",
+						"properties", "policy", json_str(val ? val : "")));
+		free(val);
+		free(help);
+		index[r] = nr++;
+	}
+	json_t *artifacts = json_array();
+	for (size_t i = 0; i < nfiles; i++) {
+		char *u = sarif_uri(files[i]);
+		json_array_append_new(artifacts, json_pack("{s:{s:o}, s:[s]}", "location", "uri", json_str(u ? u : ""),
+							   "roles", "analysisTarget"));
+		free(u);
+	}
+	json_t *results = json_array();
+	for (size_t i = 0; i < res->n; i++) {
+		const struct policy_finding *f = &res->v[i];
+		char *u = sarif_uri(f->where);
+		int ai = -1;
+		for (size_t k = 0; k < nfiles && ai < 0; k++)
+			if (strcmp(files[k], f->where) == 0)
+				ai = (int)k;
+		json_t *al = json_pack("{s:o}", "uri", json_str(u ? u : ""));
+		if (ai >= 0)
+			json_object_set_new(al, "index", json_integer(ai));
+		/* binaries have no lines: region 1 keeps code-scanning UIs that
+		 * require a region (GitHub) happy */
+		json_array_append_new(
+			results,
+			json_pack("{s:s, s:i, s:s, s:o, s:[{s:{s:o, s:{s:i}}}]}", "ruleId", policy_rule_id(f->rule),
+				  "ruleIndex", index[f->rule], "level", f->broken ? "error" : "note", "message",
+				  text(f->message), "locations", "physicalLocation", "artifactLocation", al, "region",
+				  "startLine", 1));
+		free(u);
+	}
+	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:o, s:[{s:b, s:i}]}]}", "$schema",
+			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool", "driver",
+			 "name", "goabi", "semanticVersion", GOABI_VERSION, "version", GOABI_VERSION, "rules", rules,
+			 "artifacts", artifacts, "results", results, "invocations", "executionSuccessful", exit_code != 2,
+			 "exitCode", exit_code);
+}

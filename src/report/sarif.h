@@ -1,0 +1,19 @@
+/* SARIF 2.1.0 output of goabi audit (docs/audit.md): one rule per policy
+ * item in force, one result per broken (error) or unverifiable (note) rule
+ * and artifact, with the artifact's location. */
+#ifndef GOABI_REPORT_SARIF_H
+#define GOABI_REPORT_SARIF_H
+
+#include <jansson.h>
+#include "check/policy.h"
+
+/* A new SARIF log (caller owns the reference). files: the artifacts
+ * audited, in order (listed in run.artifacts). */
+json_t *sarif_audit(const struct policy *p, const struct policy_result *res, const char *const *files,
+		    size_t nfiles, int exit_code);
+
+/* A path as a SARIF uri-reference: relative paths stay relative (percent-
+ * encoded), absolute ones become file:// URIs. Caller frees. */
+char *sarif_uri(const char *path);
+
+#endif
