@@ -436,9 +436,10 @@ static bool strv_has(const struct goabi_strv *v, const char *s)
 	return strv_contains(v, s);
 }
 
-/* Symbols of NEW that need a PREFIX version above old_floor. */
+/* Symbols of NEW that need a PREFIX version above old_floor (all those at
+ * the new floor when there was none), at most 12 named. */
 static const char *floor_symbols(struct diff_set *s, const struct goabi_libc *lc, const char *prefix,
-				 const char *old_floor)
+				 const char *old_floor, const char *new_floor)
 {
 	char buf[1024];
 	size_t len = 0, count = 0;
@@ -450,9 +451,10 @@ static const char *floor_symbols(struct diff_set *s, const struct goabi_libc *lc
 			const char *at = strrchr(sym, '@');
 			if (!at || strncmp(at + 1, prefix, plen) != 0)
 				continue;
-			if (old_floor && diff_vercmp(at + 1, old_floor) <= 0)
+			if (old_floor ? diff_vercmp(at + 1, old_floor) <= 0 : strcmp(at + 1, new_floor) != 0)
 				continue;
-			count++;
+			if (count++ >= 12)
+				continue;
 			int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? ", " : "", sym);
 			if (w < 0 || (size_t)w >= sizeof(buf) - len) {
 				buf[len] = 0;
@@ -462,6 +464,8 @@ static const char *floor_symbols(struct diff_set *s, const struct goabi_libc *lc
 		}
 	if (!count)
 		return NULL;
+	if (count > 12)
+		return arena_printf(s->arena, "needed by: %s and %zu more", buf, count - 12);
 	return arena_printf(s->arena, "needed by: %s", buf);
 }
 
@@ -476,7 +480,7 @@ static void diff_floor(struct diff_set *s, const char *where, const char *subjec
 			diff_add(s, DIFF_INFO, where, "glibc", "removed", subject, o, NULL, "no longer needs versioned libc symbols");
 		return;
 	}
-	diff_add(s, DIFF_POSSIBLE, where, "glibc", "raised", subject, o, n, floor_symbols(s, nlc, prefix, o));
+	diff_add(s, DIFF_POSSIBLE, where, "glibc", "raised", subject, o, n, floor_symbols(s, nlc, prefix, o, n));
 }
 
 static void diff_libc(struct diff_set *s, const char *where, const struct goabi_artifact *oa,

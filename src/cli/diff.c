@@ -27,6 +27,7 @@ static void help(FILE *out)
 		"usage: goabi diff [options] OLD NEW\n"
 		"  OLD and NEW: two ELF files or ar archives, or two directories (files paired by path)\n"
 		"  --header FILE  cgo header (NAME.h) for the prototypes: give it twice, OLD's then NEW's\n"
+		"  --no-dwarf     do not read DWARF prototypes (use --header, or compare names only)\n"
 		"  --json         JSON output (docs/diff.md)\n"
 		"  -q             print nothing, only set the exit code\n"
 		"exit: a bitmask: 1 input error, 2 usage error, 4 changes found, 8 a breaking change,\n"
@@ -197,10 +198,11 @@ int cmd_diff(int argc, char **argv)
 	struct diff_run r = { 0 };
 	const char *headers[2] = { NULL, NULL };
 	int nheaders = 0;
-	enum { OPT_JSON = 256, OPT_HEADER };
+	enum { OPT_JSON = 256, OPT_HEADER, OPT_NO_DWARF };
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "header", required_argument, NULL, OPT_HEADER },
+		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -217,6 +219,7 @@ int cmd_diff(int argc, char **argv)
 			}
 			headers[nheaders++] = optarg;
 			break;
+		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
 		case 'q': r.quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
 		default: help(stderr); return DIFF_EXIT_USAGE;

@@ -65,6 +65,20 @@ static bool dyn_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 	if (sym->st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE) ||
 	    type == STT_SECTION || type == STT_FILE || !name[0])
 		return true;
+	const char *version = NULL;
+	bool deflt = true;
+	if (ndx < c->nversym) {
+		const uint8_t *b = c->versym + 2 * ndx;
+		unsigned v = c->ev->be ? (unsigned)(b[0] << 8 | b[1]) : (unsigned)(b[1] << 8 | b[0]);
+		unsigned idx = v & 0x7fff;
+		if (idx >= 2 && idx < c->nidx && c->vername[idx]) {
+			version = c->vername[idx];
+			deflt = !(v & 0x8000);
+		}
+	}
+	/* the linker's version-definition symbols (ABS, value 0, named like the version) */
+	if (version && sym->st_shndx == SHN_ABS && sym->st_value == 0 && strcmp(name, version) == 0)
+		return true;
 	if (a->cabi.ndynsyms >= GOABI_MAX_LIST ||
 	    !arena_grow(a->arena, &a->cabi.dynsyms, &a->cabi.dyncap, a->cabi.ndynsyms + 1, sizeof(*a->cabi.dynsyms)))
 		return false;
@@ -73,16 +87,8 @@ static bool dyn_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 	d->type = sym_type_name(type);
 	d->size = sym->st_size;
 	d->weak = bind == STB_WEAK;
-	d->default_version = true;
-	if (ndx < c->nversym) {
-		const uint8_t *b = c->versym + 2 * ndx;
-		unsigned v = c->ev->be ? (unsigned)(b[0] << 8 | b[1]) : (unsigned)(b[1] << 8 | b[0]);
-		unsigned idx = v & 0x7fff;
-		if (idx >= 2 && idx < c->nidx && c->vername[idx]) {
-			d->version = c->vername[idx];
-			d->default_version = !(v & 0x8000);
-		}
-	}
+	d->version = version;
+	d->default_version = deflt;
 	return true;
 }
 
