@@ -648,7 +648,8 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	for (size_t i = 0; i < sizeof(info_keys) / sizeof(info_keys[0]); i++) {
 		const char *a = setting(o, info_keys[i]), *b = setting(n, info_keys[i]);
 		if (differ(a, b))
-			diff_add(s, DIFF_INFO, where, "go", "setting changed", info_keys[i], a, b, NULL);
+			diff_add(s, DIFF_INFO, where, "go", "setting changed", info_keys[i], a ? a : "(unset)",
+				 b ? b : "(unset)", NULL);
 	}
 	diff_modules(s, where, o, n);
 }
