@@ -5,13 +5,17 @@
 
 struct exp_ctx {
 	struct elfview *ev;
+	size_t refs; /* _cgoexp_ symbols, defined or not */
 };
 
 static bool exp_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 {
 	struct exp_ctx *c = ctx;
 	struct goabi_artifact *a = c->ev->a;
-	if (strncmp(name, "_cgoexp_", 8) != 0 || sym->st_shndx == SHN_UNDEF)
+	if (strncmp(name, "_cgoexp_", 8) != 0)
+		return true;
+	c->refs++;
+	if (sym->st_shndx == SHN_UNDEF)
 		return true;
 	/* _cgoexp_<12 hex>_<Name> */
 	const char *p = name + 8;
@@ -140,11 +144,16 @@ void cabi_dwarf_prototypes(struct elfview *ev);
 
 void facts_cabi(struct elfview *ev)
 {
-	struct exp_ctx c = { ev };
+	struct exp_ctx c = { .ev = ev };
 	ev_for_each_symbol(ev, false, exp_cb, &c);
 	ev_for_each_symbol(ev, true, exp_cb, &c);
 	if (ev->eh.e_type == ET_DYN)
 		dynsyms(ev);
-	if (!ev->opts->no_dwarf)
+	/* only objects that define or call _cgoexp_ wrappers (c-shared, go.o,
+	 * the _cgo_export.c member) can hold _cgo_export.c: skip the DWARF of
+	 * everything else, e.g. large Go executables built with debug info */
+	if (!ev->opts->no_dwarf && c.refs)
 		cabi_dwarf_prototypes(ev);
+	else
+		ev->a->cabi.dwarf = ev_section(ev, ".debug_info", &(GElf_Shdr){ 0 }) != NULL;
 }
