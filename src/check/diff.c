@@ -98,8 +98,11 @@ int diff_vercmp(const char *a, const char *b)
 				return bpre ? 1 : -1;
 			return apre ? -1 : 1;
 		}
-		if (*a != *b)
+		if (*a != *b) {
+			if (apre != bpre) /* "1.21rc2" vs "1.21.0": the pre-release is older */
+				return apre ? -1 : 1;
 			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		}
 		a++;
 		b++;
 	}
@@ -194,7 +197,8 @@ char *diff_proto_canon(struct goabi_arena *ar, const char *proto, const char *na
 		return arena_strdup(ar, out);
 	}
 	param_canon(s, (size_t)(at - s), out, &len, sizeof(out));
-	/* return type keeps its trailing '*'; names glue to it without a space */
+	if (len && is_ident((unsigned char)out[len - 1]) && len + 1 < sizeof(out))
+		out[len++] = ' ';
 	if (len + nl + 2 < sizeof(out)) {
 		memcpy(out + len, name, nl);
 		len += nl;
