@@ -8,13 +8,14 @@
 #include "cli/cli.h"
 #include "goabi/goabi.h"
 #include "report/report.h"
+#include "report/sarif.h"
 #include "util/util.h"
 
 struct diff_run {
 	struct goabi_opts opts;
 	struct diff_opts dopts;
 	struct diff_set set;
-	bool json, quiet;
+	bool json, quiet, sarif;
 	unsigned errbits;
 	char **paths;        /* collect: relative paths of one tree */
 	size_t npaths, cap;
@@ -29,6 +30,7 @@ static void help(FILE *out)
 		"  --header FILE  cgo header (NAME.h) for the prototypes: give it twice, OLD's then NEW's\n"
 		"  --no-dwarf     do not read DWARF prototypes (use --header, or compare names only)\n"
 		"  --json         JSON output (docs/diff.md)\n"
+		"  --format text|json|sarif  output format (sarif: SARIF 2.1.0, one result per change)\n"
 		"  -q             print nothing, only set the exit code\n"
 		"exit: a bitmask: 1 input error, 2 usage error, 4 changes found, 8 a breaking change,\n"
 		"      16 a possibly breaking change; 0 when nothing changed\n");
@@ -193,16 +195,43 @@ static void print_json(const struct diff_set *s, const char *op, const char *np,
 	json_decref(top);
 }
 
+/* SARIF locations: the NEW file each change is about (for directories, NEW
+ * joined with the relative path, the archive member dropped; OLD's for a
+ * file that is gone). */
+static void print_sarif(const struct diff_set *s, bool dirs, const char *op, const char *np, unsigned bits)
+{
+	const char **locs = calloc(s->n ? s->n : 1, sizeof(char *));
+	if (!locs)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!dirs) {
+			locs[i] = np;
+			continue;
+		}
+		const char *w = s->v[i].where;
+		const char *paren = strchr(w, '(');
+		size_t n = paren ? (size_t)(paren - w) : strlen(w);
+		bool gone = strcmp(s->v[i].area, "file") == 0 && strcmp(s->v[i].kind, "removed") == 0;
+		locs[i] = arena_printf(s->arena, "%s/%.*s", gone ? op : np, (int)n, w);
+	}
+	json_t *log = sarif_diff(s, locs, (int)bits);
+	json_dumpf(log, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(log);
+	free(locs);
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct diff_run r = { 0 };
 	const char *headers[2] = { NULL, NULL };
 	int nheaders = 0;
-	enum { OPT_JSON = 256, OPT_HEADER, OPT_NO_DWARF };
+	enum { OPT_JSON = 256, OPT_HEADER, OPT_NO_DWARF, OPT_FORMAT };
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "header", required_argument, NULL, OPT_HEADER },
 		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -220,6 +249,14 @@ int cmd_diff(int argc, char **argv)
 			headers[nheaders++] = optarg;
 			break;
 		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
+		case OPT_FORMAT:
+			r.json = strcmp(optarg, "json") == 0;
+			r.sarif = strcmp(optarg, "sarif") == 0;
+			if (!r.json && !r.sarif && strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "goabi diff: --format '%s': use text, json or sarif\n", optarg);
+				return DIFF_EXIT_USAGE;
+			}
+			break;
 		case 'q': r.quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
 		default: help(stderr); return DIFF_EXIT_USAGE;
@@ -263,7 +300,9 @@ int cmd_diff(int argc, char **argv)
 		diff_files(&r, op, op, np);
 	unsigned bits = r.errbits | diff_exit_bits(&r.set);
 	if (!r.quiet) {
-		if (r.json)
+		if (r.sarif)
+			print_sarif(&r.set, dir_o, op, np, bits);
+		else if (r.json)
 			print_json(&r.set, op, np, bits);
 		else
 			print_text(&r.set, op, np);

@@ -5,6 +5,7 @@
 #include "goabi/goabi.h"
 #include "report/report.h"
 #include "report/sarif.h"
+#include "check/diff.h"
 
 char *sarif_uri(const char *path)
 {
@@ -100,4 +101,63 @@ json_t *sarif_audit(const struct policy *p, const struct policy_result *res, con
 			 "name", "goabi", "semanticVersion", GOABI_VERSION, "version", GOABI_VERSION, "rules", rules,
 			 "artifacts", artifacts, "results", results, "invocations", "executionSuccessful", exit_code != 2,
 			 "exitCode", exit_code);
+}
+
+json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_code)
+{
+	static const char *const levels[] = { "note", "warning", "error" };
+	json_t *rules = json_array(), *results = json_array(), *artifacts = json_array();
+	const char *ids[64];
+	size_t nids = 0;
+	const char *arts[256];
+	size_t narts = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct diff_change *c = &s->v[i];
+		size_t r;
+		for (r = 0; r < nids; r++)
+			if (strcmp(ids[r], c->area) == 0)
+				break;
+		if (r == nids && nids < 64) {
+			ids[nids++] = c->area;
+			char *d = NULL;
+			if (asprintf(&d, "goabi diff: changes of the %s area between two releases (docs/diff.md)", c->area) < 0)
+				d = NULL;
+			json_array_append_new(rules, json_pack("{s:s, s:o, s:{s:s}}", "id", c->area, "shortDescription",
+							       text(d ? d : c->area), "defaultConfiguration", "level", "warning"));
+			free(d);
+		}
+		if (r >= nids)
+			continue;
+		const char *loc = locs && locs[i] ? locs[i] : c->where;
+		size_t a;
+		for (a = 0; a < narts; a++)
+			if (strcmp(arts[a], loc) == 0)
+				break;
+		char *u = sarif_uri(loc);
+		if (a == narts && narts < 256) {
+			arts[narts++] = loc;
+			json_array_append_new(artifacts, json_pack("{s:{s:o}, s:[s]}", "location", "uri", json_str(u ? u : ""),
+								   "roles", "analysisTarget"));
+		}
+		char *msg = NULL;
+		if (asprintf(&msg, "%s: %s %s %s: %s%s%s%s%s%s", diff_class_name(c->cls), c->area, c->kind, c->subject,
+			     c->old_value ? c->old_value : "(none)", " -> ", c->new_value ? c->new_value : "(none)",
+			     c->detail ? " (" : "", c->detail ? c->detail : "", c->detail ? ")" : "") < 0)
+			msg = NULL;
+		json_t *al = json_pack("{s:o}", "uri", json_str(u ? u : ""));
+		if (a < narts)
+			json_object_set_new(al, "index", json_integer((json_int_t)a));
+		json_array_append_new(results,
+				      json_pack("{s:s, s:i, s:s, s:o, s:[{s:{s:o, s:{s:i}}}], s:{s:s, s:s}}", "ruleId",
+						c->area, "ruleIndex", (int)r, "level", levels[c->cls], "message",
+						text(msg ? msg : c->subject), "locations", "physicalLocation", "artifactLocation",
+						al, "region", "startLine", 1, "properties", "where", c->where, "kind", c->kind));
+		free(msg);
+		free(u);
+	}
+	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:o, s:[{s:b, s:i}]}]}", "$schema",
+			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool", "driver",
+			 "name", "goabi", "semanticVersion", GOABI_VERSION, "version", GOABI_VERSION, "rules", rules,
+			 "artifacts", artifacts, "results", results, "invocations", "executionSuccessful",
+			 !(exit_code & 3), "exitCode", exit_code);
 }
