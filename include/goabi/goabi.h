@@ -161,7 +161,8 @@ struct goabi_export {
 	const char *evidence;
 };
 
-/* A symbol a shared object defines in .dynsym (what its users bind to). */
+/* A symbol a shared object defines in .dynsym, or a non-Go relocatable
+ * object in .symtab (what its users bind to). */
 struct goabi_dynsym {
 	const char *name;
 	const char *version;    /* defined version (.gnu.version_d), NULL if none */
@@ -175,7 +176,8 @@ struct goabi_cabi {
 	struct goabi_export *exports;
 	size_t nexports, cap;
 	bool dwarf;             /* debug info present */
-	/* ET_DYN: defined global/weak dynamic symbols, at most GOABI_MAX_LIST */
+	/* ET_DYN: defined global/weak .dynsym symbols; ET_REL objects that are
+	 * not Go: defined global/weak .symtab symbols. At most GOABI_MAX_LIST. */
 	struct goabi_dynsym *dynsyms;
 	size_t ndynsyms, dyncap;
 };

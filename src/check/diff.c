@@ -378,6 +378,8 @@ static void diff_dynsyms(struct diff_set *s, const char *where, const struct goa
 			 const struct goabi_artifact *n)
 {
 	size_t renamed = 0;
+	/* "dynsym" for shared objects, "symbols" for relocatable members */
+	const char *area = o->id.type == 1 /* ET_REL */ ? "symbols" : "dynsym";
 	for (size_t i = 0; i < o->cabi.ndynsyms; i++) {
 		const struct goabi_dynsym *d = &o->cabi.dynsyms[i];
 		if (cgo_hashed(d->name)) {
@@ -390,21 +392,21 @@ static void diff_dynsyms(struct diff_set *s, const char *where, const struct goa
 		if (!e) {
 			const struct goabi_dynsym *other = find_dyn(&n->cabi, d->name, NULL);
 			if (other)
-				diff_add(s, DIFF_BREAKING, where, "dynsym", "version changed", d->name, dyn_label(s, d),
+				diff_add(s, DIFF_BREAKING, where, area, "version changed", d->name, dyn_label(s, d),
 					 dyn_label(s, other), "binaries linked against the old version no longer resolve");
 			else
-				diff_add(s, DIFF_BREAKING, where, "dynsym", "removed", d->name, dyn_label(s, d), NULL,
-					 "defined dynamic symbol removed");
+				diff_add(s, DIFF_BREAKING, where, area, "removed", d->name, dyn_label(s, d), NULL,
+					 "defined symbol removed");
 			continue;
 		}
 		if (strcmp(d->type, e->type) != 0)
-			diff_add(s, DIFF_BREAKING, where, "dynsym", "retyped", d->name, dyn_label(s, d), dyn_label(s, e),
+			diff_add(s, DIFF_BREAKING, where, area, "retyped", d->name, dyn_label(s, d), dyn_label(s, e),
 				 "symbol type changed");
 		else if (strcmp(d->type, "OBJECT") == 0 && d->size != e->size)
-			diff_add(s, DIFF_BREAKING, where, "dynsym", "resized", d->name, dyn_label(s, d), dyn_label(s, e),
+			diff_add(s, DIFF_BREAKING, where, area, "resized", d->name, dyn_label(s, d), dyn_label(s, e),
 				 "data object size changed (copy relocations)");
 		else if (d->weak != e->weak)
-			diff_add(s, DIFF_INFO, where, "dynsym", "binding changed", d->name, dyn_label(s, d),
+			diff_add(s, DIFF_INFO, where, area, "binding changed", d->name, dyn_label(s, d),
 				 dyn_label(s, e), NULL);
 	}
 	size_t added_hashed = 0;
@@ -417,10 +419,10 @@ static void diff_dynsyms(struct diff_set *s, const char *where, const struct goa
 		if (is_export(o, d->name) || is_export(n, d->name))
 			continue;
 		if (!find_dyn(&o->cabi, d->name, d->version) && !find_dyn(&o->cabi, d->name, NULL))
-			diff_add(s, DIFF_INFO, where, "dynsym", "added", d->name, NULL, dyn_label(s, d), NULL);
+			diff_add(s, DIFF_INFO, where, area, "added", d->name, NULL, dyn_label(s, d), NULL);
 	}
 	if (renamed || added_hashed)
-		diff_add(s, DIFF_INFO, where, "dynsym", "cgo-internal", "_cgoexp_/_cgo_<hash>_ symbols",
+		diff_add(s, DIFF_INFO, where, area, "cgo-internal", "_cgoexp_/_cgo_<hash>_ symbols",
 			 arena_printf(s->arena, "%zu", renamed), arena_printf(s->arena, "%zu", added_hashed),
 			 "cgo names these after a hash of the package's sources: they change with every source change and are not called by users");
 }

@@ -137,7 +137,10 @@ static void dynsyms(struct elfview *ev)
 			}
 		}
 	}
-	ev_for_each_symbol(ev, true, dyn_cb, &c);
+	/* shared objects: .dynsym; relocatable C objects (archive members):
+	 * the global definitions of .symtab (Go objects are skipped: their
+	 * thousands of runtime symbols are not an interface) */
+	ev_for_each_symbol(ev, ev->eh.e_type != ET_REL, dyn_cb, &c);
 }
 
 void cabi_dwarf_prototypes(struct elfview *ev);
@@ -147,7 +150,8 @@ void facts_cabi(struct elfview *ev)
 	struct exp_ctx c = { .ev = ev };
 	ev_for_each_symbol(ev, false, exp_cb, &c);
 	ev_for_each_symbol(ev, true, exp_cb, &c);
-	if (ev->eh.e_type == ET_DYN)
+	const char *tc = ev->a->go.toolchain.value;
+	if (ev->eh.e_type == ET_DYN || (ev->eh.e_type == ET_REL && (!tc || strcmp(tc, "none") == 0)))
 		dynsyms(ev);
 	/* only objects that define or call _cgoexp_ wrappers (c-shared, go.o,
 	 * the _cgo_export.c member) can hold _cgo_export.c: skip the DWARF of

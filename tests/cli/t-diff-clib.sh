@@ -36,3 +36,20 @@ check "exit: 4|8|16 (breaking and possibly breaking changes)" 28 "$rc"
 # reversed: the floor is lowered (informational), the removed symbol is an addition
 "$GOABI" diff --json "$D/libfoo-v2.so" "$D/libfoo-v1.so" > "$TMPD/r.json"
 check "reversed: glibc floor lowered" lowered "$(jget "$TMPD/r.json" "next(c['kind'] for c in j['changes'] if c['area']=='glibc')")"
+
+# static libraries, member by member: defined global symbols (nm) of foo.o
+if [ -f "$D/libfoo-v2.a" ]; then
+	"$GOABI" diff --json "$D/libfoo-v1.a" "$D/libfoo-v2.a" > "$TMPD/a.json"
+	rc=$?
+	nmdef() { nm -g --defined-only "$1" | awk 'NF == 3 { print $3 }' | sort; }
+	want=$( (comm -23 <(nmdef "$D/libfoo-v1.a") <(nmdef "$D/libfoo-v2.a") | sed 's/^/removed /'
+		comm -13 <(nmdef "$D/libfoo-v1.a") <(nmdef "$D/libfoo-v2.a") | sed 's/^/added /'
+		join <(nm -g --defined-only "$D/libfoo-v1.a" | awk 'NF == 3 { print $3, $2 }' | sort) \
+			<(nm -g --defined-only "$D/libfoo-v2.a" | awk 'NF == 3 { print $3, $2 }' | sort) |
+			awk '($2 ~ /[TtWw]/) != ($3 ~ /[TtWw]/) { print "retyped " $1 }') | sort | tr '\n' ';')
+	got=$(jget "$TMPD/a.json" "''.join(x+';' for x in sorted(c['kind']+' '+c['subject'] for c in j['changes'] if c['area']=='symbols' and c['kind'] in ('removed','added','retyped')))")
+	check "static library: symbols removed/added/retyped in foo.o = nm -g difference" "$want" "$got"
+	check "static library: compared member by member (where = archive(foo.o))" "$D/libfoo-v1.a(foo.o)" \
+		"$(jget "$TMPD/a.json" "next(c['where'] for c in j['changes'] if c['area']=='symbols')")"
+	check "static library: exit has bit 8 (a function removed, per nm)" 8 "$((rc & 8))"
+fi
