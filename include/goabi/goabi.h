@@ -158,6 +158,8 @@ struct goabi_libc {
 struct goabi_export {
 	const char *name;       /* C symbol name of the //export function */
 	const char *prototype;  /* C prototype from DWARF, NULL if no debug info */
+	const char *layout;     /* struct/union layouts the prototype reaches, from
+				 * DWARF: "struct point{int x@0;int y@4}8; ..."; NULL if none */
 	const char *evidence;
 };
 

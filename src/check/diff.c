@@ -291,6 +291,48 @@ static const char *side_proto(const struct side *s, const char *name)
 	return NULL;
 }
 
+static const char *side_layout(const struct side *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].name, name) == 0)
+			return s->v[i].layout;
+	return NULL;
+}
+
+/* "layout of struct point changed": the aggregates of NEW not in OLD, by name. */
+static const char *layout_detail(struct diff_set *s, const char *lo, const char *ln)
+{
+	char buf[512];
+	size_t len = 0;
+	buf[0] = 0;
+	const char *p = ln;
+	while (*p) {
+		const char *e = strstr(p, "; ");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		/* is this item in lo? */
+		bool found = false;
+		for (const char *q = strstr(lo, "") ; q && *q; ) {
+			const char *qe = strstr(q, "; ");
+			size_t qn = qe ? (size_t)(qe - q) : strlen(q);
+			if (qn == n && memcmp(q, p, n) == 0) {
+				found = true;
+				break;
+			}
+			q = qe ? qe + 2 : NULL;
+		}
+		if (!found) {
+			const char *brace = memchr(p, '{', n);
+			size_t hn = brace ? (size_t)(brace - p) : n;
+			int w = snprintf(buf + len, sizeof(buf) - len, "%s%.*s", len ? ", " : "", (int)hn, p);
+			if (w < 0 || (size_t)w >= sizeof(buf) - len)
+				break;
+			len += (size_t)w;
+		}
+		p = e ? e + 2 : p + n;
+	}
+	return arena_printf(s->arena, "layout changed: %s", len ? buf : "aggregates removed");
+}
+
 static bool side_has(const struct side *s, const char *name)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -320,8 +362,15 @@ static void diff_exports(struct diff_set *s, const char *where, const struct goa
 			continue;
 		}
 		const char *co = diff_proto_canon(s->arena, po, name), *cn = diff_proto_canon(s->arena, pn, name);
-		if (co && cn && strcmp(co, cn) != 0)
+		if (co && cn && strcmp(co, cn) != 0) {
 			diff_add(s, DIFF_BREAKING, where, "exports", "changed", name, po, pn, "prototype changed");
+			continue;
+		}
+		/* same prototype text: the structs and unions it reaches (DWARF) */
+		const char *lo = side_layout(&so, name), *ln = side_layout(&sn, name);
+		if (lo && ln && strcmp(lo, ln) != 0)
+			diff_add(s, DIFF_BREAKING, where, "exports", "changed", name, lo, ln,
+				 layout_detail(s, lo, ln));
 	}
 	for (size_t i = 0; i < sn.n; i++)
 		if (!side_has(&so, sn.v[i].name))

@@ -15,6 +15,7 @@
  * DIEs visited per object, a nesting depth for type rendering and a size for
  * each rendered string. dwarf_finish() always runs. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libdwarf.h>
 #include <dwarf.h>
@@ -93,6 +94,16 @@ static bool dw_udata(struct dw *d, Dwarf_Die die, Dwarf_Half attr, Dwarf_Unsigne
 	}
 	int rc = dwarf_formudata(at, v, &err);
 	dw_err(d, &err);
+	if (rc != DW_DLV_OK) {
+		/* DW_FORM_implicit_const (GCC 11+ DWARF 5) is a signed constant */
+		Dwarf_Signed sv = 0;
+		rc = dwarf_formsdata(at, &sv, &err);
+		dw_err(d, &err);
+		if (rc == DW_DLV_OK && sv >= 0)
+			*v = (Dwarf_Unsigned)sv;
+		else
+			rc = DW_DLV_NO_ENTRY;
+	}
 	dwarf_dealloc_attribute(at);
 	return rc == DW_DLV_OK;
 }
@@ -312,6 +323,154 @@ static void render(struct dw *d, bool has_type, Dwarf_Off off, const char *decl,
 	dwarf_dealloc_die(die);
 }
 
+/* ---- layouts of the structs and unions a prototype reaches ---- */
+#define LAYOUT_MAX 64u   /* distinct aggregates per export */
+#define LAYOUT_DEPTH 8u  /* typedef/pointer/member nesting followed */
+
+struct layouts {
+	char *items[LAYOUT_MAX];
+	Dwarf_Off seen[LAYOUT_MAX * 4];
+	size_t n, nseen;
+};
+
+static void collect(struct dw *d, bool has_type, Dwarf_Off off, const char *tdname, struct layouts *L,
+		    unsigned depth);
+
+static void aggregate(struct dw *d, Dwarf_Die die, Dwarf_Half tag, const char *tdname, struct layouts *L,
+		      unsigned depth)
+{
+	struct goabi_arena *ar = d->ev->a->arena;
+	const char *name = dw_name(d, die);
+	char head[DECL_MAX];
+	const char *kw = tag == DW_TAG_union_type ? "union " : "struct ";
+	if (name)
+		cat3(head, kw, name, NULL);
+	else
+		cat3(head, tdname ? tdname : "struct", tdname ? "=" : "", tdname ? (tag == DW_TAG_union_type ? "union" : "struct") : " <anonymous>");
+	char body[DECL_MAX * 2];
+	size_t len = 0;
+	body[0] = 0;
+	Dwarf_Off mtypes[64];
+	bool mhas[64];
+	size_t nm = 0;
+	for (Dwarf_Die c = dw_next(d, die, NULL); c; c = dw_next(d, die, c)) {
+		if (dw_tag(d, c) != DW_TAG_member)
+			continue;
+		const char *mn = dw_name(d, c);
+		Dwarf_Off t = 0;
+		bool ht = dw_type_ref(d, c, &t);
+		char decl[DECL_MAX];
+		render(d, ht, t, mn ? mn : "", decl, 1);
+		Dwarf_Unsigned at = 0, bits = 0;
+		char pos[64];
+		if (dw_udata(d, c, DW_AT_data_member_location, &at))
+			snprintf(pos, sizeof(pos), "@%llu", (unsigned long long)at);
+		else
+			snprintf(pos, sizeof(pos), "%s", tag == DW_TAG_union_type ? "" : "@?");
+		if (dw_udata(d, c, DW_AT_bit_size, &bits))
+			snprintf(pos + strlen(pos), sizeof(pos) - strlen(pos), ":%llu", (unsigned long long)bits);
+		int w = snprintf(body + len, sizeof(body) - len, "%s%s;", decl, pos);
+		if (w < 0 || (size_t)w >= sizeof(body) - len)
+			break;
+		len += (size_t)w;
+		if (ht && nm < 64) {
+			mtypes[nm] = t;
+			mhas[nm++] = ht;
+		}
+	}
+	Dwarf_Unsigned size = 0;
+	bool hs = dw_udata(d, die, DW_AT_byte_size, &size);
+	if (L->n < LAYOUT_MAX) {
+		L->items[L->n] = arena_printf(ar, "%s{%s}%s%llu", head, body, hs ? "" : "?", (unsigned long long)size);
+		if (L->items[L->n])
+			L->n++;
+	}
+	for (size_t i = 0; i < nm; i++)
+		collect(d, mhas[i], mtypes[i], NULL, L, depth + 1);
+}
+
+static void collect(struct dw *d, bool has_type, Dwarf_Off off, const char *tdname, struct layouts *L,
+		    unsigned depth)
+{
+	if (!has_type || depth >= LAYOUT_DEPTH)
+		return;
+	for (size_t i = 0; i < L->nseen; i++)
+		if (L->seen[i] == off)
+			return;
+	if (L->nseen < sizeof(L->seen) / sizeof(L->seen[0]))
+		L->seen[L->nseen++] = off;
+	Dwarf_Die die = dw_offdie(d, off);
+	if (!die)
+		return;
+	Dwarf_Half tag = dw_tag(d, die);
+	Dwarf_Off t = 0;
+	bool ht = dw_type_ref(d, die, &t);
+	switch (tag) {
+	case DW_TAG_typedef:
+		collect(d, ht, t, dw_name(d, die), L, depth + 1);
+		break;
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type:
+		collect(d, ht, t, tdname, L, depth + 1);
+		break;
+	case DW_TAG_pointer_type:
+	case DW_TAG_array_type:
+		collect(d, ht, t, NULL, L, depth + 1);
+		break;
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+		if (!dw_flag(d, die, DW_AT_declaration))
+			aggregate(d, die, tag, tdname, L, depth);
+		break;
+	default:
+		break;
+	}
+	dwarf_dealloc_die(die);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "item; item" sorted, or NULL when the prototype reaches no aggregate. */
+static const char *layouts_of(struct dw *d, Dwarf_Die fn)
+{
+	struct layouts L = { .n = 0 };
+	Dwarf_Off t = 0;
+	bool ht = dw_type_ref(d, fn, &t);
+	collect(d, ht, t, NULL, &L, 0);
+	for (Dwarf_Die c = dw_next(d, fn, NULL); c; c = dw_next(d, fn, c)) {
+		if (dw_tag(d, c) != DW_TAG_formal_parameter)
+			continue;
+		ht = dw_type_ref(d, c, &t);
+		collect(d, ht, t, NULL, &L, 0);
+	}
+	if (!L.n)
+		return NULL;
+	qsort(L.items, L.n, sizeof(L.items[0]), cmp_str);
+	size_t total = 1;
+	for (size_t i = 0; i < L.n; i++)
+		total += strlen(L.items[i]) + 2;
+	char *out = arena_alloc(d->ev->a->arena, total);
+	if (!out)
+		return NULL;
+	size_t len = 0;
+	for (size_t i = 0; i < L.n; i++) {
+		if (i) {
+			memcpy(out + len, "; ", 2);
+			len += 2;
+		}
+		size_t l = strlen(L.items[i]);
+		memcpy(out + len, L.items[i], l);
+		len += l;
+	}
+	out[len] = 0;
+	return out;
+}
+
 static bool ends_with(const char *s, const char *suf)
 {
 	size_t n = strlen(s), m = strlen(suf);
@@ -327,7 +486,8 @@ static const char *cgoexp_name(const char *s)
 	return us && us[1] ? us + 1 : NULL;
 }
 
-static void add_prototype(struct dw *d, const char *name, const char *proto, const char *cu, const char *wrapped)
+static void add_prototype(struct dw *d, const char *name, const char *proto, const char *layout, const char *cu,
+			  const char *wrapped)
 {
 	struct goabi_artifact *a = d->ev->a;
 	struct goabi_cabi *c = &a->cabi;
@@ -335,6 +495,7 @@ static void add_prototype(struct dw *d, const char *name, const char *proto, con
 	for (size_t i = 0; i < c->nexports; i++) {
 		if (strcmp(c->exports[i].name, name) == 0) {
 			c->exports[i].prototype = p;
+			c->exports[i].layout = layout;
 			c->exports[i].evidence = arena_printf(a->arena, "%s; prototype from DWARF of %s", c->exports[i].evidence, cu);
 			return;
 		}
@@ -346,6 +507,7 @@ static void add_prototype(struct dw *d, const char *name, const char *proto, con
 	struct goabi_export *e = &c->exports[c->nexports++];
 	e->name = utf8_sanitize(a->arena, name, strlen(name));
 	e->prototype = p;
+	e->layout = layout;
 	e->evidence = ev;
 }
 
@@ -392,7 +554,7 @@ static void scan_cu(struct dw *d, Dwarf_Die cu, const char *cuname)
 		Dwarf_Off t = 0;
 		bool ht = dw_type_ref(d, c, &t);
 		render(d, ht, t, decl, proto, 0);
-		add_prototype(d, n, proto, cuname, full[k]);
+		add_prototype(d, n, proto, layouts_of(d, c), cuname, full[k]);
 	}
 }
 

@@ -210,6 +210,7 @@ static void rollup_exports(struct goabi_artifact *a)
 									       e->evidence ? e->evidence : "");
 				} else if (!ac->exports[k].prototype && e->prototype) {
 					ac->exports[k].prototype = e->prototype;
+					ac->exports[k].layout = e->layout;
 					ac->exports[k].evidence = arena_printf(a->arena, "%s; prototype from member %s: %s",
 									       ac->exports[k].evidence, m->member,
 									       e->evidence ? e->evidence : "");
