@@ -413,6 +413,8 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 			add(res, RULE_REQUIRE_STATIC, false, w, "relocatable object or archive: linkage is decided when it is linked");
 		else if (!l)
 			add(res, RULE_REQUIRE_STATIC, false, w, "linkage could not be determined");
+		else if (a->id.type == 3 /* ET_DYN */ && !a->id.pie && strcmp(l, "static-pie") != 0)
+			add(res, RULE_REQUIRE_STATIC, false, w, "shared library: the rule applies to executables");
 		else if (strcmp(l, "static") != 0 && strcmp(l, "static-pie") != 0)
 			add(res, RULE_REQUIRE_STATIC, true, w, "linkage is %s (%s%s%s%s%s)", l,
 			    lc->interp ? "PT_INTERP " : "", lc->interp ? lc->interp : "", lc->interp && lc->needed.n ? ", " : "",
