@@ -564,6 +564,12 @@ static void diff_libc(struct diff_set *s, const char *where, const struct goabi_
 			 "DT_SONAME", o->soname, n->soname,
 			 c == DIFF_BREAKING ? "programs linked against the old SONAME do not find the new one" : NULL);
 	}
+	if (differ(o->rpath, n->rpath))
+		diff_add(s, DIFF_POSSIBLE, where, "needed", "changed", "DT_RPATH", o->rpath, n->rpath,
+			 "libraries are looked up elsewhere");
+	if (differ(o->runpath, n->runpath))
+		diff_add(s, DIFF_POSSIBLE, where, "needed", "changed", "DT_RUNPATH", o->runpath, n->runpath,
+			 "libraries are looked up elsewhere");
 	for (size_t i = 0; i < n->needed.n; i++)
 		if (!strv_has(&o->needed, n->needed.v[i]))
 			diff_add(s, DIFF_POSSIBLE, where, "needed", "added", n->needed.v[i], NULL, n->needed.v[i],

@@ -53,3 +53,12 @@ if [ -f "$D/libfoo-v2.a" ]; then
 		"$(jget "$TMPD/a.json" "next(c['where'] for c in j['changes'] if c['area']=='symbols')")"
 	check "static library: exit has bit 8 (a function removed, per nm)" 8 "$((rc & 8))"
 fi
+
+# DT_RUNPATH change: two links of the same source, -Wl,-rpath differing (readelf -d)
+if gcc -shared -fPIC -o "$TMPD/r1.so" "$TOP/tests/fixtures/src/diffclib/foo.c" -Wl,-rpath,/opt/one 2> /dev/null &&
+	gcc -shared -fPIC -o "$TMPD/r2.so" "$TOP/tests/fixtures/src/diffclib/foo.c" -Wl,-rpath,/opt/two 2> /dev/null; then
+	rp() { readelf -d -W "$1" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p'; }
+	"$GOABI" diff --json "$TMPD/r1.so" "$TMPD/r2.so" > "$TMPD/r.json"
+	check "DT_RUNPATH change = readelf -d" "$(rp "$TMPD/r1.so") -> $(rp "$TMPD/r2.so")" \
+		"$(jget "$TMPD/r.json" "next((c['old']+' -> '+c['new'] for c in j['changes'] if c['subject']=='DT_RUNPATH'), 'none')")"
+fi
