@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include "check/diff.h"
 #include "check/policy.h"
@@ -171,6 +172,9 @@ int policy_set(struct policy *p, enum policy_rule r, const char *value, char *er
 
 int policy_load(struct policy *p, const char *path, char *err, size_t errlen)
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)GOABI_MAX_STRING)
+		return fail(err, errlen, "'%s': policy file larger than the limit of %u bytes", path, GOABI_MAX_STRING);
 	json_error_t je;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
