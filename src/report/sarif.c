@@ -1,5 +1,7 @@
 /* SARIF 2.1.0 log of goabi audit findings (OASIS SARIF v2.1.0; checked in
  * tests against the published JSON schema, testdata/sarif-2.1.0-schema.json). */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "goabi/goabi.h"
@@ -35,6 +37,21 @@ char *sarif_uri(const char *path)
 	}
 	out[k] = 0;
 	return out;
+}
+
+/* A stable fingerprint of (rule, location) so that code-scanning UIs match
+ * a result across runs without hashing source lines (binaries have none). */
+static json_t *fingerprint(const char *rule, const char *uri)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a 64 */
+	for (const char *p = rule; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h = (h ^ 0) * 1099511628211ull;
+	for (const char *p = uri ? uri : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	char buf[17];
+	snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)h);
+	return json_pack("{s:s}", "goabiRuleArtifact/v1", buf);
 }
 
 static json_t *text(const char *s)
@@ -90,10 +107,10 @@ json_t *sarif_audit(const struct policy *p, const struct policy_result *res, con
 		 * require a region (GitHub) happy */
 		json_array_append_new(
 			results,
-			json_pack("{s:s, s:i, s:s, s:o, s:[{s:{s:o, s:{s:i}}}]}", "ruleId", policy_rule_id(f->rule),
+			json_pack("{s:s, s:i, s:s, s:o, s:[{s:{s:o, s:{s:i}}}], s:o}", "ruleId", policy_rule_id(f->rule),
 				  "ruleIndex", index[f->rule], "level", f->broken ? "error" : "note", "message",
 				  text(f->message), "locations", "physicalLocation", "artifactLocation", al, "region",
-				  "startLine", 1));
+				  "startLine", 1, "partialFingerprints", fingerprint(policy_rule_id(f->rule), u)));
 		free(u);
 	}
 	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:o, s:[{s:b, s:i}]}]}", "$schema",
@@ -152,6 +169,12 @@ json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_c
 						c->area, "ruleIndex", (int)r, "level", levels[c->cls], "message",
 						text(msg ? msg : c->subject), "locations", "physicalLocation", "artifactLocation",
 						al, "region", "startLine", 1, "properties", "where", c->where, "kind", c->kind));
+		char *fp = NULL;
+		if (asprintf(&fp, "%s\n%s\n%s\n%s", u ? u : "", c->where, c->kind, c->subject) < 0)
+			fp = NULL;
+		json_object_set_new(json_array_get(results, json_array_size(results) - 1), "partialFingerprints",
+				    fingerprint(c->area, fp ? fp : c->subject));
+		free(fp);
 		free(msg);
 		free(u);
 	}
