@@ -515,7 +515,8 @@ static void add_fn(struct scan *s, uint64_t lo, uint64_t size, const char *name,
 {
 	if (s->nf >= GOABI_MAX_FUNCS || !grow(s, &s->f, &s->capf, s->nf + 1, sizeof(*s->f)))
 		return;
-	s->f[s->nf++] = (struct fn){ lo, size ? lo + size : 0, name, 0, flags, 0 };
+	/* a size running past the address space counts as unknown */
+	s->f[s->nf++] = (struct fn){ lo, size && lo + size > lo ? lo + size : 0, name, 0, flags, 0 };
 }
 
 struct symctx {
