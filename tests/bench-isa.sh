@@ -44,8 +44,8 @@ echo "Peak RSS from \`/usr/bin/time -v\`: it counts the pages of the mapped bina
 echo "most of .gopclntab) and of shared libraries. Peak anon = heap and other private memory only (RssAnon"
 echo "sampled from /proc every 0.5 ms)."
 echo
-echo "| binary | text MB | goabi ms | goabi --isa-detail ms | objdump \| count ms | goabi MB/s | objdump MB/s | speed-up | goabi peak RSS MB | RSS / text | peak anon MB | anon / text |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| binary | text MB | goabi ms | goabi --isa-detail ms | objdump \| count ms | goabi MB/s | objdump MB/s | speed-up | goabi peak RSS MB | RSS / text | peak anon MB | anon / text | objdump peak RSS MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for f in "${bins[@]}"; do
 	text=$(readelf -SW "$f" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1==".text" { print $5 }')
 	g=$(median_ms "$N" "$GOABI" inspect "$f")
@@ -53,14 +53,17 @@ for f in "${bins[@]}"; do
 	o=$(median_ms 3 bash -c "mnemonics '$f'")
 	rss=$(peak_kb "$GOABI" inspect --isa-detail "$f")
 	anon=$(peak_anon_kb "$GOABI" inspect --isa-detail "$f")
-	python3 - "$(basename "$(dirname "$f")")" "$text" "$g" "$gd" "$o" "$rss" "$anon" <<'PY'
+	orss=$(peak_kb objdump -d --no-show-raw-insn "$f")
+	python3 - "$(basename "$(dirname "$f")")" "$text" "$g" "$gd" "$o" "$rss" "$anon" "$orss" <<'PY'
 import sys
-name, text, g, gd, o, rss, anon = sys.argv[1], int(sys.argv[2], 16), *map(float, sys.argv[3:6]), int(sys.argv[6]), int(sys.argv[7])
+name, text, g, gd, o, rss, anon, orss = sys.argv[1], int(sys.argv[2], 16), *map(float, sys.argv[3:6]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
 mb = text / 1e6
-print("| %s | %.1f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1fx | %.1f | %.2f | %.1f | %.2f |" % (
+print("| %s | %.1f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1fx | %.1f | %.2f | %.1f | %.2f | %.1f |" % (
     name, mb, g, gd, o, mb / (g / 1000), mb / (o / 1000), o / g, rss / 1024, rss * 1024 / text,
-    anon / 1024, anon * 1024 / text))
+    anon / 1024, anon * 1024 / text, orss / 1024))
 PY
 done
 echo
-echo "Target (issue 5): at least 5x faster than objdump, peak memory under 2x the text size."
+echo "Target (issue 5): at least 5x faster than objdump, peak memory under 2x the text size. goabi's"
+echo "own allocations (anon) stay near 0.6x the text; its RSS is above 2x because it counts the mapped"
+echo "file pages it reads (.text itself is 1x, plus .gopclntab and shared libraries), as objdump's does."
