@@ -65,6 +65,7 @@ static void help(FILE *out)
 		"  -v                     list every binary, not only the ones with findings\n"
 		"  -q                     print nothing, only set the exit code\n"
 		"  --platform OS/ARCH[/VARIANT]  image of a multi-platform index (default: the host's)\n"
+		"  --ref NAME             image named NAME (OCI ref.name annotation or docker tag)\n"
 		"  --add FILE[:/PATH]     check FILE as if copied into the image at PATH (default /NAME;\n"
 		"                         a PATH ending in '/' or naming a directory gets NAME appended)\n"
 		"  --cpu x86-64-vN        target CPU level (1-4): binaries needing more fail\n"
@@ -328,10 +329,11 @@ static void to_text(const struct imgc *c, const struct img_fs *fs, bool verbose)
 int cmd_image(int argc, char **argv)
 {
 	enum { O_JSON = 256, O_PLATFORM, O_ADD, O_CPU, O_ISA, O_MAXSIZE, O_MAXENT, O_MAXPATH, O_MAXLINK, O_MAXFILE,
-	       O_NOPROG };
+	       O_NOPROG, O_REF };
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "platform", required_argument, NULL, O_PLATFORM },
+		{ "ref", required_argument, NULL, O_REF },
 		{ "add", required_argument, NULL, O_ADD },
 		{ "cpu", required_argument, NULL, O_CPU },
 		{ "isa-scan", no_argument, NULL, O_ISA },
@@ -348,7 +350,7 @@ int cmd_image(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false, verbose = false, quiet = false, noprog = false;
-	const char *platform = NULL;
+	const char *platform = NULL, *ref = NULL;
 	const char *adds[256];
 	size_t nadds = 0;
 	struct img_limits lim = { 0 };
@@ -360,6 +362,7 @@ int cmd_image(int argc, char **argv)
 		switch (opt) {
 		case O_JSON: json = true; break;
 		case O_PLATFORM: platform = optarg; break;
+		case O_REF: ref = optarg; break;
 		case O_ADD:
 			if (nadds == 256) {
 				fprintf(stderr, "goabi image: at most 256 --add options\n");
@@ -409,7 +412,7 @@ int cmd_image(int argc, char **argv)
 	}
 	const char *input = argv[optind];
 	struct img_fs fs;
-	int rc = img_open(&fs, input, platform, &lim);
+	int rc = img_open(&fs, input, platform, ref, &lim);
 	for (size_t i = 0; i < nadds && rc != GOABI_ENOMEM; i++) {
 		char *spec = strdup(adds[i]);
 		char *colon = strchr(spec, ':');

@@ -79,9 +79,12 @@ struct img_fs {
 };
 
 /* Open INPUT (directory, docker-save tar, OCI layout directory or tar).
- * platform is "os/arch[/variant]" or NULL for the host's. Returns 0 or a
- * negative goabi_err; fs->diags says what went wrong either way. */
-int img_open(struct img_fs *fs, const char *input, const char *platform, const struct img_limits *lim);
+ * platform is "os/arch[/variant]" or NULL for the host's; ref selects an
+ * image by its org.opencontainers.image.ref.name annotation or docker tag
+ * (NULL: the first for the platform). Returns 0 or a negative goabi_err;
+ * fs->diags says what went wrong either way. */
+int img_open(struct img_fs *fs, const char *input, const char *platform, const char *ref,
+	     const struct img_limits *lim);
 /* Put a host file into the image at path (--add). */
 int img_add_host(struct img_fs *fs, const char *hostfile, const char *path);
 /* Map the temp file: call once after the last img_open/img_add_host. */

@@ -183,7 +183,7 @@ static int apply_layers(struct img_fs *fs, json_t *layers, bool docker)
 	return 0;
 }
 
-static int read_docker(struct img_fs *fs)
+static int read_docker(struct img_fs *fs, const char *want_ref)
 {
 	fs->format = "docker-save";
 	json_t *m = load_json(fs, "manifest.json");
@@ -191,14 +191,32 @@ static int read_docker(struct img_fs *fs)
 		return GOABI_EFORMAT;
 	int rc = GOABI_EFORMAT;
 	json_t *img = json_array_get(m, 0);
+	const char *tag = NULL;
+	if (want_ref) {
+		size_t i, j;
+		json_t *cand, *t;
+		img = NULL;
+		json_array_foreach(m, i, cand) {
+			json_array_foreach(json_object_get(cand, "RepoTags"), j, t)
+				if (json_string_value(t) && strcmp(json_string_value(t), want_ref) == 0) {
+					img = cand;
+					tag = want_ref;
+				}
+		}
+		if (!img) {
+			img_diag(fs, true, "'%s': no image tagged '%s' in manifest.json", fs->input, want_ref);
+			goto out;
+		}
+	}
 	if (!json_is_object(img)) {
 		img_diag(fs, true, "'%s': manifest.json lists no image", fs->input);
 		goto out;
 	}
-	if (json_array_size(m) > 1)
-		img_diag(fs, false, "'%s': manifest.json lists %zu images: checking the first", fs->input,
-			 json_array_size(m));
-	const char *tag = json_string_value(json_array_get(json_object_get(img, "RepoTags"), 0));
+	if (json_array_size(m) > 1 && !want_ref)
+		img_diag(fs, false, "'%s': manifest.json lists %zu images: checking the first (choose with --ref TAG)",
+			 fs->input, json_array_size(m));
+	if (!tag)
+		tag = json_string_value(json_array_get(json_object_get(img, "RepoTags"), 0));
 	if (tag)
 		fs->ref = arena_strdup(fs->ar, tag);
 	const char *cfgname = json_string_value(json_object_get(img, "Config"));
@@ -235,7 +253,7 @@ static const char *jdup(struct img_fs *fs, json_t *j)
 	return s ? arena_strdup(fs->ar, s) : NULL;
 }
 
-static void collect(struct img_fs *fs, json_t *index, unsigned depth, struct leaves *out)
+static void collect(struct img_fs *fs, json_t *index, unsigned depth, const char *pref, struct leaves *out)
 {
 	json_t *ms = json_object_get(index, "manifests");
 	size_t i;
@@ -250,8 +268,10 @@ static void collect(struct img_fs *fs, json_t *index, unsigned depth, struct lea
 			}
 			const char *bn = blob_name(fs, dg);
 			json_t *sub = bn ? load_json(fs, bn) : NULL;
+			const char *r = jdup(fs, json_object_get(json_object_get(d, "annotations"),
+								 "org.opencontainers.image.ref.name"));
 			if (sub) {
-				collect(fs, sub, depth + 1, out);
+				collect(fs, sub, depth + 1, r ? r : pref, out);
 				json_decref(sub);
 			}
 			continue;
@@ -261,6 +281,8 @@ static void collect(struct img_fs *fs, json_t *index, unsigned depth, struct lea
 		struct leaf *l = &out->v[out->n++];
 		l->digest = jdup(fs, json_object_get(d, "digest"));
 		l->ref = jdup(fs, json_object_get(json_object_get(d, "annotations"), "org.opencontainers.image.ref.name"));
+		if (!l->ref)
+			l->ref = pref;
 		json_t *p = json_object_get(d, "platform");
 		l->os = jdup(fs, json_object_get(p, "os"));
 		l->arch = jdup(fs, json_object_get(p, "architecture"));
@@ -273,7 +295,8 @@ static bool streq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-static int read_oci(struct img_fs *fs, const char *want_os, const char *want_arch, const char *want_var)
+static int read_oci(struct img_fs *fs, const char *want_os, const char *want_arch, const char *want_var,
+		    const char *want_ref)
 {
 	fs->format = fs->outer ? "oci-archive" : "oci-layout";
 	json_t *idx = load_json(fs, "index.json");
@@ -284,14 +307,17 @@ static int read_oci(struct img_fs *fs, const char *want_os, const char *want_arc
 		json_decref(idx);
 		return GOABI_ENOMEM;
 	}
-	collect(fs, idx, 0, lv);
+	collect(fs, idx, 0, NULL, lv);
 	json_decref(idx);
 	int rc = GOABI_EFORMAT;
 	json_t *chosen = NULL, *chosen_cfg = NULL;
 	const struct leaf *cl = NULL;
 	char avail[1024] = "";
-	for (size_t i = 0; i < lv->n && !chosen; i++) {
+	size_t nmatch = 0;
+	for (size_t i = 0; i < lv->n; i++) {
 		struct leaf *l = &lv->v[i];
+		if (want_ref && !streq(l->ref, want_ref))
+			continue;
 		const char *bn = blob_name(fs, l->digest);
 		json_t *man = bn ? load_json(fs, bn) : NULL;
 		if (!man)
@@ -308,7 +334,9 @@ static int read_oci(struct img_fs *fs, const char *want_os, const char *want_arc
 		if (al < sizeof(avail) - 64)
 			snprintf(avail + al, sizeof(avail) - al, "%s%s/%s%s%s", al ? ", " : "", os ? os : "?",
 				 arch ? arch : "?", var ? "/" : "", var ? var : "");
-		if (streq(os, want_os) && streq(arch, want_arch) && (!want_var || !var || streq(var, want_var))) {
+		bool match = streq(os, want_os) && streq(arch, want_arch) && (!want_var || !var || streq(var, want_var));
+		nmatch += match;
+		if (match && !chosen) {
 			chosen = man;
 			chosen_cfg = cfg;
 			cl = l;
@@ -318,10 +346,14 @@ static int read_oci(struct img_fs *fs, const char *want_os, const char *want_arc
 		}
 	}
 	if (!chosen) {
-		img_diag(fs, true, "'%s': no image for platform %s/%s%s%s in the index (available: %s)", fs->input,
-			 want_os, want_arch, want_var ? "/" : "", want_var ? want_var : "", avail[0] ? avail : "none");
+		img_diag(fs, true, "'%s': no image%s%s for platform %s/%s%s%s in the index (available: %s)", fs->input,
+			 want_ref ? " named " : "", want_ref ? want_ref : "", want_os, want_arch, want_var ? "/" : "",
+			 want_var ? want_var : "", avail[0] ? avail : "none");
 		goto out;
 	}
+	if (nmatch > 1)
+		img_diag(fs, false, "'%s': %zu images for %s/%s in the index: checking '%s' (choose with --ref NAME)",
+			 fs->input, nmatch, want_os, want_arch, cl->ref ? cl->ref : cl->digest);
 	if (cl->ref)
 		fs->ref = cl->ref;
 	if (chosen_cfg)
@@ -480,7 +512,8 @@ static int read_rootfs_tar(struct img_fs *fs)
 	return rc;
 }
 
-int img_open(struct img_fs *fs, const char *input, const char *platform, const struct img_limits *lim)
+int img_open(struct img_fs *fs, const char *input, const char *platform, const char *ref,
+	     const struct img_limits *lim)
 {
 	int rc = img_init(fs, input, lim);
 	if (rc)
@@ -513,11 +546,11 @@ int img_open(struct img_fs *fs, const char *input, const char *platform, const s
 		bool idx = access(p, F_OK) == 0;
 		snprintf(p, sizeof(p), "%s/oci-layout", input);
 		if (idx && access(p, F_OK) == 0)
-			return read_oci(fs, os, arch, var);
+			return read_oci(fs, os, arch, var, ref);
 		snprintf(p, sizeof(p), "%s/manifest.json", input);
 		snprintf(p + 4000, sizeof(p) - 4000, "%s/etc", input);
 		if (access(p, F_OK) == 0 && !is_dir(p + 4000))
-			return read_docker(fs);
+			return read_docker(fs, ref);
 		fs->os = os;
 		fs->arch = arch;
 		fs->variant = var;
@@ -537,9 +570,9 @@ int img_open(struct img_fs *fs, const char *input, const char *platform, const s
 	if (rc)
 		return rc;
 	if (oci)
-		return read_oci(fs, os, arch, var);
+		return read_oci(fs, os, arch, var, ref);
 	if (docker)
-		return read_docker(fs);
+		return read_docker(fs, ref);
 	img_diag(fs, true, "'%s': image tar without index.json or manifest.json", input);
 	return GOABI_EFORMAT;
 }
