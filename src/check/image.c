@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "check/image_int.h"
+#include "facts/facts.h"
 
 #define MAX_TREE 512u    /* objects in one dependency tree */
 #define MAX_PROBLEMS 32u /* problems kept per binary */
@@ -59,6 +60,15 @@ static const char *sdup(struct goabi_arena *ar, const char *s)
 	return s ? arena_strdup(ar, s) : NULL;
 }
 
+/* Facts read from the bytes on either path: version definitions, musl's version. */
+static void finish(struct imgc_bin *b, struct goabi_arena *ar, const uint8_t *bytes, size_t len)
+{
+	if (bytes && b->etype == ET_DYN)
+		imgc_read_verdef(bytes, len, ar, &b->verdef, &b->nverdef);
+	if (bytes && (strstr(b->path, "ld-musl") || strstr(b->path, "libc")))
+		b->musl_version = imgc_musl_version(bytes, len, ar);
+}
+
 static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar,
 		    const uint8_t *bytes, size_t len)
 {
@@ -99,15 +109,13 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	const struct goabi_go *g = &a->go;
 	if (g->toolchain.value && strcmp(g->toolchain.value, "none") != 0) {
 		b->go_version = sdup(ar, g->version.value ? g->version.value
-				    : g->version_range.value ? g->version_range.value : "go?");
+				    : g->version_range.value ? g->version_range.value
+				    : strcmp(g->toolchain.value, "gccgo") == 0 ? "gccgo (version unknown)" : "go (version unknown)");
 		b->go_cgo = sdup(ar, g->cgo.value);
 	}
 	b->isa_declared = sdup(ar, a->isa.declared.value);
 	b->isa_required = sdup(ar, a->isa.required.value);
-	if (bytes && b->etype == ET_DYN)
-		imgc_read_verdef(bytes, len, ar, &b->verdef, &b->nverdef);
-	if (bytes && (strstr(b->path, "ld-musl") || strstr(b->path, "libc")))
-		b->musl_version = imgc_musl_version(bytes, len, ar);
+	finish(b, ar, bytes, len);
 	(void)c;
 }
 
@@ -136,12 +144,29 @@ static void *work(void *arg)
 		if (!img_map(c->fs, b->node, &p, &len)) {
 			b->error = "cannot read the file's bytes";
 		} else {
-			goabi_inspect_buffer(b->path, p, len, &opts, &a);
-			if (a)
-				extract(c, b, a, w->ar, p, len);
-			else
-				b->error = "out of memory";
-			goabi_artifact_free(a);
+			struct imgc_bin fast = *b;
+			int r = imgc_read_elf_fast(p, len, w->ar, &fast);
+			if (r == 1 && !c->o.cpu_level && !c->o.isa_scan) {
+				*b = fast;
+				finish(b, w->ar, p, len);
+			} else if (r < 0) {
+				b->error = "not a readable ELF file";
+			} else if (fast.etype != ET_EXEC && fast.etype != ET_DYN && r == 0 && fast.elfclass) {
+				*b = fast;
+				b->ok = true;
+				b->type_name = fast.etype == ET_REL ? "REL" : fast.etype == ET_CORE ? "CORE" : "other";
+				b->machine_name = elf_machine_name(fast.machine);
+			} else {
+				if (b->node->src == IMG_SRC_HOST)
+					goabi_inspect_path(b->node->host, &opts, &a);
+				else
+					goabi_inspect_buffer(b->path, p, len, &opts, &a);
+				if (a)
+					extract(c, b, a, w->ar, p, len);
+				else
+					b->error = "out of memory";
+				goabi_artifact_free(a);
+			}
 			img_unmap(b->node, p, len);
 		}
 		pthread_mutex_lock(&c->mu);

@@ -93,6 +93,10 @@ const char *imgc_musl_version(const uint8_t *p, size_t n, struct goabi_arena *ar
  * multiarch and default directories) and musl (/etc/ld-musl-ARCH.path or
  * its default). */
 void imgc_search_paths(struct imgc *c);
+/* Loader facts of a dynamic, non-Go ELF object without goabi_inspect.
+ * Returns 1 when b is complete, 0 when the file needs goabi_inspect
+ * (static, Go, no section headers, not EXEC/DYN), -1 when not ELF. */
+int imgc_read_elf_fast(const uint8_t *p, size_t n, struct goabi_arena *ar, struct imgc_bin *b);
 /* e_machine for an OCI architecture name; 0 when unknown. */
 unsigned imgc_arch_machine(const char *arch);
 

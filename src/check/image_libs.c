@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "check/image_int.h"
+#include "facts/facts.h"
 
 #define MAX_VERDEF 10000u
 #define MAX_CONF_DEPTH 8u
@@ -331,4 +332,191 @@ void imgc_search_paths(struct imgc *c)
 		add_dir(c, &c->musl_dirs, "/usr/local/lib", 14);
 		add_dir(c, &c->musl_dirs, "/usr/lib", 8);
 	}
+}
+
+/* ---- a fast reader for dynamic, non-Go objects ----
+ * goabi_inspect extracts every fact family (Go build info and pclntab scans
+ * read whole files); the image check needs only the loader's view: header,
+ * PT_INTERP, the dynamic section, version needs and definitions. Those sit
+ * in the first pages, so this reads a few pages per file. Files it cannot
+ * fully judge (static, Go, section-less) go to goabi_inspect. */
+static const char *strat(const struct rawelf *e, uint64_t stroff, uint64_t strsz, uint64_t off,
+			 struct goabi_arena *ar)
+{
+	if (off >= strsz || stroff >= e->n)
+		return NULL;
+	uint64_t max = strsz - off;
+	if (max > e->n - stroff - off || stroff + off >= e->n)
+		max = e->n > stroff + off ? e->n - stroff - off : 0;
+	if (max > 4096)
+		max = 4096;
+	const char *s = (const char *)e->p + stroff + off;
+	const char *z = memchr(s, 0, (size_t)max);
+	return z ? utf8_sanitize(ar, s, (size_t)(z - s)) : NULL;
+}
+
+static bool go_section(const char *s)
+{
+	return strcmp(s, ".go.buildinfo") == 0 || strcmp(s, ".gopclntab") == 0 || strcmp(s, ".note.go.buildid") == 0 ||
+	       strcmp(s, ".go_export") == 0 || strcmp(s, ".data.rel.ro.gopclntab") == 0 || strcmp(s, ".gosymtab") == 0;
+}
+
+int imgc_read_elf_fast(const uint8_t *p, size_t n, struct goabi_arena *ar, struct imgc_bin *b)
+{
+	if (n < 52 || memcmp(p, "\x7f" "ELF", 4) != 0 || (p[4] != 1 && p[4] != 2) || (p[5] != 1 && p[5] != 2))
+		return -1;
+	struct rawelf e = { p, n, p[5] == 2, p[4] == 2 };
+	if (e.is64 && n < 64)
+		return -1;
+	b->elfclass = e.is64 ? 64 : 32;
+	b->etype = (unsigned)rd(&e, 16, 2);
+	b->machine = (unsigned)rd(&e, 18, 2);
+	uint64_t phoff = e.is64 ? rd(&e, 32, 8) : rd(&e, 28, 4);
+	uint64_t shoff = e.is64 ? rd(&e, 40, 8) : rd(&e, 32, 4);
+	unsigned phentsize = (unsigned)rd(&e, e.is64 ? 54 : 42, 2);
+	unsigned phnum = (unsigned)rd(&e, e.is64 ? 56 : 44, 2);
+	unsigned shentsize = (unsigned)rd(&e, e.is64 ? 58 : 46, 2);
+	unsigned shnum = (unsigned)rd(&e, e.is64 ? 60 : 48, 2);
+	unsigned shstrndx = (unsigned)rd(&e, e.is64 ? 62 : 50, 2);
+	if (b->etype != ET_EXEC && b->etype != ET_DYN)
+		return 0;
+	if (phentsize < (e.is64 ? 56u : 32u) || !range_ok(phoff, (uint64_t)phnum * phentsize, n))
+		return 0;
+	/* sections: Go objects go to the full inspection */
+	if (!shnum || shentsize < (e.is64 ? 64u : 40u) || !range_ok(shoff, (uint64_t)shnum * shentsize, n) ||
+	    shstrndx >= shnum)
+		return 0;
+	uint64_t sh = shoff + (uint64_t)shstrndx * shentsize;
+	uint64_t sso = e.is64 ? rd(&e, sh + 24, 8) : rd(&e, sh + 16, 4);
+	uint64_t ssz = e.is64 ? rd(&e, sh + 32, 8) : rd(&e, sh + 20, 4);
+	if (!range_ok(sso, ssz, n))
+		return 0;
+	for (unsigned i = 0; i < shnum && i < 65536; i++) {
+		uint64_t nm = rd(&e, shoff + (uint64_t)i * shentsize, 4);
+		if (nm >= ssz)
+			continue;
+		const char *s = (const char *)p + sso + nm;
+		if (memchr(s, 0, (size_t)(ssz - nm)) && go_section(s))
+			return 0;
+	}
+	uint64_t dyn = 0, dynsz = 0;
+	bool has_dyn = false;
+	for (unsigned i = 0; i < phnum; i++) {
+		uint64_t ph = phoff + (uint64_t)i * phentsize;
+		uint32_t type = (uint32_t)rd(&e, ph, 4);
+		uint64_t off = e.is64 ? rd(&e, ph + 8, 8) : rd(&e, ph + 4, 4);
+		uint64_t fsz = e.is64 ? rd(&e, ph + 32, 8) : rd(&e, ph + 16, 4);
+		if (type == PT_INTERP && range_ok(off, fsz, n) && fsz > 1) {
+			const char *s = (const char *)p + off;
+			const char *z = memchr(s, 0, (size_t)(fsz < 4096 ? fsz : 4096));
+			b->interp = utf8_sanitize(ar, s, z ? (size_t)(z - s) : (size_t)(fsz < 4096 ? fsz : 4096));
+		} else if (type == PT_DYNAMIC && range_ok(off, fsz, n)) {
+			dyn = off;
+			dynsz = fsz;
+			has_dyn = true;
+		}
+	}
+	if (!has_dyn)
+		return 0; /* static: the family needs a symbol scan */
+	unsigned es = e.is64 ? 16 : 8, ws = e.is64 ? 8 : 4;
+	uint64_t strtab = 0, strsz = 0, verneed = 0, verneednum = 0;
+	uint64_t needed[256], soname = 0, rpath = 0, runpath = 0;
+	size_t nneeded = 0;
+	bool has_soname = false, has_rpath = false, has_runpath = false;
+	for (uint64_t o = dyn; o + es <= dyn + dynsz; o += es) {
+		uint64_t tag = rd(&e, o, ws), val = rd(&e, o + ws, ws);
+		if (tag == DT_NULL)
+			break;
+		switch (tag) {
+		case DT_NEEDED:
+			if (nneeded < 256)
+				needed[nneeded++] = val;
+			break;
+		case DT_STRTAB: strtab = val; break;
+		case DT_STRSZ: strsz = val; break;
+		case DT_SONAME: soname = val; has_soname = true; break;
+		case DT_RPATH: rpath = val; has_rpath = true; break;
+		case DT_RUNPATH: runpath = val; has_runpath = true; break;
+		case DT_VERNEED: verneed = val; break;
+		case DT_VERNEEDNUM: verneednum = val; break;
+		default: break;
+		}
+	}
+	uint64_t stroff;
+	if (!strtab || !vaddr_off(&e, phoff, phnum, phentsize, strtab, &stroff))
+		return 0;
+	if (nneeded) {
+		b->needed = arena_alloc(ar, nneeded * sizeof(*b->needed));
+		if (!b->needed)
+			return 0;
+		for (size_t i = 0; i < nneeded; i++) {
+			const char *s = strat(&e, stroff, strsz, needed[i], ar);
+			if (s)
+				b->needed[b->nneeded++] = s;
+		}
+	}
+	if (has_soname)
+		b->soname = strat(&e, stroff, strsz, soname, ar);
+	if (has_rpath)
+		b->rpath = strat(&e, stroff, strsz, rpath, ar);
+	if (has_runpath)
+		b->runpath = strat(&e, stroff, strsz, runpath, ar);
+	for (size_t i = 0; i < b->nneeded; i++)
+		if (strncmp(b->needed[i], "libgo.so", 8) == 0)
+			return 0; /* gccgo */
+	/* .gnu.version_r (Elf*_Verneed 16 bytes, Elf*_Vernaux 16 bytes, both classes) */
+	uint64_t vo;
+	if (verneed && vaddr_off(&e, phoff, phnum, phentsize, verneed, &vo)) {
+		if (verneednum > 1000)
+			verneednum = 1000;
+		b->vn = arena_alloc(ar, (size_t)(verneednum + 1) * sizeof(*b->vn));
+		for (uint64_t i = 0; b->vn && i < verneednum && range_ok(vo, 16, n); i++) {
+			unsigned cnt = (unsigned)rd(&e, vo + 2, 2);
+			uint64_t file = rd(&e, vo + 4, 4), aux = rd(&e, vo + 8, 4), next = rd(&e, vo + 12, 4);
+			struct imgc_verneed *v = &b->vn[b->nvn++];
+			v->file = strat(&e, stroff, strsz, file, ar);
+			if (!v->file)
+				v->file = "?";
+			v->vers = arena_alloc(ar, (cnt < 1000 ? cnt : 1000) * sizeof(*v->vers) + sizeof(*v->vers));
+			uint64_t ax = vo + aux;
+			for (unsigned j = 0; v->vers && j < cnt && j < 1000 && range_ok(ax, 16, n); j++) {
+				const char *s = strat(&e, stroff, strsz, rd(&e, ax + 8, 4), ar);
+				if (s)
+					v->vers[v->nvers++] = s;
+				uint64_t an = rd(&e, ax + 12, 4);
+				if (!an)
+					break;
+				ax += an;
+			}
+			if (!next)
+				break;
+			vo += next;
+		}
+	}
+	/* libc family: the same rules as src/facts/libc.c for dynamic objects */
+	const char *fam = NULL, *ev = NULL;
+	if (b->interp && strstr(b->interp, "ld-musl"))
+		fam = "musl", ev = "PT_INTERP";
+	else if (b->interp && (strstr(b->interp, "ld-linux") || strstr(b->interp, "ld64.so") || strstr(b->interp, "ld.so.1")))
+		fam = "glibc", ev = "PT_INTERP";
+	for (size_t i = 0; !fam && i < b->nneeded; i++) {
+		const char *nm = b->needed[i];
+		if (strcmp(nm, "libc.so.6") == 0 || strcmp(nm, "libc.so.6.1") == 0 || strcmp(nm, "libc.so.7") == 0)
+			fam = "glibc", ev = "DT_NEEDED";
+		else if (strncmp(nm, "libc.musl-", 10) == 0 || strncmp(nm, "ld-musl-", 8) == 0 || strcmp(nm, "libc.so") == 0)
+			fam = "musl", ev = "DT_NEEDED";
+	}
+	for (size_t i = 0; !fam && i < b->nvn; i++)
+		for (size_t j = 0; j < b->vn[i].nvers; j++)
+			if (strncmp(b->vn[i].vers[j], "GLIBC_", 6) == 0) {
+				fam = "glibc", ev = ".gnu.version_r";
+				break;
+			}
+	b->family = fam ? fam : "unknown";
+	b->family_evidence = ev;
+	b->linkage = "dynamic";
+	b->type_name = b->etype == ET_EXEC ? "EXEC" : "DYN";
+	b->machine_name = elf_machine_name(b->machine);
+	b->ok = true;
+	return 1;
 }
