@@ -288,25 +288,39 @@ int img_tmp_write(struct img_fs *fs, int *fdp, uint64_t *lenp, const void *p, si
 
 int img_finish(struct img_fs *fs)
 {
-	if (fs->blobfd < 0 || fs->bloblen == 0 || fs->blobmap)
-		return 0;
-	void *m = mmap(NULL, fs->bloblen, PROT_READ, MAP_SHARED, fs->blobfd, 0);
-	if (m == MAP_FAILED) {
-		img_diag(fs, true, "cannot map the temp file: %s", strerror(errno));
-		return GOABI_EIO;
-	}
-	fs->blobmap = m;
+	(void)fs; /* writes went through write(2): mappings see them */
 	return 0;
+}
+
+bool img_keep_fd(struct img_fs *fs, int fd)
+{
+	if (!arena_grow(fs->ar, &fs->fds, &fs->fdcap, fs->nfds + 1, sizeof(*fs->fds))) {
+		close(fd);
+		return false;
+	}
+	fs->fds[fs->nfds++] = fd;
+	return true;
+}
+
+static uint64_t page_mask(void)
+{
+	static long ps;
+	if (!ps)
+		ps = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
+	return (uint64_t)ps - 1;
 }
 
 bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **p, size_t *len)
 {
-	if (n->type != IMG_REG)
+	(void)fs;
+	if (n->type != IMG_REG || n->size == 0)
 		return false;
 	if (n->src == IMG_SRC_BLOB) {
-		if (!fs->blobmap || !range_ok(n->off, n->size, fs->bloblen))
+		uint64_t base = n->off & ~page_mask(), d = n->off - base;
+		void *m = mmap(NULL, (size_t)(n->size + d), PROT_READ, MAP_PRIVATE, n->fd, (off_t)base);
+		if (m == MAP_FAILED)
 			return false;
-		*p = fs->blobmap + n->off;
+		*p = (const uint8_t *)m + d;
 		*len = (size_t)n->size;
 		return true;
 	}
@@ -331,16 +345,16 @@ bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **
 
 void img_unmap(const struct img_node *n, const uint8_t *p, size_t len)
 {
-	if (n->src == IMG_SRC_HOST && p)
-		munmap((void *)p, len);
+	if (!p)
+		return;
+	uint64_t d = n->src == IMG_SRC_BLOB ? n->off - (n->off & ~page_mask()) : 0;
+	munmap((void *)(p - d), len + (size_t)d);
 }
 
 void img_close(struct img_fs *fs)
 {
-	if (fs->blobmap)
-		munmap(fs->blobmap, fs->bloblen);
-	if (fs->outermap)
-		munmap(fs->outermap, fs->outerlen);
+	for (size_t i = 0; i < fs->nfds; i++)
+		close(fs->fds[i]);
 	if (fs->blobfd >= 0)
 		close(fs->blobfd);
 	if (fs->outerfd >= 0)
@@ -477,50 +491,84 @@ static void opaque(struct img_fs *fs, struct img_node *dir, unsigned layer)
 	}
 }
 
-/* Keep a file's bytes in the temp file. */
-static int keep_data(struct img_fs *fs, struct archive *a, struct img_node *n, const void *first, size_t nfirst,
-		     const char *where)
+/* The layer being applied: its bytes are mapped at base, read from fd at off. */
+struct layer_src {
+	const uint8_t *base;
+	size_t len;
+	int fd;
+	uint64_t off;
+};
+
+/* A regular file's bytes: referenced in place when the layer is not
+ * compressed (libarchive hands out pointers into the mapping), else copied
+ * to the temp file. The first block tells whether the file is ELF. */
+static int keep_file(struct img_fs *fs, struct archive *a, struct img_node *n, const char *path,
+		     const struct layer_src *ls, const char *where)
 {
+	const void *buf;
+	size_t sz;
+	la_int64_t boff;
+	int r = archive_read_data_block(a, &buf, &sz, &boff);
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r < ARCHIVE_WARN)
+		return GOABI_EFORMAT;
+	fs->bytes += sz;
+	n->elf = boff == 0 && sz >= 4 && memcmp(buf, "\x7f" "ELF", 4) == 0;
+	if (!n->elf && !wanted_config(path))
+		return 0; /* the rest is skipped by archive_read_next_header */
+	const uint8_t *b = buf;
+	if (boff == 0 && (uint64_t)sz == n->size && b >= ls->base && sz <= ls->len && (size_t)(b - ls->base) <= ls->len - sz) {
+		n->src = IMG_SRC_BLOB;
+		n->fd = ls->fd;
+		n->off = ls->off + (uint64_t)(b - ls->base);
+		fs->kept += sz;
+		return 0;
+	}
 	n->src = IMG_SRC_BLOB;
 	n->off = fs->bloblen;
 	uint64_t total = 0;
-	const void *buf = first;
-	size_t len = nfirst;
 	for (;;) {
-		if (len) {
-			if (total + len > fs->lim.max_file) {
-				img_diag(fs, true, "%s: file larger than the limit of %llu bytes: not checked", where,
-					 (unsigned long long)fs->lim.max_file);
-				n->src = IMG_SRC_NONE;
-				n->elf = false;
-				return 0;
+		if ((uint64_t)boff > total) { /* sparse hole */
+			static const char zero[4096];
+			while ((uint64_t)boff > total) {
+				size_t z = (uint64_t)boff - total > sizeof(zero) ? sizeof(zero) : (size_t)((uint64_t)boff - total);
+				int rc = img_tmp_write(fs, &fs->blobfd, &fs->bloblen, zero, z);
+				if (rc)
+					return rc;
+				total += z;
 			}
-			int rc = img_tmp_write(fs, &fs->blobfd, &fs->bloblen, buf, len);
-			if (rc)
-				return rc;
-			total += len;
 		}
-		char tmp[65536];
-		ssize_t r = archive_read_data(a, tmp, sizeof(tmp));
-		if (r == 0)
+		if (total + sz > fs->lim.max_file) {
+			img_diag(fs, true, "%s: file larger than the limit of %llu bytes (--max-file): not checked", where,
+				 (unsigned long long)fs->lim.max_file);
+			n->src = IMG_SRC_NONE;
+			n->elf = false;
+			return 0;
+		}
+		int rc = img_tmp_write(fs, &fs->blobfd, &fs->bloblen, buf, sz);
+		if (rc)
+			return rc;
+		total += sz;
+		r = archive_read_data_block(a, &buf, &sz, &boff);
+		if (r == ARCHIVE_EOF)
 			break;
-		if (r < 0) {
+		if (r < ARCHIVE_WARN) {
 			n->size = total;
 			return GOABI_EFORMAT;
 		}
-		buf = tmp;
-		len = (size_t)r;
-		fs->bytes += (uint64_t)r;
+		fs->bytes += sz;
 		if (fs->bytes > fs->lim.max_bytes)
 			return GOABI_ELIMIT;
 	}
+	n->fd = fs->blobfd;
 	n->size = total;
 	fs->kept += total;
 	return 0;
 }
 
 static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entry *e, unsigned layer,
-		       const char *where)
+		       const struct layer_src *ls, const char *where)
 {
 	char path[IMG_DEF_MAX_PATH * 4 + 16];
 	const char *raw = archive_entry_pathname(e);
@@ -579,6 +627,7 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 	if (hl) {
 		n->size = target->size;
 		n->src = target->src;
+		n->fd = target->fd;
 		n->off = target->off;
 		n->host = target->host;
 		n->elf = target->elf;
@@ -593,30 +642,36 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 	if (t != IMG_REG)
 		return 0;
 	n->size = archive_entry_size_is_set(e) ? (uint64_t)archive_entry_size(e) : 0;
-	char head[4];
-	ssize_t r = archive_read_data(a, head, sizeof(head));
-	if (r < 0)
-		return GOABI_EFORMAT;
-	fs->bytes += (uint64_t)r;
-	n->elf = r == 4 && memcmp(head, "\x7f" "ELF", 4) == 0;
-	if (n->elf || wanted_config(path))
-		return keep_data(fs, a, n, head, (size_t)r, where);
-	return 0; /* the rest is skipped by archive_read_next_header */
+	return keep_file(fs, a, n, path, ls, where);
 }
 
 /* Apply one layer (any compression libarchive detects: gzip, zstd, none...). */
-int img_apply_layer(struct img_fs *fs, const void *p, size_t n, unsigned layer, const char *where)
+int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsigned layer, const char *where)
 {
+	if (!len) {
+		img_diag(fs, true, "%s: empty layer", where);
+		return 0;
+	}
+	uint64_t mbase = off & ~page_mask(), d = off - mbase;
+	void *m = mmap(NULL, (size_t)(len + d), PROT_READ, MAP_PRIVATE, fd, (off_t)mbase);
+	if (m == MAP_FAILED) {
+		img_diag(fs, true, "%s: cannot map: %s", where, strerror(errno));
+		return 0;
+	}
+	struct layer_src ls = { (const uint8_t *)m + d, (size_t)len, fd, off };
 	struct archive *a = archive_read_new();
-	if (!a)
+	if (!a) {
+		munmap(m, (size_t)(len + d));
 		return GOABI_ENOMEM;
+	}
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	int rc = 0;
-	if (archive_read_open_memory(a, p, n) != ARCHIVE_OK) {
+	if (archive_read_open_memory(a, ls.base, ls.len) != ARCHIVE_OK) {
 		img_diag(fs, true, "%s: not a readable tar layer: %s", where, archive_error_string(a));
 		archive_read_free(a);
+		munmap(m, (size_t)(len + d));
 		return 0;
 	}
 	uint64_t base = fs->bytes;
@@ -637,7 +692,7 @@ int img_apply_layer(struct img_fs *fs, const void *p, size_t n, unsigned layer, 
 			rc = GOABI_ELIMIT;
 			break;
 		}
-		rc = apply_entry(fs, a, e, layer, where);
+		rc = apply_entry(fs, a, e, layer, &ls, where);
 		int64_t fb = archive_filter_bytes(a, 0);
 		if (fb > 0 && base + (uint64_t)fb > fs->bytes)
 			fs->bytes = base + (uint64_t)fb;
@@ -659,6 +714,7 @@ int img_apply_layer(struct img_fs *fs, const void *p, size_t n, unsigned layer, 
 			break;
 	}
 	archive_read_free(a);
+	munmap(m, (size_t)(len + d));
 	return rc;
 }
 

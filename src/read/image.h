@@ -3,11 +3,14 @@
  * Design (docs/image.md): nothing from the image is written outside one
  * private temp file and nothing is executed. Layers are read with libarchive
  * in order; each entry becomes a node of a tree held in an arena (names,
- * types, symlink targets, whiteouts applied). Only the bytes of files that
- * start with an ELF header (and the loader configuration under /etc) are
- * kept: appended to an unlinked temp file that is mapped read-only once all
- * layers are applied. A root filesystem directory is walked instead; its
- * file bytes stay where they are. Paths are always resolved inside the
+ * types, symlink targets, whiteouts applied). Only files that start with an
+ * ELF header (and the loader configuration under /etc) are kept: an
+ * uncompressed layer is read in place (the node records the offset of the
+ * file's bytes in the layer file), a compressed one is decompressed once and
+ * the kept files' bytes are appended to an unlinked temp file. Each file is
+ * mapped only while it is checked, so memory stays bounded by the files in
+ * flight. A root filesystem directory is walked instead; its file bytes
+ * stay where they are. Paths are always resolved inside the
  * image root: ".." stops at the root and absolute symlinks start at it.
  */
 #ifndef GOABI_READ_IMAGE_H
@@ -32,7 +35,8 @@ struct img_node {
 	const char *link;      /* symlink target */
 	enum img_src src;
 	const char *host;      /* IMG_SRC_HOST: file on the host (rootfs walk, --add) */
-	uint64_t off;          /* IMG_SRC_BLOB: offset of the bytes in the temp file */
+	int fd;                /* IMG_SRC_BLOB: a descriptor the table keeps open: the */
+	uint64_t off;          /* temp file, or an uncompressed layer/tar read in place */
 	bool elf;              /* starts with \x7fELF */
 	int bin;               /* index given by the checker, -1 when none */
 };
@@ -67,13 +71,13 @@ struct img_fs {
 	bool limit_hit;        /* a limit stopped reading: the table is incomplete */
 	struct goabi_strv diags; /* problems with the input, lower case */
 	size_t nerrors;
-	int blobfd;
+	int blobfd;            /* temp file: bytes of kept files from compressed layers */
 	uint64_t bloblen;
-	uint8_t *blobmap;
+	int *fds;              /* descriptors nodes refer to, closed by img_close */
+	size_t nfds, fdcap;
 	/* reading state */
-	int outerfd;           /* temp file holding an image tar's members */
+	int outerfd;           /* temp file holding members of a compressed image tar */
 	uint64_t outerlen;
-	uint8_t *outermap;
 	struct img_outer *outer;
 	size_t nouter, outercap;
 };
@@ -87,7 +91,7 @@ int img_open(struct img_fs *fs, const char *input, const char *platform, const c
 	     const struct img_limits *lim);
 /* Put a host file into the image at path (--add). */
 int img_add_host(struct img_fs *fs, const char *hostfile, const char *path);
-/* Map the temp file: call once after the last img_open/img_add_host. */
+/* Call once after the last img_open/img_add_host (flushes the temp file). */
 int img_finish(struct img_fs *fs);
 void img_close(struct img_fs *fs);
 

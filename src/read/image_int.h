@@ -8,6 +8,7 @@
 /* A member of an image tar (docker save, OCI archive), kept in the outer temp file. */
 struct img_outer {
 	const char *name;  /* cleaned member name */
+	int fd;            /* the image tar itself (read in place) or the outer temp file */
 	uint64_t off, size;
 };
 
@@ -18,7 +19,11 @@ struct img_node *img_new_child(struct img_fs *fs, struct img_node *dir, const ch
 			       enum img_type t);
 void img_remove(struct img_fs *fs, struct img_node *n);
 int img_tmp_write(struct img_fs *fs, int *fdp, uint64_t *lenp, const void *p, size_t n);
-int img_apply_layer(struct img_fs *fs, const void *p, size_t n, unsigned layer, const char *where);
+/* Keep fd open until img_close (nodes may refer to it). Returns false (and
+ * closes fd) when out of memory. */
+bool img_keep_fd(struct img_fs *fs, int fd);
+/* Apply the layer stored in fd at [off, off+len): fd must be kept. */
+int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsigned layer, const char *where);
 int img_read_rootfs(struct img_fs *fs, const char *dir);
 
 #endif

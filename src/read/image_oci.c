@@ -21,10 +21,12 @@
 #define MAX_INDEX_DEPTH 4u
 #define MAX_OUTER 100000u      /* members of an image tar */
 
+/* A member of the image: a file of the layout directory (fd owned) or a
+ * range of the image tar or of the outer temp file (fd not owned). */
 struct blob {
-	const uint8_t *p;
-	size_t n;
-	bool mapped;
+	int fd;
+	uint64_t off, n;
+	bool owned;
 };
 
 static bool is_dir(const char *p)
@@ -33,10 +35,10 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A member of the image (a file of the layout directory or of the tar). */
 static bool get_member(struct img_fs *fs, const char *name, struct blob *b)
 {
 	memset(b, 0, sizeof(*b));
+	b->fd = -1;
 	if (strstr(name, "..") || name[0] == '/') {
 		img_diag(fs, true, "'%s': refers to '%.200s', outside the image layout", fs->input, name);
 		return false;
@@ -46,10 +48,9 @@ static bool get_member(struct img_fs *fs, const char *name, struct blob *b)
 	if (fs->outer) {
 		for (size_t i = 0; i < fs->nouter; i++)
 			if (strcmp(fs->outer[i].name, name) == 0) {
-				if (!fs->outermap && fs->outerlen)
-					return false;
-				b->p = fs->outermap ? fs->outermap + fs->outer[i].off : (const uint8_t *)"";
-				b->n = (size_t)fs->outer[i].size;
+				b->fd = fs->outer[i].fd;
+				b->off = fs->outer[i].off;
+				b->n = fs->outer[i].size;
 				return true;
 			}
 		img_diag(fs, true, "'%s': member '%.200s' is missing", fs->input, name);
@@ -65,27 +66,17 @@ static bool get_member(struct img_fs *fs, const char *name, struct blob *b)
 			close(fd);
 		return false;
 	}
-	b->n = (size_t)st.st_size;
-	b->p = (const uint8_t *)"";
-	if (b->n) {
-		void *m = mmap(NULL, b->n, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (m == MAP_FAILED) {
-			close(fd);
-			img_diag(fs, true, "'%s': cannot map '%.200s': %s", fs->input, name, strerror(errno));
-			return false;
-		}
-		b->p = m;
-		b->mapped = true;
-	}
-	close(fd);
+	b->fd = fd;
+	b->n = (uint64_t)st.st_size;
+	b->owned = true;
 	return true;
 }
 
 static void put_member(struct blob *b)
 {
-	if (b->mapped)
-		munmap((void *)b->p, b->n);
-	memset(b, 0, sizeof(*b));
+	if (b->owned && b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
 }
 
 static json_t *load_json(struct img_fs *fs, const char *name)
@@ -94,15 +85,19 @@ static json_t *load_json(struct img_fs *fs, const char *name)
 	if (!get_member(fs, name, &b))
 		return NULL;
 	json_t *j = NULL;
+	char *buf = NULL;
 	if (b.n > MAX_JSON) {
 		img_diag(fs, true, "'%s': '%.200s' is larger than %u bytes", fs->input, name, MAX_JSON);
+	} else if (!(buf = malloc(b.n + 1)) || pread(b.fd, buf, (size_t)b.n, (off_t)b.off) != (ssize_t)b.n) {
+		img_diag(fs, true, "'%s': cannot read '%.200s'", fs->input, name);
 	} else {
 		json_error_t err;
-		j = json_loadb((const char *)b.p, b.n, 0, &err);
+		j = json_loadb(buf, (size_t)b.n, 0, &err);
 		if (!j)
 			img_diag(fs, true, "'%s': '%.200s' is not valid JSON: %s (line %d)", fs->input, name, err.text,
 				 err.line);
 	}
+	free(buf);
 	put_member(&b);
 	return j;
 }
@@ -172,11 +167,12 @@ static int apply_layers(struct img_fs *fs, json_t *layers, bool docker)
 		struct blob b;
 		if (!get_member(fs, name, &b))
 			continue;
+		if (b.owned && !img_keep_fd(fs, b.fd))
+			return GOABI_ENOMEM; /* nodes may point into the layer file */
 		char where[512];
 		snprintf(where, sizeof(where), "layer %zu (%.200s)", i + 1, name);
 		fs->nlayers = (unsigned)i + 1;
-		rc = img_apply_layer(fs, b.p, b.n, (unsigned)i + 1, where);
-		put_member(&b);
+		rc = img_apply_layer(fs, b.fd, b.off, b.n, (unsigned)i + 1, where);
 		if (rc == GOABI_ELIMIT || rc == GOABI_ENOMEM || rc == GOABI_EIO)
 			return rc;
 	}
@@ -375,19 +371,40 @@ out:
 	return rc;
 }
 
-/* ---- image tars: copy the members to a private temp file ---- */
+/* ---- image tars: members read in place when the tar is not compressed,
+ * else copied to a private temp file ---- */
 static int read_outer(struct img_fs *fs, bool *docker, bool *oci)
 {
-	struct archive *a = archive_read_new();
-	if (!a)
+	int fd = open(fs->input, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0) {
+		img_diag(fs, true, "'%s': %s", fs->input, fd < 0 ? strerror(errno) : "empty file");
+		if (fd >= 0)
+			close(fd);
+		return GOABI_EIO;
+	}
+	if (!img_keep_fd(fs, fd))
 		return GOABI_ENOMEM;
+	size_t len = (size_t)st.st_size;
+	void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED) {
+		img_diag(fs, true, "'%s': cannot map: %s", fs->input, strerror(errno));
+		return GOABI_EIO;
+	}
+	const uint8_t *base = m;
+	struct archive *a = archive_read_new();
+	if (!a) {
+		munmap(m, len);
+		return GOABI_ENOMEM;
+	}
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	int rc = 0;
-	if (archive_read_open_filename(a, fs->input, 65536) != ARCHIVE_OK) {
+	if (archive_read_open_memory(a, m, len) != ARCHIVE_OK) {
 		img_diag(fs, true, "'%s': not a readable tar: %s", fs->input, archive_error_string(a));
 		archive_read_free(a);
+		munmap(m, len);
 		return GOABI_EFORMAT;
 	}
 	struct archive_entry *e;
@@ -411,28 +428,45 @@ static int read_outer(struct img_fs *fs, bool *docker, bool *oci)
 		}
 		struct img_outer *o = &fs->outer[fs->nouter++];
 		o->name = arena_strdup(fs->ar, name);
-		o->off = fs->outerlen;
 		if (strcmp(name, "manifest.json") == 0)
 			*docker = true;
 		if (strcmp(name, "index.json") == 0)
 			*oci = true;
-		char buf[65536];
-		ssize_t r;
-		while ((r = archive_read_data(a, buf, sizeof(buf))) > 0) {
-			if (fs->outerlen - o->off + (uint64_t)r > fs->lim.max_bytes) {
+		uint64_t esize = archive_entry_size_is_set(e) ? (uint64_t)archive_entry_size(e) : 0;
+		const void *buf;
+		size_t sz;
+		la_int64_t boff;
+		int r = archive_read_data_block(a, &buf, &sz, &boff);
+		const uint8_t *b = buf;
+		if (r == ARCHIVE_EOF) {
+			o->fd = fd;
+			o->off = o->size = 0;
+			continue;
+		}
+		if (r >= ARCHIVE_WARN && boff == 0 && sz == esize && b >= base && (size_t)(b - base) <= len - sz) {
+			o->fd = fd; /* in place */
+			o->off = (uint64_t)(b - base);
+			o->size = sz;
+			continue;
+		}
+		o->off = fs->outerlen;
+		while (r >= ARCHIVE_WARN && r != ARCHIVE_EOF) {
+			if (fs->outerlen - o->off + sz > fs->lim.max_bytes) {
 				img_diag(fs, true, "'%s': member '%.200s' larger than the limit of %llu bytes (--max-size)",
 					 fs->input, name, (unsigned long long)fs->lim.max_bytes);
 				fs->limit_hit = true;
 				rc = GOABI_ELIMIT;
 				break;
 			}
-			if ((rc = img_tmp_write(fs, &fs->outerfd, &fs->outerlen, buf, (size_t)r)) != 0)
+			if ((rc = img_tmp_write(fs, &fs->outerfd, &fs->outerlen, buf, sz)) != 0)
 				break;
+			r = archive_read_data_block(a, &buf, &sz, &boff);
 		}
+		o->fd = fs->outerfd;
 		o->size = fs->outerlen - o->off;
 		if (rc)
 			break;
-		if (r < 0) {
+		if (r < ARCHIVE_WARN) {
 			img_diag(fs, true, "'%s': member '%.200s' is truncated or corrupt: %s", fs->input, name,
 				 archive_error_string(a));
 			break;
@@ -441,14 +475,7 @@ static int read_outer(struct img_fs *fs, bool *docker, bool *oci)
 	if (h == ARCHIVE_FATAL)
 		img_diag(fs, true, "'%s': corrupt tar: %s", fs->input, archive_error_string(a));
 	archive_read_free(a);
-	if (!rc && fs->outerlen) {
-		void *m = mmap(NULL, fs->outerlen, PROT_READ, MAP_SHARED, fs->outerfd, 0);
-		if (m == MAP_FAILED) {
-			img_diag(fs, true, "cannot map the temp file: %s", strerror(errno));
-			return GOABI_EIO;
-		}
-		fs->outermap = m;
-	}
+	munmap(m, len);
 	return rc;
 }
 
@@ -500,16 +527,10 @@ static int read_rootfs_tar(struct img_fs *fs)
 			close(fd);
 		return GOABI_EIO;
 	}
-	void *m = st.st_size ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-	close(fd);
-	if (m == MAP_FAILED) {
-		img_diag(fs, true, "'%s': cannot map: %s", fs->input, strerror(errno));
-		return GOABI_EIO;
-	}
+	if (!img_keep_fd(fs, fd))
+		return GOABI_ENOMEM;
 	fs->nlayers = 1;
-	int rc = img_apply_layer(fs, m, (size_t)st.st_size, 1, fs->input);
-	munmap(m, (size_t)st.st_size);
-	return rc;
+	return img_apply_layer(fs, fd, 0, (uint64_t)st.st_size, 1, fs->input);
 }
 
 int img_open(struct img_fs *fs, const char *input, const char *platform, const char *ref,
