@@ -5,6 +5,7 @@
  * found (glibc's loader only; musl ignores versions), libc family, ISA level.
  * Nothing is executed. */
 #include <elf.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,37 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	(void)c;
 }
 
+/* goabi_inspect_buffer copies the bytes into anonymous memory; for a file
+ * kept inside a layer or the temp file, a kernel-side copy into its own
+ * unlinked temp file opened through /proc/self/fd lets goabi_inspect_path
+ * map it instead, so memory holds only the pages the extractors touch. */
+static void inspect_blob(struct imgc_bin *b, const uint8_t *p, size_t len, const struct goabi_opts *opts,
+			 struct goabi_artifact **a)
+{
+	const char *d = getenv("TMPDIR");
+	int fd = open(d && *d ? d : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		loff_t in = (loff_t)b->node->off;
+		size_t left = len;
+		while (left) {
+			ssize_t n = copy_file_range(b->node->fd, &in, fd, NULL, left, 0);
+			if (n <= 0)
+				break;
+			left -= (size_t)n;
+		}
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if (!left && goabi_inspect_path(path, opts, a) == 0 && *a) {
+			close(fd);
+			return;
+		}
+		goabi_artifact_free(*a);
+		*a = NULL;
+		close(fd);
+	}
+	goabi_inspect_buffer(b->path, p, len, opts, a);
+}
+
 struct worker {
 	struct imgc *c;
 	struct goabi_arena *ar;
@@ -160,7 +192,7 @@ static void *work(void *arg)
 				if (b->node->src == IMG_SRC_HOST)
 					goabi_inspect_path(b->node->host, &opts, &a);
 				else
-					goabi_inspect_buffer(b->path, p, len, &opts, &a);
+					inspect_blob(b, p, len, &opts, &a);
 				if (a)
 					extract(c, b, a, w->ar, p, len);
 				else

@@ -645,6 +645,45 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 	return keep_file(fs, a, n, path, ls, where);
 }
 
+/* Compressed layers are read through pread(2) (nothing of them stays
+ * mapped); uncompressed ones are mapped so that kept files can be referenced
+ * in place, and the pages behind the reading position are dropped as it
+ * advances, so memory does not grow with the layer. */
+struct fdreader {
+	int fd;
+	uint64_t off, len, pos;
+	char buf[1 << 18];
+};
+
+static la_ssize_t fd_read(struct archive *a, void *ctx, const void **out)
+{
+	struct fdreader *r = ctx;
+	(void)a;
+	if (r->pos >= r->len)
+		return 0;
+	size_t want = r->len - r->pos < sizeof(r->buf) ? (size_t)(r->len - r->pos) : sizeof(r->buf);
+	ssize_t n;
+	do
+		n = pread(r->fd, r->buf, want, (off_t)(r->off + r->pos));
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read error: %s", strerror(errno));
+		return -1;
+	}
+	r->pos += (uint64_t)n;
+	*out = r->buf;
+	return n;
+}
+
+static bool compressed(int fd, uint64_t off)
+{
+	unsigned char m[6] = { 0 };
+	if (pread(fd, m, sizeof(m), (off_t)off) < 4)
+		return false;
+	return (m[0] == 0x1f && m[1] == 0x8b) || memcmp(m, "\x28\xb5\x2f\xfd", 4) == 0 || memcmp(m, "BZh", 3) == 0 ||
+	       memcmp(m, "\xfd" "7zXZ", 5) == 0 || (m[0] == 0x04 && m[1] == 0x22 && m[2] == 0x4d && m[3] == 0x18);
+}
+
 /* Apply one layer (any compression libarchive detects: gzip, zstd, none...). */
 int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsigned layer, const char *where)
 {
@@ -652,27 +691,45 @@ int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsig
 		img_diag(fs, true, "%s: empty layer", where);
 		return 0;
 	}
-	uint64_t mbase = off & ~page_mask(), d = off - mbase;
-	void *m = mmap(NULL, (size_t)(len + d), PROT_READ, MAP_PRIVATE, fd, (off_t)mbase);
-	if (m == MAP_FAILED) {
-		img_diag(fs, true, "%s: cannot map: %s", where, strerror(errno));
-		return 0;
-	}
-	struct layer_src ls = { (const uint8_t *)m + d, (size_t)len, fd, off };
 	struct archive *a = archive_read_new();
-	if (!a) {
-		munmap(m, (size_t)(len + d));
+	if (!a)
 		return GOABI_ENOMEM;
-	}
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
+	struct layer_src ls = { NULL, 0, fd, off };
+	void *m = MAP_FAILED;
+	uint64_t d = 0, dropped = 0;
+	struct fdreader *rd = NULL;
+	int orc;
+	if (compressed(fd, off)) {
+		rd = malloc(sizeof(*rd));
+		if (!rd) {
+			archive_read_free(a);
+			return GOABI_ENOMEM;
+		}
+		rd->fd = fd;
+		rd->off = off;
+		rd->len = len;
+		rd->pos = 0;
+		orc = archive_read_open(a, rd, NULL, fd_read, NULL);
+	} else {
+		uint64_t mbase = off & ~page_mask();
+		d = off - mbase;
+		m = mmap(NULL, (size_t)(len + d), PROT_READ, MAP_PRIVATE, fd, (off_t)mbase);
+		if (m == MAP_FAILED) {
+			img_diag(fs, true, "%s: cannot map: %s", where, strerror(errno));
+			archive_read_free(a);
+			return 0;
+		}
+		ls.base = (const uint8_t *)m + d;
+		ls.len = (size_t)len;
+		orc = archive_read_open_memory(a, ls.base, ls.len);
+	}
 	int rc = 0;
-	if (archive_read_open_memory(a, ls.base, ls.len) != ARCHIVE_OK) {
+	if (orc != ARCHIVE_OK) {
 		img_diag(fs, true, "%s: not a readable tar layer: %s", where, archive_error_string(a));
-		archive_read_free(a);
-		munmap(m, (size_t)(len + d));
-		return 0;
+		goto out;
 	}
 	uint64_t base = fs->bytes;
 	struct archive_entry *e;
@@ -693,6 +750,14 @@ int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsig
 			break;
 		}
 		rc = apply_entry(fs, a, e, layer, &ls, where);
+		if (m != MAP_FAILED) {
+			int64_t hp = archive_read_header_position(a);
+			uint64_t drop = hp > (1 << 20) ? ((uint64_t)hp + d - (1 << 20)) & ~page_mask() : 0;
+			if (drop > dropped + (8u << 20) && drop <= len + d) {
+				madvise((uint8_t *)m + dropped, (size_t)(drop - dropped), MADV_DONTNEED);
+				dropped = drop;
+			}
+		}
 		int64_t fb = archive_filter_bytes(a, 0);
 		if (fb > 0 && base + (uint64_t)fb > fs->bytes)
 			fs->bytes = base + (uint64_t)fb;
@@ -713,8 +778,11 @@ int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsig
 		if (rc)
 			break;
 	}
+out:
 	archive_read_free(a);
-	munmap(m, (size_t)(len + d));
+	if (m != MAP_FAILED)
+		munmap(m, (size_t)(len + d));
+	free(rd);
 	return rc;
 }
 
