@@ -480,7 +480,8 @@ int imgc_read_elf_fast(const uint8_t *p, size_t n, struct goabi_arena *ar, struc
 			v->vers = arena_alloc(ar, (cnt < 1000 ? cnt : 1000) * sizeof(*v->vers) + sizeof(*v->vers));
 			uint64_t ax = vo + aux;
 			for (unsigned j = 0; v->vers && j < cnt && j < 1000 && range_ok(ax, 16, n); j++) {
-				const char *s = strat(&e, stroff, strsz, rd(&e, ax + 8, 4), ar);
+				/* a weak reference (VER_FLG_WEAK) does not stop the loader */
+				const char *s = (rd(&e, ax + 4, 2) & VER_FLG_WEAK) ? NULL : strat(&e, stroff, strsz, rd(&e, ax + 8, 4), ar);
 				if (s)
 					v->vers[v->nvers++] = s;
 				uint64_t an = rd(&e, ax + 12, 4);

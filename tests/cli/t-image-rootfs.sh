@@ -116,3 +116,13 @@ check "--add cgo glibc binary into scratch: will not start" "will not start" "$(
 check "--add into scratch: exit 1" 1 "$rc"
 "$GOABI" image --json --add "$F/bin/hello-musl:/bin/" "$F/musl" > "$TMPD/add2.json"
 check "--add musl binary into the musl image at /bin/: ok" ok "$(verdict "$TMPD/add2.json" /bin/hello-musl)"
+
+# 9. --cpu against the ISA level a Go binary declares (GOAMD64, go version -m)
+lvl=$(go version -m "$F/bin/go-static-v3" | sed -n 's/.*GOAMD64=\(v[0-9]\).*/\1/p')
+"$GOABI" image --json --cpu x86-64-v2 --add "$F/bin/go-static-v3:/app/v3" "$F/scratch" > "$TMPD/cpu.json"; rc=$?
+check "GOAMD64=$lvl Go binary on an x86-64-v2 CPU: will not start" "will not start" "$(verdict "$TMPD/cpu.json" /app/v3)"
+check "--cpu x86-64-v2: exit 1" 1 "$rc"
+"$GOABI" image --json --cpu x86-64-v3 --add "$F/bin/go-static-v3:/app/v3" "$F/scratch" > "$TMPD/cpu3.json"
+check "GOAMD64=$lvl Go binary on an x86-64-v3 CPU: ok" ok "$(verdict "$TMPD/cpu3.json" /app/v3)"
+"$GOABI" image --cpu x86-64-v9 "$F/scratch" > /dev/null 2>&1
+check "--cpu x86-64-v9: usage error, exit 2" 2 "$?"
