@@ -37,6 +37,18 @@ static void progress_cb(void *ctx, size_t done, size_t total, uint64_t bytes)
 		fprintf(stderr, "\r%*s\r", 80, "");
 }
 
+static void read_progress_cb(void *ctx, uint64_t entries, uint64_t bytes)
+{
+	struct progress *p = ctx;
+	double t = now();
+	if (!p->on || t - p->last < 0.1)
+		return;
+	p->last = t;
+	double mb = (double)bytes / 1e6, el = t - p->start;
+	fprintf(stderr, "\rreading: %llu entries, %.1f MB, %.1f MB/s   ", (unsigned long long)entries, mb,
+		el > 0 ? mb / el : 0.0);
+}
+
 static bool parse_size(const char *s, uint64_t *out)
 {
 	char *e;
@@ -411,6 +423,9 @@ int cmd_image(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	const char *input = argv[optind];
+	struct progress pr = { !noprog && !quiet && isatty(2), now(), 0 };
+	lim.progress = read_progress_cb;
+	lim.progress_ctx = &pr;
 	struct img_fs fs;
 	int rc = img_open(&fs, input, platform, ref, &lim);
 	for (size_t i = 0; i < nadds && rc != GOABI_ENOMEM; i++) {
@@ -440,7 +455,9 @@ int cmd_image(int argc, char **argv)
 		img_close(&fs);
 		return EXIT_INPUT;
 	}
-	struct progress pr = { !noprog && !quiet && isatty(2), now(), 0 };
+	if (pr.on && pr.last > 0)
+		fprintf(stderr, "\r%*s\r", 60, "");
+	pr.start = now();
 	o.progress = progress_cb;
 	o.progress_ctx = &pr;
 	struct imgc c;

@@ -750,6 +750,8 @@ int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsig
 			break;
 		}
 		rc = apply_entry(fs, a, e, layer, &ls, where);
+		if (fs->lim.progress && (fs->nentries & 255) == 0)
+			fs->lim.progress(fs->lim.progress_ctx, fs->nentries, fs->bytes);
 		if (m != MAP_FAILED) {
 			int64_t hp = archive_read_header_position(a);
 			uint64_t drop = hp > (1 << 20) ? ((uint64_t)hp + d - (1 << 20)) & ~page_mask() : 0;
@@ -811,6 +813,8 @@ static int walk_dir(struct img_fs *fs, int dfd, const char *hostdir, struct img_
 			rc = GOABI_ELIMIT;
 			break;
 		}
+		if (fs->lim.progress && (fs->nentries & 1023) == 0)
+			fs->lim.progress(fs->lim.progress_ctx, fs->nentries, fs->bytes);
 		size_t hl = strlen(hostdir) + 1 + strlen(de->d_name);
 		if (hl > fs->lim.max_path + strlen(fs->rootdir)) {
 			img_diag(fs, true, "'%s/%s': path longer than the limit: skipped", hostdir, de->d_name);

@@ -48,6 +48,10 @@ struct img_limits {
 	size_t max_path;        /* bytes of one path */
 	unsigned max_symlinks;  /* symlinks followed resolving one path */
 	uint64_t max_file;      /* bytes of one kept (ELF) file */
+	/* optional: called now and then while layers are read (not a limit,
+	 * but it travels with the reading options) */
+	void (*progress)(void *ctx, uint64_t entries, uint64_t bytes);
+	void *progress_ctx;
 };
 #define IMG_DEF_MAX_BYTES ((uint64_t)16 << 30)
 #define IMG_DEF_MAX_ENTRIES 2000000u
