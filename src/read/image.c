@@ -304,10 +304,8 @@ bool img_keep_fd(struct img_fs *fs, int fd)
 
 static uint64_t page_mask(void)
 {
-	static long ps;
-	if (!ps)
-		ps = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
-	return (uint64_t)ps - 1;
+	long ps = sysconf(_SC_PAGESIZE);
+	return (uint64_t)(ps > 0 ? ps : 4096) - 1;
 }
 
 bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **p, size_t *len)
