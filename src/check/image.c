@@ -66,7 +66,8 @@ static void finish(struct imgc_bin *b, struct goabi_arena *ar, const uint8_t *by
 {
 	if (bytes && b->etype == ET_DYN)
 		imgc_read_verdef(bytes, len, ar, &b->verdef, &b->nverdef);
-	if (bytes && (strstr(b->path, "ld-musl") || strstr(b->path, "libc")))
+	const char *bn = strrchr(b->path, '/') ? strrchr(b->path, '/') + 1 : b->path;
+	if (bytes && (strncmp(bn, "ld-musl-", 8) == 0 || strncmp(bn, "libc.so", 7) == 0 || strncmp(bn, "libc.musl-", 10) == 0))
 		b->musl_version = imgc_musl_version(bytes, len, ar);
 }
 
@@ -356,19 +357,48 @@ static ssize_t find_lib(struct imgc *c, const struct tree *t, size_t from_i, con
 		if (rp && (r = find_in(c, from, rp, origin, name, other)) >= 0)
 			return r;
 	}
+	/* the system directories give the same answer for every object of one
+	 * class and machine: remember it */
+	size_t h = 1469598103934665603ull ^ (size_t)musl ^ ((size_t)from->elfclass << 1) ^ ((size_t)from->machine << 8);
+	for (const char *q = name; *q; q++)
+		h = (h ^ (unsigned char)*q) * 1099511628211ull;
+	struct syscache **slot = &c->cache[h % IMGC_CACHE];
+	for (struct syscache *e = *slot; e; e = e->next)
+		if (e->musl == musl && e->elfclass == from->elfclass && e->machine == from->machine &&
+		    strcmp(e->name, name) == 0) {
+			if (!*other)
+				*other = e->other;
+			return e->bin;
+		}
 	const struct goabi_strv *sys = musl ? &c->musl_dirs : &c->glibc_dirs;
-	for (size_t i = 0; i < sys->n; i++) {
+	ssize_t found = -1;
+	const char *oth = NULL;
+	for (size_t i = 0; i < sys->n && found < 0; i++) {
 		char path[8192];
 		snprintf(path, sizeof(path), "%s/%s", sys->v[i], name);
 		struct img_node *n = img_lookup(c->fs, path, true, NULL);
 		if (n && n->type == IMG_REG && n->bin >= 0) {
 			if (compatible(from, &c->bins[n->bin]))
-				return n->bin;
-			if (!*other)
-				*other = c->bins[n->bin].path;
+				found = n->bin;
+			else if (!oth)
+				oth = c->bins[n->bin].path;
 		}
 	}
-	return -1;
+	struct syscache *e = arena_alloc(c->ar, sizeof(*e));
+	if (e) {
+		e->name = arena_strdup(c->ar, name);
+		e->musl = musl;
+		e->elfclass = from->elfclass;
+		e->machine = from->machine;
+		e->bin = found;
+		e->other = oth;
+		e->next = *slot;
+		if (e->name)
+			*slot = e;
+	}
+	if (!*other)
+		*other = oth;
+	return found;
 }
 
 static bool is_musl_libc_name(const char *n)

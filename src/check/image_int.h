@@ -3,6 +3,7 @@
 #define GOABI_CHECK_IMAGE_INT_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include "read/image.h"
 
 enum imgc_verdict { IMGC_OK, IMGC_MAY_FAIL, IMGC_WILL_NOT_START, IMGC_SKIPPED };
@@ -58,6 +59,17 @@ struct imgc_opts {
 	void *progress_ctx;
 };
 
+/* find_lib's memo of system-directory lookups */
+struct syscache {
+	struct syscache *next;
+	const char *name, *other;
+	bool musl;
+	int elfclass;
+	unsigned machine;
+	ssize_t bin;
+};
+#define IMGC_CACHE 4096u
+
 struct imgc {
 	struct img_fs *fs;
 	struct imgc_opts o;
@@ -73,6 +85,7 @@ struct imgc {
 	const char *main_family;     /* "glibc", "musl", "none" */
 	unsigned image_machine;      /* e_machine for the image platform, 0 if unknown */
 	size_t counts[4];
+	struct syscache *cache[IMGC_CACHE];
 	/* progress */
 	pthread_mutex_t mu;
 	size_t next, done;
