@@ -477,8 +477,9 @@ int cmd_image(int argc, char **argv)
 	}
 	int exitc = fs.nerrors ? EXIT_INPUT : c.counts[IMGC_WILL_NOT_START] ? EXIT_FINDINGS : EXIT_CLEAN;
 	if (fs.nerrors)
-		fprintf(stderr, "goabi: image: '%s' could not be read completely (%zu problem%s above)%s\n", input,
-			fs.nerrors, fs.nerrors == 1 ? "" : "s", c.counts[IMGC_WILL_NOT_START] ? "; some binaries will not start" : "");
+		fprintf(stderr, "goabi: image: '%s': %zu problem%s reading the input (above): the check may be incomplete%s\n",
+			input, fs.nerrors, fs.nerrors == 1 ? "" : "s",
+			c.counts[IMGC_WILL_NOT_START] ? "; some binaries will not start" : "");
 	imgc_free(&c);
 	img_close(&fs);
 	return exitc;

@@ -884,8 +884,12 @@ int img_add_host(struct img_fs *fs, const char *hostfile, const char *path)
 {
 	char clean[IMG_DEF_MAX_PATH * 4 + 16];
 	struct stat st;
-	if (stat(hostfile, &st) != 0 || !S_ISREG(st.st_mode)) {
-		img_diag(fs, true, "--add '%s': %s", hostfile, errno ? strerror(errno) : "not a regular file");
+	if (stat(hostfile, &st) != 0) {
+		img_diag(fs, true, "--add '%s': %s", hostfile, strerror(errno));
+		return GOABI_EIO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		img_diag(fs, true, "--add '%s': not a regular file", hostfile);
 		return GOABI_EIO;
 	}
 	if (!clean_name(fs, path, clean, sizeof(clean), "--add") || !clean[0])
