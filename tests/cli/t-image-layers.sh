@@ -72,6 +72,10 @@ while read -r name opt input ref; do
 	fi
 	# the musl loader's verdict on every dynamic executable of the unpacked rootfs
 	dis="" n=0
+	if [ "$(id -u)" != 0 ]; then
+		skip "$name: loader --list oracle" "chroot needs root"
+		want=""
+	fi
 	for p in $want; do
 		interp=$(readelf -lW "$ref/rootfs$p" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
 		[ -n "$interp" ] || continue
@@ -87,7 +91,8 @@ while read -r name opt input ref; do
 		g=$(verdict "$name.json" "$p")
 		[ "$g" = "$w" ] || dis="$dis $p(loader:$w goabi:$g)"
 	done
-	if [ -z "$dis" ] && [ $n -gt 0 ]; then ok "$name: verdicts match the musl loader's --list on $n executables"
+	if [ "$(id -u)" != 0 ]; then :
+	elif [ -z "$dis" ] && [ $n -gt 0 ]; then ok "$name: verdicts match the musl loader's --list on $n executables"
 	else notok "$name: verdicts differ:$dis"; fi
 	check "$name: exit 1 (binaries that will not start)" 1 "$(cat "$name.rc")"
 done <<EOF
