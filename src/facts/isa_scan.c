@@ -14,8 +14,8 @@
  *     name in .symtab or the pclntab; in binaries without Go, functions
  *     that execute CPUID), then package init functions that store a byte
  *     shortly after loading a flag (crypto/sha256.useAVX2 = cpu.X86.HasAVX2);
- *  4. one pass over the code: x86 with the decoder of isa_x86len.c and
- *     capstone on extension candidates only, arm64 by encoding; per function
+ *  4. one pass over the code: x86 with capstone (isa_x86.c: detail only for
+ *     ids that may be extensions), arm64 by encoding; per function
  *     the extensions used, whether it reads a flag, executes CPUID, direct
  *     calls, and for ifunc resolvers the functions whose address they take;
  *  5. guarded = reads a flag, executes CPUID, is a CPU-feature initialiser
@@ -27,14 +27,6 @@
 #include <string.h>
 #include "facts/isa_scan.h"
 #include "facts/gofacts.h"
-
-enum ext {
-	X_CX16, X_LAHF, X_POPCNT, X_SSE3, X_SSSE3, X_SSE41, X_SSE42,
-	X_AVX, X_AVX2, X_BMI1, X_BMI2, X_F16C, X_FMA, X_LZCNT, X_MOVBE, X_OSXSAVE,
-	X_AVX512F, X_AVX512BW, X_AVX512CD, X_AVX512DQ, X_AVX512VL,
-	X_AES, X_PCLMUL, X_SHA, X_ADX, X_SSE4A, X_FMA4, X_XOP, X_TBM, X_AVX512X,
-	X_SSE, X_SSE2, X_LSE, X_TZCNT, X_N
-};
 
 /* level: 2-4 = x86-64-vN; 1 = 386-sse2 tier; 8 = arm64 v8.1 */
 static const struct {
@@ -56,7 +48,6 @@ static const struct {
 	 * __builtin_ctz in generic code): reported, never raises the level */
 	[X_TZCNT] = { "TZCNT", 0 },
 };
-#define BIT(x) ((uint64_t)1 << (x))
 
 enum {
 	F_FLAGLOAD = 1,      /* reads a CPU-feature variable */
@@ -130,8 +121,7 @@ struct scan {
 	 * written only by guarded code (runtime.useAeshash) */
 	struct bacc { uint32_t fn; uint32_t store; uint64_t t; } *acc;
 	size_t nacc, capacc;
-	csh cs;
-	cs_insn *insn;
+	struct x86_dis dis;
 	bool cs_ok;
 	bool oom;
 	const char *funcs_from;
@@ -696,117 +686,48 @@ static struct fn *fn_at(struct scan *s, uint64_t addr)
 	return NULL;
 }
 
-/* ---- x86 classification (capstone, detail on, candidates only) ---- */
+/* ---- x86 operands (isa_x86.c decodes) ---- */
 
-static uint64_t classify_x86(struct scan *s, const cs_insn *in, const struct x86_dec *d)
+/* ET_REL: the first relocation in [lo, hi), if any */
+static const struct reloc *reloc_in(const struct region *r, uint64_t lo, uint64_t hi)
 {
-	uint64_t m = 0;
-	const cs_detail *dt = in->detail;
-	for (unsigned i = 0; dt && i < dt->groups_count; i++) {
-		switch (dt->groups[i]) {
-		case X86_GRP_AVX: m |= BIT(X_AVX); break;
-		case X86_GRP_AVX2: m |= BIT(X_AVX2); break;
-		case X86_GRP_AVX512: m |= BIT(X_AVX512F); break;
-		case X86_GRP_BWI: m |= BIT(X_AVX512BW); break;
-		case X86_GRP_CDI: m |= BIT(X_AVX512CD); break;
-		case X86_GRP_DQI: m |= BIT(X_AVX512DQ); break;
-		case X86_GRP_VLX: m |= BIT(X_AVX512VL); break;
-		case X86_GRP_ERI: case X86_GRP_PFI: m |= BIT(X_AVX512X); break;
-		case X86_GRP_BMI: m |= BIT(X_BMI1); break;
-		case X86_GRP_BMI2: m |= BIT(X_BMI2); break;
-		case X86_GRP_F16C: m |= BIT(X_F16C); break;
-		case X86_GRP_FMA: m |= BIT(X_FMA); break;
-		case X86_GRP_FMA4: m |= BIT(X_FMA4); break;
-		case X86_GRP_SSE3: m |= BIT(X_SSE3); break;
-		case X86_GRP_SSSE3: m |= BIT(X_SSSE3); break;
-		case X86_GRP_SSE41: m |= BIT(X_SSE41); break;
-		case X86_GRP_SSE42: m |= BIT(X_SSE42); break;
-		case X86_GRP_SSE4A: m |= BIT(X_SSE4A); break;
-		case X86_GRP_AES: m |= BIT(X_AES); break;
-		case X86_GRP_PCLMUL: m |= BIT(X_PCLMUL); break;
-		case X86_GRP_SHA: m |= BIT(X_SHA); break;
-		case X86_GRP_ADX: m |= BIT(X_ADX); break;
-		case X86_GRP_XOP: m |= BIT(X_XOP); break;
-		case X86_GRP_TBM: m |= BIT(X_TBM); break;
-		case X86_GRP_SSE1: if (s->arch == A_X32) m |= BIT(X_SSE); break;
-		case X86_GRP_SSE2: if (s->arch == A_X32) m |= BIT(X_SSE2); break;
-		default: break;
-		}
+	size_t a = 0, b = r->nrel;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (r->rel[mid].at < lo)
+			a = mid + 1;
+		else
+			b = mid;
 	}
-	switch (in->id) {
-	case X86_INS_POPCNT: m |= BIT(X_POPCNT); break;
-	case X86_INS_LZCNT: m |= BIT(X_LZCNT); break;
-	case X86_INS_TZCNT:
-		m = (m & ~BIT(X_BMI1)) | BIT(X_TZCNT);
-		break;
-	case X86_INS_ANDN: case X86_INS_BEXTR: case X86_INS_BLSI:
-	case X86_INS_BLSMSK: case X86_INS_BLSR:
-		m |= BIT(X_BMI1);
-		break;
-	case X86_INS_BZHI: case X86_INS_MULX: case X86_INS_PDEP: case X86_INS_PEXT:
-	case X86_INS_RORX: case X86_INS_SARX: case X86_INS_SHLX: case X86_INS_SHRX:
-		m |= BIT(X_BMI2);
-		break;
-	case X86_INS_MOVBE: m |= BIT(X_MOVBE); break;
-	case X86_INS_CMPXCHG16B: m |= BIT(X_CX16); break;
-	case X86_INS_LAHF: case X86_INS_SAHF: if (s->arch == A_X64) m |= BIT(X_LAHF); break;
-	case X86_INS_XGETBV: m |= BIT(X_OSXSAVE); break;
-	case X86_INS_CRC32: m |= BIT(X_SSE42); break;
-	case X86_INS_MONITOR: case X86_INS_MWAIT: case X86_INS_FISTTP: m |= BIT(X_SSE3); break;
-	default: break;
-	}
-	/* VEX without a finer group is AVX; EVEX is AVX-512 */
-	if (d->vex && d->op == 0x62)
-		m |= BIT(X_AVX512F);
-	else if (d->vex && !(m & (BIT(X_AVX2) | BIT(X_FMA) | BIT(X_F16C) | BIT(X_BMI1) | BIT(X_BMI2) | BIT(X_FMA4) |
-				   BIT(X_XOP) | BIT(X_TBM) | BIT(X_AES) | BIT(X_PCLMUL))))
-		m |= BIT(X_AVX);
-	return m;
+	return a < r->nrel && r->rel[a].at < hi ? &r->rel[a] : NULL;
 }
 
-/* Decode one candidate with capstone: its extension mask; *len gets
- * capstone's length when it decodes. */
-static uint64_t candidate(struct scan *s, const uint8_t *p, size_t left, uint64_t addr,
-			  const struct x86_dec *d, size_t *len)
+/* Target of the instruction's RIP-relative (64-bit) or absolute (32-bit)
+ * memory operand, if any. */
+static bool x86_target(const struct scan *s, const struct region *r, uint64_t addr, const struct x86_ins *d,
+		       uint64_t *t)
 {
-	if (!s->cs_ok)
-		return 0;
-	const uint8_t *q = p;
-	size_t n = left < 16 ? left : 16;
-	uint64_t a = addr;
-	if (!cs_disasm_iter(s->cs, &q, &n, &a, s->insn))
-		return 0;
-	*len = s->insn->size;
-	return classify_x86(s, s->insn, d);
-}
-
-/* Target of the instruction's disp32 memory operand, if any. */
-static bool x86_target(const struct scan *s, const struct region *r, const uint8_t *p, uint64_t addr,
-		       const struct x86_dec *d, uint64_t *t)
-{
-	if (!d->dispoff || d->dispoff + 4u > d->len)
+	if (!d->mem)
 		return false;
-	if (r->rel) {
-		/* S + A - P = disp, target = end + disp; a field without a
-		 * relocation was resolved within the section already */
-		const struct reloc *rl = reloc_at(r, addr + d->dispoff);
+	if (r->rel && d->len >= 5) {
+		/* the disp32 field is the first relocated field of the
+		 * instruction (an immediate follows it): S + A - P = disp,
+		 * target = end + disp; a field without a relocation was resolved
+		 * within the section already */
+		const struct reloc *rl = reloc_in(r, addr + 1, addr + d->len - 3);
 		if (rl) {
-			*t = s->arch == A_X64 ? rl->s_a + (uint64_t)(d->len - d->dispoff) : rl->s_a;
+			*t = d->rip ? rl->s_a + (addr + d->len - rl->at) : rl->s_a;
 			return true;
 		}
 	}
-	int32_t disp = (int32_t)rd32(p + d->dispoff, false);
-	if (s->arch == A_X64)
-		*t = addr + d->len + (uint64_t)(int64_t)disp;
-	else
-		*t = (uint32_t)disp;
+	*t = d->target;
 	return true;
 }
 
-static bool x86_is_store(const struct x86_dec *d)
+/* MOV to memory */
+static bool x86_is_store(const struct x86_ins *d)
 {
-	return d->op == 0x88 || d->op == 0x89 || (d->op == 0xc6 && d->modrm_reg == 0) ||
-	       (d->op == 0xc7 && d->modrm_reg == 0);
+	return d->id == X86_INS_MOV && d->memdst;
 }
 
 /* ---- arm64 (A64: fixed 4-byte words, decoded by encoding) ---- */
@@ -906,32 +827,33 @@ static void harvest(struct scan *s, struct fn *f, bool all_stores)
 		}
 		return;
 	}
+	if (!s->cs_ok)
+		return;
 	uint64_t a = f->lo;
 	while (a < f->hi) {
 		size_t off = (size_t)(a - r->addr);
-		struct x86_dec d;
-		size_t len = isa_x86_decode(r->p + off, r->n - off, s->arch == A_X64, &d);
-		if (!len) {
+		struct x86_ins d;
+		if (!x86_next(&s->dis, r->p + off, r->n - off, a, &d)) {
 			a++;
 			continue;
 		}
 		uint64_t t;
 		since++;
-		if (d.op == 0xe8)
+		if (d.id == X86_INS_CALL && d.direct)
 			since = 1000;
-		if (x86_target(s, r, r->p + off, a, &d, &t) && !region_of(s, t)) {
-			if (all_stores && d.op == 0x8d && writable(s, t)) {
+		if (x86_target(s, r, a, &d, &t) && !region_of(s, t)) {
+			if (all_stores && d.id == X86_INS_LEA && writable(s, t)) {
 				/* &X86.HasAVX2 in internal/cpu's options table */
 				add_flag(s, t, 1, what);
 			} else if (x86_is_store(&d)) {
-				unsigned sz = d.op == 0x88 || d.op == 0xc6 ? 1 : d.opsize;
-				if (all_stores ? (sz == 1 || sz == 4 || s->go) : (since < 32 && sz == 1))
+				unsigned sz = d.memsize;
+				if (sz && (all_stores ? (sz == 1 || sz == 4 || s->go) : (since < 32 && sz == 1)))
 					add_flag(s, t, sz, what);
 			} else if (flag_at(s, t)) {
 				since = 0;
 			}
 		}
-		a += len;
+		a += d.len;
 	}
 }
 
@@ -948,18 +870,12 @@ static void edge(struct scan *s, const struct fn *from, const struct fn *to)
 	s->ne++;
 }
 
-/* MOV/CMP/TEST/MOVZX of a byte in memory */
-static bool byte_access(const struct x86_dec *d)
+/* MOV/CMP/TEST/MOVZX/MOVSX of a byte in memory */
+static bool byte_access(const struct x86_ins *d)
 {
-	switch (d->op) {
-	case 0x88: case 0x8a: case 0x38: case 0x3a: case 0x84:
-		return true;
-	case 0xc6: case 0xf6:
-		return d->modrm_reg == 0;
-	case 0x80:
-		return d->modrm_reg == 7;
-	case 0x0f:
-		return d->op2 == 0xb6 || d->op2 == 0xbe;
+	switch (d->id) {
+	case X86_INS_MOV: case X86_INS_CMP: case X86_INS_TEST: case X86_INS_MOVZX: case X86_INS_MOVSX:
+		return d->memsize == 1;
 	default:
 		return false;
 	}
@@ -990,33 +906,28 @@ static void pass_x86(struct scan *s)
 				off += (size_t)(f->hi - a);
 				continue;
 			}
-			struct x86_dec d;
-			size_t len = isa_x86_decode(r->p + off, r->n - off, m64, &d);
-			if (!len) {
+			struct x86_ins d;
+			if (!s->cs_ok || !x86_next(&s->dis, r->p + off, r->n - off, a, &d)) {
 				off++;
 				continue;
 			}
-			if (d.cand) {
-				uint64_t m = candidate(s, r->p + off, r->n - off, a, &d, &len);
-				if (f)
-					f->ext |= m;
-			}
+			size_t len = d.len;
 			if (f) {
 				uint64_t t;
-				if (d.op == 0x0f && d.op2 == 0xa2)
+				f->ext |= d.ext;
+				if (d.id == X86_INS_CPUID)
 					f->flags |= F_CPUID;
-				if ((d.op == 0xe8 || d.op == 0xe9) && len == 5u + (d.opsize == 2 && !m64 ? 0 : 0)) {
-					int32_t rel = (int32_t)rd32(r->p + off + len - 4, false);
+				if ((d.id == X86_INS_CALL || d.id == X86_INS_JMP) && d.direct && len == 5) {
 					const struct reloc *rl = r->rel ? reloc_at(r, a + 1) : NULL;
-					edge(s, f, fn_at(s, rl ? rl->s_a + 4 : a + len + (uint64_t)(int64_t)rel));
-				} else if (x86_target(s, r, r->p + off, a, &d, &t)) {
+					edge(s, f, fn_at(s, rl ? rl->s_a + 4 : d.target));
+				} else if (x86_target(s, r, a, &d, &t)) {
 					if (s->nfl)
 						mark_flag(s, f, t);
 					if (byte_access(&d) && s->nacc < (1u << 22) &&
 					    grow(s, &s->acc, &s->capacc, s->nacc + 1, sizeof(*s->acc)))
 						s->acc[s->nacc++] = (struct bacc){ (uint32_t)(f - s->f),
-										   d.op == 0x88 || d.op == 0xc6, t };
-					if (d.op == 0x8d || ((f->flags & F_RESOLVER) && (d.op == 0xb8 || d.op == 0xc7))) {
+										   x86_is_store(&d), t };
+					if (d.id == X86_INS_LEA) {
 						struct fn *g = fn_at(s, t);
 						if (g && g->lo == t) {
 							if (f->flags & F_RESOLVER)
@@ -1025,11 +936,10 @@ static void pass_x86(struct scan *s)
 								edge(s, f, g); /* address taken */
 						}
 					}
-				} else if ((f->flags & F_RESOLVER) && !m64 && d.len >= 5 &&
-					   ((d.op >= 0xb8 && d.op <= 0xbf) || d.op == 0x8d)) {
+				} else if ((f->flags & F_RESOLVER) && !m64 && d.has_imm) {
 					/* 32-bit: MOV r32, imm32 of a function address */
-					struct fn *g = fn_at(s, rd32(r->p + off + len - 4, false));
-					if (g && g->lo == rd32(r->p + off + len - 4, false))
+					struct fn *g = fn_at(s, d.imm);
+					if (g && g->lo == d.imm)
 						g->flags |= F_IFUNC_TARGET;
 				}
 			}
@@ -1080,38 +990,47 @@ static void pass_a64(struct scan *s)
 static uint64_t reachable_ext(struct scan *s, const struct fn *f)
 {
 	const struct region *r = region_of(s, f->lo);
-	if (!r || f->hi - f->lo > (1u << 20))
+	if (!r || f->hi - f->lo > (1u << 20) || !s->cs_ok)
 		return f->ext;
 	size_t n = 0, cap = 0;
-	struct ins { uint64_t a, t; uint8_t len, kind; bool cand, seen; } *v = NULL;
+	struct ins { uint64_t a, t, ext; uint8_t len, kind; bool seen; } *v = NULL;
 	enum { K_SEQ, K_JMP, K_JCC, K_END };
-	bool m64 = s->arch == A_X64;
 	uint64_t res = f->ext;
 	for (uint64_t a = f->lo; a < f->hi;) {
 		size_t off = (size_t)(a - r->addr);
-		struct x86_dec d;
-		size_t len = isa_x86_decode(r->p + off, r->n - off, m64, &d);
-		if (!len || a + len > f->hi)
+		struct x86_ins d;
+		if (!x86_next(&s->dis, r->p + off, r->n - off, a, &d) || a + d.len > f->hi)
 			goto out;
 		if (!grow(s, &v, &cap, n + 1, sizeof(*v)))
 			goto out;
 		struct ins *in = &v[n++];
-		*in = (struct ins){ a, 0, (uint8_t)len, K_SEQ, d.cand, false };
-		const uint8_t *q = r->p + off + len;
-		if (d.op == 0xeb || (d.op >= 0x70 && d.op <= 0x7f) || (d.op >= 0xe0 && d.op <= 0xe3)) {
-			in->kind = d.op == 0xeb ? K_JMP : K_JCC;
-			in->t = a + len + (uint64_t)(int64_t)(int8_t)q[-1];
-		} else if (d.op == 0xe9 || (d.op == 0x0f && d.op2 >= 0x80 && d.op2 <= 0x8f)) {
-			if (len < 5)
+		*in = (struct ins){ a, 0, d.ext, d.len, K_SEQ, false };
+		switch (d.id) {
+		case X86_INS_JMP:
+			if (!d.direct)
+				goto out; /* indirect jump: successors unknown */
+			in->kind = K_JMP;
+			in->t = d.target;
+			break;
+		case X86_INS_LJMP:
+			goto out;
+		case X86_INS_JAE: case X86_INS_JA: case X86_INS_JBE: case X86_INS_JB: case X86_INS_JE:
+		case X86_INS_JGE: case X86_INS_JG: case X86_INS_JLE: case X86_INS_JL: case X86_INS_JNE:
+		case X86_INS_JNO: case X86_INS_JNP: case X86_INS_JNS: case X86_INS_JO: case X86_INS_JP:
+		case X86_INS_JS: case X86_INS_JCXZ: case X86_INS_JECXZ: case X86_INS_JRCXZ:
+		case X86_INS_LOOP: case X86_INS_LOOPE: case X86_INS_LOOPNE:
+			if (!d.direct)
 				goto out;
-			in->kind = d.op == 0xe9 ? K_JMP : K_JCC;
-			in->t = a + len + (uint64_t)(int64_t)(int32_t)rd32(q - 4, false);
-		} else if (d.op == 0xc3 || d.op == 0xc2 || d.op == 0xcc || (d.op == 0x0f && d.op2 == 0x0b)) {
+			in->kind = K_JCC;
+			in->t = d.target;
+			break;
+		case X86_INS_RET: case X86_INS_INT3: case X86_INS_UD2:
 			in->kind = K_END;
-		} else if (d.op == 0xff && (d.modrm_reg == 4 || d.modrm_reg == 5)) {
-			goto out; /* indirect jump: successors unknown */
+			break;
+		default:
+			break;
 		}
-		a += len;
+		a += d.len;
 	}
 	/* worklist over instruction indexes */
 	size_t *work = malloc((n + 1) * sizeof(*work)), nw = 0;
@@ -1153,14 +1072,9 @@ static uint64_t reachable_ext(struct scan *s, const struct fn *f)
 	if (bad)
 		goto out;
 	res = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].cand || !v[i].seen)
-			continue;
-		size_t off = (size_t)(v[i].a - r->addr), len = v[i].len;
-		struct x86_dec d;
-		isa_x86_decode(r->p + off, r->n - off, m64, &d);
-		res |= candidate(s, r->p + off, r->n - off, v[i].a, &d, &len);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i].seen)
+			res |= v[i].ext;
 out:
 	free(v);
 	return res;
@@ -1507,11 +1421,7 @@ void isa_scan(struct elfview *ev)
 	if (s.oom)
 		goto out;
 	if (s.arch != A_A64) {
-		if (cs_open(CS_ARCH_X86, s.arch == A_X64 ? CS_MODE_64 : CS_MODE_32, &s.cs) == CS_ERR_OK) {
-			cs_option(s.cs, CS_OPT_DETAIL, CS_OPT_ON);
-			s.insn = cs_malloc(s.cs);
-			s.cs_ok = s.insn != NULL;
-		}
+		s.cs_ok = x86_dis_open(&s.dis, s.arch == A_X64);
 		if (!s.cs_ok)
 			diag_add(a, GOABI_DIAG_WARNING, "capstone is unusable: extensions are not classified");
 	}
@@ -1539,18 +1449,19 @@ void isa_scan(struct elfview *ev)
 					continue;
 				/* confirm on an instruction boundary */
 				for (uint64_t at = f->lo; at < f->hi;) {
-					struct x86_dec d;
+					struct x86_ins d;
 					size_t o = (size_t)(at - r->addr);
-					size_t len = isa_x86_decode(r->p + o, r->n - o, s.arch == A_X64, &d);
-					if (!len) {
+					if (!s.cs_ok)
+						break;
+					if (!x86_next(&s.dis, r->p + o, r->n - o, at, &d)) {
 						at++;
 						continue;
 					}
-					if (d.op == 0x0f && d.op2 == 0xa2) {
+					if (d.id == X86_INS_CPUID) {
 						f->flags |= F_CPUID;
 						break;
 					}
-					at += len;
+					at += d.len;
 				}
 				if (f->flags & F_CPUID)
 					harvest(&s, f, true);
@@ -1581,10 +1492,8 @@ void isa_scan(struct elfview *ev)
 out:
 	if (s.oom)
 		diag_add(a, GOABI_DIAG_WARNING, "isa scan: out of memory, results incomplete");
-	if (s.insn)
-		cs_free(s.insn, 1);
-	if (s.cs_ok || s.cs)
-		cs_close(&s.cs);
+	if (s.cs_ok)
+		x86_dis_close(&s.dis);
 	for (size_t k = 0; k < s.nrg; k++)
 		free(s.rg[k].rel);
 	free(s.rg);
