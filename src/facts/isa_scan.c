@@ -22,6 +22,7 @@
  *     or an ifunc resolver/target, or is only ever called directly from
  *     guarded functions. Granularity is the function. */
 #include <capstone/capstone.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -890,14 +891,62 @@ static void mark_flag(struct scan *s, struct fn *f, uint64_t t)
 	}
 }
 
-static void pass_x86(struct scan *s)
+/* One thread's share of the x86 pass: code from (k0, off0) to (k1, off1),
+ * split at a function start so that each function is written by one
+ * thread; what crosses functions (call edges, byte accesses, ifunc
+ * targets) is collected here and merged after the join. */
+struct part {
+	struct scan *s;
+	size_t k0, off0, k1, off1;
+	struct x86_dis *dis;
+	uint32_t (*edge)[2];
+	size_t ne, cape;
+	struct bacc *acc;
+	size_t nacc, capacc;
+	uint32_t *tgt; /* functions whose address an ifunc resolver takes */
+	size_t ntgt, captgt;
+	bool oom;
+};
+
+static bool part_grow(struct part *p, void *arrp, size_t *cap, size_t need, size_t esz)
 {
+	struct scan tmp = { 0 };
+	if (grow(&tmp, arrp, cap, need, esz))
+		return true;
+	p->oom = true;
+	return false;
+}
+
+static void part_edge(struct part *p, const struct fn *from, const struct fn *to)
+{
+	const struct fn *f0 = p->s->f;
+	if (!to || from == to || to->lo == from->lo || p->ne >= (1u << 25) ||
+	    !part_grow(p, &p->edge, &p->cape, p->ne + 1, sizeof(*p->edge)))
+		return;
+	uint32_t a = (uint32_t)(from - f0), b = (uint32_t)(to - f0);
+	if (p->ne && p->edge[p->ne - 1][0] == a && p->edge[p->ne - 1][1] == b)
+		return;
+	p->edge[p->ne][0] = a;
+	p->edge[p->ne][1] = b;
+	p->ne++;
+}
+
+static void part_target(struct part *p, const struct fn *g)
+{
+	if (part_grow(p, &p->tgt, &p->captgt, p->ntgt + 1, sizeof(*p->tgt)))
+		p->tgt[p->ntgt++] = (uint32_t)(g - p->s->f);
+}
+
+static void *pass_x86_part(void *arg)
+{
+	struct part *p = arg;
+	struct scan *s = p->s;
 	bool m64 = s->arch == A_X64;
-	for (size_t k = 0; k < s->nrg; k++) {
+	for (size_t k = p->k0; k <= p->k1 && k < s->nrg; k++) {
 		const struct region *r = &s->rg[k];
-		struct fn *f = fn_at(s, r->addr);
-		size_t off = 0;
-		while (off < r->n) {
+		size_t off = k == p->k0 ? p->off0 : 0, end = k == p->k1 ? p->off1 : r->n;
+		struct fn *f = fn_at(s, r->addr + off);
+		while (off < end) {
 			uint64_t a = r->addr + off;
 			if (!f || a >= f->hi || a < f->lo)
 				f = fn_at(s, a);
@@ -907,7 +956,7 @@ static void pass_x86(struct scan *s)
 				continue;
 			}
 			struct x86_ins d;
-			if (!s->cs_ok || !x86_next(&s->dis, r->p + off, r->n - off, a, &d)) {
+			if (!x86_next(p->dis, r->p + off, r->n - off, a, &d)) {
 				off++;
 				continue;
 			}
@@ -919,33 +968,97 @@ static void pass_x86(struct scan *s)
 					f->flags |= F_CPUID;
 				if ((d.id == X86_INS_CALL || d.id == X86_INS_JMP) && d.direct && len == 5) {
 					const struct reloc *rl = r->rel ? reloc_at(r, a + 1) : NULL;
-					edge(s, f, fn_at(s, rl ? rl->s_a + 4 : d.target));
+					part_edge(p, f, fn_at(s, rl ? rl->s_a + 4 : d.target));
 				} else if (x86_target(s, r, a, &d, &t)) {
 					if (s->nfl)
 						mark_flag(s, f, t);
-					if (byte_access(&d) && s->nacc < (1u << 22) &&
-					    grow(s, &s->acc, &s->capacc, s->nacc + 1, sizeof(*s->acc)))
-						s->acc[s->nacc++] = (struct bacc){ (uint32_t)(f - s->f),
-										   x86_is_store(&d), t };
+					if (byte_access(&d) && p->nacc < (1u << 21) &&
+					    part_grow(p, &p->acc, &p->capacc, p->nacc + 1, sizeof(*p->acc)))
+						p->acc[p->nacc++] = (struct bacc){ (uint32_t)(f - s->f), x86_is_store(&d), t };
 					if (d.id == X86_INS_LEA) {
 						struct fn *g = fn_at(s, t);
 						if (g && g->lo == t) {
 							if (f->flags & F_RESOLVER)
-								g->flags |= F_IFUNC_TARGET;
+								part_target(p, g);
 							else
-								edge(s, f, g); /* address taken */
+								part_edge(p, f, g); /* address taken */
 						}
 					}
 				} else if ((f->flags & F_RESOLVER) && !m64 && d.has_imm) {
 					/* 32-bit: MOV r32, imm32 of a function address */
 					struct fn *g = fn_at(s, d.imm);
 					if (g && g->lo == d.imm)
-						g->flags |= F_IFUNC_TARGET;
+						part_target(p, g);
 				}
 			}
 			off += len;
 		}
-		s->a->isa.text_bytes += r->n;
+	}
+	return NULL;
+}
+
+/* Below this much code one thread does it all. */
+#define X86_SPLIT_MIN ((size_t)1 << 20)
+
+static void pass_x86(struct scan *s)
+{
+	struct part pt[2] = { { 0 }, { 0 } };
+	size_t total = 0, np = 1;
+	for (size_t k = 0; k < s->nrg; k++)
+		total += s->rg[k].n;
+	s->a->isa.text_bytes += total;
+	if (!s->cs_ok || !s->nrg)
+		return;
+	pt[0] = (struct part){ .s = s, .k0 = 0, .off0 = 0, .k1 = s->nrg - 1, .off1 = s->rg[s->nrg - 1].n, .dis = &s->dis };
+	struct x86_dis dis2;
+	pthread_t th;
+	if (total >= X86_SPLIT_MIN && x86_dis_open(&dis2, s->arch == A_X64)) {
+		/* the half-way byte, moved to the end of its function */
+		size_t k = 0, half = total / 2;
+		while (k + 1 < s->nrg && half >= s->rg[k].n)
+			half -= s->rg[k++].n;
+		const struct region *r = &s->rg[k];
+		const struct fn *f = fn_at(s, r->addr + half);
+		bool split = true;
+		if (f && f->lo < r->addr + half) {
+			split = f->hi - r->addr <= r->n; /* else f would be written by both */
+			half = (size_t)(f->hi - r->addr);
+		}
+		pt[1] = pt[0];
+		pt[1].dis = &dis2;
+		pt[0].k1 = pt[1].k0 = k;
+		pt[0].off1 = pt[1].off0 = half;
+		np = split && pthread_create(&th, NULL, pass_x86_part, &pt[1]) == 0 ? 2 : 1;
+		if (np == 1) {
+			pt[0] = pt[1];
+			pt[0].k0 = 0;
+			pt[0].off0 = 0;
+			pt[0].dis = &s->dis;
+			x86_dis_close(&dis2);
+		}
+	}
+	pass_x86_part(&pt[0]);
+	if (np == 2) {
+		pthread_join(th, NULL);
+		x86_dis_close(&dis2);
+	}
+	for (size_t i = 0; i < np; i++) {
+		struct part *p = &pt[i];
+		if (p->oom)
+			s->oom = true;
+		if (p->ne && grow(s, &s->edge, &s->cape, s->ne + p->ne, sizeof(*s->edge))) {
+			memcpy(s->edge + s->ne, p->edge, p->ne * sizeof(*p->edge));
+			s->ne += p->ne;
+		}
+		if (p->nacc && grow(s, &s->acc, &s->capacc, s->nacc + p->nacc, sizeof(*s->acc))) {
+			memcpy(s->acc + s->nacc, p->acc, p->nacc * sizeof(*p->acc));
+			s->nacc += p->nacc;
+		}
+		for (size_t j = 0; j < p->ntgt; j++)
+			s->f[p->tgt[j]].flags |= F_IFUNC_TARGET;
+		free(p->edge);
+		free(p->acc);
+		free(p->tgt);
 	}
 }
 
