@@ -25,7 +25,7 @@ struct x86_dis {
 	bool m64;
 	bool exact;       /* tests: detail on every instruction, no per-id cache */
 	int open;
-	uint64_t insns, detailed;
+	uint64_t insns, detailed, failed;
 };
 /* One decoded instruction, as far as the scan needs it. */
 struct x86_ins {
