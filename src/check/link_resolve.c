@@ -123,6 +123,16 @@ static bool wanted(const struct gsym *g)
 	return g->strong_ref && g->def < 0 && g->common < 0 && (g->dso < 0 || g->hidden_ref);
 }
 
+/* The symbol is a common in ld's table: a common beats a weak definition
+ * and loses to a strong one. ld then pulls an archive member that defines
+ * it as global data -- referenced or not, but not by a weak or a function
+ * definition (bfd/elflink.c elf_link_is_defined_archive_symbol,
+ * is_global_data_symbol_definition). */
+static bool is_common(const struct gsym *g)
+{
+	return g->common >= 0 && (g->def < 0 || g->def_weak);
+}
+
 static const char *objname(const struct lk_result *r, long i)
 {
 	return i >= 0 ? r->objs[i].name : "(command line)";
@@ -244,8 +254,8 @@ static size_t scan_archive(struct lk_result *r, size_t ii)
 					continue;
 				if (wanted(g))
 					why = y->name;
-				else if (y->kind == ST_DEF && g->common >= 0 && g->def < 0 && g->strong_ref)
-					why = y->name; /* a real definition replaces a common */
+				else if (is_common(g) && y->kind == ST_DEF && y->bind != STB_WEAK && y->type != STT_FUNC)
+					why = y->name; /* a real data definition replaces a common */
 			}
 			if (why) {
 				add_object(r, (long)(in->first + m), why);
