@@ -487,6 +487,18 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 				if (f)
 					f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", path);
 			}
+			if (o->etype == ET_DYN && (s->bstatic || r->cmd.is_static)) {
+				/* ld/ldfile.c: an error, but ld goes on reading inputs
+				 * (and reports no undefined references) */
+				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "static-link-of-shared", NULL,
+								      "%s is a shared library, but the link is static (-static or -Bstatic)", path);
+				if (f) {
+					f->linker = arena_printf(r->ar, "attempted static link of dynamic object `%s'", path);
+					strv_push(r->ar, &f->files, in->path);
+				}
+				in->kind = LK_IN_BAD;
+				r->fatal = true;
+			}
 			if (o->machine != r->target_machine)
 				wrong_format(r, ii, "an object", o->machine);
 			else if (o->elfclass != r->target_class)
@@ -598,7 +610,7 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 		case LK_I_ASNEEDED_ON: s->as_needed = true; break;
 		case LK_I_ASNEEDED_OFF: s->as_needed = false; break;
 		case LK_I_BSTATIC: s->bstatic = true; break;
-		case LK_I_BDYNAMIC: s->bstatic = r->cmd.is_static && r->cmd.flavor != LK_LD ? true : false; break;
+		case LK_I_BDYNAMIC: s->bstatic = false; break; /* ld searches .so again, even after -static */
 		case LK_I_PUSH:
 			if (s->sp < 16) {
 				s->stack[s->sp].whole = s->whole;
@@ -635,7 +647,7 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 			break;
 		}
 		case LK_I_LIB: {
-			const char *p = lk_find_lib(r, it->arg, s->bstatic || r->cmd.is_static);
+			const char *p = lk_find_lib(r, it->arg, s->bstatic);
 			const char *spec = arena_printf(r->ar, "-l%s", it->arg);
 			if (!p) {
 				if (r->ninputs < LK_MAX_INPUTS &&
@@ -690,7 +702,8 @@ void lk_resolve(struct lk_result *r)
 	struct rs *sp = arena_alloc(r->ar, sizeof(*sp));
 	if (!sp)
 		return;
-	struct rs s_init = { .group_first = -1 };
+	/* gcc -static passes -static (= -Bstatic) to ld before every input */
+	struct rs s_init = { .group_first = -1, .bstatic = r->cmd.is_static && r->cmd.flavor != LK_LD };
 	*sp = s_init;
 	r->priv = sp;
 #define s (*sp)
