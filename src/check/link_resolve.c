@@ -544,6 +544,22 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 		}
 		int err = elf_errno();
 		(void)clean_end;
+		size_t narsym = 0;
+		if (!s->stop && !in->whole && count > 0 && !elf_getarsym(e, &narsym)) {
+			/* ld searches an archive through its symbol index only (but
+			 * --whole-archive loads every member without it)
+			 * (bfd/elflink.c elf_link_add_archive_symbols) */
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "archive-no-index", NULL,
+							      "%s has no symbol index (made with ar S, or not by ar): ld cannot search it; run ranlib", path);
+			if (f) {
+				f->linker = arena_printf(r->ar, "%s: error adding symbols: archive has no index; run ranlib to add one", path);
+				strv_push(r->ar, &f->files, in->path);
+			}
+			in->kind = LK_IN_BAD;
+			r->fatal = true;
+			s->stop = true;
+		}
+		(void)elf_errno();
 		if (!s->stop && !ar_well_formed(buf, len)) {
 			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "malformed-archive", NULL,
 							      "%s: archive is truncated or malformed after %zu members (%s)",
