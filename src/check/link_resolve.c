@@ -30,16 +30,21 @@ struct gsym {
 	long def;          /* defining object, -1 none */
 	long common;       /* first common, -1 none */
 	long dso;          /* shared library defining it, -1 none */
-	bool def_weak, def_comdat;
+	bool def_weak;
 	bool strong_ref, hidden_ref, reloc_ref;
 	long refs[LK_MAX_REFS];
 	unsigned nrefs;
 	struct goabi_strv dups; /* "second\nfirst" pairs */
 };
 
-struct rs {
+struct table {
 	struct gsym **tab;
 	size_t cap, n;
+};
+
+struct rs {
+	struct table syms;
+	struct table groups; /* COMDAT signatures kept so far (gsym.def: the object) */
 	bool whole, as_needed, bstatic;
 	struct { bool whole, as_needed, bstatic; } stack[16];
 	unsigned sp;
@@ -57,9 +62,8 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-static struct gsym *lookup(struct lk_result *r, const char *name, bool create)
+static struct gsym *table_lookup(struct lk_result *r, struct table *s, const char *name, bool create)
 {
-	struct rs *s = r->priv;
 	if (create && (s->n + 1) * 2 > s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 4096;
 		struct gsym **nt = calloc(ncap, sizeof(*nt));
@@ -95,6 +99,11 @@ static struct gsym *lookup(struct lk_result *r, const char *name, bool create)
 	s->tab[j] = g;
 	s->n++;
 	return g;
+}
+
+static struct gsym *lookup(struct lk_result *r, const char *name, bool create)
+{
+	return table_lookup(r, &((struct rs *)r->priv)->syms, name, create);
 }
 
 struct lk_finding *lk_add_finding(struct lk_result *r, enum lk_sev sev, const char *kind, const char *symbol,
@@ -145,11 +154,27 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 		return;
 	o->loaded = true;
 	o->why = why;
+	/* COMDAT: a group whose signature an earlier object already brought
+	 * is discarded whole; its symbols become undefined (bfd/elflink.c
+	 * elf_link_add_object_symbols, "Symbols from discarded section") */
+	struct rs *s = r->priv;
+	for (size_t k = 0; k < o->st.ngroups; k++) {
+		struct gsym *gr = table_lookup(r, &s->groups, o->st.groups[k], true);
+		if (gr && gr->def < 0)
+			gr->def = oi;
+	}
 	for (size_t k = 0; k < o->st.n; k++) {
 		const struct st_sym *y = &o->st.syms[k];
 		struct gsym *g = lookup(r, y->name, true);
 		if (!g)
 			return;
+		struct gsym *gr;
+		if (y->kind == ST_DEF && y->group && (gr = table_lookup(r, &s->groups, y->group, false)) != NULL &&
+		    gr->def != oi) {
+			if (y->bind != STB_WEAK)
+				g->strong_ref = true;
+			continue;
+		}
 		if (y->kind == ST_UNDEF) {
 			if (y->bind != STB_WEAK) {
 				g->strong_ref = true;
@@ -171,17 +196,13 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 		if (g->def < 0) {
 			g->def = oi;
 			g->def_weak = y->bind == STB_WEAK;
-			g->def_comdat = y->comdat;
 			continue;
 		}
-		if (y->comdat && g->def_comdat)
-			continue; /* the same COMDAT group: ld keeps the first */
 		if (y->bind == STB_WEAK)
 			continue;
 		if (g->def_weak) {
 			g->def = oi;
 			g->def_weak = false;
-			g->def_comdat = y->comdat;
 			continue;
 		}
 		if (r->cmd.allow_multiple)
@@ -734,8 +755,8 @@ void lk_resolve(struct lk_result *r)
 		group_end(r); /* an unterminated group ends with the command line */
 
 	/* multiple definitions, in the order ld meets them */
-	for (size_t i = 0; i < s.cap && !s.stop; i++) {
-		struct gsym *g = s.tab[i];
+	for (size_t i = 0; i < s.syms.cap; i++) {
+		struct gsym *g = s.syms.tab[i];
 		if (!g || !g->dups.n)
 			continue;
 		strv_push_unique(r->ar, &r->duplicates, g->name);
@@ -755,8 +776,8 @@ void lk_resolve(struct lk_result *r)
 	}
 	/* undefined references: only when ld gets to relocating */
 	bool report = !r->fatal && !r->cmd.relocatable && (!r->cmd.shared || r->cmd.defs);
-	for (size_t i = 0; i < s.cap && report; i++) {
-		struct gsym *g = s.tab[i];
+	for (size_t i = 0; i < s.syms.cap && report; i++) {
+		struct gsym *g = s.syms.tab[i];
 		if (!g || !g->reloc_ref || g->def >= 0 || g->common >= 0)
 			continue;
 		if (g->dso >= 0 && !g->hidden_ref)
@@ -787,8 +808,10 @@ void lk_resolve(struct lk_result *r)
 void lk_resolve_free(struct lk_result *r)
 {
 	struct rs *s = r->priv;
-	if (s)
-		free(s->tab);
+	if (s) {
+		free(s->syms.tab);
+		free(s->groups.tab);
+	}
 	r->priv = NULL;
 }
 
