@@ -32,6 +32,10 @@ struct gsym {
 	long dso;          /* shared library defining it, -1 none */
 	bool def_weak;
 	bool strong_ref, hidden_ref, reloc_ref;
+	bool vis_hidden;   /* some regular object has it hidden or internal: ld
+			    * gives the output symbol the strictest visibility */
+	bool dso_ref;      /* a loaded shared library references it */
+	long dso_strong;   /* the first loaded shared library with a non-weak reference, -1 */
 	long refs[LK_MAX_REFS];
 	unsigned nrefs;
 	struct goabi_strv dups; /* "second\nfirst" pairs */
@@ -95,7 +99,7 @@ static struct gsym *table_lookup(struct lk_result *r, struct table *s, const cha
 	if (!g)
 		return NULL;
 	g->name = name;
-	g->def = g->common = g->dso = -1;
+	g->def = g->common = g->dso = g->dso_strong = -1;
 	s->tab[j] = g;
 	s->n++;
 	return g;
@@ -129,7 +133,7 @@ struct lk_finding *lk_add_finding(struct lk_result *r, enum lk_sev sev, const ch
 /* "undefined" in ld's sense at this moment: pulls archive members */
 static bool wanted(const struct gsym *g)
 {
-	return g->strong_ref && g->def < 0 && g->common < 0 && (g->dso < 0 || g->hidden_ref);
+	return (g->strong_ref || g->dso_strong >= 0) && g->def < 0 && g->common < 0 && (g->dso < 0 || g->hidden_ref);
 }
 
 /* The symbol is a common in ld's table: a common beats a weak definition
@@ -168,6 +172,8 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 		struct gsym *g = lookup(r, y->name, true);
 		if (!g)
 			return;
+		if (y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+			g->vis_hidden = true;
 		struct gsym *gr;
 		if (y->kind == ST_DEF && y->group && (gr = table_lookup(r, &s->groups, y->group, false)) != NULL &&
 		    gr->def != oi) {
@@ -232,7 +238,19 @@ static void add_shared(struct lk_result *r, long oi)
 	o->loaded = true;
 	for (size_t k = 0; k < o->st.n; k++) {
 		const struct st_sym *y = &o->st.syms[k];
-		if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+		if (y->kind == ST_UNDEF) {
+			/* a needed library's references enter ld's table: they pull
+			 * archive members, and an executable's link fails when
+			 * nothing defines them (--no-allow-shlib-undefined) */
+			struct gsym *g = lookup(r, y->name, true);
+			if (!g)
+				return;
+			g->dso_ref = true;
+			if (y->bind != STB_WEAK && g->dso_strong < 0)
+				g->dso_strong = oi;
+			continue;
+		}
+		if (y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 			continue;
 		struct gsym *g = lookup(r, y->name, true);
 		if (!g)
@@ -713,6 +731,31 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 	}
 }
 
+/* every DT_NEEDED of a shared library names a shared library loaded in
+ * this link (by file name or soname) */
+static bool needed_loaded(const struct lk_result *r, const struct lk_obj *lib)
+{
+	const struct goabi_artifact *a = lib->facts;
+	if (!a)
+		return false;
+	for (size_t k = 0; k < a->libc.needed.n; k++) {
+		const char *want = a->libc.needed.v[k];
+		bool found = false;
+		for (size_t i = 0; i < r->nobjs && !found; i++) {
+			const struct lk_obj *o = &r->objs[i];
+			if (!o->loaded || o->etype != ET_DYN)
+				continue;
+			const char *base = strrchr(o->name, '/');
+			base = base ? base + 1 : o->name;
+			found = strcmp(base, want) == 0 || (o->facts && o->facts->libc.soname &&
+							    strcmp(o->facts->libc.soname, want) == 0);
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 /* symbols the default linker script and ld itself provide */
 static bool linker_defined(const char *n)
 {
@@ -796,6 +839,41 @@ void lk_resolve(struct lk_result *r)
 			if (g->dso >= 0)
 				f->diagnosis = arena_printf(r->ar, "the reference is hidden, so the definition in shared library %s cannot satisfy it",
 							    objname(r, g->dso));
+		}
+	}
+	/* references from the user's shared libraries: an executable's link
+	 * fails when nothing defines them -- judged only when each library
+	 * the shared library needs (DT_NEEDED) is loaded here, since ld also
+	 * reads those (ld/ldelf.c ldelf_after_open) and goabi does not */
+	bool exe = !r->fatal && !r->cmd.relocatable && !r->cmd.shared;
+	for (size_t i = 0; i < s.syms.cap && exe; i++) {
+		struct gsym *g = s.syms.tab[i];
+		if (!g || !g->dso_ref)
+			continue;
+		if (g->vis_hidden && (g->def >= 0 || g->common >= 0)) {
+			long d = g->def >= 0 && !(g->def_weak && g->common >= 0) ? g->def : g->common;
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "hidden-referenced-by-dso", g->name,
+				"a shared library references %s, but it is hidden in the program (defined in %s; a hidden definition or reference in any object hides it): a hidden symbol cannot be exported",
+				g->name, objname(r, d));
+			if (f) {
+				f->linker = arena_printf(r->ar, "%s: hidden symbol `%s' in %s is referenced by DSO",
+							 r->cmd.output ? r->cmd.output : "a.out", g->name, objname(r, d));
+				strv_push(r->ar, &f->files, objname(r, d));
+			}
+			continue;
+		}
+		if (g->dso_strong < 0 || g->def >= 0 || g->common >= 0 || g->dso >= 0 || linker_defined(g->name))
+			continue;
+		const struct lk_obj *lib = &r->objs[g->dso_strong];
+		if (r->inputs[lib->input].implicit || !needed_loaded(r, lib))
+			continue;
+		strv_push_unique(r->ar, &r->undefined, g->name);
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name,
+						      "shared library %s needs %s and nothing in the link defines it", lib->name, g->name);
+		if (f) {
+			f->linker = arena_printf(r->ar, "%s: undefined reference to `%s'", lib->name, g->name);
+			f->refobj = g->dso_strong;
+			strv_push(r->ar, &f->files, lib->name);
 		}
 	}
 	if (r->duplicates.n)
