@@ -32,6 +32,7 @@ struct gsym {
 	long dso;          /* shared library defining it, -1 none */
 	bool def_weak;
 	bool strong_ref, hidden_ref, reloc_ref;
+	bool touched;      /* some input has the symbol */
 	bool vis_hidden;   /* some regular object has it hidden or internal: ld
 			    * gives the output symbol the strictest visibility */
 	bool dso_ref;      /* a loaded shared library references it */
@@ -53,6 +54,8 @@ struct rs {
 	struct { bool whole, as_needed, bstatic; } stack[16];
 	unsigned sp;
 	long group_first;  /* first input of the open group, -1 */
+	size_t nundef;     /* symbols that entered the table undefined (ld's undefs list) */
+	size_t group_undef;/* nundef when the open group started */
 	int group_id, ngroups;
 	bool stop;         /* wrong format: ld gives up */
 	unsigned script_depth;
@@ -146,6 +149,15 @@ static bool is_common(const struct gsym *g)
 	return g->common >= 0 && (g->def < 0 || g->def_weak);
 }
 
+/* A strong reference now makes the symbol undefined for the first time:
+ * it was unknown or only weakly referenced. bfd adds it to the undefs list
+ * then (bfd/linker.c _bfd_generic_link_add_one_symbol, action UND; a weak
+ * undefined symbol is not added). */
+static bool newly_undefined(const struct gsym *g)
+{
+	return !g->touched || (!g->strong_ref && g->dso_strong < 0 && g->def < 0 && g->common < 0 && g->dso < 0);
+}
+
 static const char *objname(const struct lk_result *r, long i)
 {
 	return i >= 0 ? r->objs[i].name : "(command line)";
@@ -172,6 +184,9 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 		struct gsym *g = lookup(r, y->name, true);
 		if (!g)
 			return;
+		if (y->kind == ST_UNDEF && y->bind != STB_WEAK && newly_undefined(g))
+			s->nundef++;
+		g->touched = true;
 		if (y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 			g->vis_hidden = true;
 		struct gsym *gr;
@@ -245,6 +260,9 @@ static void add_shared(struct lk_result *r, long oi)
 			struct gsym *g = lookup(r, y->name, true);
 			if (!g)
 				return;
+			if (y->bind != STB_WEAK && newly_undefined(g))
+				((struct rs *)r->priv)->nundef++;
+			g->touched = true;
 			g->dso_ref = true;
 			if (y->bind != STB_WEAK && g->dso_strong < 0)
 				g->dso_strong = oi;
@@ -255,6 +273,7 @@ static void add_shared(struct lk_result *r, long oi)
 		struct gsym *g = lookup(r, y->name, true);
 		if (!g)
 			return;
+		g->touched = true;
 		if (g->dso < 0) {
 			g->dso = oi;
 			if (g->strong_ref && g->def < 0)
@@ -644,12 +663,20 @@ static void group_end(struct lk_result *r)
 	struct rs *s = r->priv;
 	if (s->group_first < 0)
 		return;
-	size_t pulled = 1;
-	for (unsigned pass = 0; pulled && pass < 10000; pass++) {
-		pulled = 0;
-		for (size_t i = (size_t)s->group_first; i < r->ninputs; i++)
-			if (r->inputs[i].kind == LK_IN_ARCHIVE)
-				pulled += scan_archive(r, i);
+	/* ld/ldlang.c open_input_bfds: the group is searched again only while
+	 * the previous pass added a new undefined symbol (undefs_tail moved);
+	 * a rescan searches the archives (not --whole-archive ones) and
+	 * reloads --as-needed shared libraries that were not needed */
+	size_t before = s->group_undef;
+	for (unsigned pass = 0; s->nundef != before && pass < 10000 && !s->stop; pass++) {
+		before = s->nundef;
+		for (size_t i = (size_t)s->group_first; i < r->ninputs; i++) {
+			struct lk_input *in = &r->inputs[i];
+			if (in->kind == LK_IN_ARCHIVE && !in->whole)
+				scan_archive(r, i);
+			else if (in->kind == LK_IN_SHARED && in->as_needed && in->nobj && !r->objs[in->first].loaded)
+				add_shared(r, (long)in->first);
+		}
 	}
 	s->group_first = -1;
 }
@@ -687,6 +714,7 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 		case LK_I_GROUP_START:
 			if (s->group_first < 0) {
 				s->group_first = (long)r->ninputs;
+				s->group_undef = s->nundef;
 				s->group_id = s->ngroups++;
 			} else {
 				lk_add_finding(r, LK_NOTE, "nested-group", NULL, "nested --start-group is ignored by ld");
@@ -790,8 +818,10 @@ void lk_resolve(struct lk_result *r)
 	/* -u SYMBOL: an undefined reference from the command line */
 	for (size_t i = 0; i < r->cmd.undef_syms.n; i++) {
 		struct gsym *g = lookup(r, r->cmd.undef_syms.v[i], true);
-		if (g)
+		if (g) {
 			g->strong_ref = true;
+			g->touched = true;
+		}
 	}
 	process_items(r, r->cmd.items, r->cmd.nitems, 0);
 	if (!s.stop)
@@ -819,6 +849,7 @@ void lk_resolve(struct lk_result *r)
 	}
 	/* undefined references: only when ld gets to relocating */
 	bool report = !r->fatal && !r->cmd.relocatable && (!r->cmd.shared || r->cmd.defs);
+	bool hidden_undef = false;
 	for (size_t i = 0; i < s.syms.cap && report; i++) {
 		struct gsym *g = s.syms.tab[i];
 		if (!g || !g->reloc_ref || g->def >= 0 || g->common >= 0)
@@ -828,6 +859,7 @@ void lk_resolve(struct lk_result *r)
 		if (linker_defined(g->name))
 			continue;
 		strv_push_unique(r->ar, &r->undefined, g->name);
+		hidden_undef |= g->vis_hidden;
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name, "nothing in the link defines %s",
 						      g->name);
 		if (f) {
@@ -844,13 +876,16 @@ void lk_resolve(struct lk_result *r)
 	/* references from the user's shared libraries: an executable's link
 	 * fails when nothing defines them -- judged only when each library
 	 * the shared library needs (DT_NEEDED) is loaded here, since ld also
-	 * reads those (ld/ldelf.c ldelf_after_open) and goabi does not */
-	bool exe = !r->fatal && !r->cmd.relocatable && !r->cmd.shared;
+	 * reads those (ld/ldelf.c ldelf_after_open) and goabi does not.
+	 * ld checks them while writing the symbol table, and an undefined
+	 * hidden symbol ("hidden symbol `X' isn't defined") stops it there
+	 * first or not, in hash-table order: then nothing is claimed. */
+	bool exe = !r->fatal && !r->cmd.relocatable && !r->cmd.shared && !hidden_undef;
 	for (size_t i = 0; i < s.syms.cap && exe; i++) {
 		struct gsym *g = s.syms.tab[i];
 		if (!g || !g->dso_ref)
 			continue;
-		if (g->vis_hidden && (g->def >= 0 || g->common >= 0)) {
+		if (g->vis_hidden && g->dso_strong >= 0 && (g->def >= 0 || g->common >= 0)) {
 			long d = g->def >= 0 && !(g->def_weak && g->common >= 0) ? g->def : g->common;
 			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "hidden-referenced-by-dso", g->name,
 				"a shared library references %s, but it is hidden in the program (defined in %s; a hidden definition or reference in any object hides it): a hidden symbol cannot be exported",
