@@ -546,8 +546,7 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 					f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", path);
 			}
 			if (o->etype == ET_DYN && (s->bstatic || r->cmd.is_static)) {
-				/* ld/ldfile.c: an error, but ld goes on reading inputs
-				 * (and reports no undefined references) */
+				/* ld/ldfile.c: fatal for a file named on the command line */
 				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "static-link-of-shared", NULL,
 								      "%s is a shared library, but the link is static (-static or -Bstatic)", path);
 				if (f) {
@@ -556,6 +555,7 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 				}
 				in->kind = LK_IN_BAD;
 				r->fatal = true;
+				s->stop = true;
 			}
 			if (o->machine != r->target_machine)
 				wrong_format(r, ii, "an object", o->machine);
