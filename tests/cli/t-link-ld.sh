@@ -102,8 +102,15 @@ compare c-archive-with-lpthread -- gcc main_a_pthread.o goa.a -lpthread
 compare c-archive-without-lpthread -- gcc main_a_pthread.o goa.a
 compare c-archive-static -- gcc -static main_a_pthread.o goa.a
 compare c-archive-musl-gcc -- musl-gcc main_a_pthread.o goa.a
+compare c-archive-musl-gcc-static -- musl-gcc -static main_a_pthread.o goa.a
+compare c-archive-static-pie -- gcc -static-pie main_a_pthread.o goa.a
+compare two-c-archives-static "two-go-runtimes:$gover" -- gcc -static main_ab.o goa.a gob.a
+compare two-c-archives-musl-static "two-go-runtimes:$gover" -- musl-gcc -static main_ab.o goa.a gob.a
+compare c-archive-static-with-shared "static-link-of-shared:libgob.so" -- gcc -static main_ab.o goa.a libgob.so
+compare c-archive-bstatic-shared "static-link-of-shared:libgob.so" -- gcc main_ab.o goa.a -Wl,-Bstatic libgob.so -Wl,-Bdynamic
 compare gc-vs-gccgo "two-go-runtimes:gccgo" "undefined:gccgo" -- gcc main_gg.o gg.o goa.a
 compare glibc-object-musl-gcc "undefined:exists only in glibc" -- musl-gcc fort.o
+compare glibc-object-musl-gcc-static "undefined:exists only in glibc" -- musl-gcc -static fort.o
 compare glibc-object-gcc -- gcc fort.o
 em=$(python3 -c 'import sys; d=open(sys.argv[1],"rb").read(20); print(int.from_bytes(d[18:20],"little"))' arm64.o)
 compare arm64-with-x86-64 "wrong-format:EM: $em" -- gcc main_arm.o arm64.o
