@@ -153,9 +153,15 @@ static bool is_common(const struct gsym *g)
  * it was unknown or only weakly referenced. bfd adds it to the undefs list
  * then (bfd/linker.c _bfd_generic_link_add_one_symbol, action UND; a weak
  * undefined symbol is not added). */
-static bool newly_undefined(const struct gsym *g)
+static bool newly_undefined(const struct gsym *g, bool hidden)
 {
-	return !g->touched || (!g->strong_ref && g->dso_strong < 0 && g->def < 0 && g->common < 0 && g->dso < 0);
+	if (!g->touched)
+		return true;
+	if (g->def >= 0 || g->common >= 0)
+		return false;
+	if (g->dso >= 0) /* a hidden reference undoes a shared library's definition */
+		return hidden && !g->hidden_ref;
+	return !g->strong_ref && g->dso_strong < 0;
 }
 
 static const char *objname(const struct lk_result *r, long i)
@@ -184,7 +190,8 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 		struct gsym *g = lookup(r, y->name, true);
 		if (!g)
 			return;
-		if (y->kind == ST_UNDEF && y->bind != STB_WEAK && newly_undefined(g))
+		if (y->kind == ST_UNDEF && y->bind != STB_WEAK &&
+		    newly_undefined(g, y->vis == STV_HIDDEN || y->vis == STV_INTERNAL))
 			s->nundef++;
 		g->touched = true;
 		if (y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
@@ -260,7 +267,7 @@ static void add_shared(struct lk_result *r, long oi)
 			struct gsym *g = lookup(r, y->name, true);
 			if (!g)
 				return;
-			if (y->bind != STB_WEAK && newly_undefined(g))
+			if (y->bind != STB_WEAK && newly_undefined(g, false))
 				((struct rs *)r->priv)->nundef++;
 			g->touched = true;
 			g->dso_ref = true;
