@@ -839,7 +839,7 @@ void lk_resolve(struct lk_result *r)
 		struct gsym *g = s.syms.tab[i];
 		if (!g || !g->dups.n)
 			continue;
-		strv_push_unique(r->ar, &r->duplicates, g->name);
+		strv_push(r->ar, &r->duplicates, g->name); /* table entries are unique */
 		for (size_t k = 0; k < g->dups.n; k++) {
 			long a = -1, b = -1;
 			sscanf(g->dups.v[k], "%ld %ld", &a, &b);
@@ -865,7 +865,7 @@ void lk_resolve(struct lk_result *r)
 			continue;
 		if (linker_defined(g->name))
 			continue;
-		strv_push_unique(r->ar, &r->undefined, g->name);
+		strv_push(r->ar, &r->undefined, g->name); /* deduplicated after sorting */
 		hidden_undef |= g->vis_hidden;
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name, "nothing in the link defines %s",
 						      g->name);
@@ -909,7 +909,7 @@ void lk_resolve(struct lk_result *r)
 		const struct lk_obj *lib = &r->objs[g->dso_strong];
 		if (r->inputs[lib->input].implicit || !needed_loaded(r, lib))
 			continue;
-		strv_push_unique(r->ar, &r->undefined, g->name);
+		strv_push(r->ar, &r->undefined, g->name); /* deduplicated after sorting */
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name,
 						      "shared library %s needs %s and nothing in the link defines it", lib->name, g->name);
 		if (f) {
@@ -920,8 +920,16 @@ void lk_resolve(struct lk_result *r)
 	}
 	if (r->duplicates.n)
 		qsort(r->duplicates.v, r->duplicates.n, sizeof(char *), cmpstr);
-	if (r->undefined.n)
+	if (r->undefined.n) {
+		/* linear pushes above, not strv_push_unique: that is quadratic
+		 * on an object with 100k undefined symbols */
 		qsort(r->undefined.v, r->undefined.n, sizeof(char *), cmpstr);
+		size_t w = 1;
+		for (size_t i = 1; i < r->undefined.n; i++)
+			if (strcmp(r->undefined.v[i], r->undefined.v[w - 1]) != 0)
+				r->undefined.v[w++] = r->undefined.v[i];
+		r->undefined.n = w;
+	}
 #undef s
 }
 
