@@ -239,6 +239,30 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 	}
 }
 
+/* lib (DT_NEEDED name or soname) is among a shared library's DT_NEEDED;
+ * true when that library's facts are unknown (the system's libraries) */
+static bool in_needed_of(const struct lk_obj *dso, const struct lk_obj *lib)
+{
+	const struct goabi_artifact *a = dso->facts;
+	if (!a)
+		return true;
+	const char *base = strrchr(lib->name, '/');
+	base = base ? base + 1 : lib->name;
+	const char *soname = lib->facts ? lib->facts->libc.soname : NULL;
+	for (size_t k = 0; k < a->libc.needed.n; k++)
+		if (strcmp(a->libc.needed.v[k], base) == 0 || (soname && strcmp(a->libc.needed.v[k], soname) == 0))
+			return true;
+	return false;
+}
+
+/* A needed shared library's non-weak reference makes an --as-needed
+ * library that defines the symbol needed too, unless the referencing
+ * library lists it in DT_NEEDED itself (ld's --as-needed documentation) */
+static bool dso_wants(const struct lk_result *r, const struct gsym *g, const struct lk_obj *lib)
+{
+	return g->dso_strong >= 0 && !in_needed_of(&r->objs[g->dso_strong], lib);
+}
+
 static void add_shared(struct lk_result *r, long oi)
 {
 	struct lk_obj *o = &r->objs[oi];
@@ -252,7 +276,7 @@ static void add_shared(struct lk_result *r, long oi)
 			if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 				continue;
 			struct gsym *g = lookup(r, y->name, false);
-			need = g && g->strong_ref && g->def < 0 && g->dso < 0 && !g->hidden_ref;
+			need = g && (g->strong_ref || dso_wants(r, g, o)) && g->def < 0 && g->dso < 0 && !g->hidden_ref;
 		}
 		if (!need)
 			return;
@@ -282,9 +306,9 @@ static void add_shared(struct lk_result *r, long oi)
 			return;
 		g->touched = true;
 		if (g->dso < 0) {
-			g->dso = oi;
-			if (g->strong_ref && g->def < 0)
+			if ((g->strong_ref || dso_wants(r, g, o)) && g->def < 0)
 				r->inputs[o->input].used = true;
+			g->dso = oi;
 		}
 	}
 }

@@ -142,6 +142,16 @@ compare cet-objects "x86-cet-dropped:Scrt1.o" -- gcc main_cet-cet.o cet_fn-cet.o
 compare as-needed-library-before-user -- gcc -L. -lgob main_ab.o goa.a
 compare no-as-needed-library-before-user "two-go-runtimes:libgob.so" -- gcc -Wl,--no-as-needed -L. -lgob main_ab.o goa.a
 compare missing-library -- gcc main_ord.o -L. -lnosuchlib
+compare archive-no-index "archive-no-index:ranlib" -- gcc main_ord.o libnoidx.a libb.a
+compare archive-no-index-whole -- gcc main_ord.o -Wl,--whole-archive libnoidx.a -Wl,--no-whole-archive libb.a
+# a shared library's own references: they pull archive members, make an
+# --as-needed library needed, fail when nothing defines them, and cannot
+# bind to a hidden definition
+compare shlib-refs-satisfied -- gcc main_dsohelp.o -L. -ldsohelp libhelp.a -lm
+compare shlib-ref-undefined "undefined:libdsohelp.so" -- gcc main_dsohelp.o -L. -ldsohelp -lm
+compare shlib-ref-needs-lm "undefined:libdsohelp.so" "undefined:add -lm" -- gcc main_dsohelp.o -L. -ldsohelp libhelp.a
+fixok shlib-ref-needs-lm gcc main_dsohelp.o -L. -ldsohelp libhelp.a -lm
+compare shlib-ref-hidden-def "hidden-referenced-by-dso:helper_from_archive" -- gcc main_dsohelp.o hidhelp.o -L. -ldsohelp -lm
 printf '%s\n' main_ord.o -L. '-la' "-lb" > "$TMPD/rsp"
 compare response-file -- gcc "@$TMPD/rsp"
 compare as-needed-no-pie -- gcc -no-pie -Wl,--as-needed main_ord.o liba.a libb.a -Wl,--no-as-needed -lm
