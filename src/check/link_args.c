@@ -496,7 +496,8 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 	struct lk_item *saved = arena_alloc(c->ar, (nuser ? nuser : 1) * sizeof(*saved));
 	if (!saved)
 		return;
-	memcpy(saved, user, nuser * sizeof(*saved));
+	if (nuser)
+		memcpy(saved, user, nuser * sizeof(*saved));
 	c->nitems = user_start;
 	bool pie = !c->no_pie && !c->shared && !c->is_static && (c->pie || c->flavor != LK_LD);
 	const char *t = c->triplet;

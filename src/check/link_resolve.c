@@ -1012,12 +1012,17 @@ bool lk_read_symbols(struct lk_result *r, const char *path, struct symtab *st)
 		Elf_Cmd cmd = ELF_C_READ_MMAP;
 		Elf *m;
 		size_t count = 0;
-		while ((m = elf_begin(-1, cmd, e)) != NULL && ++count <= GOABI_MAX_MEMBERS) {
+		while ((m = elf_begin(-1, cmd, e)) != NULL) {
+			if (++count > GOABI_MAX_MEMBERS) {
+				elf_end(m);
+				break;
+			}
 			struct elfview ev;
 			struct symtab one = { 0 };
 			if (elf_kind(m) == ELF_K_ELF && ev_init(&ev, m, &scratch, NULL) && symtab_read(&ev, r->ar, &one)) {
 				ok = true;
-				if (arena_grow(r->ar, &st->syms, &st->cap, st->n + one.n, sizeof(*st->syms))) {
+				/* a member without globals: nothing to copy (memcpy from NULL is undefined) */
+				if (one.n && arena_grow(r->ar, &st->syms, &st->cap, st->n + one.n, sizeof(*st->syms))) {
 					memcpy(st->syms + st->n, one.syms, one.n * sizeof(*one.syms));
 					st->n += one.n;
 				}

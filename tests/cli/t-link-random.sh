@@ -189,7 +189,7 @@ for case in range(ncases):
                             stderr=subprocess.PIPE, text=True)
         g = json.loads(gp.stdout)["link"]
     except Exception as e:
-        print("not ok - %s: goabi produced no JSON (%s)" % (tag, e)); fails += 1
+        print("not ok - %s: goabi produced no JSON (%s); command (in %s): %s" % (tag, e, d, " ".join(cmd))); fails += 1
         continue
     dup = set(re.findall(r"multiple definition of `([^']+)'", ld))
     und = set(re.findall(r"undefined reference to `([^']+)'", ld)) | \
