@@ -535,7 +535,9 @@ static void diff_floor(struct diff_set *s, const char *where, const char *subjec
 			diff_add(s, DIFF_INFO, where, "glibc", "removed", subject, o, NULL, "no longer needs versioned libc symbols");
 		return;
 	}
-	diff_add(s, DIFF_POSSIBLE, where, "glibc", "raised", subject, o, n, floor_symbols(s, nlc, prefix, o, n));
+	/* breaking: NEW no longer starts where OLD ran ("version `GLIBC_2.34'
+	 * not found"), on every system whose libc is older than the new floor */
+	diff_add(s, DIFF_BREAKING, where, "glibc", "raised", subject, o, n, floor_symbols(s, nlc, prefix, o, n));
 }
 
 static void diff_libc(struct diff_set *s, const char *where, const struct goabi_artifact *oa,
@@ -617,7 +619,11 @@ static void diff_isa(struct diff_set *s, const char *where, const struct goabi_a
 			continue;
 		int la = isa_level(a), lb = isa_level(b);
 		bool raised = la && lb ? lb > la : false;
-		diff_add(s, raised ? DIFF_POSSIBLE : DIFF_INFO, where, "isa", raised ? "raised" : la && lb ? "lowered" : "changed",
+		/* a declared level (GOAMD64, the GNU property note) is enforced at
+		 * start-up (Go's runtime refuses to run: breaking); a level required
+		 * by the code may sit behind CPU feature checks (possibly) */
+		enum diff_class rc = i == 0 ? DIFF_BREAKING : DIFF_POSSIBLE;
+		diff_add(s, raised ? rc : DIFF_INFO, where, "isa", raised ? "raised" : la && lb ? "lowered" : "changed",
 			 arena_printf(s->arena, "ISA level %s", what[i]), a, b,
 			 raised ? arena_printf(s->arena, "CPUs below %s no longer run it (%s)", b,
 					       fn[i]->evidence ? fn[i]->evidence : "")
