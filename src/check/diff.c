@@ -74,8 +74,77 @@ static const char *ver_start(const char *s)
 	return s;
 }
 
+/* Semantic versions as Go modules use them (golang.org/x/mod/semver):
+ * "v1", "v1.2" = v1.0.0, v1.2.0; a pre-release ("-" then dot-separated
+ * identifiers: numeric ones compare as numbers and below alphanumeric ones,
+ * which compare in ASCII; fewer identifiers sort first) is below its
+ * release; "+build" metadata (+incompatible) is ignored. A pseudo-version
+ * v1.2.4-0.20230101120000-abcdef123456 is such a pre-release. */
+static bool is_semver(const char *s)
+{
+	return s[0] == 'v' && isdigit((unsigned char)s[1]);
+}
+
+static int num_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	while (na > 1 && *a == '0')
+		a++, na--;
+	while (nb > 1 && *b == '0')
+		b++, nb--;
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	int c = memcmp(a, b, na);
+	return c < 0 ? -1 : c > 0;
+}
+
+static int semver_cmp(const char *a, const char *b)
+{
+	a++, b++;
+	for (int part = 0; part < 3; part++) {
+		size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
+		int c = num_cmp(na ? a : "0", na ? na : 1, nb ? b : "0", nb ? nb : 1);
+		if (c)
+			return c;
+		a += na;
+		b += nb;
+		if (part < 2) {
+			if (*a == '.')
+				a++;
+			if (*b == '.')
+				b++;
+		}
+	}
+	bool pa = *a == '-', pb = *b == '-';
+	if (!pa || !pb)
+		return pa == pb ? 0 : pa ? -1 : 1;
+	a++, b++;
+	for (;;) {
+		size_t la = strcspn(a, ".+"), lb = strcspn(b, ".+");
+		bool da = la && strspn(a, "0123456789") == la, db = lb && strspn(b, "0123456789") == lb;
+		int c;
+		if (da && db)
+			c = num_cmp(a, la, b, lb);
+		else if (da != db)
+			c = da ? -1 : 1;
+		else {
+			c = memcmp(a, b, la < lb ? la : lb);
+			c = c ? (c < 0 ? -1 : 1) : la == lb ? 0 : la < lb ? -1 : 1;
+		}
+		if (c)
+			return c;
+		a += la;
+		b += lb;
+		bool ma = *a == '.', mb = *b == '.';
+		if (!ma || !mb)
+			return ma == mb ? 0 : ma ? 1 : -1;
+		a++, b++;
+	}
+}
+
 int diff_vercmp(const char *a, const char *b)
 {
+	if (is_semver(a) && is_semver(b))
+		return semver_cmp(a, b);
 	a = ver_start(a);
 	b = ver_start(b);
 	for (;;) {

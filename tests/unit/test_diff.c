@@ -18,6 +18,16 @@ static void test_vercmp(void)
 	      "pseudo-versions ordered by timestamp");
 	CHECK(diff_vercmp("v2.0.0+incompatible", "v2.0.0") == 0, "+build metadata ignored");
 	CHECK(diff_vercmp("GLIBC_2.34", "GLIBC_2.4") > 0, "GLIBC_2.34 > GLIBC_2.4");
+	/* semver.org 2.0.0 section 11's precedence chain (also Go's x/mod/semver) */
+	static const char *const chain[] = { "v1.0.0-alpha", "v1.0.0-alpha.1", "v1.0.0-alpha.beta", "v1.0.0-beta",
+					     "v1.0.0-beta.2", "v1.0.0-beta.11", "v1.0.0-rc.1", "v1.0.0" };
+	for (size_t i = 0; i + 1 < sizeof(chain) / sizeof(chain[0]); i++)
+		CHECK(diff_vercmp(chain[i], chain[i + 1]) < 0 && diff_vercmp(chain[i + 1], chain[i]) > 0,
+		      "%s < %s (semver precedence)", chain[i], chain[i + 1]);
+	CHECK(diff_vercmp("v1.0.0-20170105083845-52074bc9df61", "v1.0.0-rc.1") < 0,
+	      "a pseudo-version's pre-release is alphanumeric: below rc.1 in ASCII");
+	CHECK(diff_vercmp("v1.2", "v1.2.0") == 0, "v1.2 == v1.2.0 (semver shorthand)");
+	CHECK(diff_vercmp("v1.2.4-0.20230101120000-abcdef123456", "v1.2.3") > 0, "pseudo-version after v1.2.3");
 	CHECK(diff_vercmp("GLIBC_2.2.5", "2.17") < 0, "GLIBC_2.2.5 < 2.17 (prefix ignored)");
 }
 
