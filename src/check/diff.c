@@ -141,6 +141,18 @@ static int semver_cmp(const char *a, const char *b)
 	}
 }
 
+/* Only ".0" components left: "go1.19" is go1.19.0 (Go named its first
+ * releases so up to 1.20), "2.17" is 2.17.0. */
+static bool zero_tail(const char *p)
+{
+	while (p[0] == '.' && p[1] == '0') {
+		p += 2;
+		while (*p == '0')
+			p++;
+	}
+	return !*p || *p == '+' || *p == ' ';
+}
+
 int diff_vercmp(const char *a, const char *b)
 {
 	if (is_semver(a) && is_semver(b))
@@ -161,7 +173,7 @@ int diff_vercmp(const char *a, const char *b)
 		bool apre = *a == '-' || isalpha((unsigned char)*a), bpre = *b == '-' || isalpha((unsigned char)*b);
 		if (!*a || !*b || *a == '+' || *b == '+' || *a == ' ' || *b == ' ') {
 			bool aend = !*a || *a == '+' || *a == ' ', bend = !*b || *b == '+' || *b == ' ';
-			if (aend && bend)
+			if ((aend && bend) || (aend && zero_tail(b)) || (bend && zero_tail(a)))
 				return 0;
 			if (aend)
 				return bpre ? 1 : -1;
@@ -756,7 +768,8 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	const char *vn = fv(&n->version) ? fv(&n->version) : fv(&n->version_range);
 	if (vo && vn && strcmp(vo, vn) != 0) {
 		int c = diff_vercmp(vo, vn);
-		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "go", c > 0 ? "downgraded" : "upgraded", "Go version", vo,
+		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "go", c > 0 ? "downgraded" : c < 0 ? "upgraded" : "changed",
+			 "Go version", vo,
 			 vn, c > 0 ? "an older Go release may lack security fixes" : NULL);
 	}
 	if (fv(&o->scheme) && fv(&n->scheme) && strcmp(fv(&o->scheme), fv(&n->scheme)) != 0)

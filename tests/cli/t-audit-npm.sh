@@ -33,7 +33,7 @@ status() {
 
 # min-go go1.22.7,go1.23.1: refuses go1.22.5 and older minors, accepts go1.23.8
 POL=go1.22.7,go1.23.1
-want="" got="" n=0
+want="" got="" wown="" gown="" n=0
 for f in "${bins[@]}"; do
 	go version -m "$f" > "$TMPD/m" 2> /dev/null || continue
 	v=$(head -1 "$TMPD/m" | awk '{print $2}')
@@ -51,12 +51,19 @@ for f in "${bins[@]}"; do
 		tw=broken
 	fi
 	want="$want $name:$tw"
+	# the binary's own release as the policy entry (go1.19 written go1.19.0), and the next patch
+	own=$(python3 -c 'import re,sys; m=re.match(r"go1\.(\d+)(?:\.(\d+))?$", sys.argv[1]); print("go1.%s.%d go1.%s.%d" % (m.group(1), int(m.group(2) or 0), m.group(1), int(m.group(2) or 0) + 1))' "$v")
+	"$GOABI" audit --json --min-go "${own% *}" "$f" > "$TMPD/own.json"
+	"$GOABI" audit --json --min-go "${own#* }" "$f" > "$TMPD/next.json"
+	wown="$wown $name:ok:broken"
+	gown="$gown $name:$(status min-go "$TMPD/own.json"):$(status min-go "$TMPD/next.json")"
 	got="$got $name:$(status require-trimpath "$TMPD/a.json")"
 	# exit 1 exactly when a rule is broken
 	eb=$([ "$mv" = broken ] || [ "$tw" = broken ] && echo 1 || echo 0)
 	[ "$rc" = "$eb" ] || notok "exit code on $name: expected $eb, got $rc"
 	n=$((n + 1))
 done
+check "min-go at each binary's own release (go version -m; go1.19 = go1.19.0) met, at the next patch broken" "$wown" "$gown"
 check "require-trimpath on $n binaries = go version -m (-trimpath=true; no build lines before Go 1.18: unverified)" \
 	"$want" "$got"
 check "min-go: the policy refuses go1.22.5 and go1.21.x, accepts go1.23.8 (oracle sanity)" "broken broken ok" \

@@ -12,6 +12,10 @@ static void test_vercmp(void)
 	CHECK(diff_vercmp("go1.22.10", "go1.22.9") > 0, "go1.22.10 > go1.22.9");
 	CHECK(diff_vercmp("go1.21.0", "go1.21rc2") > 0, "go1.21.0 > go1.21rc2 (release after its candidate)");
 	CHECK(diff_vercmp("go1.20", "go1.20.1") < 0, "go1.20 < go1.20.1");
+	CHECK(diff_vercmp("go1.19", "go1.19.0") == 0 && diff_vercmp("go1.19.0", "go1.19") == 0,
+	      "go1.19 == go1.19.0 (Go's first releases up to 1.20 had no .0)");
+	CHECK(diff_vercmp("go1.19", "go1.19rc1") > 0, "go1.19 > go1.19rc1");
+	CHECK(diff_vercmp("2.17", "2.17.0.0") == 0, "2.17 == 2.17.0.0");
 	CHECK(diff_vercmp("go1.19.8", "go1.19.8") == 0, "go1.19.8 == go1.19.8");
 	CHECK(diff_vercmp("v1.2.3-pre", "v1.2.3") < 0, "v1.2.3-pre < v1.2.3 (semver pre-release)");
 	CHECK(diff_vercmp("v0.0.0-20210908233432-aa78b53d3365", "v0.0.0-20220715151400-c0bba94af5f8") < 0,
