@@ -108,6 +108,27 @@ static bool range_valid(const char *at)
 	}
 }
 
+/* "go1.22.7", "go1.22", "go1.23rc1": what min-go accepts. */
+static bool go_release_valid(const char *v)
+{
+	if (strncmp(v, "go1.", 4) != 0 || !isdigit((unsigned char)v[4]))
+		return false;
+	v += 4;
+	while (isdigit((unsigned char)*v))
+		v++;
+	if (*v == '.' && isdigit((unsigned char)v[1]))
+		for (v++; isdigit((unsigned char)*v); v++)
+			;
+	if (!strncmp(v, "rc", 2) || !strncmp(v, "beta", 4)) {
+		v += *v == 'r' ? 2 : 4;
+		if (!isdigit((unsigned char)*v))
+			return false;
+		while (isdigit((unsigned char)*v))
+			v++;
+	}
+	return *v == 0;
+}
+
 /* Add one list item after validating it. */
 static int add_item(struct policy *p, enum policy_rule r, const char *v, char *err, size_t errlen)
 {
@@ -120,7 +141,7 @@ static int add_item(struct policy *p, enum policy_rule r, const char *v, char *e
 		list = p->libc, n = &p->nlibc, cap = 4;
 		break;
 	case RULE_MIN_GO:
-		if (strncmp(v, "go1.", 4) != 0 || !isdigit((unsigned char)v[4]))
+		if (!go_release_valid(v))
 			return fail(err, errlen, "min-go: '%s' is not a Go release like go1.22.7", v);
 		list = p->min_go, n = &p->nmin_go, cap = POLICY_MAX_ITEMS;
 		break;

@@ -76,6 +76,12 @@ static void test_policy_values(void)
 		      p.nforbid == 1,
 	      "forbid-module keeps a range with a comma as one entry");
 	CHECK(policy_set(&p, RULE_CGO, "maybe", err, sizeof(err)) != 0, "cgo rejects maybe (%s)", err);
+	CHECK(policy_set(&p, RULE_MIN_GO, "go1.22.x", err, sizeof(err)) != 0, "min-go rejects go1.22.x (%s)", err);
+	CHECK(policy_set(&p, RULE_MIN_GO, "go1.23rc1,go1.21", err, sizeof(err)) == 0, "min-go accepts go1.23rc1 and go1.21");
+	CHECK(policy_set(&p, RULE_FORBID_MODULE, "golang.org/x/net@latest", err, sizeof(err)) != 0,
+	      "forbid-module rejects @latest (%s)", err);
+	CHECK(policy_set(&p, RULE_FORBID_MODULE, "example.com/m@<=v2.0.0+incompatible", err, sizeof(err)) == 0,
+	      "forbid-module accepts +incompatible bounds");
 	CHECK(policy_set(&p, RULE_REQUIRE_STATIC, "false", err, sizeof(err)) == 0 && !p.set[RULE_REQUIRE_STATIC],
 	      "a boolean rule set to false is not in force");
 	policy_release(&p);
