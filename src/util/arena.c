@@ -5,7 +5,10 @@
 #include <string.h>
 #include "util/util.h"
 
-#define CHUNK_MIN (64u * 1024u)
+/* Chunks start small and double up to CHUNK_MAX: an archive member costs
+ * one arena, and 100000 members must not reserve 64 KiB each. */
+#define CHUNK_FIRST (2u * 1024u)
+#define CHUNK_MAX (64u * 1024u)
 #define ARENA_MAX ((size_t)1 << 34) /* 16 GiB: a hard stop for runaway inputs */
 
 struct chunk {
@@ -47,7 +50,8 @@ void *arena_alloc(struct goabi_arena *ar, size_t n)
 		n = al;
 	struct chunk *c = ar->head;
 	if (!c || c->size - c->used < n) {
-		size_t sz = n > CHUNK_MIN ? n : CHUNK_MIN;
+		size_t next = c ? (c->size < CHUNK_MAX / 2 ? c->size * 2 : CHUNK_MAX) : CHUNK_FIRST;
+		size_t sz = n > next ? n : next;
 		if (ar->total + sz > ARENA_MAX)
 			return NULL;
 		c = malloc(sizeof(*c) + sz);
