@@ -92,6 +92,7 @@ static void add_member(struct goabi_artifact *parent, struct goabi_artifact *m)
 {
 	if (!arena_grow(parent->arena, &parent->members, &parent->memcap, parent->nmembers + 1,
 			sizeof(*parent->members))) {
+		diag_add(parent, GOABI_DIAG_ERROR, "out of memory after %zu archive members", parent->nmembers);
 		goabi_artifact_free(m);
 		return;
 	}
@@ -137,6 +138,7 @@ static void inspect_archive(struct goabi_artifact *a, Elf *ar, const struct goab
 		}
 		struct goabi_artifact *ma = artifact_new(a->path, h->ar_name);
 		if (!ma) {
+			diag_add(a, GOABI_DIAG_ERROR, "out of memory after %zu archive members", count - 1);
 			elf_end(m);
 			break;
 		}
@@ -409,8 +411,10 @@ static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, co
 		else
 			snprintf(full, sizeof(full), "%s/%s", d, name);
 		struct goabi_artifact *m = artifact_new(a->path, name);
-		if (!m)
+		if (!m) {
+			diag_add(a, GOABI_DIAG_ERROR, "out of memory after %zu archive members", count - 1);
 			break;
+		}
 		void *buf;
 		size_t len;
 		char err[256];
