@@ -282,14 +282,18 @@ static void rollup(struct goabi_artifact *a)
 }
 
 /* GNU thin archive: "!<thin>\n", members are paths beside the archive. libelf
- * does not read them, so the headers are parsed here (60-byte ar headers). */
+ * does not read them, so the headers are parsed here (60-byte ar headers).
+ * thin_left: bytes that thin-archive members may still map in this
+ * inspection (GOABI_MAX_THIN_BYTES); NULL when inspecting a buffer, whose
+ * thin members are never looked up in the file system. */
 static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts,
-			unsigned depth);
+			unsigned depth, uint64_t *thin_left);
 
-static int inspect_mem(struct goabi_artifact *a, void *buf, size_t n, const struct goabi_opts *opts, unsigned depth)
+static int inspect_mem(struct goabi_artifact *a, void *buf, size_t n, const struct goabi_opts *opts, unsigned depth,
+		       uint64_t *thin_left)
 {
 	if (n >= 8 && memcmp(buf, "!<thin>\n", 8) == 0)
-		return inspect_thin(a, buf, n, opts, depth);
+		return inspect_thin(a, buf, n, opts, depth, thin_left);
 	Elf *elf = elf_memory(buf, n);
 	if (!elf) {
 		diag_add(a, GOABI_DIAG_ERROR, "libelf cannot read it: %s", elf_errmsg(-1));
@@ -341,7 +345,7 @@ static int map_file(const char *path, void **buf, size_t *n, char *err, size_t e
 }
 
 static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts,
-			unsigned depth)
+			unsigned depth, uint64_t *thin_left)
 {
 	a->kind = GOABI_KIND_AR;
 	a->thin = true;
@@ -418,12 +422,23 @@ static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, co
 		void *buf;
 		size_t len;
 		char err[256];
-		if (map_file(full, &buf, &len, err, sizeof(err)) != 0) {
+		if (!thin_left) {
+			diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s' is outside the buffer: not read", name);
+		} else if (map_file(full, &buf, &len, err, sizeof(err)) != 0) {
 			diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s': %s", full, err);
 		} else {
 			m->size = len;
-			if (len)
-				inspect_mem(m, buf, len, opts, depth + 1);
+			/* a thin archive naming itself, or naming thin archives
+			 * that name it back, would fan out without end */
+			if (len > *thin_left)
+				diag_add(m, GOABI_DIAG_ERROR, "thin archive members add up to more than the limit of %llu bytes",
+					 (unsigned long long)GOABI_MAX_THIN_BYTES);
+			else if (len >= 8 && memcmp(buf, "!<thin>\n", 8) == 0)
+				diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s' is itself a thin archive: not followed", full);
+			else if (len)
+				inspect_mem(m, buf, len, opts, depth + 1, thin_left);
+			if (len <= *thin_left)
+				*thin_left -= len;
 			if (len)
 				munmap(buf, len);
 		}
@@ -458,7 +473,8 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 		diag_add(a, GOABI_DIAG_ERROR, "empty file");
 		return 0;
 	}
-	rc = inspect_mem(a, buf, n, opts, 0);
+	uint64_t thin_left = GOABI_MAX_THIN_BYTES;
+	rc = inspect_mem(a, buf, n, opts, 0, &thin_left);
 	munmap(buf, n);
 	return rc;
 }
@@ -485,7 +501,7 @@ int goabi_inspect_buffer(const char *name, const void *buf, size_t len, const st
 	if (copy == MAP_FAILED)
 		return GOABI_ENOMEM;
 	memcpy(copy, buf, len);
-	int rc = inspect_mem(a, copy, len, opts, 0);
+	int rc = inspect_mem(a, copy, len, opts, 0, NULL);
 	munmap(copy, len);
 	return rc;
 }
