@@ -59,6 +59,7 @@ struct goabi_fact {
 struct goabi_strv {
 	const char **v;
 	size_t n, cap;
+	void *index; /* internal: hash index kept by strv_push_unique */
 };
 
 enum goabi_severity { GOABI_DIAG_WARNING, GOABI_DIAG_ERROR };
