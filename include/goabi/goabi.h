@@ -39,6 +39,7 @@ enum goabi_err {
 #define GOABI_MAX_LIST         100000u  /* entries of any reported list */
 #define GOABI_MAX_STRING       (1u << 20) /* one string read from a file */
 #define GOABI_MAX_MODULES      100000u  /* build-info dependency lines */
+#define GOABI_MAX_MODINFO      (64u << 20) /* build-info module text, bytes */
 #define GOABI_MAX_FUNCS        (1u << 24) /* pclntab functions */
 #define GOABI_MAX_THIN_BYTES   (1ull << 32) /* bytes read through thin-archive members */
 
