@@ -537,13 +537,13 @@ def limit_cases(srcs):
     # GOABI_MAX_STRING = 1 MiB: a build-info version string of 1 MiB + 1
     ver = b'go1.19' + b'x' * ((1 << 20) + 1 - 6)
     bi = MAGIC + bytes([8, 2]) + bytes(16) + uvarint(len(ver)) + ver + uvarint(0)
-    emit('limit-string-1m1', synth_elf([('.go.buildinfo', 1, 3, bi)]), '2', 'version string length')
+    emit('limit-string-1m1', synth_elf([('.go.buildinfo', 1, 3, bi)]), '2', 'exceeds the limit of 1048576')
     # GOABI_MAX_MODULES = 100000 dep lines
     mod = bytes.fromhex('3077af0c9274080241e1c107e6d618e6') + b'path\tx\nmod\tx\t(devel)\t\n' + \
         b''.join(b'dep\tm%d\tv1.0.0\th1:x=\n' % i for i in range(100001)) + \
         bytes.fromhex('f932433186182072008242104116d8f2')
     bi = MAGIC + bytes([8, 2]) + bytes(16) + uvarint(8) + b'go1.19.8' + uvarint(len(mod)) + mod
-    emit('limit-modules-100001', synth_elf([('.go.buildinfo', 1, 3, bi)]), '0', '')
+    emit('limit-modules-100001', synth_elf([('.go.buildinfo', 1, 3, bi)]), '0', 'more than the limit of 100000 modules')
     # GOABI_MAX_LIST = 100000: 100001 distinct type..eq.* symbols
     emit('limit-list-100001', synth_symbols([b'type..eq.main.T%d' % i for i in range(100001)]), '0', '')
     # GOABI_MAX_FUNCS = 2^24: a pclntab header claiming 2^24+1 functions
@@ -551,7 +551,7 @@ def limit_cases(srcs):
     h = 8 + 8 * 8
     pcl = struct.pack('<IBBBBQQQ', 0xfffffff0, 0, 0, 1, 8, (1 << 24) + 1, 1, 0) + \
         b''.join(struct.pack('<Q', x) for x in (h, h + len(names), h + len(names), h + len(names), h + len(names))) + names
-    emit('limit-funcs-2e24p1', synth_elf([('.gopclntab', 1, 2, pcl)]), '0', '')
+    emit('limit-funcs-2e24p1', synth_elf([('.gopclntab', 1, 2, pcl)]), '0', 'at most 16777216 functions')
     pcl_ok = pcl[:8] + struct.pack('<Q', 1 << 24) + pcl[16:]
     emit('limit-funcs-2e24', synth_elf([('.gopclntab', 1, 2, pcl_ok)]), '0', '')
     # GOABI_MAX_THIN_BYTES: covered by thin-self-x50 (fan-out refused) -- a
