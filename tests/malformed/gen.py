@@ -17,11 +17,8 @@ import os, shutil, struct, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from elfmini import Elf, uvarint, ar_member, ar_archive
 
-OUT = os.path.abspath(sys.argv[1])
-LIMITS = '--limits' in sys.argv
-os.makedirs(OUT, exist_ok=True)
-SRC = os.path.join(OUT, 'src')
-os.makedirs(SRC, exist_ok=True)
+OUT = SRC = None
+LIMITS = False
 manifest = []
 
 
@@ -635,4 +632,9 @@ def emit_sparse_symtab(name, count):
     manifest.append((name, name + '.bin', '2', 'more than the limit of 16777216', ''))
 
 
-main()
+if __name__ == '__main__':
+    OUT = os.path.abspath(sys.argv[1])
+    LIMITS = '--limits' in sys.argv
+    SRC = os.path.join(OUT, 'src')
+    os.makedirs(SRC, exist_ok=True)
+    main()
