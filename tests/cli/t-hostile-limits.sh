@@ -36,6 +36,12 @@ check "GOABI_MAX_MODULES: 100001 dep lines, 100000 kept, warning" "100000 True" 
 check "GOABI_MAX_LIST: nm counts 100001 type..eq symbols" 100001 "$(nm "$CASES/limit-list-100001.bin" | grep -c ' type\.\.eq\.')"
 check "GOABI_MAX_LIST: eq_funcs stops at 100000 distinct names" "100000 100000" \
 	"$(j limit-list-100001.bin 'str(len(a["go"]["eq_funcs"])) + " " + str(len(set(a["go"]["eq_funcs"])))')"
+hrun /dev/null "$TMPD/err" "$GOABI" inspect "$CASES/limit-list-100001.bin"
+if [ $HRC -eq 0 ] && [ $HMS -lt 15000 ]; then
+	ok "GOABI_MAX_LIST: 100001 distinct names de-duplicated in ${HMS} ms (quadratic took ~60 s)"
+else
+	notok "GOABI_MAX_LIST: 100001 distinct names took ${HMS} ms (exit $HRC), want < 15 s"
+fi
 check "GOABI_MAX_FUNCS: a pclntab of 2^24 functions is read" 16777216 "$(j limit-funcs-2e24.bin 'a["go"].get("pclntab","").split(", ")[1].split()[0]')"
 check "GOABI_MAX_FUNCS: 2^24+1 functions: header refused, warning names the limit" "None True" \
 	"$(j limit-funcs-2e24p1.bin 'str(a["go"]["pclntab"]) + " " + str(any("at most 16777216 functions" in x for x in d))')"
