@@ -34,6 +34,10 @@ static void list(FILE *out, int ind, const char *label, const struct goabi_strv 
 	size_t used = 0;
 	for (size_t i = 0; i < sv->n && i < max && used < sizeof(buf) - 64; i++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "", sv->v[i]);
+	/* snprintf returns what it would have written: a long last entry
+	 * leaves used past the end (DT_NEEDED names of 1000 bytes did) */
+	if (used > sizeof(buf) - 32)
+		used = sizeof(buf) - 32;
 	if (sv->n > max)
 		snprintf(buf + used, sizeof(buf) - used, ", ... (%zu in all)", sv->n);
 	line(out, ind, label, "%s", buf);
