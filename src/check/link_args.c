@@ -503,12 +503,12 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 {
 	/* the user's items were parsed into c->items[user_start..user_end);
 	 * rebuild the list as: crt start, user items, libraries, crt end */
-	struct lk_item *user = c->items + user_start;
 	size_t nuser = user_end - user_start;
 	struct lk_item *saved = arena_alloc(c->ar, (nuser ? nuser : 1) * sizeof(*saved));
 	if (!saved)
 		return;
-	memcpy(saved, user, nuser * sizeof(*saved));
+	if (nuser) /* c->items is NULL when there are none */
+		memcpy(saved, c->items + user_start, nuser * sizeof(*saved));
 	c->nitems = user_start;
 	bool pie = !c->no_pie && !c->shared && !c->is_static && (c->pie || c->flavor != LK_LD);
 	const char *t = c->triplet;
