@@ -75,3 +75,13 @@ else
 fi
 check "paths: -r reads the regular file at the top, not through the symlinks" 1 \
 	"$("$GOABI" inspect -r --json tree 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["artifacts"]))')"
+
+# goabi link: a response file naming itself fans out (10 per level, depth
+# 8): reads are capped (libiberty stops at 2000 too) instead of 10^8
+printf '@r.rsp %.0s' $(seq 10) > r.rsp
+hrun out.txt err.txt "$GOABI" link --json -- gcc @r.rsp
+if [ $HMS -lt 10000 ] && [ $HRC -le 2 ] && ! grep -qE 'Sanitizer|runtime error' err.txt; then
+	ok "paths: link: a response file naming itself 10 times ends in ${HMS} ms (exit $HRC)"
+else
+	notok "paths: link: self-referencing response file: exit $HRC after ${HMS} ms"
+fi
