@@ -58,7 +58,7 @@ for bin in "$FB"/fuzz_*; do
 		if "$bin" "${FLAGS[@]}" "${reg[@]}" > "$FB/replay-$t.log" 2>&1; then
 			echo "ok - fuzz_$t: replayed ${#reg[@]} regression inputs from testdata/malformed"
 		else
-			echo "not ok - fuzz_$t: a regression input fails again: $(grep -m1 -E 'ERROR|runtime error|Running:' "$FB/replay-$t.log")"
+			echo "not ok - fuzz_$t: a regression input fails again: $(grep 'Running:' "$FB/replay-$t.log" | tail -1): $(grep -m1 -E 'ERROR|runtime error|ALARM' "$FB/replay-$t.log" | cut -c1-120)"
 		fi
 	fi
 	[ "$SECS" -gt 0 ] || continue
