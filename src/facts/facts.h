@@ -12,6 +12,8 @@ void facts_libc_family(struct elfview *ev);
 void facts_go(struct elfview *ev);
 void facts_cabi(struct elfview *ev);
 void facts_isa(struct elfview *ev);
+/* Archive: ISA facts of the members rolled up (the highest level wins). */
+void facts_isa_rollup(struct goabi_artifact *a);
 
 /* Names for ELF constants (never NULL). */
 const char *elf_machine_name(unsigned m);
