@@ -14,7 +14,7 @@ from elfmini import Elf, uvarint, ar_member, ar_archive
 
 MAX_INSPECT = 1 << 20
 out = sys.argv[1]
-targets = ['inspect', 'ar', 'buildinfo', 'modinfo', 'pclntab', 'symtab', 'link', 'policy', 'diff']
+targets = ['inspect', 'ar', 'buildinfo', 'modinfo', 'pclntab', 'symtab', 'link', 'policy', 'diff', 'image']
 for t in targets:
     os.makedirs(os.path.join(out, t), exist_ok=True)
 count = {t: 0 for t in targets}
@@ -218,5 +218,45 @@ for i in range(len(small) - 1):
     a, b = open(small[i], 'rb').read(), open(small[i + 1], 'rb').read()
     put('diff', 'pair%d' % i, b'\3' + struct.pack('<H', len(a)) + a + b)
     put('diff', 'same%d' % i, b'\3' + struct.pack('<H', len(a)) + a + a)
+
+# image: docker-save tarballs with an ELF, symlinks (loop, .. escape, absolute),
+# a whiteout, a hard link, a gzip layer
+import io, tarfile
+def tar_bytes(entries, gz=False):
+    bio = io.BytesIO()
+    with tarfile.open(fileobj=bio, mode='w:gz' if gz else 'w', format=tarfile.GNU_FORMAT) as t:
+        for name, kind, payload in entries:
+            ti = tarfile.TarInfo(name)
+            if kind == 'file':
+                ti.size = len(payload)
+                t.addfile(ti, io.BytesIO(payload))
+            elif kind == 'dir':
+                ti.type = tarfile.DIRTYPE
+                t.addfile(ti)
+            elif kind == 'sym':
+                ti.type = tarfile.SYMTYPE
+                ti.linkname = payload
+                t.addfile(ti)
+            elif kind == 'hard':
+                ti.type = tarfile.LNKTYPE
+                ti.linkname = payload
+                t.addfile(ti)
+    return bio.getvalue()
+elfs = [open(os.path.join(out, 'inspect', f), 'rb').read() for f in sorted(os.listdir(os.path.join(out, 'inspect')))]
+elfs = [e for e in elfs if e[:4] == b'\x7fELF' and len(e) < 32768][:2] or [b'\x7fELF' + bytes(60)]
+layer = [('usr', 'dir', None), ('usr/bin', 'dir', None), ('usr/bin/app', 'file', elfs[0]),
+         ('lib64', 'sym', 'usr/lib64'), ('usr/lib64', 'dir', None),
+         ('usr/lib64/ld-linux-x86-64.so.2', 'file', elfs[-1]), ('loop', 'sym', 'loop'),
+         ('escape', 'sym', '../../../../etc/passwd'), ('abs', 'sym', '/usr/bin/app'),
+         ('usr/bin/hard', 'hard', 'usr/bin/app'), ('etc', 'dir', None),
+         ('etc/ld.so.conf', 'file', b'include /etc/ld.so.conf.d/*.conf\n/opt/lib\n'),
+         ('usr/.wh.gone', 'file', b''), ('usr/.wh..wh..opq', 'file', b'')]
+for gz in (False, True):
+    lt = tar_bytes(layer, gz)
+    manifest = b'[{"Config":"config.json","RepoTags":["x:1"],"Layers":["layer.tar"]}]'
+    config = b'{"os":"linux","architecture":"amd64","rootfs":{"type":"layers","diff_ids":[]}}'
+    img = tar_bytes([('manifest.json', 'file', manifest), ('config.json', 'file', config), ('layer.tar', 'file', lt)])
+    put('image', 'docker-save' + ('-gz' if gz else ''), img)
+put('image', 'plain-layer', tar_bytes(layer))
 
 print(' '.join('%s=%d' % (t, count[t]) for t in targets))
