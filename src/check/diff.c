@@ -265,7 +265,8 @@ char *diff_proto_canon(struct goabi_arena *ar, const char *proto, const char *na
 	/* the parameter list follows "name(" */
 	const char *at = NULL;
 	size_t nl = strlen(name);
-	for (const char *q = strstr(s, name); q; q = strstr(q + 1, name))
+	/* an empty name matches at the terminating NUL, and q + 1 is past it */
+	for (const char *q = nl ? strstr(s, name) : NULL; q; q = strstr(q + 1, name))
 		if (q[nl] == '(' && (q == s || !is_ident((unsigned char)q[-1]))) {
 			at = q;
 			break;
