@@ -7,7 +7,8 @@ cd "$TOP"
 BUILD=${BUILD:-build}
 export TOP BUILD
 export GOABI="$TOP/$BUILD/goabi"
-export FIX="$TOP/$BUILD/fixtures"
+# fixtures do not depend on SANITIZE: the sanitizer run reuses build/fixtures
+export FIX="${FIX:-$TOP/build/fixtures}"
 export NPM="${GOABI_CACHE:-$HOME/.cache/goabi}/npm"
 pass=0 fail=0
 tally() { # reads "ok - ..." / "not ok - ..." lines
