@@ -80,6 +80,20 @@ bench: test-deps
 fuzz: test-deps
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c): the library rebuilt with clang in
+# build-fuzz with coverage instrumentation, ASan and UBSan. tests/fuzz/run.sh
+# calls this; `make fuzz FUZZ_SECONDS=N` runs each target for N seconds.
+FUZZ_CC ?= clang-14
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+.PHONY: fuzz-build
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz SANITIZE= CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_BIN)
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libgoabi.a
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(BUILD)/libgoabi.a $(DEP_LIBS)
+
 install: $(BUILD)/goabi
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/goabi $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/goabi $(DESTDIR)$(PREFIX)/bin/goabi
@@ -88,4 +102,4 @@ install: $(BUILD)/goabi
 	install -m 644 docs/goabi.1 $(DESTDIR)$(PREFIX)/share/man/man1/goabi.1
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

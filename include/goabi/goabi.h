@@ -39,7 +39,9 @@ enum goabi_err {
 #define GOABI_MAX_LIST         100000u  /* entries of any reported list */
 #define GOABI_MAX_STRING       (1u << 20) /* one string read from a file */
 #define GOABI_MAX_MODULES      100000u  /* build-info dependency lines */
+#define GOABI_MAX_MODINFO      (64u << 20) /* build-info module text, bytes */
 #define GOABI_MAX_FUNCS        (1u << 24) /* pclntab functions */
+#define GOABI_MAX_THIN_BYTES   (1ull << 32) /* bytes read through thin-archive members */
 
 enum goabi_conf {
 	GOABI_UNKNOWN = 0,  /* could not be determined */
@@ -58,6 +60,7 @@ struct goabi_fact {
 struct goabi_strv {
 	const char **v;
 	size_t n, cap;
+	void *index; /* internal: hash index kept by strv_push_unique */
 };
 
 enum goabi_severity { GOABI_DIAG_WARNING, GOABI_DIAG_ERROR };
@@ -253,7 +256,9 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts,
 		       struct goabi_artifact **out);
 
 /* Inspect a caller-owned buffer (the fuzzers' entry point). The buffer must
- * stay valid until the call returns; nothing keeps pointing into it. */
+ * stay valid until the call returns; nothing keeps pointing into it. The
+ * file system is never touched: members of a thin archive in the buffer are
+ * reported unread. */
 int goabi_inspect_buffer(const char *name, const void *buf, size_t len,
 			 const struct goabi_opts *opts,
 			 struct goabi_artifact **out);

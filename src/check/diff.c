@@ -74,8 +74,89 @@ static const char *ver_start(const char *s)
 	return s;
 }
 
+/* Semantic versions as Go modules use them (golang.org/x/mod/semver):
+ * "v1", "v1.2" = v1.0.0, v1.2.0; a pre-release ("-" then dot-separated
+ * identifiers: numeric ones compare as numbers and below alphanumeric ones,
+ * which compare in ASCII; fewer identifiers sort first) is below its
+ * release; "+build" metadata (+incompatible) is ignored. A pseudo-version
+ * v1.2.4-0.20230101120000-abcdef123456 is such a pre-release. */
+static bool is_semver(const char *s)
+{
+	return s[0] == 'v' && isdigit((unsigned char)s[1]);
+}
+
+static int num_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	while (na > 1 && *a == '0')
+		a++, na--;
+	while (nb > 1 && *b == '0')
+		b++, nb--;
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	int c = memcmp(a, b, na);
+	return c < 0 ? -1 : c > 0;
+}
+
+static int semver_cmp(const char *a, const char *b)
+{
+	a++, b++;
+	for (int part = 0; part < 3; part++) {
+		size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
+		int c = num_cmp(na ? a : "0", na ? na : 1, nb ? b : "0", nb ? nb : 1);
+		if (c)
+			return c;
+		a += na;
+		b += nb;
+		if (part < 2) {
+			if (*a == '.')
+				a++;
+			if (*b == '.')
+				b++;
+		}
+	}
+	bool pa = *a == '-', pb = *b == '-';
+	if (!pa || !pb)
+		return pa == pb ? 0 : pa ? -1 : 1;
+	a++, b++;
+	for (;;) {
+		size_t la = strcspn(a, ".+"), lb = strcspn(b, ".+");
+		bool da = la && strspn(a, "0123456789") == la, db = lb && strspn(b, "0123456789") == lb;
+		int c;
+		if (da && db)
+			c = num_cmp(a, la, b, lb);
+		else if (da != db)
+			c = da ? -1 : 1;
+		else {
+			c = memcmp(a, b, la < lb ? la : lb);
+			c = c ? (c < 0 ? -1 : 1) : la == lb ? 0 : la < lb ? -1 : 1;
+		}
+		if (c)
+			return c;
+		a += la;
+		b += lb;
+		bool ma = *a == '.', mb = *b == '.';
+		if (!ma || !mb)
+			return ma == mb ? 0 : ma ? 1 : -1;
+		a++, b++;
+	}
+}
+
+/* Only ".0" components left: "go1.19" is go1.19.0 (Go named its first
+ * releases so up to 1.20), "2.17" is 2.17.0. */
+static bool zero_tail(const char *p)
+{
+	while (p[0] == '.' && p[1] == '0') {
+		p += 2;
+		while (*p == '0')
+			p++;
+	}
+	return !*p || *p == '+' || *p == ' ';
+}
+
 int diff_vercmp(const char *a, const char *b)
 {
+	if (is_semver(a) && is_semver(b))
+		return semver_cmp(a, b);
 	a = ver_start(a);
 	b = ver_start(b);
 	for (;;) {
@@ -92,7 +173,7 @@ int diff_vercmp(const char *a, const char *b)
 		bool apre = *a == '-' || isalpha((unsigned char)*a), bpre = *b == '-' || isalpha((unsigned char)*b);
 		if (!*a || !*b || *a == '+' || *b == '+' || *a == ' ' || *b == ' ') {
 			bool aend = !*a || *a == '+' || *a == ' ', bend = !*b || *b == '+' || *b == ' ';
-			if (aend && bend)
+			if ((aend && bend) || (aend && zero_tail(b)) || (bend && zero_tail(a)))
 				return 0;
 			if (aend)
 				return bpre ? 1 : -1;
@@ -184,7 +265,8 @@ char *diff_proto_canon(struct goabi_arena *ar, const char *proto, const char *na
 	/* the parameter list follows "name(" */
 	const char *at = NULL;
 	size_t nl = strlen(name);
-	for (const char *q = strstr(s, name); q; q = strstr(q + 1, name))
+	/* an empty name matches at the terminating NUL, and q + 1 is past it */
+	for (const char *q = nl ? strstr(s, name) : NULL; q; q = strstr(q + 1, name))
 		if (q[nl] == '(' && (q == s || !is_ident((unsigned char)q[-1]))) {
 			at = q;
 			break;
@@ -535,7 +617,9 @@ static void diff_floor(struct diff_set *s, const char *where, const char *subjec
 			diff_add(s, DIFF_INFO, where, "glibc", "removed", subject, o, NULL, "no longer needs versioned libc symbols");
 		return;
 	}
-	diff_add(s, DIFF_POSSIBLE, where, "glibc", "raised", subject, o, n, floor_symbols(s, nlc, prefix, o, n));
+	/* breaking: NEW no longer starts where OLD ran ("version `GLIBC_2.34'
+	 * not found"), on every system whose libc is older than the new floor */
+	diff_add(s, DIFF_BREAKING, where, "glibc", "raised", subject, o, n, floor_symbols(s, nlc, prefix, o, n));
 }
 
 static void diff_libc(struct diff_set *s, const char *where, const struct goabi_artifact *oa,
@@ -617,7 +701,11 @@ static void diff_isa(struct diff_set *s, const char *where, const struct goabi_a
 			continue;
 		int la = isa_level(a), lb = isa_level(b);
 		bool raised = la && lb ? lb > la : false;
-		diff_add(s, raised ? DIFF_POSSIBLE : DIFF_INFO, where, "isa", raised ? "raised" : la && lb ? "lowered" : "changed",
+		/* a declared level (GOAMD64, the GNU property note) is enforced at
+		 * start-up (Go's runtime refuses to run: breaking); a level required
+		 * by the code may sit behind CPU feature checks (possibly) */
+		enum diff_class rc = i == 0 ? DIFF_BREAKING : DIFF_POSSIBLE;
+		diff_add(s, raised ? rc : DIFF_INFO, where, "isa", raised ? "raised" : la && lb ? "lowered" : "changed",
 			 arena_printf(s->arena, "ISA level %s", what[i]), a, b,
 			 raised ? arena_printf(s->arena, "CPUs below %s no longer run it (%s)", b,
 					       fn[i]->evidence ? fn[i]->evidence : "")
@@ -681,7 +769,8 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	const char *vn = fv(&n->version) ? fv(&n->version) : fv(&n->version_range);
 	if (vo && vn && strcmp(vo, vn) != 0) {
 		int c = diff_vercmp(vo, vn);
-		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "go", c > 0 ? "downgraded" : "upgraded", "Go version", vo,
+		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "go", c > 0 ? "downgraded" : c < 0 ? "upgraded" : "changed",
+			 "Go version", vo,
 			 vn, c > 0 ? "an older Go release may lack security fixes" : NULL);
 	}
 	if (fv(&o->scheme) && fv(&n->scheme) && strcmp(fv(&o->scheme), fv(&n->scheme)) != 0)

@@ -140,13 +140,24 @@ static char *read_small(const char *path, size_t max, size_t *len)
 }
 
 /* @file: whitespace-separated words, '' and "" quoting, backslash escapes
- * (libiberty's expandargv) */
-static void expand_args(struct lk_cmd *c, int argc, char **argv, struct goabi_strv *out, unsigned depth)
+ * (libiberty's expandargv). *reads counts the @files read for the whole
+ * command: a file naming itself 10 times would otherwise be read 10^8 times
+ * within the depth limit (libiberty stops at 2000 too). */
+#define LK_MAX_RESPONSE_READS 2000u
+static void expand_args(struct lk_cmd *c, int argc, char **argv, struct goabi_strv *out, unsigned depth,
+			unsigned *reads)
 {
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (a[0] != '@' || !a[1]) {
 			strv_push(c->ar, out, a);
+			continue;
+		}
+		if (*reads >= LK_MAX_RESPONSE_READS) {
+			if (*reads == LK_MAX_RESPONSE_READS)
+				strv_push(c->ar, &c->errors, arena_printf(c->ar, "more than %u response files read; '%s' and the rest ignored",
+									  LK_MAX_RESPONSE_READS, a + 1));
+			++*reads;
 			continue;
 		}
 		if (depth >= LK_MAX_RESPONSE_DEPTH) {
@@ -155,6 +166,7 @@ static void expand_args(struct lk_cmd *c, int argc, char **argv, struct goabi_st
 			continue;
 		}
 		size_t n;
+		++*reads;
 		char *buf = read_small(a + 1, 1u << 20, &n);
 		if (!buf) {
 			/* gcc passes an unreadable @file through as a word */
@@ -189,7 +201,7 @@ static void expand_args(struct lk_cmd *c, int argc, char **argv, struct goabi_st
 		}
 		free(w);
 		free(buf);
-		expand_args(c, (int)words.n, (char **)words.v, out, depth + 1);
+		expand_args(c, (int)words.n, (char **)words.v, out, depth + 1, reads);
 	}
 }
 
@@ -491,12 +503,12 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 {
 	/* the user's items were parsed into c->items[user_start..user_end);
 	 * rebuild the list as: crt start, user items, libraries, crt end */
-	struct lk_item *user = c->items + user_start;
 	size_t nuser = user_end - user_start;
 	struct lk_item *saved = arena_alloc(c->ar, (nuser ? nuser : 1) * sizeof(*saved));
 	if (!saved)
 		return;
-	memcpy(saved, user, nuser * sizeof(*saved));
+	if (nuser) /* c->items is NULL when there are none */
+		memcpy(saved, c->items + user_start, nuser * sizeof(*saved));
 	c->nitems = user_start;
 	bool pie = !c->no_pie && !c->shared && !c->is_static && (c->pie || c->flavor != LK_LD);
 	const char *t = c->triplet;
@@ -663,7 +675,8 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 	if (dash && dash[1] >= '0' && dash[1] <= '9')
 		want_ver = arena_strdup(c->ar, dash + 1); /* gcc-12 */
 	struct goabi_strv words = { 0 };
-	expand_args(c, argc - 1, argv + 1, &words, 0);
+	unsigned reads = 0;
+	expand_args(c, argc - 1, argv + 1, &words, 0, &reads);
 	/* --sysroot first: it decides every system path */
 	for (size_t i = 0; i < words.n; i++) {
 		if (strncmp(words.v[i], "--sysroot=", 10) == 0)

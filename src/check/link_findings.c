@@ -44,16 +44,85 @@ static const char *other_scheme(struct lk_result *r, const char *n)
 	return NULL;
 }
 
-/* defined by any object of any input, pulled or not */
-static long defined_anywhere(struct lk_result *r, const char *name)
+/* A sorted index of symbol names -> object, so that diagnosing many
+ * undefined symbols stays O(n log n) on hostile inputs. */
+struct nref {
+	const char *name;
+	long obj;
+	const struct st_sym *sym;
+};
+
+struct nindex {
+	struct nref *v;
+	size_t n, cap;
+	bool built;
+};
+
+static int cmp_nref(const void *a, const void *b)
 {
-	for (size_t i = 0; i < r->nobjs; i++) {
-		const struct lk_obj *o = &r->objs[i];
-		for (size_t k = 0; k < o->st.n; k++)
-			if (o->st.syms[k].kind != ST_UNDEF && strcmp(o->st.syms[k].name, name) == 0)
-				return (long)i;
+	const struct nref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->obj > y->obj) - (x->obj < y->obj); /* first object first */
+}
+
+static void nindex_add(struct lk_result *r, struct nindex *ix, const struct symtab *st, long obj,
+		       bool (*want)(const struct st_sym *))
+{
+	for (size_t k = 0; k < st->n; k++) {
+		if (!want(&st->syms[k]))
+			continue;
+		if (!arena_grow(r->ar, &ix->v, &ix->cap, ix->n + 1, sizeof(*ix->v)))
+			return;
+		ix->v[ix->n++] = (struct nref){ st->syms[k].name, obj, &st->syms[k] };
 	}
-	return -1;
+}
+
+static void nindex_sort(struct nindex *ix)
+{
+	ix->built = true;
+	if (ix->n)
+		qsort(ix->v, ix->n, sizeof(*ix->v), cmp_nref);
+}
+
+/* the first entry named name, NULL when none */
+static const struct nref *nindex_find(const struct nindex *ix, const char *name)
+{
+	size_t lo = 0, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ix->v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->n && strcmp(ix->v[lo].name, name) == 0 ? &ix->v[lo] : NULL;
+}
+
+static bool is_def(const struct st_sym *y)
+{
+	return y->kind != ST_UNDEF;
+}
+
+static bool is_default_def(const struct st_sym *y)
+{
+	return y->kind == ST_DEF && !y->ver_hidden;
+}
+
+static bool is_old_version(const struct st_sym *y)
+{
+	return y->kind == ST_DEF && y->ver_hidden;
+}
+
+/* defined by any object of any input, pulled or not */
+static long defined_anywhere(struct lk_result *r, struct nindex *ix, const char *name)
+{
+	if (!ix->built) {
+		for (size_t i = 0; i < r->nobjs; i++)
+			nindex_add(r, ix, &r->objs[i].st, (long)i, is_def);
+		nindex_sort(ix);
+	}
+	const struct nref *e = nindex_find(ix, name);
+	return e ? e->obj : -1;
 }
 
 static bool glibc_only(const char *n)
@@ -67,6 +136,7 @@ static bool glibc_only(const char *n)
 struct cand {
 	const char *lib;
 	struct symtab st;
+	struct nindex ix;
 	bool loaded, present;
 };
 
@@ -118,6 +188,8 @@ static void load_cand(struct lk_result *r, struct cand *c)
 		free(buf);
 	}
 	c->present = lk_read_symbols(r, p, &c->st);
+	nindex_add(r, &c->ix, &c->st, 0, is_default_def);
+	nindex_sort(&c->ix);
 	c->lib = arena_printf(r->ar, "%s (%s)", c->lib, p);
 }
 
@@ -133,31 +205,27 @@ static const char *missing_lib_for(struct lk_result *r, struct cand *cands, cons
 		}
 		if (!c->present)
 			continue;
-		for (size_t k = 0; k < c->st.n; k++) {
-			const struct st_sym *y = &c->st.syms[k];
-			if (y->kind == ST_DEF && !y->ver_hidden && strcmp(y->name, sym) == 0)
-				return arena_printf(r->ar, "defined in lib%s: add -l%s", c->lib, missing_libs[i]);
-		}
+		if (nindex_find(&c->ix, sym))
+			return arena_printf(r->ar, "defined in lib%s: add -l%s", c->lib, missing_libs[i]);
 	}
 	return NULL;
 }
 
 /* a shared library in the link has the name only as a non-default version */
-static const char *hidden_version(struct lk_result *r, const char *n)
+static const char *hidden_version(struct lk_result *r, struct nindex *ix, const char *n)
 {
-	for (size_t i = 0; i < r->nobjs; i++) {
-		const struct lk_obj *o = &r->objs[i];
-		if (!o->loaded || !o->st.dynamic)
-			continue;
-		for (size_t k = 0; k < o->st.n; k++) {
-			const struct st_sym *y = &o->st.syms[k];
-			if (y->kind == ST_DEF && y->ver_hidden && strcmp(y->name, n) == 0)
-				return arena_printf(r->ar, "%s has '%s' only as the old, non-default version %s@%s: programs linked "
-							   "before it changed still bind to it, new links cannot",
-						    o->name, n, n, y->version ? y->version : "?");
-		}
+	if (!ix->built) {
+		for (size_t i = 0; i < r->nobjs; i++)
+			if (r->objs[i].loaded && r->objs[i].st.dynamic)
+				nindex_add(r, ix, &r->objs[i].st, (long)i, is_old_version);
+		nindex_sort(ix);
 	}
-	return NULL;
+	const struct nref *e = nindex_find(ix, n);
+	if (!e)
+		return NULL;
+	return arena_printf(r->ar, "%s has '%s' only as the old, non-default version %s@%s: programs linked "
+				   "before it changed still bind to it, new links cannot",
+			    r->objs[e->obj].name, n, n, e->sym->version ? e->sym->version : "?");
 }
 
 static void diagnose_undefined(struct lk_result *r)
@@ -165,6 +233,7 @@ static void diagnose_undefined(struct lk_result *r)
 	struct cand cands[sizeof(missing_libs) / sizeof(missing_libs[0])];
 	memset(cands, 0, sizeof(cands));
 	bool musl = r->libc && strcmp(r->libc, "musl") == 0;
+	struct nindex defs = { 0 }, oldvers = { 0 };
 	for (size_t i = 0; i < r->nf; i++) {
 		struct lk_finding *f = &r->f[i];
 		if (strcmp(f->kind, "undefined") != 0 || f->diagnosis)
@@ -174,7 +243,7 @@ static void diagnose_undefined(struct lk_result *r)
 		const struct goabi_artifact *rg = ref ? gofacts(ref) : NULL;
 		const char *hv;
 		const char *alt = other_scheme(r, n);
-		long altdef = alt ? defined_anywhere(r, alt) : -1;
+		long altdef = alt ? defined_anywhere(r, &defs, alt) : -1;
 		if (altdef >= 0) {
 			bool colon = strchr(n, ':') != NULL;
 			f->diagnosis = arena_printf(r->ar,
@@ -195,7 +264,7 @@ static void diagnose_undefined(struct lk_result *r)
 		} else if (rg && (starts(n, "runtime.") || starts(n, "__go_") || strstr(n, ".."))) {
 			f->diagnosis = arena_printf(r->ar, "a Go runtime symbol that %s (%s %s) expects from its own toolchain's runtime",
 						    ref->name, rg->go.toolchain.value, rg->go.version.value ? rg->go.version.value : "");
-		} else if ((hv = hidden_version(r, n)) != NULL) {
+		} else if ((hv = hidden_version(r, &oldvers, n)) != NULL) {
 			f->diagnosis = hv;
 		} else {
 			const char *lib = missing_lib_for(r, cands, n);

@@ -30,20 +30,32 @@ struct gsym {
 	long def;          /* defining object, -1 none */
 	long common;       /* first common, -1 none */
 	long dso;          /* shared library defining it, -1 none */
-	bool def_weak, def_comdat;
+	bool def_weak;
 	bool strong_ref, hidden_ref, reloc_ref;
+	bool touched;      /* some input has the symbol */
+	bool vis_hidden;   /* some regular object has it hidden or internal: ld
+			    * gives the output symbol the strictest visibility */
+	bool dso_ref;      /* a loaded shared library references it */
+	long dso_strong;   /* the first loaded shared library with a non-weak reference, -1 */
 	long refs[LK_MAX_REFS];
 	unsigned nrefs;
 	struct goabi_strv dups; /* "second\nfirst" pairs */
 };
 
-struct rs {
+struct table {
 	struct gsym **tab;
 	size_t cap, n;
+};
+
+struct rs {
+	struct table syms;
+	struct table groups; /* COMDAT signatures kept so far (gsym.def: the object) */
 	bool whole, as_needed, bstatic;
 	struct { bool whole, as_needed, bstatic; } stack[16];
 	unsigned sp;
 	long group_first;  /* first input of the open group, -1 */
+	size_t nundef;     /* symbols that entered the table undefined (ld's undefs list) */
+	size_t group_undef;/* nundef when the open group started */
 	int group_id, ngroups;
 	bool stop;         /* wrong format: ld gives up */
 	unsigned script_depth;
@@ -57,9 +69,8 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-static struct gsym *lookup(struct lk_result *r, const char *name, bool create)
+static struct gsym *table_lookup(struct lk_result *r, struct table *s, const char *name, bool create)
 {
-	struct rs *s = r->priv;
 	if (create && (s->n + 1) * 2 > s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 4096;
 		struct gsym **nt = calloc(ncap, sizeof(*nt));
@@ -91,10 +102,15 @@ static struct gsym *lookup(struct lk_result *r, const char *name, bool create)
 	if (!g)
 		return NULL;
 	g->name = name;
-	g->def = g->common = g->dso = -1;
+	g->def = g->common = g->dso = g->dso_strong = -1;
 	s->tab[j] = g;
 	s->n++;
 	return g;
+}
+
+static struct gsym *lookup(struct lk_result *r, const char *name, bool create)
+{
+	return table_lookup(r, &((struct rs *)r->priv)->syms, name, create);
 }
 
 struct lk_finding *lk_add_finding(struct lk_result *r, enum lk_sev sev, const char *kind, const char *symbol,
@@ -120,7 +136,32 @@ struct lk_finding *lk_add_finding(struct lk_result *r, enum lk_sev sev, const ch
 /* "undefined" in ld's sense at this moment: pulls archive members */
 static bool wanted(const struct gsym *g)
 {
-	return g->strong_ref && g->def < 0 && g->common < 0 && (g->dso < 0 || g->hidden_ref);
+	return (g->strong_ref || g->dso_strong >= 0) && g->def < 0 && g->common < 0 && (g->dso < 0 || g->hidden_ref);
+}
+
+/* The symbol is a common in ld's table: a common beats a weak definition
+ * and loses to a strong one. ld then pulls an archive member that defines
+ * it as global data -- referenced or not, but not by a weak or a function
+ * definition (bfd/elflink.c elf_link_is_defined_archive_symbol,
+ * is_global_data_symbol_definition). */
+static bool is_common(const struct gsym *g)
+{
+	return g->common >= 0 && (g->def < 0 || g->def_weak);
+}
+
+/* A strong reference now makes the symbol undefined for the first time:
+ * it was unknown or only weakly referenced. bfd adds it to the undefs list
+ * then (bfd/linker.c _bfd_generic_link_add_one_symbol, action UND; a weak
+ * undefined symbol is not added). */
+static bool newly_undefined(const struct gsym *g, bool hidden)
+{
+	if (!g->touched)
+		return true;
+	if (g->def >= 0 || g->common >= 0)
+		return false;
+	if (g->dso >= 0) /* a hidden reference undoes a shared library's definition */
+		return hidden && !g->hidden_ref;
+	return !g->strong_ref && g->dso_strong < 0;
 }
 
 static const char *objname(const struct lk_result *r, long i)
@@ -135,11 +176,33 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 		return;
 	o->loaded = true;
 	o->why = why;
+	/* COMDAT: a group whose signature an earlier object already brought
+	 * is discarded whole; its symbols become undefined (bfd/elflink.c
+	 * elf_link_add_object_symbols, "Symbols from discarded section") */
+	struct rs *s = r->priv;
+	for (size_t k = 0; k < o->st.ngroups; k++) {
+		struct gsym *gr = table_lookup(r, &s->groups, o->st.groups[k], true);
+		if (gr && gr->def < 0)
+			gr->def = oi;
+	}
 	for (size_t k = 0; k < o->st.n; k++) {
 		const struct st_sym *y = &o->st.syms[k];
 		struct gsym *g = lookup(r, y->name, true);
 		if (!g)
 			return;
+		if (y->kind == ST_UNDEF && y->bind != STB_WEAK &&
+		    newly_undefined(g, y->vis == STV_HIDDEN || y->vis == STV_INTERNAL))
+			s->nundef++;
+		g->touched = true;
+		if (y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+			g->vis_hidden = true;
+		struct gsym *gr;
+		if (y->kind == ST_DEF && y->group && (gr = table_lookup(r, &s->groups, y->group, false)) != NULL &&
+		    gr->def != oi) {
+			if (y->bind != STB_WEAK)
+				g->strong_ref = true;
+			continue;
+		}
 		if (y->kind == ST_UNDEF) {
 			if (y->bind != STB_WEAK) {
 				g->strong_ref = true;
@@ -161,23 +224,43 @@ static void add_object(struct lk_result *r, long oi, const char *why)
 		if (g->def < 0) {
 			g->def = oi;
 			g->def_weak = y->bind == STB_WEAK;
-			g->def_comdat = y->comdat;
 			continue;
 		}
-		if (y->comdat && g->def_comdat)
-			continue; /* the same COMDAT group: ld keeps the first */
 		if (y->bind == STB_WEAK)
 			continue;
 		if (g->def_weak) {
 			g->def = oi;
 			g->def_weak = false;
-			g->def_comdat = y->comdat;
 			continue;
 		}
 		if (r->cmd.allow_multiple)
 			continue;
 		strv_push(r->ar, &g->dups, arena_printf(r->ar, "%ld %ld", oi, g->def));
 	}
+}
+
+/* lib (DT_NEEDED name or soname) is among a shared library's DT_NEEDED;
+ * true when that library's facts are unknown (the system's libraries) */
+static bool in_needed_of(const struct lk_obj *dso, const struct lk_obj *lib)
+{
+	const struct goabi_artifact *a = dso->facts;
+	if (!a)
+		return true;
+	const char *base = strrchr(lib->name, '/');
+	base = base ? base + 1 : lib->name;
+	const char *soname = lib->facts ? lib->facts->libc.soname : NULL;
+	for (size_t k = 0; k < a->libc.needed.n; k++)
+		if (strcmp(a->libc.needed.v[k], base) == 0 || (soname && strcmp(a->libc.needed.v[k], soname) == 0))
+			return true;
+	return false;
+}
+
+/* A needed shared library's non-weak reference makes an --as-needed
+ * library that defines the symbol needed too, unless the referencing
+ * library lists it in DT_NEEDED itself (ld's --as-needed documentation) */
+static bool dso_wants(const struct lk_result *r, const struct gsym *g, const struct lk_obj *lib)
+{
+	return g->dso_strong >= 0 && !in_needed_of(&r->objs[g->dso_strong], lib);
 }
 
 static void add_shared(struct lk_result *r, long oi)
@@ -193,7 +276,7 @@ static void add_shared(struct lk_result *r, long oi)
 			if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 				continue;
 			struct gsym *g = lookup(r, y->name, false);
-			need = g && g->strong_ref && g->def < 0 && g->dso < 0 && !g->hidden_ref;
+			need = g && (g->strong_ref || dso_wants(r, g, o)) && g->def < 0 && g->dso < 0 && !g->hidden_ref;
 		}
 		if (!need)
 			return;
@@ -201,15 +284,31 @@ static void add_shared(struct lk_result *r, long oi)
 	o->loaded = true;
 	for (size_t k = 0; k < o->st.n; k++) {
 		const struct st_sym *y = &o->st.syms[k];
-		if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+		if (y->kind == ST_UNDEF) {
+			/* a needed library's references enter ld's table: they pull
+			 * archive members, and an executable's link fails when
+			 * nothing defines them (--no-allow-shlib-undefined) */
+			struct gsym *g = lookup(r, y->name, true);
+			if (!g)
+				return;
+			if (y->bind != STB_WEAK && newly_undefined(g, false))
+				((struct rs *)r->priv)->nundef++;
+			g->touched = true;
+			g->dso_ref = true;
+			if (y->bind != STB_WEAK && g->dso_strong < 0)
+				g->dso_strong = oi;
+			continue;
+		}
+		if (y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 			continue;
 		struct gsym *g = lookup(r, y->name, true);
 		if (!g)
 			return;
+		g->touched = true;
 		if (g->dso < 0) {
-			g->dso = oi;
-			if (g->strong_ref && g->def < 0)
+			if ((g->strong_ref || dso_wants(r, g, o)) && g->def < 0)
 				r->inputs[o->input].used = true;
+			g->dso = oi;
 		}
 	}
 }
@@ -244,8 +343,8 @@ static size_t scan_archive(struct lk_result *r, size_t ii)
 					continue;
 				if (wanted(g))
 					why = y->name;
-				else if (y->kind == ST_DEF && g->common >= 0 && g->def < 0 && g->strong_ref)
-					why = y->name; /* a real definition replaces a common */
+				else if (is_common(g) && y->kind == ST_DEF && y->bind != STB_WEAK && y->type != STT_FUNC)
+					why = y->name; /* a real data definition replaces a common */
 			}
 			if (why) {
 				add_object(r, (long)(in->first + m), why);
@@ -477,6 +576,18 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 				if (f)
 					f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", path);
 			}
+			if (o->etype == ET_DYN && (s->bstatic || r->cmd.is_static)) {
+				/* ld/ldfile.c: fatal for a file named on the command line */
+				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "static-link-of-shared", NULL,
+								      "%s is a shared library, but the link is static (-static or -Bstatic)", path);
+				if (f) {
+					f->linker = arena_printf(r->ar, "attempted static link of dynamic object `%s'", path);
+					strv_push(r->ar, &f->files, in->path);
+				}
+				in->kind = LK_IN_BAD;
+				r->fatal = true;
+				s->stop = true;
+			}
 			if (o->machine != r->target_machine)
 				wrong_format(r, ii, "an object", o->machine);
 			else if (o->elfclass != r->target_class)
@@ -522,6 +633,22 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 		}
 		int err = elf_errno();
 		(void)clean_end;
+		size_t narsym = 0;
+		if (!s->stop && !in->whole && count > 0 && !elf_getarsym(e, &narsym)) {
+			/* ld searches an archive through its symbol index only (but
+			 * --whole-archive loads every member without it)
+			 * (bfd/elflink.c elf_link_add_archive_symbols) */
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "archive-no-index", NULL,
+							      "%s has no symbol index (made with ar S, or not by ar): ld cannot search it; run ranlib", path);
+			if (f) {
+				f->linker = arena_printf(r->ar, "%s: error adding symbols: archive has no index; run ranlib to add one", path);
+				strv_push(r->ar, &f->files, in->path);
+			}
+			in->kind = LK_IN_BAD;
+			r->fatal = true;
+			s->stop = true;
+		}
+		(void)elf_errno();
 		if (!s->stop && !ar_well_formed(buf, len)) {
 			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "malformed-archive", NULL,
 							      "%s: archive is truncated or malformed after %zu members (%s)",
@@ -567,12 +694,20 @@ static void group_end(struct lk_result *r)
 	struct rs *s = r->priv;
 	if (s->group_first < 0)
 		return;
-	size_t pulled = 1;
-	for (unsigned pass = 0; pulled && pass < 10000; pass++) {
-		pulled = 0;
-		for (size_t i = (size_t)s->group_first; i < r->ninputs; i++)
-			if (r->inputs[i].kind == LK_IN_ARCHIVE)
-				pulled += scan_archive(r, i);
+	/* ld/ldlang.c open_input_bfds: the group is searched again only while
+	 * the previous pass added a new undefined symbol (undefs_tail moved);
+	 * a rescan searches the archives (not --whole-archive ones) and
+	 * reloads --as-needed shared libraries that were not needed */
+	size_t before = s->group_undef;
+	for (unsigned pass = 0; s->nundef != before && pass < 10000 && !s->stop; pass++) {
+		before = s->nundef;
+		for (size_t i = (size_t)s->group_first; i < r->ninputs; i++) {
+			struct lk_input *in = &r->inputs[i];
+			if (in->kind == LK_IN_ARCHIVE && !in->whole)
+				scan_archive(r, i);
+			else if (in->kind == LK_IN_SHARED && in->as_needed && in->nobj && !r->objs[in->first].loaded)
+				add_shared(r, (long)in->first);
+		}
 	}
 	s->group_first = -1;
 }
@@ -588,7 +723,7 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 		case LK_I_ASNEEDED_ON: s->as_needed = true; break;
 		case LK_I_ASNEEDED_OFF: s->as_needed = false; break;
 		case LK_I_BSTATIC: s->bstatic = true; break;
-		case LK_I_BDYNAMIC: s->bstatic = r->cmd.is_static && r->cmd.flavor != LK_LD ? true : false; break;
+		case LK_I_BDYNAMIC: s->bstatic = false; break; /* ld searches .so again, even after -static */
 		case LK_I_PUSH:
 			if (s->sp < 16) {
 				s->stack[s->sp].whole = s->whole;
@@ -610,6 +745,7 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 		case LK_I_GROUP_START:
 			if (s->group_first < 0) {
 				s->group_first = (long)r->ninputs;
+				s->group_undef = s->nundef;
 				s->group_id = s->ngroups++;
 			} else {
 				lk_add_finding(r, LK_NOTE, "nested-group", NULL, "nested --start-group is ignored by ld");
@@ -625,7 +761,7 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 			break;
 		}
 		case LK_I_LIB: {
-			const char *p = lk_find_lib(r, it->arg, s->bstatic || r->cmd.is_static);
+			const char *p = lk_find_lib(r, it->arg, s->bstatic);
 			const char *spec = arena_printf(r->ar, "-l%s", it->arg);
 			if (!p) {
 				if (r->ninputs < LK_MAX_INPUTS &&
@@ -654,6 +790,31 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 	}
 }
 
+/* every DT_NEEDED of a shared library names a shared library loaded in
+ * this link (by file name or soname) */
+static bool needed_loaded(const struct lk_result *r, const struct lk_obj *lib)
+{
+	const struct goabi_artifact *a = lib->facts;
+	if (!a)
+		return false;
+	for (size_t k = 0; k < a->libc.needed.n; k++) {
+		const char *want = a->libc.needed.v[k];
+		bool found = false;
+		for (size_t i = 0; i < r->nobjs && !found; i++) {
+			const struct lk_obj *o = &r->objs[i];
+			if (!o->loaded || o->etype != ET_DYN)
+				continue;
+			const char *base = strrchr(o->name, '/');
+			base = base ? base + 1 : o->name;
+			found = strcmp(base, want) == 0 || (o->facts && o->facts->libc.soname &&
+							    strcmp(o->facts->libc.soname, want) == 0);
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 /* symbols the default linker script and ld itself provide */
 static bool linker_defined(const char *n)
 {
@@ -680,26 +841,29 @@ void lk_resolve(struct lk_result *r)
 	struct rs *sp = arena_alloc(r->ar, sizeof(*sp));
 	if (!sp)
 		return;
-	struct rs s_init = { .group_first = -1 };
+	/* gcc -static passes -static (= -Bstatic) to ld before every input */
+	struct rs s_init = { .group_first = -1, .bstatic = r->cmd.is_static && r->cmd.flavor != LK_LD };
 	*sp = s_init;
 	r->priv = sp;
 #define s (*sp)
 	/* -u SYMBOL: an undefined reference from the command line */
 	for (size_t i = 0; i < r->cmd.undef_syms.n; i++) {
 		struct gsym *g = lookup(r, r->cmd.undef_syms.v[i], true);
-		if (g)
+		if (g) {
 			g->strong_ref = true;
+			g->touched = true;
+		}
 	}
 	process_items(r, r->cmd.items, r->cmd.nitems, 0);
 	if (!s.stop)
 		group_end(r); /* an unterminated group ends with the command line */
 
 	/* multiple definitions, in the order ld meets them */
-	for (size_t i = 0; i < s.cap && !s.stop; i++) {
-		struct gsym *g = s.tab[i];
+	for (size_t i = 0; i < s.syms.cap; i++) {
+		struct gsym *g = s.syms.tab[i];
 		if (!g || !g->dups.n)
 			continue;
-		strv_push_unique(r->ar, &r->duplicates, g->name);
+		strv_push(r->ar, &r->duplicates, g->name); /* table entries are unique */
 		for (size_t k = 0; k < g->dups.n; k++) {
 			long a = -1, b = -1;
 			sscanf(g->dups.v[k], "%ld %ld", &a, &b);
@@ -716,15 +880,17 @@ void lk_resolve(struct lk_result *r)
 	}
 	/* undefined references: only when ld gets to relocating */
 	bool report = !r->fatal && !r->cmd.relocatable && (!r->cmd.shared || r->cmd.defs);
-	for (size_t i = 0; i < s.cap && report; i++) {
-		struct gsym *g = s.tab[i];
+	bool hidden_undef = false;
+	for (size_t i = 0; i < s.syms.cap && report; i++) {
+		struct gsym *g = s.syms.tab[i];
 		if (!g || !g->reloc_ref || g->def >= 0 || g->common >= 0)
 			continue;
 		if (g->dso >= 0 && !g->hidden_ref)
 			continue;
 		if (linker_defined(g->name))
 			continue;
-		strv_push_unique(r->ar, &r->undefined, g->name);
+		strv_push(r->ar, &r->undefined, g->name); /* deduplicated after sorting */
+		hidden_undef |= g->vis_hidden;
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name, "nothing in the link defines %s",
 						      g->name);
 		if (f) {
@@ -738,18 +904,66 @@ void lk_resolve(struct lk_result *r)
 							    objname(r, g->dso));
 		}
 	}
+	/* references from the user's shared libraries: an executable's link
+	 * fails when nothing defines them -- judged only when each library
+	 * the shared library needs (DT_NEEDED) is loaded here, since ld also
+	 * reads those (ld/ldelf.c ldelf_after_open) and goabi does not.
+	 * ld checks them while writing the symbol table, and an undefined
+	 * hidden symbol ("hidden symbol `X' isn't defined") stops it there
+	 * first or not, in hash-table order: then nothing is claimed. */
+	bool exe = !r->fatal && !r->cmd.relocatable && !r->cmd.shared && !hidden_undef;
+	for (size_t i = 0; i < s.syms.cap && exe; i++) {
+		struct gsym *g = s.syms.tab[i];
+		if (!g || !g->dso_ref)
+			continue;
+		if (g->vis_hidden && g->dso_strong >= 0 && (g->def >= 0 || g->common >= 0)) {
+			long d = g->def >= 0 && !(g->def_weak && g->common >= 0) ? g->def : g->common;
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "hidden-referenced-by-dso", g->name,
+				"a shared library references %s, but it is hidden in the program (defined in %s; a hidden definition or reference in any object hides it): a hidden symbol cannot be exported",
+				g->name, objname(r, d));
+			if (f) {
+				f->linker = arena_printf(r->ar, "%s: hidden symbol `%s' in %s is referenced by DSO",
+							 r->cmd.output ? r->cmd.output : "a.out", g->name, objname(r, d));
+				strv_push(r->ar, &f->files, objname(r, d));
+			}
+			continue;
+		}
+		if (g->dso_strong < 0 || g->def >= 0 || g->common >= 0 || g->dso >= 0 || linker_defined(g->name))
+			continue;
+		const struct lk_obj *lib = &r->objs[g->dso_strong];
+		if (r->inputs[lib->input].implicit || !needed_loaded(r, lib))
+			continue;
+		strv_push(r->ar, &r->undefined, g->name); /* deduplicated after sorting */
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name,
+						      "shared library %s needs %s and nothing in the link defines it", lib->name, g->name);
+		if (f) {
+			f->linker = arena_printf(r->ar, "%s: undefined reference to `%s'", lib->name, g->name);
+			f->refobj = g->dso_strong;
+			strv_push(r->ar, &f->files, lib->name);
+		}
+	}
 	if (r->duplicates.n)
 		qsort(r->duplicates.v, r->duplicates.n, sizeof(char *), cmpstr);
-	if (r->undefined.n)
+	if (r->undefined.n) {
+		/* linear pushes above, not strv_push_unique: that is quadratic
+		 * on an object with 100k undefined symbols */
 		qsort(r->undefined.v, r->undefined.n, sizeof(char *), cmpstr);
+		size_t w = 1;
+		for (size_t i = 1; i < r->undefined.n; i++)
+			if (strcmp(r->undefined.v[i], r->undefined.v[w - 1]) != 0)
+				r->undefined.v[w++] = r->undefined.v[i];
+		r->undefined.n = w;
+	}
 #undef s
 }
 
 void lk_resolve_free(struct lk_result *r)
 {
 	struct rs *s = r->priv;
-	if (s)
-		free(s->tab);
+	if (s) {
+		free(s->syms.tab);
+		free(s->groups.tab);
+	}
 	r->priv = NULL;
 }
 
@@ -798,12 +1012,17 @@ bool lk_read_symbols(struct lk_result *r, const char *path, struct symtab *st)
 		Elf_Cmd cmd = ELF_C_READ_MMAP;
 		Elf *m;
 		size_t count = 0;
-		while ((m = elf_begin(-1, cmd, e)) != NULL && ++count <= GOABI_MAX_MEMBERS) {
+		while ((m = elf_begin(-1, cmd, e)) != NULL) {
+			if (++count > GOABI_MAX_MEMBERS) {
+				elf_end(m);
+				break;
+			}
 			struct elfview ev;
 			struct symtab one = { 0 };
 			if (elf_kind(m) == ELF_K_ELF && ev_init(&ev, m, &scratch, NULL) && symtab_read(&ev, r->ar, &one)) {
 				ok = true;
-				if (arena_grow(r->ar, &st->syms, &st->cap, st->n + one.n, sizeof(*st->syms))) {
+				/* a member without globals: nothing to copy (memcpy from NULL is undefined) */
+				if (one.n && arena_grow(r->ar, &st->syms, &st->cap, st->n + one.n, sizeof(*st->syms))) {
 					memcpy(st->syms + st->n, one.syms, one.n * sizeof(*one.syms));
 					st->n += one.n;
 				}

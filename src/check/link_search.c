@@ -90,7 +90,8 @@ bool lk_script_items(struct lk_result *r, const char *path, const char *text, si
 			i = e ? (size_t)(e - text) + 2 : n;
 			continue;
 		}
-		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == ',' || ch == ';') {
+		/* NUL too: strchr() below would match it and the word never advance */
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == ',' || ch == ';' || ch == '\0') {
 			i++;
 			continue;
 		}

@@ -74,6 +74,61 @@ static bool is_bool_word(const char *v, bool *out)
 	return false;
 }
 
+/* "@v1.2.3", "@<v1.2.3", "@>=v1.0.0,<v1.4.2" (NULL: no range): every term
+ * an optional operator and a version starting with a digit (after an
+ * optional 'v'); a typo such as "@latest" would otherwise match nothing. */
+static bool range_valid(const char *at)
+{
+	if (!at)
+		return true;
+	const char *t = at + 1;
+	if (!*t)
+		return false;
+	for (;;) {
+		while (*t == ' ')
+			t++;
+		if (t[0] == '<' || t[0] == '>')
+			t += t[1] == '=' ? 2 : 1;
+		else if (t[0] == '=')
+			t++;
+		while (*t == ' ')
+			t++;
+		if (*t == 'v')
+			t++;
+		if (!isdigit((unsigned char)*t))
+			return false;
+		while (*t && *t != ',') {
+			if (!isalnum((unsigned char)*t) && !strchr(".-+", *t))
+				return false;
+			t++;
+		}
+		if (!*t)
+			return true;
+		t++;
+	}
+}
+
+/* "go1.22.7", "go1.22", "go1.23rc1": what min-go accepts. */
+static bool go_release_valid(const char *v)
+{
+	if (strncmp(v, "go1.", 4) != 0 || !isdigit((unsigned char)v[4]))
+		return false;
+	v += 4;
+	while (isdigit((unsigned char)*v))
+		v++;
+	if (*v == '.' && isdigit((unsigned char)v[1]))
+		for (v++; isdigit((unsigned char)*v); v++)
+			;
+	if (!strncmp(v, "rc", 2) || !strncmp(v, "beta", 4)) {
+		v += *v == 'r' ? 2 : 4;
+		if (!isdigit((unsigned char)*v))
+			return false;
+		while (isdigit((unsigned char)*v))
+			v++;
+	}
+	return *v == 0;
+}
+
 /* Add one list item after validating it. */
 static int add_item(struct policy *p, enum policy_rule r, const char *v, char *err, size_t errlen)
 {
@@ -86,13 +141,17 @@ static int add_item(struct policy *p, enum policy_rule r, const char *v, char *e
 		list = p->libc, n = &p->nlibc, cap = 4;
 		break;
 	case RULE_MIN_GO:
-		if (strncmp(v, "go1.", 4) != 0 || !isdigit((unsigned char)v[4]))
+		if (!go_release_valid(v))
 			return fail(err, errlen, "min-go: '%s' is not a Go release like go1.22.7", v);
 		list = p->min_go, n = &p->nmin_go, cap = POLICY_MAX_ITEMS;
 		break;
 	case RULE_FORBID_MODULE:
 		if (!v[0] || v[0] == '@')
 			return fail(err, errlen, "forbid-module: '%s' has no module path", v);
+		if (!range_valid(strchr(v, '@')))
+			return fail(err, errlen,
+				    "forbid-module: '%s': the range must be versions like v1.2.3, each after <, <=, >, >= or = (comma = and)",
+				    v);
 		list = p->forbid, n = &p->nforbid, cap = POLICY_MAX_ITEMS;
 		break;
 	case RULE_BUILDMODE: {
@@ -258,9 +317,10 @@ char *policy_rule_value(const struct policy *p, enum policy_rule r)
 
 /* ---- evaluation --------------------------------------------------------- */
 
-static void add(struct policy_result *res, enum policy_rule r, bool broken, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void add(struct policy_result *res, enum policy_rule r, bool broken, const char *where, const char *fmt, ...)
+static void add(struct policy_result *res, enum policy_rule r, bool broken, const char *where, const char *key,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add(struct policy_result *res, enum policy_rule r, bool broken, const char *where, const char *key,
+		const char *fmt, ...)
 {
 	if (res->n >= GOABI_MAX_LIST)
 		return;
@@ -279,9 +339,11 @@ static void add(struct policy_result *res, enum policy_rule r, bool broken, cons
 		f->message = NULL;
 	va_end(ap);
 	f->where = strdup(where);
-	if (!f->message || !f->where) {
+	f->key = key ? strdup(key) : NULL;
+	if (!f->message || !f->where || (key && !f->key)) {
 		free(f->message);
 		free(f->where);
+		free(f->key);
 		return;
 	}
 	f->rule = r;
@@ -298,6 +360,7 @@ void policy_result_release(struct policy_result *res)
 	for (size_t i = 0; i < res->n; i++) {
 		free(res->v[i].where);
 		free(res->v[i].message);
+		free(res->v[i].key);
 	}
 	free(res->v);
 	memset(res, 0, sizeof(*res));
@@ -390,14 +453,14 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 		if (diff_vercmp(fv, p->max_glibc) > 0) {
 			char syms[1024];
 			glibc_symbols(lc, p->max_glibc, syms, sizeof(syms));
-			add(res, RULE_MAX_GLIBC, true, w, "needs %s, above the policy's GLIBC_%s%s%s%s", f, p->max_glibc,
+			add(res, RULE_MAX_GLIBC, true, w, NULL, "needs %s, above the policy's GLIBC_%s%s%s%s", f, p->max_glibc,
 			    syms[0] ? " (symbols: " : "", syms, syms[0] ? ")" : "");
 		}
 	}
 	if (p->set[RULE_LIBC]) {
 		const char *fam = lc->family.value;
 		if (!fam || strcmp(fam, "unknown") == 0) {
-			add(res, RULE_LIBC, false, w, "libc family could not be determined (%s)",
+			add(res, RULE_LIBC, false, w, NULL, "libc family could not be determined (%s)",
 			    lc->family.evidence ? lc->family.evidence : "no evidence");
 		} else {
 			bool ok = false;
@@ -405,7 +468,7 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 				ok |= strcmp(p->libc[i], fam) == 0;
 			if (!ok) {
 				char *allowed = policy_rule_value(p, RULE_LIBC);
-				add(res, RULE_LIBC, true, w, "libc family is %s (%s); the policy allows %s", fam,
+				add(res, RULE_LIBC, true, w, NULL, "libc family is %s (%s); the policy allows %s", fam,
 				    lc->family.evidence ? lc->family.evidence : "", allowed ? allowed : "?");
 				free(allowed);
 			}
@@ -414,29 +477,29 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 	if (p->set[RULE_REQUIRE_STATIC]) {
 		const char *l = lc->linkage.value;
 		if (rel)
-			add(res, RULE_REQUIRE_STATIC, false, w, "relocatable object or archive: linkage is decided when it is linked");
+			add(res, RULE_REQUIRE_STATIC, false, w, NULL, "relocatable object or archive: linkage is decided when it is linked");
 		else if (!l)
-			add(res, RULE_REQUIRE_STATIC, false, w, "linkage could not be determined");
+			add(res, RULE_REQUIRE_STATIC, false, w, NULL, "linkage could not be determined");
 		else if (a->id.type == 3 /* ET_DYN */ && !a->id.pie && strcmp(l, "static-pie") != 0)
-			add(res, RULE_REQUIRE_STATIC, false, w, "shared library: the rule applies to executables");
+			add(res, RULE_REQUIRE_STATIC, false, w, NULL, "shared library: the rule applies to executables");
 		else if (strcmp(l, "static") != 0 && strcmp(l, "static-pie") != 0)
-			add(res, RULE_REQUIRE_STATIC, true, w, "linkage is %s (%s%s%s%s%s)", l,
+			add(res, RULE_REQUIRE_STATIC, true, w, NULL, "linkage is %s (%s%s%s%s%s)", l,
 			    lc->interp ? "PT_INTERP " : "", lc->interp ? lc->interp : "", lc->interp && lc->needed.n ? ", " : "",
 			    lc->needed.n ? "DT_NEEDED " : "", lc->needed.n ? lc->needed.v[0] : "");
 	}
 	if (p->set[RULE_CGO] && go) {
 		const char *c = a->go.cgo.value;
 		if (!c)
-			add(res, RULE_CGO, false, w, "cgo could not be determined");
+			add(res, RULE_CGO, false, w, NULL, "cgo could not be determined");
 		else if ((strcmp(c, "1") == 0) != p->cgo_on)
-			add(res, RULE_CGO, true, w, "cgo is %s (%s); the policy requires %s", strcmp(c, "1") == 0 ? "on" : "off",
+			add(res, RULE_CGO, true, w, NULL, "cgo is %s (%s); the policy requires %s", strcmp(c, "1") == 0 ? "on" : "off",
 			    a->go.cgo.evidence ? a->go.cgo.evidence : "", p->cgo_on ? "on" : "off");
 	}
 	if (p->set[RULE_MIN_GO] && go) {
 		const char *v = a->go.version.value;
 		long m = 0;
 		if (!v || a->go.version.conf == GOABI_UNKNOWN || !go_minor(v, &m)) {
-			add(res, RULE_MIN_GO, false, w, "exact Go version unknown (%s)",
+			add(res, RULE_MIN_GO, false, w, NULL, "exact Go version unknown (%s)",
 			    a->go.version_range.value ? a->go.version_range.value : "no build info");
 		} else {
 			const char *same = NULL;
@@ -451,9 +514,9 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 					lowest = mm;
 			}
 			if (same && diff_vercmp(v, same) < 0)
-				add(res, RULE_MIN_GO, true, w, "built with %s, older than %s, the oldest accepted go1.%ld release", v, same, m);
+				add(res, RULE_MIN_GO, true, w, NULL, "built with %s, older than %s, the oldest accepted go1.%ld release", v, same, m);
 			else if (!same && lowest >= 0 && m < lowest)
-				add(res, RULE_MIN_GO, true, w, "built with %s, a Go minor release older than any the policy accepts (go1.%ld+)", v, lowest);
+				add(res, RULE_MIN_GO, true, w, NULL, "built with %s, a Go minor release older than any the policy accepts (go1.%ld+)", v, lowest);
 		}
 	}
 	if (p->set[RULE_MAX_ISA] && a->id.machine == 62 /* EM_X86_64 */) {
@@ -472,21 +535,23 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 			}
 		}
 		if (best >= 0 && top > p->max_isa)
-			add(res, RULE_MAX_ISA, true, w, "ISA level %s is %s (%s), above the policy's x86-64-v%d",
+			add(res, RULE_MAX_ISA, true, w, NULL, "ISA level %s is %s (%s), above the policy's x86-64-v%d",
 			    best ? "required" : "declared", fs[best]->value, fs[best]->evidence ? fs[best]->evidence : "",
 			    p->max_isa);
 	}
 	if (p->set[RULE_REQUIRE_TRIMPATH] && go) {
 		const char *t = setting(a, "-trimpath");
-		if (!a->go.has_modinfo && !a->go.nsettings)
-			add(res, RULE_REQUIRE_TRIMPATH, false, w, "no build settings recorded (Go before 1.18 or no build info)");
+		/* Go 1.18+ always records settings (-compiler, GOOS, ...): none at
+		 * all means an older Go or no build info, not a missing -trimpath */
+		if (!a->go.nsettings)
+			add(res, RULE_REQUIRE_TRIMPATH, false, w, NULL, "no build settings recorded (Go before 1.18 or no build info)");
 		else if (!t || strcmp(t, "true") != 0)
-			add(res, RULE_REQUIRE_TRIMPATH, true, w, "built without -trimpath (build setting -trimpath %s)", t ? t : "absent");
+			add(res, RULE_REQUIRE_TRIMPATH, true, w, NULL, "built without -trimpath (build setting -trimpath %s)", t ? t : "absent");
 	}
 	if (p->set[RULE_FORBID_VCS_MODIFIED] && go) {
 		const char *m = setting(a, "vcs.modified");
 		if (m && strcmp(m, "true") == 0)
-			add(res, RULE_FORBID_VCS_MODIFIED, true, w, "built from a modified checkout (vcs.modified=true, vcs.revision %s)",
+			add(res, RULE_FORBID_VCS_MODIFIED, true, w, NULL, "built from a modified checkout (vcs.modified=true, vcs.revision %s)",
 			    setting(a, "vcs.revision") ? setting(a, "vcs.revision") : "?");
 	}
 	if (p->set[RULE_FORBID_MODULE] && go) {
@@ -501,26 +566,44 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 			}
 			for (size_t j = 0; j < a->go.ndeps; j++) {
 				const struct goabi_module *d = &a->go.deps[j];
-				const char *ver = d->repl_path && d->repl_version ? d->repl_version : d->version;
-				const char *mp = d->path;
-				if (strcmp(mp, path) != 0 && !(d->repl_path && strcmp(d->repl_path, path) == 0))
+				/* "dep P V => R RV": a replacement by the same path pins
+				 * the version (RV is what is built in); a replacement by
+				 * another module is matched under both names, P with the
+				 * required V (conservative: the forbidden version is still
+				 * what the build asked for) and R with RV */
+				bool pinned = d->repl_path && strcmp(d->repl_path, d->path) == 0 && d->repl_version;
+				const char *ver = pinned ? d->repl_version : d->version;
+				const char *hit = NULL, *hitver = NULL;
+				if (strcmp(d->path, path) == 0 && ver && in_range(ver, range))
+					hit = d->path, hitver = ver;
+				else if (!pinned && d->repl_path && d->repl_version && strcmp(d->repl_path, path) == 0 &&
+					 in_range(d->repl_version, range))
+					hit = d->repl_path, hitver = d->repl_version;
+				if (!hit)
 					continue;
-				if (ver && in_range(ver, range))
-					add(res, RULE_FORBID_MODULE, true, w, "contains %s@%s, forbidden by '%s'", d->path, ver, p->forbid[i]);
+				char key[600];
+				snprintf(key, sizeof(key), "%s %s", p->forbid[i], d->path);
+				if (d->repl_path)
+					add(res, RULE_FORBID_MODULE, true, w, key, "contains %s@%s (%s %s => %s%s%s), forbidden by '%s'",
+					    hit, hitver, d->path, d->version ? d->version : "", d->repl_path,
+					    d->repl_version ? " " : "", d->repl_version ? d->repl_version : "", p->forbid[i]);
+				else
+					add(res, RULE_FORBID_MODULE, true, w, key, "contains %s@%s, forbidden by '%s'", hit, hitver,
+					    p->forbid[i]);
 			}
 		}
 	}
 	if (p->set[RULE_BUILDMODE] && go) {
 		const char *b = a->go.buildmode.value;
 		if (!b) {
-			add(res, RULE_BUILDMODE, false, w, "build mode could not be determined");
+			add(res, RULE_BUILDMODE, false, w, NULL, "build mode could not be determined");
 		} else {
 			bool ok = false;
 			for (size_t i = 0; i < p->nbuildmode; i++)
 				ok |= strcmp(p->buildmode[i], b) == 0;
 			if (!ok) {
 				char *allowed = policy_rule_value(p, RULE_BUILDMODE);
-				add(res, RULE_BUILDMODE, true, w, "build mode is %s (%s); the policy allows %s", b,
+				add(res, RULE_BUILDMODE, true, w, NULL, "build mode is %s (%s); the policy allows %s", b,
 				    a->go.buildmode.evidence ? a->go.buildmode.evidence : "", allowed ? allowed : "?");
 				free(allowed);
 			}

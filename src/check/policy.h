@@ -42,6 +42,10 @@ struct policy_finding {
 	bool broken;          /* false: the rule could not be verified (reported as a note) */
 	char *where;          /* file path, with "(member)" when about a member */
 	char *message;
+	char *key;            /* what tells two findings of one rule and file apart
+			       * (forbid-module: the entry and module; max-isa:
+			       * declared/required), NULL otherwise; SARIF
+			       * fingerprints include it */
 };
 
 struct policy_result {

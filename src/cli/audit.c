@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "check/policy.h"
 #include "cli/cli.h"
+#include "cli/errors.h"
 #include "goabi/goabi.h"
 #include "report/report.h"
 #include "report/sarif.h"
@@ -19,6 +20,7 @@ struct audit_run {
 	struct policy_result res;
 	bool recursive, quiet;
 	int rc;
+	struct cli_errors errs;
 	char **files;
 	size_t nfiles, cap;
 };
@@ -54,8 +56,19 @@ static void one(void *ctx, const char *path)
 	struct goabi_artifact *a = NULL;
 	int err = goabi_inspect_path(path, &r->opts, &a);
 	if (!a || err || goabi_artifact_has_errors(a)) {
-		const char *msg = a && a->ndiags ? a->diags[0].message : goabi_strerror(err);
-		fprintf(stderr, "goabi: '%s': %s\n", path, msg);
+		/* name the first problem, in a member when the archive has none */
+		const struct goabi_artifact *w = a;
+		while (w && !w->ndiags && w->nmembers) {
+			const struct goabi_artifact *next = NULL;
+			for (size_t i = 0; i < w->nmembers && !next; i++)
+				if (goabi_artifact_has_errors(w->members[i]))
+					next = w->members[i];
+			w = next;
+		}
+		if (w && w->member && w->ndiags)
+			cli_error(&r->errs, "audit", path, "member '%s': %s", w->member, w->diags[0].message);
+		else
+			cli_error(&r->errs, "audit", path, "%s", w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
 		r->rc = EXIT_INPUT;
 		if (!a || err || a->kind == GOABI_KIND_OTHER) {
 			goabi_artifact_free(a);
@@ -89,7 +102,7 @@ static void print_text(const struct audit_run *r)
 	       r->res.nunverified);
 }
 
-static void print_json(const struct audit_run *r)
+static void print_json(const struct audit_run *r, int rc)
 {
 	json_t *pol = json_object();
 	for (int k = 0; k < RULE_COUNT; k++)
@@ -108,9 +121,10 @@ static void print_json(const struct audit_run *r)
 	json_t *files = json_array();
 	for (size_t i = 0; i < r->nfiles; i++)
 		json_array_append_new(files, json_str(r->files[i]));
-	json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:{s:I, s:I}}", "tool", "goabi", "version", GOABI_VERSION,
-				"schema", GOABI_JSON_SCHEMA, "policy", pol, "files", files, "findings", fs, "summary",
-				"broken", (json_int_t)r->res.nbroken, "unverified", (json_int_t)r->res.nunverified);
+	json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:{s:I, s:I}, s:o, s:i}", "tool", "goabi", "version",
+				GOABI_VERSION, "schema", GOABI_JSON_SCHEMA, "policy", pol, "files", files, "findings", fs,
+				"summary", "broken", (json_int_t)r->res.nbroken, "unverified",
+				(json_int_t)r->res.nunverified, "errors", cli_errors_json(&r->errs), "exit", rc);
 	json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(top);
@@ -148,12 +162,15 @@ int cmd_audit(int argc, char **argv)
 	} flags[64];
 	size_t nflags = 0;
 	int c;
+	/* JSON mode is known before parsing: option errors are JSON too */
+	r.errs.json = cli_wants_json(argc, argv);
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "rqh", lo, NULL)) != -1) {
 		if (c >= OPT_RULE && c < OPT_RULE + RULE_COUNT) {
 			if (nflags == sizeof(flags) / sizeof(flags[0])) {
-				fprintf(stderr, "goabi audit: too many rule flags\n");
-				return EXIT_INPUT;
+				cli_error(&r.errs, "audit", NULL, "too many rule flags (at most %zu)", nflags);
+				return cli_fail(&r.errs, "audit", EXIT_INPUT);
 			}
 			flags[nflags].rule = (enum policy_rule)(c - OPT_RULE);
 			flags[nflags++].value = optarg ? optarg : "true";
@@ -170,48 +187,57 @@ int cmd_audit(int argc, char **argv)
 			else if (strcmp(optarg, "sarif") == 0)
 				fmt = FMT_SARIF;
 			else {
-				fprintf(stderr, "goabi audit: --format '%s': use text, json or sarif\n", optarg);
-				return EXIT_INPUT;
+				cli_error(&r.errs, "audit", NULL, "--format '%s': use text, json or sarif", optarg);
+				return cli_fail(&r.errs, "audit", EXIT_INPUT);
 			}
 			break;
 		case 'r': r.recursive = true; break;
-		case 'q': r.quiet = true; break;
+		case 'q': r.quiet = r.errs.quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
-		default: help(stderr); return EXIT_INPUT;
+		default:
+			cli_error(&r.errs, "audit", NULL, "unknown option or missing argument: '%s'", argv[optind - 1]);
+			if (!r.errs.json)
+				help(stderr);
+			return cli_fail(&r.errs, "audit", EXIT_INPUT);
 		}
 	}
+	r.errs.json = fmt == FMT_JSON; /* the last --json / --format wins */
 	if (optind >= argc) {
-		help(stderr);
-		return EXIT_INPUT;
+		cli_error(&r.errs, "audit", NULL, "no file to audit");
+		if (!r.errs.json)
+			help(stderr);
+		return cli_fail(&r.errs, "audit", EXIT_INPUT);
 	}
 	policy_init(&r.pol);
 	char err[512];
 	if (policy_file && policy_load(&r.pol, policy_file, err, sizeof(err)) != 0) {
-		fprintf(stderr, "goabi audit: %s\n", err);
+		cli_error(&r.errs, "audit", NULL, "%s", err);
 		policy_release(&r.pol);
-		return EXIT_INPUT;
+		return cli_fail(&r.errs, "audit", EXIT_INPUT);
 	}
 	for (size_t i = 0; i < nflags; i++)
 		if (policy_set(&r.pol, flags[i].rule, flags[i].value, err, sizeof(err)) != 0) {
-			fprintf(stderr, "goabi audit: --%s\n", err);
+			cli_error(&r.errs, "audit", NULL, "--%s", err);
 			policy_release(&r.pol);
-			return EXIT_INPUT;
+			return cli_fail(&r.errs, "audit", EXIT_INPUT);
 		}
 	bool any = false;
 	for (int k = 0; k < RULE_COUNT; k++)
 		any |= r.pol.set[k];
 	if (!any) {
-		fprintf(stderr, "goabi audit: no rule given (--policy FILE or rule flags)\n");
+		cli_error(&r.errs, "audit", NULL, "no rule given (--policy FILE or rule flags)");
 		policy_release(&r.pol);
-		return EXIT_INPUT;
+		return cli_fail(&r.errs, "audit", EXIT_INPUT);
 	}
 	r.opts.isa = r.pol.set[RULE_MAX_ISA];
 	r.opts.no_dwarf = true; /* no rule reads prototypes */
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_tree(argv[i], one, &r))
+			if (walk_tree(argv[i], one, &r)) {
+				cli_error(&r.errs, "audit", argv[i], "some entries could not be read");
 				r.rc = EXIT_INPUT;
+			}
 		} else {
 			one(&r, argv[i]);
 		}
@@ -219,12 +245,13 @@ int cmd_audit(int argc, char **argv)
 	int rc = r.rc ? r.rc : r.res.nbroken ? EXIT_FINDINGS : EXIT_CLEAN;
 	if (!r.quiet) {
 		if (fmt == FMT_SARIF) {
-			json_t *log = sarif_audit(&r.pol, &r.res, (const char *const *)r.files, r.nfiles, rc);
+			json_t *log = sarif_audit(&r.pol, &r.res, (const char *const *)r.files, r.nfiles, rc, r.errs.v,
+						  r.errs.n);
 			json_dumpf(log, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			fputc('\n', stdout);
 			json_decref(log);
 		} else if (fmt == FMT_JSON) {
-			print_json(&r);
+			print_json(&r, rc);
 		} else {
 			print_text(&r);
 		}
@@ -234,5 +261,6 @@ int cmd_audit(int argc, char **argv)
 	free(r.files);
 	policy_result_release(&r.res);
 	policy_release(&r.pol);
+	cli_errors_release(&r.errs);
 	return rc;
 }

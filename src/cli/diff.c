@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include "check/diff.h"
 #include "cli/cli.h"
+#include "cli/errors.h"
 #include "goabi/goabi.h"
 #include "report/report.h"
 #include "report/sarif.h"
@@ -17,6 +18,7 @@ struct diff_run {
 	struct diff_set set;
 	bool json, quiet, sarif;
 	unsigned errbits;
+	struct cli_errors errs;
 	char **paths;        /* collect: relative paths of one tree */
 	size_t npaths, cap;
 	size_t rootlen;
@@ -42,7 +44,7 @@ static struct goabi_artifact *load(struct diff_run *r, const char *path)
 	struct goabi_artifact *a = NULL;
 	int err = goabi_inspect_path(path, &r->opts, &a);
 	if (!a) {
-		fprintf(stderr, "goabi: '%s': %s\n", path, goabi_strerror(err));
+		cli_error(&r->errs, "diff", path, "%s", goabi_strerror(err));
 		r->errbits |= DIFF_EXIT_ERROR;
 		return NULL;
 	}
@@ -55,7 +57,11 @@ static struct goabi_artifact *load(struct diff_run *r, const char *path)
 					next = w->members[i];
 			w = next;
 		}
-		fprintf(stderr, "goabi: '%s': %s\n", path, w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
+		if (w && w->member)
+			cli_error(&r->errs, "diff", path, "member '%s': %s", w->member,
+				  w->ndiags ? w->diags[0].message : goabi_strerror(err));
+		else
+			cli_error(&r->errs, "diff", path, "%s", w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
 		r->errbits |= DIFF_EXIT_ERROR;
 		if (err || a->kind == GOABI_KIND_OTHER) {
 			goabi_artifact_free(a);
@@ -105,8 +111,10 @@ static char **tree(struct diff_run *r, const char *dir, size_t *n)
 	r->paths = NULL;
 	r->npaths = r->cap = 0;
 	r->rootlen = strlen(dir);
-	if (walk_tree(dir, collect, r))
+	if (walk_tree(dir, collect, r)) {
+		cli_error(&r->errs, "diff", dir, "some entries could not be read");
 		r->errbits |= DIFF_EXIT_ERROR;
+	}
 	qsort(r->paths, r->npaths, sizeof(char *), cmpstr);
 	*n = r->npaths;
 	return r->paths;
@@ -174,7 +182,8 @@ static json_t *opt_str(const char *s)
 	return s ? json_str(s) : json_null();
 }
 
-static void print_json(const struct diff_set *s, const char *op, const char *np, unsigned bits)
+static void print_json(const struct diff_set *s, const struct cli_errors *errs, const char *op, const char *np,
+		       unsigned bits)
 {
 	json_t *arr = json_array();
 	static const char *const cls_id[] = { "informational", "possibly-breaking", "breaking" };
@@ -185,11 +194,11 @@ static void print_json(const struct diff_set *s, const char *op, const char *np,
 						     "subject", json_str(c->subject), "old", opt_str(c->old_value),
 						     "new", opt_str(c->new_value), "detail", opt_str(c->detail)));
 	}
-	json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:i}", "tool", "goabi", "version",
-				GOABI_VERSION, "schema", GOABI_JSON_SCHEMA, "old", json_str(op), "new", json_str(np),
-				"changes", arr, "summary", "breaking", (json_int_t)s->count[DIFF_BREAKING],
+	json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o, s:i}", "tool", "goabi",
+				"version", GOABI_VERSION, "schema", GOABI_JSON_SCHEMA, "old", json_str(op), "new",
+				json_str(np), "changes", arr, "summary", "breaking", (json_int_t)s->count[DIFF_BREAKING],
 				"possibly_breaking", (json_int_t)s->count[DIFF_POSSIBLE], "informational",
-				(json_int_t)s->count[DIFF_INFO], "exit", (int)bits);
+				(json_int_t)s->count[DIFF_INFO], "errors", cli_errors_json(errs), "exit", (int)bits);
 	json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(top);
@@ -198,7 +207,8 @@ static void print_json(const struct diff_set *s, const char *op, const char *np,
 /* SARIF locations: the NEW file each change is about (for directories, NEW
  * joined with the relative path, the archive member dropped; OLD's for a
  * file that is gone). */
-static void print_sarif(const struct diff_set *s, bool dirs, const char *op, const char *np, unsigned bits)
+static void print_sarif(const struct diff_set *s, const struct cli_errors *errs, bool dirs, const char *op,
+			const char *np, unsigned bits)
 {
 	const char **locs = calloc(s->n ? s->n : 1, sizeof(char *));
 	if (!locs)
@@ -214,7 +224,7 @@ static void print_sarif(const struct diff_set *s, bool dirs, const char *op, con
 		bool gone = strcmp(s->v[i].area, "file") == 0 && strcmp(s->v[i].kind, "removed") == 0;
 		locs[i] = arena_printf(s->arena, "%s/%.*s", gone ? op : np, (int)n, w);
 	}
-	json_t *log = sarif_diff(s, locs, (int)bits);
+	json_t *log = sarif_diff(s, locs, (int)bits, errs->v, errs->n);
 	json_dumpf(log, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(log);
@@ -236,15 +246,18 @@ int cmd_diff(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* JSON mode is known before parsing: option errors are JSON too */
+	r.errs.json = cli_wants_json(argc, argv);
 	int c;
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
 		switch (c) {
-		case OPT_JSON: r.json = true; break;
+		case OPT_JSON: r.json = true; r.sarif = false; break;
 		case OPT_HEADER:
 			if (nheaders == 2) {
-				fprintf(stderr, "goabi diff: --header is given at most twice (OLD's, then NEW's)\n");
-				return DIFF_EXIT_USAGE;
+				cli_error(&r.errs, "diff", NULL, "--header is given at most twice (OLD's, then NEW's)");
+				return cli_fail(&r.errs, "diff", DIFF_EXIT_USAGE);
 			}
 			headers[nheaders++] = optarg;
 			break;
@@ -253,33 +266,41 @@ int cmd_diff(int argc, char **argv)
 			r.json = strcmp(optarg, "json") == 0;
 			r.sarif = strcmp(optarg, "sarif") == 0;
 			if (!r.json && !r.sarif && strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "goabi diff: --format '%s': use text, json or sarif\n", optarg);
-				return DIFF_EXIT_USAGE;
+				cli_error(&r.errs, "diff", NULL, "--format '%s': use text, json or sarif", optarg);
+				return cli_fail(&r.errs, "diff", DIFF_EXIT_USAGE);
 			}
 			break;
-		case 'q': r.quiet = true; break;
+		case 'q': r.quiet = r.errs.quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
-		default: help(stderr); return DIFF_EXIT_USAGE;
+		default:
+			cli_error(&r.errs, "diff", NULL, "unknown option or missing argument: '%s'", argv[optind - 1]);
+			if (!r.errs.json)
+				help(stderr);
+			return cli_fail(&r.errs, "diff", DIFF_EXIT_USAGE);
 		}
 	}
+	r.errs.json = r.json; /* the last --json / --format wins */
 	if (argc - optind != 2 || nheaders == 1) {
 		if (nheaders == 1)
-			fprintf(stderr, "goabi diff: give --header twice: OLD's header, then NEW's\n");
-		help(stderr);
-		return DIFF_EXIT_USAGE;
+			cli_error(&r.errs, "diff", NULL, "give --header twice: OLD's header, then NEW's");
+		else
+			cli_error(&r.errs, "diff", NULL, "expected two operands, OLD and NEW, got %d", argc - optind);
+		if (!r.errs.json)
+			help(stderr);
+		return cli_fail(&r.errs, "diff", DIFF_EXIT_USAGE);
 	}
 	const char *op = argv[optind], *np = argv[optind + 1];
 	if (diff_set_init(&r.set) != 0) {
-		fprintf(stderr, "goabi diff: out of memory\n");
-		return DIFF_EXIT_ERROR;
+		cli_error(&r.errs, "diff", NULL, "out of memory");
+		return cli_fail(&r.errs, "diff", DIFF_EXIT_ERROR);
 	}
 	struct diff_header hdr[2] = { { 0 }, { 0 } };
 	for (int i = 0; i < nheaders; i++) {
 		char err[256];
 		if (diff_header_load(r.set.arena, headers[i], &hdr[i], err, sizeof(err)) != 0) {
-			fprintf(stderr, "goabi diff: '%s': %s\n", headers[i], err);
+			cli_error(&r.errs, "diff", headers[i], "%s", err);
 			diff_set_release(&r.set);
-			return DIFF_EXIT_ERROR;
+			return cli_fail(&r.errs, "diff", DIFF_EXIT_ERROR);
 		}
 	}
 	if (nheaders == 2) {
@@ -290,9 +311,9 @@ int cmd_diff(int argc, char **argv)
 	struct stat so, sn;
 	bool dir_o = stat(op, &so) == 0 && S_ISDIR(so.st_mode), dir_n = stat(np, &sn) == 0 && S_ISDIR(sn.st_mode);
 	if (dir_o != dir_n) {
-		fprintf(stderr, "goabi diff: '%s' and '%s': compare two files or two directories\n", op, np);
+		cli_error(&r.errs, "diff", NULL, "'%s' and '%s': compare two files or two directories", op, np);
 		diff_set_release(&r.set);
-		return DIFF_EXIT_USAGE;
+		return cli_fail(&r.errs, "diff", DIFF_EXIT_USAGE);
 	}
 	if (dir_o)
 		diff_dirs(&r, op, np);
@@ -301,12 +322,13 @@ int cmd_diff(int argc, char **argv)
 	unsigned bits = r.errbits | diff_exit_bits(&r.set);
 	if (!r.quiet) {
 		if (r.sarif)
-			print_sarif(&r.set, dir_o, op, np, bits);
+			print_sarif(&r.set, &r.errs, dir_o, op, np, bits);
 		else if (r.json)
-			print_json(&r.set, op, np, bits);
+			print_json(&r.set, &r.errs, op, np, bits);
 		else
 			print_text(&r.set, op, np);
 	}
 	diff_set_release(&r.set);
+	cli_errors_release(&r.errs);
 	return (int)bits;
 }

@@ -25,7 +25,9 @@ static void one(void *ctx, const char *path)
 	int err = goabi_inspect_path(path, &r->opts, &a);
 	r->nfiles++;
 	if (!a) {
-		fprintf(stderr, "goabi: '%s': %s\n", path, goabi_strerror(err));
+		fputs("goabi: '", stderr);
+		report_put(stderr, path);
+		fprintf(stderr, "': %s\n", goabi_strerror(err));
 		r->rc = EXIT_INPUT;
 		return;
 	}
@@ -40,9 +42,18 @@ static void one(void *ctx, const char *path)
 					next = w->members[i];
 			w = next;
 		}
-		if (w && w->ndiags)
-			fprintf(stderr, "goabi: '%s%s%s%s': %s\n", path, w->member ? "(" : "", w->member ? w->member : "",
-				w->member ? ")" : "", w->diags[0].message);
+		if (w && w->ndiags) { /* escaped: names and messages carry bytes from the file */
+			fputs("goabi: '", stderr);
+			report_put(stderr, path);
+			if (w->member) {
+				fputc('(', stderr);
+				report_put(stderr, w->member);
+				fputc(')', stderr);
+			}
+			fputs("': ", stderr);
+			report_put(stderr, w->diags[0].message);
+			fputc('\n', stderr);
+		}
 	}
 	if (r->json) {
 		json_array_append_new(r->arr, report_json(a, &r->ro));

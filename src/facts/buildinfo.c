@@ -98,8 +98,12 @@ void go_modinfo_parse(struct goabi_artifact *a, const char *s, size_t n)
 			fill_module(a, &g->main, rest, false);
 			last = &g->main;
 		} else if (strcmp(line, "dep") == 0) {
-			if (g->ndeps >= GOABI_MAX_MODULES ||
-			    !arena_grow(a->arena, &g->deps, &g->depcap, g->ndeps + 1, sizeof(*g->deps)))
+			if (g->ndeps >= GOABI_MAX_MODULES) {
+				diag_add(a, GOABI_DIAG_WARNING, "build info lists more than the limit of %u modules; the rest are ignored",
+					 GOABI_MAX_MODULES);
+				continue;
+			}
+			if (!arena_grow(a->arena, &g->deps, &g->depcap, g->ndeps + 1, sizeof(*g->deps)))
 				continue;
 			last = &g->deps[g->ndeps++];
 			memset(last, 0, sizeof(*last));
@@ -155,15 +159,20 @@ static bool parse_at(struct elfview *ev, const uint8_t *p, size_t n, const char 
 	if (flags & 2) {
 		struct cur c = cur_make(p, n, be, ptrsize);
 		cur_seek(&c, 32);
-		uint64_t l;
+		uint64_t l = 0;
 		const uint8_t *b;
-		if (!cur_uvarint(&c, &l) || l > GOABI_MAX_STRING || !cur_bytes(&c, l, &b)) {
-			diag_add(a, GOABI_DIAG_ERROR, "build info in %s: version string length is invalid or past the end", where);
+		bool have_len = cur_uvarint(&c, &l);
+		if (!have_len || l > GOABI_MAX_STRING || !cur_bytes(&c, l, &b)) {
+			if (have_len && l > GOABI_MAX_STRING)
+				diag_add(a, GOABI_DIAG_ERROR, "build info in %s: version string of %llu bytes exceeds the limit of %u",
+					 where, (unsigned long long)l, GOABI_MAX_STRING);
+			else
+				diag_add(a, GOABI_DIAG_ERROR, "build info in %s: version string length is invalid or past the end", where);
 			return false;
 		}
 		ver = (const char *)b;
 		vlen = (size_t)l;
-		if (!cur_uvarint(&c, &l) || l > 64u * 1024 * 1024 || !cur_bytes(&c, l, &b)) {
+		if (!cur_uvarint(&c, &l) || l > GOABI_MAX_MODINFO || !cur_bytes(&c, l, &b)) {
 			diag_add(a, GOABI_DIAG_ERROR, "build info in %s: module info length is invalid or past the end", where);
 		} else {
 			mod = (const char *)b;

@@ -27,12 +27,14 @@ void cabi_dwarf_prototypes(struct elfview *ev);
 #define TYPE_DEPTH 16u      /* pointer/typedef/array nesting rendered */
 #define DECL_MAX 1024u      /* one rendered declarator */
 #define CU_NAMES_MAX 4096u  /* _cgoexp_ declarations per unit */
+#define LONG_NAMES_MAX 64u  /* names of DECL_MAX bytes or more before the walk stops */
 
 struct dw {
 	Dwarf_Debug dbg;
 	struct elfview *ev;
 	unsigned budget;
 	bool truncated;
+	unsigned long_names; /* names of DECL_MAX bytes or more, ignored */
 };
 
 static void dw_err(struct dw *d, Dwarf_Error *err)
@@ -108,12 +110,26 @@ static bool dw_udata(struct dw *d, Dwarf_Die die, Dwarf_Half attr, Dwarf_Unsigne
 	return rc == DW_DLV_OK;
 }
 
+/* DW_AT_name, NULL when absent or longer than a declarator may be: many
+ * DIEs can share one huge .debug_str string, and every later strlen,
+ * strcmp or copy of it would be paid again per DIE (an object of 1.1 MB
+ * with one 256 KiB name used by 20000 parameters took 9 s). */
 static const char *dw_name(struct dw *d, Dwarf_Die die)
 {
 	char *s = NULL;
 	Dwarf_Error err = NULL;
 	if (dwarf_diename(die, &s, &err) != DW_DLV_OK) {
 		dw_err(d, &err);
+		return NULL;
+	}
+	if (strnlen(s, DECL_MAX) >= DECL_MAX) {
+		/* libdwarf has scanned the whole string to check its end: after
+		 * LONG_NAMES_MAX such names stop, so that the time stays within a
+		 * small multiple of the file's size */
+		if (++d->long_names >= LONG_NAMES_MAX) {
+			d->budget = 0;
+			d->truncated = true;
+		}
 		return NULL;
 	}
 	return s;
@@ -173,7 +189,7 @@ static void cat3(char *out, const char *a, const char *b, const char *c)
 	const char *parts[3] = { a, b, c ? c : "" };
 	size_t n = 0;
 	for (int i = 0; i < 3; i++) {
-		size_t l = strlen(parts[i]);
+		size_t l = strnlen(parts[i], DECL_MAX);
 		if (l > DECL_MAX - 1 - n)
 			l = DECL_MAX - 1 - n;
 		memcpy(tmp + n, parts[i], l);
@@ -200,6 +216,13 @@ static void render_params(struct dw *d, Dwarf_Die fn, bool names, char *buf, uns
 	char acc[DECL_MAX] = "(";
 	size_t n = 0;
 	for (Dwarf_Die c = dw_next(d, fn, NULL); c; c = dw_next(d, fn, c)) {
+		if (strlen(acc) >= DECL_MAX - 1) {
+			/* the list is already cut at DECL_MAX: rendering the rest
+			 * would only cost (libdwarf re-checks every name it returns) */
+			d->truncated = true;
+			dwarf_dealloc_die(c);
+			break;
+		}
 		Dwarf_Half t = dw_tag(d, c);
 		char one[DECL_MAX];
 		if (t == DW_TAG_formal_parameter) {
@@ -605,7 +628,7 @@ void cabi_dwarf_prototypes(struct elfview *ev)
 		}
 		if (rc != DW_DLV_OK)
 			break;
-		if (++ncu > GOABI_MAX_LIST) {
+		if (++ncu > GOABI_MAX_LIST || !dw_spend(&d)) {
 			d.truncated = true;
 			/* libdwarf needs the CU walk to reach its end before the next use;
 			 * dwarf_finish below releases it all */
@@ -626,8 +649,12 @@ void cabi_dwarf_prototypes(struct elfview *ev)
 		dwarf_dealloc_die(cu);
 	}
 	if (d.truncated)
-		diag_add(a, GOABI_DIAG_WARNING, "DWARF walk stopped at a limit (%u DIEs, %u compilation units, depth %u)",
-			 DIE_BUDGET, GOABI_MAX_LIST, TYPE_DEPTH);
+		diag_add(a, GOABI_DIAG_WARNING,
+			 "DWARF walk stopped at a limit (%u DIEs, %u compilation units, type depth %u, %u bytes per declarator, %u over-long names)",
+			 DIE_BUDGET, GOABI_MAX_LIST, TYPE_DEPTH, DECL_MAX, LONG_NAMES_MAX);
+	if (d.long_names)
+		diag_add(a, GOABI_DIAG_WARNING, "%u DWARF names of %u bytes or more ignored (rendered as '?')", d.long_names,
+			 DECL_MAX);
 	(void)nexp;
 	no_dwarf_evidence(ev, "DWARF has no _cgo_export.c definition for it");
 	dwarf_finish(d.dbg, &err);

@@ -88,11 +88,15 @@ bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt
 	const uint8_t *p;
 	size_t n;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (ev_section(ev, names[i], &sh) && ev_section_bytes(ev, &sh, &p, &n) &&
-		    valid_header(ev, p, n, pt)) {
-			pt->vaddr = sh.sh_addr;
-			pt->where = names[i];
-			return true;
+		if (ev_section(ev, names[i], &sh) && ev_section_bytes(ev, &sh, &p, &n)) {
+			if (valid_header(ev, p, n, pt)) {
+				pt->vaddr = sh.sh_addr;
+				pt->where = names[i];
+				return true;
+			}
+			/* e.g. nfunc over GOABI_MAX_FUNCS or offsets past the section */
+			diag_add(ev->a, GOABI_DIAG_WARNING, "section %s does not start with a valid pclntab header "
+				 "(magic, sizes, offsets within %zu bytes, at most %u functions)", names[i], n, GOABI_MAX_FUNCS);
 		}
 	}
 	/* c-shared and PIE: inside .data.rel.ro; symbol runtime.pclntab when present */

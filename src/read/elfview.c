@@ -34,6 +34,13 @@ bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 		diag_add(a, GOABI_DIAG_ERROR, "unreadable section header count: %s", elf_errmsg(-1));
 		ev->shnum = 0;
 	} else if (ev->shnum > 0) {
+		/* load the section headers first: for e_shstrndx == SHN_XINDEX in
+		 * a foreign byte order, libelf (0.188) otherwise pread()s section 0
+		 * from the file descriptor, which a memory image does not have */
+		GElf_Shdr sh0;
+		Elf_Scn *scn0 = elf_getscn(elf, 0);
+		if (scn0)
+			(void)gelf_getshdr(scn0, &sh0);
 		if (elf_getshdrstrndx(elf, &ev->shstrndx) != 0) {
 			diag_add(a, GOABI_DIAG_WARNING, "unreadable section name table index: %s", elf_errmsg(-1));
 		} else if (!elf_getscn(elf, 1) && ev->shnum > 1) {

@@ -17,6 +17,7 @@ struct rd {
 	struct goabi_arena *ar;
 	struct symtab *out;
 	uint8_t *comdat_scn;   /* by section index: member of a COMDAT group */
+	const char **group_of; /* by section index: that group's signature */
 	uint8_t *used;         /* by symbol index: a relocation uses it */
 	size_t nused;
 	Elf_Data *versym;
@@ -35,10 +36,34 @@ static void mark_group(struct rd *r, const GElf_Shdr *sh)
 	if (!(flags & GRP_COMDAT))
 		return;
 	r->out->ncomdat++;
+	/* the signature: symbol sh_info of the symbol table sh_link (ELF gABI,
+	 * "Section Groups") */
+	const char *sig = NULL;
+	Elf_Scn *ts = sh->sh_link < r->ev->shnum ? elf_getscn(r->ev->elf, sh->sh_link) : NULL;
+	GElf_Shdr tsh;
+	Elf_Data *td = ts && gelf_getshdr(ts, &tsh) && tsh.sh_type == SHT_SYMTAB ? elf_getdata(ts, NULL) : NULL;
+	GElf_Sym gs;
+	if (td && tsh.sh_entsize && sh->sh_info < td->d_size / tsh.sh_entsize && gelf_getsym(td, (int)sh->sh_info, &gs)) {
+		const char *nm = elf_strptr(r->ev->elf, tsh.sh_link, gs.st_name);
+		/* a section symbol names the group after its section */
+		if (nm && !*nm && GELF_ST_TYPE(gs.st_info) == STT_SECTION && gs.st_shndx < r->ev->shnum) {
+			GElf_Shdr ssh;
+			Elf_Scn *ss = elf_getscn(r->ev->elf, gs.st_shndx);
+			nm = ss && gelf_getshdr(ss, &ssh) ? ev_section_name(r->ev, &ssh) : NULL;
+		}
+		if (nm)
+			sig = arena_strdup(r->ar, nm);
+	}
+	struct symtab *o = r->out;
+	if (sig && o->ngroups < GOABI_MAX_LIST && arena_grow(r->ar, &o->groups, &o->groupcap, o->ngroups + 1, sizeof(*o->groups)))
+		o->groups[o->ngroups++] = sig;
 	for (size_t off = 4; n - off >= 4; off += 4) {
 		uint32_t idx = rd32(p + off, r->ev->be);
-		if (idx < r->ev->shnum)
+		if (idx < r->ev->shnum) {
 			r->comdat_scn[idx] = 1;
+			if (r->group_of)
+				r->group_of[idx] = sig;
+		}
 	}
 }
 
@@ -146,6 +171,7 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *s, size_t ndx)
 	} else {
 		y->kind = ST_DEF;
 		y->comdat = s->st_shndx < r->ev->shnum && r->comdat_scn && r->comdat_scn[s->st_shndx];
+		y->group = y->comdat && r->group_of ? r->group_of[s->st_shndx] : NULL;
 	}
 	if (r->versym && ndx < r->nversym) {
 		GElf_Versym vs;
@@ -167,8 +193,10 @@ bool symtab_read(const struct elfview *ev, struct goabi_arena *ar, struct symtab
 		return false;
 	bool dynamic = ev->eh.e_type == ET_DYN;
 	out->dynamic = dynamic;
-	if (ev->shnum)
+	if (ev->shnum) {
 		r.comdat_scn = arena_alloc(ar, ev->shnum);
+		r.group_of = arena_alloc(ar, ev->shnum * sizeof(*r.group_of));
+	}
 	/* size of the symbol table the relocations index */
 	Elf_Scn *scn = NULL;
 	bool have_table = false;

@@ -15,6 +15,7 @@ struct st_sym {
 	const char *version;  /* shared objects: version name, NULL when none */
 	uint8_t bind, type, vis, kind;
 	bool comdat;          /* defined in a section of a COMDAT group */
+	const char *group;    /* comdat: the group's signature (arena), NULL when unknown */
 	bool ver_hidden;      /* non-default version (name@VER): new links cannot bind to it */
 	bool reloc_ref;       /* undefined, and a relocation of an allocated section uses it */
 };
@@ -29,6 +30,8 @@ struct symtab {
 	struct st_warning *warn;
 	size_t nwarn, warncap;
 	size_t ncomdat;       /* COMDAT groups */
+	const char **groups;  /* their signatures (those that could be read) */
+	size_t ngroups, groupcap;
 	bool dynamic;         /* read from .dynsym (shared object) */
 };
 

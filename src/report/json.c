@@ -58,8 +58,9 @@ static json_t *go_json(const struct goabi_go *g)
 		json_array_append_new(deps, module(&g->deps[i]));
 	json_object_set_new(o, "deps", deps);
 	json_t *set = json_object();
+	/* json_object_set_new rejects a key that is not UTF-8 and frees the value */
 	for (size_t i = 0; i < g->nsettings; i++)
-		if (g->settings[i].key && json_string(g->settings[i].key))
+		if (g->settings[i].key)
 			json_object_set_new(set, g->settings[i].key, json_str(g->settings[i].value));
 	json_object_set_new(o, "settings", set);
 	json_object_set_new(o, "scheme", json_fact(&g->scheme));

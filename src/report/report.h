@@ -13,6 +13,9 @@ struct report_opts {
 };
 
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o);
+/* Print s with control characters escaped (\n, \t, \xNN, C1 as \u00NN):
+ * names and strings from a file must not break lines or drive the terminal. */
+void report_put(FILE *out, const char *s);
 /* A new JSON object describing the artifact (caller owns the reference). */
 json_t *report_json(const struct goabi_artifact *a, const struct report_opts *o);
 /* A JSON string from bytes that may not be valid UTF-8 (bad bytes -> U+FFFD). */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "goabi/goabi.h"
 #include "report/report.h"
 #include "report/sarif.h"
@@ -54,13 +55,70 @@ static json_t *fingerprint(const char *rule, const char *uri)
 	return json_pack("{s:s}", "goabiRuleArtifact/v1", buf);
 }
 
+static json_t *text(const char *s);
+
+/* An artifactLocation: a relative uri is resolved against %SRCROOT%, which
+ * run.originalUriBaseIds maps to the working directory (SARIF 2.1.0
+ * 3.4.4, 3.14.14). */
+static json_t *location(const char *uri)
+{
+	json_t *al = json_pack("{s:o}", "uri", json_str(uri ? uri : ""));
+	if (uri && strncmp(uri, "file:", 5) != 0)
+		json_object_set_new(al, "uriBaseId", json_string("%SRCROOT%"));
+	return al;
+}
+
+/* run.originalUriBaseIds: %SRCROOT% = the working directory as a file URI
+ * ending in '/'; NULL when it cannot be had. */
+static json_t *base_ids(void)
+{
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return NULL;
+	char *u = sarif_uri(cwd);
+	free(cwd);
+	json_t *r = NULL;
+	if (u && u[0] == 'f')
+		r = json_pack("{s:{s:s+}}", "%SRCROOT%", "uri", u, strcmp(u, "file:///") ? "/" : "");
+	free(u);
+	return r;
+}
+
+/* Finish a log: the run's originalUriBaseIds and, for errors that kept an
+ * input from being read, invocations[0].toolExecutionNotifications. */
+static json_t *finish(json_t *log, const struct sarif_note *notes, size_t nnotes)
+{
+	json_t *run = json_array_get(json_object_get(log, "runs"), 0);
+	json_t *b = base_ids();
+	if (run && b)
+		json_object_set_new(run, "originalUriBaseIds", b);
+	else
+		json_decref(b);
+	json_t *inv = json_array_get(json_object_get(run, "invocations"), 0);
+	if (inv && nnotes) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < nnotes; i++) {
+			json_t *n = json_pack("{s:s, s:o}", "level", "error", "message", text(notes[i].message));
+			if (notes[i].file) {
+				char *u = sarif_uri(notes[i].file);
+				json_object_set_new(n, "locations",
+						    json_pack("[{s:{s:o}}]", "physicalLocation", "artifactLocation", location(u)));
+				free(u);
+			}
+			json_array_append_new(arr, n);
+		}
+		json_object_set_new(inv, "toolExecutionNotifications", arr);
+	}
+	return log;
+}
+
 static json_t *text(const char *s)
 {
 	return json_pack("{s:o}", "text", json_str(s));
 }
 
 json_t *sarif_audit(const struct policy *p, const struct policy_result *res, const char *const *files,
-		    size_t nfiles, int exit_code)
+		    size_t nfiles, int exit_code, const struct sarif_note *notes, size_t nnotes)
 {
 	json_t *rules = json_array();
 	int index[RULE_COUNT];
@@ -88,8 +146,7 @@ json_t *sarif_audit(const struct policy *p, const struct policy_result *res, con
 	json_t *artifacts = json_array();
 	for (size_t i = 0; i < nfiles; i++) {
 		char *u = sarif_uri(files[i]);
-		json_array_append_new(artifacts, json_pack("{s:{s:o}, s:[s]}", "location", "uri", json_str(u ? u : ""),
-							   "roles", "analysisTarget"));
+		json_array_append_new(artifacts, json_pack("{s:o, s:[s]}", "location", location(u), "roles", "analysisTarget"));
 		free(u);
 	}
 	json_t *results = json_array();
@@ -100,9 +157,12 @@ json_t *sarif_audit(const struct policy *p, const struct policy_result *res, con
 		for (size_t k = 0; k < nfiles && ai < 0; k++)
 			if (strcmp(files[k], f->where) == 0)
 				ai = (int)k;
-		json_t *al = json_pack("{s:o}", "uri", json_str(u ? u : ""));
+		json_t *al = location(u);
 		if (ai >= 0)
 			json_object_set_new(al, "index", json_integer(ai));
+		char *fk = NULL;
+		if (f->key && asprintf(&fk, "%s\n%s", policy_rule_id(f->rule), f->key) < 0)
+			fk = NULL;
 		/* binaries have no lines: region 1 keeps code-scanning UIs that
 		 * require a region (GitHub) happy */
 		json_array_append_new(
@@ -110,17 +170,19 @@ json_t *sarif_audit(const struct policy *p, const struct policy_result *res, con
 			json_pack("{s:s, s:i, s:s, s:o, s:[{s:{s:o, s:{s:i}}}], s:o}", "ruleId", policy_rule_id(f->rule),
 				  "ruleIndex", index[f->rule], "level", f->broken ? "error" : "note", "message",
 				  text(f->message), "locations", "physicalLocation", "artifactLocation", al, "region",
-				  "startLine", 1, "partialFingerprints", fingerprint(policy_rule_id(f->rule), u)));
+				  "startLine", 1, "partialFingerprints", fingerprint(fk ? fk : policy_rule_id(f->rule), u)));
+		free(fk);
 		free(u);
 	}
-	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:o, s:[{s:b, s:i}]}]}", "$schema",
+	return finish(json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:o, s:[{s:b, s:i}]}]}", "$schema",
 			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool", "driver",
 			 "name", "goabi", "semanticVersion", GOABI_VERSION, "version", GOABI_VERSION, "rules", rules,
 			 "artifacts", artifacts, "results", results, "invocations", "executionSuccessful", exit_code != 2,
-			 "exitCode", exit_code);
+			 "exitCode", exit_code), notes, nnotes);
 }
 
-json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_code)
+json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_code, const struct sarif_note *notes,
+		   size_t nnotes)
 {
 	static const char *const levels[] = { "note", "warning", "error" };
 	json_t *rules = json_array(), *results = json_array(), *artifacts = json_array();
@@ -153,15 +215,15 @@ json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_c
 		char *u = sarif_uri(loc);
 		if (a == narts && narts < 256) {
 			arts[narts++] = loc;
-			json_array_append_new(artifacts, json_pack("{s:{s:o}, s:[s]}", "location", "uri", json_str(u ? u : ""),
-								   "roles", "analysisTarget"));
+			json_array_append_new(artifacts,
+					      json_pack("{s:o, s:[s]}", "location", location(u), "roles", "analysisTarget"));
 		}
 		char *msg = NULL;
 		if (asprintf(&msg, "%s: %s %s %s: %s%s%s%s%s%s", diff_class_name(c->cls), c->area, c->kind, c->subject,
 			     c->old_value ? c->old_value : "(none)", " -> ", c->new_value ? c->new_value : "(none)",
 			     c->detail ? " (" : "", c->detail ? c->detail : "", c->detail ? ")" : "") < 0)
 			msg = NULL;
-		json_t *al = json_pack("{s:o}", "uri", json_str(u ? u : ""));
+		json_t *al = location(u);
 		if (a < narts)
 			json_object_set_new(al, "index", json_integer((json_int_t)a));
 		json_array_append_new(results,
@@ -178,9 +240,9 @@ json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_c
 		free(msg);
 		free(u);
 	}
-	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:o, s:[{s:b, s:i}]}]}", "$schema",
+	return finish(json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:o, s:[{s:b, s:i}]}]}", "$schema",
 			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool", "driver",
 			 "name", "goabi", "semanticVersion", GOABI_VERSION, "version", GOABI_VERSION, "rules", rules,
 			 "artifacts", artifacts, "results", results, "invocations", "executionSuccessful",
-			 !(exit_code & 3), "exitCode", exit_code);
+			 !(exit_code & 3), "exitCode", exit_code), notes, nnotes);
 }

@@ -7,17 +7,25 @@
 #include <jansson.h>
 #include "check/policy.h"
 
+/* An error that kept an input from being (fully) read: reported in
+ * invocations[0].toolExecutionNotifications (level error). */
+struct sarif_note {
+	const char *file;     /* may be NULL */
+	const char *message;
+};
+
 /* A new SARIF log (caller owns the reference). files: the artifacts
  * audited, in order (listed in run.artifacts). */
 json_t *sarif_audit(const struct policy *p, const struct policy_result *res, const char *const *files,
-		    size_t nfiles, int exit_code);
+		    size_t nfiles, int exit_code, const struct sarif_note *notes, size_t nnotes);
 
 struct diff_set;
 /* A new SARIF log of goabi diff changes: one rule per change area present
  * (exports, dynsym, glibc ...), one result per change (breaking: error,
  * possibly breaking: warning, informational: note) located at locs[i]
  * (the NEW file the change is about). */
-json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_code);
+json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_code, const struct sarif_note *notes,
+		   size_t nnotes);
 
 /* A path as a SARIF uri-reference: relative paths stay relative (percent-
  * encoded), absolute ones become file:// URIs. Caller frees. */

@@ -1,16 +1,37 @@
 /* Human text reporter: one aligned block per artifact, each fact followed
  * by its evidence; members of archives indented under their archive. */
+#include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
+
+void report_put(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(out, "\\u%04x", *++p);
+		else
+			fputc(*p, out);
+	}
+}
 
 static void line(FILE *out, int ind, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void line(FILE *out, int ind, const char *label, const char *fmt, ...)
 {
 	va_list ap;
+	char *s = NULL;
 	fprintf(out, "%*s  %-12s ", ind, "", label);
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	if (vasprintf(&s, fmt, ap) >= 0) {
+		report_put(out, s);
+		free(s);
+	}
 	va_end(ap);
 	fputc('\n', out);
 }
@@ -34,6 +55,10 @@ static void list(FILE *out, int ind, const char *label, const struct goabi_strv 
 	size_t used = 0;
 	for (size_t i = 0; i < sv->n && i < max && used < sizeof(buf) - 64; i++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "", sv->v[i]);
+	/* snprintf returns what it would have written: a long last entry
+	 * leaves used past the end (DT_NEEDED names of 1000 bytes did) */
+	if (used > sizeof(buf) - 32)
+		used = sizeof(buf) - 32;
 	if (sv->n > max)
 		snprintf(buf + used, sizeof(buf) - used, ", ... (%zu in all)", sv->n);
 	line(out, ind, label, "%s", buf);
@@ -122,10 +147,14 @@ static void libc_block(FILE *out, int ind, const struct goabi_libc *l, const str
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o)
 {
 	int ind = a->member ? 2 : 0;
-	if (a->member)
-		fprintf(out, "  %s(%s)\n", a->path, a->member);
-	else
-		fprintf(out, "%s\n", a->path);
+	fputs(a->member ? "  " : "", out);
+	report_put(out, a->path);
+	if (a->member) {
+		fputc('(', out);
+		report_put(out, a->member);
+		fputc(')', out);
+	}
+	fputc('\n', out);
 	for (size_t i = 0; i < a->ndiags; i++)
 		line(out, ind, a->diags[i].severity == GOABI_DIAG_ERROR ? "ERROR" : "warning", "%s", a->diags[i].message);
 	if (a->kind == GOABI_KIND_OTHER)

@@ -5,7 +5,10 @@
 #include <string.h>
 #include "util/util.h"
 
-#define CHUNK_MIN (64u * 1024u)
+/* Chunks start small and double up to CHUNK_MAX: an archive member costs
+ * one arena, and 100000 members must not reserve 64 KiB each. */
+#define CHUNK_FIRST (2u * 1024u)
+#define CHUNK_MAX (64u * 1024u)
 #define ARENA_MAX ((size_t)1 << 34) /* 16 GiB: a hard stop for runaway inputs */
 
 struct chunk {
@@ -47,7 +50,8 @@ void *arena_alloc(struct goabi_arena *ar, size_t n)
 		n = al;
 	struct chunk *c = ar->head;
 	if (!c || c->size - c->used < n) {
-		size_t sz = n > CHUNK_MIN ? n : CHUNK_MIN;
+		size_t next = c ? (c->size < CHUNK_MAX / 2 ? c->size * 2 : CHUNK_MAX) : CHUNK_FIRST;
+		size_t sz = n > next ? n : next;
 		if (ar->total + sz > ARENA_MAX)
 			return NULL;
 		c = malloc(sizeof(*c) + sz);
@@ -136,11 +140,80 @@ bool strv_contains(const struct goabi_strv *sv, const char *s)
 	return false;
 }
 
+/* Hash index for strv_push_unique: without it, a symbol table of 10^5
+ * distinct type..eq.* names costs 10^10 string compares. Open addressing;
+ * a slot holds position+1 in sv->v. The index describes sv->v[0..n) of the
+ * strv it was built for, and is rebuilt when the array moved, the strv was
+ * copied, or it is half full. */
+struct strv_index {
+	const struct goabi_strv *owner;
+	const char **v;
+	size_t n, nslots;
+	size_t slot[];
+};
+
+static size_t str_hash(const char *s)
+{
+	size_t h = (size_t)1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211u;
+	return h;
+}
+
+/* Slot holding s, or the empty slot where it belongs. */
+static size_t *index_find(struct strv_index *ix, const char *s)
+{
+	size_t mask = ix->nslots - 1;
+	size_t i = str_hash(s) & mask;
+	while (ix->slot[i] && strcmp(ix->v[ix->slot[i] - 1], s) != 0)
+		i = (i + 1) & mask;
+	return &ix->slot[i];
+}
+
+static struct strv_index *index_for(struct goabi_arena *ar, struct goabi_strv *sv)
+{
+	struct strv_index *ix = sv->index;
+	if (ix && ix->owner == sv && ix->v == sv->v && ix->n == sv->n && 2 * (sv->n + 1) <= ix->nslots)
+		return ix;
+	size_t nslots = 64;
+	while (nslots < 4 * (sv->n + 1))
+		nslots *= 2;
+	ix = arena_alloc(ar, sizeof(*ix) + nslots * sizeof(size_t));
+	if (!ix)
+		return NULL;
+	ix->owner = sv;
+	ix->v = sv->v;
+	ix->n = sv->n;
+	ix->nslots = nslots;
+	for (size_t i = 0; i < sv->n; i++) {
+		size_t *slot = index_find(ix, sv->v[i]);
+		if (!*slot)
+			*slot = i + 1;
+	}
+	sv->index = ix;
+	return ix;
+}
+
 bool strv_push_unique(struct goabi_arena *ar, struct goabi_strv *sv, const char *s)
 {
-	if (strv_contains(sv, s))
+	if (sv->n < 32 && !sv->index) {
+		if (strv_contains(sv, s))
+			return true;
+		return strv_push(ar, sv, arena_strdup(ar, s));
+	}
+	struct strv_index *ix = index_for(ar, sv);
+	if (!ix)
+		return false;
+	if (*index_find(ix, s))
 		return true;
-	return strv_push(ar, sv, arena_strdup(ar, s));
+	const char *d = arena_strdup(ar, s);
+	if (!d || !strv_push(ar, sv, d))
+		return false;
+	if (ix->v == sv->v) { /* else the array moved: rebuilt on the next call */
+		*index_find(ix, d) = sv->n;
+		ix->n = sv->n;
+	}
+	return true;
 }
 
 void fact_set(struct goabi_artifact *a, struct goabi_fact *f, enum goabi_conf c,

@@ -81,3 +81,24 @@ if [ -n "$lib" ]; then
 	"$GOABI" inspect --json "$lib" > "$TMPD/z.json"
 	check "libz: no exports (nm -D has no _cgoexp_)" "$(nm_dyn_exports "$lib" | wc -l)" "$(jget "$TMPD/z.json" "len(j['artifacts'][0]['exports'])")"
 fi
+
+# hostile DWARF: one 256 KiB struct tag shared (one .debug_str string) by the
+# types of 20000 parameters of an exported wrapper in a unit named
+# _cgo_export.c. Every lookup of that name costs libdwarf a scan of the whole
+# string: goabi must stay fast, say that it cut the walk, and still find F.
+python3 - "$TMPD/_cgo_export.c" << 'PY'
+import sys
+params = ', '.join('S *a%d' % i for i in range(20000))
+open(sys.argv[1], 'w').write('#define S struct S%s\nS { int v; };\nextern void _cgoexp_0123456789ab_F(void *);\n'
+                             'void F(%s) { _cgoexp_0123456789ab_F(0); }\n' % ('x' * 262144, params))
+PY
+if (cd "$TMPD" && gcc -c -g -O0 -o longname.o _cgo_export.c) 2> /dev/null; then
+	check "long-name object: readelf sees a DW_AT_name of 256 KiB and 20000+1 parameters (F's, the _cgoexp_ declaration's)" "1 20001" \
+		"$(readelf --debug-dump=info "$TMPD/longname.o" 2> /dev/null | grep -c 'DW_AT_name.*Sxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx') $(readelf --debug-dump=info "$TMPD/longname.o" 2> /dev/null | grep -c DW_TAG_formal_parameter)"
+	start=$(date +%s%N)
+	timeout 20 "$GOABI" inspect --json "$TMPD/longname.o" > "$TMPD/long.json"
+	rc=$? ms=$((($(date +%s%N) - start) / 1000000))
+	check "long-name object: inspect exits 0 within 2 s (took $ms ms)" "0 yes" "$rc $([ $ms -lt 2000 ] && echo yes || echo no)"
+	check "long-name object: export F found (nm: _cgoexp_ referenced, F defined), walk cut with a warning" "F True" \
+		"$(jget "$TMPD/long.json" "' '.join(e['name'] for e in j['artifacts'][0]['exports'])") $(jget "$TMPD/long.json" "any('DWARF walk stopped' in d['message'] for d in j['artifacts'][0]['diagnostics'])")"
+fi

@@ -32,7 +32,13 @@ want=$(objdump -T "$D/libfoo-v2.so" | awk '/UND/ { for (i = 1; i <= NF; i++) if 
 	while read -r s; do v=${s##*@}; [ "$(printf '%s\n%s\n' "$old" "$v" | sort -V | tail -1)" = "$v" ] && [ "$v" != "$old" ] && echo "$s"; done | sort | tr '\n' ' ')
 check "the symbols named for the raise = objdump -T's above the old floor" "$want" \
 	"$(jget "$TMPD/c.json" "' '.join(sorted(next(c['detail'] for c in j['changes'] if c['area']=='glibc')[len('needed by: '):].split(', ')))+' '")"
-check "exit: 4|8|16 (breaking and possibly breaking changes)" 28 "$rc"
+check "the glibc floor raise is classed breaking" breaking \
+	"$(jget "$TMPD/c.json" "next(c['class'] for c in j['changes'] if c['area']=='glibc')")"
+# possibly breaking (16) only when readelf -d shows a DT_NEEDED added
+nadd=$(comm -13 <(readelf -d -W "$D/libfoo-v1.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort) \
+	<(readelf -d -W "$D/libfoo-v2.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort) | wc -l)
+check "exit: 4|8 (breaking changes), |16 only with a DT_NEEDED added (readelf -d: $nadd)" \
+	"$((12 | (nadd > 0 ? 16 : 0)))" "$rc"
 # reversed: the floor is lowered (informational), the removed symbol is an addition
 "$GOABI" diff --json "$D/libfoo-v2.so" "$D/libfoo-v1.so" > "$TMPD/r.json"
 check "reversed: glibc floor lowered" lowered "$(jget "$TMPD/r.json" "next(c['kind'] for c in j['changes'] if c['area']=='glibc')")"

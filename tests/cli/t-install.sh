@@ -25,7 +25,8 @@ int main(int argc, char **argv) {
 }
 C
 libs="/usr/lib/$(cc -print-multiarch)/libdwarf.a $(pkg-config --libs libelf capstone libarchive jansson) -lmd -lz -lpthread"
-if cc -std=c11 -I"$d/opt/goabi/include" -o "$TMPD/use" "$TMPD/use.c" "$d/opt/goabi/lib/libgoabi.a" $libs 2>"$TMPD/cc.err"; then
+# a library built with `make SANITIZE=...` needs the sanitizer runtimes
+if cc -std=c11 ${SANITIZE:+-fsanitize=$SANITIZE} -I"$d/opt/goabi/include" -o "$TMPD/use" "$TMPD/use.c" "$d/opt/goabi/lib/libgoabi.a" $libs 2>"$TMPD/cc.err"; then
 	ok "a program builds against the installed header and libgoabi.a"
 	check "library API reports 'none' for a C binary (/bin/true is not Go)" none "$("$TMPD/use" /bin/true)"
 else

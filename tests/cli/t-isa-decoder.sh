@@ -6,7 +6,7 @@
 # and 32-bit): the extension masks must be equal instruction by instruction.
 . "$(dirname "$0")/../lib.sh"
 H=$TMPD/idcache
-if ! cc -std=c11 -D_GNU_SOURCE -O2 -I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags capstone libelf) \
+if ! cc -std=c11 ${SANITIZE:+-fsanitize=$SANITIZE} -D_GNU_SOURCE -O2 -I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags capstone libelf) \
 	-o "$H" "$TOP/tests/cli/isa/idcache.c" "$TOP/$BUILD/libgoabi.a" $(pkg-config --libs capstone libelf) 2>"$TMPD/cc.log"; then
 	notok "decoder harness does not build: $(head -3 "$TMPD/cc.log")"
 	exit 0
@@ -21,7 +21,7 @@ for f in "$FIX/isa/go119-amd64-v3" "$FIX/isa/c-vec-x86-64-v4" "$FIX/isa/c-vec-x8
 	bits=64
 	readelf -h "$f" | grep -q 'Class: *ELF32' && bits=32
 	set -- $(text "$f")
-	r=$("$H" "$f" "$1" "$2" "$3" $bits 2>"$TMPD/err")
+	r=$(ASAN_OPTIONS=detect_leaks=0 "$H" "$f" "$1" "$2" "$3" $bits 2>"$TMPD/err") # the harness, not the library, keeps its buffers
 	set -- $r
 	check "per-id group cache = capstone detail on all ${1:-?} instructions of $(basename "$(dirname "$f")")/$(basename "$f") ($bits-bit; ${2:-?} decoded with detail, ${4:-?} in extensions)" \
 		"0" "${3:-missing}"

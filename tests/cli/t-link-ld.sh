@@ -102,8 +102,15 @@ compare c-archive-with-lpthread -- gcc main_a_pthread.o goa.a -lpthread
 compare c-archive-without-lpthread -- gcc main_a_pthread.o goa.a
 compare c-archive-static -- gcc -static main_a_pthread.o goa.a
 compare c-archive-musl-gcc -- musl-gcc main_a_pthread.o goa.a
+compare c-archive-musl-gcc-static -- musl-gcc -static main_a_pthread.o goa.a
+compare c-archive-static-pie -- gcc -static-pie main_a_pthread.o goa.a
+compare two-c-archives-static "two-go-runtimes:$gover" -- gcc -static main_ab.o goa.a gob.a
+compare two-c-archives-musl-static "two-go-runtimes:$gover" -- musl-gcc -static main_ab.o goa.a gob.a
+compare c-archive-static-with-shared "static-link-of-shared:libgob.so" -- gcc -static main_ab.o goa.a libgob.so
+compare c-archive-bstatic-shared "static-link-of-shared:libgob.so" -- gcc main_ab.o goa.a -Wl,-Bstatic libgob.so -Wl,-Bdynamic
 compare gc-vs-gccgo "two-go-runtimes:gccgo" "undefined:gccgo" -- gcc main_gg.o gg.o goa.a
 compare glibc-object-musl-gcc "undefined:exists only in glibc" -- musl-gcc fort.o
+compare glibc-object-musl-gcc-static "undefined:exists only in glibc" -- musl-gcc -static fort.o
 compare glibc-object-gcc -- gcc fort.o
 em=$(python3 -c 'import sys; d=open(sys.argv[1],"rb").read(20); print(int.from_bytes(d[18:20],"little"))' arm64.o)
 compare arm64-with-x86-64 "wrong-format:EM: $em" -- gcc main_arm.o arm64.o
@@ -135,6 +142,16 @@ compare cet-objects "x86-cet-dropped:Scrt1.o" -- gcc main_cet-cet.o cet_fn-cet.o
 compare as-needed-library-before-user -- gcc -L. -lgob main_ab.o goa.a
 compare no-as-needed-library-before-user "two-go-runtimes:libgob.so" -- gcc -Wl,--no-as-needed -L. -lgob main_ab.o goa.a
 compare missing-library -- gcc main_ord.o -L. -lnosuchlib
+compare archive-no-index "archive-no-index:ranlib" -- gcc main_ord.o libnoidx.a libb.a
+compare archive-no-index-whole -- gcc main_ord.o -Wl,--whole-archive libnoidx.a -Wl,--no-whole-archive libb.a
+# a shared library's own references: they pull archive members, make an
+# --as-needed library needed, fail when nothing defines them, and cannot
+# bind to a hidden definition
+compare shlib-refs-satisfied -- gcc main_dsohelp.o -L. -ldsohelp libhelp.a -lm
+compare shlib-ref-undefined "undefined:libdsohelp.so" -- gcc main_dsohelp.o -L. -ldsohelp -lm
+compare shlib-ref-needs-lm "undefined:libdsohelp.so" "undefined:add -lm" -- gcc main_dsohelp.o -L. -ldsohelp libhelp.a
+fixok shlib-ref-needs-lm gcc main_dsohelp.o -L. -ldsohelp libhelp.a -lm
+compare shlib-ref-hidden-def "hidden-referenced-by-dso:helper_from_archive" -- gcc main_dsohelp.o hidhelp.o -L. -ldsohelp -lm
 printf '%s\n' main_ord.o -L. '-la' "-lb" > "$TMPD/rsp"
 compare response-file -- gcc "@$TMPD/rsp"
 compare as-needed-no-pie -- gcc -no-pie -Wl,--as-needed main_ord.o liba.a libb.a -Wl,--no-as-needed -lm

@@ -12,12 +12,26 @@ static void test_vercmp(void)
 	CHECK(diff_vercmp("go1.22.10", "go1.22.9") > 0, "go1.22.10 > go1.22.9");
 	CHECK(diff_vercmp("go1.21.0", "go1.21rc2") > 0, "go1.21.0 > go1.21rc2 (release after its candidate)");
 	CHECK(diff_vercmp("go1.20", "go1.20.1") < 0, "go1.20 < go1.20.1");
+	CHECK(diff_vercmp("go1.19", "go1.19.0") == 0 && diff_vercmp("go1.19.0", "go1.19") == 0,
+	      "go1.19 == go1.19.0 (Go's first releases up to 1.20 had no .0)");
+	CHECK(diff_vercmp("go1.19", "go1.19rc1") > 0, "go1.19 > go1.19rc1");
+	CHECK(diff_vercmp("2.17", "2.17.0.0") == 0, "2.17 == 2.17.0.0");
 	CHECK(diff_vercmp("go1.19.8", "go1.19.8") == 0, "go1.19.8 == go1.19.8");
 	CHECK(diff_vercmp("v1.2.3-pre", "v1.2.3") < 0, "v1.2.3-pre < v1.2.3 (semver pre-release)");
 	CHECK(diff_vercmp("v0.0.0-20210908233432-aa78b53d3365", "v0.0.0-20220715151400-c0bba94af5f8") < 0,
 	      "pseudo-versions ordered by timestamp");
 	CHECK(diff_vercmp("v2.0.0+incompatible", "v2.0.0") == 0, "+build metadata ignored");
 	CHECK(diff_vercmp("GLIBC_2.34", "GLIBC_2.4") > 0, "GLIBC_2.34 > GLIBC_2.4");
+	/* semver.org 2.0.0 section 11's precedence chain (also Go's x/mod/semver) */
+	static const char *const chain[] = { "v1.0.0-alpha", "v1.0.0-alpha.1", "v1.0.0-alpha.beta", "v1.0.0-beta",
+					     "v1.0.0-beta.2", "v1.0.0-beta.11", "v1.0.0-rc.1", "v1.0.0" };
+	for (size_t i = 0; i + 1 < sizeof(chain) / sizeof(chain[0]); i++)
+		CHECK(diff_vercmp(chain[i], chain[i + 1]) < 0 && diff_vercmp(chain[i + 1], chain[i]) > 0,
+		      "%s < %s (semver precedence)", chain[i], chain[i + 1]);
+	CHECK(diff_vercmp("v1.0.0-20170105083845-52074bc9df61", "v1.0.0-rc.1") < 0,
+	      "a pseudo-version's pre-release is alphanumeric: below rc.1 in ASCII");
+	CHECK(diff_vercmp("v1.2", "v1.2.0") == 0, "v1.2 == v1.2.0 (semver shorthand)");
+	CHECK(diff_vercmp("v1.2.4-0.20230101120000-abcdef123456", "v1.2.3") > 0, "pseudo-version after v1.2.3");
 	CHECK(diff_vercmp("GLIBC_2.2.5", "2.17") < 0, "GLIBC_2.2.5 < 2.17 (prefix ignored)");
 }
 
@@ -62,6 +76,12 @@ static void test_policy_values(void)
 		      p.nforbid == 1,
 	      "forbid-module keeps a range with a comma as one entry");
 	CHECK(policy_set(&p, RULE_CGO, "maybe", err, sizeof(err)) != 0, "cgo rejects maybe (%s)", err);
+	CHECK(policy_set(&p, RULE_MIN_GO, "go1.22.x", err, sizeof(err)) != 0, "min-go rejects go1.22.x (%s)", err);
+	CHECK(policy_set(&p, RULE_MIN_GO, "go1.23rc1,go1.21", err, sizeof(err)) == 0, "min-go accepts go1.23rc1 and go1.21");
+	CHECK(policy_set(&p, RULE_FORBID_MODULE, "golang.org/x/net@latest", err, sizeof(err)) != 0,
+	      "forbid-module rejects @latest (%s)", err);
+	CHECK(policy_set(&p, RULE_FORBID_MODULE, "example.com/m@<=v2.0.0+incompatible", err, sizeof(err)) == 0,
+	      "forbid-module accepts +incompatible bounds");
 	CHECK(policy_set(&p, RULE_REQUIRE_STATIC, "false", err, sizeof(err)) == 0 && !p.set[RULE_REQUIRE_STATIC],
 	      "a boolean rule set to false is not in force");
 	policy_release(&p);

@@ -1,0 +1,38 @@
+/* Errors of goabi diff and goabi audit: plain lines on stderr in text mode;
+ * in --json mode part of the JSON on stdout ("errors" beside the results,
+ * or one error object when nothing else can be printed), so that a consumer
+ * of the JSON never has to parse stderr (docs/diff.md, docs/audit.md). */
+#ifndef GOABI_CLI_ERRORS_H
+#define GOABI_CLI_ERRORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include "report/sarif.h"
+
+struct cli_errors {
+	bool json;            /* collect silently (JSON mode) instead of printing */
+	bool quiet;           /* -q: cli_fail prints no JSON either */
+	struct sarif_note *v; /* file (may be NULL) and message, both owned */
+	size_t n, cap;
+};
+
+/* True when argv asks for JSON output (--json, --format json, --format=json)
+ * before "--"; decided before option parsing so that option errors are JSON. */
+bool cli_wants_json(int argc, char **argv);
+
+/* Record an error about file (NULL: not about one file); prints
+ * "goabi CMD: 'file': message" on stderr unless e->json. */
+void cli_error(struct cli_errors *e, const char *cmd, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* [{"file": ..., "message": ...}], a new reference. */
+json_t *cli_errors_json(const struct cli_errors *e);
+void cli_errors_release(struct cli_errors *e);
+
+/* The whole output of a run that stopped on an error (usage, policy,
+ * header): in JSON mode {"tool", "version", "schema", "command", "errors",
+ * "exit"} on stdout; else the errors were already on stderr. Returns rc. */
+int cli_fail(struct cli_errors *e, const char *cmd, int rc);
+
+#endif
