@@ -2,8 +2,10 @@
  * libc family. The dynamic section is read from PT_DYNAMIC through the
  * segment map, so binaries without section headers work too. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "facts/facts.h"
+#include "facts/libc_syms.h"
 
 #ifndef DF_1_PIE
 #define DF_1_PIE 0x08000000
@@ -297,7 +299,92 @@ static bool static_libc_cb(void *ctx, const char *name, const GElf_Sym *sym, siz
 	return !(s->musl && s->glibc);
 }
 
+static int cmp_libc_sym(const void *k, const void *e)
+{
+	return strcmp((const char *)k, *(const char *const *)e + 1);
+}
+
+char libc_symbol_tag(const char *name)
+{
+	const char *const *e = bsearch(name, libc_syms, sizeof(libc_syms) / sizeof(libc_syms[0]),
+				       sizeof(libc_syms[0]), cmp_libc_sym);
+	return e ? (*e)[0] : 0;
+}
+
+/* ET_REL: undefined global symbols that glibc or musl export (the table in
+ * libc_syms.h); glibc-only or musl-only names tie the object to one family. */
+struct undef_ctx {
+	struct elfview *ev;
+	size_t nglibc, nmusl;
+	const char *glibc_only, *musl_only;
+};
+
+static bool undef_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	struct undef_ctx *u = ctx;
+	struct goabi_libc *lc = &u->ev->a->libc;
+	int bind = GELF_ST_BIND(sym->st_info);
+	if (bind != STB_GLOBAL && bind != STB_WEAK)
+		return true;
+	char tag = libc_symbol_tag(name);
+	if (!tag || lc->undef_libc.n >= GOABI_MAX_LIST || lc->def_libc.n >= GOABI_MAX_LIST)
+		return true;
+	if (sym->st_shndx != SHN_UNDEF) {
+		/* an archive member may define what another member needs */
+		strv_push_unique(u->ev->a->arena, &lc->def_libc, name);
+		return true;
+	}
+	if (!strv_push_unique(u->ev->a->arena, &lc->undef_libc, name))
+		return true;
+	if (tag == 'g' && !u->nglibc++)
+		u->glibc_only = name;
+	if (tag == 'm' && !u->nmusl++)
+		u->musl_only = name;
+	return true;
+}
+
 #define SETF(...) do { fact_set(__VA_ARGS__); return; } while (0)
+
+static void family_rel(struct elfview *ev)
+{
+	struct goabi_artifact *a = ev->a;
+	struct goabi_libc *lc = &a->libc;
+	struct undef_ctx u = { ev, 0, 0, NULL, NULL };
+	ev_for_each_symbol(ev, false, undef_cb, &u);
+	if (u.nglibc && !u.nmusl)
+		SETF(a, &lc->family, GOABI_INFERRED, "glibc",
+		     "relocatable object; %zu undefined symbols only glibc exports (%s)", u.nglibc, u.glibc_only);
+	if (u.nmusl && !u.nglibc)
+		SETF(a, &lc->family, GOABI_INFERRED, "musl",
+		     "relocatable object; %zu undefined symbols only musl exports (%s)", u.nmusl, u.musl_only);
+	if (u.nmusl && u.nglibc)
+		SETF(a, &lc->family, GOABI_UNKNOWN, NULL,
+		     "relocatable object needing both glibc-only (%s) and musl-only (%s) symbols", u.glibc_only,
+		     u.musl_only);
+	fact_set(a, &lc->family, GOABI_UNKNOWN, NULL,
+		 "relocatable object: decided at link time (%zu undefined libc symbols, all exported by both glibc and musl)",
+		 lc->undef_libc.n);
+}
+
+/* Statically linked without usable symbols (stripped or no section
+ * headers): look for strings only one libc carries in read-only data.
+ * glibc: its tunables environment variable (elf/dl-tunables.c, in every
+ * static glibc since 2.26). musl: vfprintf's prefix table and strerror's
+ * message for errno 0 (src/stdio/vfprintf.c, src/errno/__strerror.h), present
+ * when the program links printf or strerror. */
+static const char *rodata_marker(struct elfview *ev, const char *const *marks, size_t n)
+{
+	for (size_t i = 0; i < ev->phnum; i++) {
+		GElf_Phdr ph;
+		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD || (ph.p_flags & (PF_X | PF_W)) ||
+		    !range_ok(ph.p_offset, ph.p_filesz, ev->size))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (memmem(ev->raw + ph.p_offset, ph.p_filesz, marks[k], strlen(marks[k]) + 1))
+				return marks[k];
+	}
+	return NULL;
+}
 
 static void family(struct elfview *ev)
 {
@@ -323,8 +410,10 @@ static void family(struct elfview *ev)
 			if (strncmp(lc->verneed[i].versions.v[j], "GLIBC_", 6) == 0)
 				SETF(a, &lc->family, GOABI_KNOWN, "glibc", ".gnu.version_r %s",
 						lc->verneed[i].versions.v[j]);
-	if (ev->eh.e_type == ET_REL)
-		SETF(a, &lc->family, GOABI_UNKNOWN, NULL, "relocatable object: decided at link time");
+	if (ev->eh.e_type == ET_REL) {
+		family_rel(ev);
+		return;
+	}
 	if (lc->needed.n)
 		SETF(a, &lc->family, GOABI_UNKNOWN, "unknown", "DT_NEEDED names no known libc");
 	/* static: look for implementation-specific symbols, then glibc's ABI note */
@@ -341,6 +430,13 @@ static void family(struct elfview *ev)
 	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 &&
 	    a->go.cgo.value && strcmp(a->go.cgo.value, "0") == 0)
 		SETF(a, &lc->family, GOABI_KNOWN, "none", "Go binary without cgo, no interpreter, no DT_NEEDED");
+	static const char *const glibc_marks[] = { "GLIBC_TUNABLES" };
+	static const char *const musl_marks[] = { "-0X+0X 0X-0x+0x 0x", "No error information" };
+	const char *gm = rodata_marker(ev, glibc_marks, 1), *mm = rodata_marker(ev, musl_marks, 2);
+	if (gm && !mm)
+		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "statically linked; read-only data holds glibc's \"%s\"", gm);
+	if (mm && !gm)
+		SETF(a, &lc->family, GOABI_INFERRED, "musl", "statically linked; read-only data holds musl's \"%s\"", mm);
 	fact_set(a, &lc->family, GOABI_UNKNOWN, "unknown", "statically linked, no libc-specific symbol or note found");
 }
 
