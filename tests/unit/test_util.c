@@ -1,0 +1,90 @@
+/* Unit tests of the util layer against independently known values:
+ * Go's encoding/binary uvarint examples, Unicode's UTF-8 rules, byte order. */
+#include <stdlib.h>
+#include "unit.h"
+#include "util/util.h"
+
+static void test_uvarint(void)
+{
+	/* encoding/binary: 300 = 0xac 0x02; 1<<63 needs 10 bytes ending 0x01 */
+	const uint8_t a[] = { 0xac, 0x02 };
+	struct cur c = cur_make(a, sizeof(a), false, 8);
+	uint64_t v = 0;
+	CHECK(cur_uvarint(&c, &v) && v == 300 && cur_left(&c) == 0, "uvarint 0xac02 = 300");
+	const uint8_t big[] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 };
+	c = cur_make(big, sizeof(big), false, 8);
+	CHECK(cur_uvarint(&c, &v) && v == (uint64_t)1 << 63, "uvarint 10-byte 1<<63");
+	const uint8_t over[] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02 };
+	c = cur_make(over, sizeof(over), false, 8);
+	CHECK(!cur_uvarint(&c, &v), "uvarint overflowing 64 bits is rejected");
+	const uint8_t trunc[] = { 0x80, 0x80 };
+	c = cur_make(trunc, sizeof(trunc), false, 8);
+	CHECK(!cur_uvarint(&c, &v), "truncated uvarint is rejected");
+}
+
+static void test_cursor_bounds(void)
+{
+	const uint8_t b[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct cur c = cur_make(b, sizeof(b), true, 4);
+	uint32_t x;
+	uint64_t p;
+	CHECK(cur_u32(&c, &x) && x == 0x01020304, "big-endian u32");
+	CHECK(cur_ptr(&c, &p) && p == 0x05060708, "4-byte pointer");
+	CHECK(!cur_u32(&c, &x), "read past the end fails");
+	CHECK(!cur_seek(&c, 9) && cur_seek(&c, 8), "seek bounds");
+	const uint8_t *bp;
+	c = cur_make(b, sizeof(b), false, 8);
+	CHECK(!cur_bytes(&c, UINT64_MAX, &bp), "huge length rejected without overflow");
+	CHECK(cur_u64(&c, &p) && p == 0x0807060504030201ull, "little-endian u64");
+	CHECK(range_ok(8, 0, 8) && !range_ok(9, 0, 8) && !range_ok(4, UINT64_MAX, 8), "range_ok edges");
+}
+
+static void test_utf8(void)
+{
+	struct goabi_arena *ar = arena_new();
+	const char ok[] = "h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80";
+	CHECK(strcmp(utf8_sanitize(ar, ok, strlen(ok)), ok) == 0, "valid UTF-8 unchanged");
+	const char bad[] = "a\xff" "b\xc0\xaf" "c\xed\xa0\x80";
+	const char *s = utf8_sanitize(ar, bad, strlen(bad));
+	/* 0xff, overlong C0 AF (two bytes), and a UTF-16 surrogate (three bytes) */
+	CHECK(strcmp(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd") == 0,
+	      "invalid bytes replaced by U+FFFD, one per byte");
+	arena_free(ar);
+}
+
+static void test_version_cmp(void)
+{
+	CHECK(version_cmp("GLIBC_2.34", "GLIBC_2.4") > 0, "GLIBC_2.34 > GLIBC_2.4");
+	CHECK(version_cmp("GLIBC_2.2.5", "GLIBC_2.3") < 0, "GLIBC_2.2.5 < GLIBC_2.3");
+	CHECK(version_cmp("GLIBCXX_3.4.30", "GLIBCXX_3.4.30") == 0, "equal versions");
+}
+
+static void test_find_bytes(void)
+{
+	const uint8_t h[] = "xxabxxxxab";
+	CHECK(find_bytes(h, 10, "ab", 2, 1) == 2, "find first");
+	CHECK(find_bytes(h, 10, "ab", 2, 4) == 8, "find aligned");
+	CHECK(find_bytes(h, 10, "zz", 2, 1) == -1, "not found");
+}
+
+static void test_arena(void)
+{
+	struct goabi_arena *ar = arena_new();
+	CHECK(arena_alloc(ar, SIZE_MAX) == NULL, "absurd allocation refused");
+	struct goabi_strv sv = { 0 };
+	for (int i = 0; i < 1000; i++)
+		strv_push(ar, &sv, arena_printf(ar, "s%d", i));
+	CHECK(sv.n == 1000 && strcmp(sv.v[999], "s999") == 0, "string list grows");
+	arena_free(ar);
+}
+
+int main(void)
+{
+	test_uvarint();
+	test_cursor_bounds();
+	test_utf8();
+	test_version_cmp();
+	test_find_bytes();
+	test_arena();
+	return UNIT_RESULT();
+}
