@@ -29,6 +29,7 @@ struct goscan {
 	size_t nsyms;
 	bool runtime;          /* runtime.* functions or data defined */
 	bool gccgo;            /* gccgo-specific symbols */
+	size_t ngccgo;
 	const char *gccgo_sym;
 	bool buildversion;
 	GElf_Sym buildversion_sym;
@@ -106,10 +107,15 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 		g->plugin = true;
 	} else if (strcmp(name, "go.link.abihashbytes") == 0 || strcmp(name, "go:link.abihashbytes") == 0) {
 		g->shared_lib = true;
-	} else if (!g->gccgo && (prefix(name, "__go_") || strstr(name, "..import") || prefix(name, "go..") ||
-				 strcmp(name, "runtime_m") == 0)) {
-		g->gccgo = true;
-		g->gccgo_sym = name;
+	}
+	if (prefix(name, "__go_") || strstr(name, "..import") || strstr(name, "..d") || prefix(name, "go..") ||
+	    strcmp(name, "runtime_m") == 0) {
+		g->ngccgo++;
+		/* evidence: a defined gccgo runtime entry point or package init */
+		if (!g->gccgo && (prefix(name, "__go_") || strstr(name, "..import") || strcmp(name, "runtime_m") == 0)) {
+			g->gccgo = true;
+			g->gccgo_sym = name;
+		}
 	}
 	if (prefix(name, "type.") || prefix(name, "type:")) {
 		for (size_t i = 0; i < NTYPES; i++)
@@ -157,6 +163,38 @@ static const char *gcc_comment(struct elfview *ev)
 	return utf8_sanitize(ev->a->arena, s, l);
 }
 
+/* gccgo has no build info: its Go release follows the GCC release, as listed
+ * in Go's doc/install/gccgo ("The GCC 11 releases include a complete
+ * implementation of the Go 1.16.3 user libraries", "GCC 12 and 13 ... Go
+ * 1.18"). The value imitates runtime.Version() of that libgo, e.g. libgo.so.21
+ * of GCC 12.2 says "go1.18 gccgo (Debian 12.2.0-14+deb12u1) 12.2.0". */
+static void gccgo_version(struct elfview *ev)
+{
+	struct goabi_artifact *a = ev->a;
+	static const struct { int major; const char *go; } rel[] = {
+		{ 7, "go1.8.1" }, { 8, "go1.10.1" }, { 9, "go1.12.2" }, { 10, "go1.14.6" },
+		{ 11, "go1.16.3" }, { 12, "go1.18" }, { 13, "go1.18" },
+	};
+	const char *cmt = gcc_comment(ev);
+	if (!cmt) {
+		fact_set(a, &a->go.version, GOABI_UNKNOWN, NULL, "gccgo without a .comment naming the GCC release");
+		return;
+	}
+	/* "GCC: (Debian 12.2.0-14+deb12u1) 12.2.0": the release is the last word */
+	const char *sp = strrchr(cmt, ' ');
+	int major = sp ? atoi(sp + 1) : 0;
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+		if (rel[i].major == major) {
+			fact_set(a, &a->go.version, GOABI_INFERRED,
+				 arena_printf(a->arena, "%s gccgo %s", rel[i].go, cmt + 5),
+				 ".comment \"%s\": GCC %d ships the %s standard library (Go doc/install/gccgo)", cmt, major,
+				 rel[i].go);
+			return;
+		}
+	fact_set(a, &a->go.version, GOABI_UNKNOWN, NULL, ".comment \"%s\": GCC %d's Go release is not in goabi's table",
+		 cmt, major);
+}
+
 static void version_from_symbol(struct goscan *g)
 {
 	struct elfview *ev = g->ev;
@@ -179,6 +217,12 @@ static void scheme(struct goscan *g)
 {
 	struct goabi_artifact *a = g->ev->a;
 	struct goabi_go *go = &a->go;
+	if (go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0) {
+		fact_set(a, &go->scheme, GOABI_KNOWN, "gccgo",
+			 "gccgo mangling (T..d type descriptors, pkg..import, __go_ runtime entry points; %zu such symbols), not gc's type./go. names",
+			 g->ngccgo);
+		return;
+	}
 	size_t dot = g->ndot_eq + g->ndot_other, colon = g->ncolon_eq + g->ncolon_other;
 	const char *src = g->from_pclntab ? "pclntab function names" : "symbol table";
 	if (!dot && !colon) {
@@ -328,11 +372,17 @@ void facts_go(struct elfview *ev)
 		gccgo = true;
 
 	if (gccgo) {
-		const char *cmt = gcc_comment(ev);
-		fact_set(a, &go->toolchain, GOABI_KNOWN, "gccgo", "%s", libgo ? "DT_NEEDED libgo.so" :
-			 go_export ? "section .go_export" : arena_printf(a->arena, "gccgo symbol %s", g.gccgo_sym));
-		if (cmt)
-			fact_set(a, &go->version, GOABI_INFERRED, cmt, ".comment (gccgo's Go version follows its GCC release)");
+		const char *ev_parts[3];
+		size_t nev = 0;
+		if (libgo)
+			ev_parts[nev++] = "DT_NEEDED libgo.so";
+		if (go_export)
+			ev_parts[nev++] = "section .go_export";
+		if (g.gccgo_sym)
+			ev_parts[nev++] = arena_printf(a->arena, "symbol %s", g.gccgo_sym);
+		fact_set(a, &go->toolchain, GOABI_KNOWN, "gccgo", "%s%s%s%s%s", ev_parts[0], nev > 1 ? ", " : "",
+			 nev > 1 ? ev_parts[1] : "", nev > 2 ? ", " : "", nev > 2 ? ev_parts[2] : "");
+		gccgo_version(ev);
 	} else if (is_go) {
 		if (!go->toolchain.value)
 			fact_set(a, &go->toolchain, have_pt ? GOABI_KNOWN : GOABI_INFERRED, "gc",
