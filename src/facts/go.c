@@ -16,10 +16,8 @@ int go_minor(const char *v)
 	return m > 0 && m < 1000 ? 100 + m : 0;
 }
 
+/* cgo symbols (never _cgo_init: every Go binary has it) */
 enum { CGO_X_CGO_INIT, CGO_CROSSCALL2, CGO_PANIC, CGO_TOPOFSTACK, CGO_THREAD_START, CGO_EXPORT, CGO_NMARK };
-static const char *cgo_marks[CGO_NMARK] = {
-	"x_cgo_init", "crosscall2", "_cgo_panic", "_cgo_topofstack", "_cgo_sys_thread_start", "_cgoexp_",
-};
 
 static const char *const type_names[] = { "int", "string", "uint8", "float64", "uintptr", "bool" };
 #define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
@@ -44,46 +42,81 @@ struct goscan {
 	bool from_pclntab;
 };
 
-static bool prefix(const char *s, const char *p)
+
+/* Literal prefix test without strlen at run time. */
+#define PFX(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
+
+static void cgo_mark(struct goscan *g, int i, const char *name, bool defined)
 {
-	return strncmp(s, p, strlen(p)) == 0;
+	struct goabi_artifact *a = g->ev->a;
+	if (!g->cgo[i])
+		strv_push(a->arena, &a->go.cgo_evidence,
+			  arena_printf(a->arena, "%s %s", g->from_pclntab ? "pclntab function" :
+				       defined ? "symbol" : "undefined symbol", name));
+	g->cgo[i] = true;
 }
 
-/* Classify one Go name (symbol or pclntab function) for scheme and cgo. */
+/* Classify one Go name (symbol or pclntab function) for scheme and cgo.
+ * Called for every symbol of big binaries: dispatch on the first byte. */
 static void classify(struct goscan *g, const char *name, bool defined)
 {
 	struct goabi_artifact *a = g->ev->a;
-	if (prefix(name, "type..eq.") || prefix(name, "type:.eq.")) {
-		if (defined || !g->from_pclntab) {
-			bool colon = name[4] == ':';
-			colon ? g->ncolon_eq++ : g->ndot_eq++;
+	switch (name[0]) {
+	case 't':
+		if (!PFX(name, "type"))
+			return;
+		if (PFX(name, "type..eq.") || PFX(name, "type:.eq.")) {
+			if (defined || !g->from_pclntab) {
+				name[4] == ':' ? g->ncolon_eq++ : g->ndot_eq++;
+				if (defined)
+					strv_push_unique(a->arena, &a->go.eq_funcs, name);
+			}
+		} else if (PFX(name, "type..hash.") || PFX(name, "type:.hash.")) {
+			name[4] == ':' ? g->ncolon_eq++ : g->ndot_eq++;
 			if (defined)
-				strv_push_unique(a->arena, &a->go.eq_funcs, name);
+				strv_push_unique(a->arena, &a->go.hash_funcs, name);
+		} else if (PFX(name, "type:")) {
+			g->ncolon_other++;
+		} else if (PFX(name, "type.*")) {
+			g->ndot_other++;
 		}
-	} else if (prefix(name, "type..hash.") || prefix(name, "type:.hash.")) {
-		bool colon = name[4] == ':';
-		colon ? g->ncolon_eq++ : g->ndot_eq++;
-		if (defined)
-			strv_push_unique(a->arena, &a->go.hash_funcs, name);
-	} else if (prefix(name, "go.itab.") || prefix(name, "go:itab.")) {
-		name[2] == ':' ? g->ncolon_other++ : g->ndot_other++;
-		a->go.nitabs++;
-	} else if (prefix(name, "go:") || prefix(name, "type:")) {
-		g->ncolon_other++;
-	} else if (prefix(name, "go.buildinfo") || prefix(name, "go.string.") || prefix(name, "go.func.") ||
-		   prefix(name, "type.*")) {
-		g->ndot_other++;
-	}
-	if (defined && prefix(name, "runtime."))
-		g->runtime = true;
-	for (int i = 0; i < CGO_NMARK; i++) {
-		if (i == CGO_EXPORT ? prefix(name, cgo_marks[i]) : strcmp(name, cgo_marks[i]) == 0) {
-			if (!g->cgo[i])
-				strv_push(a->arena, &a->go.cgo_evidence,
-					  arena_printf(a->arena, "%s %s", g->from_pclntab ? "pclntab function" :
-						       defined ? "symbol" : "undefined symbol", name));
-			g->cgo[i] = true;
+		return;
+	case 'g':
+		if (PFX(name, "go.itab.") || PFX(name, "go:itab.")) {
+			name[2] == ':' ? g->ncolon_other++ : g->ndot_other++;
+			a->go.nitabs++;
+		} else if (PFX(name, "go:")) {
+			g->ncolon_other++;
+		} else if (PFX(name, "go.buildinfo") || PFX(name, "go.string.") || PFX(name, "go.func.")) {
+			g->ndot_other++;
 		}
+		return;
+	case 'r':
+		if (defined && PFX(name, "runtime."))
+			g->runtime = true;
+		return;
+	case 'x':
+		if (strcmp(name, "x_cgo_init") == 0)
+			cgo_mark(g, CGO_X_CGO_INIT, name, defined);
+		return;
+	case 'c':
+		if (strcmp(name, "crosscall2") == 0)
+			cgo_mark(g, CGO_CROSSCALL2, name, defined);
+		return;
+	case '_':
+		if (!PFX(name, "_cgo"))
+			return;
+		if (strcmp(name, "_cgo_panic") == 0)
+			cgo_mark(g, CGO_PANIC, name, defined);
+		else if (strcmp(name, "_cgo_topofstack") == 0)
+			cgo_mark(g, CGO_TOPOFSTACK, name, defined);
+		else if (strcmp(name, "_cgo_sys_thread_start") == 0)
+			cgo_mark(g, CGO_THREAD_START, name, defined);
+		else if (PFX(name, "_cgoexp_"))
+			cgo_mark(g, CGO_EXPORT, name, defined);
+		return;
+	default:
+		return;
 	}
 }
 
@@ -95,34 +128,56 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 	classify(g, name, defined);
 	if (!defined)
 		return true;
-	if (!g->buildversion && strcmp(name, "runtime.buildVersion") == 0) {
-		g->buildversion = true;
-		g->buildversion_sym = *sym;
-	} else if (!g->pclntab && (strcmp(name, "runtime.pclntab") == 0 || strcmp(name, "runtime.pcheader") == 0)) {
-		g->pclntab = true;
-		g->pclntab_sym = *sym;
-	} else if (prefix(name, "_rt0_") && strlen(name) > 4 && strcmp(name + strlen(name) - 4, "_lib") == 0) {
-		g->rt0_lib = true;
-	} else if (prefix(name, "go.plugin.") || prefix(name, "go:plugin.") || prefix(name, "plugin/unnamed")) {
-		g->plugin = true;
-	} else if (strcmp(name, "go.link.abihashbytes") == 0 || strcmp(name, "go:link.abihashbytes") == 0) {
-		g->shared_lib = true;
+	switch (name[0]) {
+	case 'r':
+		if (!g->buildversion && strcmp(name, "runtime.buildVersion") == 0) {
+			g->buildversion = true;
+			g->buildversion_sym = *sym;
+		} else if (!g->pclntab && (strcmp(name, "runtime.pclntab") == 0 || strcmp(name, "runtime.pcheader") == 0)) {
+			g->pclntab = true;
+			g->pclntab_sym = *sym;
+		}
+		break;
+	case '_':
+		if (PFX(name, "_rt0_")) {
+			size_t l = strlen(name);
+			if (l > 9 && strcmp(name + l - 4, "_lib") == 0)
+				g->rt0_lib = true;
+		}
+		break;
+	case 'g':
+		if (PFX(name, "go.plugin.") || PFX(name, "go:plugin."))
+			g->plugin = true;
+		else if (strcmp(name, "go.link.abihashbytes") == 0 || strcmp(name, "go:link.abihashbytes") == 0)
+			g->shared_lib = true;
+		break;
+	case 'p':
+		if (PFX(name, "plugin/unnamed"))
+			g->plugin = true;
+		break;
+	case 't':
+		if (PFX(name, "type.") || PFX(name, "type:")) {
+			for (size_t i = 0; i < NTYPES; i++)
+				if (!g->types[i].found && strcmp(name + 5, type_names[i]) == 0) {
+					g->types[i].found = true;
+					g->types[i].sym = *sym;
+				}
+		}
+		break;
+	default:
+		break;
 	}
-	if (prefix(name, "__go_") || strstr(name, "..import") || strstr(name, "..d") || prefix(name, "go..") ||
-	    strcmp(name, "runtime_m") == 0) {
+	/* gccgo's names: only worth the substring search when no gc build
+	 * info was found (a gc binary is not gccgo) */
+	if (!g->ev->a->go.version.value &&
+	    (PFX(name, "__go_") || strstr(name, "..import") || strstr(name, "..d") || PFX(name, "go..") ||
+	     strcmp(name, "runtime_m") == 0)) {
 		g->ngccgo++;
 		/* evidence: a defined gccgo runtime entry point or package init */
-		if (!g->gccgo && (prefix(name, "__go_") || strstr(name, "..import") || strcmp(name, "runtime_m") == 0)) {
+		if (!g->gccgo && (PFX(name, "__go_") || strstr(name, "..import") || strcmp(name, "runtime_m") == 0)) {
 			g->gccgo = true;
 			g->gccgo_sym = name;
 		}
-	}
-	if (prefix(name, "type.") || prefix(name, "type:")) {
-		for (size_t i = 0; i < NTYPES; i++)
-			if (!g->types[i].found && strcmp(name + 5, type_names[i]) == 0) {
-				g->types[i].found = true;
-				g->types[i].sym = *sym;
-			}
 	}
 	return true;
 }
@@ -245,11 +300,15 @@ static void cgo(struct goscan *g)
 	for (int i = 0; i < CGO_NMARK; i++)
 		marks |= g->cgo[i];
 	if (s) {
-		fact_set(a, &go->cgo, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s", s);
-		if ((strcmp(s, "0") == 0) == marks && strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0)
+		/* CGO_ENABLED=1 without cgo symbols is legitimate: no package used
+		 * cgo (Go's own cmd/compile is built so); =0 with them is not */
+		bool off = strcmp(s, "0") == 0;
+		fact_set(a, &go->cgo, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s%s", s,
+			 !off && !marks && (g->nsyms || g->from_pclntab) ? "; no cgo symbols: no package uses cgo" : "");
+		if (off && marks && strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0)
 			strv_push(a->arena, &go->conflicts,
-				  arena_printf(a->arena, "build setting CGO_ENABLED=%s but cgo symbols %s", s,
-					       marks ? "are present" : "are absent"));
+				  arena_printf(a->arena, "build setting CGO_ENABLED=0 but cgo symbols are present (%s)",
+					       go->cgo_evidence.v[0]));
 		return;
 	}
 	if (marks) {
@@ -364,7 +423,7 @@ void facts_go(struct elfview *ev)
 	bool gccgo = !go->version.value && !have_pt && g.gccgo;
 	bool libgo = false;
 	for (size_t i = 0; i < a->libc.needed.n; i++)
-		if (prefix(a->libc.needed.v[i], "libgo.so"))
+		if (PFX(a->libc.needed.v[i], "libgo.so"))
 			libgo = true;
 	GElf_Shdr sh;
 	bool go_export = ev_section(ev, ".go_export", &sh) || ev_section(ev, ".go.export", &sh);

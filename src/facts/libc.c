@@ -427,9 +427,11 @@ static void family(struct elfview *ev)
 	ev_for_each_note(ev, abitag_cb, &tag);
 	if (tag)
 		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "statically linked; .note.ABI-tag (GNU) from glibc's crt1.o");
-	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 &&
-	    a->go.cgo.value && strcmp(a->go.cgo.value, "0") == 0)
-		SETF(a, &lc->family, GOABI_KNOWN, "none", "Go binary without cgo, no interpreter, no DT_NEEDED");
+	/* a Go binary needs a libc only through cgo; CGO_ENABLED=1 alone does not
+	 * link one in (no package may use cgo, e.g. Go's own cmd/compile) */
+	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 && a->go.cgo_evidence.n == 0)
+		SETF(a, &lc->family, GOABI_KNOWN, "none",
+		     "Go binary without cgo symbols (x_cgo_init, crosscall2, _cgo_panic), no interpreter, no DT_NEEDED");
 	static const char *const glibc_marks[] = { "GLIBC_TUNABLES" };
 	static const char *const musl_marks[] = { "-0X+0X 0X-0x+0x 0x", "No error information" };
 	const char *gm = rodata_marker(ev, glibc_marks, 1), *mm = rodata_marker(ev, musl_marks, 2);

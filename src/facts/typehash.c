@@ -71,20 +71,23 @@ static bool matches(const uint8_t *p, size_t avail, const uint8_t *pre, size_t p
 	return avail >= plen + 4 && memcmp(p, pre, plen) == 0 && (p[plen + 3] & 0x1f) == kind;
 }
 
-/* Search one region for descriptor t carrying hash h; returns offset or -1. */
+/* Search one region for descriptor t carrying hash h; returns offset or -1.
+ * The 4-byte hash is rare in data, {size, ptrdata} is not: look for the hash
+ * and check the fields before it. */
 static int64_t search(const struct elfview *ev, const uint8_t *p, size_t n, const struct known_type *t, uint32_t h)
 {
 	uint8_t pre[32];
 	size_t plen = prefix(ev, t, h, pre);
-	size_t off = 0;
+	size_t hoff = 2 * (size_t)ev->ptrsize; /* hash offset in the descriptor */
+	size_t off = hoff;
 	while (off < n) {
-		int64_t at = find_bytes(p + off, n - off, pre, plen, 1);
-		if (at < 0)
+		const uint8_t *r = memmem(p + off, n - off, pre + hoff, 4);
+		if (!r)
 			return -1;
-		size_t pos = off + (size_t)at;
+		size_t pos = (size_t)(r - p) - hoff;
 		if (pos % (size_t)ev->ptrsize == 0 && matches(p + pos, n - pos, pre, plen, t->kind))
 			return (int64_t)pos;
-		off = pos + 1;
+		off = (size_t)(r - p) + 1;
 	}
 	return -1;
 }

@@ -19,6 +19,10 @@ for f in go119-cgo-exe go119-cgo-pie go119-cgo-sw go119-c-shared.so go119-static
 	go119-pure-pie go119-amd64v3 go119-trimpath-tags go119-arm64 go119-386 go119-s390x; do
 	gover "$f" "$I/$f"
 done
+# Go 1.19's own tools (Debian strips them; CGO_ENABLED=1 recorded, no cgo used)
+for f in /usr/lib/go-1.19/bin/go /usr/lib/go-1.19/pkg/tool/linux_amd64/compile; do
+	[ -f "$f" ] && gover "$f" "$f"
+done
 # npm binaries: every pinned one that is cached
 while IFS=$'\t' read -r spec file sha gover mach; do
 	case $spec in ''|'#'*) continue ;; esac
