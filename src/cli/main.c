@@ -12,6 +12,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "report Go toolchain, symbol scheme, cgo, libc and C ABI facts of ELF files and archives" },
+	{ "link", cmd_link, "predict whether objects, archives and libraries will link, and explain every failure" },
 };
 
 static void usage(FILE *out)

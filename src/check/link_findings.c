@@ -1,0 +1,458 @@
+/* What the resolver's outcome means: diagnoses of undefined references,
+ * Go runtimes and toolchains, ELF ABI flags, x86 properties, glibc/musl,
+ * the linker's own .gnu.warning messages, and the verdict. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elf.h>
+#include "check/link.h"
+
+static const struct goabi_artifact *gofacts(const struct lk_obj *o)
+{
+	const struct goabi_artifact *a = o->facts;
+	if (!a || !a->go.toolchain.value || strcmp(a->go.toolchain.value, "none") == 0)
+		return NULL;
+	return a;
+}
+
+static bool starts(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+static bool ends(const char *s, const char *p)
+{
+	size_t a = strlen(s), b = strlen(p);
+	return a >= b && strcmp(s + a - b, p) == 0;
+}
+
+/* Go ≤1.19 "type..eq.T"/"go.itab.X" <-> Go ≥1.20 "type:.eq.T"/"go:itab.X" */
+static const char *other_scheme(struct lk_result *r, const char *n)
+{
+	if (starts(n, "type.."))
+		return arena_printf(r->ar, "type:.%s", n + 6);
+	if (starts(n, "type:."))
+		return arena_printf(r->ar, "type..%s", n + 6);
+	if (starts(n, "type."))
+		return arena_printf(r->ar, "type:%s", n + 5);
+	if (starts(n, "type:"))
+		return arena_printf(r->ar, "type.%s", n + 5);
+	if (starts(n, "go.itab.") || starts(n, "go.string.") || starts(n, "go.buildinfo") || starts(n, "go.info."))
+		return arena_printf(r->ar, "go:%s", n + 3);
+	if (starts(n, "go:"))
+		return arena_printf(r->ar, "go.%s", n + 3);
+	return NULL;
+}
+
+/* defined by any object of any input, pulled or not */
+static long defined_anywhere(struct lk_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->nobjs; i++) {
+		const struct lk_obj *o = &r->objs[i];
+		for (size_t k = 0; k < o->st.n; k++)
+			if (o->st.syms[k].kind != ST_UNDEF && strcmp(o->st.syms[k].name, name) == 0)
+				return (long)i;
+	}
+	return -1;
+}
+
+static bool glibc_only(const char *n)
+{
+	return starts(n, "__isoc99_") || starts(n, "__isoc23_") || starts(n, "__libc_") ||
+	       (starts(n, "__") && ends(n, "_chk")) || strcmp(n, "__fdelt_warn") == 0 ||
+	       strcmp(n, "gnu_get_libc_version") == 0 || starts(n, "__nss_") || strcmp(n, "__res_state") == 0;
+}
+
+/* a library the user may have forgotten: which one defines the symbol */
+struct cand {
+	const char *lib;
+	struct symtab st;
+	bool loaded, present;
+};
+
+static const char *const missing_libs[] = { "m", "pthread", "dl", "resolv", "rt", "util", "crypt", "atomic", "stdc++", "go", NULL };
+
+static bool lib_in_link(const struct lk_result *r, const char *lib)
+{
+	const char *spec = arena_printf(r->ar, "-l%s", lib);
+	for (size_t i = 0; i < r->ninputs; i++)
+		if (r->inputs[i].spec && strcmp(r->inputs[i].spec, spec) == 0)
+			return true;
+	return false;
+}
+
+static void load_cand(struct lk_result *r, struct cand *c)
+{
+	c->loaded = true;
+	const char *p = lk_find_lib(r, c->lib, r->cmd.is_static);
+	if (!p)
+		return;
+	/* read through a throw-away result so its inputs do not join this link */
+	FILE *f = fopen(p, "rb");
+	if (!f)
+		return;
+	char head[8] = { 0 };
+	size_t n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (n < 4)
+		return;
+	if (memcmp(head, "\177ELF", 4) != 0 && memcmp(head, "!<arch>\n", 8) != 0) {
+		/* a linker script (libm.so): take its first absolute path */
+		char *buf = malloc(LK_MAX_SCRIPT + 1);
+		f = buf ? fopen(p, "rb") : NULL;
+		if (!f) {
+			free(buf);
+			return;
+		}
+		n = fread(buf, 1, LK_MAX_SCRIPT, f);
+		fclose(f);
+		buf[n] = 0;
+		char *s = strstr(buf, "GROUP");
+		if (!s)
+			s = strstr(buf, "INPUT");
+		char *slash = s ? strchr(s, '/') : NULL;
+		if (slash) {
+			size_t l = strcspn(slash, " \t\n)");
+			p = arena_strndup(r->ar, slash, l);
+		}
+		free(buf);
+	}
+	c->present = lk_read_symbols(r, p, &c->st);
+	c->lib = arena_printf(r->ar, "%s (%s)", c->lib, p);
+}
+
+static const char *missing_lib_for(struct lk_result *r, struct cand *cands, const char *sym)
+{
+	for (size_t i = 0; missing_libs[i]; i++) {
+		struct cand *c = &cands[i];
+		if (lib_in_link(r, missing_libs[i]))
+			continue;
+		if (!c->loaded) {
+			c->lib = missing_libs[i];
+			load_cand(r, c);
+		}
+		if (!c->present)
+			continue;
+		for (size_t k = 0; k < c->st.n; k++) {
+			const struct st_sym *y = &c->st.syms[k];
+			if (y->kind == ST_DEF && !y->ver_hidden && strcmp(y->name, sym) == 0)
+				return arena_printf(r->ar, "defined in lib%s: add -l%s", c->lib, missing_libs[i]);
+		}
+	}
+	return NULL;
+}
+
+/* a shared library in the link has the name only as a non-default version */
+static const char *hidden_version(struct lk_result *r, const char *n)
+{
+	for (size_t i = 0; i < r->nobjs; i++) {
+		const struct lk_obj *o = &r->objs[i];
+		if (!o->loaded || !o->st.dynamic)
+			continue;
+		for (size_t k = 0; k < o->st.n; k++) {
+			const struct st_sym *y = &o->st.syms[k];
+			if (y->kind == ST_DEF && y->ver_hidden && strcmp(y->name, n) == 0)
+				return arena_printf(r->ar, "%s has '%s' only as the old, non-default version %s@%s: programs linked "
+							   "before it changed still bind to it, new links cannot",
+						    o->name, n, n, y->version ? y->version : "?");
+		}
+	}
+	return NULL;
+}
+
+static void diagnose_undefined(struct lk_result *r)
+{
+	struct cand cands[sizeof(missing_libs) / sizeof(missing_libs[0])];
+	memset(cands, 0, sizeof(cands));
+	bool musl = r->libc && strcmp(r->libc, "musl") == 0;
+	for (size_t i = 0; i < r->nf; i++) {
+		struct lk_finding *f = &r->f[i];
+		if (strcmp(f->kind, "undefined") != 0 || f->diagnosis)
+			continue;
+		const char *n = f->symbol;
+		const struct lk_obj *ref = f->refobj >= 0 ? &r->objs[f->refobj] : NULL;
+		const struct goabi_artifact *rg = ref ? gofacts(ref) : NULL;
+		const char *hv;
+		const char *alt = other_scheme(r, n);
+		long altdef = alt ? defined_anywhere(r, alt) : -1;
+		if (altdef >= 0) {
+			bool colon = strchr(n, ':') != NULL;
+			f->diagnosis = arena_printf(r->ar,
+				"Go symbol naming scheme split: %s wants '%s' (%s names), but %s defines '%s' (%s names); "
+				"Go 1.20 renamed type../go. symbols to type:/go: — build every Go part with one toolchain",
+				ref ? ref->name : "the link", n, colon ? "Go 1.20+" : "Go 1.19 and older", r->objs[altdef].name, alt,
+				colon ? "Go 1.19 and older" : "Go 1.20+");
+			strv_push_unique(r->ar, &f->files, r->objs[altdef].name);
+		} else if (rg && strcmp(rg->go.toolchain.value, "gccgo") == 0) {
+			f->diagnosis = arena_printf(r->ar,
+				"%s was compiled by gccgo: it needs gccgo's runtime libgo (link with gccgo, or add -lgo); "
+				"gccgo objects cannot share a program with gc-compiled Go code", ref->name);
+		} else if (musl && glibc_only(n)) {
+			f->diagnosis = arena_printf(r->ar,
+				"'%s' exists only in glibc: %s was compiled against glibc headers "
+				"(C99 scanf redirects, _FORTIFY_SOURCE checks, libc internals) and musl does not provide it; "
+				"rebuild it with musl-gcc", n, ref ? ref->name : "an object");
+		} else if (rg && (starts(n, "runtime.") || starts(n, "__go_") || strstr(n, ".."))) {
+			f->diagnosis = arena_printf(r->ar, "a Go runtime symbol that %s (%s %s) expects from its own toolchain's runtime",
+						    ref->name, rg->go.toolchain.value, rg->go.version.value ? rg->go.version.value : "");
+		} else if ((hv = hidden_version(r, n)) != NULL) {
+			f->diagnosis = hv;
+		} else {
+			const char *lib = missing_lib_for(r, cands, n);
+			if (lib)
+				f->diagnosis = lib;
+		}
+	}
+}
+
+struct goart {
+	const struct lk_input *in;
+	const struct goabi_artifact *a;
+	const char *what;
+};
+
+static const char *fact(const struct goabi_fact *f)
+{
+	return f->value ? f->value : "unknown";
+}
+
+static void go_findings(struct lk_result *r)
+{
+	struct goart arts[64];
+	size_t n = 0;
+	bool gccgo_seen = false;
+	for (size_t i = 0; i < r->ninputs && n < 64; i++) {
+		const struct lk_input *in = &r->inputs[i];
+		const struct goabi_artifact *a = in->facts;
+		if (!a || !a->go.toolchain.value || strcmp(a->go.toolchain.value, "none") == 0)
+			continue;
+		bool pulled = false;
+		for (size_t k = 0; k < in->nobj; k++)
+			pulled |= r->objs[in->first + k].loaded;
+		if (!pulled)
+			continue;
+		arts[n].in = in;
+		arts[n].a = a;
+		arts[n].what = arena_printf(r->ar, "%s (%s %s, %s, symbols %s, type hash %s)", in->path, fact(&a->go.toolchain),
+					    fact(&a->go.version), fact(&a->go.buildmode), fact(&a->go.scheme),
+					    fact(&a->go.typehash));
+		n++;
+	}
+	/* runtimes: each gc artifact carries one; gccgo objects share libgo */
+	size_t runtimes = 0;
+	struct goabi_strv who = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		bool gccgo = strcmp(arts[i].a->go.toolchain.value, "gccgo") == 0;
+		if (gccgo && gccgo_seen)
+			continue;
+		gccgo_seen |= gccgo;
+		runtimes++;
+		strv_push(r->ar, &who, arts[i].what);
+	}
+	if (runtimes >= 2) {
+		char buf[4096] = "";
+		size_t l = 0;
+		for (size_t i = 0; i < who.n && l < sizeof(buf) - 1; i++)
+			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "%s%s", i ? "; " : "", who.v[i]);
+		struct lk_finding *f = lk_add_finding(r, LK_ERROR, "two-go-runtimes", NULL,
+			"%zu Go runtimes in one program: %s. Go supports one runtime per process (golang/go#18976): "
+			"even when the symbols do not collide, the program crashes or deadlocks; build one c-archive from all the Go code",
+			runtimes, buf);
+		if (f)
+			for (size_t i = 0; i < n; i++)
+				strv_push_unique(r->ar, &f->files, arts[i].in->path);
+	}
+	/* toolchain mismatch */
+	for (size_t i = 1; i < n; i++) {
+		const struct goabi_artifact *a = arts[0].a, *b = arts[i].a;
+		const char *what = NULL;
+		if (strcmp(fact(&a->go.toolchain), fact(&b->go.toolchain)) != 0)
+			what = "compiler";
+		else if (strcmp(fact(&a->go.version), fact(&b->go.version)) != 0)
+			what = "Go version";
+		else if (strcmp(fact(&a->go.scheme), fact(&b->go.scheme)) != 0)
+			what = "symbol naming scheme";
+		else if (strcmp(fact(&a->go.typehash), fact(&b->go.typehash)) != 0)
+			what = "type-hash scheme";
+		if (!what)
+			continue;
+		struct lk_finding *f = lk_add_finding(r, LK_WARNING, "go-toolchain-mismatch", NULL,
+						      "Go artifacts differ in %s: %s vs %s", what, arts[0].what, arts[i].what);
+		if (f) {
+			strv_push(r->ar, &f->files, arts[0].in->path);
+			strv_push(r->ar, &f->files, arts[i].in->path);
+		}
+	}
+}
+
+static const char *float_abi_arm(uint32_t fl)
+{
+	return fl & 0x400 ? "hard-float (VFP register arguments)" : fl & 0x200 ? "soft-float" : "unspecified float ABI";
+}
+
+static const char *float_abi_riscv(uint32_t fl)
+{
+	static const char *const n[] = { "soft-float", "single-float", "double-float", "quad-float" };
+	return n[(fl >> 1) & 3];
+}
+
+static void abi_findings(struct lk_result *r)
+{
+	const struct lk_obj *first = NULL;
+	bool some_cet = false;
+	uint32_t cet_and = 3;
+	struct goabi_strv lacking = { 0 };
+	uint32_t isa = 0;
+	const struct lk_obj *isa_obj = NULL;
+	for (size_t i = 0; i < r->nobjs; i++) {
+		const struct lk_obj *o = &r->objs[i];
+		if (!o->loaded || o->etype != ET_REL || o->machine != r->target_machine)
+			continue;
+		if (!first) {
+			first = o;
+		} else if (o->machine == EM_ARM && (o->eflags & 0x600) && (first->eflags & 0x600) &&
+			   (o->eflags & 0x600) != (first->eflags & 0x600)) {
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "float-abi", NULL,
+							      "ARM float ABI mismatch: %s is %s, %s is %s", first->name,
+							      float_abi_arm(first->eflags), o->name, float_abi_arm(o->eflags));
+			if (f)
+				f->linker = arena_printf(r->ar, "error: %s uses VFP register arguments, %s does not",
+							 first->eflags & 0x400 ? first->name : o->name,
+							 first->eflags & 0x400 ? o->name : first->name);
+		} else if (o->machine == EM_RISCV && ((o->eflags ^ first->eflags) & 0xe)) {
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "float-abi", NULL,
+							      "RISC-V ABI mismatch: %s is %s%s, %s is %s%s", first->name,
+							      float_abi_riscv(first->eflags), first->eflags & 8 ? " RVE" : "",
+							      o->name, float_abi_riscv(o->eflags), o->eflags & 8 ? " RVE" : "");
+			if (f)
+				f->linker = arena_printf(r->ar, "%s: can't link %s modules with %s modules", o->name,
+							 float_abi_riscv(o->eflags), float_abi_riscv(first->eflags));
+		} else if (o->machine == EM_MIPS && ((o->eflags ^ first->eflags) & 0x0000f020)) {
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "mips-abi", NULL,
+							      "MIPS ABI mismatch: %s has e_flags %#x, %s %#x", first->name,
+							      first->eflags, o->name, o->eflags);
+			if (f)
+				f->linker = arena_printf(r->ar, "%s: ABI is incompatible with that of the selected emulation", o->name);
+		}
+		if (o->machine == EM_X86_64 || o->machine == EM_386) {
+			/* ld ANDs the property over every input, crt objects
+			 * included; say so only when the user asked for CET */
+			uint32_t feat = o->has_x86_features ? o->x86_features & 3 : 0;
+			if (feat && !r->inputs[o->input].implicit)
+				some_cet = true;
+			if ((feat & 3) != 3 && lacking.n < 5)
+				strv_push(r->ar, &lacking, o->name);
+			cet_and &= feat;
+			if (o->x86_isa_needed > isa) {
+				isa = o->x86_isa_needed;
+				isa_obj = o;
+			}
+		}
+	}
+	if (some_cet && cet_and != 3 && lacking.n) {
+		char buf[2048] = "";
+		size_t l = 0;
+		for (size_t i = 0; i < lacking.n && l < sizeof(buf) - 1; i++)
+			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "%s%s", i ? ", " : "", lacking.v[i]);
+		lk_add_finding(r, LK_NOTE, "x86-cet-dropped", NULL,
+			       "the output will not be marked %s%s%s (Intel CET) because some inputs lack the property: %s",
+			       (cet_and & 1) ? "" : "IBT", !(cet_and & 1) && !(cet_and & 2) ? " and " : "",
+			       (cet_and & 2) ? "" : "SHSTK", buf);
+	}
+	if (isa > 1 && isa_obj) {
+		int lvl = isa & 8 ? 4 : isa & 4 ? 3 : isa & 2 ? 2 : 1;
+		lk_add_finding(r, LK_NOTE, "x86-isa-level", NULL,
+			       "the output needs x86-64-v%d (GNU_PROPERTY_X86_ISA_1_NEEDED of %s)", lvl, isa_obj->name);
+	}
+}
+
+static const char *const nss_funcs[] = {
+	"getaddrinfo", "gethostbyname", "gethostbyname2", "gethostbyname_r", "gethostbyaddr", "getpwnam", "getpwnam_r",
+	"getpwuid", "getpwuid_r", "getgrnam", "getgrnam_r", "getgrgid", "getgrgid_r", "getgrouplist", "initgroups",
+	"getservbyname", "getservbyport", "getprotobyname", "getpwent", "getgrent", "getspnam", "dlopen", NULL
+};
+
+static void warning_findings(struct lk_result *r)
+{
+	for (size_t i = 0; i < r->nobjs; i++) {
+		const struct lk_obj *o = &r->objs[i];
+		if (!o->loaded)
+			continue;
+		for (size_t k = 0; k < o->st.nwarn; k++) {
+			const struct st_warning *w = &o->st.warn[k];
+			if (lk_sym_def(r, w->sym, false) != (long)i || !lk_sym_referenced(r, w->sym))
+				continue;
+			bool nss = false;
+			for (size_t j = 0; nss_funcs[j]; j++)
+				nss |= strcmp(w->sym, nss_funcs[j]) == 0;
+			struct lk_finding *f = lk_add_finding(r, LK_WARNING, nss ? "static-nss" : "linker-warning", w->sym,
+				nss ? "%s is linked statically from glibc: at run time it loads NSS modules (shared libraries of the "
+				      "same glibc version) and fails or misbehaves where they differ or are absent" :
+				      "ld warns about %s", w->sym);
+			if (f) {
+				f->linker = arena_printf(r->ar, "warning: %s", w->text);
+				strv_push(r->ar, &f->files, o->name);
+			}
+		}
+	}
+}
+
+static void libc_findings(struct lk_result *r)
+{
+	if (!r->libc || strcmp(r->libc, "musl") != 0)
+		return;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const struct lk_input *in = &r->inputs[i];
+		const struct goabi_artifact *a = in->facts;
+		if (!a || in->kind != LK_IN_SHARED)
+			continue;
+		if (a->libc.glibc_floor.value) {
+			struct lk_finding *f = lk_add_finding(r, LK_WARNING, "glibc-library-on-musl", NULL,
+				"%s was linked against glibc (needs %s); musl's loader ignores symbol versions and may lack its symbols",
+				in->path, a->libc.glibc_floor.value);
+			if (f)
+				strv_push(r->ar, &f->files, in->path);
+		}
+	}
+}
+
+static void detect_libc(struct lk_result *r)
+{
+	r->libc = "none";
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const struct lk_input *in = &r->inputs[i];
+		if (!in->spec || strcmp(in->spec, "-lc") != 0 || in->kind == LK_IN_MISSING)
+			continue;
+		r->libc = strstr(in->path, "musl") ? "musl" : "glibc";
+		return;
+	}
+	if (r->cmd.flavor == LK_MUSL_GCC)
+		r->libc = "musl";
+}
+
+void lk_findings(struct lk_result *r)
+{
+	detect_libc(r);
+	if (!((r->f && r->fatal))) {
+		diagnose_undefined(r);
+		go_findings(r);
+		abi_findings(r);
+		warning_findings(r);
+		libc_findings(r);
+	} else {
+		go_findings(r);
+	}
+	for (size_t i = 0; i < r->cmd.errors.n; i++)
+		lk_add_finding(r, LK_WARNING, "command-line", NULL, "%s", r->cmd.errors.v[i]);
+	for (size_t i = 0; i < r->cmd.notes.n; i++)
+		lk_add_finding(r, LK_NOTE, "not-modelled", NULL, "%s", r->cmd.notes.v[i]);
+	r->verdict = LK_LINKS;
+	for (size_t i = 0; i < r->nf; i++) {
+		if (r->f[i].sev == LK_LINK_ERROR) {
+			r->verdict = LK_FAILS;
+			break;
+		}
+		if (r->f[i].sev == LK_ERROR || r->f[i].sev == LK_WARNING)
+			r->verdict = LK_LINKS_WITH_HAZARDS;
+	}
+}

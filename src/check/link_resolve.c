@@ -1,0 +1,868 @@
+/* The resolver: GNU ld's symbol resolution, input by input in command-line
+ * order (ld/ldlang.c open_input_bfds, bfd/elflink.c
+ * elf_link_add_object_symbols / elf_link_add_archive_symbols):
+ *  - an object's global symbols enter the table; two strong definitions
+ *    (neither COMDAT, neither common) are a "multiple definition"; a strong
+ *    definition replaces a weak one or a common one; commons merge;
+ *  - an archive is searched when reached: a member is pulled when it defines
+ *    a symbol that is undefined and strongly referenced at that moment
+ *    (weak references pull nothing), repeated until nothing more is pulled;
+ *    --whole-archive pulls every member;
+ *  - --start-group/--end-group rescans the group's archives until stable;
+ *  - a shared library defines its default-version (sym@@V or unversioned)
+ *    dynamic symbols for references that are not hidden;
+ *  - at the end, a strongly referenced symbol that a relocation uses and
+ *    nothing defines is an "undefined reference" (executables, -z defs).
+ * A missing input stops ld before relocation (no undefined references are
+ * reported); an input in the wrong format stops it at once. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "check/link.h"
+#include "facts/facts.h"
+
+struct gsym {
+	const char *name;
+	long def;          /* defining object, -1 none */
+	long common;       /* first common, -1 none */
+	long dso;          /* shared library defining it, -1 none */
+	bool def_weak, def_comdat;
+	bool strong_ref, hidden_ref, reloc_ref;
+	long refs[LK_MAX_REFS];
+	unsigned nrefs;
+	struct goabi_strv dups; /* "second\nfirst" pairs */
+};
+
+struct rs {
+	struct gsym **tab;
+	size_t cap, n;
+	bool whole, as_needed, bstatic;
+	struct { bool whole, as_needed, bstatic; } stack[16];
+	unsigned sp;
+	long group_first;  /* first input of the open group, -1 */
+	int group_id, ngroups;
+	bool stop;         /* wrong format: ld gives up */
+	unsigned script_depth;
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static struct gsym *lookup(struct lk_result *r, const char *name, bool create)
+{
+	struct rs *s = r->priv;
+	if (create && (s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 4096;
+		struct gsym **nt = calloc(ncap, sizeof(*nt));
+		if (!nt)
+			return NULL;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->tab[i])
+				continue;
+			size_t j = hash(s->tab[i]->name) & (ncap - 1);
+			while (nt[j])
+				j = (j + 1) & (ncap - 1);
+			nt[j] = s->tab[i];
+		}
+		free(s->tab);
+		s->tab = nt;
+		s->cap = ncap;
+	}
+	if (!s->cap)
+		return NULL;
+	size_t j = hash(name) & (s->cap - 1);
+	while (s->tab[j]) {
+		if (strcmp(s->tab[j]->name, name) == 0)
+			return s->tab[j];
+		j = (j + 1) & (s->cap - 1);
+	}
+	if (!create)
+		return NULL;
+	struct gsym *g = arena_alloc(r->ar, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->name = name;
+	g->def = g->common = g->dso = -1;
+	s->tab[j] = g;
+	s->n++;
+	return g;
+}
+
+struct lk_finding *lk_add_finding(struct lk_result *r, enum lk_sev sev, const char *kind, const char *symbol,
+				  const char *fmt, ...)
+{
+	if (r->nf >= GOABI_MAX_LIST || !arena_grow(r->ar, &r->f, &r->fcap, r->nf + 1, sizeof(*r->f)))
+		return NULL;
+	struct lk_finding *f = &r->f[r->nf++];
+	memset(f, 0, sizeof(*f));
+	f->refobj = -1;
+	f->sev = sev;
+	f->kind = kind;
+	f->symbol = symbol;
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	f->message = arena_strdup(r->ar, buf);
+	return f;
+}
+
+/* "undefined" in ld's sense at this moment: pulls archive members */
+static bool wanted(const struct gsym *g)
+{
+	return g->strong_ref && g->def < 0 && g->common < 0 && (g->dso < 0 || g->hidden_ref);
+}
+
+static const char *objname(const struct lk_result *r, long i)
+{
+	return i >= 0 ? r->objs[i].name : "(command line)";
+}
+
+static void add_object(struct lk_result *r, long oi, const char *why)
+{
+	struct lk_obj *o = &r->objs[oi];
+	if (o->loaded)
+		return;
+	o->loaded = true;
+	o->why = why;
+	for (size_t k = 0; k < o->st.n; k++) {
+		const struct st_sym *y = &o->st.syms[k];
+		struct gsym *g = lookup(r, y->name, true);
+		if (!g)
+			return;
+		if (y->kind == ST_UNDEF) {
+			if (y->bind != STB_WEAK) {
+				g->strong_ref = true;
+				if (y->reloc_ref) {
+					g->reloc_ref = true;
+					if (g->nrefs < LK_MAX_REFS)
+						g->refs[g->nrefs++] = oi;
+				}
+			}
+			if (y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+				g->hidden_ref = true;
+			continue;
+		}
+		if (y->kind == ST_COMMON) {
+			if (g->common < 0)
+				g->common = oi;
+			continue;
+		}
+		if (g->def < 0) {
+			g->def = oi;
+			g->def_weak = y->bind == STB_WEAK;
+			g->def_comdat = y->comdat;
+			continue;
+		}
+		if (y->comdat && g->def_comdat)
+			continue; /* the same COMDAT group: ld keeps the first */
+		if (y->bind == STB_WEAK)
+			continue;
+		if (g->def_weak) {
+			g->def = oi;
+			g->def_weak = false;
+			g->def_comdat = y->comdat;
+			continue;
+		}
+		if (r->cmd.allow_multiple)
+			continue;
+		strv_push(r->ar, &g->dups, arena_printf(r->ar, "%ld %ld", oi, g->def));
+	}
+}
+
+static void add_shared(struct lk_result *r, long oi)
+{
+	struct lk_obj *o = &r->objs[oi];
+	if (r->inputs[o->input].as_needed) {
+		/* --as-needed: a library that satisfies no reference at this
+		 * point is dropped, symbols and all (bfd/elflink.c removes them),
+		 * so later references cannot bind to it */
+		bool need = false;
+		for (size_t k = 0; k < o->st.n && !need; k++) {
+			const struct st_sym *y = &o->st.syms[k];
+			if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+				continue;
+			struct gsym *g = lookup(r, y->name, false);
+			need = g && g->strong_ref && g->def < 0 && g->dso < 0 && !g->hidden_ref;
+		}
+		if (!need)
+			return;
+	}
+	o->loaded = true;
+	for (size_t k = 0; k < o->st.n; k++) {
+		const struct st_sym *y = &o->st.syms[k];
+		if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+			continue;
+		struct gsym *g = lookup(r, y->name, true);
+		if (!g)
+			return;
+		if (g->dso < 0) {
+			g->dso = oi;
+			if (g->strong_ref && g->def < 0)
+				r->inputs[o->input].used = true;
+		}
+	}
+}
+
+/* Search one archive until no member is pulled; returns members pulled. */
+static size_t scan_archive(struct lk_result *r, size_t ii)
+{
+	struct lk_input *in = &r->inputs[ii];
+	size_t pulled = 0;
+	if (in->whole) {
+		for (size_t m = 0; m < in->nobj; m++)
+			if (!r->objs[in->first + m].loaded) {
+				add_object(r, (long)(in->first + m), "--whole-archive");
+				pulled++;
+			}
+		return pulled;
+	}
+	bool changed = true;
+	while (changed) {
+		changed = false;
+		for (size_t m = 0; m < in->nobj; m++) {
+			struct lk_obj *o = &r->objs[in->first + m];
+			if (o->loaded)
+				continue;
+			const char *why = NULL;
+			for (size_t k = 0; k < o->st.n && !why; k++) {
+				const struct st_sym *y = &o->st.syms[k];
+				if (y->kind == ST_UNDEF)
+					continue;
+				struct gsym *g = lookup(r, y->name, false);
+				if (!g)
+					continue;
+				if (wanted(g))
+					why = y->name;
+				else if (y->kind == ST_DEF && g->common >= 0 && g->def < 0 && g->strong_ref)
+					why = y->name; /* a real definition replaces a common */
+			}
+			if (why) {
+				add_object(r, (long)(in->first + m), why);
+				pulled++;
+				changed = true;
+			}
+		}
+	}
+	return pulled;
+}
+
+/* ---- loading ---- */
+static long new_obj(struct lk_result *r)
+{
+	if (!arena_grow(r->ar, &r->objs, &r->objcap, r->nobjs + 1, sizeof(*r->objs)))
+		return -1;
+	memset(&r->objs[r->nobjs], 0, sizeof(r->objs[0]));
+	return (long)r->nobjs++;
+}
+
+struct prop_ctx {
+	struct lk_obj *o;
+	bool be;
+};
+
+static bool prop_cb(void *ctx, const char *owner, uint32_t type, const uint8_t *desc, size_t descsz, const char *where)
+{
+	struct prop_ctx *p = ctx;
+	if (strcmp(owner, "GNU") != 0 || type != 5 /* NT_GNU_PROPERTY_TYPE_0 */)
+		return true;
+	size_t align = p->o->elfclass == 64 ? 8 : 4;
+	size_t off = 0;
+	while (descsz - off >= 8) {
+		uint32_t pt = rd32(desc + off, p->be), sz = rd32(desc + off + 4, p->be);
+		off += 8;
+		if (sz > descsz - off)
+			break;
+		uint32_t v = sz >= 4 ? rd32(desc + off, p->be) : 0;
+		if (pt == 0xc0000002u) { /* GNU_PROPERTY_X86_FEATURE_1_AND */
+			p->o->has_x86_features = true;
+			p->o->x86_features = v;
+		} else if (pt == 0xc0008002u) { /* GNU_PROPERTY_X86_ISA_1_NEEDED */
+			p->o->x86_isa_needed = v;
+		}
+		off += sz;
+		off += (align - off % align) % align;
+		if (off > descsz)
+			break;
+	}
+	return true;
+}
+
+static void load_elf(struct lk_result *r, long oi, Elf *elf, struct goabi_artifact *scratch)
+{
+	struct lk_obj *o = &r->objs[oi];
+	struct elfview ev;
+	if (!ev_init(&ev, elf, scratch, NULL))
+		return;
+	o->machine = ev.eh.e_machine;
+	o->etype = ev.eh.e_type;
+	o->elfclass = ev.ptrsize == 8 ? 64 : 32;
+	o->big_endian = ev.be;
+	o->eflags = (uint32_t)ev.eh.e_flags;
+	symtab_read(&ev, r->ar, &o->st);
+	struct prop_ctx pc = { o, ev.be };
+	if (o->etype == ET_REL)
+		ev_for_each_note(&ev, prop_cb, &pc);
+}
+
+static void wrong_format(struct lk_result *r, size_t ii, const char *what, unsigned machine)
+{
+	struct lk_input *in = &r->inputs[ii];
+	struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
+					      "%s is %s for %s (EM: %u); the link is for %s", in->path, what,
+					      elf_machine_name(machine), machine, elf_machine_name(r->target_machine));
+	if (f) {
+		f->linker = arena_printf(r->ar, "%s: Relocations in generic ELF (EM: %u); %s: error adding symbols: file in wrong format",
+					 in->path, machine, in->path);
+		strv_push(r->ar, &f->files, in->path);
+	}
+	in->kind = LK_IN_BAD;
+	r->fatal = true;
+	((struct rs *)r->priv)->stop = true;
+}
+
+/* Every member header of a (non-thin) ar archive is complete and its data
+ * fits in the file (ld rejects the archive otherwise). */
+static bool ar_well_formed(const uint8_t *p, size_t n)
+{
+	if (n < 8 || memcmp(p, "!<arch>\n", 8) != 0)
+		return true; /* thin archives: not checked here */
+	size_t off = 8;
+	for (size_t count = 0; off < n && count <= GOABI_MAX_MEMBERS; count++) {
+		if (n - off < 60 || p[off + 58] != '`' || p[off + 59] != '\n')
+			return false;
+		uint64_t size = 0;
+		for (size_t k = 48; k < 58 && p[off + k] >= '0' && p[off + k] <= '9'; k++)
+			size = size * 10 + (uint64_t)(p[off + k] - '0');
+		off += 60;
+		if (!range_ok(off, size, n))
+			return false;
+		off += (size_t)size + (size & 1);
+	}
+	return true;
+}
+
+/* Returns the input index, or -1 */
+static long open_input(struct lk_result *r, const char *path, const char *spec, bool implicit);
+
+static void process_items(struct lk_result *r, const struct lk_item *items, size_t n, unsigned depth);
+
+static void add_input_symbols(struct lk_result *r, size_t ii)
+{
+	struct rs *s = r->priv;
+	struct lk_input *in = &r->inputs[ii];
+	switch (in->kind) {
+	case LK_IN_OBJECT:
+		if (in->nobj)
+			add_object(r, (long)in->first, NULL);
+		break;
+	case LK_IN_ARCHIVE:
+		scan_archive(r, ii);
+		break;
+	case LK_IN_SHARED:
+		if (in->nobj)
+			add_shared(r, (long)in->first);
+		break;
+	default:
+		break;
+	}
+	(void)s;
+}
+
+static long open_input(struct lk_result *r, const char *path, const char *spec, bool implicit)
+{
+	struct rs *s = r->priv;
+	if (r->ninputs >= LK_MAX_INPUTS || !arena_grow(r->ar, &r->inputs, &r->incap, r->ninputs + 1, sizeof(*r->inputs)))
+		return -1;
+	size_t ii = r->ninputs++;
+	struct lk_input *in = &r->inputs[ii];
+	memset(in, 0, sizeof(*in));
+	in->path = arena_strdup(r->ar, path);
+	in->spec = arena_strdup(r->ar, spec);
+	in->implicit = implicit;
+	in->whole = s->whole;
+	in->as_needed = s->as_needed;
+	in->group = s->group_first >= 0 ? s->group_id : -1;
+	in->first = r->nobjs;
+
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		in->kind = LK_IN_MISSING;
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "missing-input", NULL, "%s: no such file", path);
+		if (f) {
+			f->linker = arena_printf(r->ar, "cannot find %s: No such file or directory", path);
+			strv_push(r->ar, &f->files, in->path);
+		}
+		r->fatal = true;
+		return (long)ii;
+	}
+	size_t len = (size_t)st.st_size;
+	if (len == 0) {
+		/* ld reads an empty file as an empty linker script */
+		close(fd);
+		in->kind = LK_IN_SCRIPT;
+		return (long)ii;
+	}
+	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (buf == MAP_FAILED) {
+		in->kind = LK_IN_BAD;
+		lk_add_finding(r, LK_LINK_ERROR, "unreadable-input", NULL, "%s: cannot be read (%s)", path,
+			       "mmap failed");
+		r->fatal = true;
+		return (long)ii;
+	}
+	struct goabi_artifact scratch = { .arena = r->ar, .path = in->path };
+	Elf *e = elf_memory(buf, len);
+	if (!e || elf_kind(e) == ELF_K_NONE) {
+		if (e)
+			elf_end(e);
+		/* a linker script standing in for a library (glibc's libc.so) */
+		struct lk_item *items;
+		size_t nitems;
+		size_t tl = len < LK_MAX_SCRIPT ? len : LK_MAX_SCRIPT;
+		bool text = memchr(buf, 0, tl) == NULL;
+		if (text && lk_script_items(r, path, buf, tl, &items, &nitems)) {
+			in->kind = LK_IN_SCRIPT;
+			munmap(buf, len);
+			if (s->script_depth >= 8) {
+				lk_add_finding(r, LK_LINK_ERROR, "script-loop", NULL,
+					       "%s: linker scripts nested deeper than 8 (a script including itself?)", path);
+				r->fatal = true;
+				s->stop = true;
+				return (long)ii;
+			}
+			s->script_depth++;
+			process_items(r, items, nitems, s->script_depth);
+			s->script_depth--;
+			return (long)ii;
+		}
+		munmap(buf, len);
+		in->kind = LK_IN_BAD;
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
+						      "%s is neither an ELF object, an archive nor a linker script", path);
+		if (f) {
+			f->linker = arena_printf(r->ar, "%s: file format not recognized; treating as linker script", path);
+			strv_push(r->ar, &f->files, in->path);
+		}
+		r->fatal = true;
+		s->stop = true;
+		return (long)ii;
+	}
+	if (elf_kind(e) == ELF_K_ELF) {
+		long oi = new_obj(r);
+		if (oi >= 0) {
+			r->objs[oi].name = in->path;
+			r->objs[oi].input = ii;
+			load_elf(r, oi, e, &scratch);
+			in->nobj = 1;
+			struct lk_obj *o = &r->objs[oi];
+			in->kind = o->etype == ET_DYN ? LK_IN_SHARED : LK_IN_OBJECT;
+			if (o->etype == ET_EXEC) {
+				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
+								      "%s is an executable; it cannot be linked into another program", path);
+				if (f)
+					f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", path);
+			}
+			if (o->machine != r->target_machine)
+				wrong_format(r, ii, "an object", o->machine);
+			else if (o->elfclass != r->target_class)
+				wrong_format(r, ii, o->elfclass == 32 ? "a 32-bit object" : "a 64-bit object", o->machine);
+		}
+	} else {
+		in->kind = LK_IN_ARCHIVE;
+		Elf_Cmd cmd = ELF_C_READ_MMAP;
+		Elf *m;
+		size_t count = 0;
+		bool checked = false, clean_end = false;
+		(void)elf_errno(); /* clear a stale error */
+		while ((m = elf_begin(-1, cmd, e)) != NULL) {
+			Elf_Arhdr *h = elf_getarhdr(m);
+			if (!h || ++count > GOABI_MAX_MEMBERS) {
+				elf_end(m);
+				break;
+			}
+			bool skip = !h->ar_name || strcmp(h->ar_name, "/") == 0 || strcmp(h->ar_name, "//") == 0 ||
+				    strcmp(h->ar_name, "/SYM64/") == 0 || elf_kind(m) != ELF_K_ELF;
+			if (!skip) {
+				long oi = new_obj(r);
+				if (oi >= 0) {
+					struct lk_obj *o = &r->objs[oi];
+					o->member = arena_strdup(r->ar, h->ar_name);
+					o->name = arena_printf(r->ar, "%s(%s)", in->path, h->ar_name);
+					o->input = ii;
+					load_elf(r, oi, m, &scratch);
+					in->nobj++;
+					if (!checked) {
+						checked = true;
+						if (o->machine != r->target_machine)
+							wrong_format(r, ii, "an archive of objects", o->machine);
+					}
+				}
+			}
+			cmd = elf_next(m);
+			elf_end(m);
+			if (cmd == ELF_C_NULL) {
+				clean_end = true;
+				break;
+			}
+		}
+		int err = elf_errno();
+		(void)clean_end;
+		if (!s->stop && !ar_well_formed(buf, len)) {
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "malformed-archive", NULL,
+							      "%s: archive is truncated or malformed after %zu members (%s)",
+							      path, in->nobj, err ? elf_errmsg(err) : "member extends past the end");
+			if (f) {
+				f->linker = arena_printf(r->ar, "%s: file format not recognized (malformed archive)", path);
+				strv_push(r->ar, &f->files, in->path);
+			}
+			in->kind = LK_IN_BAD;
+			r->fatal = true;
+			s->stop = true;
+		}
+	}
+	elf_end(e);
+	munmap(buf, len);
+	for (size_t d = 0; d < scratch.ndiags; d++)
+		if (scratch.diags[d].severity == GOABI_DIAG_ERROR)
+			lk_add_finding(r, LK_WARNING, "malformed-input", NULL, "%s: %s", path, scratch.diags[d].message);
+	/* Go and libc facts of what the user named (not of the system's crt/libc) */
+	if (!implicit && !s->stop) {
+		struct goabi_opts opts = { .no_dwarf = true };
+		struct goabi_artifact *a = NULL;
+		goabi_inspect_path(path, &opts, &a);
+		in = &r->inputs[ii];
+		in->facts = a;
+		if (a && in->kind == LK_IN_ARCHIVE) {
+			for (size_t k = 0, mi = 0; k < in->nobj && mi < a->nmembers; k++, mi++) {
+				struct lk_obj *o = &r->objs[in->first + k];
+				while (mi < a->nmembers && (!a->members[mi]->member || strcmp(a->members[mi]->member, o->member) != 0))
+					mi++;
+				if (mi < a->nmembers)
+					o->facts = a->members[mi];
+			}
+		} else if (a && in->nobj) {
+			r->objs[in->first].facts = a;
+		}
+	}
+	return (long)ii;
+}
+
+static void group_end(struct lk_result *r)
+{
+	struct rs *s = r->priv;
+	if (s->group_first < 0)
+		return;
+	size_t pulled = 1;
+	for (unsigned pass = 0; pulled && pass < 10000; pass++) {
+		pulled = 0;
+		for (size_t i = (size_t)s->group_first; i < r->ninputs; i++)
+			if (r->inputs[i].kind == LK_IN_ARCHIVE)
+				pulled += scan_archive(r, i);
+	}
+	s->group_first = -1;
+}
+
+static void process_items(struct lk_result *r, const struct lk_item *items, size_t n, unsigned depth)
+{
+	struct rs *s = r->priv;
+	for (size_t i = 0; i < n && !s->stop; i++) {
+		const struct lk_item *it = &items[i];
+		switch (it->kind) {
+		case LK_I_WHOLE_ON: s->whole = true; break;
+		case LK_I_WHOLE_OFF: s->whole = false; break;
+		case LK_I_ASNEEDED_ON: s->as_needed = true; break;
+		case LK_I_ASNEEDED_OFF: s->as_needed = false; break;
+		case LK_I_BSTATIC: s->bstatic = true; break;
+		case LK_I_BDYNAMIC: s->bstatic = r->cmd.is_static && r->cmd.flavor != LK_LD ? true : false; break;
+		case LK_I_PUSH:
+			if (s->sp < 16) {
+				s->stack[s->sp].whole = s->whole;
+				s->stack[s->sp].as_needed = s->as_needed;
+				s->stack[s->sp].bstatic = s->bstatic;
+			}
+			s->sp++;
+			break;
+		case LK_I_POP:
+			if (s->sp) {
+				s->sp--;
+				if (s->sp < 16) {
+					s->whole = s->stack[s->sp].whole;
+					s->as_needed = s->stack[s->sp].as_needed;
+					s->bstatic = s->stack[s->sp].bstatic;
+				}
+			}
+			break;
+		case LK_I_GROUP_START:
+			if (s->group_first < 0) {
+				s->group_first = (long)r->ninputs;
+				s->group_id = s->ngroups++;
+			} else {
+				lk_add_finding(r, LK_NOTE, "nested-group", NULL, "nested --start-group is ignored by ld");
+			}
+			break;
+		case LK_I_GROUP_END:
+			group_end(r);
+			break;
+		case LK_I_FILE: {
+			long ii = open_input(r, it->arg, it->arg, it->implicit);
+			if (ii >= 0)
+				add_input_symbols(r, (size_t)ii);
+			break;
+		}
+		case LK_I_LIB: {
+			const char *p = lk_find_lib(r, it->arg, s->bstatic || r->cmd.is_static);
+			const char *spec = arena_printf(r->ar, "-l%s", it->arg);
+			if (!p) {
+				if (r->ninputs < LK_MAX_INPUTS &&
+				    arena_grow(r->ar, &r->inputs, &r->incap, r->ninputs + 1, sizeof(*r->inputs))) {
+					struct lk_input *in = &r->inputs[r->ninputs++];
+					memset(in, 0, sizeof(*in));
+					in->spec = spec;
+					in->path = spec;
+					in->kind = LK_IN_MISSING;
+					in->implicit = it->implicit;
+					in->group = -1;
+				}
+				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "missing-library", NULL,
+								      "library %s is not in the search path", spec);
+				if (f)
+					f->linker = arena_printf(r->ar, "cannot find %s: No such file or directory", spec);
+				r->fatal = true;
+				break;
+			}
+			long ii = open_input(r, p, spec, it->implicit);
+			if (ii >= 0)
+				add_input_symbols(r, (size_t)ii);
+			break;
+		}
+		}
+	}
+}
+
+/* symbols the default linker script and ld itself provide */
+static bool linker_defined(const char *n)
+{
+	static const char *const names[] = {
+		"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__executable_start", "_end", "end", "_edata",
+		"edata", "_etext", "etext", "__etext", "__bss_start", "__init_array_start", "__init_array_end",
+		"__preinit_array_start", "__preinit_array_end", "__fini_array_start", "__fini_array_end",
+		"__GNU_EH_FRAME_HDR", "_TLS_MODULE_BASE_", "__rela_iplt_start", "__rela_iplt_end", "__rel_iplt_start",
+		"__rel_iplt_end", "_PROCEDURE_LINKAGE_TABLE_", "__dso_handle", "_fini", "_init", NULL
+	};
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(n, names[i]) == 0)
+			return true;
+	return strncmp(n, "__start_", 8) == 0 || strncmp(n, "__stop_", 7) == 0;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void lk_resolve(struct lk_result *r)
+{
+	struct rs *sp = arena_alloc(r->ar, sizeof(*sp));
+	if (!sp)
+		return;
+	struct rs s_init = { .group_first = -1 };
+	*sp = s_init;
+	r->priv = sp;
+#define s (*sp)
+	/* -u SYMBOL: an undefined reference from the command line */
+	for (size_t i = 0; i < r->cmd.undef_syms.n; i++) {
+		struct gsym *g = lookup(r, r->cmd.undef_syms.v[i], true);
+		if (g)
+			g->strong_ref = true;
+	}
+	process_items(r, r->cmd.items, r->cmd.nitems, 0);
+	if (!s.stop)
+		group_end(r); /* an unterminated group ends with the command line */
+
+	/* multiple definitions, in the order ld meets them */
+	for (size_t i = 0; i < s.cap && !s.stop; i++) {
+		struct gsym *g = s.tab[i];
+		if (!g || !g->dups.n)
+			continue;
+		strv_push_unique(r->ar, &r->duplicates, g->name);
+		for (size_t k = 0; k < g->dups.n; k++) {
+			long a = -1, b = -1;
+			sscanf(g->dups.v[k], "%ld %ld", &a, &b);
+			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "multiple-definition", g->name,
+							      "%s is defined by both %s and %s", g->name, objname(r, b),
+							      objname(r, a));
+			if (f) {
+				f->linker = arena_printf(r->ar, "%s: multiple definition of `%s'; %s: first defined here",
+							 objname(r, a), g->name, objname(r, b));
+				strv_push(r->ar, &f->files, objname(r, b));
+				strv_push(r->ar, &f->files, objname(r, a));
+			}
+		}
+	}
+	/* undefined references: only when ld gets to relocating */
+	bool report = !r->fatal && !r->cmd.relocatable && (!r->cmd.shared || r->cmd.defs);
+	for (size_t i = 0; i < s.cap && report; i++) {
+		struct gsym *g = s.tab[i];
+		if (!g || !g->reloc_ref || g->def >= 0 || g->common >= 0)
+			continue;
+		if (g->dso >= 0 && !g->hidden_ref)
+			continue;
+		if (linker_defined(g->name))
+			continue;
+		strv_push_unique(r->ar, &r->undefined, g->name);
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name, "nothing in the link defines %s",
+						      g->name);
+		if (f) {
+			f->linker = arena_printf(r->ar, "%s: undefined reference to `%s'", objname(r, g->nrefs ? g->refs[0] : -1),
+						 g->name);
+			f->refobj = g->nrefs ? g->refs[0] : -1;
+			for (unsigned k = 0; k < g->nrefs; k++)
+				strv_push_unique(r->ar, &f->files, objname(r, g->refs[k]));
+			if (g->dso >= 0)
+				f->diagnosis = arena_printf(r->ar, "the reference is hidden, so the definition in shared library %s cannot satisfy it",
+							    objname(r, g->dso));
+		}
+	}
+	if (r->duplicates.n)
+		qsort(r->duplicates.v, r->duplicates.n, sizeof(char *), cmpstr);
+	if (r->undefined.n)
+		qsort(r->undefined.v, r->undefined.n, sizeof(char *), cmpstr);
+#undef s
+}
+
+void lk_resolve_free(struct lk_result *r)
+{
+	struct rs *s = r->priv;
+	if (s)
+		free(s->tab);
+	r->priv = NULL;
+}
+
+long lk_sym_def(struct lk_result *r, const char *name, bool any)
+{
+	if (!r->priv)
+		return -1;
+	struct gsym *g = lookup(r, name, false);
+	if (!g)
+		return -1;
+	if (g->def >= 0)
+		return g->def;
+	if (g->common >= 0)
+		return g->common;
+	return any ? g->dso : -1;
+}
+
+bool lk_sym_referenced(struct lk_result *r, const char *name)
+{
+	struct gsym *g = r->priv ? lookup(r, name, false) : NULL;
+	return g && g->strong_ref;
+}
+
+bool lk_read_symbols(struct lk_result *r, const char *path, struct symtab *st)
+{
+	memset(st, 0, sizeof(*st));
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	size_t len = (size_t)sb.st_size;
+	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (buf == MAP_FAILED)
+		return false;
+	struct goabi_artifact scratch = { .arena = r->ar, .path = path };
+	Elf *e = elf_memory(buf, len);
+	bool ok = false;
+	if (e && elf_kind(e) == ELF_K_ELF) {
+		struct elfview ev;
+		ok = ev_init(&ev, e, &scratch, NULL) && symtab_read(&ev, r->ar, st);
+	} else if (e && elf_kind(e) == ELF_K_AR) {
+		Elf_Cmd cmd = ELF_C_READ_MMAP;
+		Elf *m;
+		size_t count = 0;
+		while ((m = elf_begin(-1, cmd, e)) != NULL && ++count <= GOABI_MAX_MEMBERS) {
+			struct elfview ev;
+			struct symtab one = { 0 };
+			if (elf_kind(m) == ELF_K_ELF && ev_init(&ev, m, &scratch, NULL) && symtab_read(&ev, r->ar, &one)) {
+				ok = true;
+				if (arena_grow(r->ar, &st->syms, &st->cap, st->n + one.n, sizeof(*st->syms))) {
+					memcpy(st->syms + st->n, one.syms, one.n * sizeof(*one.syms));
+					st->n += one.n;
+				}
+			}
+			cmd = elf_next(m);
+			elf_end(m);
+			if (cmd == ELF_C_NULL)
+				break;
+		}
+	}
+	if (e)
+		elf_end(e);
+	munmap(buf, len);
+	return ok;
+}
+
+struct lk_result *lk_run(struct lk_cmd *cmd)
+{
+	elf_version(EV_CURRENT);
+	struct lk_result *r = arena_alloc(cmd->ar, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->ar = cmd->ar;
+	r->cmd = *cmd;
+	r->target_machine = cmd->machine;
+	r->target_class = 0;
+	/* the target class: the host's, unless the first user object says otherwise */
+	r->target_class = cmd->machine == EM_386 || cmd->machine == EM_ARM ? 32 : 64;
+	lk_resolve(r);
+	lk_findings(r);
+	lk_resolve_free(r);
+	return r;
+}
+
+void lk_result_free(struct lk_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ninputs; i++)
+		goabi_artifact_free(r->inputs[i].facts);
+	struct goabi_arena *ar = r->ar;
+	arena_free(ar);
+}
+
+const char *lk_verdict_name(enum lk_verdict v)
+{
+	switch (v) {
+	case LK_LINKS: return "links";
+	case LK_LINKS_WITH_HAZARDS: return "links with hazards";
+	default: return "fails";
+	}
+}
+
+const char *lk_sev_name(enum lk_sev s)
+{
+	switch (s) {
+	case LK_LINK_ERROR: return "link-error";
+	case LK_ERROR: return "error";
+	case LK_WARNING: return "warning";
+	default: return "note";
+	}
+}
