@@ -54,3 +54,24 @@ printf 'char *getenv(const char *n) { (void)n; return 0; }\n' > "$TMPD/mygetenv.
 gcc -c -o "$TMPD/mygetenv.o" "$TMPD/mygetenv.c"
 (cd "$TMPD" && ar rcs shadow.a hello.o util.o mygetenv.o)
 one "archive whose member defines getenv" "$TMPD/shadow.a" ar nm
+# two Go runtimes in one archive: go.o of the c-archive twice (as go.o and
+# go2.o). Oracle: the real linker refuses the pair (multiple definition of
+# the cgo runtime symbols), and goabi must report the conflict.
+if [ -f "$I/go119-c-archive.a" ]; then
+	mkdir -p "$TMPD/two" && cd "$TMPD/two"
+	ar x "$I/go119-c-archive.a" go.o && cp go.o go2.o
+	ar rcs two.a go.o go2.o
+	printf 'int main(void) { return 0; }\n' > main.c
+	if gcc -o prog main.c go.o go2.o -lpthread > ld.log 2>&1; then
+		notok "two go.o: the linker accepted two Go runtimes (oracle broken)"
+	else
+		grep -q "multiple definition of .*_cgo_topofstack\|multiple definition of .*crosscall2" ld.log &&
+			ok "two go.o: ld fails with multiple definition of the cgo runtime symbols" ||
+			notok "two go.o: ld failed otherwise: $(head -2 ld.log)"
+	fi
+	c=$(jget <("$GOABI" inspect --json two.a 2>/dev/null) "' | '.join(j['artifacts'][0]['go']['conflicts'])")
+	case $c in *"more than one Go runtime"*) ok "two go.o: goabi reports more than one Go runtime" ;; *) notok "two go.o: no runtime conflict reported: '$c'" ;; esac
+	c=$(jget <("$GOABI" inspect --json "$I/go119-c-archive.a" 2>/dev/null) "' | '.join(j['artifacts'][0]['go']['conflicts'])")
+	check "go119-c-archive.a: one runtime, no conflict" "" "$c"
+	cd - >/dev/null
+fi
