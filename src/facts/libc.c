@@ -19,6 +19,9 @@ struct dyninfo {
 	size_t nneeded;
 	uint64_t soname, rpath, runpath;
 	bool has_soname, has_rpath, has_runpath;
+	/* dynamic symbols through segments (files without section headers) */
+	uint64_t symtab, syment, versym, hash, gnu_hash;
+	const char **vername, **verfile; /* version index -> name, library */
 };
 
 static const char *dynstr(const struct elfview *ev, const struct dyninfo *d, uint64_t off)
@@ -68,8 +71,11 @@ static void read_dynamic(struct elfview *ev, struct dyninfo *d)
 			case DT_VERNEED: d->verneed = val; break;
 			case DT_VERNEEDNUM: d->verneednum = val; break;
 			case DT_FLAGS_1: d->flags_1 = val; break;
-			case DT_HASH: d->has_hash = true; break;
-			case DT_GNU_HASH: d->has_gnu_hash = true; break;
+			case DT_HASH: d->has_hash = true; d->hash = val; break;
+			case DT_GNU_HASH: d->has_gnu_hash = true; d->gnu_hash = val; break;
+			case DT_SYMTAB: d->symtab = val; break;
+			case DT_SYMENT: d->syment = val; break;
+			case DT_VERSYM: d->versym = val; break;
 			default: break;
 			}
 		}
@@ -79,7 +85,7 @@ static void read_dynamic(struct elfview *ev, struct dyninfo *d)
 
 /* .gnu.version_r from DT_VERNEED: per library, the versions it must define.
  * Returns the number of entries read. */
-static void read_verneed(struct elfview *ev, const struct dyninfo *d)
+static void read_verneed(struct elfview *ev, struct dyninfo *d)
 {
 	struct goabi_artifact *a = ev->a;
 	struct goabi_libc *lc = &a->libc;
@@ -128,6 +134,10 @@ static void read_verneed(struct elfview *ev, const struct dyninfo *d)
 			const char *vname = dynstr(ev, d, name);
 			if (vname)
 				strv_push(a->arena, &vn->versions, vname);
+			if (vname && d->vername && (other & 0x7fff) >= 2) {
+				d->vername[other & 0x7fff] = vname;
+				d->verfile[other & 0x7fff] = vn->file;
+			}
 			if (!anext)
 				break;
 			ax += anext;
@@ -228,6 +238,72 @@ static void versioned_symbols(struct elfview *ev)
 		off += vn.vn_next;
 	}
 	ev_for_each_symbol(ev, true, vsym_cb, &v);
+}
+
+/* Without section headers: the number of dynamic symbols from DT_HASH
+ * (nchain) or DT_GNU_HASH (the highest bucket's chain end). */
+static uint64_t dynsym_count(const struct elfview *ev, const struct dyninfo *d)
+{
+	const uint8_t *p;
+	if (d->hash && ev_vaddr(ev, d->hash, 8, &p, NULL))
+		return rd32(p + 4, ev->be);
+	uint64_t avail;
+	if (!d->gnu_hash || !ev_vaddr(ev, d->gnu_hash, 16, &p, &avail))
+		return 0;
+	uint64_t nb = rd32(p, ev->be), symoff = rd32(p + 4, ev->be), nbloom = rd32(p + 8, ev->be);
+	uint64_t boff = 16 + nbloom * (uint64_t)ev->ptrsize;
+	if (nb > GOABI_MAX_SYMBOLS || nbloom > GOABI_MAX_SYMBOLS || boff > avail || nb * 4 > avail - boff)
+		return 0;
+	uint64_t max = 0;
+	for (uint64_t i = 0; i < nb; i++) {
+		uint64_t b = rd32(p + boff + 4 * i, ev->be);
+		if (b > max)
+			max = b;
+	}
+	if (max < symoff)
+		return symoff;
+	uint64_t coff = boff + 4 * nb;
+	for (uint64_t i = max; i < GOABI_MAX_SYMBOLS; i++) {
+		uint64_t at = coff + 4 * (i - symoff);
+		if (at > avail || avail - at < 4)
+			return 0;
+		if (rd32(p + at, ev->be) & 1)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* sym@VERSION for undefined dynamic symbols read through DT_SYMTAB and
+ * DT_VERSYM, for files without section headers. */
+static void versioned_symbols_dyn(struct elfview *ev, const struct dyninfo *d)
+{
+	struct goabi_libc *lc = &ev->a->libc;
+	size_t es = ev->ptrsize == 8 ? 24 : 16;
+	if (!d->symtab || !d->versym || !d->vername || (d->syment && d->syment != es))
+		return;
+	uint64_t n = dynsym_count(ev, d);
+	if (n > GOABI_MAX_SYMBOLS)
+		n = GOABI_MAX_SYMBOLS;
+	for (uint64_t i = 1; i < n; i++) {
+		const uint8_t *sp, *vp;
+		if (!ev_vaddr(ev, d->symtab + i * es, es, &sp, NULL) || !ev_vaddr(ev, d->versym + 2 * i, 2, &vp, NULL))
+			break;
+		uint32_t name = rd32(sp, ev->be);
+		uint16_t shndx = ev->ptrsize == 8 ? (uint16_t)(ev->be ? sp[6] << 8 | sp[7] : sp[7] << 8 | sp[6])
+						  : (uint16_t)(ev->be ? sp[14] << 8 | sp[15] : sp[15] << 8 | sp[14]);
+		unsigned idx = (ev->be ? (unsigned)(vp[0] << 8 | vp[1]) : (unsigned)(vp[1] << 8 | vp[0])) & 0x7fff;
+		if (shndx != SHN_UNDEF || idx < 2 || !d->vername[idx])
+			continue;
+		const char *sname = dynstr(ev, d, name);
+		if (!sname || !*sname)
+			continue;
+		for (size_t k = 0; k < lc->nverneed; k++)
+			if (lc->verneed[k].file == d->verfile[idx]) {
+				strv_push(ev->a->arena, &lc->verneed[k].symbols,
+					  arena_printf(ev->a->arena, "%s@%s", sname, d->vername[idx]));
+				break;
+			}
+	}
 }
 
 /* The highest PREFIXx.y version required from any library, with the symbols
@@ -479,8 +555,15 @@ void facts_libc(struct elfview *ev)
 			lc->rpath = dynstr(ev, &d, d.rpath);
 		if (d.has_runpath)
 			lc->runpath = dynstr(ev, &d, d.runpath);
+		if (!ev->sections_ok) {
+			d.vername = arena_alloc(a->arena, 0x8000 * sizeof(char *));
+			d.verfile = arena_alloc(a->arena, 0x8000 * sizeof(char *));
+		}
 		read_verneed(ev, &d);
-		versioned_symbols(ev);
+		if (ev->sections_ok)
+			versioned_symbols(ev);
+		else
+			versioned_symbols_dyn(ev, &d);
 	}
 
 	switch (ev->eh.e_type) {

@@ -35,6 +35,8 @@ facts = {
  "libc family": lambda j: V(j["libc"]["family"]),
  "required versions": lambda j: [(x["file"], x["versions"]) for x in j["libc"]["verneed"]],
  "glibc floor": lambda j: V(j["libc"]["glibc_floor"]),
+ "glibc floor evidence (symbols needing it)": lambda j: j["libc"]["glibc_floor"]["evidence"],
+ "sym@VERSION per library (DT_SYMTAB/DT_VERSYM)": lambda j: [(x["file"], sorted(x["symbols"])) for x in j["libc"]["verneed"]],
  "hash style": lambda j: V(j["libc"]["hash_style"]),
 }
 for d, f in facts.items():
