@@ -148,8 +148,20 @@ void go_typehash(struct elfview *ev, const struct typesym *syms, size_t nsyms)
 	/* 2. stripped: scan data that can hold descriptors */
 	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
 		const struct known_type *t = &known[k];
+		/* Search order is only a speed hint: the digest the version suggests
+		 * first (found early in .rodata), the other after; the answer is
+		 * always a hash found in a descriptor, never the version. */
+		int minor = go_minor(a->go.version.value);
+		bool sha_first = minor ? minor >= 119 : a->go.pclntab_magic == 0xfffffff1;
 		uint32_t h[2] = { digest_md5(t->name), digest_notsha256(t->name) };
 		const char *scheme[2] = { "md5", "notsha256" };
+		if (sha_first) {
+			uint32_t x = h[0];
+			h[0] = h[1];
+			h[1] = x;
+			scheme[0] = "notsha256";
+			scheme[1] = "md5";
+		}
 		if (ev->sections_ok) {
 			Elf_Scn *scn = NULL;
 			GElf_Shdr sh;
