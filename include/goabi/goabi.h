@@ -159,13 +159,30 @@ struct goabi_libc {
 struct goabi_export {
 	const char *name;       /* C symbol name of the //export function */
 	const char *prototype;  /* C prototype from DWARF, NULL if no debug info */
+	const char *layout;     /* struct/union layouts the prototype reaches, from
+				 * DWARF: "struct point{int x@0;int y@4}8; ..."; NULL if none */
 	const char *evidence;
+};
+
+/* A symbol a shared object defines in .dynsym, or a non-Go relocatable
+ * object in .symtab (what its users bind to). */
+struct goabi_dynsym {
+	const char *name;
+	const char *version;    /* defined version (.gnu.version_d), NULL if none */
+	const char *type;       /* "FUNC", "OBJECT", "TLS", "IFUNC", "NOTYPE", "COMMON" */
+	uint64_t size;
+	bool weak;
+	bool default_version;   /* name@@VERSION (false for name@VERSION) */
 };
 
 struct goabi_cabi {
 	struct goabi_export *exports;
 	size_t nexports, cap;
 	bool dwarf;             /* debug info present */
+	/* ET_DYN: defined global/weak .dynsym symbols; ET_REL objects that are
+	 * not Go: defined global/weak .symtab symbols. At most GOABI_MAX_LIST. */
+	struct goabi_dynsym *dynsyms;
+	size_t ndynsyms, dyncap;
 };
 
 /* ---- ISA level ----------------------------------------------------------- */

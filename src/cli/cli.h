@@ -11,6 +11,8 @@
 #define EXIT_INPUT 2     /* usage error or unreadable/malformed input */
 
 int cmd_inspect(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_link(int argc, char **argv);
 
 /* Calls fn for every regular file under dir (not following symlinks, not

@@ -12,6 +12,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "report Go toolchain, symbol scheme, cgo, libc and C ABI facts of ELF files and archives" },
+	{ "diff", cmd_diff, "what changed between two releases of an artifact that can break its users (exit: bitmask)" },
+	{ "audit", cmd_audit, "does a release meet a policy (max glibc, static, cgo, minimum Go, ISA level, trimpath, modules)" },
 	{ "link", cmd_link, "predict whether objects, archives and libraries will link, and explain every failure" },
 };
 

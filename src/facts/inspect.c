@@ -283,6 +283,52 @@ static void libc_rollup(struct goabi_artifact *a)
 			 lc->undef_libc.n, ng && nm ? ", some glibc-only, some musl-only" : ", all exported by both glibc and musl");
 }
 
+/* Exports of an archive, in two passes so member order does not matter:
+ * first the names from _cgoexp_ symbols (go.o), then the prototypes (and any
+ * export known only from DWARF) from the _cgo_export.c members. A DWARF
+ * entry is already validated by its _cgoexp_ declaration (cabi_dwarf.c). */
+static void rollup_exports(struct goabi_artifact *a)
+{
+	struct goabi_cabi *ac = &a->cabi;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < a->nmembers; i++) {
+			const struct goabi_artifact *m = a->members[i];
+			const struct goabi_cabi *mc = &m->cabi;
+			ac->dwarf |= mc->dwarf;
+			for (size_t j = 0; j < mc->nexports; j++) {
+				const struct goabi_export *e = &mc->exports[j];
+				bool from_sym = e->evidence && strncmp(e->evidence, "symbol ", 7) == 0;
+				if (from_sym != (pass == 0))
+					continue;
+				size_t k;
+				for (k = 0; k < ac->nexports; k++)
+					if (strcmp(ac->exports[k].name, e->name) == 0)
+						break;
+				if (k == ac->nexports) {
+					if (k >= GOABI_MAX_LIST ||
+					    !arena_grow(a->arena, &ac->exports, &ac->cap, k + 1, sizeof(*ac->exports)))
+						return;
+					ac->nexports++;
+					ac->exports[k] = *e;
+					ac->exports[k].evidence = arena_printf(a->arena, "member %s: %s", m->member,
+									       e->evidence ? e->evidence : "");
+				} else if (!ac->exports[k].prototype && e->prototype) {
+					ac->exports[k].prototype = e->prototype;
+					ac->exports[k].layout = e->layout;
+					ac->exports[k].evidence = arena_printf(a->arena, "%s; prototype from member %s: %s",
+									       ac->exports[k].evidence, m->member,
+									       e->evidence ? e->evidence : "");
+				}
+			}
+		}
+	}
+	for (size_t k = 0; k < ac->nexports; k++)
+		if (!ac->exports[k].prototype)
+			ac->exports[k].evidence = arena_printf(a->arena, "%s; prototype unknown: %s", ac->exports[k].evidence,
+							       ac->dwarf ? "no member's DWARF has a _cgo_export.c definition for it"
+									 : "no member has DWARF");
+}
+
 static void rollup(struct goabi_artifact *a)
 {
 	libc_rollup(a);
@@ -350,37 +396,7 @@ static void rollup(struct goabi_artifact *a)
 		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo symbols in members (%s)", go->cgo_evidence.v[0]);
 	else
 		fact_set(a, &go->cgo, GOABI_INFERRED, "0", "no member has cgo symbols");
-	/* exports: names from go.o's _cgoexp_ symbols, prototypes from any member */
-	for (size_t i = 0; i < a->nmembers; i++) {
-		struct goabi_cabi *mc = &a->members[i]->cabi;
-		for (size_t j = 0; j < mc->nexports; j++) {
-			const struct goabi_export *e = &mc->exports[j];
-			size_t k;
-			for (k = 0; k < a->cabi.nexports; k++)
-				if (strcmp(a->cabi.exports[k].name, e->name) == 0)
-					break;
-			if (k == a->cabi.nexports) {
-				if (!arena_grow(a->arena, &a->cabi.exports, &a->cabi.cap, k + 1, sizeof(*a->cabi.exports)))
-					break;
-				a->cabi.nexports++;
-				a->cabi.exports[k] = *e;
-				a->cabi.exports[k].evidence = arena_printf(a->arena, "member %s: %s", a->members[i]->member,
-									   e->evidence ? e->evidence : "");
-			} else if (!a->cabi.exports[k].prototype && e->prototype) {
-				a->cabi.exports[k].prototype = e->prototype;
-				a->cabi.exports[k].evidence = arena_printf(a->arena, "%s; prototype from member %s: %s",
-									   a->cabi.exports[k].evidence, a->members[i]->member,
-									   e->evidence ? e->evidence : "");
-			}
-			a->cabi.dwarf |= mc->dwarf;
-		}
-	}
-	/* drop DWARF-only entries that are not Go exports (C helpers) */
-	size_t w = 0;
-	for (size_t k = 0; k < a->cabi.nexports; k++)
-		if (a->cabi.exports[k].evidence && strstr(a->cabi.exports[k].evidence, "_cgoexp_"))
-			a->cabi.exports[w++] = a->cabi.exports[k];
-	a->cabi.nexports = w;
+	rollup_exports(a);
 }
 
 /* GNU thin archive: "!<thin>\n", members are paths beside the archive. libelf

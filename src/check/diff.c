@@ -1,0 +1,790 @@
+/* goabi diff: compare two inspected artifacts and classify what changed
+ * (docs/diff.md). Reads only the model; never prints. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "check/diff.h"
+#include "util/util.h"
+
+int diff_set_init(struct diff_set *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->arena = arena_new();
+	return s->arena ? 0 : GOABI_ENOMEM;
+}
+
+void diff_set_release(struct diff_set *s)
+{
+	arena_free(s->arena);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *diff_class_name(enum diff_class c)
+{
+	switch (c) {
+	case DIFF_BREAKING: return "breaking";
+	case DIFF_POSSIBLE: return "possibly breaking";
+	default: return "informational";
+	}
+}
+
+static const char *dup(struct diff_set *s, const char *x)
+{
+	return x ? arena_strdup(s->arena, x) : NULL;
+}
+
+void diff_add(struct diff_set *s, enum diff_class cls, const char *where, const char *area, const char *kind,
+	      const char *subject, const char *old_value, const char *new_value, const char *detail)
+{
+	if (s->n >= GOABI_MAX_LIST || !arena_grow(s->arena, &s->v, &s->cap, s->n + 1, sizeof(*s->v)))
+		return;
+	struct diff_change *c = &s->v[s->n++];
+	c->cls = cls;
+	c->where = dup(s, where);
+	c->area = area;
+	c->kind = kind;
+	c->subject = dup(s, subject);
+	c->old_value = dup(s, old_value);
+	c->new_value = dup(s, new_value);
+	c->detail = dup(s, detail);
+	s->count[cls]++;
+}
+
+unsigned diff_exit_bits(const struct diff_set *s)
+{
+	unsigned b = 0;
+	if (s->n)
+		b |= DIFF_EXIT_CHANGE;
+	if (s->count[DIFF_BREAKING])
+		b |= DIFF_EXIT_BREAKING;
+	if (s->count[DIFF_POSSIBLE])
+		b |= DIFF_EXIT_POSSIBLE;
+	return b;
+}
+
+/* ---- versions ---------------------------------------------------------- */
+
+/* Skip to the first digit ("go1.2", "v1.2", "GLIBC_2.34"). */
+static const char *ver_start(const char *s)
+{
+	while (*s && !isdigit((unsigned char)*s))
+		s++;
+	return s;
+}
+
+int diff_vercmp(const char *a, const char *b)
+{
+	a = ver_start(a);
+	b = ver_start(b);
+	for (;;) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			char *ea, *eb;
+			unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
+			if (x != y)
+				return x < y ? -1 : 1;
+			a = ea;
+			b = eb;
+			continue;
+		}
+		/* a pre-release ("-rc1", "rc1", "beta1") sorts before the release */
+		bool apre = *a == '-' || isalpha((unsigned char)*a), bpre = *b == '-' || isalpha((unsigned char)*b);
+		if (!*a || !*b || *a == '+' || *b == '+' || *a == ' ' || *b == ' ') {
+			bool aend = !*a || *a == '+' || *a == ' ', bend = !*b || *b == '+' || *b == ' ';
+			if (aend && bend)
+				return 0;
+			if (aend)
+				return bpre ? 1 : -1;
+			return apre ? -1 : 1;
+		}
+		if (*a != *b) {
+			if (apre != bpre) /* "1.21rc2" vs "1.21.0": the pre-release is older */
+				return apre ? -1 : 1;
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		}
+		a++;
+		b++;
+	}
+}
+
+/* ---- prototypes -------------------------------------------------------- */
+
+static bool is_ident(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+static bool type_keyword(const char *w, size_t n)
+{
+	static const char *const kw[] = { "int", "char", "long", "short", "double", "float", "signed", "unsigned",
+					  "void", "_Bool", "const", "volatile", "restrict", "struct", "union", "enum" };
+	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (strlen(kw[i]) == n && memcmp(kw[i], w, n) == 0)
+			return true;
+	return false;
+}
+
+/* Append one parameter without its name to out (at most cap bytes). */
+static void param_canon(const char *p, size_t n, char *out, size_t *len, size_t cap)
+{
+	while (n && isspace((unsigned char)*p))
+		p++, n--;
+	while (n && isspace((unsigned char)p[n - 1]))
+		n--;
+	char buf[1024];
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	/* function pointer "(*name)": drop name */
+	char *fp = strstr(buf, "(*");
+	if (fp) {
+		char *q = fp + 2;
+		while (*q == ' ')
+			q++;
+		char *e = q;
+		while (is_ident((unsigned char)*e))
+			e++;
+		if (e > q && *e == ')')
+			memmove(q, e, strlen(e) + 1);
+	} else {
+		size_t e = strlen(buf), b = e;
+		while (b && is_ident((unsigned char)buf[b - 1]))
+			b--;
+		/* a trailing identifier after a type is the parameter name */
+		if (b < e && b > 0 && (buf[b - 1] == ' ' || buf[b - 1] == '*') && !type_keyword(buf + b, e - b))
+			buf[b] = 0;
+	}
+	for (const char *c = buf; *c && *len + 1 < cap; c++) {
+		if (isspace((unsigned char)*c)) {
+			/* keep one space only between two identifier characters */
+			const char *nx = c;
+			while (isspace((unsigned char)*nx))
+				nx++;
+			if (*len && is_ident((unsigned char)out[*len - 1]) && is_ident((unsigned char)*nx))
+				out[(*len)++] = ' ';
+			c = nx - 1;
+			continue;
+		}
+		out[(*len)++] = *c;
+	}
+	out[*len] = 0;
+}
+
+char *diff_proto_canon(struct goabi_arena *ar, const char *proto, const char *name)
+{
+	if (!proto)
+		return NULL;
+	const char *s = proto;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (strncmp(s, "extern ", 7) == 0)
+		s += 7;
+	/* the parameter list follows "name(" */
+	const char *at = NULL;
+	size_t nl = strlen(name);
+	for (const char *q = strstr(s, name); q; q = strstr(q + 1, name))
+		if (q[nl] == '(' && (q == s || !is_ident((unsigned char)q[-1]))) {
+			at = q;
+			break;
+		}
+	char out[2048];
+	size_t len = 0;
+	out[0] = 0;
+	if (!at) {
+		param_canon(s, strlen(s), out, &len, sizeof(out));
+		return arena_strdup(ar, out);
+	}
+	param_canon(s, (size_t)(at - s), out, &len, sizeof(out));
+	if (len && is_ident((unsigned char)out[len - 1]) && len + 1 < sizeof(out))
+		out[len++] = ' ';
+	if (len + nl + 2 < sizeof(out)) {
+		memcpy(out + len, name, nl);
+		len += nl;
+		out[len++] = '(';
+		out[len] = 0;
+	}
+	const char *p = at + nl + 1, *end = strrchr(p, ')');
+	if (!end)
+		end = p + strlen(p);
+	int depth = 0;
+	const char *st = p;
+	size_t nparams = 0, start_len = len;
+	for (const char *c = p; c <= end; c++) {
+		if (c < end && (*c == '(' || *c == '['))
+			depth++;
+		else if (c < end && (*c == ')' || *c == ']'))
+			depth--;
+		if (c == end || (*c == ',' && depth == 0)) {
+			if (nparams && len + 1 < sizeof(out))
+				out[len++] = ',';
+			param_canon(st, (size_t)(c - st), out, &len, sizeof(out));
+			nparams++;
+			st = c + 1;
+		}
+	}
+	if (strcmp(out + start_len, "void") == 0)
+		len = start_len;
+	if (len + 1 < sizeof(out))
+		out[len++] = ')';
+	out[len] = 0;
+	return arena_strdup(ar, out);
+}
+
+int diff_header_load(struct goabi_arena *ar, const char *path, struct diff_header *h, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return GOABI_EIO;
+	}
+	char line[4096];
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "extern ", 7) != 0 || strncmp(line, "extern \"C\"", 10) == 0)
+			continue;
+		char *semi = strrchr(line, ';');
+		char *open = strchr(line, '(');
+		if (!semi || !open || open > semi)
+			continue;
+		*semi = 0;
+		/* name: the identifier before the first '(' */
+		char *e = open;
+		while (e > line && isspace((unsigned char)e[-1]))
+			e--;
+		char *b = e;
+		while (b > line && is_ident((unsigned char)b[-1]))
+			b--;
+		if (b == e)
+			continue;
+		if (h->n >= GOABI_MAX_LIST || !arena_grow(ar, &h->exports, &h->cap, h->n + 1, sizeof(*h->exports))) {
+			fclose(f);
+			return GOABI_ENOMEM;
+		}
+		struct goabi_export *x = &h->exports[h->n++];
+		x->name = utf8_sanitize(ar, b, (size_t)(e - b));
+		const char *proto = line + 7;
+		x->prototype = utf8_sanitize(ar, proto, strlen(proto));
+		x->evidence = arena_printf(ar, "header %s", path);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ---- comparisons ------------------------------------------------------- */
+
+struct side {
+	const struct goabi_export *v;
+	size_t n;
+	const struct diff_header *hdr;
+};
+
+static const char *side_proto(const struct side *s, const char *name)
+{
+	if (s->hdr)
+		for (size_t i = 0; i < s->hdr->n; i++)
+			if (strcmp(s->hdr->exports[i].name, name) == 0)
+				return s->hdr->exports[i].prototype;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].name, name) == 0)
+			return s->v[i].prototype;
+	return NULL;
+}
+
+static const char *side_layout(const struct side *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].name, name) == 0)
+			return s->v[i].layout;
+	return NULL;
+}
+
+/* "layout of struct point changed": the aggregates of NEW not in OLD, by name. */
+static const char *layout_detail(struct diff_set *s, const char *lo, const char *ln)
+{
+	char buf[512];
+	size_t len = 0;
+	buf[0] = 0;
+	const char *p = ln;
+	while (*p) {
+		const char *e = strstr(p, "; ");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		/* is this item in lo? */
+		bool found = false;
+		for (const char *q = strstr(lo, "") ; q && *q; ) {
+			const char *qe = strstr(q, "; ");
+			size_t qn = qe ? (size_t)(qe - q) : strlen(q);
+			if (qn == n && memcmp(q, p, n) == 0) {
+				found = true;
+				break;
+			}
+			q = qe ? qe + 2 : NULL;
+		}
+		if (!found) {
+			const char *brace = memchr(p, '{', n);
+			size_t hn = brace ? (size_t)(brace - p) : n;
+			int w = snprintf(buf + len, sizeof(buf) - len, "%s%.*s", len ? ", " : "", (int)hn, p);
+			if (w < 0 || (size_t)w >= sizeof(buf) - len)
+				break;
+			len += (size_t)w;
+		}
+		p = e ? e + 2 : p + n;
+	}
+	return arena_printf(s->arena, "layout changed: %s", len ? buf : "aggregates removed");
+}
+
+static bool side_has(const struct side *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static void diff_exports(struct diff_set *s, const char *where, const struct goabi_artifact *o,
+			 const struct goabi_artifact *n, const struct diff_opts *opts)
+{
+	struct side so = { o->cabi.exports, o->cabi.nexports, opts ? opts->old_header : NULL };
+	struct side sn = { n->cabi.exports, n->cabi.nexports, opts ? opts->new_header : NULL };
+	for (size_t i = 0; i < so.n; i++) {
+		const char *name = so.v[i].name;
+		const char *po = side_proto(&so, name);
+		if (!side_has(&sn, name)) {
+			diff_add(s, DIFF_BREAKING, where, "exports", "removed", name, po ? po : name, NULL,
+				 "exported function no longer defined");
+			continue;
+		}
+		const char *pn = side_proto(&sn, name);
+		if (!po || !pn) {
+			if (po || pn)
+				diff_add(s, DIFF_INFO, where, "exports", "not compared", name, po, pn,
+					 "prototype known on one side only (no DWARF or header on the other)");
+			continue;
+		}
+		const char *co = diff_proto_canon(s->arena, po, name), *cn = diff_proto_canon(s->arena, pn, name);
+		if (co && cn && strcmp(co, cn) != 0) {
+			diff_add(s, DIFF_BREAKING, where, "exports", "changed", name, po, pn, "prototype changed");
+			continue;
+		}
+		/* same prototype text: the structs and unions it reaches (DWARF) */
+		const char *lo = side_layout(&so, name), *ln = side_layout(&sn, name);
+		if (lo && ln && strcmp(lo, ln) != 0)
+			diff_add(s, DIFF_BREAKING, where, "exports", "changed", name, lo, ln,
+				 layout_detail(s, lo, ln));
+	}
+	for (size_t i = 0; i < sn.n; i++)
+		if (!side_has(&so, sn.v[i].name))
+			diff_add(s, DIFF_INFO, where, "exports", "added", sn.v[i].name, NULL,
+				 side_proto(&sn, sn.v[i].name) ? side_proto(&sn, sn.v[i].name) : sn.v[i].name, NULL);
+}
+
+/* cgo's per-build names: _cgoexp_<12 hex>_X, _cgo_<12 hex>_Cfunc_X ... */
+static bool cgo_hashed(const char *name)
+{
+	const char *p = NULL;
+	if (strncmp(name, "_cgoexp_", 8) == 0)
+		p = name + 8;
+	else if (strncmp(name, "_cgo_", 5) == 0)
+		p = name + 5;
+	if (!p)
+		return false;
+	size_t k = 0;
+	while (isxdigit((unsigned char)p[k]))
+		k++;
+	return k == 12 && p[k] == '_';
+}
+
+static const struct goabi_dynsym *find_dyn(const struct goabi_cabi *c, const char *name, const char *version)
+{
+	const struct goabi_dynsym *any = NULL;
+	for (size_t i = 0; i < c->ndynsyms; i++) {
+		const struct goabi_dynsym *d = &c->dynsyms[i];
+		if (strcmp(d->name, name) != 0)
+			continue;
+		if (!version || (d->version && strcmp(d->version, version) == 0))
+			return d;
+		if (!any)
+			any = d;
+	}
+	return version ? NULL : any;
+}
+
+static bool is_export(const struct goabi_artifact *a, const char *name)
+{
+	for (size_t i = 0; i < a->cabi.nexports; i++)
+		if (strcmp(a->cabi.exports[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static const char *dyn_label(struct diff_set *s, const struct goabi_dynsym *d)
+{
+	return arena_printf(s->arena, "%s %s%s%s size %llu%s", d->type, d->name, d->version ? (d->default_version ? "@@" : "@") : "",
+			    d->version ? d->version : "", (unsigned long long)d->size, d->weak ? " weak" : "");
+}
+
+static void diff_dynsyms(struct diff_set *s, const char *where, const struct goabi_artifact *o,
+			 const struct goabi_artifact *n)
+{
+	size_t renamed = 0;
+	/* "dynsym" for shared objects, "symbols" for relocatable members */
+	const char *area = o->id.type == 1 /* ET_REL */ ? "symbols" : "dynsym";
+	for (size_t i = 0; i < o->cabi.ndynsyms; i++) {
+		const struct goabi_dynsym *d = &o->cabi.dynsyms[i];
+		if (cgo_hashed(d->name)) {
+			renamed += find_dyn(&n->cabi, d->name, NULL) == NULL;
+			continue;
+		}
+		if (is_export(o, d->name) || is_export(n, d->name))
+			continue; /* reported under exports */
+		const struct goabi_dynsym *e = find_dyn(&n->cabi, d->name, d->version);
+		if (!e) {
+			const struct goabi_dynsym *other = find_dyn(&n->cabi, d->name, NULL);
+			if (other)
+				diff_add(s, DIFF_BREAKING, where, area, "version changed", d->name, dyn_label(s, d),
+					 dyn_label(s, other), "binaries linked against the old version no longer resolve");
+			else
+				diff_add(s, DIFF_BREAKING, where, area, "removed", d->name, dyn_label(s, d), NULL,
+					 "defined symbol removed");
+			continue;
+		}
+		if (strcmp(d->type, e->type) != 0)
+			diff_add(s, DIFF_BREAKING, where, area, "retyped", d->name, dyn_label(s, d), dyn_label(s, e),
+				 "symbol type changed");
+		else if (strcmp(d->type, "OBJECT") == 0 && d->size != e->size)
+			diff_add(s, DIFF_BREAKING, where, area, "resized", d->name, dyn_label(s, d), dyn_label(s, e),
+				 "data object size changed (copy relocations)");
+		else if (d->weak != e->weak)
+			diff_add(s, DIFF_INFO, where, area, "binding changed", d->name, dyn_label(s, d),
+				 dyn_label(s, e), NULL);
+	}
+	size_t added_hashed = 0;
+	for (size_t i = 0; i < n->cabi.ndynsyms; i++) {
+		const struct goabi_dynsym *d = &n->cabi.dynsyms[i];
+		if (cgo_hashed(d->name)) {
+			added_hashed += find_dyn(&o->cabi, d->name, NULL) == NULL;
+			continue;
+		}
+		if (is_export(o, d->name) || is_export(n, d->name))
+			continue;
+		if (!find_dyn(&o->cabi, d->name, d->version) && !find_dyn(&o->cabi, d->name, NULL))
+			diff_add(s, DIFF_INFO, where, area, "added", d->name, NULL, dyn_label(s, d), NULL);
+	}
+	if (renamed || added_hashed)
+		diff_add(s, DIFF_INFO, where, area, "cgo-internal", "_cgoexp_/_cgo_<hash>_ symbols",
+			 arena_printf(s->arena, "%zu", renamed), arena_printf(s->arena, "%zu", added_hashed),
+			 "cgo names these after a hash of the package's sources: they change with every source change and are not called by users");
+}
+
+static const char *fv(const struct goabi_fact *f)
+{
+	return f->value;
+}
+
+static bool differ(const char *a, const char *b)
+{
+	return (a && b) ? strcmp(a, b) != 0 : a != b;
+}
+
+static bool strv_has(const struct goabi_strv *v, const char *s)
+{
+	return strv_contains(v, s);
+}
+
+/* Symbols of NEW that need a PREFIX version above old_floor (all those at
+ * the new floor when there was none), at most 12 named. */
+static const char *floor_symbols(struct diff_set *s, const struct goabi_libc *lc, const char *prefix,
+				 const char *old_floor, const char *new_floor)
+{
+	char buf[1024];
+	size_t len = 0, count = 0;
+	buf[0] = 0;
+	size_t plen = strlen(prefix);
+	for (size_t i = 0; i < lc->nverneed; i++)
+		for (size_t j = 0; j < lc->verneed[i].symbols.n; j++) {
+			const char *sym = lc->verneed[i].symbols.v[j];
+			const char *at = strrchr(sym, '@');
+			if (!at || strncmp(at + 1, prefix, plen) != 0)
+				continue;
+			if (old_floor ? diff_vercmp(at + 1, old_floor) <= 0 : strcmp(at + 1, new_floor) != 0)
+				continue;
+			if (count++ >= 12)
+				continue;
+			int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? ", " : "", sym);
+			if (w < 0 || (size_t)w >= sizeof(buf) - len) {
+				buf[len] = 0;
+				break;
+			}
+			len += (size_t)w;
+		}
+	if (!count)
+		return NULL;
+	if (count > 12)
+		return arena_printf(s->arena, "needed by: %s and %zu more", buf, count - 12);
+	return arena_printf(s->arena, "needed by: %s", buf);
+}
+
+static void diff_floor(struct diff_set *s, const char *where, const char *subject, const char *prefix,
+		       const struct goabi_fact *fo, const struct goabi_fact *fn, const struct goabi_libc *nlc)
+{
+	const char *o = fo->value, *n = fn->value;
+	if (!n || (o && diff_vercmp(o, n) >= 0)) {
+		if (o && n && diff_vercmp(o, n) > 0)
+			diff_add(s, DIFF_INFO, where, "glibc", "lowered", subject, o, n, NULL);
+		else if (o && !n)
+			diff_add(s, DIFF_INFO, where, "glibc", "removed", subject, o, NULL, "no longer needs versioned libc symbols");
+		return;
+	}
+	diff_add(s, DIFF_POSSIBLE, where, "glibc", "raised", subject, o, n, floor_symbols(s, nlc, prefix, o, n));
+}
+
+static void diff_libc(struct diff_set *s, const char *where, const struct goabi_artifact *oa,
+		      const struct goabi_artifact *na)
+{
+	const struct goabi_libc *o = &oa->libc, *n = &na->libc;
+	const char *lo = fv(&o->linkage), *ln = fv(&n->linkage);
+	if (lo && ln && strcmp(lo, ln) != 0) {
+		bool to_dyn = strcmp(ln, "dynamic") == 0;
+		diff_add(s, to_dyn ? DIFF_POSSIBLE : DIFF_INFO, where, "libc", "changed", "linkage", lo, ln,
+			 to_dyn ? "now needs a dynamic loader and shared libraries on the target" : NULL);
+	}
+	const char *fo = fv(&o->family), *fn = fv(&n->family);
+	if (fo && fn && strcmp(fo, fn) != 0 && strcmp(fo, "unknown") != 0 && strcmp(fn, "unknown") != 0) {
+		enum diff_class c = strcmp(fn, "none") == 0 ? DIFF_INFO : strcmp(fo, "none") == 0 ? DIFF_POSSIBLE : DIFF_BREAKING;
+		diff_add(s, c, where, "libc", "changed", "family", fo, fn,
+			 c == DIFF_BREAKING ? "a binary built for one libc does not load with the other" : NULL);
+	}
+	if (differ(o->interp, n->interp)) {
+		enum diff_class c = (o->interp && n->interp) ? DIFF_BREAKING : n->interp ? DIFF_POSSIBLE : DIFF_INFO;
+		diff_add(s, c, where, "interp", "changed", "PT_INTERP", o->interp, n->interp, NULL);
+	}
+	if (differ(o->soname, n->soname)) {
+		enum diff_class c = o->soname ? DIFF_BREAKING : DIFF_INFO;
+		diff_add(s, c, where, "soname", o->soname && n->soname ? "changed" : o->soname ? "removed" : "added",
+			 "DT_SONAME", o->soname, n->soname,
+			 c == DIFF_BREAKING ? "programs linked against the old SONAME do not find the new one" : NULL);
+	}
+	if (differ(o->rpath, n->rpath))
+		diff_add(s, DIFF_POSSIBLE, where, "needed", "changed", "DT_RPATH", o->rpath, n->rpath,
+			 "libraries are looked up elsewhere");
+	if (differ(o->runpath, n->runpath))
+		diff_add(s, DIFF_POSSIBLE, where, "needed", "changed", "DT_RUNPATH", o->runpath, n->runpath,
+			 "libraries are looked up elsewhere");
+	for (size_t i = 0; i < n->needed.n; i++)
+		if (!strv_has(&o->needed, n->needed.v[i]))
+			diff_add(s, DIFF_POSSIBLE, where, "needed", "added", n->needed.v[i], NULL, n->needed.v[i],
+				 "new DT_NEEDED library must exist on the target");
+	for (size_t i = 0; i < o->needed.n; i++)
+		if (!strv_has(&n->needed, o->needed.v[i]))
+			diff_add(s, DIFF_INFO, where, "needed", "removed", o->needed.v[i], o->needed.v[i], NULL, NULL);
+	diff_floor(s, where, "GLIBC", "GLIBC_", &o->glibc_floor, &n->glibc_floor, n);
+	diff_floor(s, where, "GLIBCXX", "GLIBCXX_", &o->glibcxx_floor, &n->glibcxx_floor, n);
+	diff_floor(s, where, "CXXABI", "CXXABI_", &o->cxxabi_floor, &n->cxxabi_floor, n);
+	for (size_t i = 0; i < n->undef_libc.n; i++)
+		if (!strv_has(&o->undef_libc, n->undef_libc.v[i]))
+			diff_add(s, DIFF_INFO, where, "libc", "added", n->undef_libc.v[i], NULL, n->undef_libc.v[i],
+				 "libc symbol newly left undefined");
+}
+
+static const char *setting(const struct goabi_go *g, const char *key)
+{
+	for (size_t i = 0; i < g->nsettings; i++)
+		if (strcmp(g->settings[i].key, key) == 0)
+			return g->settings[i].value;
+	return NULL;
+}
+
+/* "x86-64-v3" -> 3; 0 when not an x86-64 level. */
+static int isa_level(const char *v)
+{
+	if (!v)
+		return 0;
+	const char *p = strstr(v, "-v");
+	if (strncmp(v, "x86-64", 6) != 0 || !p || !isdigit((unsigned char)p[2]))
+		return 0;
+	return p[2] - '0';
+}
+
+static void diff_isa(struct diff_set *s, const char *where, const struct goabi_artifact *o,
+		     const struct goabi_artifact *n)
+{
+	const char *what[2] = { "declared", "required" };
+	const struct goabi_fact *fo[2] = { &o->isa.declared, &o->isa.required };
+	const struct goabi_fact *fn[2] = { &n->isa.declared, &n->isa.required };
+	for (int i = 0; i < 2; i++) {
+		const char *a = fo[i]->value, *b = fn[i]->value;
+		if (!a || !b || strcmp(a, b) == 0)
+			continue;
+		int la = isa_level(a), lb = isa_level(b);
+		bool raised = la && lb ? lb > la : false;
+		diff_add(s, raised ? DIFF_POSSIBLE : DIFF_INFO, where, "isa", raised ? "raised" : la && lb ? "lowered" : "changed",
+			 arena_printf(s->arena, "ISA level %s", what[i]), a, b,
+			 raised ? arena_printf(s->arena, "CPUs below %s no longer run it (%s)", b,
+					       fn[i]->evidence ? fn[i]->evidence : "")
+				: NULL);
+	}
+}
+
+static const char *mod_version(const struct goabi_module *m)
+{
+	if (m->repl_path)
+		return m->repl_version ? m->repl_version : m->repl_path;
+	return m->version;
+}
+
+static void diff_modules(struct diff_set *s, const char *where, const struct goabi_go *o, const struct goabi_go *n)
+{
+	for (size_t i = 0; i < o->ndeps; i++) {
+		const struct goabi_module *a = &o->deps[i];
+		const struct goabi_module *b = NULL;
+		for (size_t j = 0; j < n->ndeps && !b; j++)
+			if (strcmp(n->deps[j].path, a->path) == 0)
+				b = &n->deps[j];
+		const char *va = mod_version(a);
+		if (!b) {
+			diff_add(s, DIFF_INFO, where, "module", "removed", a->path, va, NULL, NULL);
+			continue;
+		}
+		const char *vb = mod_version(b);
+		if (!va || !vb || strcmp(va, vb) == 0)
+			continue;
+		if (differ(a->repl_path, b->repl_path)) {
+			diff_add(s, DIFF_INFO, where, "module", "replaced", a->path, va, vb, b->repl_path ? "now replaced" : "no longer replaced");
+			continue;
+		}
+		int c = diff_vercmp(va, vb);
+		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "module", c > 0 ? "downgraded" : c < 0 ? "upgraded" : "changed",
+			 a->path, va, vb, c > 0 ? "an older dependency may bring back fixed bugs" : NULL);
+	}
+	for (size_t j = 0; j < n->ndeps; j++) {
+		bool found = false;
+		for (size_t i = 0; i < o->ndeps && !found; i++)
+			found = strcmp(o->deps[i].path, n->deps[j].path) == 0;
+		if (!found)
+			diff_add(s, DIFF_INFO, where, "module", "added", n->deps[j].path, NULL, mod_version(&n->deps[j]), NULL);
+	}
+	if (o->main.path && n->main.path && differ(o->main.version, n->main.version))
+		diff_add(s, DIFF_INFO, where, "module", "main version", o->main.path, o->main.version, n->main.version, NULL);
+}
+
+static void diff_go(struct diff_set *s, const char *where, const struct goabi_artifact *oa,
+		    const struct goabi_artifact *na)
+{
+	const struct goabi_go *o = &oa->go, *n = &na->go;
+	const char *to = fv(&o->toolchain), *tn = fv(&n->toolchain);
+	if (to && tn && strcmp(to, tn) != 0) {
+		diff_add(s, DIFF_POSSIBLE, where, "go", "changed", "toolchain", to, tn, NULL);
+	}
+	if (!to || !tn || strcmp(to, "none") == 0 || strcmp(tn, "none") == 0)
+		return;
+	const char *vo = fv(&o->version) ? fv(&o->version) : fv(&o->version_range);
+	const char *vn = fv(&n->version) ? fv(&n->version) : fv(&n->version_range);
+	if (vo && vn && strcmp(vo, vn) != 0) {
+		int c = diff_vercmp(vo, vn);
+		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "go", c > 0 ? "downgraded" : "upgraded", "Go version", vo,
+			 vn, c > 0 ? "an older Go release may lack security fixes" : NULL);
+	}
+	if (fv(&o->scheme) && fv(&n->scheme) && strcmp(fv(&o->scheme), fv(&n->scheme)) != 0)
+		diff_add(s, DIFF_POSSIBLE, where, "go", "changed", "symbol scheme", fv(&o->scheme), fv(&n->scheme),
+			 "Go objects of the two schemes (type..eq. vs type:.eq.) do not link into one program");
+	if (fv(&o->typehash) && fv(&n->typehash) && strcmp(fv(&o->typehash), fv(&n->typehash)) != 0)
+		diff_add(s, DIFF_POSSIBLE, where, "go", "changed", "type-hash scheme", fv(&o->typehash), fv(&n->typehash),
+			 "type hashes differ between Go objects built with the two schemes");
+	const char *co = fv(&o->cgo), *cn = fv(&n->cgo);
+	if (co && cn && strcmp(co, cn) != 0) {
+		bool on = strcmp(cn, "1") == 0;
+		diff_add(s, on ? DIFF_POSSIBLE : DIFF_INFO, where, "go", "changed", "CGO_ENABLED", co, cn,
+			 on ? "now needs a C library on the target" : NULL);
+	}
+	const char *bo = fv(&o->buildmode), *bn = fv(&n->buildmode);
+	if (bo && bn && strcmp(bo, bn) != 0)
+		diff_add(s, DIFF_BREAKING, where, "go", "changed", "build mode", bo, bn, "users of one build mode cannot use the other");
+	static const char *const breaking_keys[] = { "GOOS", "GOARCH" };
+	static const char *const info_keys[] = { "-compiler", "-trimpath", "-tags", "-race", "-msan", "-asan", "GOEXPERIMENT" };
+	for (size_t i = 0; i < 2; i++) {
+		const char *a = setting(o, breaking_keys[i]), *b = setting(n, breaking_keys[i]);
+		if (a && b && strcmp(a, b) != 0)
+			diff_add(s, DIFF_BREAKING, where, "go", "changed", breaking_keys[i], a, b, NULL);
+	}
+	for (size_t i = 0; i < sizeof(info_keys) / sizeof(info_keys[0]); i++) {
+		const char *a = setting(o, info_keys[i]), *b = setting(n, info_keys[i]);
+		if (differ(a, b))
+			diff_add(s, DIFF_INFO, where, "go", "setting changed", info_keys[i], a ? a : "(unset)",
+				 b ? b : "(unset)", NULL);
+	}
+	diff_modules(s, where, o, n);
+}
+
+static void diff_elf(struct diff_set *s, const char *where, const struct goabi_artifact *o,
+		     const struct goabi_artifact *n)
+{
+	if (o->id.elfclass && n->id.elfclass &&
+	    (o->id.machine != n->id.machine || o->id.elfclass != n->id.elfclass || o->id.big_endian != n->id.big_endian)) {
+		diff_add(s, DIFF_BREAKING, where, "elf", "changed", "machine",
+			 arena_printf(s->arena, "ELF%d %s %s", o->id.elfclass, o->id.big_endian ? "big-endian" : "little-endian",
+				      o->id.machine_name ? o->id.machine_name : "?"),
+			 arena_printf(s->arena, "ELF%d %s %s", n->id.elfclass, n->id.big_endian ? "big-endian" : "little-endian",
+				      n->id.machine_name ? n->id.machine_name : "?"),
+			 NULL);
+	} else if (o->id.flags != n->id.flags) {
+		diff_add(s, DIFF_POSSIBLE, where, "elf", "changed", "e_flags", arena_printf(s->arena, "%#x", o->id.flags),
+			 arena_printf(s->arena, "%#x", n->id.flags), "ABI flags (float ABI, EABI version) differ");
+	}
+	if (o->id.type_name && n->id.type_name && strcmp(o->id.type_name, n->id.type_name) != 0)
+		diff_add(s, DIFF_BREAKING, where, "elf", "changed", "type", o->id.type_name, n->id.type_name, NULL);
+}
+
+static void diff_one(struct diff_set *s, const char *where, const struct goabi_artifact *o,
+		     const struct goabi_artifact *n, const struct diff_opts *opts, bool member)
+{
+	if (o->kind != n->kind) {
+		static const char *const kinds[] = { "ELF", "archive", "other" };
+		diff_add(s, DIFF_BREAKING, where, "file", "changed", "kind", kinds[o->kind], kinds[n->kind], NULL);
+		return;
+	}
+	if (o->kind == GOABI_KIND_ELF)
+		diff_elf(s, where, o, n);
+	if (!member) {
+		diff_exports(s, where, o, n, opts);
+		diff_go(s, where, o, n);
+		diff_isa(s, where, o, n);
+	}
+	if (o->kind == GOABI_KIND_ELF) {
+		diff_libc(s, where, o, n);
+		diff_dynsyms(s, where, o, n);
+	}
+}
+
+void diff_artifacts(struct diff_set *s, const char *where, const struct goabi_artifact *o,
+		    const struct goabi_artifact *n, const struct diff_opts *opts)
+{
+	diff_one(s, where, o, n, opts, false);
+	if (o->kind != GOABI_KIND_AR || n->kind != GOABI_KIND_AR)
+		return;
+	/* members paired by name, in order (the k-th "x.o" with the k-th "x.o") */
+	bool *used = calloc(n->nmembers ? n->nmembers : 1, sizeof(bool));
+	if (!used)
+		return;
+	for (size_t i = 0; i < o->nmembers; i++) {
+		const struct goabi_artifact *om = o->members[i];
+		const char *mn = om->member ? om->member : "?";
+		const struct goabi_artifact *nm = NULL;
+		for (size_t j = 0; j < n->nmembers && !nm; j++)
+			if (!used[j] && n->members[j]->member && strcmp(n->members[j]->member, mn) == 0) {
+				used[j] = true;
+				nm = n->members[j];
+			}
+		const char *w = arena_printf(s->arena, "%s(%s)", where, mn);
+		if (!nm)
+			diff_add(s, DIFF_INFO, w, "member", "removed", mn, mn, NULL, NULL);
+		else
+			diff_one(s, w, om, nm, opts, true);
+	}
+	for (size_t j = 0; j < n->nmembers; j++)
+		if (!used[j]) {
+			const char *mn = n->members[j]->member ? n->members[j]->member : "?";
+			diff_add(s, DIFF_INFO, arena_printf(s->arena, "%s(%s)", where, mn), "member", "added", mn, NULL, mn,
+				 NULL);
+		}
+	free(used);
+}

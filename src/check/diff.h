@@ -1,0 +1,77 @@
+/* goabi diff: the changes between two inspected artifacts that can break
+ * their users, each classified (docs/diff.md). Reads only the model. */
+#ifndef GOABI_CHECK_DIFF_H
+#define GOABI_CHECK_DIFF_H
+
+#include "goabi/goabi.h"
+
+enum diff_class {
+	DIFF_INFO = 0,      /* informational: users are not affected */
+	DIFF_POSSIBLE,      /* possibly breaking: some users/machines are affected */
+	DIFF_BREAKING,      /* breaking: existing users of OLD fail with NEW */
+};
+
+/* Exit-code bits of `goabi diff` (like libabigail's abidiff). */
+#define DIFF_EXIT_ERROR 1u     /* an input could not be (fully) read */
+#define DIFF_EXIT_USAGE 2u     /* usage error */
+#define DIFF_EXIT_CHANGE 4u    /* at least one change reported */
+#define DIFF_EXIT_BREAKING 8u  /* at least one breaking change */
+#define DIFF_EXIT_POSSIBLE 16u /* at least one possibly breaking change */
+
+struct diff_change {
+	enum diff_class cls;
+	const char *where;    /* file, "archive(member)" or path inside the directories */
+	const char *area;     /* exports, dynsym, soname, needed, interp, libc, glibc, elf, go, isa, module, file */
+	const char *kind;     /* removed, added, changed, raised, lowered, upgraded, downgraded */
+	const char *subject;  /* function, symbol, module, setting... */
+	const char *old_value, *new_value; /* NULL when absent on that side */
+	const char *detail;   /* e.g. the symbols that raised a floor; may be NULL */
+};
+
+struct diff_set {
+	struct goabi_arena *arena;
+	struct diff_change *v;
+	size_t n, cap;
+	size_t count[3];      /* per class */
+};
+
+/* One cgo header's `extern` prototypes (goabi diff --header). */
+struct diff_header {
+	struct goabi_export *exports;  /* name, prototype; evidence "header PATH" */
+	size_t n, cap;
+};
+
+struct diff_opts {
+	const struct diff_header *old_header, *new_header; /* may be NULL */
+};
+
+/* 0, or GOABI_ENOMEM. */
+int diff_set_init(struct diff_set *s);
+void diff_set_release(struct diff_set *s);
+
+/* Compare OLD and NEW (files or archives; archives member by member) and
+ * append the changes to s, labelled with where. */
+void diff_artifacts(struct diff_set *s, const char *where, const struct goabi_artifact *old_a,
+		    const struct goabi_artifact *new_a, const struct diff_opts *o);
+
+/* Record one change (also used for files added/removed in directories). */
+void diff_add(struct diff_set *s, enum diff_class cls, const char *where, const char *area, const char *kind,
+	      const char *subject, const char *old_value, const char *new_value, const char *detail);
+
+/* DIFF_EXIT_* bits for the changes in s (0 when nothing changed). */
+unsigned diff_exit_bits(const struct diff_set *s);
+const char *diff_class_name(enum diff_class c);
+
+/* Read the `extern RET Name(PARAMS);` lines of a cgo-generated header into h
+ * (strings in ar). Returns 0, GOABI_EIO (message in err) or GOABI_ENOMEM. */
+int diff_header_load(struct goabi_arena *ar, const char *path, struct diff_header *h, char *err, size_t errlen);
+
+/* Prototype in a canonical form for comparison: whitespace normalised,
+ * parameter names dropped, "(void)" as "()". Result in ar. */
+char *diff_proto_canon(struct goabi_arena *ar, const char *proto, const char *name);
+
+/* Compare Go-style version strings ("go1.21.3", "v1.2.3-pre", "1.2"):
+ * <0, 0, >0. Numeric components compare numerically. */
+int diff_vercmp(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,522 @@
+/* goabi audit: policy parsing (jansson) and evaluation (docs/audit.md).
+ * Reads only the model; never prints. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <jansson.h>
+#include "check/diff.h"
+#include "check/policy.h"
+
+static const struct {
+	const char *id, *name, *summary;
+} rules[RULE_COUNT] = {
+	[RULE_MAX_GLIBC] = { "max-glibc", "MaxGlibc", "The glibc symbol-version floor (highest GLIBC_x.y needed) must not exceed the policy's." },
+	[RULE_LIBC] = { "libc", "LibcFamily", "The C library family (glibc, musl, none) must be one the policy allows." },
+	[RULE_REQUIRE_STATIC] = { "require-static", "RequireStatic", "Executables must be statically linked (no PT_INTERP, no DT_NEEDED)." },
+	[RULE_CGO] = { "cgo", "Cgo", "cgo must be on or off as the policy says." },
+	[RULE_MIN_GO] = { "min-go", "MinGo", "The Go toolchain must be at least the oldest accepted patch release of its minor version." },
+	[RULE_MAX_ISA] = { "max-isa", "MaxIsa", "The x86-64 ISA level (GOAMD64 or required by the code) must not exceed the policy's." },
+	[RULE_REQUIRE_TRIMPATH] = { "require-trimpath", "RequireTrimpath", "Go binaries must be built with -trimpath." },
+	[RULE_FORBID_VCS_MODIFIED] = { "forbid-vcs-modified", "ForbidVcsModified", "Go binaries must not be built from a modified VCS checkout (vcs.modified=true)." },
+	[RULE_FORBID_MODULE] = { "forbid-module", "ForbidModule", "Go binaries must not contain the forbidden module versions." },
+	[RULE_BUILDMODE] = { "buildmode", "BuildMode", "The Go build mode must be one the policy allows." },
+};
+
+const char *policy_rule_id(enum policy_rule r) { return rules[r].id; }
+const char *policy_rule_name(enum policy_rule r) { return rules[r].name; }
+const char *policy_rule_summary(enum policy_rule r) { return rules[r].summary; }
+
+void policy_init(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+static void free_list(char **v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free(v[i]);
+	*n = 0;
+}
+
+void policy_release(struct policy *p)
+{
+	free(p->max_glibc);
+	free_list(p->libc, &p->nlibc);
+	free_list(p->min_go, &p->nmin_go);
+	free_list(p->forbid, &p->nforbid);
+	free_list(p->buildmode, &p->nbuildmode);
+	memset(p, 0, sizeof(*p));
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool is_bool_word(const char *v, bool *out)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "1")) {
+		*out = true;
+		return true;
+	}
+	if (!strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "0")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+/* Add one list item after validating it. */
+static int add_item(struct policy *p, enum policy_rule r, const char *v, char *err, size_t errlen)
+{
+	char **list;
+	size_t *n, cap;
+	switch (r) {
+	case RULE_LIBC:
+		if (strcmp(v, "glibc") && strcmp(v, "musl") && strcmp(v, "none"))
+			return fail(err, errlen, "libc: '%s' is not glibc, musl or none", v);
+		list = p->libc, n = &p->nlibc, cap = 4;
+		break;
+	case RULE_MIN_GO:
+		if (strncmp(v, "go1.", 4) != 0 || !isdigit((unsigned char)v[4]))
+			return fail(err, errlen, "min-go: '%s' is not a Go release like go1.22.7", v);
+		list = p->min_go, n = &p->nmin_go, cap = POLICY_MAX_ITEMS;
+		break;
+	case RULE_FORBID_MODULE:
+		if (!v[0] || v[0] == '@')
+			return fail(err, errlen, "forbid-module: '%s' has no module path", v);
+		list = p->forbid, n = &p->nforbid, cap = POLICY_MAX_ITEMS;
+		break;
+	case RULE_BUILDMODE: {
+		static const char *const ok[] = { "exe", "pie", "c-archive", "c-shared", "shared", "plugin", "archive" };
+		bool found = false;
+		for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+			found |= strcmp(v, ok[i]) == 0;
+		if (!found)
+			return fail(err, errlen, "buildmode: '%s' is not a Go build mode", v);
+		list = p->buildmode, n = &p->nbuildmode, cap = 16;
+		break;
+	}
+	default:
+		return fail(err, errlen, "%s: not a list rule", rules[r].id);
+	}
+	if (*n >= cap)
+		return fail(err, errlen, "%s: more than %zu entries", rules[r].id, cap);
+	if (!(list[*n] = strdup(v)))
+		return fail(err, errlen, "out of memory");
+	(*n)++;
+	p->set[r] = true;
+	return 0;
+}
+
+int policy_set(struct policy *p, enum policy_rule r, const char *value, char *err, size_t errlen)
+{
+	bool b;
+	switch (r) {
+	case RULE_MAX_GLIBC: {
+		const char *v = strncmp(value, "GLIBC_", 6) == 0 ? value + 6 : value;
+		if (!isdigit((unsigned char)v[0]) || !strchr(v, '.'))
+			return fail(err, errlen, "max-glibc: '%s' is not a glibc version like 2.28", value);
+		free(p->max_glibc);
+		p->max_glibc = strdup(v);
+		p->set[r] = p->max_glibc != NULL;
+		return p->max_glibc ? 0 : fail(err, errlen, "out of memory");
+	}
+	case RULE_REQUIRE_STATIC:
+	case RULE_REQUIRE_TRIMPATH:
+	case RULE_FORBID_VCS_MODIFIED:
+		if (!is_bool_word(value, &b))
+			return fail(err, errlen, "%s: '%s' is not true or false", rules[r].id, value);
+		p->set[r] = b;
+		return 0;
+	case RULE_CGO:
+		if (!is_bool_word(value, &b))
+			return fail(err, errlen, "cgo: '%s' is not on or off", value);
+		p->cgo_on = b;
+		p->set[r] = true;
+		return 0;
+	case RULE_MAX_ISA: {
+		const char *v = strncmp(value, "x86-64-", 7) == 0 ? value + 7 : value;
+		if (v[0] != 'v' || v[1] < '1' || v[1] > '4' || v[2])
+			return fail(err, errlen, "max-isa: '%s' is not x86-64-v1 ... x86-64-v4", value);
+		p->max_isa = v[1] - '0';
+		p->set[r] = true;
+		return 0;
+	}
+	default: {
+		/* lists: comma-separated, except forbid-module (ranges contain commas): one per flag */
+		if (r == RULE_FORBID_MODULE)
+			return add_item(p, r, value, err, errlen);
+		char *copy = strdup(value), *save = NULL;
+		if (!copy)
+			return fail(err, errlen, "out of memory");
+		int rc = 0;
+		for (char *t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
+			while (*t == ' ')
+				t++;
+			rc = add_item(p, r, t, err, errlen);
+		}
+		free(copy);
+		return rc;
+	}
+	}
+}
+
+int policy_load(struct policy *p, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)GOABI_MAX_STRING)
+		return fail(err, errlen, "'%s': policy file larger than the limit of %u bytes", path, GOABI_MAX_STRING);
+	json_error_t je;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return fail(err, errlen, "'%s': invalid JSON at line %d: %s", path, je.line, je.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return fail(err, errlen, "'%s': the policy must be a JSON object", path);
+	}
+	const char *key;
+	json_t *val;
+	int rc = 0;
+	json_object_foreach(root, key, val) {
+		if (rc)
+			break;
+		if (key[0] == '$' || strcmp(key, "comment") == 0)
+			continue; /* "$schema", "comment": ignored */
+		enum policy_rule r;
+		for (r = 0; r < RULE_COUNT; r++)
+			if (strcmp(rules[r].id, key) == 0)
+				break;
+		if (r == RULE_COUNT) {
+			rc = fail(err, errlen, "'%s': unknown policy key '%s'", path, key);
+			break;
+		}
+		char e2[256] = "";
+		if (json_is_boolean(val)) {
+			rc = policy_set(p, r, json_is_true(val) ? "true" : "false", e2, sizeof(e2));
+		} else if (json_is_string(val)) {
+			rc = policy_set(p, r, json_string_value(val), e2, sizeof(e2));
+		} else if (json_is_array(val)) {
+			size_t i;
+			json_t *it;
+			json_array_foreach(val, i, it) {
+				if (!json_is_string(it)) {
+					snprintf(e2, sizeof(e2), "%s: list entries must be strings", key);
+					rc = -1;
+					break;
+				}
+				rc = add_item(p, r, json_string_value(it), e2, sizeof(e2));
+				if (rc)
+					break;
+			}
+		} else {
+			snprintf(e2, sizeof(e2), "%s: expected a string, a boolean or a list of strings", key);
+			rc = -1;
+		}
+		if (rc)
+			fail(err, errlen, "'%s': %s", path, e2);
+	}
+	json_decref(root);
+	return rc;
+}
+
+char *policy_rule_value(const struct policy *p, enum policy_rule r)
+{
+	char buf[2048] = "";
+	size_t len = 0;
+	char *const *list = NULL;
+	size_t n = 0;
+	switch (r) {
+	case RULE_MAX_GLIBC: return strdup(p->max_glibc ? p->max_glibc : "");
+	case RULE_CGO: return strdup(p->cgo_on ? "on" : "off");
+	case RULE_MAX_ISA: snprintf(buf, sizeof(buf), "x86-64-v%d", p->max_isa); return strdup(buf);
+	case RULE_REQUIRE_STATIC:
+	case RULE_REQUIRE_TRIMPATH:
+	case RULE_FORBID_VCS_MODIFIED: return strdup(p->set[r] ? "true" : "false");
+	case RULE_LIBC: list = p->libc, n = p->nlibc; break;
+	case RULE_MIN_GO: list = p->min_go, n = p->nmin_go; break;
+	case RULE_FORBID_MODULE: list = p->forbid, n = p->nforbid; break;
+	case RULE_BUILDMODE: list = p->buildmode, n = p->nbuildmode; break;
+	default: break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? (r == RULE_FORBID_MODULE ? "; " : ",") : "", list[i]);
+		if (w < 0 || (size_t)w >= sizeof(buf) - len)
+			break;
+		len += (size_t)w;
+	}
+	return strdup(buf);
+}
+
+/* ---- evaluation --------------------------------------------------------- */
+
+static void add(struct policy_result *res, enum policy_rule r, bool broken, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void add(struct policy_result *res, enum policy_rule r, bool broken, const char *where, const char *fmt, ...)
+{
+	if (res->n >= GOABI_MAX_LIST)
+		return;
+	if (res->n == res->cap) {
+		size_t nc = res->cap ? res->cap * 2 : 16;
+		struct policy_finding *nv = realloc(res->v, nc * sizeof(*nv));
+		if (!nv)
+			return;
+		res->v = nv;
+		res->cap = nc;
+	}
+	struct policy_finding *f = &res->v[res->n];
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&f->message, fmt, ap) < 0)
+		f->message = NULL;
+	va_end(ap);
+	f->where = strdup(where);
+	if (!f->message || !f->where) {
+		free(f->message);
+		free(f->where);
+		return;
+	}
+	f->rule = r;
+	f->broken = broken;
+	res->n++;
+	if (broken)
+		res->nbroken++;
+	else
+		res->nunverified++;
+}
+
+void policy_result_release(struct policy_result *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		free(res->v[i].where);
+		free(res->v[i].message);
+	}
+	free(res->v);
+	memset(res, 0, sizeof(*res));
+}
+
+static bool is_go(const struct goabi_artifact *a)
+{
+	return a->go.toolchain.value && strcmp(a->go.toolchain.value, "none") != 0;
+}
+
+static const char *setting(const struct goabi_artifact *a, const char *key)
+{
+	for (size_t i = 0; i < a->go.nsettings; i++)
+		if (strcmp(a->go.settings[i].key, key) == 0)
+			return a->go.settings[i].value;
+	return NULL;
+}
+
+/* "go1.22.7" -> minor 22, patch 7 (patch 0 for "go1.22" and pre-releases count as below .0). */
+static bool go_minor(const char *v, long *minor)
+{
+	const char *p = strstr(v, "go1.");
+	if (!p || !isdigit((unsigned char)p[4]))
+		return false;
+	*minor = strtol(p + 4, NULL, 10);
+	return true;
+}
+
+/* Symbols needing a GLIBC version above max, for the message. */
+static void glibc_symbols(const struct goabi_libc *lc, const char *max, char *buf, size_t cap)
+{
+	size_t len = 0, count = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < lc->nverneed; i++)
+		for (size_t j = 0; j < lc->verneed[i].symbols.n; j++) {
+			const char *s = lc->verneed[i].symbols.v[j], *at = strrchr(s, '@');
+			if (!at || strncmp(at + 1, "GLIBC_", 6) != 0 || diff_vercmp(at + 1 + 6, max) <= 0)
+				continue;
+			if (count++ >= 8)
+				continue;
+			int w = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", s);
+			if (w < 0 || (size_t)w >= cap - len)
+				break;
+			len += (size_t)w;
+		}
+	if (count > 8 && len + 16 < cap)
+		snprintf(buf + len, cap - len, " and %zu more", count - 8);
+}
+
+/* Does version v fall in the range spec ("v1.2.3", "<v1.2.3", ">=v1,<v2", "" = any)? */
+static bool in_range(const char *v, const char *spec)
+{
+	if (!spec || !*spec)
+		return true;
+	char copy[512];
+	snprintf(copy, sizeof(copy), "%s", spec);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		int op = 0; /* 0 ==, 1 <, 2 <=, 3 >, 4 >= */
+		if (!strncmp(t, "<=", 2))
+			op = 2, t += 2;
+		else if (!strncmp(t, ">=", 2))
+			op = 4, t += 2;
+		else if (*t == '<')
+			op = 1, t++;
+		else if (*t == '>')
+			op = 3, t++;
+		else if (*t == '=')
+			t++;
+		int c = diff_vercmp(v, t);
+		bool ok = op == 0 ? c == 0 : op == 1 ? c < 0 : op == 2 ? c <= 0 : op == 3 ? c > 0 : c >= 0;
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+void policy_check(const struct policy *p, const struct goabi_artifact *a, struct policy_result *res)
+{
+	const char *w = a->path;
+	bool go = is_go(a);
+	const struct goabi_libc *lc = &a->libc;
+	bool rel = a->kind == GOABI_KIND_AR || (lc->linkage.value && strcmp(lc->linkage.value, "relocatable") == 0);
+	res->nchecked++;
+	if (p->set[RULE_MAX_GLIBC] && lc->glibc_floor.value) {
+		const char *f = lc->glibc_floor.value;
+		const char *fv = strncmp(f, "GLIBC_", 6) == 0 ? f + 6 : f;
+		if (diff_vercmp(fv, p->max_glibc) > 0) {
+			char syms[1024];
+			glibc_symbols(lc, p->max_glibc, syms, sizeof(syms));
+			add(res, RULE_MAX_GLIBC, true, w, "needs %s, above the policy's GLIBC_%s%s%s%s", f, p->max_glibc,
+			    syms[0] ? " (symbols: " : "", syms, syms[0] ? ")" : "");
+		}
+	}
+	if (p->set[RULE_LIBC]) {
+		const char *fam = lc->family.value;
+		if (!fam || strcmp(fam, "unknown") == 0) {
+			add(res, RULE_LIBC, false, w, "libc family could not be determined (%s)",
+			    lc->family.evidence ? lc->family.evidence : "no evidence");
+		} else {
+			bool ok = false;
+			for (size_t i = 0; i < p->nlibc; i++)
+				ok |= strcmp(p->libc[i], fam) == 0;
+			if (!ok) {
+				char *allowed = policy_rule_value(p, RULE_LIBC);
+				add(res, RULE_LIBC, true, w, "libc family is %s (%s); the policy allows %s", fam,
+				    lc->family.evidence ? lc->family.evidence : "", allowed ? allowed : "?");
+				free(allowed);
+			}
+		}
+	}
+	if (p->set[RULE_REQUIRE_STATIC]) {
+		const char *l = lc->linkage.value;
+		if (rel)
+			add(res, RULE_REQUIRE_STATIC, false, w, "relocatable object or archive: linkage is decided when it is linked");
+		else if (!l)
+			add(res, RULE_REQUIRE_STATIC, false, w, "linkage could not be determined");
+		else if (a->id.type == 3 /* ET_DYN */ && !a->id.pie && strcmp(l, "static-pie") != 0)
+			add(res, RULE_REQUIRE_STATIC, false, w, "shared library: the rule applies to executables");
+		else if (strcmp(l, "static") != 0 && strcmp(l, "static-pie") != 0)
+			add(res, RULE_REQUIRE_STATIC, true, w, "linkage is %s (%s%s%s%s%s)", l,
+			    lc->interp ? "PT_INTERP " : "", lc->interp ? lc->interp : "", lc->interp && lc->needed.n ? ", " : "",
+			    lc->needed.n ? "DT_NEEDED " : "", lc->needed.n ? lc->needed.v[0] : "");
+	}
+	if (p->set[RULE_CGO] && go) {
+		const char *c = a->go.cgo.value;
+		if (!c)
+			add(res, RULE_CGO, false, w, "cgo could not be determined");
+		else if ((strcmp(c, "1") == 0) != p->cgo_on)
+			add(res, RULE_CGO, true, w, "cgo is %s (%s); the policy requires %s", strcmp(c, "1") == 0 ? "on" : "off",
+			    a->go.cgo.evidence ? a->go.cgo.evidence : "", p->cgo_on ? "on" : "off");
+	}
+	if (p->set[RULE_MIN_GO] && go) {
+		const char *v = a->go.version.value;
+		long m = 0;
+		if (!v || a->go.version.conf == GOABI_UNKNOWN || !go_minor(v, &m)) {
+			add(res, RULE_MIN_GO, false, w, "exact Go version unknown (%s)",
+			    a->go.version_range.value ? a->go.version_range.value : "no build info");
+		} else {
+			const char *same = NULL;
+			long lowest = -1;
+			for (size_t i = 0; i < p->nmin_go; i++) {
+				long mm;
+				if (!go_minor(p->min_go[i], &mm))
+					continue;
+				if (mm == m)
+					same = p->min_go[i];
+				if (lowest < 0 || mm < lowest)
+					lowest = mm;
+			}
+			if (same && diff_vercmp(v, same) < 0)
+				add(res, RULE_MIN_GO, true, w, "built with %s, older than %s, the oldest accepted go1.%ld release", v, same, m);
+			else if (!same && lowest >= 0 && m < lowest)
+				add(res, RULE_MIN_GO, true, w, "built with %s, a Go minor release older than any the policy accepts (go1.%ld+)", v, lowest);
+		}
+	}
+	if (p->set[RULE_MAX_ISA] && a->id.machine == 62 /* EM_X86_64 */) {
+		const struct goabi_fact *fs[2] = { &a->isa.declared, &a->isa.required };
+		for (int i = 0; i < 2; i++) {
+			const char *v = fs[i]->value;
+			const char *q = v ? strstr(v, "-v") : NULL;
+			if (!v || strncmp(v, "x86-64", 6) != 0 || !q || !isdigit((unsigned char)q[2]))
+				continue;
+			int lvl = q[2] - '0';
+			if (lvl > p->max_isa)
+				add(res, RULE_MAX_ISA, true, w, "ISA level %s is %s (%s), above the policy's x86-64-v%d", i ? "required" : "declared",
+				    v, fs[i]->evidence ? fs[i]->evidence : "", p->max_isa);
+		}
+	}
+	if (p->set[RULE_REQUIRE_TRIMPATH] && go) {
+		const char *t = setting(a, "-trimpath");
+		if (!a->go.has_modinfo && !a->go.nsettings)
+			add(res, RULE_REQUIRE_TRIMPATH, false, w, "no build settings recorded (Go before 1.18 or no build info)");
+		else if (!t || strcmp(t, "true") != 0)
+			add(res, RULE_REQUIRE_TRIMPATH, true, w, "built without -trimpath (build setting -trimpath %s)", t ? t : "absent");
+	}
+	if (p->set[RULE_FORBID_VCS_MODIFIED] && go) {
+		const char *m = setting(a, "vcs.modified");
+		if (m && strcmp(m, "true") == 0)
+			add(res, RULE_FORBID_VCS_MODIFIED, true, w, "built from a modified checkout (vcs.modified=true, vcs.revision %s)",
+			    setting(a, "vcs.revision") ? setting(a, "vcs.revision") : "?");
+	}
+	if (p->set[RULE_FORBID_MODULE] && go) {
+		for (size_t i = 0; i < p->nforbid; i++) {
+			char path[512];
+			snprintf(path, sizeof(path), "%s", p->forbid[i]);
+			char *at = strchr(path, '@');
+			const char *range = NULL;
+			if (at) {
+				*at = 0;
+				range = at + 1;
+			}
+			for (size_t j = 0; j < a->go.ndeps; j++) {
+				const struct goabi_module *d = &a->go.deps[j];
+				const char *ver = d->repl_path && d->repl_version ? d->repl_version : d->version;
+				const char *mp = d->path;
+				if (strcmp(mp, path) != 0 && !(d->repl_path && strcmp(d->repl_path, path) == 0))
+					continue;
+				if (ver && in_range(ver, range))
+					add(res, RULE_FORBID_MODULE, true, w, "contains %s@%s, forbidden by '%s'", d->path, ver, p->forbid[i]);
+			}
+		}
+	}
+	if (p->set[RULE_BUILDMODE] && go) {
+		const char *b = a->go.buildmode.value;
+		if (!b) {
+			add(res, RULE_BUILDMODE, false, w, "build mode could not be determined");
+		} else {
+			bool ok = false;
+			for (size_t i = 0; i < p->nbuildmode; i++)
+				ok |= strcmp(p->buildmode[i], b) == 0;
+			if (!ok) {
+				char *allowed = policy_rule_value(p, RULE_BUILDMODE);
+				add(res, RULE_BUILDMODE, true, w, "build mode is %s (%s); the policy allows %s", b,
+				    a->go.buildmode.evidence ? a->go.buildmode.evidence : "", allowed ? allowed : "?");
+				free(allowed);
+			}
+		}
+	}
+}

@@ -1,0 +1,312 @@
+/* goabi diff OLD NEW: options, pairing of files (directories by relative
+ * path), the text or JSON report and the exit-code bitmask (docs/diff.md). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "check/diff.h"
+#include "cli/cli.h"
+#include "goabi/goabi.h"
+#include "report/report.h"
+#include "report/sarif.h"
+#include "util/util.h"
+
+struct diff_run {
+	struct goabi_opts opts;
+	struct diff_opts dopts;
+	struct diff_set set;
+	bool json, quiet, sarif;
+	unsigned errbits;
+	char **paths;        /* collect: relative paths of one tree */
+	size_t npaths, cap;
+	size_t rootlen;
+};
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"usage: goabi diff [options] OLD NEW\n"
+		"  OLD and NEW: two ELF files or ar archives, or two directories (files paired by path)\n"
+		"  --header FILE  cgo header (NAME.h) for the prototypes: give it twice, OLD's then NEW's\n"
+		"  --no-dwarf     do not read DWARF prototypes (use --header, or compare names only)\n"
+		"  --json         JSON output (docs/diff.md)\n"
+		"  --format text|json|sarif  output format (sarif: SARIF 2.1.0, one result per change)\n"
+		"  -q             print nothing, only set the exit code\n"
+		"exit: a bitmask: 1 input error, 2 usage error, 4 changes found, 8 a breaking change,\n"
+		"      16 a possibly breaking change; 0 when nothing changed\n");
+}
+
+/* Inspect one file; NULL (with a message and the error bit) when unreadable. */
+static struct goabi_artifact *load(struct diff_run *r, const char *path)
+{
+	struct goabi_artifact *a = NULL;
+	int err = goabi_inspect_path(path, &r->opts, &a);
+	if (!a) {
+		fprintf(stderr, "goabi: '%s': %s\n", path, goabi_strerror(err));
+		r->errbits |= DIFF_EXIT_ERROR;
+		return NULL;
+	}
+	if (err || goabi_artifact_has_errors(a)) {
+		const struct goabi_artifact *w = a;
+		while (w && !w->ndiags && w->nmembers) {
+			const struct goabi_artifact *next = NULL;
+			for (size_t i = 0; i < w->nmembers && !next; i++)
+				if (goabi_artifact_has_errors(w->members[i]))
+					next = w->members[i];
+			w = next;
+		}
+		fprintf(stderr, "goabi: '%s': %s\n", path, w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
+		r->errbits |= DIFF_EXIT_ERROR;
+		if (err || a->kind == GOABI_KIND_OTHER) {
+			goabi_artifact_free(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static void diff_files(struct diff_run *r, const char *where, const char *op, const char *np)
+{
+	struct goabi_artifact *o = load(r, op), *n = o ? load(r, np) : NULL;
+	if (o && n)
+		diff_artifacts(&r->set, where, o, n, &r->dopts);
+	goabi_artifact_free(o);
+	goabi_artifact_free(n);
+}
+
+static void collect(void *ctx, const char *path)
+{
+	struct diff_run *r = ctx;
+	if (!looks_like_binary(path) || r->npaths >= GOABI_MAX_LIST)
+		return;
+	if (r->npaths == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 64;
+		char **nv = realloc(r->paths, nc * sizeof(*nv));
+		if (!nv)
+			return;
+		r->paths = nv;
+		r->cap = nc;
+	}
+	const char *rel = path + r->rootlen;
+	while (*rel == '/')
+		rel++;
+	r->paths[r->npaths] = strdup(rel);
+	if (r->paths[r->npaths])
+		r->npaths++;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char **tree(struct diff_run *r, const char *dir, size_t *n)
+{
+	r->paths = NULL;
+	r->npaths = r->cap = 0;
+	r->rootlen = strlen(dir);
+	if (walk_tree(dir, collect, r))
+		r->errbits |= DIFF_EXIT_ERROR;
+	qsort(r->paths, r->npaths, sizeof(char *), cmpstr);
+	*n = r->npaths;
+	return r->paths;
+}
+
+static void diff_dirs(struct diff_run *r, const char *od, const char *nd)
+{
+	size_t no, nn;
+	char **po = tree(r, od, &no);
+	char **pn = tree(r, nd, &nn);
+	size_t i = 0, j = 0;
+	while (i < no || j < nn) {
+		int c = i == no ? 1 : j == nn ? -1 : strcmp(po[i], pn[j]);
+		if (c < 0) {
+			diff_add(&r->set, DIFF_BREAKING, po[i], "file", "removed", po[i], po[i], NULL,
+				 "present in OLD, missing in NEW");
+			i++;
+		} else if (c > 0) {
+			diff_add(&r->set, DIFF_INFO, pn[j], "file", "added", pn[j], NULL, pn[j], NULL);
+			j++;
+		} else {
+			char *a = NULL, *b = NULL;
+			if (asprintf(&a, "%s/%s", od, po[i]) >= 0 && asprintf(&b, "%s/%s", nd, pn[j]) >= 0)
+				diff_files(r, po[i], a, b);
+			free(a);
+			free(b);
+			i++;
+			j++;
+		}
+	}
+	for (size_t k = 0; k < no; k++)
+		free(po[k]);
+	for (size_t k = 0; k < nn; k++)
+		free(pn[k]);
+	free(po);
+	free(pn);
+}
+
+static void print_text(const struct diff_set *s, const char *op, const char *np)
+{
+	const char *last = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct diff_change *c = &s->v[i];
+		if (!last || strcmp(last, c->where) != 0) {
+			printf("%s\n", c->where);
+			last = c->where;
+		}
+		printf("  [%s] %s %s: %s", diff_class_name(c->cls), c->area, c->kind, c->subject);
+		if (c->old_value && c->new_value)
+			printf(": %s -> %s", c->old_value, c->new_value);
+		else if (c->old_value && strcmp(c->old_value, c->subject) != 0)
+			printf(": %s", c->old_value);
+		else if (c->new_value && strcmp(c->new_value, c->subject) != 0)
+			printf(": %s", c->new_value);
+		if (c->detail)
+			printf("  (%s)", c->detail);
+		putchar('\n');
+	}
+	printf("%s -> %s: %zu breaking, %zu possibly breaking, %zu informational\n", op, np,
+	       s->count[DIFF_BREAKING], s->count[DIFF_POSSIBLE], s->count[DIFF_INFO]);
+}
+
+static json_t *opt_str(const char *s)
+{
+	return s ? json_str(s) : json_null();
+}
+
+static void print_json(const struct diff_set *s, const char *op, const char *np, unsigned bits)
+{
+	json_t *arr = json_array();
+	static const char *const cls_id[] = { "informational", "possibly-breaking", "breaking" };
+	for (size_t i = 0; i < s->n; i++) {
+		const struct diff_change *c = &s->v[i];
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "class", cls_id[c->cls],
+						     "where", json_str(c->where), "area", c->area, "kind", c->kind,
+						     "subject", json_str(c->subject), "old", opt_str(c->old_value),
+						     "new", opt_str(c->new_value), "detail", opt_str(c->detail)));
+	}
+	json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:i}", "tool", "goabi", "version",
+				GOABI_VERSION, "schema", GOABI_JSON_SCHEMA, "old", json_str(op), "new", json_str(np),
+				"changes", arr, "summary", "breaking", (json_int_t)s->count[DIFF_BREAKING],
+				"possibly_breaking", (json_int_t)s->count[DIFF_POSSIBLE], "informational",
+				(json_int_t)s->count[DIFF_INFO], "exit", (int)bits);
+	json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(top);
+}
+
+/* SARIF locations: the NEW file each change is about (for directories, NEW
+ * joined with the relative path, the archive member dropped; OLD's for a
+ * file that is gone). */
+static void print_sarif(const struct diff_set *s, bool dirs, const char *op, const char *np, unsigned bits)
+{
+	const char **locs = calloc(s->n ? s->n : 1, sizeof(char *));
+	if (!locs)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!dirs) {
+			locs[i] = np;
+			continue;
+		}
+		const char *w = s->v[i].where;
+		const char *paren = strchr(w, '(');
+		size_t n = paren ? (size_t)(paren - w) : strlen(w);
+		bool gone = strcmp(s->v[i].area, "file") == 0 && strcmp(s->v[i].kind, "removed") == 0;
+		locs[i] = arena_printf(s->arena, "%s/%.*s", gone ? op : np, (int)n, w);
+	}
+	json_t *log = sarif_diff(s, locs, (int)bits);
+	json_dumpf(log, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(log);
+	free(locs);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_run r = { 0 };
+	const char *headers[2] = { NULL, NULL };
+	int nheaders = 0;
+	enum { OPT_JSON = 256, OPT_HEADER, OPT_NO_DWARF, OPT_FORMAT };
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "header", required_argument, NULL, OPT_HEADER },
+		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON: r.json = true; break;
+		case OPT_HEADER:
+			if (nheaders == 2) {
+				fprintf(stderr, "goabi diff: --header is given at most twice (OLD's, then NEW's)\n");
+				return DIFF_EXIT_USAGE;
+			}
+			headers[nheaders++] = optarg;
+			break;
+		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
+		case OPT_FORMAT:
+			r.json = strcmp(optarg, "json") == 0;
+			r.sarif = strcmp(optarg, "sarif") == 0;
+			if (!r.json && !r.sarif && strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "goabi diff: --format '%s': use text, json or sarif\n", optarg);
+				return DIFF_EXIT_USAGE;
+			}
+			break;
+		case 'q': r.quiet = true; break;
+		case 'h': help(stdout); return EXIT_CLEAN;
+		default: help(stderr); return DIFF_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2 || nheaders == 1) {
+		if (nheaders == 1)
+			fprintf(stderr, "goabi diff: give --header twice: OLD's header, then NEW's\n");
+		help(stderr);
+		return DIFF_EXIT_USAGE;
+	}
+	const char *op = argv[optind], *np = argv[optind + 1];
+	if (diff_set_init(&r.set) != 0) {
+		fprintf(stderr, "goabi diff: out of memory\n");
+		return DIFF_EXIT_ERROR;
+	}
+	struct diff_header hdr[2] = { { 0 }, { 0 } };
+	for (int i = 0; i < nheaders; i++) {
+		char err[256];
+		if (diff_header_load(r.set.arena, headers[i], &hdr[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "goabi diff: '%s': %s\n", headers[i], err);
+			diff_set_release(&r.set);
+			return DIFF_EXIT_ERROR;
+		}
+	}
+	if (nheaders == 2) {
+		r.dopts.old_header = &hdr[0];
+		r.dopts.new_header = &hdr[1];
+	}
+	r.opts.isa = true;
+	struct stat so, sn;
+	bool dir_o = stat(op, &so) == 0 && S_ISDIR(so.st_mode), dir_n = stat(np, &sn) == 0 && S_ISDIR(sn.st_mode);
+	if (dir_o != dir_n) {
+		fprintf(stderr, "goabi diff: '%s' and '%s': compare two files or two directories\n", op, np);
+		diff_set_release(&r.set);
+		return DIFF_EXIT_USAGE;
+	}
+	if (dir_o)
+		diff_dirs(&r, op, np);
+	else
+		diff_files(&r, op, op, np);
+	unsigned bits = r.errbits | diff_exit_bits(&r.set);
+	if (!r.quiet) {
+		if (r.sarif)
+			print_sarif(&r.set, dir_o, op, np, bits);
+		else if (r.json)
+			print_json(&r.set, op, np, bits);
+		else
+			print_text(&r.set, op, np);
+	}
+	diff_set_release(&r.set);
+	return (int)bits;
+}
