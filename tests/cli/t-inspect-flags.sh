@@ -13,12 +13,14 @@ while read -r name tc cgo bm link fam; do
 		[ "$f" = "$name-noshdr" ] && [ ! -f "$I/$f" ] && continue
 		if [ ! -f "$I/$f" ]; then notok "$f: fixture missing"; continue; fi
 		"$GOABI" inspect --json "$I/$f" > "$TMPD/j.json" 2>/dev/null
-		a="j['artifacts'][0]"
-		check "$f: toolchain" "$tc" "$(jget "$TMPD/j.json" "$a['go']['toolchain']['value']")"
-		[ "$cgo" = - ] || check "$f: cgo" "$cgo" "$(jget "$TMPD/j.json" "$a['go']['cgo']['value']")"
-		[ "$bm" = - ] || check "$f: build mode" "$bm" "$(jget "$TMPD/j.json" "$a['go']['buildmode']['value']")"
-		[ "$link" = - ] || check "$f: linkage" "$link" "$(jget "$TMPD/j.json" "$a['libc']['linkage']['value']")"
-		[ "$fam" = - ] || check "$f: libc family" "$fam" "$(jget "$TMPD/j.json" "$a['libc']['family']['value']")"
+		# one python run per file: toolchain, cgo, build mode, linkage, family
+		mapfile -t v < <(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["artifacts"][0]
+for x in (a["go"]["toolchain"], a["go"]["cgo"], a["go"]["buildmode"], a["libc"]["linkage"], a["libc"]["family"]): print(x["value"])' "$TMPD/j.json")
+		check "$f: toolchain" "$tc" "${v[0]:-}"
+		[ "$cgo" = - ] || check "$f: cgo" "$cgo" "${v[1]:-}"
+		[ "$bm" = - ] || check "$f: build mode" "$bm" "${v[2]:-}"
+		[ "$link" = - ] || check "$f: linkage" "$link" "${v[3]:-}"
+		[ "$fam" = - ] || check "$f: libc family" "$fam" "${v[4]:-}"
 	done
 done <<'T'
 # Go 1.19 gc
