@@ -38,10 +38,12 @@ one() { # NAME FILE AR-TOOL NM-TOOL [FILES-FOR-nm]
 one c-lib.a "$I/c-lib.a" ar nm
 one c-lib-thin.a "$I/c-lib-thin.a" ar nm
 check "c-lib-thin.a: thin" True "$(jget <("$GOABI" inspect --json "$I/c-lib-thin.a" 2>/dev/null) "j['artifacts'][0]['thin']")"
-if command -v llvm-ar >/dev/null && command -v llvm-nm >/dev/null; then
-	one c-lib-bsd.a "$I/c-lib-bsd.a" llvm-ar llvm-nm
+LLVM_AR=$(command -v llvm-ar || command -v llvm-ar-14 || true)
+LLVM_NM=$(command -v llvm-nm || command -v llvm-nm-14 || true)
+if [ -n "$LLVM_AR" ] && [ -n "$LLVM_NM" ]; then
+	one c-lib-bsd.a "$I/c-lib-bsd.a" "$LLVM_AR" "$LLVM_NM"
 else
-	skip "c-lib-bsd.a" "llvm-ar/llvm-nm not installed"
+	skip "c-lib-bsd.a" "llvm-ar/llvm-nm not installed (Debian package llvm-14)"
 fi
 # nm does not descend into a nested archive: give it the inner archive and the other member
 one c-nested.a "$I/c-nested.a" ar nm "$I/c-lib.a" "$I/badname.o"

@@ -70,3 +70,18 @@ def doc_ok(k):
 missing = sorted(k for k in norm if not doc_ok(k))
 out(not missing, "every JSON key (%d) documented in docs/json-schema.md" % len(norm), "undocumented: %s" % ", ".join(missing))
 PY
+# -r: every ELF file and ar archive under a directory tree, nothing else, no
+# symlink followed. Oracle: find + the files' magic bytes (head -c).
+mkdir -p "$TMPD/tree/sub/deeper"
+cp "$I/c-dyn" "$I/hello.o" "$TMPD/tree/"
+cp "$I/c-lib.a" "$I/c-lib-thin.a" "$TMPD/tree/sub/" 2>/dev/null
+cp "$I/go119-static-sw" "$TMPD/tree/sub/deeper/"
+echo "not a binary" > "$TMPD/tree/readme.txt"
+ln -s "$I/go119-cgo-exe" "$TMPD/tree/link-to-exe"
+want=0
+while IFS= read -r -d '' f; do
+	m=$(head -c 8 "$f" | od -An -c | tr -d ' \n')
+	case $m in '177ELF'*|'!<arch>\n'|'!<thin>\n') want=$((want + 1)) ;; esac
+done < <(find "$TMPD/tree" -type f -print0)
+got=$(cd "$TMPD" && "$GOABI" inspect -r --json tree 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["artifacts"]))')
+check "-r: one artifact per ELF/ar file under the tree (find + magic bytes), symlinks not followed" "$want" "$got"
