@@ -59,7 +59,7 @@ static json_t *go_json(const struct goabi_go *g)
 	json_object_set_new(o, "deps", deps);
 	json_t *set = json_object();
 	for (size_t i = 0; i < g->nsettings; i++)
-		if (g->settings[i].key && json_string(g->settings[i].key))
+		if (g->settings[i].key) /* keys are UTF-8: the module text was sanitised */
 			json_object_set_new(set, g->settings[i].key, json_str(g->settings[i].value));
 	json_object_set_new(o, "settings", set);
 	json_object_set_new(o, "scheme", json_fact(&g->scheme));
