@@ -185,7 +185,17 @@ struct goabi_cabi {
 	size_t ndynsyms, dyncap;
 };
 
-/* ---- ISA level ----------------------------------------------------------- */
+/* ---- ISA level (docs/isa.md) --------------------------------------------- */
+/* One instruction-set extension found by disassembly. */
+struct goabi_isa_ext {
+	const char *name;        /* "AVX2", "POPCNT", "LSE" ... */
+	const char *level;       /* level it belongs to ("x86-64-v3"), NULL if none */
+	size_t nrequired;        /* functions using it without a CPU-feature guard */
+	size_t nguarded;         /* functions using it behind a guard */
+	struct goabi_strv required_by; /* their names (opts.isa_detail only) */
+	struct goabi_strv guarded_in;
+};
+
 struct goabi_isa {
 	struct goabi_fact declared;  /* GOAMD64/GOARM/GO386/note, e.g. "x86-64-v3" */
 	struct goabi_fact required;  /* from disassembly (unguarded code) */
@@ -194,6 +204,15 @@ struct goabi_isa {
 	struct goabi_strv detail;    /* "ext: func, func" lines (--isa-detail) */
 	uint32_t note_isa_needed, note_isa_used, note_features;
 	bool has_note_isa;
+	/* disassembly scan (opts.isa) */
+	bool scanned;                /* the scan ran */
+	struct goabi_isa_ext *exts;  /* per extension, in level order */
+	size_t nexts;
+	struct goabi_strv guards;    /* CPU-feature variables recognised, with evidence */
+	struct goabi_strv conflicts; /* declared level contradicted by the code */
+	const char *functions_from;  /* ".symtab", "pclntab", ... */
+	uint64_t text_bytes;         /* bytes of code disassembled */
+	uint64_t nfuncs;             /* functions (and gaps) the code was split into */
 };
 
 enum goabi_kind { GOABI_KIND_ELF, GOABI_KIND_AR, GOABI_KIND_OTHER };

@@ -457,17 +457,24 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 		}
 	}
 	if (p->set[RULE_MAX_ISA] && a->id.machine == 62 /* EM_X86_64 */) {
+		/* one finding per artifact: the higher of declared and required
+		 * (the declared one when they are equal) */
 		const struct goabi_fact *fs[2] = { &a->isa.declared, &a->isa.required };
+		int best = -1, top = 0;
 		for (int i = 0; i < 2; i++) {
 			const char *v = fs[i]->value;
 			const char *q = v ? strstr(v, "-v") : NULL;
 			if (!v || strncmp(v, "x86-64", 6) != 0 || !q || !isdigit((unsigned char)q[2]))
 				continue;
-			int lvl = q[2] - '0';
-			if (lvl > p->max_isa)
-				add(res, RULE_MAX_ISA, true, w, "ISA level %s is %s (%s), above the policy's x86-64-v%d", i ? "required" : "declared",
-				    v, fs[i]->evidence ? fs[i]->evidence : "", p->max_isa);
+			if (q[2] - '0' > top) {
+				top = q[2] - '0';
+				best = i;
+			}
 		}
+		if (best >= 0 && top > p->max_isa)
+			add(res, RULE_MAX_ISA, true, w, "ISA level %s is %s (%s), above the policy's x86-64-v%d",
+			    best ? "required" : "declared", fs[best]->value, fs[best]->evidence ? fs[best]->evidence : "",
+			    p->max_isa);
 	}
 	if (p->set[RULE_REQUIRE_TRIMPATH] && go) {
 		const char *t = setting(a, "-trimpath");

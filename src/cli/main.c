@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{ "diff", cmd_diff, "what changed between two releases of an artifact that can break its users (exit: bitmask)" },
 	{ "audit", cmd_audit, "does a release meet a policy (max glibc, static, cgo, minimum Go, ISA level, trimpath, modules)" },
 	{ "link", cmd_link, "predict whether objects, archives and libraries will link, and explain every failure" },
+	{ "image", cmd_image, "check that every binary in a container image or root filesystem will start" },
 };
 
 static void usage(FILE *out)

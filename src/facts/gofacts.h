@@ -25,6 +25,11 @@ bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt
 typedef bool (*funcname_fn)(void *ctx, const char *name, size_t len);
 void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn fn, void *ctx);
 const char *go_pclntab_range(uint32_t magic);
+/* Call fn for each function table entry: entry address and name (not NUL-
+ * terminated, NULL when unreadable). text_start is used when the header's
+ * textStart is zero (unrelocated in PIE/c-shared); at most GOABI_MAX_FUNCS. */
+typedef bool (*funcentry_fn)(void *ctx, uint64_t entry, const char *name, size_t len);
+void go_pclntab_funcs(struct elfview *ev, const struct pclntab *pt, uint64_t text_start, funcentry_fn fn, void *ctx);
 
 /* Type-hash scheme from runtime type descriptors. */
 /* syms: type descriptors found by name (type.int / type:int), may be NULL */

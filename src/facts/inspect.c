@@ -334,6 +334,7 @@ static void rollup(struct goabi_artifact *a)
 	libc_rollup(a);
 	struct goabi_go *go = &a->go;
 	struct goabi_artifact *gm = NULL;
+	facts_isa_rollup(a);
 	size_t ngo = 0;
 	for (size_t i = 0; i < a->nmembers; i++) {
 		struct goabi_artifact *m = a->members[i];

@@ -1,7 +1,8 @@
 /* ISA level: what the binary declares (GOAMD64/GOARM/GO386 build settings,
- * .note.gnu.property x86 ISA bits). Disassembly lands in isa_scan.c. */
+ * .note.gnu.property x86 ISA bits); with opts.isa, what its code needs
+ * (disassembly in isa_scan.c). */
 #include <string.h>
-#include "facts/facts.h"
+#include "facts/isa_scan.h"
 
 #ifndef GNU_PROPERTY_X86_ISA_1_NEEDED
 #define GNU_PROPERTY_X86_ISA_1_NEEDED 0xc0008002
@@ -70,5 +71,60 @@ void facts_isa(struct elfview *ev)
 				lvl = b + 1;
 		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "x86-64-v%u", lvl),
 			 ".note.gnu.property GNU_PROPERTY_X86_ISA_1_NEEDED %#x", isa->note_isa_needed);
+	}
+	if (ev->opts && ev->opts->isa)
+		isa_scan(ev);
+}
+
+/* Order of a level name within its family: x86-64-vN -> N, 386-softfloat 0,
+ * 386-sse2 1, arm64-v8.0 0, arm64-v8.1 1; -1 when unknown. */
+static int level_rank(const char *v)
+{
+	if (!v)
+		return -1;
+	if (strncmp(v, "x86-64-v", 8) == 0 && v[8] >= '1' && v[8] <= '4')
+		return v[8] - '0';
+	if (strcmp(v, "386-softfloat") == 0 || strcmp(v, "arm64-v8.0") == 0)
+		return 0;
+	if (strcmp(v, "386-sse2") == 0 || strcmp(v, "arm64-v8.1") == 0)
+		return 1;
+	return -1;
+}
+
+static void roll_fact(struct goabi_artifact *a, struct goabi_fact *dst, const struct goabi_artifact *m,
+		      const struct goabi_fact *src)
+{
+	if (!src->value || level_rank(src->value) <= level_rank(dst->value))
+		return;
+	dst->value = arena_strdup(a->arena, src->value);
+	dst->conf = src->conf;
+	dst->evidence = arena_printf(a->arena, "highest of the members: %s: %s", m->member ? m->member : "?",
+				     src->evidence ? src->evidence : "");
+}
+
+void facts_isa_rollup(struct goabi_artifact *a)
+{
+	struct goabi_isa *isa = &a->isa;
+	for (size_t i = 0; i < a->nmembers; i++) {
+		const struct goabi_artifact *m = a->members[i];
+		const struct goabi_isa *mi = &m->isa;
+		if (!isa->declared.value && mi->declared.value) {
+			isa->declared = mi->declared;
+			isa->declared.value = arena_strdup(a->arena, mi->declared.value);
+			isa->declared.evidence = arena_printf(a->arena, "member %s: %s", m->member ? m->member : "?",
+							      mi->declared.evidence ? mi->declared.evidence : "");
+		}
+		if (!mi->scanned)
+			continue;
+		isa->scanned = true;
+		roll_fact(a, &isa->required, m, &mi->required);
+		roll_fact(a, &isa->used, m, &mi->used);
+		for (size_t k = 0; k < mi->extensions.n; k++)
+			strv_push_unique(a->arena, &isa->extensions, mi->extensions.v[k]);
+		for (size_t k = 0; k < mi->conflicts.n; k++)
+			strv_push(a->arena, &isa->conflicts,
+				  arena_printf(a->arena, "member %s: %s", m->member ? m->member : "?", mi->conflicts.v[k]));
+		isa->text_bytes += mi->text_bytes;
+		isa->nfuncs += mi->nfuncs;
 	}
 }

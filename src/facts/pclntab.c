@@ -198,3 +198,50 @@ void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn 
 		count++;
 	}
 }
+
+/* Function entries (debug/gosym/pclntab.go funcTab and funcData): the
+ * functab holds nfunc {entry, funcoff} pairs, uint32 offsets from the text
+ * start since Go 1.18, pointers before; _func begins with the entry and the
+ * name offset (into funcnametab since Go 1.16, into the table before). */
+void go_pclntab_funcs(struct elfview *ev, const struct pclntab *pt, uint64_t text_start, funcentry_fn fn, void *ctx)
+{
+	int ps = pt->ptrsize;
+	uint64_t ftab, names = 0, nfunc = pt->nfunc;
+	size_t fsz = pt->magic == 0xfffffff0 || pt->magic == 0xfffffff1 ? 4 : (size_t)ps;
+	if (pt->magic == 0xfffffffb) {
+		ftab = 8 + (uint64_t)ps;
+	} else {
+		int first = pt->magic == 0xfffffffa ? 2 : 3;
+		names = rdptr(pt->p + 8 + (size_t)first * ps, ev->be, ps);
+		ftab = rdptr(pt->p + 8 + (size_t)(first + 4) * ps, ev->be, ps);
+		if (fsz == 4) {
+			uint64_t ts = rdptr(pt->p + 8 + 2 * (size_t)ps, ev->be, ps);
+			if (ts)
+				text_start = ts;
+		}
+	}
+	uint64_t base = pt->magic == 0xfffffffb ? 0 : ftab; /* funcoff is relative to this */
+	for (uint64_t i = 0; i < nfunc && i < GOABI_MAX_FUNCS; i++) {
+		uint64_t e = ftab + i * 2 * fsz;
+		if (e > pt->len || pt->len - e < 2 * fsz)
+			break;
+		uint64_t entry = fsz == 4 ? rd32(pt->p + e, ev->be) + text_start : rdptr(pt->p + e, ev->be, ps);
+		uint64_t funcoff = fsz == 4 ? rd32(pt->p + e + 4, ev->be) : rdptr(pt->p + e + fsz, ev->be, ps);
+		const char *name = NULL;
+		size_t nlen = 0;
+		if (funcoff <= pt->len - base && pt->len - base - funcoff >= fsz + 4) {
+			uint64_t nameoff = names + rd32(pt->p + base + funcoff + fsz, ev->be);
+			if (nameoff < pt->len) {
+				const char *s = (const char *)pt->p + nameoff;
+				size_t max = pt->len - nameoff < 4096 ? pt->len - nameoff : 4096;
+				const char *z = memchr(s, 0, max);
+				if (z) {
+					name = s;
+					nlen = (size_t)(z - s);
+				}
+			}
+		}
+		if (!fn(ctx, entry, name, nlen))
+			break;
+	}
+}

@@ -121,6 +121,24 @@ static json_t *isa_json(const struct goabi_isa *i)
 		json_object_set_new(o, "note", json_pack("{s:I, s:I}", "isa_needed", (json_int_t)i->note_isa_needed,
 							 "isa_used", (json_int_t)i->note_isa_used));
 	json_object_set_new(o, "note_features", json_integer(i->note_features));
+	json_object_set_new(o, "scanned", json_boolean(i->scanned));
+	if (i->scanned) {
+		json_t *ex = json_array();
+		for (size_t k = 0; k < i->nexts; k++) {
+			const struct goabi_isa_ext *e = &i->exts[k];
+			json_array_append_new(ex, json_pack("{s:o, s:o, s:I, s:I, s:o, s:o}", "name", json_str(e->name),
+							    "level", json_str(e->level), "unguarded",
+							    (json_int_t)e->nrequired, "guarded", (json_int_t)e->nguarded,
+							    "unguarded_functions", json_strv(&e->required_by),
+							    "guarded_functions", json_strv(&e->guarded_in)));
+		}
+		json_object_set_new(o, "extension_use", ex);
+		json_object_set_new(o, "guards", json_strv(&i->guards));
+		json_object_set_new(o, "functions_from", json_str(i->functions_from));
+		json_object_set_new(o, "functions", json_integer((json_int_t)i->nfuncs));
+		json_object_set_new(o, "code_bytes", json_integer((json_int_t)i->text_bytes));
+	}
+	json_object_set_new(o, "conflicts", json_strv(&i->conflicts));
 	return o;
 }
 
@@ -139,8 +157,8 @@ json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro
 		json_object_set_new(o, "go", go_json(&a->go));
 		if (a->kind == GOABI_KIND_ELF) {
 			json_object_set_new(o, "libc", libc_json(&a->libc));
-			json_object_set_new(o, "isa", isa_json(&a->isa));
 		}
+		json_object_set_new(o, "isa", isa_json(&a->isa));
 		json_t *ex = json_array();
 		for (size_t i = 0; i < a->cabi.nexports; i++)
 			json_array_append_new(ex, json_pack("{s:o, s:o, s:o}", "name", json_str(a->cabi.exports[i].name),

@@ -154,15 +154,37 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 			line(out, ind, "build-id", "%s", id->build_id);
 	}
 	go_block(out, ind, &a->go, o);
-	if (a->kind == GOABI_KIND_ELF) {
+	if (a->kind == GOABI_KIND_ELF)
 		libc_block(out, ind, &a->libc, o);
+	if (a->kind == GOABI_KIND_ELF || a->isa.scanned || a->isa.declared.value) {
 		fact(out, ind, "isa declared", &a->isa.declared);
-		fact(out, ind, "isa required", &a->isa.required);
-		fact(out, ind, "isa used", &a->isa.used);
+		if (a->isa.scanned) {
+			fact(out, ind, "isa required", &a->isa.required);
+			fact(out, ind, "isa used", &a->isa.used);
+		}
+		for (size_t i = 0; i < a->isa.conflicts.n; i++)
+			line(out, ind, i ? "" : "isa conflict", "%s", a->isa.conflicts.v[i]);
+		if (o->isa_detail && (a->isa.has_note_isa || a->isa.note_features)) {
+			/* GNU_PROPERTY_X86_ISA_1_* bits: baseline, v2, v3, v4; FEATURE_1_AND: IBT, SHSTK */
+			static const char *lv[] = { "baseline", "v2", "v3", "v4" };
+			char need[64] = "", used[64] = "";
+			size_t n1 = 0, n2 = 0;
+			for (int b = 0; b < 4; b++) {
+				if (a->isa.note_isa_needed & (1u << b))
+					n1 += (size_t)snprintf(need + n1, sizeof(need) - n1, "%s%s", n1 ? "," : "", lv[b]);
+				if (a->isa.note_isa_used & (1u << b))
+					n2 += (size_t)snprintf(used + n2, sizeof(used) - n2, "%s%s", n2 ? "," : "", lv[b]);
+			}
+			line(out, ind, "isa note", "needed %s; used %s; CET%s%s%s", n1 ? need : "-", n2 ? used : "-",
+			     a->isa.note_features & 1 ? " IBT" : "", a->isa.note_features & 2 ? " SHSTK" : "",
+			     a->isa.note_features & 3 ? "" : " none");
+		}
 		if (o->isa_detail) {
 			list(out, ind, "extensions", &a->isa.extensions, 1000);
 			for (size_t i = 0; i < a->isa.detail.n; i++)
 				line(out, ind, i ? "" : "isa detail", "%s", a->isa.detail.v[i]);
+			for (size_t i = 0; i < a->isa.guards.n; i++)
+				line(out, ind, i ? "" : "isa guards", "%s", a->isa.guards.v[i]);
 		}
 	}
 	for (size_t i = 0; i < a->cabi.nexports; i++) {

@@ -1,0 +1,698 @@
+/* goabi image: inspect every ELF file of an image in parallel, then decide
+ * for each executable and shared object whether it will start: interpreter
+ * present, each DT_NEEDED found (recursively, as lddtree does) with the same
+ * class and machine, every .gnu.version_r version defined by the library
+ * found (glibc's loader only; musl ignores versions), libc family, ISA level.
+ * Nothing is executed. */
+#include <elf.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "check/image_int.h"
+#include "facts/facts.h"
+
+#define MAX_TREE 512u    /* objects in one dependency tree */
+#define MAX_PROBLEMS 32u /* problems kept per binary */
+
+const char *imgc_verdict_name(enum imgc_verdict v)
+{
+	switch (v) {
+	case IMGC_OK: return "ok";
+	case IMGC_MAY_FAIL: return "may fail at run time";
+	case IMGC_WILL_NOT_START: return "will not start";
+	default: return "not checked";
+	}
+}
+
+/* ---- collection ---- */
+struct collect {
+	struct imgc *c;
+	size_t n, cap;
+	bool count_only;
+};
+
+static void collect_fn(void *ctx, struct img_node *n)
+{
+	struct collect *k = ctx;
+	if (n->type != IMG_REG || !n->elf || n->src == IMG_SRC_NONE)
+		return;
+	if (k->count_only) {
+		k->n++;
+		return;
+	}
+	if (k->n < k->cap) {
+		k->c->bins[k->n].node = n;
+		n->bin = (int)k->n;
+		k->n++;
+	}
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct imgc_bin *)a)->path, ((const struct imgc_bin *)b)->path);
+}
+
+/* ---- inspection (worker threads) ---- */
+static const char *sdup(struct goabi_arena *ar, const char *s)
+{
+	return s ? arena_strdup(ar, s) : NULL;
+}
+
+/* Facts read from the bytes on either path: version definitions, musl's version. */
+static void finish(struct imgc_bin *b, struct goabi_arena *ar, const uint8_t *bytes, size_t len)
+{
+	if (bytes && b->etype == ET_DYN)
+		imgc_read_verdef(bytes, len, ar, &b->verdef, &b->nverdef);
+	const char *bn = strrchr(b->path, '/') ? strrchr(b->path, '/') + 1 : b->path;
+	if (bytes && (strncmp(bn, "ld-musl-", 8) == 0 || strncmp(bn, "libc.so", 7) == 0 || strncmp(bn, "libc.musl-", 10) == 0))
+		b->musl_version = imgc_musl_version(bytes, len, ar);
+}
+
+static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar,
+		    const uint8_t *bytes, size_t len)
+{
+	if (a->kind != GOABI_KIND_ELF || !a->id.elfclass) {
+		b->error = a->ndiags ? sdup(ar, a->diags[0].message) : "not a readable ELF file";
+		return;
+	}
+	b->ok = true;
+	b->machine = a->id.machine;
+	b->machine_name = sdup(ar, a->id.machine_name);
+	b->etype = a->id.type;
+	b->type_name = sdup(ar, a->id.type_name);
+	b->elfclass = a->id.elfclass;
+	b->pie = a->id.pie;
+	const struct goabi_libc *l = &a->libc;
+	b->interp = sdup(ar, l->interp);
+	b->soname = sdup(ar, l->soname);
+	b->rpath = sdup(ar, l->rpath);
+	b->runpath = sdup(ar, l->runpath);
+	b->linkage = sdup(ar, l->linkage.value);
+	b->family = sdup(ar, l->family.value);
+	b->family_evidence = sdup(ar, l->family.evidence);
+	if (l->needed.n) {
+		b->needed = arena_alloc(ar, l->needed.n * sizeof(*b->needed));
+		for (size_t i = 0; b->needed && i < l->needed.n; i++)
+			b->needed[b->nneeded++] = sdup(ar, l->needed.v[i]);
+	}
+	if (l->nverneed) {
+		b->vn = arena_alloc(ar, l->nverneed * sizeof(*b->vn));
+		for (size_t i = 0; b->vn && i < l->nverneed; i++) {
+			struct imgc_verneed *v = &b->vn[b->nvn++];
+			v->file = sdup(ar, l->verneed[i].file);
+			v->vers = arena_alloc(ar, (l->verneed[i].versions.n + 1) * sizeof(*v->vers));
+			for (size_t j = 0; v->vers && j < l->verneed[i].versions.n; j++)
+				v->vers[v->nvers++] = sdup(ar, l->verneed[i].versions.v[j]);
+		}
+	}
+	const struct goabi_go *g = &a->go;
+	if (g->toolchain.value && strcmp(g->toolchain.value, "none") != 0) {
+		b->go_version = sdup(ar, g->version.value ? g->version.value
+				    : g->version_range.value ? g->version_range.value
+				    : strcmp(g->toolchain.value, "gccgo") == 0 ? "gccgo (version unknown)" : "go (version unknown)");
+		b->go_cgo = sdup(ar, g->cgo.value);
+	}
+	b->isa_declared = sdup(ar, a->isa.declared.value);
+	b->isa_required = sdup(ar, a->isa.required.value);
+	finish(b, ar, bytes, len);
+	(void)c;
+}
+
+/* goabi_inspect_buffer copies the bytes into anonymous memory; for a file
+ * kept inside a layer or the temp file, a kernel-side copy into its own
+ * unlinked temp file opened through /proc/self/fd lets goabi_inspect_path
+ * map it instead, so memory holds only the pages the extractors touch. */
+static void inspect_blob(struct imgc_bin *b, const uint8_t *p, size_t len, const struct goabi_opts *opts,
+			 struct goabi_artifact **a)
+{
+	const char *d = getenv("TMPDIR");
+	int fd = open(d && *d ? d : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		loff_t in = (loff_t)b->node->off;
+		size_t left = len;
+		while (left) {
+			ssize_t n = copy_file_range(b->node->fd, &in, fd, NULL, left, 0);
+			if (n <= 0)
+				break;
+			left -= (size_t)n;
+		}
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if (!left && goabi_inspect_path(path, opts, a) == 0 && *a) {
+			close(fd);
+			return;
+		}
+		goabi_artifact_free(*a);
+		*a = NULL;
+		close(fd);
+	}
+	goabi_inspect_buffer(b->path, p, len, opts, a);
+}
+
+struct worker {
+	struct imgc *c;
+	struct goabi_arena *ar;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct imgc *c = w->c;
+	struct goabi_opts opts = { 0 };
+	opts.no_dwarf = true;
+	opts.isa = c->o.isa_scan;
+	for (;;) {
+		pthread_mutex_lock(&c->mu);
+		size_t i = c->next++;
+		pthread_mutex_unlock(&c->mu);
+		if (i >= c->nbins)
+			break;
+		struct imgc_bin *b = &c->bins[i];
+		const uint8_t *p = NULL;
+		size_t len = 0;
+		struct goabi_artifact *a = NULL;
+		if (!img_map(c->fs, b->node, &p, &len)) {
+			b->error = "cannot read the file's bytes";
+		} else {
+			struct imgc_bin fast = *b;
+			int r = imgc_read_elf_fast(p, len, w->ar, &fast);
+			if (r == 1 && !c->o.cpu_level && !c->o.isa_scan) {
+				*b = fast;
+				finish(b, w->ar, p, len);
+			} else if (r < 0) {
+				b->error = "not a readable ELF file";
+			} else if (fast.etype != ET_EXEC && fast.etype != ET_DYN && r == 0 && fast.elfclass) {
+				*b = fast;
+				b->ok = true;
+				b->type_name = fast.etype == ET_REL ? "REL" : fast.etype == ET_CORE ? "CORE" : "other";
+				b->machine_name = elf_machine_name(fast.machine);
+			} else {
+				if (b->node->src == IMG_SRC_HOST)
+					goabi_inspect_path(b->node->host, &opts, &a);
+				else
+					inspect_blob(b, p, len, &opts, &a);
+				if (a)
+					extract(c, b, a, w->ar, p, len);
+				else
+					b->error = "out of memory";
+				goabi_artifact_free(a);
+			}
+			img_unmap(b->node, p, len);
+		}
+		pthread_mutex_lock(&c->mu);
+		c->done++;
+		c->bytes += len;
+		if (c->o.progress)
+			c->o.progress(c->o.progress_ctx, c->done, c->nbins, c->bytes);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return NULL;
+}
+
+/* ---- resolution ---- */
+struct tree {
+	size_t obj[MAX_TREE];      /* bin indices, obj[0] the root binary */
+	const char *loaded_as[MAX_TREE];
+	size_t n;
+};
+
+static bool in_tree(const struct tree *t, size_t bi)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->obj[i] == bi)
+			return true;
+	return false;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static void problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	struct goabi_strv *sv = fatal ? &b->problems : &b->notes;
+	if (sv->n < MAX_PROBLEMS)
+		strv_push_unique(c->ar, sv, arena_strdup(c->ar, buf));
+	if (fatal && b->verdict < IMGC_WILL_NOT_START)
+		b->verdict = b->executable ? IMGC_WILL_NOT_START : IMGC_MAY_FAIL;
+	else if (!fatal && b->verdict < IMGC_MAY_FAIL)
+		b->verdict = IMGC_MAY_FAIL;
+	b->reason = b->problems.n ? b->problems.v[0] : b->notes.n ? b->notes.v[0] : NULL;
+}
+
+/* Expand $ORIGIN, $LIB and $PLATFORM (glibc elf/dl-load.c _dl_dst_substitute). */
+static const char *expand(struct imgc *c, const char *dir, const char *origin, int elfclass)
+{
+	char out[4096];
+	size_t o = 0;
+	for (const char *p = dir; *p && o < sizeof(out) - 1;) {
+		const char *rep = NULL;
+		size_t skip = 0;
+		if (p[0] == '$') {
+			if (strncmp(p, "$ORIGIN", 7) == 0 || strncmp(p, "${ORIGIN}", 9) == 0) {
+				rep = origin;
+				skip = p[1] == '{' ? 9 : 7;
+			} else if (strncmp(p, "$LIB", 4) == 0 || strncmp(p, "${LIB}", 6) == 0) {
+				rep = elfclass == 64 ? "lib64" : "lib";
+				skip = p[1] == '{' ? 6 : 4;
+			} else if (strncmp(p, "$PLATFORM", 9) == 0 || strncmp(p, "${PLATFORM}", 11) == 0) {
+				rep = "x86_64";
+				skip = p[1] == '{' ? 11 : 9;
+			}
+		}
+		if (rep) {
+			size_t l = strlen(rep);
+			if (o + l >= sizeof(out) - 1)
+				break;
+			memcpy(out + o, rep, l);
+			o += l;
+			p += skip;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = 0;
+	return arena_strdup(c->ar, out);
+}
+
+static bool compatible(const struct imgc_bin *a, const struct imgc_bin *b)
+{
+	return b->ok && a->machine == b->machine && a->elfclass == b->elfclass;
+}
+
+/* Look for NAME in a colon-separated DT_RPATH/DT_RUNPATH list, then the
+ * system directories. Sets *other to a same-named file for another machine. */
+static ssize_t find_in(struct imgc *c, const struct imgc_bin *from, const char *list, const char *origin,
+		       const char *name, const char **other)
+{
+	char dirs[4096];
+	snprintf(dirs, sizeof(dirs), "%s", list ? list : "");
+	char *save, *tok;
+	for (tok = strtok_r(dirs, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+		const char *d = expand(c, tok, origin, from->elfclass);
+		char path[8192];
+		snprintf(path, sizeof(path), "%s/%s", d, name);
+		struct img_node *n = img_lookup(c->fs, path, true, NULL);
+		if (n && n->type == IMG_REG && n->bin >= 0) {
+			if (compatible(from, &c->bins[n->bin]))
+				return n->bin;
+			if (!*other)
+				*other = c->bins[n->bin].path;
+		}
+	}
+	return -1;
+}
+
+static ssize_t find_lib(struct imgc *c, const struct tree *t, size_t from_i, const char *name, bool musl,
+			const char **other)
+{
+	const struct imgc_bin *from = &c->bins[from_i];
+	if (strchr(name, '/')) {
+		struct img_node *n = img_lookup(c->fs, name, true, NULL);
+		if (n && n->type == IMG_REG && n->bin >= 0 && compatible(from, &c->bins[n->bin]))
+			return n->bin;
+		return -1;
+	}
+	char origin[4096];
+	snprintf(origin, sizeof(origin), "%s", from->path);
+	char *sl = strrchr(origin, '/');
+	if (sl)
+		*(sl == origin ? sl + 1 : sl) = 0;
+	ssize_t r;
+	if (!musl) {
+		/* DT_RPATH of the loading object and then of the executable, unless
+		 * the loading object has DT_RUNPATH (glibc dl-load.c _dl_map_object) */
+		if (!from->runpath) {
+			if (from->rpath && (r = find_in(c, from, from->rpath, origin, name, other)) >= 0)
+				return r;
+			const struct imgc_bin *exe = &c->bins[t->obj[0]];
+			if (exe != from && exe->rpath && !exe->runpath) {
+				char eo[4096];
+				snprintf(eo, sizeof(eo), "%s", exe->path);
+				char *es = strrchr(eo, '/');
+				if (es)
+					*(es == eo ? es + 1 : es) = 0;
+				if ((r = find_in(c, from, exe->rpath, eo, name, other)) >= 0)
+					return r;
+			}
+		}
+		if (from->runpath && (r = find_in(c, from, from->runpath, origin, name, other)) >= 0)
+			return r;
+	} else {
+		/* musl: DT_RPATH and DT_RUNPATH alike, before the path file */
+		const char *rp = from->runpath ? from->runpath : from->rpath;
+		if (rp && (r = find_in(c, from, rp, origin, name, other)) >= 0)
+			return r;
+	}
+	/* the system directories give the same answer for every object of one
+	 * class and machine: remember it */
+	size_t h = 1469598103934665603ull ^ (size_t)musl ^ ((size_t)from->elfclass << 1) ^ ((size_t)from->machine << 8);
+	for (const char *q = name; *q; q++)
+		h = (h ^ (unsigned char)*q) * 1099511628211ull;
+	struct syscache **slot = &c->cache[h % IMGC_CACHE];
+	for (struct syscache *e = *slot; e; e = e->next)
+		if (e->musl == musl && e->elfclass == from->elfclass && e->machine == from->machine &&
+		    strcmp(e->name, name) == 0) {
+			if (!*other)
+				*other = e->other;
+			return e->bin;
+		}
+	const struct goabi_strv *sys = musl ? &c->musl_dirs : &c->glibc_dirs;
+	ssize_t found = -1;
+	const char *oth = NULL;
+	for (size_t i = 0; i < sys->n && found < 0; i++) {
+		char path[8192];
+		snprintf(path, sizeof(path), "%s/%s", sys->v[i], name);
+		struct img_node *n = img_lookup(c->fs, path, true, NULL);
+		if (n && n->type == IMG_REG && n->bin >= 0) {
+			if (compatible(from, &c->bins[n->bin]))
+				found = n->bin;
+			else if (!oth)
+				oth = c->bins[n->bin].path;
+		}
+	}
+	struct syscache *e = arena_alloc(c->ar, sizeof(*e));
+	if (e) {
+		e->name = arena_strdup(c->ar, name);
+		e->musl = musl;
+		e->elfclass = from->elfclass;
+		e->machine = from->machine;
+		e->bin = found;
+		e->other = oth;
+		e->next = *slot;
+		if (e->name)
+			*slot = e;
+	}
+	if (!*other)
+		*other = oth;
+	return found;
+}
+
+static bool is_musl_libc_name(const char *n)
+{
+	return strcmp(n, "libc.so") == 0 || strncmp(n, "libc.musl-", 10) == 0 || strncmp(n, "ld-musl-", 8) == 0;
+}
+
+static bool has_str(const char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* " (glibc 2.17)" when lib is one of the image's C libraries */
+static const char *lib_label(struct imgc *c, const struct imgc_bin *lib)
+{
+	for (size_t i = 0; i < c->nlibcs; i++)
+		if (strcmp(c->libcs[i].path, lib->path) == 0 && c->libcs[i].version)
+			return arena_printf(c->ar, " (%s %s)", c->libcs[i].family, c->libcs[i].version);
+	return "";
+}
+
+static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
+{
+	if (!b->ok) {
+		b->verdict = IMGC_SKIPPED;
+		b->reason = b->error ? b->error : "not a readable ELF file";
+		return;
+	}
+	if (b->etype != ET_EXEC && b->etype != ET_DYN) {
+		b->verdict = IMGC_SKIPPED;
+		b->reason = arena_printf(c->ar, "ELF type %s: not loaded by itself", b->type_name ? b->type_name : "?");
+		return;
+	}
+	b->executable = b->etype == ET_EXEC || (b->etype == ET_DYN && b->interp);
+	b->verdict = IMGC_OK;
+	bool foreign = c->image_machine && b->machine != c->image_machine;
+	if (foreign && b->executable)
+		problem(c, b, true, "built for %s, the image is %s/%s", b->machine_name ? b->machine_name : "another machine",
+			c->fs->os ? c->fs->os : "?", c->fs->arch ? c->fs->arch : "?");
+	/* which loader runs it */
+	bool musl = false;
+	if (b->interp)
+		musl = strstr(b->interp, "ld-musl") != NULL;
+	else if (b->family)
+		musl = strcmp(b->family, "musl") == 0;
+	else
+		musl = c->main_family && strcmp(c->main_family, "musl") == 0;
+	const char *interp_path = NULL;
+	if (b->interp) {
+		const char *why = NULL;
+		struct img_node *n = img_lookup(c->fs, b->interp, true, &why);
+		if (!n) {
+			bool fam_mismatch = c->nlibcs && !musl && strcmp(c->libcs[0].family, "musl") == 0;
+			bool fam_mismatch2 = c->nlibcs && musl && strcmp(c->libcs[0].family, "glibc") == 0;
+			problem(c, b, true, "interpreter %s: %s in the image%s", b->interp, why,
+				fam_mismatch ? " (a glibc binary in a musl image)"
+				: fam_mismatch2 ? " (a musl binary in a glibc image)" : "");
+		} else if (n->type != IMG_REG || n->bin < 0 || !c->bins[n->bin].ok) {
+			problem(c, b, true, "interpreter %s is not an ELF file in the image", b->interp);
+		} else if (!compatible(b, &c->bins[n->bin])) {
+			problem(c, b, true, "interpreter %s is for %s", b->interp, c->bins[n->bin].machine_name);
+		} else {
+			interp_path = c->bins[n->bin].path;
+			const struct imgc_bin *ib = &c->bins[n->bin];
+			if (!musl && ib->musl_version)
+				problem(c, b, false, "glibc binary run by musl's loader %s (gcompat?): symbol versions not checked",
+					interp_path);
+			if (!musl && ib->musl_version)
+				musl = true;
+		}
+	}
+	const char *loader_name = b->interp ? base_name(b->interp) : NULL;
+	if (!b->interp && musl)
+		for (size_t i = 0; i < c->nlibcs; i++)
+			if (strcmp(c->libcs[i].family, "musl") == 0) {
+				interp_path = c->libcs[i].path; /* a musl library is loaded by musl's loader */
+				loader_name = base_name(interp_path);
+				break;
+			}
+	/* dependency tree, breadth first like lddtree */
+	t->n = 0;
+	t->obj[t->n] = (size_t)(b - c->bins);
+	t->loaded_as[t->n++] = b->path;
+	for (size_t q = 0; q < t->n; q++) {
+		struct imgc_bin *o = &c->bins[t->obj[q]];
+		for (size_t k = 0; k < o->nneeded; k++) {
+			const char *name = o->needed[k];
+			if (interp_path && (strcmp(name, loader_name) == 0 || (musl && is_musl_libc_name(name)))) {
+				if (q == 0)
+					strv_push(c->ar, &b->deps, arena_printf(c->ar, "%s => %s (the interpreter)", name, interp_path));
+				continue;
+			}
+			if (musl && !interp_path && is_musl_libc_name(name) && b->interp)
+				continue; /* already reported: the interpreter is missing */
+			const char *other = NULL;
+			ssize_t r = find_lib(c, t, t->obj[q], name, musl, &other);
+			if (r < 0) {
+				if (other)
+					problem(c, b, true, "%s%s%s: only %s found, for another machine or class", name,
+						q ? " (needed by " : "", q ? arena_printf(c->ar, "%s)", o->path) : "", other);
+				else
+					problem(c, b, true, "%s%s%s not found", name, q ? " (needed by " : "",
+						q ? arena_printf(c->ar, "%s)", o->path) : "");
+				continue;
+			}
+			if (q == 0)
+				strv_push(c->ar, &b->deps, arena_printf(c->ar, "%s => %s", name, c->bins[r].path));
+			if (!in_tree(t, (size_t)r) && t->n < MAX_TREE) {
+				t->obj[t->n] = (size_t)r;
+				t->loaded_as[t->n++] = name;
+			}
+		}
+	}
+	/* symbol versions: glibc's loader refuses to start when a version from
+	 * .gnu.version_r is not defined by the library (dl-version.c) */
+	for (size_t q = 0; q < t->n; q++) {
+		struct imgc_bin *o = &c->bins[t->obj[q]];
+		for (size_t k = 0; k < o->nvn; k++) {
+			const struct imgc_verneed *v = &o->vn[k];
+			struct imgc_bin *lib = NULL;
+			for (size_t j = 0; j < t->n && !lib; j++) {
+				struct imgc_bin *cand = &c->bins[t->obj[j]];
+				if (strcmp(t->loaded_as[j], v->file) == 0 || (cand->soname && strcmp(cand->soname, v->file) == 0))
+					lib = cand;
+			}
+			if (!lib && interp_path && strcmp(v->file, loader_name) == 0) {
+				struct img_node *n = img_lookup(c->fs, interp_path, true, NULL);
+				if (n && n->bin >= 0)
+					lib = &c->bins[n->bin];
+			}
+			if (!lib)
+				continue;
+			if (musl) {
+				if (q == 0 && v->nvers && strncmp(v->vers[0], "GLIBC_", 6) == 0 && !lib->nverdef && lib->musl_version)
+					problem(c, b, false, "needs %s from %s, provided by musl: symbols may be missing", v->vers[0], v->file);
+				continue;
+			}
+			if (!lib->nverdef)
+				continue; /* glibc only warns ("no version information available") */
+			char miss[512];
+			size_t mo = 0, nmiss = 0;
+			miss[0] = 0;
+			for (size_t j = 0; j < v->nvers; j++)
+				if (!has_str(lib->verdef, lib->nverdef, v->vers[j])) {
+					if (mo < sizeof(miss) - 80)
+						mo += (size_t)snprintf(miss + mo, sizeof(miss) - mo, "%s%s", nmiss ? ", " : "",
+								       v->vers[j]);
+					nmiss++;
+				}
+			if (nmiss)
+				problem(c, b, true, "%s not defined by %s%s%s%s", miss, lib->path,
+					lib_label(c, lib), q ? " (needed by " : "", q ? arena_printf(c->ar, "%s)", o->path) : "");
+		}
+	}
+	/* ISA level */
+	if (c->o.cpu_level && b->machine == EM_X86_64) {
+		int d = b->isa_declared && strncmp(b->isa_declared, "x86-64-v", 8) == 0 ? atoi(b->isa_declared + 8) : 0;
+		int r = b->isa_required && strncmp(b->isa_required, "x86-64-v", 8) == 0 ? atoi(b->isa_required + 8) : 0;
+		if (d > c->o.cpu_level)
+			problem(c, b, b->go_version != NULL, "declares %s, CPU is x86-64-v%d%s", b->isa_declared, c->o.cpu_level,
+				b->go_version ? " (the Go runtime checks at start-up)" : "");
+		else if (r > c->o.cpu_level)
+			problem(c, b, false, "uses %s instructions outside CPU-feature checks, CPU is x86-64-v%d",
+				b->isa_required, c->o.cpu_level);
+	}
+}
+
+/* ---- the image's C libraries ---- */
+static void find_libcs(struct imgc *c)
+{
+	for (size_t i = 0; i < c->nbins; i++) {
+		struct imgc_bin *b = &c->bins[i];
+		if (!b->ok)
+			continue;
+		const char *bn = base_name(b->path);
+		bool loader = strncmp(bn, "ld-linux", 8) == 0 || strncmp(bn, "ld-musl-", 8) == 0 ||
+			      strcmp(bn, "ld64.so.1") == 0 || strcmp(bn, "ld64.so.2") == 0 || strncmp(bn, "ld.so.1", 7) == 0;
+		if (loader)
+			strv_push_unique(c->ar, &c->loaders, b->path);
+		if (c->nlibcs >= sizeof(c->libcs) / sizeof(c->libcs[0]))
+			continue;
+		struct imgc_libc *l = &c->libcs[c->nlibcs];
+		if (strcmp(bn, "libc.so.6") == 0 && b->nverdef) {
+			const char *best = NULL;
+			for (size_t j = 0; j < b->nverdef; j++)
+				if (strncmp(b->verdef[j], "GLIBC_2.", 8) == 0 && (!best || version_cmp(b->verdef[j], best) > 0))
+					best = b->verdef[j];
+			l->family = "glibc";
+			l->version = best ? best + 6 : NULL;
+			l->path = b->path;
+			l->evidence = arena_printf(c->ar, "newest of %zu version definitions in %s: %s", b->nverdef, b->path,
+						   best ? best : "none");
+			c->nlibcs++;
+		} else if (b->musl_version && (strncmp(bn, "ld-musl-", 8) == 0 || strcmp(bn, "libc.so") == 0 ||
+					       strncmp(bn, "libc.musl-", 10) == 0)) {
+			for (size_t j = 0; j < c->nlibcs; j++)
+				if (strcmp(c->libcs[j].family, "musl") == 0 && strcmp(c->libcs[j].version, b->musl_version) == 0)
+					goto next;
+			l->family = "musl";
+			l->version = b->musl_version;
+			l->path = b->path;
+			l->evidence = arena_printf(c->ar, "version string \"%s\" beside \"musl libc (\" in %s", b->musl_version,
+						   b->path);
+			c->nlibcs++;
+		}
+	next:;
+	}
+	c->main_family = c->nlibcs ? c->libcs[0].family : "none";
+}
+
+int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->fs = fs;
+	c->o = *o;
+	c->ar = arena_new();
+	if (!c->ar)
+		return GOABI_ENOMEM;
+	pthread_mutex_init(&c->mu, NULL);
+	c->image_machine = imgc_arch_machine(fs->arch);
+	struct collect k = { c, 0, 0, true };
+	img_walk(fs, collect_fn, &k);
+	size_t total = k.n;
+	c->bins = calloc(total ? total : 1, sizeof(*c->bins));
+	if (!c->bins)
+		return GOABI_ENOMEM;
+	k.count_only = false;
+	k.cap = total;
+	k.n = 0;
+	img_walk(fs, collect_fn, &k);
+	c->nbins = k.n;
+	for (size_t i = 0; i < c->nbins; i++) {
+		char buf[8192];
+		c->bins[i].path = arena_strdup(c->ar, img_path(fs, c->bins[i].node, buf, sizeof(buf)));
+	}
+	qsort(c->bins, c->nbins, sizeof(*c->bins), path_cmp);
+	for (size_t i = 0; i < c->nbins; i++)
+		c->bins[i].node->bin = (int)i;
+
+	int nw = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nw < 1)
+		nw = 1;
+	if (nw > 64)
+		nw = 64;
+	c->warena = calloc((size_t)nw, sizeof(*c->warena));
+	pthread_t *th = calloc((size_t)nw, sizeof(*th));
+	struct worker *ws = calloc((size_t)nw, sizeof(*ws));
+	if (!c->warena || !th || !ws) {
+		free(th);
+		free(ws);
+		return GOABI_ENOMEM;
+	}
+	c->nworkers = nw;
+	int started = 0;
+	for (int i = 0; i < nw; i++) {
+		c->warena[i] = arena_new();
+		ws[i].c = c;
+		ws[i].ar = c->warena[i];
+		if (!ws[i].ar)
+			break;
+		if (i > 0 && pthread_create(&th[i], NULL, work, &ws[i]) != 0)
+			break;
+		started = i + 1;
+	}
+	if (started > 0)
+		work(&ws[0]); /* the calling thread works too */
+	for (int i = 1; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	free(ws);
+
+	find_libcs(c);
+	imgc_search_paths(c);
+	struct tree *t = malloc(sizeof(*t));
+	if (!t)
+		return GOABI_ENOMEM;
+	for (size_t i = 0; i < c->nbins; i++) {
+		check_one(c, &c->bins[i], t);
+		c->counts[c->bins[i].verdict]++;
+	}
+	free(t);
+	return 0;
+}
+
+void imgc_free(struct imgc *c)
+{
+	for (int i = 0; i < c->nworkers; i++)
+		arena_free(c->warena[i]);
+	free(c->warena);
+	free(c->bins);
+	arena_free(c->ar);
+	pthread_mutex_destroy(&c->mu);
+	memset(c, 0, sizeof(*c));
+}

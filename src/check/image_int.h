@@ -1,0 +1,116 @@
+/* Private to src/check/image*.c and src/cli/image.c: the image check. */
+#ifndef GOABI_CHECK_IMAGE_INT_H
+#define GOABI_CHECK_IMAGE_INT_H
+
+#include <pthread.h>
+#include <sys/types.h>
+#include "read/image.h"
+
+enum imgc_verdict { IMGC_OK, IMGC_MAY_FAIL, IMGC_WILL_NOT_START, IMGC_SKIPPED };
+
+struct imgc_verneed {
+	const char *file;
+	const char **vers;
+	size_t nvers;
+};
+
+/* What the check needs of one ELF file, copied out of its inspected artifact. */
+struct imgc_bin {
+	struct img_node *node;
+	const char *path;          /* image path */
+	bool ok;                   /* read as ELF */
+	const char *error;         /* why it could not be read */
+	unsigned machine, etype;
+	int elfclass;
+	const char *machine_name, *type_name;
+	bool pie;
+	const char *interp, *soname, *rpath, *runpath;
+	const char **needed;
+	size_t nneeded;
+	struct imgc_verneed *vn;
+	size_t nvn;
+	const char **verdef;       /* versions this object defines */
+	size_t nverdef;
+	const char *family, *family_evidence, *linkage;
+	const char *go_version, *go_cgo; /* NULL when not Go */
+	const char *isa_declared, *isa_required;
+	const char *musl_version;  /* when the file is a musl libc/loader */
+	/* verdict */
+	bool executable;           /* ET_EXEC, or ET_DYN with PT_INTERP */
+	enum imgc_verdict verdict;
+	const char *reason;
+	struct goabi_strv problems, notes;
+	struct goabi_strv deps;    /* "NAME => /path" */
+};
+
+struct imgc_libc {
+	const char *family;  /* glibc / musl */
+	const char *version; /* "2.36" / "1.2.3", NULL if unknown */
+	const char *path;
+	const char *evidence;
+};
+
+struct imgc_opts {
+	int cpu_level;       /* 1..4 for x86-64-vN, 0 when not given */
+	int jobs;            /* worker threads, 0 = all cores */
+	bool isa_scan;       /* run the disassembly ISA scan (slow) */
+	/* called from worker threads, serialised by the checker */
+	void (*progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
+	void *progress_ctx;
+};
+
+/* find_lib's memo of system-directory lookups */
+struct syscache {
+	struct syscache *next;
+	const char *name, *other;
+	bool musl;
+	int elfclass;
+	unsigned machine;
+	ssize_t bin;
+};
+#define IMGC_CACHE 4096u
+
+struct imgc {
+	struct img_fs *fs;
+	struct imgc_opts o;
+	struct goabi_arena *ar;      /* results not owned by a worker */
+	struct goabi_arena **warena; /* one per worker */
+	int nworkers;
+	struct imgc_bin *bins;
+	size_t nbins;
+	struct imgc_libc libcs[16];
+	size_t nlibcs;
+	struct goabi_strv loaders;   /* loader paths present */
+	struct goabi_strv glibc_dirs, musl_dirs;
+	const char *main_family;     /* "glibc", "musl", "none" */
+	unsigned image_machine;      /* e_machine for the image platform, 0 if unknown */
+	size_t counts[4];
+	struct syscache *cache[IMGC_CACHE];
+	/* progress */
+	pthread_mutex_t mu;
+	size_t next, done;
+	uint64_t bytes;
+};
+
+int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o);
+void imgc_free(struct imgc *c);
+const char *imgc_verdict_name(enum imgc_verdict v);
+
+/* image_libs.c: loader facts read from the image */
+/* Version definitions (.gnu.version_d via DT_VERDEF), the base entry (the
+ * soname) left out. Bounded; returns false when the bytes are not ELF. */
+bool imgc_read_verdef(const uint8_t *p, size_t n, struct goabi_arena *ar, const char ***out, size_t *nout);
+/* musl's version string ("1.2.3") next to "musl libc (" in a musl libc or loader. */
+const char *imgc_musl_version(const uint8_t *p, size_t n, struct goabi_arena *ar);
+/* Library search directories: glibc (ld.so.conf + includes, then the
+ * multiarch and default directories) and musl (/etc/ld-musl-ARCH.path or
+ * its default). */
+void imgc_search_paths(struct imgc *c);
+/* Loader facts of a dynamic, non-Go ELF object without goabi_inspect.
+ * Returns 1 when b is complete, 0 when the file needs goabi_inspect
+ * (static, Go, no section headers, not EXEC/DYN), -1 when not ELF. */
+int imgc_read_elf_fast(const uint8_t *p, size_t n, struct goabi_arena *ar, struct imgc_bin *b);
+/* e_machine for an OCI architecture name; 0 when unknown. */
+unsigned imgc_arch_machine(const char *arch);
+
+#endif

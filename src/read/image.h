@@ -1,0 +1,117 @@
+/* Container images and root filesystems as an in-memory file table.
+ *
+ * Design (docs/image.md): nothing from the image is written outside one
+ * private temp file and nothing is executed. Layers are read with libarchive
+ * in order; each entry becomes a node of a tree held in an arena (names,
+ * types, symlink targets, whiteouts applied). Only files that start with an
+ * ELF header (and the loader configuration under /etc) are kept: an
+ * uncompressed layer is read in place (the node records the offset of the
+ * file's bytes in the layer file), a compressed one is decompressed once and
+ * the kept files' bytes are appended to an unlinked temp file. Each file is
+ * mapped only while it is checked, so memory stays bounded by the files in
+ * flight. A root filesystem directory is walked instead; its file bytes
+ * stay where they are. Paths are always resolved inside the
+ * image root: ".." stops at the root and absolute symlinks start at it.
+ */
+#ifndef GOABI_READ_IMAGE_H
+#define GOABI_READ_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "util/util.h"
+
+enum img_type { IMG_DIR, IMG_REG, IMG_SYMLINK, IMG_OTHER };
+enum img_src { IMG_SRC_NONE, IMG_SRC_BLOB, IMG_SRC_HOST };
+
+struct img_node {
+	struct img_node *parent, *child, *next, *prev; /* tree (siblings doubly linked) */
+	struct img_node *hnext;                         /* hash chain, key (parent, name) */
+	const char *name;                               /* one path component */
+	enum img_type type;
+	uint32_t mode;
+	uint64_t size;
+	unsigned layer;        /* layer that created it (0 for a directory walk) */
+	const char *link;      /* symlink target */
+	enum img_src src;
+	const char *host;      /* IMG_SRC_HOST: file on the host (rootfs walk, --add) */
+	int fd;                /* IMG_SRC_BLOB: a descriptor the table keeps open: the */
+	uint64_t off;          /* temp file, or an uncompressed layer/tar read in place */
+	bool elf;              /* starts with \x7fELF */
+	int bin;               /* index given by the checker, -1 when none */
+};
+
+/* Limits, all configurable (goabi image --max-*); 0 means the default. */
+struct img_limits {
+	uint64_t max_bytes;     /* decompressed bytes read from all layers */
+	uint64_t max_entries;   /* tar entries / directory entries in all */
+	size_t max_path;        /* bytes of one path */
+	unsigned max_symlinks;  /* symlinks followed resolving one path */
+	uint64_t max_file;      /* bytes of one kept (ELF) file */
+	/* optional: called now and then while layers are read (not a limit,
+	 * but it travels with the reading options) */
+	void (*progress)(void *ctx, uint64_t entries, uint64_t bytes);
+	void *progress_ctx;
+};
+#define IMG_DEF_MAX_BYTES ((uint64_t)16 << 30)
+#define IMG_DEF_MAX_ENTRIES 2000000u
+#define IMG_DEF_MAX_PATH 4096u
+#define IMG_DEF_MAX_SYMLINKS 40u
+#define IMG_DEF_MAX_FILE ((uint64_t)2 << 30)
+
+struct img_fs {
+	struct goabi_arena *ar;
+	struct img_node *root;
+	struct img_node **tab;
+	size_t tabsz, nnodes;
+	struct img_limits lim;
+	const char *input;     /* as given */
+	const char *format;    /* "rootfs", "docker-save", "oci-layout", "oci-archive" */
+	const char *rootdir;   /* rootfs input: the directory */
+	const char *os, *arch, *variant; /* image platform from its config, NULL if unknown */
+	const char *ref;       /* image name/tag when the input names one */
+	unsigned nlayers;
+	uint64_t nentries, bytes, kept;
+	bool limit_hit;        /* a limit stopped reading: the table is incomplete */
+	struct goabi_strv diags; /* problems with the input, lower case */
+	size_t nerrors;
+	int blobfd;            /* temp file: bytes of kept files from compressed layers */
+	uint64_t bloblen;
+	int *fds;              /* descriptors nodes refer to, closed by img_close */
+	size_t nfds, fdcap;
+	/* reading state */
+	int outerfd;           /* temp file holding members of a compressed image tar */
+	uint64_t outerlen;
+	struct img_outer *outer;
+	size_t nouter, outercap;
+};
+
+/* Open INPUT (directory, docker-save tar, OCI layout directory or tar).
+ * platform is "os/arch[/variant]" or NULL for the host's; ref selects an
+ * image by its org.opencontainers.image.ref.name annotation or docker tag
+ * (NULL: the first for the platform). Returns 0 or a negative goabi_err;
+ * fs->diags says what went wrong either way. */
+int img_open(struct img_fs *fs, const char *input, const char *platform, const char *ref,
+	     const struct img_limits *lim);
+/* Put a host file into the image at path (--add). */
+int img_add_host(struct img_fs *fs, const char *hostfile, const char *path);
+/* Call once after the last img_open/img_add_host (flushes the temp file). */
+int img_finish(struct img_fs *fs);
+void img_close(struct img_fs *fs);
+
+/* Resolve an absolute image path (symlinks followed inside the image,
+ * the last one too when follow). NULL when absent; *why (may be NULL) gets
+ * "not found", "symlink loop", "too many symlinks" or "not a directory". */
+struct img_node *img_lookup(const struct img_fs *fs, const char *path, bool follow, const char **why);
+/* The node's absolute path in the image ("/" for the root). */
+const char *img_path(const struct img_fs *fs, const struct img_node *n, char *buf, size_t len);
+/* The bytes of a regular file that was kept. For a host file they are
+ * mapped; release with img_unmap. Returns false when not available. */
+bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **p, size_t *len);
+void img_unmap(const struct img_node *n, const uint8_t *p, size_t len);
+/* Children of a directory, in insertion order (for ld.so.conf.d globbing). */
+#define img_for_each_child(d, c) for ((c) = (d)->child; (c); (c) = (c)->next)
+/* Visit every node depth-first. */
+void img_walk(const struct img_fs *fs, void (*fn)(void *ctx, struct img_node *n), void *ctx);
+
+#endif
