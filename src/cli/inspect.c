@@ -72,6 +72,7 @@ static void help(FILE *out)
 		"  -r             walk directories, inspecting ELF files and archives\n"
 		"  -v             verbose: all dependencies, symbols and evidence lists\n"
 		"  --isa-detail   list instruction-set extensions and the functions that use them\n"
+		"  --no-isa       skip the disassembly (ISA declared level only; much faster)\n"
 		"  --no-dwarf     skip DWARF prototypes of exported functions\n"
 		"  -q             print nothing, only set the exit code\n"
 		"exit: 0 all read, 2 usage error or a file could not be (fully) read\n");
@@ -80,10 +81,12 @@ static void help(FILE *out)
 int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_run r = { 0 };
-	enum { OPT_JSON = 256, OPT_ISA_DETAIL, OPT_NO_DWARF };
+	enum { OPT_JSON = 256, OPT_ISA_DETAIL, OPT_NO_DWARF, OPT_NO_ISA };
+	bool no_isa = false;
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "isa-detail", no_argument, NULL, OPT_ISA_DETAIL },
+		{ "no-isa", no_argument, NULL, OPT_NO_ISA },
 		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -98,6 +101,7 @@ int cmd_inspect(int argc, char **argv)
 		case OPT_JSON: r.json = true; break;
 		case OPT_ISA_DETAIL: r.opts.isa = r.opts.isa_detail = r.ro.isa_detail = true; break;
 		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
+		case OPT_NO_ISA: no_isa = true; break;
 		case 'r': r.recursive = true; break;
 		case 'v': r.ro.verbose = true; break;
 		case 'q': r.quiet = true; break;
@@ -109,7 +113,9 @@ int cmd_inspect(int argc, char **argv)
 		help(stderr);
 		return EXIT_INPUT;
 	}
-	r.opts.isa = true;
+	r.opts.isa = !no_isa;
+	if (no_isa)
+		r.opts.isa_detail = r.ro.isa_detail = false;
 	if (r.json)
 		r.arr = json_array();
 	for (int i = optind; i < argc; i++) {
