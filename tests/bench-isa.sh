@@ -1,5 +1,5 @@
 #!/bin/bash
-# ISA scan speed and memory: goabi inspect (which disassembles by default)
+# ISA scan speed and memory: goabi inspect --isa
 # against objdump -d piped to a mnemonic count, on the same ~10 MB Go
 # binary (npm esbuild, stripped). Prints a Markdown section.
 set -u
@@ -48,7 +48,7 @@ echo "| binary | text MB | goabi ms | goabi --isa-detail ms | objdump \| count m
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for f in "${bins[@]}"; do
 	text=$(readelf -SW "$f" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1==".text" { print $5 }')
-	g=$(median_ms "$N" "$GOABI" inspect "$f")
+	g=$(median_ms "$N" "$GOABI" inspect --isa "$f")
 	gd=$(median_ms "$N" "$GOABI" inspect --isa-detail "$f")
 	o=$(median_ms 3 bash -c "mnemonics '$f'")
 	rss=$(peak_kb "$GOABI" inspect --isa-detail "$f")

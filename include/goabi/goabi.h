@@ -154,7 +154,8 @@ struct goabi_libc {
 	struct goabi_fact glibcxx_floor;
 	struct goabi_fact cxxabi_floor;
 	struct goabi_fact hash_style;    /* "sysv", "gnu", "both", "none" */
-	struct goabi_strv undef_libc;    /* ET_REL: undefined symbols a libc defines */
+	struct goabi_strv undef_libc;    /* ET_REL/archives: undefined symbols glibc or musl exports */
+	struct goabi_strv def_libc;      /* ET_REL: defined globals named like a libc symbol */
 };
 
 /* ---- 7. exported C ABI --------------------------------------------------- */

@@ -71,7 +71,9 @@ static void help(FILE *out)
 		"  --json         JSON output (schema: docs/json-schema.md)\n"
 		"  -r             walk directories, inspecting ELF files and archives\n"
 		"  -v             verbose: all dependencies, symbols and evidence lists\n"
-		"  --isa-detail   list instruction-set extensions and the functions that use them\n"
+		"  --isa          disassemble (capstone) for the ISA level the code requires and uses\n"
+		"  --isa-detail   --isa, and list extensions and the functions that use them\n"
+		"  --no-isa       no disassembly (the default: declared ISA level only)\n"
 		"  --no-dwarf     skip DWARF prototypes of exported functions\n"
 		"  -q             print nothing, only set the exit code\n"
 		"exit: 0 all read, 2 usage error or a file could not be (fully) read\n");
@@ -80,10 +82,13 @@ static void help(FILE *out)
 int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_run r = { 0 };
-	enum { OPT_JSON = 256, OPT_ISA_DETAIL, OPT_NO_DWARF };
+	enum { OPT_JSON = 256, OPT_ISA, OPT_ISA_DETAIL, OPT_NO_DWARF, OPT_NO_ISA };
+	bool no_isa = false, isa = false;
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "isa", no_argument, NULL, OPT_ISA },
 		{ "isa-detail", no_argument, NULL, OPT_ISA_DETAIL },
+		{ "no-isa", no_argument, NULL, OPT_NO_ISA },
 		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -96,8 +101,10 @@ int cmd_inspect(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "rvqh", lo, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: r.json = true; break;
-		case OPT_ISA_DETAIL: r.opts.isa = r.opts.isa_detail = r.ro.isa_detail = true; break;
+		case OPT_ISA: isa = true; break;
+		case OPT_ISA_DETAIL: isa = r.opts.isa_detail = r.ro.isa_detail = true; break;
 		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
+		case OPT_NO_ISA: no_isa = true; break;
 		case 'r': r.recursive = true; break;
 		case 'v': r.ro.verbose = true; break;
 		case 'q': r.quiet = true; break;
@@ -109,7 +116,11 @@ int cmd_inspect(int argc, char **argv)
 		help(stderr);
 		return EXIT_INPUT;
 	}
-	r.opts.isa = true;
+	/* the disassembly costs ~100x the rest of inspect on a big Go binary:
+	 * it runs when asked for, and the declared level is always reported */
+	r.opts.isa = isa && !no_isa;
+	if (no_isa)
+		r.opts.isa_detail = r.ro.isa_detail = false;
 	if (r.json)
 		r.arr = json_array();
 	for (int i = optind; i < argc; i++) {

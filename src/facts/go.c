@@ -16,10 +16,8 @@ int go_minor(const char *v)
 	return m > 0 && m < 1000 ? 100 + m : 0;
 }
 
+/* cgo symbols (never _cgo_init: every Go binary has it) */
 enum { CGO_X_CGO_INIT, CGO_CROSSCALL2, CGO_PANIC, CGO_TOPOFSTACK, CGO_THREAD_START, CGO_EXPORT, CGO_NMARK };
-static const char *cgo_marks[CGO_NMARK] = {
-	"x_cgo_init", "crosscall2", "_cgo_panic", "_cgo_topofstack", "_cgo_sys_thread_start", "_cgoexp_",
-};
 
 static const char *const type_names[] = { "int", "string", "uint8", "float64", "uintptr", "bool" };
 #define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
@@ -29,6 +27,7 @@ struct goscan {
 	size_t nsyms;
 	bool runtime;          /* runtime.* functions or data defined */
 	bool gccgo;            /* gccgo-specific symbols */
+	size_t ngccgo;
 	const char *gccgo_sym;
 	bool buildversion;
 	GElf_Sym buildversion_sym;
@@ -43,46 +42,81 @@ struct goscan {
 	bool from_pclntab;
 };
 
-static bool prefix(const char *s, const char *p)
+
+/* Literal prefix test without strlen at run time. */
+#define PFX(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
+
+static void cgo_mark(struct goscan *g, int i, const char *name, bool defined)
 {
-	return strncmp(s, p, strlen(p)) == 0;
+	struct goabi_artifact *a = g->ev->a;
+	if (!g->cgo[i])
+		strv_push(a->arena, &a->go.cgo_evidence,
+			  arena_printf(a->arena, "%s %s", g->from_pclntab ? "pclntab function" :
+				       defined ? "symbol" : "undefined symbol", name));
+	g->cgo[i] = true;
 }
 
-/* Classify one Go name (symbol or pclntab function) for scheme and cgo. */
+/* Classify one Go name (symbol or pclntab function) for scheme and cgo.
+ * Called for every symbol of big binaries: dispatch on the first byte. */
 static void classify(struct goscan *g, const char *name, bool defined)
 {
 	struct goabi_artifact *a = g->ev->a;
-	if (prefix(name, "type..eq.") || prefix(name, "type:.eq.")) {
-		if (defined || !g->from_pclntab) {
-			bool colon = name[4] == ':';
-			colon ? g->ncolon_eq++ : g->ndot_eq++;
+	switch (name[0]) {
+	case 't':
+		if (!PFX(name, "type"))
+			return;
+		if (PFX(name, "type..eq.") || PFX(name, "type:.eq.")) {
+			if (defined || !g->from_pclntab) {
+				name[4] == ':' ? g->ncolon_eq++ : g->ndot_eq++;
+				if (defined)
+					strv_push_unique(a->arena, &a->go.eq_funcs, name);
+			}
+		} else if (PFX(name, "type..hash.") || PFX(name, "type:.hash.")) {
+			name[4] == ':' ? g->ncolon_eq++ : g->ndot_eq++;
 			if (defined)
-				strv_push_unique(a->arena, &a->go.eq_funcs, name);
+				strv_push_unique(a->arena, &a->go.hash_funcs, name);
+		} else if (PFX(name, "type:")) {
+			g->ncolon_other++;
+		} else if (PFX(name, "type.*")) {
+			g->ndot_other++;
 		}
-	} else if (prefix(name, "type..hash.") || prefix(name, "type:.hash.")) {
-		bool colon = name[4] == ':';
-		colon ? g->ncolon_eq++ : g->ndot_eq++;
-		if (defined)
-			strv_push_unique(a->arena, &a->go.hash_funcs, name);
-	} else if (prefix(name, "go.itab.") || prefix(name, "go:itab.")) {
-		name[2] == ':' ? g->ncolon_other++ : g->ndot_other++;
-		a->go.nitabs++;
-	} else if (prefix(name, "go:") || prefix(name, "type:")) {
-		g->ncolon_other++;
-	} else if (prefix(name, "go.buildinfo") || prefix(name, "go.string.") || prefix(name, "go.func.") ||
-		   prefix(name, "type.*")) {
-		g->ndot_other++;
-	}
-	if (defined && prefix(name, "runtime."))
-		g->runtime = true;
-	for (int i = 0; i < CGO_NMARK; i++) {
-		if (i == CGO_EXPORT ? prefix(name, cgo_marks[i]) : strcmp(name, cgo_marks[i]) == 0) {
-			if (!g->cgo[i])
-				strv_push(a->arena, &a->go.cgo_evidence,
-					  arena_printf(a->arena, "%s %s", g->from_pclntab ? "pclntab function" :
-						       defined ? "symbol" : "undefined symbol", name));
-			g->cgo[i] = true;
+		return;
+	case 'g':
+		if (PFX(name, "go.itab.") || PFX(name, "go:itab.")) {
+			name[2] == ':' ? g->ncolon_other++ : g->ndot_other++;
+			a->go.nitabs++;
+		} else if (PFX(name, "go:")) {
+			g->ncolon_other++;
+		} else if (PFX(name, "go.buildinfo") || PFX(name, "go.string.") || PFX(name, "go.func.")) {
+			g->ndot_other++;
 		}
+		return;
+	case 'r':
+		if (defined && PFX(name, "runtime."))
+			g->runtime = true;
+		return;
+	case 'x':
+		if (strcmp(name, "x_cgo_init") == 0)
+			cgo_mark(g, CGO_X_CGO_INIT, name, defined);
+		return;
+	case 'c':
+		if (strcmp(name, "crosscall2") == 0)
+			cgo_mark(g, CGO_CROSSCALL2, name, defined);
+		return;
+	case '_':
+		if (!PFX(name, "_cgo"))
+			return;
+		if (strcmp(name, "_cgo_panic") == 0)
+			cgo_mark(g, CGO_PANIC, name, defined);
+		else if (strcmp(name, "_cgo_topofstack") == 0)
+			cgo_mark(g, CGO_TOPOFSTACK, name, defined);
+		else if (strcmp(name, "_cgo_sys_thread_start") == 0)
+			cgo_mark(g, CGO_THREAD_START, name, defined);
+		else if (PFX(name, "_cgoexp_"))
+			cgo_mark(g, CGO_EXPORT, name, defined);
+		return;
+	default:
+		return;
 	}
 }
 
@@ -94,29 +128,56 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 	classify(g, name, defined);
 	if (!defined)
 		return true;
-	if (!g->buildversion && strcmp(name, "runtime.buildVersion") == 0) {
-		g->buildversion = true;
-		g->buildversion_sym = *sym;
-	} else if (!g->pclntab && (strcmp(name, "runtime.pclntab") == 0 || strcmp(name, "runtime.pcheader") == 0)) {
-		g->pclntab = true;
-		g->pclntab_sym = *sym;
-	} else if (prefix(name, "_rt0_") && strlen(name) > 4 && strcmp(name + strlen(name) - 4, "_lib") == 0) {
-		g->rt0_lib = true;
-	} else if (prefix(name, "go.plugin.") || prefix(name, "go:plugin.") || prefix(name, "plugin/unnamed")) {
-		g->plugin = true;
-	} else if (strcmp(name, "go.link.abihashbytes") == 0 || strcmp(name, "go:link.abihashbytes") == 0) {
-		g->shared_lib = true;
-	} else if (!g->gccgo && (prefix(name, "__go_") || strstr(name, "..import") || prefix(name, "go..") ||
-				 strcmp(name, "runtime_m") == 0)) {
-		g->gccgo = true;
-		g->gccgo_sym = name;
+	switch (name[0]) {
+	case 'r':
+		if (!g->buildversion && strcmp(name, "runtime.buildVersion") == 0) {
+			g->buildversion = true;
+			g->buildversion_sym = *sym;
+		} else if (!g->pclntab && (strcmp(name, "runtime.pclntab") == 0 || strcmp(name, "runtime.pcheader") == 0)) {
+			g->pclntab = true;
+			g->pclntab_sym = *sym;
+		}
+		break;
+	case '_':
+		if (PFX(name, "_rt0_")) {
+			size_t l = strlen(name);
+			if (l > 9 && strcmp(name + l - 4, "_lib") == 0)
+				g->rt0_lib = true;
+		}
+		break;
+	case 'g':
+		if (PFX(name, "go.plugin.") || PFX(name, "go:plugin."))
+			g->plugin = true;
+		else if (strcmp(name, "go.link.abihashbytes") == 0 || strcmp(name, "go:link.abihashbytes") == 0)
+			g->shared_lib = true;
+		break;
+	case 'p':
+		if (PFX(name, "plugin/unnamed"))
+			g->plugin = true;
+		break;
+	case 't':
+		if (PFX(name, "type.") || PFX(name, "type:")) {
+			for (size_t i = 0; i < NTYPES; i++)
+				if (!g->types[i].found && strcmp(name + 5, type_names[i]) == 0) {
+					g->types[i].found = true;
+					g->types[i].sym = *sym;
+				}
+		}
+		break;
+	default:
+		break;
 	}
-	if (prefix(name, "type.") || prefix(name, "type:")) {
-		for (size_t i = 0; i < NTYPES; i++)
-			if (!g->types[i].found && strcmp(name + 5, type_names[i]) == 0) {
-				g->types[i].found = true;
-				g->types[i].sym = *sym;
-			}
+	/* gccgo's names: only worth the substring search when no gc build
+	 * info was found (a gc binary is not gccgo) */
+	if (!g->ev->a->go.version.value &&
+	    (PFX(name, "__go_") || strstr(name, "..import") || strstr(name, "..d") || PFX(name, "go..") ||
+	     strcmp(name, "runtime_m") == 0)) {
+		g->ngccgo++;
+		/* evidence: a defined gccgo runtime entry point or package init */
+		if (!g->gccgo && (PFX(name, "__go_") || strstr(name, "..import") || strcmp(name, "runtime_m") == 0)) {
+			g->gccgo = true;
+			g->gccgo_sym = name;
+		}
 	}
 	return true;
 }
@@ -157,6 +218,38 @@ static const char *gcc_comment(struct elfview *ev)
 	return utf8_sanitize(ev->a->arena, s, l);
 }
 
+/* gccgo has no build info: its Go release follows the GCC release, as listed
+ * in Go's doc/install/gccgo ("The GCC 11 releases include a complete
+ * implementation of the Go 1.16.3 user libraries", "GCC 12 and 13 ... Go
+ * 1.18"). The value imitates runtime.Version() of that libgo, e.g. libgo.so.21
+ * of GCC 12.2 says "go1.18 gccgo (Debian 12.2.0-14+deb12u1) 12.2.0". */
+static void gccgo_version(struct elfview *ev)
+{
+	struct goabi_artifact *a = ev->a;
+	static const struct { int major; const char *go; } rel[] = {
+		{ 7, "go1.8.1" }, { 8, "go1.10.1" }, { 9, "go1.12.2" }, { 10, "go1.14.6" },
+		{ 11, "go1.16.3" }, { 12, "go1.18" }, { 13, "go1.18" },
+	};
+	const char *cmt = gcc_comment(ev);
+	if (!cmt) {
+		fact_set(a, &a->go.version, GOABI_UNKNOWN, NULL, "gccgo without a .comment naming the GCC release");
+		return;
+	}
+	/* "GCC: (Debian 12.2.0-14+deb12u1) 12.2.0": the release is the last word */
+	const char *sp = strrchr(cmt, ' ');
+	int major = sp ? atoi(sp + 1) : 0;
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+		if (rel[i].major == major) {
+			fact_set(a, &a->go.version, GOABI_INFERRED,
+				 arena_printf(a->arena, "%s gccgo %s", rel[i].go, cmt + 5),
+				 ".comment \"%s\": GCC %d ships the %s standard library (Go doc/install/gccgo)", cmt, major,
+				 rel[i].go);
+			return;
+		}
+	fact_set(a, &a->go.version, GOABI_UNKNOWN, NULL, ".comment \"%s\": GCC %d's Go release is not in goabi's table",
+		 cmt, major);
+}
+
 static void version_from_symbol(struct goscan *g)
 {
 	struct elfview *ev = g->ev;
@@ -179,6 +272,12 @@ static void scheme(struct goscan *g)
 {
 	struct goabi_artifact *a = g->ev->a;
 	struct goabi_go *go = &a->go;
+	if (go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0) {
+		fact_set(a, &go->scheme, GOABI_KNOWN, "gccgo",
+			 "gccgo mangling (T..d type descriptors, pkg..import, __go_ runtime entry points; %zu such symbols), not gc's type./go. names",
+			 g->ngccgo);
+		return;
+	}
 	size_t dot = g->ndot_eq + g->ndot_other, colon = g->ncolon_eq + g->ncolon_other;
 	const char *src = g->from_pclntab ? "pclntab function names" : "symbol table";
 	if (!dot && !colon) {
@@ -201,11 +300,15 @@ static void cgo(struct goscan *g)
 	for (int i = 0; i < CGO_NMARK; i++)
 		marks |= g->cgo[i];
 	if (s) {
-		fact_set(a, &go->cgo, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s", s);
-		if ((strcmp(s, "0") == 0) == marks && strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0)
+		/* CGO_ENABLED=1 without cgo symbols is legitimate: no package used
+		 * cgo (Go's own cmd/compile is built so); =0 with them is not */
+		bool off = strcmp(s, "0") == 0;
+		fact_set(a, &go->cgo, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s%s", s,
+			 !off && !marks && (g->nsyms || g->from_pclntab) ? "; no cgo symbols: no package uses cgo" : "");
+		if (off && marks && strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0)
 			strv_push(a->arena, &go->conflicts,
-				  arena_printf(a->arena, "build setting CGO_ENABLED=%s but cgo symbols %s", s,
-					       marks ? "are present" : "are absent"));
+				  arena_printf(a->arena, "build setting CGO_ENABLED=0 but cgo symbols are present (%s)",
+					       go->cgo_evidence.v[0]));
 		return;
 	}
 	if (marks) {
@@ -320,7 +423,7 @@ void facts_go(struct elfview *ev)
 	bool gccgo = !go->version.value && !have_pt && g.gccgo;
 	bool libgo = false;
 	for (size_t i = 0; i < a->libc.needed.n; i++)
-		if (prefix(a->libc.needed.v[i], "libgo.so"))
+		if (PFX(a->libc.needed.v[i], "libgo.so"))
 			libgo = true;
 	GElf_Shdr sh;
 	bool go_export = ev_section(ev, ".go_export", &sh) || ev_section(ev, ".go.export", &sh);
@@ -328,11 +431,17 @@ void facts_go(struct elfview *ev)
 		gccgo = true;
 
 	if (gccgo) {
-		const char *cmt = gcc_comment(ev);
-		fact_set(a, &go->toolchain, GOABI_KNOWN, "gccgo", "%s", libgo ? "DT_NEEDED libgo.so" :
-			 go_export ? "section .go_export" : arena_printf(a->arena, "gccgo symbol %s", g.gccgo_sym));
-		if (cmt)
-			fact_set(a, &go->version, GOABI_INFERRED, cmt, ".comment (gccgo's Go version follows its GCC release)");
+		const char *ev_parts[3];
+		size_t nev = 0;
+		if (libgo)
+			ev_parts[nev++] = "DT_NEEDED libgo.so";
+		if (go_export)
+			ev_parts[nev++] = "section .go_export";
+		if (g.gccgo_sym)
+			ev_parts[nev++] = arena_printf(a->arena, "symbol %s", g.gccgo_sym);
+		fact_set(a, &go->toolchain, GOABI_KNOWN, "gccgo", "%s%s%s%s%s", ev_parts[0], nev > 1 ? ", " : "",
+			 nev > 1 ? ev_parts[1] : "", nev > 2 ? ", " : "", nev > 2 ? ev_parts[2] : "");
+		gccgo_version(ev);
 	} else if (is_go) {
 		if (!go->toolchain.value)
 			fact_set(a, &go->toolchain, have_pt ? GOABI_KNOWN : GOABI_INFERRED, "gc",

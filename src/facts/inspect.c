@@ -100,6 +100,7 @@ static void add_member(struct goabi_artifact *parent, struct goabi_artifact *m)
 }
 
 static void inspect_elf_handle(struct goabi_artifact *a, Elf *elf, const struct goabi_opts *opts, unsigned depth);
+static void rollup(struct goabi_artifact *a);
 
 static void inspect_archive(struct goabi_artifact *a, Elf *ar, const struct goabi_opts *opts, unsigned depth)
 {
@@ -131,19 +132,74 @@ static void inspect_archive(struct goabi_artifact *a, Elf *ar, const struct goab
 				break;
 			continue;
 		}
+		/* BSD archives (4.4BSD, llvm-ar --format=bsd, macOS ar): "#1/N" means
+		 * the member name is the first N bytes of the member data, which
+		 * libelf does not skip; the symbol index is "__.SYMDEF*" */
+		char bsdname[256];
+		size_t bsdlen = 0;
+		const char *mname = h->ar_name;
+		if (h->ar_rawname && strncmp(h->ar_rawname, "#1/", 3) == 0) {
+			char *end;
+			unsigned long nl = strtoul(h->ar_rawname + 3, &end, 10);
+			size_t rsz = 0;
+			const char *raw = elf_rawfile(m, &rsz);
+			if (!raw || nl > rsz || nl > 4096) {
+				diag_add(a, GOABI_DIAG_ERROR, "BSD archive member name length %lu is past the member's end", nl);
+			} else {
+				size_t l = strnlen(raw, nl);
+				snprintf(bsdname, sizeof(bsdname), "%.*s", (int)(l < 255 ? l : 255), raw);
+				mname = bsdname;
+				bsdlen = nl;
+			}
+		}
+		if (strncmp(mname, "__.SYMDEF", 9) == 0) {
+			size_t rsz = 0;
+			const uint8_t *raw = (const uint8_t *)elf_rawfile(m, &rsz);
+			/* ranlib table: size in bytes (4 or 8), then {strx, off} pairs */
+			bool is64 = strstr(mname, "_64") != NULL;
+			if (raw && rsz >= bsdlen + (is64 ? 8 : 4)) {
+				uint64_t tsz = is64 ? rd64(raw + bsdlen, false) : rd32(raw + bsdlen, false);
+				if (tsz > rsz)
+					tsz = is64 ? rd64(raw + bsdlen, true) : rd32(raw + bsdlen, true);
+				if (tsz <= rsz)
+					a->nsymidx = (size_t)(tsz / (is64 ? 16 : 8));
+			}
+			cmd = elf_next(m);
+			elf_end(m);
+			if (cmd == ELF_C_NULL)
+				break;
+			continue;
+		}
 		if (++count > GOABI_MAX_MEMBERS) {
 			diag_add(a, GOABI_DIAG_ERROR, "archive has more than the limit of %u members", GOABI_MAX_MEMBERS);
 			elf_end(m);
 			break;
 		}
-		struct goabi_artifact *ma = artifact_new(a->path, h->ar_name);
+		struct goabi_artifact *ma = artifact_new(a->path, mname);
 		if (!ma) {
 			diag_add(a, GOABI_DIAG_ERROR, "out of memory after %zu archive members", count - 1);
 			elf_end(m);
 			break;
 		}
 		ma->size = (uint64_t)h->ar_size;
-		inspect_elf_handle(ma, m, opts, depth + 1);
+		if (bsdlen) {
+			size_t rsz = 0;
+			char *raw = elf_rawfile(m, &rsz);
+			Elf *inner = raw ? elf_memory(raw + bsdlen, rsz - bsdlen) : NULL;
+			ma->size = rsz - bsdlen;
+			if (inner) {
+				inspect_elf_handle(ma, inner, opts, depth + 1);
+				if (ma->kind == GOABI_KIND_AR)
+					rollup(ma);
+				elf_end(inner);
+			} else {
+				diag_add(ma, GOABI_DIAG_ERROR, "libelf cannot read it: %s", elf_errmsg(-1));
+			}
+		} else {
+			inspect_elf_handle(ma, m, opts, depth + 1);
+			if (ma->kind == GOABI_KIND_AR)
+				rollup(ma);
+		}
 		add_member(a, ma);
 		cmd = elf_next(m);
 		elf_end(m);
@@ -179,6 +235,54 @@ static void fact_copy(struct goabi_artifact *a, struct goabi_fact *dst, const st
 	dst->value = arena_strdup(a->arena, src->value);
 	dst->conf = src->conf;
 	dst->evidence = arena_printf(a->arena, "member %s: %s", member, src->evidence ? src->evidence : "");
+}
+
+/* Undefined libc symbols across members (nested archives included), less
+ * those some member defines: what the archive needs from the C library. The
+ * family follows from glibc-only or musl-only names among them. */
+static void collect_libc(struct goabi_artifact *a, struct goabi_artifact *m, bool def)
+{
+	if (m->kind == GOABI_KIND_AR) {
+		for (size_t i = 0; i < m->nmembers; i++)
+			collect_libc(a, m->members[i], def);
+		return;
+	}
+	const struct goabi_strv *sv = def ? &m->libc.def_libc : &m->libc.undef_libc;
+	for (size_t i = 0; i < sv->n && a->libc.undef_libc.n < GOABI_MAX_LIST; i++) {
+		if (def)
+			strv_push_unique(a->arena, &a->libc.def_libc, sv->v[i]);
+		else if (!strv_contains(&a->libc.def_libc, sv->v[i]))
+			strv_push_unique(a->arena, &a->libc.undef_libc, sv->v[i]);
+	}
+}
+
+static void libc_rollup(struct goabi_artifact *a)
+{
+	struct goabi_libc *lc = &a->libc;
+	for (size_t i = 0; i < a->nmembers; i++)
+		collect_libc(a, a->members[i], true);
+	for (size_t i = 0; i < a->nmembers; i++)
+		collect_libc(a, a->members[i], false);
+	fact_set(a, &lc->linkage, GOABI_KNOWN, "relocatable", "ar archive of %zu members", a->nmembers);
+	size_t ng = 0, nm = 0;
+	const char *g = NULL, *mu = NULL;
+	for (size_t i = 0; i < lc->undef_libc.n; i++) {
+		char t = libc_symbol_tag(lc->undef_libc.v[i]);
+		if (t == 'g' && !ng++)
+			g = lc->undef_libc.v[i];
+		if (t == 'm' && !nm++)
+			mu = lc->undef_libc.v[i];
+	}
+	if (ng && !nm)
+		fact_set(a, &lc->family, GOABI_INFERRED, "glibc",
+			 "archive members leave %zu symbols undefined that only glibc exports (%s)", ng, g);
+	else if (nm && !ng)
+		fact_set(a, &lc->family, GOABI_INFERRED, "musl",
+			 "archive members leave %zu symbols undefined that only musl exports (%s)", nm, mu);
+	else
+		fact_set(a, &lc->family, GOABI_UNKNOWN, NULL,
+			 "archive: decided at link time (%zu undefined libc symbols not defined by a member%s)",
+			 lc->undef_libc.n, ng && nm ? ", some glibc-only, some musl-only" : ", all exported by both glibc and musl");
 }
 
 /* Exports of an archive, in two passes so member order does not matter:
@@ -229,6 +333,7 @@ static void rollup_exports(struct goabi_artifact *a)
 
 static void rollup(struct goabi_artifact *a)
 {
+	libc_rollup(a);
 	struct goabi_go *go = &a->go;
 	struct goabi_artifact *gm = NULL;
 	facts_isa_rollup(a);
@@ -294,7 +399,6 @@ static void rollup(struct goabi_artifact *a)
 		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo symbols in members (%s)", go->cgo_evidence.v[0]);
 	else
 		fact_set(a, &go->cgo, GOABI_INFERRED, "0", "no member has cgo symbols");
-	/* undefined libc symbols across members: what the archive needs from outside */
 	rollup_exports(a);
 }
 
@@ -391,6 +495,10 @@ static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, co
 		if (h[0] == '/' && (h[1] == ' ' || (h[1] == 'S' && memcmp(h, "/SYM64/", 7) == 0))) {
 			if (!range_ok(off, size, n))
 				break;
+			/* GNU symbol index: big-endian entry count (4 or 8 bytes) */
+			bool is64 = h[1] == 'S';
+			if (size >= (is64 ? 8u : 4u))
+				a->nsymidx = (size_t)(is64 ? rd64(p + off, true) : rd32(p + off, true));
 			off += size + (size & 1);
 			continue;
 		}

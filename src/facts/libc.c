@@ -2,8 +2,10 @@
  * libc family. The dynamic section is read from PT_DYNAMIC through the
  * segment map, so binaries without section headers work too. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "facts/facts.h"
+#include "facts/libc_syms.h"
 
 #ifndef DF_1_PIE
 #define DF_1_PIE 0x08000000
@@ -17,6 +19,9 @@ struct dyninfo {
 	size_t nneeded;
 	uint64_t soname, rpath, runpath;
 	bool has_soname, has_rpath, has_runpath;
+	/* dynamic symbols through segments (files without section headers) */
+	uint64_t symtab, syment, versym, hash, gnu_hash;
+	const char **vername, **verfile; /* version index -> name, library */
 };
 
 static const char *dynstr(const struct elfview *ev, const struct dyninfo *d, uint64_t off)
@@ -66,8 +71,11 @@ static void read_dynamic(struct elfview *ev, struct dyninfo *d)
 			case DT_VERNEED: d->verneed = val; break;
 			case DT_VERNEEDNUM: d->verneednum = val; break;
 			case DT_FLAGS_1: d->flags_1 = val; break;
-			case DT_HASH: d->has_hash = true; break;
-			case DT_GNU_HASH: d->has_gnu_hash = true; break;
+			case DT_HASH: d->has_hash = true; d->hash = val; break;
+			case DT_GNU_HASH: d->has_gnu_hash = true; d->gnu_hash = val; break;
+			case DT_SYMTAB: d->symtab = val; break;
+			case DT_SYMENT: d->syment = val; break;
+			case DT_VERSYM: d->versym = val; break;
 			default: break;
 			}
 		}
@@ -77,7 +85,7 @@ static void read_dynamic(struct elfview *ev, struct dyninfo *d)
 
 /* .gnu.version_r from DT_VERNEED: per library, the versions it must define.
  * Returns the number of entries read. */
-static void read_verneed(struct elfview *ev, const struct dyninfo *d)
+static void read_verneed(struct elfview *ev, struct dyninfo *d)
 {
 	struct goabi_artifact *a = ev->a;
 	struct goabi_libc *lc = &a->libc;
@@ -126,6 +134,10 @@ static void read_verneed(struct elfview *ev, const struct dyninfo *d)
 			const char *vname = dynstr(ev, d, name);
 			if (vname)
 				strv_push(a->arena, &vn->versions, vname);
+			if (vname && d->vername && (other & 0x7fff) >= 2) {
+				d->vername[other & 0x7fff] = vname;
+				d->verfile[other & 0x7fff] = vn->file;
+			}
 			if (!anext)
 				break;
 			ax += anext;
@@ -228,6 +240,72 @@ static void versioned_symbols(struct elfview *ev)
 	ev_for_each_symbol(ev, true, vsym_cb, &v);
 }
 
+/* Without section headers: the number of dynamic symbols from DT_HASH
+ * (nchain) or DT_GNU_HASH (the highest bucket's chain end). */
+static uint64_t dynsym_count(const struct elfview *ev, const struct dyninfo *d)
+{
+	const uint8_t *p;
+	if (d->hash && ev_vaddr(ev, d->hash, 8, &p, NULL))
+		return rd32(p + 4, ev->be);
+	uint64_t avail;
+	if (!d->gnu_hash || !ev_vaddr(ev, d->gnu_hash, 16, &p, &avail))
+		return 0;
+	uint64_t nb = rd32(p, ev->be), symoff = rd32(p + 4, ev->be), nbloom = rd32(p + 8, ev->be);
+	uint64_t boff = 16 + nbloom * (uint64_t)ev->ptrsize;
+	if (nb > GOABI_MAX_SYMBOLS || nbloom > GOABI_MAX_SYMBOLS || boff > avail || nb * 4 > avail - boff)
+		return 0;
+	uint64_t max = 0;
+	for (uint64_t i = 0; i < nb; i++) {
+		uint64_t b = rd32(p + boff + 4 * i, ev->be);
+		if (b > max)
+			max = b;
+	}
+	if (max < symoff)
+		return symoff;
+	uint64_t coff = boff + 4 * nb;
+	for (uint64_t i = max; i < GOABI_MAX_SYMBOLS; i++) {
+		uint64_t at = coff + 4 * (i - symoff);
+		if (at > avail || avail - at < 4)
+			return 0;
+		if (rd32(p + at, ev->be) & 1)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* sym@VERSION for undefined dynamic symbols read through DT_SYMTAB and
+ * DT_VERSYM, for files without section headers. */
+static void versioned_symbols_dyn(struct elfview *ev, const struct dyninfo *d)
+{
+	struct goabi_libc *lc = &ev->a->libc;
+	size_t es = ev->ptrsize == 8 ? 24 : 16;
+	if (!d->symtab || !d->versym || !d->vername || (d->syment && d->syment != es))
+		return;
+	uint64_t n = dynsym_count(ev, d);
+	if (n > GOABI_MAX_SYMBOLS)
+		n = GOABI_MAX_SYMBOLS;
+	for (uint64_t i = 1; i < n; i++) {
+		const uint8_t *sp, *vp;
+		if (!ev_vaddr(ev, d->symtab + i * es, es, &sp, NULL) || !ev_vaddr(ev, d->versym + 2 * i, 2, &vp, NULL))
+			break;
+		uint32_t name = rd32(sp, ev->be);
+		uint16_t shndx = ev->ptrsize == 8 ? (uint16_t)(ev->be ? sp[6] << 8 | sp[7] : sp[7] << 8 | sp[6])
+						  : (uint16_t)(ev->be ? sp[14] << 8 | sp[15] : sp[15] << 8 | sp[14]);
+		unsigned idx = (ev->be ? (unsigned)(vp[0] << 8 | vp[1]) : (unsigned)(vp[1] << 8 | vp[0])) & 0x7fff;
+		if (shndx != SHN_UNDEF || idx < 2 || !d->vername[idx])
+			continue;
+		const char *sname = dynstr(ev, d, name);
+		if (!sname || !*sname)
+			continue;
+		for (size_t k = 0; k < lc->nverneed; k++)
+			if (lc->verneed[k].file == d->verfile[idx]) {
+				strv_push(ev->a->arena, &lc->verneed[k].symbols,
+					  arena_printf(ev->a->arena, "%s@%s", sname, d->vername[idx]));
+				break;
+			}
+	}
+}
+
 /* The highest PREFIXx.y version required from any library, with the symbols
  * that require it as evidence. */
 static void floor_for(struct elfview *ev, const char *prefix, struct goabi_fact *f)
@@ -297,7 +375,92 @@ static bool static_libc_cb(void *ctx, const char *name, const GElf_Sym *sym, siz
 	return !(s->musl && s->glibc);
 }
 
+static int cmp_libc_sym(const void *k, const void *e)
+{
+	return strcmp((const char *)k, *(const char *const *)e + 1);
+}
+
+char libc_symbol_tag(const char *name)
+{
+	const char *const *e = bsearch(name, libc_syms, sizeof(libc_syms) / sizeof(libc_syms[0]),
+				       sizeof(libc_syms[0]), cmp_libc_sym);
+	return e ? (*e)[0] : 0;
+}
+
+/* ET_REL: undefined global symbols that glibc or musl export (the table in
+ * libc_syms.h); glibc-only or musl-only names tie the object to one family. */
+struct undef_ctx {
+	struct elfview *ev;
+	size_t nglibc, nmusl;
+	const char *glibc_only, *musl_only;
+};
+
+static bool undef_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	struct undef_ctx *u = ctx;
+	struct goabi_libc *lc = &u->ev->a->libc;
+	int bind = GELF_ST_BIND(sym->st_info);
+	if (bind != STB_GLOBAL && bind != STB_WEAK)
+		return true;
+	char tag = libc_symbol_tag(name);
+	if (!tag || lc->undef_libc.n >= GOABI_MAX_LIST || lc->def_libc.n >= GOABI_MAX_LIST)
+		return true;
+	if (sym->st_shndx != SHN_UNDEF) {
+		/* an archive member may define what another member needs */
+		strv_push_unique(u->ev->a->arena, &lc->def_libc, name);
+		return true;
+	}
+	if (!strv_push_unique(u->ev->a->arena, &lc->undef_libc, name))
+		return true;
+	if (tag == 'g' && !u->nglibc++)
+		u->glibc_only = name;
+	if (tag == 'm' && !u->nmusl++)
+		u->musl_only = name;
+	return true;
+}
+
 #define SETF(...) do { fact_set(__VA_ARGS__); return; } while (0)
+
+static void family_rel(struct elfview *ev)
+{
+	struct goabi_artifact *a = ev->a;
+	struct goabi_libc *lc = &a->libc;
+	struct undef_ctx u = { ev, 0, 0, NULL, NULL };
+	ev_for_each_symbol(ev, false, undef_cb, &u);
+	if (u.nglibc && !u.nmusl)
+		SETF(a, &lc->family, GOABI_INFERRED, "glibc",
+		     "relocatable object; %zu undefined symbols only glibc exports (%s)", u.nglibc, u.glibc_only);
+	if (u.nmusl && !u.nglibc)
+		SETF(a, &lc->family, GOABI_INFERRED, "musl",
+		     "relocatable object; %zu undefined symbols only musl exports (%s)", u.nmusl, u.musl_only);
+	if (u.nmusl && u.nglibc)
+		SETF(a, &lc->family, GOABI_UNKNOWN, NULL,
+		     "relocatable object needing both glibc-only (%s) and musl-only (%s) symbols", u.glibc_only,
+		     u.musl_only);
+	fact_set(a, &lc->family, GOABI_UNKNOWN, NULL,
+		 "relocatable object: decided at link time (%zu undefined libc symbols, all exported by both glibc and musl)",
+		 lc->undef_libc.n);
+}
+
+/* Statically linked without usable symbols (stripped or no section
+ * headers): look for strings only one libc carries in read-only data.
+ * glibc: its tunables environment variable (elf/dl-tunables.c, in every
+ * static glibc since 2.26). musl: vfprintf's prefix table and strerror's
+ * message for errno 0 (src/stdio/vfprintf.c, src/errno/__strerror.h), present
+ * when the program links printf or strerror. */
+static const char *rodata_marker(struct elfview *ev, const char *const *marks, size_t n)
+{
+	for (size_t i = 0; i < ev->phnum; i++) {
+		GElf_Phdr ph;
+		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD || (ph.p_flags & (PF_X | PF_W)) ||
+		    !range_ok(ph.p_offset, ph.p_filesz, ev->size))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (memmem(ev->raw + ph.p_offset, ph.p_filesz, marks[k], strlen(marks[k]) + 1))
+				return marks[k];
+	}
+	return NULL;
+}
 
 static void family(struct elfview *ev)
 {
@@ -323,8 +486,10 @@ static void family(struct elfview *ev)
 			if (strncmp(lc->verneed[i].versions.v[j], "GLIBC_", 6) == 0)
 				SETF(a, &lc->family, GOABI_KNOWN, "glibc", ".gnu.version_r %s",
 						lc->verneed[i].versions.v[j]);
-	if (ev->eh.e_type == ET_REL)
-		SETF(a, &lc->family, GOABI_UNKNOWN, NULL, "relocatable object: decided at link time");
+	if (ev->eh.e_type == ET_REL) {
+		family_rel(ev);
+		return;
+	}
 	if (lc->needed.n)
 		SETF(a, &lc->family, GOABI_UNKNOWN, "unknown", "DT_NEEDED names no known libc");
 	/* static: look for implementation-specific symbols, then glibc's ABI note */
@@ -338,9 +503,18 @@ static void family(struct elfview *ev)
 	ev_for_each_note(ev, abitag_cb, &tag);
 	if (tag)
 		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "statically linked; .note.ABI-tag (GNU) from glibc's crt1.o");
-	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 &&
-	    a->go.cgo.value && strcmp(a->go.cgo.value, "0") == 0)
-		SETF(a, &lc->family, GOABI_KNOWN, "none", "Go binary without cgo, no interpreter, no DT_NEEDED");
+	/* a Go binary needs a libc only through cgo; CGO_ENABLED=1 alone does not
+	 * link one in (no package may use cgo, e.g. Go's own cmd/compile) */
+	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 && a->go.cgo_evidence.n == 0)
+		SETF(a, &lc->family, GOABI_KNOWN, "none",
+		     "Go binary without cgo symbols (x_cgo_init, crosscall2, _cgo_panic), no interpreter, no DT_NEEDED");
+	static const char *const glibc_marks[] = { "GLIBC_TUNABLES" };
+	static const char *const musl_marks[] = { "-0X+0X 0X-0x+0x 0x", "No error information" };
+	const char *gm = rodata_marker(ev, glibc_marks, 1), *mm = rodata_marker(ev, musl_marks, 2);
+	if (gm && !mm)
+		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "statically linked; read-only data holds glibc's \"%s\"", gm);
+	if (mm && !gm)
+		SETF(a, &lc->family, GOABI_INFERRED, "musl", "statically linked; read-only data holds musl's \"%s\"", mm);
 	fact_set(a, &lc->family, GOABI_UNKNOWN, "unknown", "statically linked, no libc-specific symbol or note found");
 }
 
@@ -381,8 +555,15 @@ void facts_libc(struct elfview *ev)
 			lc->rpath = dynstr(ev, &d, d.rpath);
 		if (d.has_runpath)
 			lc->runpath = dynstr(ev, &d, d.runpath);
+		if (!ev->sections_ok) {
+			d.vername = arena_alloc(a->arena, 0x8000 * sizeof(char *));
+			d.verfile = arena_alloc(a->arena, 0x8000 * sizeof(char *));
+		}
 		read_verneed(ev, &d);
-		versioned_symbols(ev);
+		if (ev->sections_ok)
+			versioned_symbols(ev);
+		else
+			versioned_symbols_dyn(ev, &d);
 	}
 
 	switch (ev->eh.e_type) {

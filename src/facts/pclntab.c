@@ -57,7 +57,18 @@ static bool valid_header(const struct elfview *ev, const uint8_t *p, size_t len,
 
 static bool scan(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t vaddr, struct pclntab *pt)
 {
-	static const uint32_t magics[] = { 0xfffffff1, 0xfffffff0, 0xfffffffa, 0xfffffffb };
+	uint32_t magics[] = { 0xfffffff1, 0xfffffff0, 0xfffffffa, 0xfffffffb };
+	/* speed only: try the magic the build-info version suggests first (each
+	 * miss is a pass over the data); the header must still validate */
+	int minor = go_minor(ev->a->go.version.value);
+	if (minor) {
+		uint32_t want = minor >= 120 ? 0xfffffff1 : minor >= 118 ? 0xfffffff0 : minor >= 116 ? 0xfffffffa : 0xfffffffb;
+		for (size_t k = 1; k < 4; k++)
+			if (magics[k] == want) {
+				magics[k] = magics[0];
+				magics[0] = want;
+			}
+	}
 	for (size_t k = 0; k < sizeof(magics) / sizeof(magics[0]); k++) {
 		uint8_t m[6];
 		uint32_t v = magics[k];

@@ -71,20 +71,23 @@ static bool matches(const uint8_t *p, size_t avail, const uint8_t *pre, size_t p
 	return avail >= plen + 4 && memcmp(p, pre, plen) == 0 && (p[plen + 3] & 0x1f) == kind;
 }
 
-/* Search one region for descriptor t carrying hash h; returns offset or -1. */
+/* Search one region for descriptor t carrying hash h; returns offset or -1.
+ * The 4-byte hash is rare in data, {size, ptrdata} is not: look for the hash
+ * and check the fields before it. */
 static int64_t search(const struct elfview *ev, const uint8_t *p, size_t n, const struct known_type *t, uint32_t h)
 {
 	uint8_t pre[32];
 	size_t plen = prefix(ev, t, h, pre);
-	size_t off = 0;
+	size_t hoff = 2 * (size_t)ev->ptrsize; /* hash offset in the descriptor */
+	size_t off = hoff;
 	while (off < n) {
-		int64_t at = find_bytes(p + off, n - off, pre, plen, 1);
-		if (at < 0)
+		const uint8_t *r = memmem(p + off, n - off, pre + hoff, 4);
+		if (!r)
 			return -1;
-		size_t pos = off + (size_t)at;
+		size_t pos = (size_t)(r - p) - hoff;
 		if (pos % (size_t)ev->ptrsize == 0 && matches(p + pos, n - pos, pre, plen, t->kind))
 			return (int64_t)pos;
-		off = pos + 1;
+		off = (size_t)(r - p) + 1;
 	}
 	return -1;
 }
@@ -145,8 +148,20 @@ void go_typehash(struct elfview *ev, const struct typesym *syms, size_t nsyms)
 	/* 2. stripped: scan data that can hold descriptors */
 	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
 		const struct known_type *t = &known[k];
+		/* Search order is only a speed hint: the digest the version suggests
+		 * first (found early in .rodata), the other after; the answer is
+		 * always a hash found in a descriptor, never the version. */
+		int minor = go_minor(a->go.version.value);
+		bool sha_first = minor ? minor >= 119 : a->go.pclntab_magic == 0xfffffff1;
 		uint32_t h[2] = { digest_md5(t->name), digest_notsha256(t->name) };
 		const char *scheme[2] = { "md5", "notsha256" };
+		if (sha_first) {
+			uint32_t x = h[0];
+			h[0] = h[1];
+			h[1] = x;
+			scheme[0] = "notsha256";
+			scheme[1] = "md5";
+		}
 		if (ev->sections_ok) {
 			Elf_Scn *scn = NULL;
 			GElf_Shdr sh;

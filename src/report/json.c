@@ -60,7 +60,7 @@ static json_t *go_json(const struct goabi_go *g)
 	json_t *set = json_object();
 	/* json_object_set_new rejects a key that is not UTF-8 and frees the value */
 	for (size_t i = 0; i < g->nsettings; i++)
-		if (g->settings[i].key)
+		if (g->settings[i].key) /* keys are UTF-8: the module text was sanitised */
 			json_object_set_new(set, g->settings[i].key, json_str(g->settings[i].value));
 	json_object_set_new(o, "settings", set);
 	json_object_set_new(o, "scheme", json_fact(&g->scheme));
@@ -96,6 +96,7 @@ static json_t *libc_json(const struct goabi_libc *l)
 	json_object_set_new(o, "cxxabi_floor", json_fact(&l->cxxabi_floor));
 	json_object_set_new(o, "hash_style", json_fact(&l->hash_style));
 	json_object_set_new(o, "undefined_libc", json_strv(&l->undef_libc));
+	json_object_set_new(o, "defined_libc_names", json_strv(&l->def_libc));
 	return o;
 }
 
@@ -168,6 +169,7 @@ json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro
 		json_object_set_new(o, "dwarf", json_boolean(a->cabi.dwarf));
 	}
 	if (a->kind == GOABI_KIND_AR) {
+		json_object_set_new(o, "libc", libc_json(&a->libc));
 		json_object_set_new(o, "thin", json_boolean(a->thin));
 		json_object_set_new(o, "symbol_index", json_integer((json_int_t)a->nsymidx));
 		json_t *m = json_array();

@@ -144,10 +144,18 @@ static void libc_block(FILE *out, int ind, const struct goabi_libc *l, const str
 	list(out, ind, "undef libc", &l->undef_libc, o->verbose ? 10000 : 16);
 }
 
+static void report_depth(FILE *out, const struct goabi_artifact *a, const struct report_opts *o, int depth);
+
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o)
 {
-	int ind = a->member ? 2 : 0;
-	fputs(a->member ? "  " : "", out);
+	report_depth(out, a, o, 0);
+}
+
+/* depth: archive nesting; members are indented two columns per level */
+static void report_depth(FILE *out, const struct goabi_artifact *a, const struct report_opts *o, int depth)
+{
+	int ind = 2 * depth;
+	fprintf(out, "%*s", ind, "");
 	report_put(out, a->path);
 	if (a->member) {
 		fputc('(', out);
@@ -213,9 +221,13 @@ void report_text(FILE *out, const struct goabi_artifact *a, const struct report_
 		line(out, ind, i ? "" : "exports", "%s  [%s]", e->prototype ? e->prototype : e->name,
 		     e->evidence ? e->evidence : "");
 	}
+	if (a->kind == GOABI_KIND_AR) {
+		fact(out, ind, "libc", &a->libc.family);
+		list(out, ind, "undef libc", &a->libc.undef_libc, o->verbose ? 10000 : 16);
+	}
 	if (a->kind == GOABI_KIND_AR && (o->verbose || a->nmembers <= 8)) {
 		for (size_t i = 0; i < a->nmembers; i++)
-			report_text(out, a->members[i], o);
+			report_depth(out, a->members[i], o, depth + 1);
 	} else if (a->kind == GOABI_KIND_AR) {
 		line(out, ind, "", "(%zu members: -v to list them)", a->nmembers);
 	}

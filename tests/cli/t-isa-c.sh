@@ -77,7 +77,7 @@ set_eq "c unguarded AVX2: unguarded AVX2 functions = objdump functions using %ym
 	"$(objdump_funcs "$f" '%ymm')" "$(isa_funcs "$TMPD/u" 'AVX AVX2' unguarded)"
 check "c unguarded AVX2: contradiction with the declared level reported" "1" \
 	"$(jget "$TMPD/u" "len(j['artifacts'][0]['isa']['conflicts'])")"
-"$GOABI" inspect "$f" > "$TMPD/u.txt"
+"$GOABI" inspect --isa "$f" > "$TMPD/u.txt"
 check "c unguarded AVX2: text output shows 'isa required x86-64-v3'" "1" "$(grep -c '^  isa required x86-64-v3 ' "$TMPD/u.txt")"
 
 # static glibc: its ifunc-selected AVX2/AVX-512 string functions do not raise the level
