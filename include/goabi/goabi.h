@@ -139,6 +139,8 @@ struct goabi_go {
 struct goabi_verneed {
 	const char *file;             /* library named in .gnu.version_r */
 	struct goabi_strv versions;   /* "GLIBC_2.34" ... */
+	struct goabi_strv weak;       /* those of them marked VER_FLG_WEAK (the
+				       * loader does not fail when one is absent) */
 	struct goabi_strv symbols;    /* "sym@VERSION" using a version (dynsym + versym) */
 };
 
@@ -150,6 +152,8 @@ struct goabi_libc {
 	struct goabi_fact family;     /* "glibc", "musl", "none", "unknown" */
 	struct goabi_verneed *verneed;
 	size_t nverneed, vncap;
+	struct goabi_strv verdef;     /* versions this object defines (.gnu.version_d
+				       * via DT_VERDEF), the base entry (its soname) left out */
 	struct goabi_fact glibc_floor;   /* "GLIBC_2.34"; evidence lists symbols */
 	struct goabi_fact glibcxx_floor;
 	struct goabi_fact cxxabi_floor;
@@ -248,6 +252,16 @@ struct goabi_opts {
 	bool isa;          /* run the capstone ISA scan */
 	bool isa_detail;   /* keep per-function detail */
 	bool no_dwarf;     /* skip DWARF prototypes */
+	bool loader_only;  /* read only what the dynamic loader needs: ELF identity,
+			    * PT_INTERP, the dynamic section, version needs and
+			    * definitions, libc family, declared ISA level (notes);
+			    * skip the exported C ABI (symbols, DWARF) and the Go
+			    * facts, unless the object shows Go evidence cheaply (Go
+			    * section names, DT_NEEDED libgo, or no section headers):
+			    * then the Go facts are read too. Otherwise go.toolchain
+			    * stays unknown (NULL), not "none"; verneed[].symbols
+			    * stay empty (the floors keep their values, without
+			    * the symbol list in their evidence). */
 };
 
 /* Open and inspect a file (ELF or ar). *out is set even when the input is
@@ -263,6 +277,14 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts,
 int goabi_inspect_buffer(const char *name, const void *buf, size_t len,
 			 const struct goabi_opts *opts,
 			 struct goabi_artifact **out);
+
+/* Like goabi_inspect_buffer, without its copy: buf is a private writable
+ * mapping (mmap MAP_PRIVATE, PROT_READ | PROT_WRITE) that the library may
+ * modify (libelf converts foreign byte order in place); pages it only reads
+ * are never copied. Nothing keeps pointing into it after the call. */
+int goabi_inspect_private(const char *name, void *buf, size_t len,
+			  const struct goabi_opts *opts,
+			  struct goabi_artifact **out);
 
 void goabi_artifact_free(struct goabi_artifact *a);
 

@@ -7,9 +7,11 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "check/image_int.h"
 #include "facts/facts.h"
@@ -61,18 +63,22 @@ static const char *sdup(struct goabi_arena *ar, const char *s)
 	return s ? arena_strdup(ar, s) : NULL;
 }
 
-/* Facts read from the bytes on either path: version definitions, musl's version. */
-static void finish(struct imgc_bin *b, struct goabi_arena *ar, const uint8_t *bytes, size_t len)
+/* musl's version string is not an ELF structure: search the bytes of a
+ * file named like musl's loader or libc (bounded in imgc_musl_version). */
+static void musl_version(struct imgc *c, struct imgc_bin *b, struct goabi_arena *ar)
 {
-	if (bytes && b->etype == ET_DYN)
-		imgc_read_verdef(bytes, len, ar, &b->verdef, &b->nverdef);
 	const char *bn = strrchr(b->path, '/') ? strrchr(b->path, '/') + 1 : b->path;
-	if (bytes && (strncmp(bn, "ld-musl-", 8) == 0 || strncmp(bn, "libc.so", 7) == 0 || strncmp(bn, "libc.musl-", 10) == 0))
-		b->musl_version = imgc_musl_version(bytes, len, ar);
+	const uint8_t *p;
+	size_t len;
+	if (!(strncmp(bn, "ld-musl-", 8) == 0 || strncmp(bn, "libc.so", 7) == 0 || strncmp(bn, "libc.musl-", 10) == 0))
+		return;
+	if (!img_map(c->fs, b->node, &p, &len))
+		return;
+	b->musl_version = imgc_musl_version(p, len, ar);
+	img_unmap(b->node, p, len);
 }
 
-static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar,
-		    const uint8_t *bytes, size_t len)
+static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar)
 {
 	if (a->kind != GOABI_KIND_ELF || !a->id.elfclass) {
 		b->error = a->ndiags ? sdup(ar, a->diags[0].message) : "not a readable ELF file";
@@ -104,12 +110,21 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 			struct imgc_verneed *v = &b->vn[b->nvn++];
 			v->file = sdup(ar, l->verneed[i].file);
 			v->vers = arena_alloc(ar, (l->verneed[i].versions.n + 1) * sizeof(*v->vers));
+			/* a weak reference (VER_FLG_WEAK) does not stop the loader */
 			for (size_t j = 0; v->vers && j < l->verneed[i].versions.n; j++)
-				v->vers[v->nvers++] = sdup(ar, l->verneed[i].versions.v[j]);
+				if (!strv_contains(&l->verneed[i].weak, l->verneed[i].versions.v[j]))
+					v->vers[v->nvers++] = sdup(ar, l->verneed[i].versions.v[j]);
 		}
 	}
+	if (l->verdef.n) {
+		b->verdef = arena_alloc(ar, l->verdef.n * sizeof(*b->verdef));
+		for (size_t i = 0; b->verdef && i < l->verdef.n; i++)
+			b->verdef[b->nverdef++] = sdup(ar, l->verdef.v[i]);
+	}
 	const struct goabi_go *g = &a->go;
-	if (g->toolchain.value && strcmp(g->toolchain.value, "none") != 0) {
+	/* the Go inventory counts programs and shared objects, not gccgo's
+	 * export-data objects (.gox) or other relocatables */
+	if ((b->etype == ET_EXEC || b->etype == ET_DYN) && g->toolchain.value && strcmp(g->toolchain.value, "none") != 0) {
 		b->go_version = sdup(ar, g->version.value ? g->version.value
 				    : g->version_range.value ? g->version_range.value
 				    : strcmp(g->toolchain.value, "gccgo") == 0 ? "gccgo (version unknown)" : "go (version unknown)");
@@ -117,39 +132,38 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	}
 	b->isa_declared = sdup(ar, a->isa.declared.value);
 	b->isa_required = sdup(ar, a->isa.required.value);
-	finish(b, ar, bytes, len);
-	(void)c;
+	musl_version(c, b, ar);
 }
 
-/* goabi_inspect_buffer copies the bytes into anonymous memory; for a file
- * kept inside a layer or the temp file, a kernel-side copy into its own
- * unlinked temp file opened through /proc/self/fd lets goabi_inspect_path
- * map it instead, so memory holds only the pages the extractors touch. */
-static void inspect_blob(struct imgc_bin *b, const uint8_t *p, size_t len, const struct goabi_opts *opts,
-			 struct goabi_artifact **a)
+/* The file's bytes, never copied: a host file is opened here without
+ * following symlinks and inspected through /proc/self/fd; a file kept
+ * inside a layer or the temp file is mapped copy-on-write where it lies
+ * (goabi_inspect_private), so memory holds only the pages the extractors
+ * touch. */
+static void inspect_node(struct imgc *c, struct imgc_bin *b, const struct goabi_opts *opts, struct goabi_artifact **a)
 {
-	const char *d = getenv("TMPDIR");
-	int fd = open(d && *d ? d : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		loff_t in = (loff_t)b->node->off;
-		size_t left = len;
-		while (left) {
-			ssize_t n = copy_file_range(b->node->fd, &in, fd, NULL, left, 0);
-			if (n <= 0)
-				break;
-			left -= (size_t)n;
-		}
+	(void)c;
+	if (b->node->src == IMG_SRC_HOST) {
+		int fd = open(b->node->host, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			return;
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		if (!left && goabi_inspect_path(path, opts, a) == 0 && *a) {
-			close(fd);
-			return;
-		}
-		goabi_artifact_free(*a);
-		*a = NULL;
+		goabi_inspect_path(path, opts, a);
 		close(fd);
+		return;
 	}
-	goabi_inspect_buffer(b->path, p, len, opts, a);
+	if (b->node->src != IMG_SRC_BLOB || b->node->size == 0 || b->node->size > SIZE_MAX / 2)
+		return;
+	long ps = sysconf(_SC_PAGESIZE);
+	uint64_t mask = (uint64_t)(ps > 0 ? ps : 4096) - 1;
+	uint64_t base = b->node->off & ~mask, d = b->node->off - base;
+	size_t maplen = (size_t)(b->node->size + d);
+	void *m = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE, b->node->fd, (off_t)base);
+	if (m == MAP_FAILED)
+		return;
+	goabi_inspect_private(b->path, (uint8_t *)m + d, (size_t)b->node->size, opts, a);
+	munmap(m, maplen);
 }
 
 struct worker {
@@ -164,6 +178,9 @@ static void *work(void *arg)
 	struct goabi_opts opts = { 0 };
 	opts.no_dwarf = true;
 	opts.isa = c->o.isa_scan;
+	/* the loader's view; Go facts only where Go sections show, declared ISA
+	 * levels from notes either way, the capstone scan with --isa-scan */
+	opts.loader_only = true;
 	for (;;) {
 		pthread_mutex_lock(&c->mu);
 		size_t i = c->next++;
@@ -171,37 +188,14 @@ static void *work(void *arg)
 		if (i >= c->nbins)
 			break;
 		struct imgc_bin *b = &c->bins[i];
-		const uint8_t *p = NULL;
-		size_t len = 0;
 		struct goabi_artifact *a = NULL;
-		if (!img_map(c->fs, b->node, &p, &len)) {
+		inspect_node(c, b, &opts, &a);
+		if (a)
+			extract(c, b, a, w->ar);
+		else
 			b->error = "cannot read the file's bytes";
-		} else {
-			struct imgc_bin fast = *b;
-			int r = imgc_read_elf_fast(p, len, w->ar, &fast);
-			if (r == 1 && !c->o.cpu_level && !c->o.isa_scan) {
-				*b = fast;
-				finish(b, w->ar, p, len);
-			} else if (r < 0) {
-				b->error = "not a readable ELF file";
-			} else if (fast.etype != ET_EXEC && fast.etype != ET_DYN && r == 0 && fast.elfclass) {
-				*b = fast;
-				b->ok = true;
-				b->type_name = fast.etype == ET_REL ? "REL" : fast.etype == ET_CORE ? "CORE" : "other";
-				b->machine_name = elf_machine_name(fast.machine);
-			} else {
-				if (b->node->src == IMG_SRC_HOST)
-					goabi_inspect_path(b->node->host, &opts, &a);
-				else
-					inspect_blob(b, p, len, &opts, &a);
-				if (a)
-					extract(c, b, a, w->ar, p, len);
-				else
-					b->error = "out of memory";
-				goabi_artifact_free(a);
-			}
-			img_unmap(b->node, p, len);
-		}
+		goabi_artifact_free(a);
+		size_t len = (size_t)b->node->size;
 		pthread_mutex_lock(&c->mu);
 		c->done++;
 		c->bytes += len;

@@ -97,19 +97,12 @@ void imgc_free(struct imgc *c);
 const char *imgc_verdict_name(enum imgc_verdict v);
 
 /* image_libs.c: loader facts read from the image */
-/* Version definitions (.gnu.version_d via DT_VERDEF), the base entry (the
- * soname) left out. Bounded; returns false when the bytes are not ELF. */
-bool imgc_read_verdef(const uint8_t *p, size_t n, struct goabi_arena *ar, const char ***out, size_t *nout);
 /* musl's version string ("1.2.3") next to "musl libc (" in a musl libc or loader. */
 const char *imgc_musl_version(const uint8_t *p, size_t n, struct goabi_arena *ar);
 /* Library search directories: glibc (ld.so.conf + includes, then the
  * multiarch and default directories) and musl (/etc/ld-musl-ARCH.path or
  * its default). */
 void imgc_search_paths(struct imgc *c);
-/* Loader facts of a dynamic, non-Go ELF object without goabi_inspect.
- * Returns 1 when b is complete, 0 when the file needs goabi_inspect
- * (static, Go, no section headers, not EXEC/DYN), -1 when not ELF. */
-int imgc_read_elf_fast(const uint8_t *p, size_t n, struct goabi_arena *ar, struct imgc_bin *b);
 /* e_machine for an OCI architecture name; 0 when unknown. */
 unsigned imgc_arch_machine(const char *arch);
 

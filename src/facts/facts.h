@@ -7,9 +7,13 @@
 
 void facts_elfid(struct elfview *ev);
 void facts_libc(struct elfview *ev);
+/* .gnu.version_d via DT_VERDEF into libc.verdef (verdef.c; called by facts_libc). */
+void facts_verdef(struct elfview *ev);
 /* libc family: runs after facts_go (a cgo-less Go binary has no libc). */
 void facts_libc_family(struct elfview *ev);
 void facts_go(struct elfview *ev);
+/* Go sections, DT_NEEDED libgo or no section headers (goevident.c; opts.loader_only). */
+bool facts_go_evident(struct elfview *ev);
 void facts_cabi(struct elfview *ev);
 void facts_isa(struct elfview *ev);
 /* Archive: ISA facts of the members rolled up (the highest level wins). */

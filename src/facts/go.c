@@ -405,8 +405,18 @@ void facts_go(struct elfview *ev)
 	size_t nsymtab = g.nsyms;
 	ev_for_each_symbol(ev, true, sym_cb, &g);
 
-	struct pclntab pt;
-	bool have_pt = go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
+	/* Without any Go evidence, skip go_pclntab_find's scan of all read-only
+	 * data: gc writes .go.buildinfo and .note.go.buildid in every build mode,
+	 * -ldflags=-s -w c-shared included (tests/cli/t-image-gofacts.sh). A file
+	 * without section headers is always scanned. */
+	GElf_Shdr sh;
+	bool maybe_go = !ev->sections_ok || go->version.value || g.runtime || g.buildversion || g.pclntab || g.gccgo ||
+			g.ndot_eq + g.ncolon_eq + g.ndot_other + g.ncolon_other ||
+			ev_section(ev, ".go.buildinfo", &sh) || ev_section(ev, ".note.go.buildid", &sh) ||
+			ev_section(ev, ".gopclntab", &sh) || ev_section(ev, ".data.rel.ro.gopclntab", &sh) ||
+			ev_section(ev, ".go.pclntab", &sh);
+	struct pclntab pt = { 0 };
+	bool have_pt = maybe_go && go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
 	if (have_pt) {
 		go->pclntab_magic = pt.magic;
 		go->nfunc = pt.nfunc;
@@ -425,7 +435,6 @@ void facts_go(struct elfview *ev)
 	for (size_t i = 0; i < a->libc.needed.n; i++)
 		if (PFX(a->libc.needed.v[i], "libgo.so"))
 			libgo = true;
-	GElf_Shdr sh;
 	bool go_export = ev_section(ev, ".go_export", &sh) || ev_section(ev, ".go.export", &sh);
 	if (!go->version.value && !have_pt && (libgo || go_export))
 		gccgo = true;

@@ -81,9 +81,10 @@ static void inspect_elf(struct goabi_artifact *a, Elf *elf, const struct goabi_o
 		return;
 	}
 	facts_libc(&ev);
-	facts_go(&ev);
+	if (!opts->loader_only || facts_go_evident(&ev))
+		facts_go(&ev);
 	facts_libc_family(&ev);
-	if (!opts->no_dwarf || a->go.toolchain.value)
+	if (!opts->loader_only && (!opts->no_dwarf || a->go.toolchain.value))
 		facts_cabi(&ev);
 	facts_isa(&ev);
 }
@@ -602,6 +603,24 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 	rc = inspect_mem(a, buf, n, opts, 0, &thin_left);
 	munmap(buf, n);
 	return rc;
+}
+
+int goabi_inspect_private(const char *name, void *buf, size_t len, const struct goabi_opts *opts,
+			  struct goabi_artifact **out)
+{
+	static const struct goabi_opts defaults;
+	elf_version(EV_CURRENT);
+	struct goabi_artifact *a = artifact_new(name, NULL);
+	if (!a)
+		return GOABI_ENOMEM;
+	*out = a;
+	a->size = len;
+	if (len == 0) {
+		a->kind = GOABI_KIND_OTHER;
+		diag_add(a, GOABI_DIAG_ERROR, "empty file");
+		return 0;
+	}
+	return inspect_mem(a, buf, len, opts ? opts : &defaults, 0, NULL);
 }
 
 int goabi_inspect_buffer(const char *name, const void *buf, size_t len, const struct goabi_opts *opts,

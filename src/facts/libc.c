@@ -134,6 +134,8 @@ static void read_verneed(struct elfview *ev, struct dyninfo *d)
 			const char *vname = dynstr(ev, d, name);
 			if (vname)
 				strv_push(a->arena, &vn->versions, vname);
+			if (vname && (flags & VER_FLG_WEAK))
+				strv_push(a->arena, &vn->weak, vname);
 			if (vname && d->vername && (other & 0x7fff) >= 2) {
 				d->vername[other & 0x7fff] = vname;
 				d->verfile[other & 0x7fff] = vn->file;
@@ -560,9 +562,12 @@ void facts_libc(struct elfview *ev)
 			d.verfile = arena_alloc(a->arena, 0x8000 * sizeof(char *));
 		}
 		read_verneed(ev, &d);
-		if (ev->sections_ok)
+		facts_verdef(ev);
+		/* sym@VERSION evidence is not the loader's: skipped for loader_only */
+		bool syms = !ev->opts || !ev->opts->loader_only;
+		if (syms && ev->sections_ok)
 			versioned_symbols(ev);
-		else
+		else if (syms)
 			versioned_symbols_dyn(ev, &d);
 	}
 

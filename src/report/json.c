@@ -91,6 +91,7 @@ static json_t *libc_json(const struct goabi_libc *l)
 						    json_strv(&l->verneed[i].versions), "symbols",
 						    json_strv(&l->verneed[i].symbols)));
 	json_object_set_new(o, "verneed", vn);
+	json_object_set_new(o, "verdef", json_strv(&l->verdef));
 	json_object_set_new(o, "glibc_floor", json_fact(&l->glibc_floor));
 	json_object_set_new(o, "glibcxx_floor", json_fact(&l->glibcxx_floor));
 	json_object_set_new(o, "cxxabi_floor", json_fact(&l->cxxabi_floor));
