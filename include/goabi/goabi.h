@@ -290,6 +290,9 @@ void goabi_artifact_free(struct goabi_artifact *a);
 
 /* True when the artifact or one of its members carries an error diagnostic. */
 bool goabi_artifact_has_errors(const struct goabi_artifact *a);
+/* The artifact whose diagnostics name the first problem: a itself when it has
+ * diagnostics, else the first member (recursively) with an error; NULL if none. */
+const struct goabi_artifact *goabi_artifact_first_error(const struct goabi_artifact *a);
 
 const char *goabi_conf_name(enum goabi_conf c);
 const char *goabi_strerror(int err);

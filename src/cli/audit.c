@@ -57,14 +57,7 @@ static void one(void *ctx, const char *path)
 	int err = goabi_inspect_path(path, &r->opts, &a);
 	if (!a || err || goabi_artifact_has_errors(a)) {
 		/* name the first problem, in a member when the archive has none */
-		const struct goabi_artifact *w = a;
-		while (w && !w->ndiags && w->nmembers) {
-			const struct goabi_artifact *next = NULL;
-			for (size_t i = 0; i < w->nmembers && !next; i++)
-				if (goabi_artifact_has_errors(w->members[i]))
-					next = w->members[i];
-			w = next;
-		}
+		const struct goabi_artifact *w = goabi_artifact_first_error(a);
 		if (w && w->member && w->ndiags)
 			cli_error(&r->errs, "audit", path, "member '%s': %s", w->member, w->diags[0].message);
 		else

@@ -49,14 +49,7 @@ static struct goabi_artifact *load(struct diff_run *r, const char *path)
 		return NULL;
 	}
 	if (err || goabi_artifact_has_errors(a)) {
-		const struct goabi_artifact *w = a;
-		while (w && !w->ndiags && w->nmembers) {
-			const struct goabi_artifact *next = NULL;
-			for (size_t i = 0; i < w->nmembers && !next; i++)
-				if (goabi_artifact_has_errors(w->members[i]))
-					next = w->members[i];
-			w = next;
-		}
+		const struct goabi_artifact *w = goabi_artifact_first_error(a);
 		if (w && w->member)
 			cli_error(&r->errs, "diff", path, "member '%s': %s", w->member,
 				  w->ndiags ? w->diags[0].message : goabi_strerror(err));

@@ -34,14 +34,7 @@ static void one(void *ctx, const char *path)
 	if (err || goabi_artifact_has_errors(a)) {
 		r->rc = EXIT_INPUT;
 		/* one line naming the file and the first problem */
-		const struct goabi_artifact *w = a;
-		while (w && !w->ndiags && w->nmembers) {
-			const struct goabi_artifact *next = NULL;
-			for (size_t i = 0; i < w->nmembers && !next; i++)
-				if (goabi_artifact_has_errors(w->members[i]))
-					next = w->members[i];
-			w = next;
-		}
+		const struct goabi_artifact *w = goabi_artifact_first_error(a);
 		if (w && w->ndiags) { /* escaped: names and messages carry bytes from the file */
 			fputs("goabi: '", stderr);
 			report_put(stderr, path);

@@ -48,6 +48,19 @@ bool goabi_artifact_has_errors(const struct goabi_artifact *a)
 	return false;
 }
 
+const struct goabi_artifact *goabi_artifact_first_error(const struct goabi_artifact *a)
+{
+	/* descend into the first member with an error while this level has no diagnostic */
+	while (a && !a->ndiags && a->nmembers) {
+		const struct goabi_artifact *next = NULL;
+		for (size_t i = 0; i < a->nmembers && !next; i++)
+			if (goabi_artifact_has_errors(a->members[i]))
+				next = a->members[i];
+		a = next;
+	}
+	return a;
+}
+
 const char *goabi_conf_name(enum goabi_conf c)
 {
 	switch (c) {
