@@ -618,10 +618,12 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 	return rc;
 }
 
-int goabi_inspect_private(const char *name, void *buf, size_t len, const struct goabi_opts *opts,
-			  struct goabi_artifact **out)
+/* Common start of the buffer entry points: a new artifact in *out, *ap left
+ * NULL when there is nothing more to read (an empty buffer). */
+static int artifact_start(const char *name, size_t len, struct goabi_artifact **out,
+			  struct goabi_artifact **ap)
 {
-	static const struct goabi_opts defaults;
+	*ap = NULL;
 	elf_version(EV_CURRENT);
 	struct goabi_artifact *a = artifact_new(name, NULL);
 	if (!a)
@@ -633,6 +635,18 @@ int goabi_inspect_private(const char *name, void *buf, size_t len, const struct 
 		diag_add(a, GOABI_DIAG_ERROR, "empty file");
 		return 0;
 	}
+	*ap = a;
+	return 0;
+}
+
+int goabi_inspect_private(const char *name, void *buf, size_t len, const struct goabi_opts *opts,
+			  struct goabi_artifact **out)
+{
+	static const struct goabi_opts defaults;
+	struct goabi_artifact *a;
+	int rc = artifact_start(name, len, out, &a);
+	if (rc != 0 || !a)
+		return rc;
 	return inspect_mem(a, buf, len, opts ? opts : &defaults, 0, NULL);
 }
 
@@ -642,17 +656,10 @@ int goabi_inspect_buffer(const char *name, const void *buf, size_t len, const st
 	static const struct goabi_opts defaults;
 	if (!opts)
 		opts = &defaults;
-	elf_version(EV_CURRENT);
-	struct goabi_artifact *a = artifact_new(name, NULL);
-	if (!a)
-		return GOABI_ENOMEM;
-	*out = a;
-	a->size = len;
-	if (len == 0) {
-		a->kind = GOABI_KIND_OTHER;
-		diag_add(a, GOABI_DIAG_ERROR, "empty file");
-		return 0;
-	}
+	struct goabi_artifact *a;
+	int rc0 = artifact_start(name, len, out, &a);
+	if (rc0 != 0 || !a)
+		return rc0;
 	/* libelf may convert in place: work on a private copy. malloc, not
 	 * mmap: AddressSanitizer then catches a read one byte past the end,
 	 * which a page-rounded mapping would hide from the fuzzers */
