@@ -14,6 +14,8 @@ void facts_libc_family(struct elfview *ev);
 void facts_go(struct elfview *ev);
 /* Go sections, DT_NEEDED libgo or no section headers (goevident.c; opts.loader_only). */
 bool facts_go_evident(struct elfview *ev);
+/* Sections only Go toolchains write are present (false without section headers). */
+bool go_sections_present(const struct elfview *ev);
 void facts_cabi(struct elfview *ev);
 void facts_isa(struct elfview *ev);
 /* Archive: ISA facts of the members rolled up (the highest level wins). */

@@ -33,6 +33,8 @@ struct goscan {
 	GElf_Sym buildversion_sym;
 	bool pclntab;
 	GElf_Sym pclntab_sym;
+	bool has_types, has_etypes; /* runtime.types / runtime.etypes */
+	GElf_Sym types_sym, etypes_sym;
 	bool rt0_lib;          /* _rt0_<arch>_<os>_lib: c-archive/c-shared entry */
 	bool plugin;
 	bool shared_lib;       /* go.link.abihashbytes: -buildmode=shared */
@@ -92,6 +94,8 @@ static void classify(struct goscan *g, const char *name, bool defined)
 		}
 		return;
 	case 'r':
+		/* a defined runtime function or variable; C and C++ programs
+		 * have STT_FILE symbols such as runtime.cc (filtered in sym_cb) */
 		if (defined && PFX(name, "runtime."))
 			g->runtime = true;
 		return;
@@ -124,7 +128,11 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 {
 	struct goscan *g = ctx;
 	bool defined = sym->st_shndx != SHN_UNDEF;
+	int type = GELF_ST_TYPE(sym->st_info);
 	g->nsyms++;
+	/* file and section names are no Go evidence (Node.js has a runtime.cc) */
+	if (type == STT_FILE || type == STT_SECTION)
+		return true;
 	classify(g, name, defined);
 	if (!defined)
 		return true;
@@ -136,6 +144,12 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 		} else if (!g->pclntab && (strcmp(name, "runtime.pclntab") == 0 || strcmp(name, "runtime.pcheader") == 0)) {
 			g->pclntab = true;
 			g->pclntab_sym = *sym;
+		} else if (!g->has_types && strcmp(name, "runtime.types") == 0) {
+			g->has_types = true;
+			g->types_sym = *sym;
+		} else if (!g->has_etypes && strcmp(name, "runtime.etypes") == 0) {
+			g->has_etypes = true;
+			g->etypes_sym = *sym;
 		}
 		break;
 	case '_':
@@ -383,13 +397,12 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 				  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,
 					       go_pclntab_range(pt->magic), go->version.value));
 	}
-	if (minor && go->typehash.value && go->typehash.conf == GOABI_KNOWN) {
-		bool md5 = strcmp(go->typehash.value, "md5") == 0;
-		if ((minor >= 119) == md5)
-			strv_push(a->arena, &go->conflicts,
-				  arena_printf(a->arena, "type hashes use %s, unexpected for %s", go->typehash.value,
-					       go->version.value));
-	}
+	const char *era = go_typehash_era(go->version.value);
+	if (era && go->typehash.value && go->typehash.conf == GOABI_KNOWN &&
+	    strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0 && strcmp(era, go->typehash.value) != 0)
+		strv_push(a->arena, &go->conflicts,
+			  arena_printf(a->arena, "type hashes use %s, but %s uses %s", go->typehash.value,
+				       go->version.value, era));
 }
 
 void facts_go(struct elfview *ev)
@@ -405,16 +418,16 @@ void facts_go(struct elfview *ev)
 	size_t nsymtab = g.nsyms;
 	ev_for_each_symbol(ev, true, sym_cb, &g);
 
-	/* Without any Go evidence, skip go_pclntab_find's scan of all read-only
-	 * data: gc writes .go.buildinfo and .note.go.buildid in every build mode,
-	 * -ldflags=-s -w c-shared included (tests/cli/t-image-gofacts.sh). A file
-	 * without section headers is always scanned. */
-	GElf_Shdr sh;
-	bool maybe_go = !ev->sections_ok || go->version.value || g.runtime || g.buildversion || g.pclntab || g.gccgo ||
-			g.ndot_eq + g.ncolon_eq + g.ndot_other + g.ncolon_other ||
-			ev_section(ev, ".go.buildinfo", &sh) || ev_section(ev, ".note.go.buildid", &sh) ||
-			ev_section(ev, ".gopclntab", &sh) || ev_section(ev, ".data.rel.ro.gopclntab", &sh) ||
-			ev_section(ev, ".go.pclntab", &sh);
+	/* Go evidence that C, C++ and Rust programs do not carry by accident:
+	 * gc's own sections (.go.buildinfo and .note.go.buildid in every build
+	 * mode, -ldflags=-s -w c-shared included; tests/cli/t-image-gofacts.sh),
+	 * build info, gc's runtime variables, compiler-generated type names.
+	 * Only with such evidence is read-only data scanned for a pclntab. A
+	 * file without section headers is always scanned. */
+	bool go_sections = go_sections_present(ev);
+	bool strong = go->version.value || go_sections || g.buildversion || g.pclntab || (g.has_types && g.has_etypes) ||
+		      g.ndot_eq + g.ncolon_eq > 0;
+	bool maybe_go = !ev->sections_ok || strong || g.gccgo;
 	struct pclntab pt = { 0 };
 	bool have_pt = maybe_go && go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
 	if (have_pt) {
@@ -428,13 +441,16 @@ void facts_go(struct elfview *ev)
 		pt.magic = 0;
 	}
 
-	bool is_go = go->version.value || have_pt || g.runtime || g.buildversion;
+	/* runtime.* functions alone are not enough: a runtime.cc object file
+	 * can define runtime::Foo helpers with C linkage names too */
+	bool is_go = go->version.value || have_pt || (g.runtime && strong);
 	/* gccgo: no pclntab or build info, its own runtime symbols */
 	bool gccgo = !go->version.value && !have_pt && g.gccgo;
 	bool libgo = false;
 	for (size_t i = 0; i < a->libc.needed.n; i++)
 		if (PFX(a->libc.needed.v[i], "libgo.so"))
 			libgo = true;
+	GElf_Shdr sh;
 	bool go_export = ev_section(ev, ".go_export", &sh) || ev_section(ev, ".go.export", &sh);
 	if (!go->version.value && !have_pt && (libgo || go_export))
 		gccgo = true;
@@ -454,15 +470,20 @@ void facts_go(struct elfview *ev)
 	} else if (is_go) {
 		if (!go->toolchain.value)
 			fact_set(a, &go->toolchain, have_pt ? GOABI_KNOWN : GOABI_INFERRED, "gc",
-				 have_pt ? "pclntab %s" : "runtime symbols", pt.where);
+				 have_pt ? "pclntab %s" : "runtime symbols with %s", have_pt ? pt.where :
+				 go_sections ? "gc's sections" : g.buildversion ? "runtime.buildVersion" : "gc type names");
 	} else {
-		fact_set(a, &go->toolchain, GOABI_KNOWN, "none", "no Go build info, pclntab or runtime symbols");
+		fact_set(a, &go->toolchain, GOABI_KNOWN, "none",
+			 g.runtime ? "no Go build info, pclntab or Go sections (runtime.* symbols alone are not Go's)"
+				   : "no Go build info, pclntab or runtime symbols");
 		return;
 	}
 	if (!go->version.value)
 		version_from_symbol(&g);
+	if (!go->version.value && !gccgo)
+		go_version_from_data(ev, have_pt ? &pt : NULL);
 	if (!go->version.value)
-		fact_set(a, &go->version, GOABI_UNKNOWN, NULL, "no build info or runtime.buildVersion%s",
+		fact_set(a, &go->version, GOABI_UNKNOWN, NULL, "no build info, runtime.buildVersion or version string%s",
 			 have_pt ? "; see version_range" : "");
 
 	/* stripped: names from pclntab */
@@ -473,8 +494,15 @@ void facts_go(struct elfview *ev)
 	scheme(&g);
 	cgo(&g);
 	buildmode(&g);
-	if (!gccgo)
-		go_typehash(ev, g.types, NTYPES);
+	if (!gccgo) {
+		struct typehash_in in = {
+			.syms = g.types, .nsyms = NTYPES,
+			.types = g.has_types && g.has_etypes ? &g.types_sym : NULL,
+			.etypes = g.has_types && g.has_etypes ? &g.etypes_sym : NULL,
+			.pt = have_pt ? &pt : NULL,
+		};
+		go_typehash(ev, &in);
+	}
 	else
 		fact_set(a, &go->typehash, GOABI_UNKNOWN, NULL, "gccgo: type descriptors differ from gc's");
 	conflicts(&g, &pt);

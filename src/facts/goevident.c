@@ -6,17 +6,17 @@
 #include <string.h>
 #include "facts/facts.h"
 
-bool facts_go_evident(struct elfview *ev)
+/* Sections only Go toolchains write (gc: build info, build ID note,
+ * pclntab, Go 1.26's module data and Go 1.27's type and func sections;
+ * gccgo: export data). */
+bool go_sections_present(const struct elfview *ev)
 {
 	static const char *const names[] = {
 		".go.buildinfo", ".note.go.buildid", ".gopclntab", ".data.rel.ro.gopclntab",
-		".go.pclntab", ".gosymtab", ".go_export", ".go.export",
+		".go.pclntab", ".gosymtab", ".go_export", ".go.export", ".go.module", ".go.type", ".go.func",
 	};
 	if (!ev->sections_ok)
-		return true;
-	for (size_t i = 0; i < ev->a->libc.needed.n; i++)
-		if (strncmp(ev->a->libc.needed.v[i], "libgo.so", 8) == 0)
-			return true;
+		return false;
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
 		GElf_Shdr sh;
@@ -28,4 +28,14 @@ bool facts_go_evident(struct elfview *ev)
 				return true;
 	}
 	return false;
+}
+
+bool facts_go_evident(struct elfview *ev)
+{
+	if (!ev->sections_ok)
+		return true;
+	for (size_t i = 0; i < ev->a->libc.needed.n; i++)
+		if (strncmp(ev->a->libc.needed.v[i], "libgo.so", 8) == 0)
+			return true;
+	return go_sections_present(ev);
 }

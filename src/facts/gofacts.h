@@ -38,7 +38,21 @@ struct typesym {
 	GElf_Sym sym;
 	bool found;
 };
-void go_typehash(struct elfview *ev, const struct typesym *syms, size_t n);
+struct typehash_in {
+	const struct typesym *syms; /* may be NULL */
+	size_t nsyms;
+	const GElf_Sym *types, *etypes; /* runtime.types/etypes, or NULL */
+	const struct pclntab *pt;       /* validated pclntab, or NULL */
+};
+void go_typehash(struct elfview *ev, const struct typehash_in *in);
+/* The digest a gc release uses ("md5", "notsha256", "sha256[8:12]",
+ * "sha256^0xff"), or NULL for an unparseable version. Contradictions only:
+ * the scheme itself is read from a descriptor. */
+const char *go_typehash_era(const char *version);
+
+/* Version from the runtime.buildVersion string when there is no build info
+ * (goversion.c); sets a->go.version only when it finds one. */
+void go_version_from_data(struct elfview *ev, const struct pclntab *pt);
 
 /* "go1.19.8" -> 119, "go1.20" -> 120; 0 if not parseable. */
 int go_minor(const char *version);

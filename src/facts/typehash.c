@@ -1,10 +1,22 @@
 /* Type-hash scheme: every runtime type descriptor (runtime._type in Go 1.19
- * src/runtime/type.go) starts {size uintptr; ptrdata uintptr; hash uint32;
- * tflag, align, fieldAlign, kind uint8}. The compiler sets hash to the first
- * four bytes, little-endian, of a digest of the type's link string
- * (cmd/compile/internal/types/fmt.go TypeHash): MD5 before Go 1.19,
- * notsha256 (bitwise NOT of SHA-256) from Go 1.19. We recompute both for
- * well-known types and look for a descriptor that carries one of them. */
+ * src/runtime/type.go, internal/abi.Type since Go 1.21) starts
+ * {size uintptr; ptrdata uintptr; hash uint32; tflag, align, fieldAlign,
+ * kind uint8}. The compiler sets hash to four bytes, read little-endian, of
+ * a digest of the type's link string (cmd/compile/internal/types TypeHash).
+ * The digest changed three times; each era is recognised by recomputing the
+ * hash of a well-known type and finding a descriptor that carries it:
+ *   md5           Go 1.9-1.18   MD5, bytes 0-3
+ *   notsha256     Go 1.19-1.23  SHA-256 with every bit inverted, bytes 0-3
+ *   sha256[8:12]  Go 1.24       SHA-256, bytes 8-11
+ *   sha256^0xff   Go 1.25+      SHA-256 with byte 0 XOR 0xff, bytes 0-3
+ *                               (cmd/internal/hash.Sum32)
+ * The scheme always comes from a descriptor, never from the version.
+ *
+ * Descriptors are found, cheapest first: by symbol (type:int, Go <= 1.25
+ * unstripped); inside the module data's [types, etypes) range (symbols
+ * runtime.types/etypes, or runtime.firstmoduledata, the .go.module section
+ * of Go 1.26+, or the moduledata word that points at the pclntab); only when
+ * none of these exist, in the allocated data sections. */
 #include <md5.h>
 #include <sha2.h>
 #include <string.h>
@@ -25,94 +37,214 @@ static const struct known_type known[] = {
 	{ "uintptr", -1, 0, 12 },
 	{ "bool", 1, 0, 1 },
 };
+#define NKNOWN (sizeof(known) / sizeof(known[0]))
 
-static uint32_t digest_md5(const char *s)
-{
-	uint8_t d[MD5_DIGEST_LENGTH];
-	MD5_CTX c;
-	MD5Init(&c);
-	MD5Update(&c, (const uint8_t *)s, strlen(s));
-	MD5Final(d, &c);
-	return rd32(d, false);
-}
+enum { TH_MD5, TH_NOTSHA256, TH_SHA256_8, TH_SHA256_XOR, TH_N };
+static const char *const scheme_name[TH_N] = { "md5", "notsha256", "sha256[8:12]", "sha256^0xff" };
+/* how the hash was computed, after the type name */
+static const char *const scheme_expr[TH_N] = {
+	"bytes 0-3 of MD5", "bytes 0-3 of SHA-256, inverted", "bytes 8-11 of SHA-256", "bytes 0-3 of SHA-256, byte 0 ^ 0xff",
+};
 
-static uint32_t digest_notsha256(const char *s)
+static void digests(const char *s, uint32_t out[TH_N])
 {
-	uint8_t d[SHA256_DIGEST_LENGTH];
-	SHA2_CTX c;
-	SHA256Init(&c);
-	SHA256Update(&c, (const uint8_t *)s, strlen(s));
-	SHA256Final(d, &c);
+	uint8_t m[MD5_DIGEST_LENGTH], d[SHA256_DIGEST_LENGTH];
+	MD5_CTX mc;
+	MD5Init(&mc);
+	MD5Update(&mc, (const uint8_t *)s, strlen(s));
+	MD5Final(m, &mc);
+	SHA2_CTX sc;
+	SHA256Init(&sc);
+	SHA256Update(&sc, (const uint8_t *)s, strlen(s));
+	SHA256Final(d, &sc);
+	out[TH_MD5] = rd32(m, false);
+	out[TH_SHA256_8] = rd32(d + 8, false);
+	uint8_t x[4] = { (uint8_t)(d[0] ^ 0xff), d[1], d[2], d[3] };
+	out[TH_SHA256_XOR] = rd32(x, false);
 	for (int i = 0; i < 4; i++)
-		d[i] = (uint8_t)~d[i];
-	return rd32(d, false);
+		x[i] = (uint8_t)~d[i];
+	out[TH_NOTSHA256] = rd32(x, false);
 }
 
-static void put(uint8_t *p, uint64_t v, int n, bool be)
+/* The expected era of a gc version, for contradictions only. */
+const char *go_typehash_era(const char *version)
 {
-	for (int i = 0; i < n; i++)
-		p[i] = (uint8_t)(be ? v >> (8 * (n - 1 - i)) : v >> (8 * i));
+	int minor = go_minor(version);
+	if (!minor)
+		return NULL;
+	return minor < 109 ? NULL : minor < 119 ? "md5" : minor < 124 ? "notsha256" : minor < 125 ? "sha256[8:12]" : "sha256^0xff";
 }
 
-/* Descriptor prefix {size, ptrdata, hash} for type t with the given hash. */
-static size_t prefix(const struct elfview *ev, const struct known_type *t, uint32_t hash, uint8_t *out)
+struct candidates {
+	uint32_t h[NKNOWN][TH_N];
+	uint8_t low[32]; /* bitmap of the candidates' low bytes: a cheap filter */
+};
+
+static void candidates_init(struct candidates *c)
+{
+	memset(c->low, 0, sizeof(c->low));
+	for (size_t k = 0; k < NKNOWN; k++) {
+		digests(known[k].name, c->h[k]);
+		for (size_t s = 0; s < TH_N; s++)
+			c->low[(c->h[k][s] & 0xff) >> 3] |= (uint8_t)(1u << (c->h[k][s] & 7));
+	}
+}
+
+/* Does p hold the {size, ptrdata, hash, ..., kind} of known type k with
+ * hash h? avail: bytes readable at p. */
+static bool is_descriptor(const struct elfview *ev, const uint8_t *p, size_t avail, size_t k, uint32_t h)
 {
 	int ps = ev->ptrsize;
+	const struct known_type *t = &known[k];
+	if (avail < 2 * (size_t)ps + 8)
+		return false;
 	uint64_t size = t->size == -1 ? (uint64_t)ps : t->size == -2 ? 2u * ps : (uint64_t)t->size;
 	uint64_t ptrdata = t->ptrdata == -1 ? (uint64_t)ps : (uint64_t)t->ptrdata;
-	put(out, size, ps, ev->be);
-	put(out + ps, ptrdata, ps, ev->be);
-	put(out + 2 * ps, hash, 4, ev->be);
-	return 2 * (size_t)ps + 4;
+	return rdptr(p, ev->be, ps) == size && rdptr(p + ps, ev->be, ps) == ptrdata &&
+	       rd32(p + 2 * ps, ev->be) == h && (p[2 * ps + 7] & 0x1f) == t->kind;
 }
 
-static bool matches(const uint8_t *p, size_t avail, const uint8_t *pre, size_t plen, uint8_t kind)
-{
-	return avail >= plen + 4 && memcmp(p, pre, plen) == 0 && (p[plen + 3] & 0x1f) == kind;
-}
+struct hit {
+	size_t k, scheme;
+	uint64_t off;
+};
 
-/* Search one region for descriptor t carrying hash h; returns offset or -1.
- * The 4-byte hash is rare in data, {size, ptrdata} is not: look for the hash
- * and check the fields before it. */
-static int64_t search(const struct elfview *ev, const uint8_t *p, size_t n, const struct known_type *t, uint32_t h)
+/* One pass over n bytes at p: every pointer-aligned position whose hash word
+ * equals one of the candidate hashes is checked as a descriptor. Cost is
+ * n/ptrsize word compares, whatever the era. */
+static bool scan(const struct elfview *ev, const struct candidates *c, const uint8_t *p, size_t n, struct hit *hit)
 {
-	uint8_t pre[32];
-	size_t plen = prefix(ev, t, h, pre);
-	size_t hoff = 2 * (size_t)ev->ptrsize; /* hash offset in the descriptor */
-	size_t off = hoff;
-	while (off < n) {
-		const uint8_t *r = memmem(p + off, n - off, pre + hoff, 4);
-		if (!r)
-			return -1;
-		size_t pos = (size_t)(r - p) - hoff;
-		if (pos % (size_t)ev->ptrsize == 0 && matches(p + pos, n - pos, pre, plen, t->kind))
-			return (int64_t)pos;
-		off = (size_t)(r - p) + 1;
+	size_t ps = (size_t)ev->ptrsize, hoff = 2 * ps;
+	if (n < hoff + 8)
+		return false;
+	for (size_t pos = 0; pos <= n - hoff - 8; pos += ps) {
+		uint32_t w = rd32(p + pos + hoff, ev->be);
+		if (!(c->low[(w & 0xff) >> 3] & (1u << (w & 7))))
+			continue;
+		for (size_t k = 0; k < NKNOWN; k++)
+			for (size_t s = 0; s < TH_N; s++)
+				if (w == c->h[k][s] && is_descriptor(ev, p + pos, n - pos, k, w)) {
+					*hit = (struct hit){ .k = k, .scheme = s, .off = pos };
+					return true;
+				}
 	}
-	return -1;
+	return false;
 }
 
-static void record(struct elfview *ev, const char *scheme, const char *tname, uint32_t h, const char *where)
+static void record(struct elfview *ev, const struct hit *h, uint32_t value, const char *where)
 {
-	fact_set(ev->a, &ev->a->go.typehash, GOABI_KNOWN, scheme,
-		 "descriptor of '%s' at %s carries hash %#010x = %s(\"%s\")", tname, where, h,
-		 scheme, tname);
+	const char *tname = known[h->k].name;
+	fact_set(ev->a, &ev->a->go.typehash, GOABI_KNOWN, scheme_name[h->scheme],
+		 "descriptor of '%s' at %s carries hash %#010x = %s of \"%s\"", tname, where, value,
+		 scheme_expr[h->scheme], tname);
 }
 
-#define RECORD(...) do { record(__VA_ARGS__); return; } while (0)
+/* Module data layout (runtime/symtab.go moduledata), in pointer words:
+ * the index of types and etypes, by pclntab magic. Checked on go1.16,
+ * go1.19, go1.20-go1.26 (types 37, etypes 38) and go1.27 (a word between:
+ * etypes 39). Before Go 1.16 the table starts with three slices. */
+static bool moduledata_types(const struct elfview *ev, const uint8_t *md, size_t avail, uint32_t magic,
+			     uint64_t *lo, uint64_t *hi)
+{
+	size_t ps = (size_t)ev->ptrsize;
+	size_t ti = magic == 0xfffffffb ? 25 : magic == 0xfffffff1 ? 37 : 35;
+	if (avail < (ti + 3) * ps)
+		return false;
+	uint64_t t = rdptr(md + ti * ps, ev->be, (int)ps);
+	/* etypes follows types, or (go1.27) the word after a length */
+	for (size_t e = ti + 1; e <= ti + 2; e++) {
+		uint64_t et = rdptr(md + e * ps, ev->be, (int)ps);
+		if (et > t && et - t < (1ull << 30) && t >= 0x1000) {
+			*lo = t;
+			*hi = et;
+			return true;
+		}
+	}
+	return false;
+}
 
-void go_typehash(struct elfview *ev, const struct typesym *syms, size_t nsyms)
+/* Find the module data: by symbol, by its Go 1.26 section, or as the
+ * pointer-aligned word in writable data that holds the pclntab address and
+ * is followed by a pointer into it (moduledata.pcHeader, .funcnametab). */
+static const uint8_t *find_moduledata(const struct elfview *ev, const struct pclntab *pt, size_t *avail,
+				      const char **where)
+{
+	GElf_Sym sym;
+	GElf_Shdr sh;
+	const uint8_t *p;
+	uint64_t av;
+	size_t n;
+	if (ev_find_symbol(ev, "runtime.firstmoduledata", &sym) && ev_vaddr(ev, sym.st_value, 64, &p, &av)) {
+		*avail = (size_t)av;
+		*where = "symbol runtime.firstmoduledata";
+		return p;
+	}
+	if (ev->sections_ok && ev_section(ev, ".go.module", &sh) && ev_section_bytes(ev, &sh, &p, &n)) {
+		*avail = n;
+		*where = "section .go.module";
+		return p;
+	}
+	if (!pt || !pt->vaddr)
+		return NULL;
+	size_t ps = (size_t)ev->ptrsize;
+	uint8_t needle[8];
+	for (size_t i = 0; i < ps; i++)
+		needle[i] = (uint8_t)(ev->be ? pt->vaddr >> (8 * (ps - 1 - i)) : pt->vaddr >> (8 * i));
+	for (size_t i = 0; i < ev->phnum; i++) {
+		GElf_Phdr ph;
+		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_W) || (ph.p_flags & PF_X) ||
+		    !range_ok(ph.p_offset, ph.p_filesz, ev->size))
+			continue;
+		const uint8_t *seg = ev->raw + ph.p_offset;
+		size_t off = 0;
+		while (off < ph.p_filesz) {
+			int64_t at = find_bytes(seg + off, ph.p_filesz - off, needle, ps, ps);
+			if (at < 0)
+				break;
+			size_t pos = off + (size_t)at;
+			if (ph.p_filesz - pos >= 2 * ps) {
+				uint64_t next = rdptr(seg + pos + ps, ev->be, (int)ps);
+				if (next > pt->vaddr && next - pt->vaddr < pt->len) {
+					*avail = ph.p_filesz - pos;
+					*where = arena_printf(ev->a->arena, "moduledata at vaddr %#llx (word pointing at the pclntab)",
+							      (unsigned long long)(ph.p_vaddr + pos));
+					return seg + pos;
+				}
+			}
+			off = pos + ps;
+		}
+	}
+	return NULL;
+}
+
+/* Search [lo, hi) for a descriptor; true when the fact was recorded. */
+static bool scan_vrange(struct elfview *ev, const struct candidates *c, uint64_t lo, uint64_t hi, const char *how)
+{
+	const uint8_t *p;
+	uint64_t avail;
+	if (!ev_vaddr(ev, lo, 1, &p, &avail))
+		return false;
+	size_t n = (size_t)(hi - lo < avail ? hi - lo : avail);
+	struct hit h;
+	if (!scan(ev, c, p, n, &h))
+		return false;
+	record(ev, &h, c->h[h.k][h.scheme],
+	       arena_printf(ev->a->arena, "vaddr %#llx (types %#llx-%#llx from %s)", (unsigned long long)(lo + h.off),
+			    (unsigned long long)lo, (unsigned long long)hi, how));
+	return true;
+}
+
+static bool by_symbols(struct elfview *ev, const struct candidates *c, const struct typesym *syms, size_t nsyms)
 {
 	struct goabi_artifact *a = ev->a;
-	/* 1. descriptors found by symbol name */
 	for (size_t i = 0; i < nsyms; i++) {
 		if (!syms[i].found)
 			continue;
-		const struct known_type *t = NULL;
-		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
-			if (strcmp(known[k].name, syms[i].name) == 0)
-				t = &known[k];
-		if (!t)
+		size_t k = NKNOWN;
+		for (size_t j = 0; j < NKNOWN; j++)
+			if (strcmp(known[j].name, syms[i].name) == 0)
+				k = j;
+		if (k == NKNOWN)
 			continue;
 		const uint8_t *p = NULL;
 		uint64_t avail = 0;
@@ -129,72 +261,72 @@ void go_typehash(struct elfview *ev, const struct typesym *syms, size_t nsyms)
 		} else if (!ev_vaddr(ev, syms[i].sym.st_value, 16, &p, &avail)) {
 			continue;
 		}
-		uint32_t hm = digest_md5(t->name), hs = digest_notsha256(t->name);
-		uint8_t pre[32];
-		size_t plen = prefix(ev, t, hm, pre);
 		const char *where = arena_printf(a->arena, "symbol type%s%s", a->go.scheme.value &&
-						 strcmp(a->go.scheme.value, "colon") == 0 ? ":" : ".", t->name);
-		if (matches(p, avail, pre, plen, t->kind))
-			RECORD(ev, "md5", t->name, hm, where);
-		plen = prefix(ev, t, hs, pre);
-		if (matches(p, avail, pre, plen, t->kind))
-			RECORD(ev, "notsha256", t->name, hs, where);
-		uint32_t got = avail >= plen ? rd32(p + 2 * ev->ptrsize, ev->be) : 0;
+						 strcmp(a->go.scheme.value, "colon") == 0 ? ":" : ".", known[k].name);
+		for (size_t s = 0; s < TH_N; s++)
+			if (is_descriptor(ev, p, (size_t)avail, k, c->h[k][s])) {
+				record(ev, &(struct hit){ .k = k, .scheme = s }, c->h[k][s], where);
+				return true;
+			}
+		uint32_t got = avail >= 2 * (size_t)ev->ptrsize + 4 ? rd32(p + 2 * ev->ptrsize, ev->be) : 0;
 		fact_set(a, &a->go.typehash, GOABI_UNKNOWN, NULL,
-			 "%s carries hash %#010x, neither md5 (%#010x) nor notsha256 (%#010x) of \"%s\"",
-			 where, got, hm, hs, t->name);
-		return;
+			 "%s carries hash %#010x, none of md5 %#010x, notsha256 %#010x, sha256[8:12] %#010x, sha256^0xff %#010x of \"%s\"",
+			 where, got, c->h[k][0], c->h[k][1], c->h[k][2], c->h[k][3], known[k].name);
+		return true;
 	}
-	/* 2. stripped: scan data that can hold descriptors */
-	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
-		const struct known_type *t = &known[k];
-		/* Search order is only a speed hint: the digest the version suggests
-		 * first (found early in .rodata), the other after; the answer is
-		 * always a hash found in a descriptor, never the version. */
-		int minor = go_minor(a->go.version.value);
-		bool sha_first = minor ? minor >= 119 : a->go.pclntab_magic == 0xfffffff1;
-		uint32_t h[2] = { digest_md5(t->name), digest_notsha256(t->name) };
-		const char *scheme[2] = { "md5", "notsha256" };
-		if (sha_first) {
-			uint32_t x = h[0];
-			h[0] = h[1];
-			h[1] = x;
-			scheme[0] = "notsha256";
-			scheme[1] = "md5";
+	return false;
+}
+
+void go_typehash(struct elfview *ev, const struct typehash_in *in)
+{
+	struct goabi_artifact *a = ev->a;
+	struct candidates c;
+	candidates_init(&c);
+	/* 1. descriptors found by symbol name */
+	if (by_symbols(ev, &c, in->syms, in->nsyms))
+		return;
+	if (ev->eh.e_type != ET_REL) {
+		/* 2. the module's type range by symbol */
+		if (in->types && in->etypes && in->etypes->st_value > in->types->st_value &&
+		    scan_vrange(ev, &c, in->types->st_value, in->etypes->st_value, "symbols runtime.types/etypes"))
+			return;
+		/* 3. the module's type range from the module data */
+		size_t avail = 0;
+		const char *where = NULL;
+		const uint8_t *md = in->pt && in->pt->magic ? find_moduledata(ev, in->pt, &avail, &where) : NULL;
+		uint64_t lo, hi;
+		if (md && moduledata_types(ev, md, avail, in->pt->magic, &lo, &hi) && scan_vrange(ev, &c, lo, hi, where))
+			return;
+	}
+	/* 4. no module data (relocatable objects, relocations not applied in
+	 * the file): data sections that can hold descriptors, one pass each */
+	struct hit h;
+	if (ev->sections_ok) {
+		Elf_Scn *scn = NULL;
+		GElf_Shdr sh;
+		while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+			const uint8_t *p;
+			size_t n;
+			if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || (sh.sh_flags & SHF_EXECINSTR) ||
+			    (ev->eh.e_type != ET_REL && !(sh.sh_flags & SHF_ALLOC)))
+				continue;
+			if (!ev_section_bytes(ev, &sh, &p, &n) || !scan(ev, &c, p, n, &h))
+				continue;
+			record(ev, &h, c.h[h.k][h.scheme],
+			       arena_printf(a->arena, "%s+%#llx", ev_section_name(ev, &sh), (unsigned long long)h.off));
+			return;
 		}
-		if (ev->sections_ok) {
-			Elf_Scn *scn = NULL;
-			GElf_Shdr sh;
-			while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
-				const uint8_t *p;
-				size_t n;
-				if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || (sh.sh_flags & SHF_EXECINSTR) ||
-				    (ev->eh.e_type != ET_REL && !(sh.sh_flags & SHF_ALLOC)))
-					continue;
-				if (!ev_section_bytes(ev, &sh, &p, &n))
-					continue;
-				for (int s = 0; s < 2; s++) {
-					int64_t at = search(ev, p, n, t, h[s]);
-					if (at >= 0)
-						RECORD(ev, scheme[s], t->name, h[s],
-							      arena_printf(a->arena, "%s+%#llx", ev_section_name(ev, &sh),
-									   (unsigned long long)at));
-				}
-			}
-		} else {
-			for (size_t i = 0; i < ev->phnum; i++) {
-				GElf_Phdr ph;
-				if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD || (ph.p_flags & PF_X) ||
-				    !range_ok(ph.p_offset, ph.p_filesz, ev->size))
-					continue;
-				for (int s = 0; s < 2; s++) {
-					int64_t at = search(ev, ev->raw + ph.p_offset, ph.p_filesz, t, h[s]);
-					if (at >= 0)
-						RECORD(ev, scheme[s], t->name, h[s],
-							      arena_printf(a->arena, "vaddr %#llx (PT_LOAD[%zu])",
-									   (unsigned long long)(ph.p_vaddr + at), i));
-				}
-			}
+	} else {
+		for (size_t i = 0; i < ev->phnum; i++) {
+			GElf_Phdr ph;
+			if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD || (ph.p_flags & PF_X) ||
+			    !range_ok(ph.p_offset, ph.p_filesz, ev->size))
+				continue;
+			if (!scan(ev, &c, ev->raw + ph.p_offset, ph.p_filesz, &h))
+				continue;
+			record(ev, &h, c.h[h.k][h.scheme],
+			       arena_printf(a->arena, "vaddr %#llx (PT_LOAD[%zu])", (unsigned long long)(ph.p_vaddr + h.off), i));
+			return;
 		}
 	}
 	fact_set(a, &a->go.typehash, GOABI_UNKNOWN, NULL, "no descriptor of a well-known type found");
