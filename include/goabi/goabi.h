@@ -125,7 +125,7 @@ struct goabi_go {
 	size_t nitabs;                /* go.itab. / go:itab. symbols */
 
 	/* 4. type-hash scheme */
-	struct goabi_fact typehash;   /* "md5", "notsha256" */
+	struct goabi_fact typehash;   /* "md5", "notsha256", "sha256[8:12]", "sha256^0xff" */
 
 	/* 5. cgo and build mode */
 	struct goabi_fact cgo;        /* "1" or "0" */
@@ -222,7 +222,9 @@ struct goabi_isa {
 	uint64_t nfuncs;             /* functions (and gaps) the code was split into */
 };
 
-enum goabi_kind { GOABI_KIND_ELF, GOABI_KIND_AR, GOABI_KIND_OTHER };
+/* GOOBJ: Go's own object format (cmd/internal/goobj), e.g. the members of a
+ * -buildmode=archive package archive: Go facts only, no ELF identity. */
+enum goabi_kind { GOABI_KIND_ELF, GOABI_KIND_AR, GOABI_KIND_OTHER, GOABI_KIND_GOOBJ };
 
 struct goabi_artifact {
 	struct goabi_arena *arena;

@@ -17,6 +17,9 @@ bool facts_go_evident(struct elfview *ev);
 /* Sections only Go toolchains write are present (false without section headers). */
 bool go_sections_present(const struct elfview *ev);
 void facts_cabi(struct elfview *ev);
+/* A member or file in Go's own object format ("go object ..."): sets kind
+ * GOABI_KIND_GOOBJ and the Go facts; false when p is not one. */
+bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n);
 void facts_isa(struct elfview *ev);
 /* Archive: ISA facts of the members rolled up (the highest level wins). */
 void facts_isa_rollup(struct goabi_artifact *a);

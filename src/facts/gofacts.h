@@ -49,6 +49,10 @@ void go_typehash(struct elfview *ev, const struct typehash_in *in);
  * "sha256^0xff"), or NULL for an unparseable version. Contradictions only:
  * the scheme itself is read from a descriptor. */
 const char *go_typehash_era(const char *version);
+/* The scheme whose digest of link string gives hash h, or NULL. */
+const char *go_typehash_match(const char *link, uint32_t h);
+/* "bytes 0-3 of MD5" etc. for a scheme name. */
+const char *go_typehash_describe(const char *scheme);
 
 /* Version from the runtime.buildVersion string when there is no build info
  * (goversion.c); sets a->go.version only when it finds one. */

@@ -233,10 +233,15 @@ static void inspect_elf_handle(struct goabi_artifact *a, Elf *elf, const struct 
 	case ELF_K_AR:
 		inspect_archive(a, elf, opts, depth);
 		break;
-	default:
+	default: {
+		size_t n = 0;
+		const uint8_t *raw = (const uint8_t *)elf_rawfile(elf, &n);
+		if (raw && facts_goobj(a, raw, n))
+			break;
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "not an ELF file or ar archive");
 		break;
+	}
 	}
 }
 
@@ -356,7 +361,7 @@ static void rollup(struct goabi_artifact *a)
 		struct goabi_artifact *m = a->members[i];
 		if (m->go.toolchain.value && strcmp(m->go.toolchain.value, "none") != 0) {
 			ngo++;
-			if (!gm || (m->member && strcmp(m->member, "go.o") == 0))
+			if (!gm || (m->member && (strcmp(m->member, "go.o") == 0 || strcmp(m->member, "_go_.o") == 0)))
 				gm = m;
 		}
 		if (!a->id.machine_name && m->id.machine_name)
@@ -389,7 +394,8 @@ static void rollup(struct goabi_artifact *a)
 	if (ngo > 1) {
 		size_t nver = 0;
 		for (size_t i = 0; i < a->nmembers; i++)
-			if (a->members[i]->go.version.value && a->members[i]->go.version.conf == GOABI_KNOWN)
+			if (a->members[i]->kind == GOABI_KIND_ELF && a->members[i]->go.version.value &&
+			    a->members[i]->go.version.conf == GOABI_KNOWN)
 				nver++;
 		if (nver > 1)
 			strv_push(a->arena, &go->conflicts,
@@ -407,7 +413,10 @@ static void rollup(struct goabi_artifact *a)
 		if (m->go.cgo.value && strcmp(m->go.cgo.value, "1") == 0 && !cg)
 			cg = m;
 	}
-	if (gm->go.cgo.conf == GOABI_KNOWN && gm->go.cgo.value && strstr(gm->go.cgo.evidence, "build setting"))
+	if (gm->kind == GOABI_KIND_GOOBJ && !go->cgo_evidence.n)
+		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "member %s: %s", gm->member,
+			 gm->go.cgo.evidence ? gm->go.cgo.evidence : "");
+	else if (gm->go.cgo.conf == GOABI_KNOWN && gm->go.cgo.value && strstr(gm->go.cgo.evidence, "build setting"))
 		fact_copy(a, &go->cgo, &gm->go.cgo, gm->member);
 	else if (go->cgo_evidence.n)
 		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo symbols in members (%s)", go->cgo_evidence.v[0]);

@@ -75,6 +75,24 @@ const char *go_typehash_era(const char *version)
 	return minor < 109 ? NULL : minor < 119 ? "md5" : minor < 124 ? "notsha256" : minor < 125 ? "sha256[8:12]" : "sha256^0xff";
 }
 
+const char *go_typehash_match(const char *link, uint32_t h)
+{
+	uint32_t d[TH_N];
+	digests(link, d);
+	for (size_t s = 0; s < TH_N; s++)
+		if (d[s] == h)
+			return scheme_name[s];
+	return NULL;
+}
+
+const char *go_typehash_describe(const char *scheme)
+{
+	for (size_t s = 0; s < TH_N; s++)
+		if (strcmp(scheme, scheme_name[s]) == 0)
+			return scheme_expr[s];
+	return "?";
+}
+
 struct candidates {
 	uint32_t h[NKNOWN][TH_N];
 	uint8_t low[32]; /* bitmap of the candidates' low bytes: a cheap filter */

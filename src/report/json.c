@@ -147,13 +147,13 @@ static json_t *isa_json(const struct goabi_isa *i)
 json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro)
 {
 	json_t *o = json_object();
-	static const char *kinds[] = { "elf", "ar", "other" };
+	static const char *kinds[] = { "elf", "ar", "other", "goobj" };
 	json_object_set_new(o, "path", json_str(a->path));
 	if (a->member)
 		json_object_set_new(o, "member", json_str(a->member));
 	json_object_set_new(o, "kind", json_string(kinds[a->kind]));
 	json_object_set_new(o, "size", json_integer((json_int_t)a->size));
-	if (a->kind == GOABI_KIND_ELF || a->kind == GOABI_KIND_AR) {
+	if (a->kind == GOABI_KIND_ELF || a->kind == GOABI_KIND_AR || a->kind == GOABI_KIND_GOOBJ) {
 		if (a->id.machine_name)
 			json_object_set_new(o, "elf", id_json(&a->id));
 		json_object_set_new(o, "go", go_json(&a->go));

@@ -171,6 +171,8 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 	if (a->kind == GOABI_KIND_AR)
 		line(out, ind, "archive", "%zu members%s, %zu symbol index entries", a->nmembers, a->thin ? " (thin)" : "",
 		     a->nsymidx);
+	if (a->kind == GOABI_KIND_GOOBJ)
+		line(out, ind, "format", "Go object file (cmd/internal/goobj), not ELF: only the Go linker reads it");
 	if (id->machine_name) {
 		char flags[512] = "";
 		size_t used = 0;
