@@ -159,7 +159,7 @@ void go_version_from_data(struct elfview *ev, const struct pclntab *pt)
 			}
 			/* a stand-alone release string: not preceded by a letter or digit */
 			if (pos > 0 && ((q[-1] >= 'a' && q[-1] <= 'z') || (q[-1] >= 'A' && q[-1] <= 'Z') ||
-					(q[-1] >= '0' && q[-1] <= '9')))
+					(q[-1] >= '0' && q[-1] <= '9') || strchr("_/-.", q[-1])))
 				continue;
 			const char *v = arena_strndup(a->arena, (const char *)q, l);
 			if (!agrees(v, magic))

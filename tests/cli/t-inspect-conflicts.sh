@@ -43,7 +43,7 @@ if [ -f "$I/go119-static" ]; then
 	hasnot "go1.19 binary claiming go1.21: no type-hash conflict (notsha256 is right for 1.21)" "$c" "type hashes"
 	patch_version "$I/go119-static" "$TMPD/g118" go1.19.8 go1.18.8
 	c=$(conflicts "$TMPD/g118")
-	has "go1.19 binary claiming go1.18: notsha256 type-hash conflict" "$c" "type hashes use notsha256, unexpected for go1.18.8"
+	has "go1.19 binary claiming go1.18: notsha256 type-hash conflict" "$c" "type hashes use notsha256, but go1.18.8 uses md5"
 	hasnot "go1.19 binary claiming go1.18: no pclntab conflict (same magic)" "$c" "pclntab magic"
 	hasnot "go1.19 binary claiming go1.18: no scheme conflict" "$c" "naming scheme"
 else
