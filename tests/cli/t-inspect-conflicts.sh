@@ -71,6 +71,26 @@ if [ -f "$f" ]; then
 else
 	skip "esbuild 0.11.23 conflicts" "not fetched"
 fi
+# the two SHA-256 eras after notsha256: go1.24 (sha256[8:12]) and go1.25+
+# (sha256^0xff), each claiming the other's release
+f="$NPM/lefthook-linux-x64@1.12.4/lefthook"
+if [ -f "$f" ]; then
+	patch_version "$f" "$TMPD/l125" go1.24.6 go1.25.6
+	c=$(conflicts "$TMPD/l125")
+	has "go1.24 lefthook claiming go1.25: type-hash conflict" "$c" "type hashes use sha256[8:12], but go1.25.6 uses sha256^0xff"
+	patch_version "$f" "$TMPD/l123" go1.24.6 go1.23.6
+	has "go1.24 lefthook claiming go1.23: type-hash conflict" "$(conflicts "$TMPD/l123")" "type hashes use sha256[8:12], but go1.23.6 uses notsha256"
+else
+	skip "lefthook 1.12.4 conflicts" "not fetched"
+fi
+f="$NPM/lefthook-linux-x64@2.1.17/lefthook"
+if [ -f "$f" ]; then
+	patch_version "$f" "$TMPD/l124" go1.26.6 go1.24.6
+	has "go1.26 lefthook claiming go1.24: type-hash conflict" "$(conflicts "$TMPD/l124")" "type hashes use sha256^0xff, but go1.24.6 uses sha256[8:12]"
+	check "go1.26 lefthook unpatched: no conflicts" "" "$(conflicts "$f")"
+else
+	skip "lefthook 2.1.17 conflicts" "not fetched"
+fi
 # 3. the unpatched originals have no conflicts
 for f in "$I/go119-static" "$NPM/@esbuild_linux-x64@0.18.5/esbuild" "$NPM/esbuild-linux-64@0.11.23/esbuild"; do
 	[ -f "$f" ] && check "$(basename "$(dirname "$f")")/$(basename "$f") unpatched: no conflicts" "" "$(conflicts "$f")"
