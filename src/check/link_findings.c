@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <elf.h>
+#include <sys/stat.h>
 #include "check/link.h"
 
 static const struct goabi_artifact *gofacts(const struct lk_obj *o)
@@ -274,15 +275,109 @@ static void diagnose_undefined(struct lk_result *r)
 	}
 }
 
+static const char *fact(const struct goabi_fact *f)
+{
+	return f->value ? f->value : "unknown";
+}
+
 struct goart {
 	const struct lk_input *in;
 	const struct goabi_artifact *a;
 	const char *what;
+	const char *path;    /* a library reached through DT_NEEDED, else NULL (in->path) */
 };
 
-static const char *fact(const struct goabi_fact *f)
+#define MAX_NEEDED_WALK 64u
+
+/* A DT_NEEDED name of the shared library lib, looked up as the loader and
+ * ld would find it: lib's DT_RUNPATH/DT_RPATH ($ORIGIN expanded), then the
+ * link's -L and system directories. NULL when not found. */
+static const char *needed_path(struct lk_result *r, const char *lib, const struct goabi_libc *l, const char *name)
 {
-	return f->value ? f->value : "unknown";
+	struct stat st;
+	if (strchr(name, '/'))
+		return stat(name, &st) == 0 && S_ISREG(st.st_mode) ? name : NULL;
+	const char *lists[2] = { l->runpath, l->runpath ? NULL : l->rpath };
+	const char *slash = strrchr(lib, '/');
+	const char *origin = slash ? arena_strndup(r->ar, lib, (size_t)(slash - lib)) : ".";
+	for (size_t k = 0; k < 2; k++) {
+		if (!lists[k])
+			continue;
+		char buf[4096];
+		snprintf(buf, sizeof(buf), "%s", lists[k]);
+		char *save, *tok;
+		for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+			const char *d = strncmp(tok, "$ORIGIN", 7) == 0 ? arena_printf(r->ar, "%s%s", origin, tok + 7) : tok;
+			const char *p = arena_printf(r->ar, "%s/%s", d, name);
+			if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+				return p;
+		}
+	}
+	const struct goabi_strv *dirs[2] = { &r->cmd.user_dirs, &r->cmd.sys_dirs };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < dirs[k]->n; i++) {
+			const char *p = arena_printf(r->ar, "%s/%s", dirs[k]->v[i], name);
+			if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+				return p;
+		}
+	return NULL;
+}
+
+/* Go c-shared libraries the shared libraries of the link need, directly or
+ * not: each starts its own Go runtime when the program runs. Their
+ * artifacts go to owned (freed by the caller). */
+static size_t needed_go_libs(struct lk_result *r, struct goart *arts, size_t n, size_t max,
+			     struct goabi_artifact **owned, size_t *nowned)
+{
+	const char *seen[MAX_NEEDED_WALK];
+	const struct goabi_artifact *qa[MAX_NEEDED_WALK];
+	const char *qp[MAX_NEEDED_WALK];
+	size_t nseen = 0, nq = 0;
+	for (size_t i = 0; i < r->ninputs && nq < MAX_NEEDED_WALK; i++) {
+		const struct lk_input *in = &r->inputs[i];
+		if (in->facts && in->facts->id.type == ET_DYN && in->facts->libc.needed.n) {
+			qa[nq] = in->facts;
+			qp[nq++] = in->path;
+			if (nseen < MAX_NEEDED_WALK)
+				seen[nseen++] = in->path;
+		}
+	}
+	for (size_t q = 0; q < nq; q++) {
+		const struct goabi_libc *l = &qa[q]->libc;
+		for (size_t k = 0; k < l->needed.n && nq < MAX_NEEDED_WALK; k++) {
+			const char *p = needed_path(r, qp[q], l, l->needed.v[k]);
+			if (!p)
+				continue;
+			bool dup = false;
+			for (size_t j = 0; j < nseen && !dup; j++)
+				dup = strcmp(seen[j], p) == 0;
+			for (size_t j = 0; j < r->ninputs && !dup; j++)
+				dup = r->inputs[j].path && strcmp(r->inputs[j].path, p) == 0;
+			if (dup || nseen >= MAX_NEEDED_WALK || *nowned >= MAX_NEEDED_WALK)
+				continue;
+			seen[nseen++] = p;
+			struct goabi_opts o = { 0 };
+			o.loader_only = true;
+			o.no_dwarf = true;
+			struct goabi_artifact *a = NULL;
+			if (goabi_inspect_path(p, &o, &a) < 0 || !a) {
+				goabi_artifact_free(a);
+				continue;
+			}
+			owned[(*nowned)++] = a;
+			qa[nq] = a;
+			qp[nq++] = p;
+			if (n < max && a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0) {
+				arts[n].in = NULL;
+				arts[n].a = a;
+				arts[n].path = p;
+				arts[n].what = arena_printf(r->ar, "%s (needed by %s; %s %s, %s)", p, qp[q], fact(&a->go.toolchain),
+							    fact(&a->go.version), fact(&a->go.buildmode));
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 static void go_findings(struct lk_result *r)
@@ -301,12 +396,16 @@ static void go_findings(struct lk_result *r)
 		if (!pulled)
 			continue;
 		arts[n].in = in;
+		arts[n].path = in->path;
 		arts[n].a = a;
 		arts[n].what = arena_printf(r->ar, "%s (%s %s, %s, symbols %s, type hash %s)", in->path, fact(&a->go.toolchain),
 					    fact(&a->go.version), fact(&a->go.buildmode), fact(&a->go.scheme),
 					    fact(&a->go.typehash));
 		n++;
 	}
+	struct goabi_artifact *owned[MAX_NEEDED_WALK];
+	size_t nowned = 0;
+	n = needed_go_libs(r, arts, n, 64, owned, &nowned);
 	/* runtimes: each gc artifact carries one; gccgo objects share libgo */
 	size_t runtimes = 0;
 	struct goabi_strv who = { 0 };
@@ -329,7 +428,7 @@ static void go_findings(struct lk_result *r)
 			runtimes, buf);
 		if (f)
 			for (size_t i = 0; i < n; i++)
-				strv_push_unique(r->ar, &f->files, arts[i].in->path);
+				strv_push_unique(r->ar, &f->files, arts[i].in ? arts[i].in->path : arts[i].path);
 	}
 	/* toolchain mismatch */
 	for (size_t i = 1; i < n; i++) {
@@ -348,10 +447,12 @@ static void go_findings(struct lk_result *r)
 		struct lk_finding *f = lk_add_finding(r, LK_WARNING, "go-toolchain-mismatch", NULL,
 						      "Go artifacts differ in %s: %s vs %s", what, arts[0].what, arts[i].what);
 		if (f) {
-			strv_push(r->ar, &f->files, arts[0].in->path);
-			strv_push(r->ar, &f->files, arts[i].in->path);
+			strv_push(r->ar, &f->files, arts[0].in ? arts[0].in->path : arts[0].path);
+			strv_push(r->ar, &f->files, arts[i].in ? arts[i].in->path : arts[i].path);
 		}
 	}
+	for (size_t i = 0; i < nowned; i++)
+		goabi_artifact_free(owned[i]);
 }
 
 static const char *float_abi_arm(uint32_t fl)

@@ -15,6 +15,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_link(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_plugin(int argc, char **argv);
 
 /* Calls fn for every regular file under dir (not following symlinks, not
  * crossing devices), in sorted order. Returns the number of walk errors. */

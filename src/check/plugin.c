@@ -1,0 +1,382 @@
+/* goabi plugin: the prediction (model in check/plugin.h, docs/plugin.md). */
+#include <elf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "check/plugin.h"
+#include "util/util.h"
+
+const char *plg_outcome_name(enum plg_outcome o)
+{
+	switch (o) {
+	case PLG_LOADS: return "loads";
+	case PLG_ERROR: return "error";
+	case PLG_FATAL: return "fatal";
+	default: return "not reached";
+	}
+}
+
+static const char *hex(struct goabi_arena *ar, const struct plg_hash *h)
+{
+	if (!h || !h->len)
+		return NULL;
+	char buf[PLG_MAX_HASH * 2 + 1];
+	for (size_t i = 0; i < h->len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", h->bytes[i]);
+	return arena_strdup(ar, buf);
+}
+
+/* "go1.26.8" -> 26; 0 when not a release */
+static int go_minor(const char *v)
+{
+	if (!v || strncmp(v, "go1.", 4) != 0)
+		return 0;
+	return atoi(v + 4);
+}
+
+/* A module the runtime has seen (firstmoduledata.next list): plugins whose
+ * addmoduledata reached the host's list. */
+struct rt_mod {
+	const struct plg_module *m;
+	bool bad;
+};
+
+/* One object in the dynamic linker's global scope (RTLD_GLOBAL). */
+struct scope_obj {
+	const struct plg_module *m;
+};
+
+struct cached {
+	const char *real;
+	const char *err; /* lastmoduleinit error, NULL when it loaded */
+};
+
+struct state {
+	struct plg_result *r;
+	struct rt_mod *mods;
+	size_t nmods;
+	struct scope_obj *scope;
+	size_t nscope;
+	struct cached *cache;
+	size_t ncache;
+	bool chain_ok;  /* lastmoduledatap still points into the host's list */
+	bool aborted;
+};
+
+/* plugin.Open trims ".so" from the name before lastmoduleinit's errors
+ * (plugin_dlopen.go); dlopen errors and previous failures keep it. */
+static const char *open_name(struct goabi_arena *ar, const char *name, bool trim)
+{
+	size_t l = strlen(name);
+	if (trim && l > 3 && strcmp(name + l - 3, ".so") == 0)
+		return arena_strndup(ar, name, l - 3);
+	return name;
+}
+
+static void ev(struct plg_result *r, struct plg_verdict *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void ev(struct plg_result *r, struct plg_verdict *v, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	strv_push(r->ar, &v->evidence, arena_strdup(r->ar, buf));
+}
+
+/* Does the plugin's moduledata reach the host's list? Only when its
+ * runtime.addmoduledata writes the layout the host reads: the same
+ * moduledata (st_size of runtime.firstmoduledata), else the same Go minor. */
+static bool same_layout(const struct plg_module *h, const struct plg_module *p, struct plg_result *r,
+			struct plg_verdict *v, enum goabi_conf *conf)
+{
+	*conf = GOABI_KNOWN;
+	if (h->moduledata_size && p->moduledata_size) {
+		if (h->moduledata_size != p->moduledata_size) {
+			ev(r, v, "runtime.firstmoduledata is %llu bytes in the host (%s), %llu in the plugin (%s): "
+			   "the plugin's addmoduledata links its moduledata where the host's runtime does not look",
+			   (unsigned long long)h->moduledata_size, h->go_version ? h->go_version : "Go version unknown",
+			   (unsigned long long)p->moduledata_size, p->go_version ? p->go_version : "Go version unknown");
+			return false;
+		}
+		if (h->go_version_exact && p->go_version_exact && go_minor(h->go_version) != go_minor(p->go_version)) {
+			*conf = GOABI_INFERRED;
+			ev(r, v, "host %s, plugin %s: other Go releases (moduledata of the same size)", h->go_version,
+			   p->go_version);
+			return false;
+		}
+		return true;
+	}
+	if (h->go_version_exact && p->go_version_exact && go_minor(h->go_version) != go_minor(p->go_version)) {
+		*conf = GOABI_INFERRED;
+		ev(r, v, "host %s, plugin %s: other Go releases", h->go_version, p->go_version);
+		return false;
+	}
+	return true;
+}
+
+static const struct plg_module *provider(const struct state *s, const struct plg_module *self, const char *sym,
+					 const struct plg_hash **out)
+{
+	for (size_t i = 0; i < s->nscope; i++) {
+		const struct plg_hash *h = plg_find_export(s->scope[i].m, sym);
+		if (h) {
+			*out = h;
+			return s->scope[i].m;
+		}
+	}
+	*out = plg_find_export(self, sym);
+	return *out ? self : NULL;
+}
+
+static void predict(struct state *s, size_t idx)
+{
+	struct plg_result *r = s->r;
+	struct goabi_arena *ar = r->ar;
+	const struct plg_module *host = &r->host;
+	const struct plg_module *m = &r->plugins[idx];
+	struct plg_verdict *v = &r->verdicts[idx];
+	v->m = m;
+	v->conf = GOABI_KNOWN;
+	if (s->aborted) {
+		v->outcome = PLG_NOT_REACHED;
+		v->rule = "not-reached";
+		ev(r, v, "an earlier plugin.Open aborted the process");
+		return;
+	}
+	if (host->cgo && strcmp(host->cgo, "0") == 0) {
+		/* plugin_stubs.go: built when !cgo */
+		v->outcome = PLG_ERROR;
+		v->rule = "not-implemented";
+		v->error = "plugin: not implemented";
+		ev(r, v, "host built with CGO_ENABLED=0 (%s): package plugin is the stub of plugin_stubs.go",
+		   host->a && host->a->go.cgo.evidence ? host->a->go.cgo.evidence : "cgo fact");
+		return;
+	}
+	if (!m->real) {
+		v->outcome = PLG_ERROR;
+		v->rule = "realpath";
+		v->error = arena_printf(ar, "plugin.Open(\"%s\"): realpath failed", m->path);
+		ev(r, v, "realpath(3) of '%s' fails here", m->path);
+		return;
+	}
+	for (size_t i = 0; i < s->ncache; i++)
+		if (strcmp(s->cache[i].real, m->real) == 0) {
+			if (s->cache[i].err) {
+				v->outcome = PLG_ERROR;
+				v->rule = "previous-failure";
+				v->error = arena_printf(ar, "plugin.Open(\"%s\"): %s (previous failure)", m->path, s->cache[i].err);
+			} else {
+				v->outcome = PLG_LOADS;
+				v->rule = "cached";
+			}
+			ev(r, v, "%s was opened before (plugin.Open keeps its result by real path)", m->real);
+			return;
+		}
+	if (!m->readable) {
+		v->outcome = PLG_ERROR;
+		v->rule = "dlopen";
+		v->conf = GOABI_INFERRED;
+		v->error = arena_printf(ar, "plugin.Open(\"%s\"): %s: %s", m->path, m->real,
+					m->a && m->a->size < 64 ? "file too short" : "invalid ELF header");
+		ev(r, v, "not an ELF file: %s", m->error ? m->error : "?");
+		return;
+	}
+	/* decided by predict_loaded */
+}
+
+static void predict_loaded(struct state *s, size_t idx, const struct plg_opts *o)
+{
+	struct plg_result *r = s->r;
+	struct goabi_arena *ar = r->ar;
+	const struct plg_module *host = &r->host;
+	const struct plg_module *m = &r->plugins[idx];
+	struct plg_verdict *v = &r->verdicts[idx];
+	const char *dlerr = plg_dlopen_error(ar, host, m, o->root, &v->evidence);
+	if (dlerr) {
+		v->outcome = PLG_ERROR;
+		v->rule = "dlopen";
+		v->error = arena_printf(ar, "plugin.Open(\"%s\"): %s", m->path, dlerr);
+		return; /* not cached: the next open tries dlopen again */
+	}
+	const char *name = open_name(ar, m->path, true);
+	/* dlopen accepted it. The same file already loaded (another name, a
+	 * hard link) gives the loaded handle and runs nothing. */
+	bool dup = false;
+	for (size_t i = 0; i < s->nscope && !dup; i++)
+		if (s->scope[i].m->dev == m->dev && s->scope[i].m->ino == m->ino && s->scope[i].m != host)
+			dup = true;
+	bool registered = false;
+	enum goabi_conf lconf = GOABI_KNOWN;
+	bool is_plugin = m->is_go && m->npkghashes > 0;
+	if (dup) {
+		ev(r, v, "the same file (device %llu, inode %llu) is loaded already: dlopen returns its handle",
+		   (unsigned long long)m->dev, (unsigned long long)m->ino);
+	} else if (!is_plugin) {
+		ev(r, v, "not a Go plugin (%s): it adds no module data",
+		   !m->is_go ? "no Go evidence" : m->buildmode ? arena_printf(ar, "build mode %s", m->buildmode)
+		   : "no pkghashes relocations");
+	} else if (!same_layout(host, m, r, v, &lconf)) {
+		s->chain_ok = false;
+		v->conf = lconf;
+	} else if (!s->chain_ok) {
+		ev(r, v, "an earlier plugin of another Go release moved runtime.lastmoduledatap off the host's list");
+		v->conf = GOABI_INFERRED;
+	} else {
+		registered = true;
+	}
+	if (!dup) {
+		struct scope_obj *ns = arena_alloc(ar, (s->nscope + 1) * sizeof(*ns));
+		if (ns) {
+			if (s->nscope)
+				memcpy(ns, s->scope, s->nscope * sizeof(*ns));
+			ns[s->nscope++].m = m;
+			s->scope = ns;
+		}
+	}
+	struct rt_mod *self = NULL;
+	if (registered) {
+		struct rt_mod *nm = arena_alloc(ar, (s->nmods + 1) * sizeof(*nm));
+		if (nm) {
+			if (s->nmods)
+				memcpy(nm, s->mods, s->nmods * sizeof(*nm));
+			nm[s->nmods] = (struct rt_mod){ m, false };
+			s->mods = nm;
+			self = &s->mods[s->nmods++];
+		}
+	}
+	const char *err = NULL;
+	/* plugin_lastmoduleinit: the last module, unless it is marked bad */
+	struct rt_mod *last = s->nmods ? &s->mods[s->nmods - 1] : NULL;
+	if (!last || last->bad) {
+		v->outcome = PLG_FATAL;
+		v->rule = "no-module-data";
+		v->error = "fatal error: runtime: no plugin module data";
+		if (v->conf == GOABI_KNOWN)
+			v->conf = lconf;
+		ev(r, v, last ? "the last module the runtime knows (%s) failed its plugin.Open: "
+			   "runtime.throw, exit status 2" : "%sno plugin module is in the runtime's list: runtime.throw, exit status 2",
+		   last ? last->m->path : "");
+		s->aborted = true;
+		return;
+	}
+	if (!registered) {
+		err = "plugin already loaded";
+		v->rule = "not-registered";
+		ev(r, v, "the runtime takes the last module in its list, %s, initialised already", last->m->path);
+	} else {
+		for (size_t i = 0; i + 1 < s->nmods && !err; i++) {
+			const struct rt_mod *a = &s->mods[i];
+			if (!a->bad && a->m->pluginpath && m->pluginpath && strcmp(a->m->pluginpath, m->pluginpath) == 0) {
+				err = "plugin already loaded";
+				v->rule = "already-loaded";
+				ev(r, v, "plugin path %s (%s) is the path of %s, loaded before", m->pluginpath,
+				   m->pluginpath_evidence ? m->pluginpath_evidence : "?", a->m->path);
+				if (m->pluginpath_evidence && strncmp(m->pluginpath_evidence, "inferred", 8) == 0)
+					v->conf = GOABI_INFERRED;
+			}
+		}
+		if (!m->pluginpath)
+			ev(r, v, "plugin path unknown (no .symtab): the already-loaded rule was not checked");
+		for (size_t i = 0; i < m->npkghashes && !err; i++) {
+			const struct plg_hash *want = &m->pkghashes[i];
+			const struct plg_hash *got = NULL;
+			const struct plg_module *pm = provider(s, m, want->sym, &got);
+			if (!pm || !got || !want->len || !got->len)
+				continue;
+			if (want->len != got->len || memcmp(want->bytes, got->bytes, want->len) != 0) {
+				err = arena_printf(ar, "plugin was built with a different version of package %s", want->pkg);
+				v->rule = "pkghash";
+				v->package = want->pkg;
+				v->plugin_hash = hex(ar, want);
+				v->provider_hash = hex(ar, got);
+				v->provider = pm->path;
+				ev(r, v, "pkghashes entry %zu of %zu: %s is %s in the plugin, %s in %s (first definition of %s in global scope)",
+				   i + 1, m->npkghashes, want->pkg, v->plugin_hash, v->provider_hash, pm->path, want->sym);
+			}
+		}
+		if (!err)
+			ev(r, v, "%zu package hashes equal the first definitions in global scope (%s)", m->npkghashes,
+			   m->pkghash_evidence ? m->pkghash_evidence : "");
+	}
+	if (err) {
+		if (self)
+			self->bad = true;
+		v->outcome = PLG_ERROR;
+		v->error = arena_printf(ar, "plugin.Open(\"%s\"): %s", name, err);
+	} else {
+		v->outcome = PLG_LOADS;
+		v->rule = "loads";
+	}
+	struct cached *nc = arena_alloc(ar, (s->ncache + 1) * sizeof(*nc));
+	if (nc) {
+		if (s->ncache)
+			memcpy(nc, s->cache, s->ncache * sizeof(*nc));
+		nc[s->ncache++] = (struct cached){ m->real, err };
+		s->cache = nc;
+	}
+}
+
+int plg_check(struct plg_result *r, const char *host, char **plugins, size_t nplugins, const struct plg_opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->ar = arena_new();
+	if (!r->ar)
+		return GOABI_ENOMEM;
+	r->nplugins = nplugins;
+	r->plugins = arena_alloc(r->ar, (nplugins ? nplugins : 1) * sizeof(*r->plugins));
+	r->verdicts = arena_alloc(r->ar, (nplugins ? nplugins : 1) * sizeof(*r->verdicts));
+	if (!r->plugins || !r->verdicts)
+		return GOABI_ENOMEM;
+	r->host.path = host;
+	plg_read_module(r->ar, &r->host);
+	if (!r->host.readable) {
+		r->usage_error = arena_printf(r->ar, "'%s': %s", host, r->host.error ? r->host.error : "unreadable");
+		return 0;
+	}
+	struct plg_module *h = &r->host;
+	if (!h->is_go) {
+		r->usage_error = arena_printf(r->ar, "'%s': not a Go program (no Go evidence)", host);
+		return 0;
+	}
+	strv_push(r->ar, &r->host_notes, arena_printf(r->ar, "Go %s, cgo %s, %zu go:link.pkghash.* exported",
+						    h->go_version ? h->go_version : "version unknown",
+						    h->cgo ? h->cgo : "unknown", h->nexports));
+	bool nocgo = h->cgo && strcmp(h->cgo, "0") == 0;
+	if (!nocgo && !h->links_plugin_pkg)
+		r->usage_error = arena_printf(r->ar, "'%s': does not link package plugin with cgo "
+					    "(no go:link.pkghash.plugin in .dynsym): it cannot call plugin.Open", host);
+	for (size_t i = 0; i < nplugins; i++) {
+		r->plugins[i].path = plugins[i];
+		plg_read_module(r->ar, &r->plugins[i]);
+		if (!r->plugins[i].real && !r->usage_error)
+			r->usage_error = arena_printf(r->ar, "'%s': %s", plugins[i], "cannot read the file");
+	}
+	if (r->usage_error && h->links_plugin_pkg == false && !nocgo)
+		return 0;
+	struct state s = { .r = r, .chain_ok = true };
+	s.scope = arena_alloc(r->ar, sizeof(*s.scope));
+	if (!s.scope)
+		return GOABI_ENOMEM;
+	s.scope[0].m = h;
+	s.nscope = 1;
+	for (size_t i = 0; i < nplugins; i++) {
+		struct plg_verdict *v = &r->verdicts[i];
+		predict(&s, i);
+		if (!v->rule)
+			predict_loaded(&s, i, o);
+	}
+	return 0;
+}
+
+void plg_result_free(struct plg_result *r)
+{
+	if (r->host.a)
+		goabi_artifact_free(r->host.a);
+	for (size_t i = 0; r->plugins && i < r->nplugins; i++)
+		if (r->plugins[i].a)
+			goabi_artifact_free(r->plugins[i].a);
+	arena_free(r->ar);
+	memset(r, 0, sizeof(*r));
+}

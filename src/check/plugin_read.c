@@ -1,0 +1,310 @@
+/* goabi plugin: what the prediction needs of one host or plugin file.
+ *
+ * Go facts come from goabi_inspect_path. The plugin facts are read here
+ * through an elfview (libelf), as cmd/link writes them (symtab.go, Go 1.19
+ * to 1.27):
+ *   go:link.pkghashbytes.P  the package's fingerprint (8 bytes)
+ *   go:link.pkghash.P       a string header {&pkghashbytes.P, len}
+ *   go:link.pkghashes       plugins only, local: {modulename, linktimehash,
+ *                           runtimehash *string} per package, in the
+ *                           linker's library order; runtimehash is filled
+ *                           by a dynamic relocation against pkghash.P
+ *   go:link.thispluginpath  plugins only, local: the plugin path bytes
+ * ("go.link." instead of "go:link." before Go 1.20.) Hosts that link the
+ * plugin package with cgo export pkghash.P and pkghashbytes.P in .dynsym,
+ * plugins export them too; the relocations and .dynsym survive strip. */
+#include <elf.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "check/plugin.h"
+#include "read/elfview.h"
+
+#define MAX_PKGS 100000u
+
+static const char *const hash_prefix[] = { "go:link.pkghash.", "go.link.pkghash." };
+static const char *const bytes_prefix[] = { "go:link.pkghashbytes.", "go.link.pkghashbytes." };
+
+/* The package of a "go:link.pkghash.P" name, NULL for anything else. */
+static const char *hash_pkg(const char *name)
+{
+	for (size_t i = 0; i < 2; i++) {
+		size_t l = strlen(hash_prefix[i]);
+		if (strncmp(name, hash_prefix[i], l) == 0 && name[l])
+			return name + l;
+	}
+	return NULL;
+}
+
+struct symrec {
+	const char *name;
+	uint64_t value, size;
+};
+
+struct rd {
+	struct goabi_arena *ar;
+	const struct elfview *ev;
+	struct plg_module *m;
+	struct symrec *bytes; /* pkghashbytes symbols */
+	size_t nbytes, bcap;
+	bool dynamic;
+};
+
+static bool sym_cb(void *ctx, const char *name, const GElf_Sym *s, size_t ndx)
+{
+	(void)ndx;
+	struct rd *r = ctx;
+	if (s->st_shndx == SHN_UNDEF)
+		return true;
+	if (!r->dynamic) {
+		/* .symtab: the plugin path and the moduledata size of unstripped files */
+		if ((strcmp(name, "go:link.thispluginpath") == 0 || strcmp(name, "go.link.thispluginpath") == 0) &&
+		    !r->m->pluginpath && s->st_size && s->st_size < GOABI_MAX_STRING) {
+			const char *p = ev_vaddr_string(r->ev, s->st_value, s->st_size);
+			if (p) {
+				r->m->pluginpath = p;
+				r->m->pluginpath_evidence = arena_printf(r->ar, "symbol %s in .symtab", name);
+			}
+		} else if (strcmp(name, "runtime.firstmoduledata") == 0 && !r->m->moduledata_size) {
+			r->m->moduledata_size = s->st_size;
+		}
+		return true;
+	}
+	if (strcmp(name, "runtime.firstmoduledata") == 0) {
+		r->m->moduledata_size = s->st_size;
+		return true;
+	}
+	for (size_t i = 0; i < 2; i++)
+		if (strncmp(name, bytes_prefix[i], strlen(bytes_prefix[i])) == 0) {
+			if (r->nbytes < MAX_PKGS && arena_grow(r->ar, &r->bytes, &r->bcap, r->nbytes + 1, sizeof(*r->bytes)))
+				r->bytes[r->nbytes++] = (struct symrec){ arena_strdup(r->ar, name), s->st_value, s->st_size };
+			return true;
+		}
+	const char *pkg = hash_pkg(name);
+	if (pkg && r->m->nexports < MAX_PKGS &&
+	    arena_grow(r->ar, &r->m->exports, &r->m->expcap, r->m->nexports + 1, sizeof(*r->m->exports))) {
+		struct plg_hash *h = &r->m->exports[r->m->nexports++];
+		memset(h, 0, sizeof(*h));
+		h->sym = arena_strdup(r->ar, name);
+		h->pkg = h->sym ? h->sym + (pkg - name) : NULL;
+		if (strcmp(pkg, "plugin") == 0)
+			r->m->links_plugin_pkg = true;
+	}
+	return true;
+}
+
+static int symrec_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct symrec *)a)->name, ((const struct symrec *)b)->name);
+}
+
+/* The bytes of pkghashbytes.P for each exported pkghash.P. */
+static void fill_hash_bytes(struct rd *r)
+{
+	if (r->nbytes)
+		qsort(r->bytes, r->nbytes, sizeof(*r->bytes), symrec_cmp);
+	for (size_t i = 0; i < r->m->nexports; i++) {
+		struct plg_hash *h = &r->m->exports[i];
+		if (!h->sym || !h->pkg)
+			continue;
+		/* "go:link.pkghash.P" -> "go:link.pkghashbytes.P" (same era prefix) */
+		const char *bn = arena_printf(r->ar, "%.*spkghashbytes.%s", 8, h->sym, h->pkg);
+		struct symrec key = { bn, 0, 0 };
+		const struct symrec *s = bn && r->nbytes ? bsearch(&key, r->bytes, r->nbytes, sizeof(*r->bytes), symrec_cmp)
+					   : NULL;
+		const uint8_t *p;
+		if (s && s->size && s->size <= PLG_MAX_HASH && ev_vaddr(r->ev, s->value, s->size, &p, NULL)) {
+			memcpy(h->bytes, p, (size_t)s->size);
+			h->len = (size_t)s->size;
+		}
+	}
+}
+
+struct reloc {
+	uint64_t off;
+	const char *sym;
+};
+
+static int reloc_cmp(const void *a, const void *b)
+{
+	const struct reloc *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The runtimehash pointers of the plugin's pkghashes: relocations of any
+ * type against a go:link.pkghash.P symbol, in address order. */
+static void read_pkghashes(struct rd *r)
+{
+	const struct elfview *ev = r->ev;
+	if (!ev->sections_ok)
+		return;
+	struct reloc *rel = NULL;
+	size_t nrel = 0, cap = 0;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) || !sh.sh_entsize)
+			continue;
+		Elf_Scn *symscn = elf_getscn(ev->elf, sh.sh_link);
+		GElf_Shdr ssh;
+		if (!symscn || !gelf_getshdr(symscn, &ssh) || ssh.sh_type != SHT_DYNSYM)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL), *sd = elf_getdata(symscn, NULL);
+		if (!d || !sd)
+			continue;
+		size_t n = sh.sh_size / sh.sh_entsize;
+		if (n > GOABI_MAX_SYMBOLS)
+			n = GOABI_MAX_SYMBOLS;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t off, info;
+			if (sh.sh_type == SHT_RELA) {
+				GElf_Rela ra;
+				if (!gelf_getrela(d, (int)i, &ra))
+					break;
+				off = ra.r_offset;
+				info = ra.r_info;
+			} else {
+				GElf_Rel rl;
+				if (!gelf_getrel(d, (int)i, &rl))
+					break;
+				off = rl.r_offset;
+				info = rl.r_info;
+			}
+			size_t si = ev->ptrsize == 8 ? GELF_R_SYM(info) : ELF32_R_SYM(info);
+			GElf_Sym s;
+			if (!si || !gelf_getsym(sd, (int)si, &s))
+				continue;
+			const char *name = elf_strptr(ev->elf, ssh.sh_link, s.st_name);
+			if (!name || !hash_pkg(name))
+				continue;
+			if (nrel >= MAX_PKGS || !arena_grow(r->ar, &rel, &cap, nrel + 1, sizeof(*rel)))
+				break;
+			rel[nrel++] = (struct reloc){ off, name };
+		}
+	}
+	if (!nrel)
+		return;
+	qsort(rel, nrel, sizeof(*rel), reloc_cmp);
+	struct plg_module *m = r->m;
+	for (size_t i = 0; i < nrel; i++) {
+		if (i && rel[i].off == rel[i - 1].off)
+			continue;
+		if (!arena_grow(r->ar, &m->pkghashes, &m->pkcap, m->npkghashes + 1, sizeof(*m->pkghashes)))
+			break;
+		struct plg_hash *h = &m->pkghashes[m->npkghashes++];
+		memset(h, 0, sizeof(*h));
+		h->sym = arena_strdup(r->ar, rel[i].sym);
+		h->pkg = h->sym ? hash_pkg(h->sym) : NULL;
+		const struct plg_hash *own = h->sym ? plg_find_export(m, h->sym) : NULL;
+		if (own) {
+			memcpy(h->bytes, own->bytes, own->len);
+			h->len = own->len;
+		}
+	}
+	m->pkghash_evidence = arena_printf(r->ar, "%zu dynamic relocations against %s* (moduledata pkghashes)",
+					   m->npkghashes, m->npkghashes ? arena_strndup(r->ar, rel[0].sym, 16) : "");
+}
+
+const struct plg_hash *plg_find_export(const struct plg_module *m, const char *sym)
+{
+	for (size_t i = 0; i < m->nexports; i++)
+		if (m->exports[i].sym && strcmp(m->exports[i].sym, sym) == 0)
+			return &m->exports[i];
+	return NULL;
+}
+
+static void read_elf(struct goabi_arena *ar, struct plg_module *m)
+{
+	int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	size_t len = (size_t)sb.st_size;
+	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (buf == MAP_FAILED)
+		return;
+	struct goabi_artifact scratch = { .arena = ar, .path = m->path };
+	Elf *e = elf_memory(buf, len);
+	struct elfview ev;
+	if (e && elf_kind(e) == ELF_K_ELF && ev_init(&ev, e, &scratch, NULL)) {
+		struct rd r = { .ar = ar, .ev = &ev, .m = m, .dynamic = true };
+		ev_for_each_symbol(&ev, true, sym_cb, &r);
+		r.dynamic = false;
+		ev_for_each_symbol(&ev, false, sym_cb, &r);
+		fill_hash_bytes(&r);
+		read_pkghashes(&r);
+	}
+	if (e)
+		elf_end(e);
+	munmap(buf, len);
+}
+
+void plg_read_module(struct goabi_arena *ar, struct plg_module *m)
+{
+	struct stat st;
+	if (stat(m->path, &st) != 0) {
+		m->error = "cannot read the file";
+		return;
+	}
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	char *rp = realpath(m->path, NULL);
+	if (rp) {
+		m->real = arena_strdup(ar, rp);
+		free(rp);
+	}
+	struct goabi_opts opts = { 0 };
+	opts.no_dwarf = true;
+	int rc = goabi_inspect_path(m->path, &opts, &m->a);
+	if (rc < 0 || !m->a) {
+		m->error = goabi_strerror(rc);
+		return;
+	}
+	const struct goabi_artifact *a = m->a;
+	if (a->kind != GOABI_KIND_ELF || !a->id.elfclass) {
+		m->error = a->kind == GOABI_KIND_AR ? "an ar archive, not a shared object or executable"
+			   : a->ndiags ? a->diags[0].message : "not an ELF file";
+		return;
+	}
+	m->readable = true;
+	m->elfclass = a->id.elfclass;
+	m->machine = a->id.machine;
+	m->machine_name = a->id.machine_name;
+	m->etype = a->id.type;
+	m->big_endian = a->id.big_endian;
+	const struct goabi_go *g = &a->go;
+	m->is_go = g->toolchain.value && strcmp(g->toolchain.value, "gc") == 0;
+	if (g->version.value) {
+		m->go_version = g->version.value;
+		m->go_version_exact = true;
+	} else {
+		m->go_version = g->version_range.value;
+	}
+	m->cgo = g->cgo.value;
+	m->buildmode = g->buildmode.value;
+	read_elf(ar, m);
+	if (!m->pluginpath && m->npkghashes) {
+		/* stripped plugin: the main package is compiled as the plugin path
+		 * (cmd/go passes -p and -pluginpath alike): the build info's path,
+		 * or for files named on the command line "plugin/unnamed-HASH" */
+		const char *mp = g->main_path;
+		for (size_t i = 0; i < m->npkghashes && !m->pluginpath; i++) {
+			const char *p = m->pkghashes[i].pkg;
+			if (!p)
+				continue;
+			if ((mp && strcmp(p, mp) == 0) || strncmp(p, "plugin/unnamed-", 15) == 0) {
+				m->pluginpath = p;
+				m->pluginpath_evidence = mp && strcmp(p, mp) == 0
+					? "inferred: build info path, also a package in pkghashes (no .symtab)"
+					: "inferred: package plugin/unnamed-* in pkghashes (no .symtab)";
+			}
+		}
+	}
+}

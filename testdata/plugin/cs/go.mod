@@ -1,0 +1,3 @@
+module example.com/cs
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/cs2
+
+go 1.19

@@ -1,0 +1,8 @@
+package main
+
+import "C"
+
+//export Mul
+func Mul(a, b C.int) C.int { return a * b }
+
+func main() {}

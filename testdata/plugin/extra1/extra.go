@@ -1,0 +1,2 @@
+package extra
+func V() int { return 1 }

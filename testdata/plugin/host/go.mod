@@ -1,0 +1,6 @@
+module example.com/host
+
+go 1.19
+
+require example.com/shared v0.0.0
+replace example.com/shared => ../shared1

@@ -1,0 +1,3 @@
+package main
+import "example.com/extra"
+func X() int { return extra.V() }

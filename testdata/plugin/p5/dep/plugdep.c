@@ -1,0 +1,1 @@
+int plugdep(void) { return 5; }

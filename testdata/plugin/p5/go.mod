@@ -1,0 +1,3 @@
+module example.com/p5
+
+go 1.19

@@ -1,0 +1,3 @@
+package shared
+
+func Name() string { return "shared v1" }

@@ -1,0 +1,122 @@
+#!/bin/bash
+# goabi plugin against the Go runtime itself: for each case the fixture host
+# (testdata/plugin/host) calls plugin.Open on each argument in order and
+# prints "load PATH" or "fail ERROR"; a runtime throw ends the process with
+# "fatal error: ..." on stderr and exit status 2. goabi's verdict and
+# message for every plugin must equal what the host printed.
+. "$(dirname "$0")/../lib.sh"
+P=$FIX/plugin
+if [ ! -d "$P/go126" ]; then
+	notok "plugin fixtures missing (tests/fixtures/build-plugin.sh)"
+	exit 0
+fi
+cd "$TMPD"
+# compare DESC HOST PLUGIN...: run the host (oracle) and goabi, compare per plugin
+compare() {
+	local desc=$1; shift
+	local host=$1; shift
+	"$host" "$@" > oracle.out 2> oracle.err
+	local orc=$?
+	"$GOABI" plugin --json "$host" "$@" > goabi.json 2> goabi.err
+	local grc=$?
+	python3 - "$desc" "$orc" "$grc" "$@" <<'PY'
+import json, sys
+desc, orc, grc, plugins = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+lines = open("oracle.out").read().splitlines()
+err = open("oracle.err").read().splitlines()
+fatal = next((l for l in err if l.startswith("fatal error:")), None)
+try:
+    j = json.load(open("goabi.json"))
+except Exception as e:
+    print(f"not ok - {desc}: goabi printed no JSON ({e}): {open('goabi.err').read().strip()}")
+    sys.exit(0)
+got = j["plugins"]
+bad = []
+for i, p in enumerate(plugins):
+    if i < len(lines):
+        l = lines[i]
+        want = ("loads", None) if l.startswith("load ") else ("error", l[5:])
+    elif i == len(lines) and fatal:
+        want = ("fatal", fatal)
+    else:
+        want = ("not-reached", None)
+    g = got[i] if i < len(got) else {}
+    have = (g.get("outcome"), g.get("error"))
+    if have != want:
+        bad.append(f"{p}: runtime {want}, goabi {have}")
+exp_rc = 0 if all(g.get("loads") for g in got) else 1
+if grc != exp_rc:
+    bad.append(f"goabi exit {grc}, expected {exp_rc}")
+if bad:
+    print(f"not ok - {desc}: " + "; ".join(bad))
+else:
+    print(f"ok - {desc}: " + ", ".join((g['error'] or 'loads') for g in got))
+PY
+}
+have() { [ -f "$P/$1/host" ]; }
+for v in go119 go126 go127; do
+	if ! have $v; then
+		skip "plugin cases built with $v" "$v fixtures not built (toolchain not present)"
+		continue
+	fi
+	d=$P/$v
+	compare "$v: identical build loads" "$d/host" "$d/p1.so"
+	compare "$v: the same path twice (cached)" "$d/host" "$d/p1.so" "$d/p1.so"
+	compare "$v: shared dependency with a changed exported API" "$d/host" "$d/p1-shared2.so"
+	compare "$v: -tags netgo" "$d/host" "$d/p2-netgo.so"
+	compare "$v: net without netgo loads" "$d/host" "$d/p2.so"
+	compare "$v: -trimpath" "$d/host" "$d/p1-trimpath.so"
+	compare "$v: GOAMD64=v3 plugin" "$d/host" "$d/p1-v3.so"
+	cp "$d/p1.so" "$TMPD/p1-renamed.so"
+	compare "$v: renamed copy (same plugin path)" "$d/host" "$d/p1.so" "$TMPD/p1-renamed.so"
+	ln -f "$d/p1.so" "$TMPD/p1-hardlink.so" 2>/dev/null || cp "$d/p1.so" "$TMPD/p1-hardlink.so"
+	compare "$v: hard link of a loaded plugin" "$d/host" "$d/p1.so" "$d/p3.so" "$TMPD/p1-hardlink.so"
+	compare "$v: CGO_ENABLED=0 host" "$d/host-nocgo" "$d/p1.so"
+	compare "$v: stripped host" "$d/host-strip" "$d/p1-shared2.so" "$d/p1.so"
+	compare "$v: stripped plugin" "$d/host" "$d/p1-strip.so"
+	compare "$v: first plugin decides the second (p3 then p4)" "$d/host" "$d/p3.so" "$d/p4.so"
+	compare "$v: first plugin decides the second (p4 then p3)" "$d/host" "$d/p4.so" "$d/p3.so"
+	compare "$v: a failed plugin still binds its hashes" "$d/host" "$d/p1-shared2.so" "$d/p1.so"
+	compare "$v: a failed plugin twice (previous failure)" "$d/host" "$d/p1-shared2.so" "$d/p1-shared2.so"
+done
+d=$P/go126
+if [ -f "$d/host-race" ] && [ -f "$d/p1-race.so" ]; then
+	compare "go126: -race plugin in a plain host" "$d/host" "$d/p1-race.so"
+	compare "go126: plain plugin in a -race host" "$d/host-race" "$d/p1.so"
+	compare "go126: -race plugin in a -race host" "$d/host-race" "$d/p1-race.so"
+else
+	skip "go126: -race cases" "-race fixtures could not be built here"
+fi
+compare "go126: a C library first aborts the process" "$d/host" "$d/libc-only.so" "$d/p1.so"
+compare "go126: a C library after a plugin" "$d/host" "$d/p3.so" "$d/libc-only.so"
+compare "go126: a Go c-shared library" "$d/host" "$d/libcs.so"
+compare "go126: a C library after a failed plugin" "$d/host" "$d/p1-shared2.so" "$d/libc-only.so" "$d/p1.so"
+compare "go126: a plugin whose DT_NEEDED is missing" "$d/host" "$d/p5-needs-lib.so" "$d/p1.so"
+# dlopen rejects: another class, another machine, an executable
+cp "$d/p3.so" p-32.so && printf '\001' | dd of=p-32.so bs=1 seek=4 conv=notrunc 2>/dev/null
+cp "$d/p3.so" p-arm64.so && printf '\267\000' | dd of=p-arm64.so bs=1 seek=18 conv=notrunc 2>/dev/null
+compare "go126: a 32-bit file" "$d/host" ./p-32.so "$d/p1.so"
+compare "go126: a file for another machine" "$d/host" ./p-arm64.so "$d/p1.so"
+compare "go126: an executable" "$d/host" "$d/host-nocgo" "$d/p1.so"
+# host and plugin from different toolchains
+for pair in "go119 go126" "go126 go119" "go126 go127" "go127 go126" "go119 go127" "go127 go119"; do
+	set -- $pair
+	if ! have "$1" || ! have "$2"; then
+		skip "host $1, plugin $2" "toolchain fixtures missing"
+		continue
+	fi
+	compare "host $1, plugin $2 (first plugin)" "$P/$1/host" "$P/$2/p1.so"
+	compare "host $1, plugin $2 after one of $1" "$P/$1/host" "$P/$1/p3.so" "$P/$2/p1.so" "$P/$1/p1.so"
+done
+# text output: one verdict line per plugin after the host line
+"$GOABI" plugin "$d/host" "$d/p3.so" "$d/p4.so" > text.out
+check "text: a host line and one line per plugin" 3 "$(wc -l < text.out)"
+check "text: the failing plugin's line carries the message and the package hashes" 1 \
+	"$(grep -c '^fails .*different version of package example.com/extra .*in the plugin, .* in ' text.out)"
+# usage and unreadable input
+"$GOABI" plugin "$d/host" > /dev/null 2>&1
+check "usage: no plugin -> exit 2" 2 $?
+"$GOABI" plugin "$d/host" "$TMPD/absent.so" > /dev/null 2>&1
+check "unreadable plugin -> exit 2" 2 $?
+"$GOABI" plugin "$d/libc-only.so" "$d/p1.so" > /dev/null 2>&1
+check "a host that is not Go -> exit 2" 2 $?
