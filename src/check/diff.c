@@ -26,6 +26,7 @@ const char *diff_class_name(enum diff_class c)
 	switch (c) {
 	case DIFF_BREAKING: return "breaking";
 	case DIFF_POSSIBLE: return "possibly breaking";
+	case DIFF_NOTCMP: return "not comparable";
 	default: return "informational";
 	}
 }
@@ -55,7 +56,7 @@ void diff_add(struct diff_set *s, enum diff_class cls, const char *where, const 
 unsigned diff_exit_bits(const struct diff_set *s)
 {
 	unsigned b = 0;
-	if (s->n)
+	if (s->n > s->count[DIFF_NOTCMP])
 		b |= DIFF_EXIT_CHANGE;
 	if (s->count[DIFF_BREAKING])
 		b |= DIFF_EXIT_BREAKING;
@@ -755,6 +756,30 @@ static void diff_modules(struct diff_set *s, const char *where, const struct goa
 		diff_add(s, DIFF_INFO, where, "module", "main version", o->main.path, o->main.version, n->main.version, NULL);
 }
 
+/* One side states a fact the other cannot: say so with the reason. */
+static void not_comparable(struct diff_set *s, const char *where, const char *subject, const struct goabi_fact *o,
+			   const struct goabi_fact *n, const struct goabi_fact *orange, const struct goabi_fact *nrange)
+{
+	const struct goabi_fact *missing = o->value ? n : o;
+	const struct goabi_fact *range = o->value ? nrange : orange;
+	const char *why = missing->evidence ? missing->evidence : "not stated";
+	if (range && range->value)
+		why = arena_printf(s->arena, "%s; only the range %s is known, and a range is not a version", why, range->value);
+	diff_add(s, DIFF_NOTCMP, where, "go", "not comparable", subject, o->value, n->value,
+		 arena_printf(s->arena, "%s: %s", o->value ? "NEW" : "OLD", why));
+}
+
+/* A change when both sides state a value, "not comparable" when one does. */
+static void compare_fact(struct diff_set *s, const char *where, const char *subject, const struct goabi_fact *o,
+			 const struct goabi_fact *n, const char *why)
+{
+	const char *a = o->value, *b = n->value;
+	if (a && b && strcmp(a, b) != 0)
+		diff_add(s, DIFF_POSSIBLE, where, "go", "changed", subject, a, b, why);
+	else if (!a != !b)
+		not_comparable(s, where, subject, o, n, NULL, NULL);
+}
+
 static void diff_go(struct diff_set *s, const char *where, const struct goabi_artifact *oa,
 		    const struct goabi_artifact *na)
 {
@@ -765,25 +790,38 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	}
 	if (!to || !tn || strcmp(to, "none") == 0 || strcmp(tn, "none") == 0)
 		return;
-	const char *vo = fv(&o->version) ? fv(&o->version) : fv(&o->version_range);
-	const char *vn = fv(&n->version) ? fv(&n->version) : fv(&n->version_range);
+	/* only exact versions compare; a pclntab range or an unknown version is
+	 * "not comparable", never a downgrade */
+	const char *vo = fv(&o->version), *vn = fv(&n->version);
 	if (vo && vn && strcmp(vo, vn) != 0) {
 		int c = diff_vercmp(vo, vn);
 		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "go", c > 0 ? "downgraded" : c < 0 ? "upgraded" : "changed",
 			 "Go version", vo,
 			 vn, c > 0 ? "an older Go release may lack security fixes" : NULL);
+	} else if (!vo != !vn) {
+		not_comparable(s, where, "Go version", &o->version, &n->version, &o->version_range, &n->version_range);
 	}
-	if (fv(&o->scheme) && fv(&n->scheme) && strcmp(fv(&o->scheme), fv(&n->scheme)) != 0)
-		diff_add(s, DIFF_POSSIBLE, where, "go", "changed", "symbol scheme", fv(&o->scheme), fv(&n->scheme),
-			 "Go objects of the two schemes (type..eq. vs type:.eq.) do not link into one program");
-	if (fv(&o->typehash) && fv(&n->typehash) && strcmp(fv(&o->typehash), fv(&n->typehash)) != 0)
-		diff_add(s, DIFF_POSSIBLE, where, "go", "changed", "type-hash scheme", fv(&o->typehash), fv(&n->typehash),
-			 "type hashes differ between Go objects built with the two schemes");
+	compare_fact(s, where, "symbol scheme", &o->scheme, &n->scheme,
+		     "Go objects of the two schemes (type..eq. vs type:.eq.) do not link into one program");
+	compare_fact(s, where, "type-hash scheme", &o->typehash, &n->typehash,
+		     "type hashes differ between Go objects built with the two schemes");
 	const char *co = fv(&o->cgo), *cn = fv(&n->cgo);
 	if (co && cn && strcmp(co, cn) != 0) {
 		bool on = strcmp(cn, "1") == 0;
 		diff_add(s, on ? DIFF_POSSIBLE : DIFF_INFO, where, "go", "changed", "CGO_ENABLED", co, cn,
 			 on ? "now needs a C library on the target" : NULL);
+	} else if (!co != !cn) {
+		not_comparable(s, where, "CGO_ENABLED", &o->cgo, &n->cgo, NULL, NULL);
+	}
+	/* build settings and modules exist only in build info: a side without
+	 * build info states none of them (esbuild >= 0.27 ships none) */
+	bool bo_info = o->buildinfo_where || oa->kind == GOABI_KIND_GOOBJ, bn_info = n->buildinfo_where || na->kind == GOABI_KIND_GOOBJ;
+	if (bo_info != bn_info) {
+		diff_add(s, DIFF_NOTCMP, where, "go", "not comparable", "build settings and modules",
+			 bo_info ? "build info" : NULL, bn_info ? "build info" : NULL,
+			 arena_printf(s->arena, "%s has no Go build info: its settings and dependencies are unknown, not removed",
+				      bo_info ? "NEW" : "OLD"));
+		return;
 	}
 	const char *bo = fv(&o->buildmode), *bn = fv(&n->buildmode);
 	if (bo && bn && strcmp(bo, bn) != 0)

@@ -9,6 +9,10 @@ enum diff_class {
 	DIFF_INFO = 0,      /* informational: users are not affected */
 	DIFF_POSSIBLE,      /* possibly breaking: some users/machines are affected */
 	DIFF_BREAKING,      /* breaking: existing users of OLD fail with NEW */
+	DIFF_NOTCMP,        /* not comparable: one side cannot state the fact
+			     * (no build info, unknown, a version range); not a
+			     * change, sets no exit bit */
+	DIFF_NCLASS
 };
 
 /* Exit-code bits of `goabi diff` (like libabigail's abidiff). */
@@ -32,7 +36,7 @@ struct diff_set {
 	struct goabi_arena *arena;
 	struct diff_change *v;
 	size_t n, cap;
-	size_t count[3];      /* per class */
+	size_t count[DIFF_NCLASS]; /* per class */
 };
 
 /* One cgo header's `extern` prototypes (goabi diff --header). */

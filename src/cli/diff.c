@@ -166,8 +166,11 @@ static void print_text(const struct diff_set *s, const char *op, const char *np)
 			printf("  (%s)", c->detail);
 		putchar('\n');
 	}
-	printf("%s -> %s: %zu breaking, %zu possibly breaking, %zu informational\n", op, np,
+	printf("%s -> %s: %zu breaking, %zu possibly breaking, %zu informational", op, np,
 	       s->count[DIFF_BREAKING], s->count[DIFF_POSSIBLE], s->count[DIFF_INFO]);
+	if (s->count[DIFF_NOTCMP])
+		printf(", %zu not comparable", s->count[DIFF_NOTCMP]);
+	putchar('\n');
 }
 
 static json_t *opt_str(const char *s)
@@ -179,7 +182,7 @@ static void print_json(const struct diff_set *s, const struct cli_errors *errs, 
 		       unsigned bits)
 {
 	json_t *arr = json_array();
-	static const char *const cls_id[] = { "informational", "possibly-breaking", "breaking" };
+	static const char *const cls_id[] = { "informational", "possibly-breaking", "breaking", "not-comparable" };
 	for (size_t i = 0; i < s->n; i++) {
 		const struct diff_change *c = &s->v[i];
 		json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "class", cls_id[c->cls],
@@ -187,11 +190,11 @@ static void print_json(const struct diff_set *s, const struct cli_errors *errs, 
 						     "subject", json_str(c->subject), "old", opt_str(c->old_value),
 						     "new", opt_str(c->new_value), "detail", opt_str(c->detail)));
 	}
-	json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o, s:i}", "tool", "goabi",
+	json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:o, s:i}", "tool", "goabi",
 				"version", GOABI_VERSION, "schema", GOABI_JSON_SCHEMA, "old", json_str(op), "new",
 				json_str(np), "changes", arr, "summary", "breaking", (json_int_t)s->count[DIFF_BREAKING],
 				"possibly_breaking", (json_int_t)s->count[DIFF_POSSIBLE], "informational",
-				(json_int_t)s->count[DIFF_INFO], "errors", cli_errors_json(errs), "exit", (int)bits);
+				(json_int_t)s->count[DIFF_INFO], "not_comparable", (json_int_t)s->count[DIFF_NOTCMP], "errors", cli_errors_json(errs), "exit", (int)bits);
 	json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(top);

@@ -184,7 +184,7 @@ json_t *sarif_audit(const struct policy *p, const struct policy_result *res, con
 json_t *sarif_diff(const struct diff_set *s, const char *const *locs, int exit_code, const struct sarif_note *notes,
 		   size_t nnotes)
 {
-	static const char *const levels[] = { "note", "warning", "error" };
+	static const char *const levels[] = { "note", "warning", "error", "note" };
 	json_t *rules = json_array(), *results = json_array(), *artifacts = json_array();
 	const char *ids[64];
 	size_t nids = 0;
