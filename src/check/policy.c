@@ -548,6 +548,13 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 		else if (!t || strcmp(t, "true") != 0)
 			add(res, RULE_REQUIRE_TRIMPATH, true, w, NULL, "built without -trimpath (build setting -trimpath %s)", t ? t : "absent");
 	}
+	/* without build info (esbuild >= 0.27, damaged files) the settings and
+	 * modules are unknown: the rules that read them cannot be verified */
+	bool buildinfo = a->go.buildinfo_where != NULL;
+	if (p->set[RULE_FORBID_VCS_MODIFIED] && go && !buildinfo)
+		add(res, RULE_FORBID_VCS_MODIFIED, false, w, NULL, "no Go build info: VCS settings unknown");
+	if (p->set[RULE_FORBID_MODULE] && go && !buildinfo)
+		add(res, RULE_FORBID_MODULE, false, w, NULL, "no Go build info: dependencies unknown");
 	if (p->set[RULE_FORBID_VCS_MODIFIED] && go) {
 		const char *m = setting(a, "vcs.modified");
 		if (m && strcmp(m, "true") == 0)
