@@ -454,6 +454,38 @@ static bool ar_well_formed(const uint8_t *p, size_t n)
 /* Returns the input index, or -1 */
 static long open_input(struct lk_result *r, const char *path, const char *spec, bool implicit);
 
+/* A file or archive in Go's own object format (go build -buildmode=archive,
+ * go tool pack, GOCACHE): why ld rejects it and what to build instead. */
+static void goobj_diagnosis(struct lk_result *r, struct lk_finding *f, const char *path)
+{
+	struct goabi_opts opts = { .no_dwarf = true };
+	struct goabi_artifact *a = NULL;
+	if (!f || goabi_inspect_path(path, &opts, &a) < 0 || !a) {
+		goabi_artifact_free(a);
+		return;
+	}
+	bool goobj = a->kind == GOABI_KIND_GOOBJ;
+	for (size_t i = 0; i < a->nmembers; i++)
+		goobj |= a->members[i]->kind == GOABI_KIND_GOOBJ;
+	if (goobj) {
+		const char *os = NULL, *arch = NULL;
+		for (size_t i = 0; i < a->go.nsettings; i++) {
+			if (strcmp(a->go.settings[i].key, "GOOS") == 0)
+				os = a->go.settings[i].value;
+			else if (strcmp(a->go.settings[i].key, "GOARCH") == 0)
+				arch = a->go.settings[i].value;
+		}
+		f->diagnosis = arena_printf(r->ar,
+			"%s is a Go package %s in Go's own object format (%s %s/%s, symbols %s, type hash %s): only the Go "
+			"linker reads it. To call Go from C, build the main package with go build -buildmode=c-archive (or c-shared)",
+			path, a->kind == GOABI_KIND_AR ? "archive" : "object", a->go.version.value ? a->go.version.value : "unknown version",
+			os ? os : "?", arch ? arch : "?", a->go.scheme.value ? a->go.scheme.value : "unknown",
+			a->go.typehash.value ? a->go.typehash.value : "unknown");
+		f->kind = "go-object-format";
+	}
+	goabi_artifact_free(a);
+}
+
 static void process_items(struct lk_result *r, const struct lk_item *items, size_t n, unsigned depth);
 
 static void add_input_symbols(struct lk_result *r, size_t ii)
@@ -556,6 +588,7 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 		if (f) {
 			f->linker = arena_printf(r->ar, "%s: file format not recognized; treating as linker script", path);
 			strv_push(r->ar, &f->files, in->path);
+			goobj_diagnosis(r, f, path);
 		}
 		r->fatal = true;
 		s->stop = true;
@@ -643,6 +676,7 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 			if (f) {
 				f->linker = arena_printf(r->ar, "%s: error adding symbols: archive has no index; run ranlib to add one", path);
 				strv_push(r->ar, &f->files, in->path);
+				goobj_diagnosis(r, f, path);
 			}
 			in->kind = LK_IN_BAD;
 			r->fatal = true;

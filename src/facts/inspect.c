@@ -444,6 +444,10 @@ static int inspect_mem(struct goabi_artifact *a, void *buf, size_t n, const stru
 		return 0;
 	}
 	if (elf_kind(elf) == ELF_K_NONE) {
+		if (facts_goobj(a, buf, n)) {
+			elf_end(elf);
+			return 0;
+		}
 		a->kind = GOABI_KIND_OTHER;
 		if (n >= 4 && memcmp(buf, "\x7f" "ELF", 4) == 0)
 			diag_add(a, GOABI_DIAG_ERROR, "ELF header is truncated or invalid (%zu bytes)", n);
