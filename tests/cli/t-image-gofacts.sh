@@ -27,6 +27,11 @@ for f in "$FIX"/inspect/go119-* "$F"/bin/go-* "$F"/bin/libgo-sw.so "$NPM"/*/esbu
 	# go version refuses shared objects ("not executable file"): our
 	# fixtures were built by this go, so its version is the oracle there
 	case $f in "$FIX"/*) [ -n "$v" ] || v=$(go env GOVERSION) ;; esac
+	# no build info at all (esbuild >= 0.27): the runtime.buildVersion string
+	if [ -z "$v" ] && ! readelf -SW "$f" 2>/dev/null | grep -q '\.go\.buildinfo'; then
+		v=$(strings -a "$f" | grep -xE 'go1\.[0-9]+(\.[0-9]+)?' | sort -u)
+		[ "$(echo "$v" | grep -c .)" = 1 ] || v=
+	fi
 	[ -n "$v" ] || { notok "go version cannot read $f"; continue; }
 	i=$((i + 1))
 	cp "$f" "$R/app/go$i"
