@@ -183,12 +183,17 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 	}
 	/* gccgo's names: only worth the substring search when no gc build
 	 * info was found (a gc binary is not gccgo) */
-	if (!g->ev->a->go.version.value &&
-	    (PFX(name, "__go_") || strstr(name, "..import") || strstr(name, "..d") || PFX(name, "go..") ||
-	     strcmp(name, "runtime_m") == 0)) {
+	if (g->ev->a->go.version.value)
+		return true;
+	/* one search for ".." instead of one per pattern: most names of a C++
+	 * program have none */
+	const char *dd = name[0] == '_' ? NULL : strstr(name, "..");
+	bool go_entry = PFX(name, "__go_") || strcmp(name, "runtime_m") == 0;
+	bool import = dd && strstr(dd, "..import");
+	if (go_entry || import || (dd && strstr(dd, "..d")) || PFX(name, "go..")) {
 		g->ngccgo++;
 		/* evidence: a defined gccgo runtime entry point or package init */
-		if (!g->gccgo && (PFX(name, "__go_") || strstr(name, "..import") || strcmp(name, "runtime_m") == 0)) {
+		if (!g->gccgo && (go_entry || import)) {
 			g->gccgo = true;
 			g->gccgo_sym = name;
 		}

@@ -159,13 +159,25 @@ const char *ev_vaddr_string(const struct elfview *ev, uint64_t vaddr, uint64_t n
 	return utf8_sanitize(ev->a->arena, (const char *)p, (size_t)n);
 }
 
-size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx)
+struct ev_symcache {
+	GElf_Sym *syms;
+	const char **names;
+	uint32_t *ndx;     /* index in the symbol table (for .gnu.version) */
+	size_t n;
+};
+
+/* Decode every named symbol of the tables of one type into arrays. Names
+ * point into the string table's data, checked to end inside it. */
+static struct ev_symcache *symcache_build(const struct elfview *ev, bool dynamic)
 {
-	if (!ev->sections_ok)
-		return 0;
+	struct goabi_arena *ar = ev->a->arena;
+	struct ev_symcache *c = arena_alloc(ar, sizeof(*c));
+	if (!c)
+		return NULL;
+	memset(c, 0, sizeof(*c));
 	Elf_Scn *scn = NULL;
-	size_t count = 0;
 	Elf64_Word want = dynamic ? SHT_DYNSYM : SHT_SYMTAB;
+	size_t cap[3] = { 0, 0, 0 };
 	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != want)
@@ -187,19 +199,50 @@ size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, 
 				 ev_section_name(ev, &sh), n, GOABI_MAX_SYMBOLS, GOABI_MAX_SYMBOLS);
 			n = GOABI_MAX_SYMBOLS;
 		}
+		Elf_Scn *strscn = elf_getscn(ev->elf, sh.sh_link);
+		Elf_Data *sd = strscn ? elf_getdata(strscn, NULL) : NULL;
+		if (!sd || !sd->d_buf || !sd->d_size)
+			continue;
+		const char *str = sd->d_buf;
+		size_t strsz = sd->d_size;
+		if (!arena_grow(ar, &c->syms, &cap[0], c->n + n, sizeof(*c->syms)) ||
+		    !arena_grow(ar, &c->names, &cap[1], c->n + n, sizeof(*c->names)) ||
+		    !arena_grow(ar, &c->ndx, &cap[2], c->n + n, sizeof(*c->ndx))) {
+			diag_add(ev->a, GOABI_DIAG_ERROR, "out of memory reading %zu symbols", n);
+			return c;
+		}
 		for (size_t i = 1; i < n; i++) {
-			GElf_Sym sym;
-			if (!gelf_getsym(d, (int)i, &sym))
+			GElf_Sym *sym = &c->syms[c->n];
+			if (!gelf_getsym(d, (int)i, sym))
 				break;
-			const char *name = elf_strptr(ev->elf, sh.sh_link, sym.st_name);
-			if (!name || !*name)
+			if (sym->st_name == 0 || sym->st_name >= strsz)
 				continue;
-			count++;
-			if (!fn(ctx, name, &sym, i))
-				return count;
+			const char *name = str + sym->st_name;
+			if (!*name || !memchr(name, 0, strsz - sym->st_name))
+				continue;
+			c->names[c->n] = name;
+			c->ndx[c->n] = (uint32_t)i;
+			c->n++;
 		}
 	}
-	return count;
+	return c;
+}
+
+size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx)
+{
+	if (!ev->sections_ok)
+		return 0;
+	/* the cache is the view's own memo, not a change to what it views */
+	struct elfview *mev = (struct elfview *)ev;
+	struct ev_symcache *c = ev->symcache[dynamic];
+	if (!c)
+		c = mev->symcache[dynamic] = symcache_build(ev, dynamic);
+	if (!c)
+		return 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (!fn(ctx, c->names[i], &c->syms[i], c->ndx[i]))
+			return i + 1;
+	return c->n;
 }
 
 struct find_ctx {

@@ -20,6 +20,9 @@ struct elfview {
 	struct goabi_artifact *a;
 	const struct goabi_opts *opts;
 	const char *arname;   /* enclosing archive path, or NULL */
+	/* .symtab [0] and .dynsym [1], decoded once on first use (in the
+	 * artifact's arena): every extractor iterates the same arrays */
+	struct ev_symcache *symcache[2];
 };
 
 /* Fill ev from an ELF handle. Returns false (with a diagnostic) when the
