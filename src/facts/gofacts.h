@@ -31,6 +31,14 @@ const char *go_pclntab_range(uint32_t magic);
 typedef bool (*funcentry_fn)(void *ctx, uint64_t entry, const char *name, size_t len);
 void go_pclntab_funcs(struct elfview *ev, const struct pclntab *pt, uint64_t text_start, funcentry_fn fn, void *ctx);
 
+/* Module data (moduledata.c): 0 fields were not found. */
+struct go_moduledata {
+	uint64_t text;          /* moduledata.text: base of pclntab function offsets */
+	uint64_t types, etypes; /* the type descriptors' range */
+	const char *where;      /* how it was found (evidence) */
+};
+bool go_moduledata_find(struct elfview *ev, const struct pclntab *pt, struct go_moduledata *md);
+
 /* Type-hash scheme from runtime type descriptors. */
 /* syms: type descriptors found by name (type.int / type:int), may be NULL */
 struct typesym {

@@ -600,9 +600,15 @@ static void find_functions(struct scan *s)
 			sp = &sym;
 		struct pclntab pt;
 		if (go_pclntab_find(ev, sp, &pt)) {
+			/* the header's textStart, else (Go 1.26+: 0) the module
+			 * data's text, else .text (wrong when an external linker
+			 * put C code first) */
 			uint64_t ts = s->nrg ? s->rg[0].addr : 0;
 			GElf_Shdr sh;
-			if (ev_section(ev, ".text", &sh))
+			struct go_moduledata md;
+			if (go_moduledata_find(ev, &pt, &md) && md.text)
+				ts = md.text;
+			else if (ev_section(ev, ".text", &sh))
 				ts = sh.sh_addr;
 			size_t n0 = s->nf;
 			go_pclntab_funcs(ev, &pt, ts, pcln_cb, s);
@@ -1289,34 +1295,62 @@ static void guarded_writers(struct scan *s)
 }
 
 /* Last resort, Go standard library code whose assembly is reached only
- * through types constructed behind a CPU check (crypto/aes: newCipher
- * returns the AES-NI implementation only when cpu.X86.HasAES), which no
- * load next to the call shows. */
-static const char *const constructed[] = {
-	"crypto/aes.", "crypto/internal/aes.", "crypto/internal/fips140/aes.", "crypto/internal/fips140/aes/gcm.",
+ * behind a CPU check that no load next to the call shows:
+ *  - crypto/aes: newCipher returns the AES-NI implementation only when
+ *    cpu.X86.HasAES, and the methods are called through the cipher type;
+ *  - Go 1.26+ GC kernels (internal/runtime/gc/scan, scan_amd64.go): the
+ *    AVX-512 expanders are called through the gcExpandersAVX512 PC table,
+ *    and ScanSpanPackedAVX512 only when CanAVX512() (avx512ScanPackedReqsMet
+ *    = cpu.X86.HasAVX512VL && HasAVX512BW && HasAVX512BITALG && ...). The
+ *    expanders are file-local assembly: Go 1.26 names them expandAVX512_N;
+ *  - Go 1.26+ runtime.asyncPreempt (runtime/preempt_amd64.s): its AVX2 and
+ *    AVX-512 register saves are entered only through CMPB on
+ *    internal/cpu.X86.HasAVX512/HasAVX2 under GOEXPERIMENT_simd, and are
+ *    unreachable code in every other build. */
+static const struct {
+	const char *prefix, *why;
+} constructed[] = {
+	{ "crypto/aes.", "crypto/aes" },
+	{ "crypto/internal/aes.", "crypto/aes" },
+	{ "crypto/internal/fips140/aes.", "crypto/aes" },
+	{ "crypto/internal/fips140/aes/gcm.", "crypto/aes" },
+	{ "internal/runtime/gc/scan.", "gc" },
+	{ "expandAVX512_", "gc" },
+	{ "runtime.asyncPreempt", "preempt" },
 };
 
 static void fallback_list(struct scan *s)
 {
 	if (!s->go)
 		return;
-	size_t n = 0;
+	size_t naes = 0, ngc = 0, npre = 0;
 	for (size_t i = 0; i < s->nf; i++) {
 		struct fn *f = &s->f[i];
 		if (!f->name || !f->ext || (f->flags & F_GUARDED))
 			continue;
 		for (size_t k = 0; k < sizeof(constructed) / sizeof(constructed[0]); k++)
-			if (strncmp(f->name, constructed[k], strlen(constructed[k])) == 0) {
+			if (strncmp(f->name, constructed[k].prefix, strlen(constructed[k].prefix)) == 0) {
 				f->flags |= F_GUARDED | F_LISTED;
-				n++;
+				*(strcmp(constructed[k].why, "gc") == 0 ? &ngc : strcmp(constructed[k].why, "preempt") == 0 ? &npre : &naes) += 1;
 				break;
 			}
 	}
-	if (n)
+	if (naes)
 		strv_push(s->a->arena, &s->a->isa.guards,
 			  arena_printf(s->a->arena,
 				       "fallback list: %zu crypto/aes functions treated as guarded (AES-NI code "
-				       "selected when the cipher is constructed, after cpu.X86.HasAES)", n));
+				       "selected when the cipher is constructed, after cpu.X86.HasAES)", naes));
+	if (ngc)
+		strv_push(s->a->arena, &s->a->isa.guards,
+			  arena_printf(s->a->arena,
+				       "fallback list: %zu Go GC AVX-512 kernels treated as guarded (internal/runtime/gc/scan: "
+				       "called through gcExpandersAVX512 / ScanSpanPackedAVX512 only when avx512ScanPackedReqsMet)",
+				       ngc));
+	if (npre)
+		strv_push(s->a->arena, &s->a->isa.guards,
+			  arena_printf(s->a->arena,
+				       "fallback list: runtime.asyncPreempt treated as guarded (its AVX2/AVX-512 register saves "
+				       "follow CMPB internal/cpu.X86.HasAVX512/HasAVX2 in GOEXPERIMENT=simd builds, unreachable otherwise)"));
 }
 
 /* ---- results ---- */
@@ -1463,7 +1497,7 @@ static void results(struct scan *s)
 			nlisted++;
 	const char *why = s->nfl || !req ? "" : "; no CPU-feature variable found, so only CPUID, ifunc and caller guards count";
 	if (nlisted)
-		why = arena_printf(a->arena, "%s; %zu crypto/aes functions counted as guarded by the fallback list", why,
+		why = arena_printf(a->arena, "%s; %zu functions (crypto/aes, Go GC AVX-512 kernels, runtime.asyncPreempt) counted as guarded by the fallback list", why,
 				   nlisted);
 	fact_set(a, &isa->used, GOABI_KNOWN, level_name(s->arch, lu),
 		 "disassembly of %llu bytes of code in %llu functions (from %s)%s%s",

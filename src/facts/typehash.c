@@ -157,84 +157,6 @@ static void record(struct elfview *ev, const struct hit *h, uint32_t value, cons
 		 scheme_expr[h->scheme], tname);
 }
 
-/* Module data layout (runtime/symtab.go moduledata), in pointer words:
- * the index of types and etypes, by pclntab magic. Checked on go1.16,
- * go1.19, go1.20-go1.26 (types 37, etypes 38) and go1.27 (a word between:
- * etypes 39). Before Go 1.16 the table starts with three slices. */
-static bool moduledata_types(const struct elfview *ev, const uint8_t *md, size_t avail, uint32_t magic,
-			     uint64_t *lo, uint64_t *hi)
-{
-	size_t ps = (size_t)ev->ptrsize;
-	size_t ti = magic == 0xfffffffb ? 25 : magic == 0xfffffff1 ? 37 : 35;
-	if (avail < (ti + 3) * ps)
-		return false;
-	uint64_t t = rdptr(md + ti * ps, ev->be, (int)ps);
-	/* etypes follows types, or (go1.27) the word after a length */
-	for (size_t e = ti + 1; e <= ti + 2; e++) {
-		uint64_t et = rdptr(md + e * ps, ev->be, (int)ps);
-		if (et > t && et - t < (1ull << 30) && t >= 0x1000) {
-			*lo = t;
-			*hi = et;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Find the module data: by symbol, by its Go 1.26 section, or as the
- * pointer-aligned word in writable data that holds the pclntab address and
- * is followed by a pointer into it (moduledata.pcHeader, .funcnametab). */
-static const uint8_t *find_moduledata(const struct elfview *ev, const struct pclntab *pt, size_t *avail,
-				      const char **where)
-{
-	GElf_Sym sym;
-	GElf_Shdr sh;
-	const uint8_t *p;
-	uint64_t av;
-	size_t n;
-	if (ev_find_symbol(ev, "runtime.firstmoduledata", &sym) && ev_vaddr(ev, sym.st_value, 64, &p, &av)) {
-		*avail = (size_t)av;
-		*where = "symbol runtime.firstmoduledata";
-		return p;
-	}
-	if (ev->sections_ok && ev_section(ev, ".go.module", &sh) && ev_section_bytes(ev, &sh, &p, &n)) {
-		*avail = n;
-		*where = "section .go.module";
-		return p;
-	}
-	if (!pt || !pt->vaddr)
-		return NULL;
-	size_t ps = (size_t)ev->ptrsize;
-	uint8_t needle[8];
-	for (size_t i = 0; i < ps; i++)
-		needle[i] = (uint8_t)(ev->be ? pt->vaddr >> (8 * (ps - 1 - i)) : pt->vaddr >> (8 * i));
-	for (size_t i = 0; i < ev->phnum; i++) {
-		GElf_Phdr ph;
-		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_W) || (ph.p_flags & PF_X) ||
-		    !range_ok(ph.p_offset, ph.p_filesz, ev->size))
-			continue;
-		const uint8_t *seg = ev->raw + ph.p_offset;
-		size_t off = 0;
-		while (off < ph.p_filesz) {
-			int64_t at = find_bytes(seg + off, ph.p_filesz - off, needle, ps, ps);
-			if (at < 0)
-				break;
-			size_t pos = off + (size_t)at;
-			if (ph.p_filesz - pos >= 2 * ps) {
-				uint64_t next = rdptr(seg + pos + ps, ev->be, (int)ps);
-				if (next > pt->vaddr && next - pt->vaddr < pt->len) {
-					*avail = ph.p_filesz - pos;
-					*where = arena_printf(ev->a->arena, "moduledata at vaddr %#llx (word pointing at the pclntab)",
-							      (unsigned long long)(ph.p_vaddr + pos));
-					return seg + pos;
-				}
-			}
-			off = pos + ps;
-		}
-	}
-	return NULL;
-}
-
 /* Search [lo, hi) for a descriptor; true when the fact was recorded. */
 static bool scan_vrange(struct elfview *ev, const struct candidates *c, uint64_t lo, uint64_t hi, const char *how)
 {
@@ -309,11 +231,9 @@ void go_typehash(struct elfview *ev, const struct typehash_in *in)
 		    scan_vrange(ev, &c, in->types->st_value, in->etypes->st_value, "symbols runtime.types/etypes"))
 			return;
 		/* 3. the module's type range from the module data */
-		size_t avail = 0;
-		const char *where = NULL;
-		const uint8_t *md = in->pt && in->pt->magic ? find_moduledata(ev, in->pt, &avail, &where) : NULL;
-		uint64_t lo, hi;
-		if (md && moduledata_types(ev, md, avail, in->pt->magic, &lo, &hi) && scan_vrange(ev, &c, lo, hi, where))
+		struct go_moduledata md;
+		if (in->pt && in->pt->magic && go_moduledata_find(ev, in->pt, &md) && md.types &&
+		    scan_vrange(ev, &c, md.types, md.etypes, md.where))
 			return;
 	}
 	/* 4. no module data (relocatable objects, relocations not applied in
