@@ -37,6 +37,9 @@ want="" got="" wown="" gown="" n=0
 for f in "${bins[@]}"; do
 	go version -m "$f" > "$TMPD/m" 2> /dev/null || continue
 	v=$(head -1 "$TMPD/m" | awk '{print $2}')
+	# no build info (esbuild >= 0.27): go version -m has no oracle here;
+	# tests/cli/t-audit-nobuildinfo.sh covers those files
+	case $v in go1.*) ;; *) continue ;; esac
 	"$GOABI" audit --json --min-go "$POL" --require-trimpath "$f" > "$TMPD/a.json"
 	rc=$?
 	name=$(basename "$(dirname "$f")")
