@@ -15,6 +15,9 @@ void facts_go(struct elfview *ev);
 /* Go sections, DT_NEEDED libgo or no section headers (goevident.c; opts.loader_only). */
 bool facts_go_evident(struct elfview *ev);
 void facts_cabi(struct elfview *ev);
+/* User/group and host lookups: Go's own or the C library's NSS (gonss.c);
+ * runs after facts_libc_family. */
+void facts_nss(struct elfview *ev);
 void facts_isa(struct elfview *ev);
 /* Archive: ISA facts of the members rolled up (the highest level wins). */
 void facts_isa_rollup(struct goabi_artifact *a);
