@@ -18,6 +18,8 @@ void facts_cabi(struct elfview *ev);
 /* User/group and host lookups: Go's own or the C library's NSS (gonss.c);
  * runs after facts_libc_family. */
 void facts_nss(struct elfview *ev);
+/* The NSS database a C library function looks up ("getpwnam" -> "passwd"), NULL if none. */
+const char *facts_nss_call_db(const char *call);
 void facts_isa(struct elfview *ev);
 /* Archive: ISA facts of the members rolled up (the highest level wins). */
 void facts_isa_rollup(struct goabi_artifact *a);

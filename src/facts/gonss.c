@@ -40,6 +40,14 @@ static const struct {
 };
 #define NCALLS (sizeof(nss_calls) / sizeof(nss_calls[0]))
 
+const char *facts_nss_call_db(const char *call)
+{
+	for (size_t i = 0; i < NCALLS; i++)
+		if (strcmp(call, nss_calls[i].name) == 0)
+			return nss_calls[i].db;
+	return NULL;
+}
+
 struct nscan {
 	struct elfview *ev;
 	bool dynamic;          /* walking .dynsym */
