@@ -47,19 +47,23 @@ static bool sp(char c)
 }
 
 /* One status=action pair list "[...]" of nss_action_parse.c. Returns the
- * position after ']' or NULL when glibc rejects it. */
-static const char *criteria(const char *p, const char *end)
+ * position after ']' or NULL when glibc rejects it; *nf_return says
+ * whether the action for NOTFOUND ends up "return" ("!STATUS=ACTION" sets
+ * every status but STATUS). */
+static const char *criteria(const char *p, const char *end, bool *nf_return)
 {
 	p++; /* '[' */
 	for (;;) {
 		while (p < end && sp(*p))
 			p++;
-		if (p < end && *p == '!')
+		bool not = p < end && *p == '!';
+		if (not)
 			p++;
 		const char *s = p;
 		while (p < end && !sp(*p) && *p != '=' && *p != ']')
 			p++;
 		size_t l = (size_t)(p - s);
+		bool is_nf = l == 8 && strncasecmp(s, "NOTFOUND", 8) == 0;
 		if (!((l == 7 && (strncasecmp(s, "SUCCESS", 7) == 0 || strncasecmp(s, "UNAVAIL", 7) == 0)) ||
 		      (l == 8 && (strncasecmp(s, "NOTFOUND", 8) == 0 || strncasecmp(s, "TRYAGAIN", 8) == 0))))
 			return NULL;
@@ -77,6 +81,8 @@ static const char *criteria(const char *p, const char *end)
 		if (!((l == 6 && strncasecmp(s, "RETURN", 6) == 0) || (l == 8 && strncasecmp(s, "CONTINUE", 8) == 0) ||
 		      (l == 5 && strncasecmp(s, "MERGE", 5) == 0)))
 			return NULL;
+		if (not != is_nf)
+			*nf_return = l == 6;
 		while (p < end && sp(*p))
 			p++;
 		if (p >= end)
@@ -105,9 +111,14 @@ static bool parse_services(struct nss_line *l, const char *p, const char *end, s
 			srcs[n++] = arena_strndup(ar, s, (size_t)(p - s));
 		while (p < end && sp(*p))
 			p++;
-		if (p < end && *p == '[' && !(p = criteria(p, end)))
+		bool nf_return = false;
+		if (p < end && *p == '[' && !(p = criteria(p, end, &nf_return)))
 			return false;
+		if (nf_return && !l->nreach)
+			l->nreach = n;
 	}
+	if (!l->nreach)
+		l->nreach = n;
 	l->sources = arena_alloc(ar, (n ? n : 1) * sizeof(*l->sources));
 	if (!l->sources)
 		return false;
@@ -267,7 +278,7 @@ static const char *foreign_sources(struct imgc *c, const struct nss_line *l, boo
 	size_t used = 0;
 	*count = 0;
 	buf[0] = 0;
-	for (size_t i = 0; i < l->nsources; i++) {
+	for (size_t i = 0; i < l->nreach; i++) {
 		const char *s = l->sources[i];
 		/* Go implements files (and for hosts DNS); compat reads the same
 		 * /etc/passwd and /etc/group (its NIS +/- entries aside); a word
@@ -353,7 +364,7 @@ void imgc_nss_check(struct imgc *c, struct imgc_bin *b)
 		if (!(b->nss_c_dbs & (1u << d)))
 			continue;
 		const struct nss_line *l = &nc->db[d];
-		for (size_t i = 0; i < l->nsources; i++) {
+		for (size_t i = 0; i < l->nreach; i++) {
 			const char *s = l->sources[i];
 			if (s[0] == '#' || (builtin && (strcmp(s, "files") == 0 || strcmp(s, "dns") == 0)))
 				continue;

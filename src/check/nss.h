@@ -17,6 +17,9 @@ int nss_db_index(const char *name);
 struct nss_line {
 	const char **sources;   /* module names in order ("files", "extrausers") */
 	size_t nsources;
+	size_t nreach;          /* sources asked for an entry the earlier ones do not
+				 * know: up to the first with [NOTFOUND=return]; the
+				 * rest only when an earlier one is unavailable */
 	unsigned line;          /* line number in nsswitch.conf; 0: a default */
 	const char *text;       /* the services as written, or the default */
 	const char *how;        /* "nsswitch.conf line 9", "glibc's default (no nsswitch.conf)" ... */
