@@ -146,3 +146,18 @@ check "inspect stripped lookupuser: names from the pclntab" "True" \
 	"$("$GOABI" inspect --json "$F/bin/lookupuser-go119-nocgo-sw" > "$TMPD/sw.json"; jget "$TMPD/sw.json" "j['artifacts'][0]['nss']['go_user']['evidence'].startswith('pclntab functions')")"
 check "inspect getpw-static: static glibc NSS, files and dns built in" "True True" \
 	"$("$GOABI" inspect --json "$F/bin/getpw-static" > "$TMPD/st.json"; jget "$TMPD/st.json" "j['artifacts'][0]['nss']['static_glibc'], j['artifacts'][0]['nss']['builtin_files_dns']" | tr -d '(),')"
+
+# 9. audit --forbid-pure-go-nss: broken exactly for the builds that run Go's
+#    own lookup (the oracle: which programs missed xuser / the host name
+#    in case 1 although the configuration promised them), text and SARIF
+for p in "$F"/bin/lookup*; do
+	n=${p##*/}
+	"$GOABI" audit --forbid-pure-go-nss "$p" > /dev/null 2>&1; rc=$?
+	IFS=$'\t' read -r v reason <<< "$(verdict_of "$TMPD/extrausers.json" "/t/$n")"
+	if [ "$v" = ok ]; then want=0; else want=1; fi
+	check "audit --forbid-pure-go-nss $n: exit" "$want" "$rc"
+done
+echo '{"forbid-pure-go-nss": true}' > "$TMPD/policy.json"
+"$GOABI" audit --policy "$TMPD/policy.json" --format sarif "$F/bin/lookuphost-go126-nocgo" "$F/bin/lookuphost-go126-cgo" > "$TMPD/a.sarif"
+check "audit SARIF: one forbid-pure-go-nss result, for the CGO_ENABLED=0 resolver" "forbid-pure-go-nss lookuphost-go126-nocgo" \
+	"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; print(" ".join(x["ruleId"]+" "+x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/",1)[-1] for x in r))' "$TMPD/a.sarif")"
