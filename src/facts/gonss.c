@@ -218,6 +218,11 @@ void facts_nss(struct elfview *ev)
 	struct goabi_artifact *a = ev->a;
 	if (ev->eh.e_type != ET_EXEC && ev->eh.e_type != ET_DYN)
 		return;
+	/* goabi image judges programs only: its loader-only reading skips the
+	 * symbol walk of shared libraries (most of an image's ELF files) */
+	if (ev->opts && ev->opts->loader_only && ev->eh.e_type == ET_DYN && !a->libc.interp &&
+	    !(a->libc.linkage.value && strcmp(a->libc.linkage.value, "static-pie") == 0))
+		return;
 	struct nscan s = { .ev = ev };
 	bool is_gc = a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0;
 	/* musl has no NSS modules (it reads the files and asks nscd) */
