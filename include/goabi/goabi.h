@@ -225,6 +225,25 @@ struct goabi_isa {
 /* GOOBJ: Go's own object format (cmd/internal/goobj), e.g. the members of a
  * -buildmode=archive package archive: Go facts only, no ELF identity. */
 enum goabi_kind { GOABI_KIND_ELF, GOABI_KIND_AR, GOABI_KIND_OTHER, GOABI_KIND_GOOBJ };
+/* ---- name-service lookups (src/facts/gonss.c, docs/image.md) ------------- */
+/* Which user/group and host lookups a program contains and who answers
+ * them: Go's own code (reads /etc/passwd, /etc/group, /etc/hosts and DNS,
+ * never an NSS module) or the C library's NSS (getpwnam_r, getaddrinfo...). */
+struct goabi_nss {
+	struct goabi_fact go_user;     /* "pure": os/user's own /etc/passwd and /etc/group
+					* reader (CGO_ENABLED=0 or -tags osusergo); "cgo":
+					* os/user calls the C library; NULL: no os/user lookup */
+	struct goabi_fact go_resolver; /* "pure": only Go's resolver (files and DNS;
+					* CGO_ENABLED=0 or -tags netgo); "cgo": Go's resolver
+					* and getaddrinfo, chosen per nsswitch.conf; NULL: none */
+	struct goabi_strv go_databases;/* databases Go's own code looks up: "passwd", "group", "hosts" */
+	struct goabi_strv databases;   /* databases looked up through the C library's NSS */
+	struct goabi_strv calls;       /* those C functions: "getpwnam_r", "getaddrinfo" */
+	bool static_glibc;             /* statically linked glibc NSS: dlopens libnss_NAME.so.2
+					* (and the image's libc.so.6) at run time */
+	bool builtin_files_dns;        /* static glibc >= 2.34: files and dns are built in */
+};
+
 
 struct goabi_artifact {
 	struct goabi_arena *arena;
@@ -238,6 +257,7 @@ struct goabi_artifact {
 	struct goabi_libc libc;
 	struct goabi_cabi cabi;
 	struct goabi_isa isa;
+	struct goabi_nss nss;
 
 	struct goabi_diag *diags;
 	size_t ndiags, diagcap;

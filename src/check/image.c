@@ -132,6 +132,7 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	}
 	b->isa_declared = sdup(ar, a->isa.declared.value);
 	b->isa_required = sdup(ar, a->isa.required.value);
+	imgc_nss_extract(b, a, ar);
 	musl_version(c, b, ar);
 }
 
@@ -245,6 +246,11 @@ static void problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *
 	else if (!fatal && b->verdict < IMGC_MAY_FAIL)
 		b->verdict = IMGC_MAY_FAIL;
 	b->reason = b->problems.n ? b->problems.v[0] : b->notes.n ? b->notes.v[0] : NULL;
+}
+
+void imgc_problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *msg)
+{
+	problem(c, b, fatal, "%s", msg);
 }
 
 /* Expand $ORIGIN, $LIB and $PLATFORM (glibc elf/dl-load.c _dl_dst_substitute). */
@@ -561,6 +567,7 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 			problem(c, b, false, "uses %s instructions outside CPU-feature checks, CPU is x86-64-v%d",
 				b->isa_required, c->o.cpu_level);
 	}
+	imgc_nss_check(c, b);
 }
 
 /* ---- the image's C libraries ---- */
@@ -669,6 +676,7 @@ int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o)
 
 	find_libcs(c);
 	imgc_search_paths(c);
+	imgc_nss_load(c);
 	struct tree *t = malloc(sizeof(*t));
 	if (!t)
 		return GOABI_ENOMEM;

@@ -35,6 +35,11 @@ struct imgc_bin {
 	const char *go_version, *go_cgo; /* NULL when not Go */
 	const char *isa_declared, *isa_required;
 	const char *musl_version;  /* when the file is a musl libc/loader */
+	/* name-service lookups (check/nss.c): Go's own readers, C library NSS */
+	const char *nss_go_user, *nss_go_user_ev, *nss_go_res, *nss_go_res_ev;
+	unsigned nss_go_dbs, nss_c_dbs; /* bit per NSSDB_* (check/nss.h) */
+	const char *nss_calls[4];  /* per NSSDB_*: "getpwnam_r, getpwuid_r" */
+	bool nss_static, nss_builtin;
 	/* verdict */
 	bool executable;           /* ET_EXEC, or ET_DYN with PT_INTERP */
 	enum imgc_verdict verdict;
@@ -85,6 +90,8 @@ struct imgc {
 	const char *main_family;     /* "glibc", "musl", "none" */
 	unsigned image_machine;      /* e_machine for the image platform, 0 if unknown */
 	size_t counts[4];
+	struct nss_conf *nss;        /* /etc/nsswitch.conf as glibc reads it */
+	int glibc_minor;             /* the image's glibc 2.N, 0 if none */
 	struct syscache *cache[IMGC_CACHE];
 	/* progress */
 	pthread_mutex_t mu;
@@ -95,6 +102,14 @@ struct imgc {
 int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o);
 void imgc_free(struct imgc *c);
 const char *imgc_verdict_name(enum imgc_verdict v);
+
+/* nss.c: name-service lookups (docs/image.md) */
+struct goabi_artifact;
+void imgc_nss_extract(struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar);
+void imgc_nss_load(struct imgc *c);
+void imgc_nss_check(struct imgc *c, struct imgc_bin *b);
+/* image.c: add a finding to b (fatal: will not start) */
+void imgc_problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *msg);
 
 /* image_libs.c: loader facts read from the image */
 /* musl's version string ("1.2.3") next to "musl libc (" in a musl libc or loader. */

@@ -23,6 +23,7 @@ static const struct {
 	[RULE_FORBID_VCS_MODIFIED] = { "forbid-vcs-modified", "ForbidVcsModified", "Go binaries must not be built from a modified VCS checkout (vcs.modified=true)." },
 	[RULE_FORBID_MODULE] = { "forbid-module", "ForbidModule", "Go binaries must not contain the forbidden module versions." },
 	[RULE_BUILDMODE] = { "buildmode", "BuildMode", "The Go build mode must be one the policy allows." },
+	[RULE_FORBID_PURE_GO_NSS] = { "forbid-pure-go-nss", "ForbidPureGoNss", "Go binaries must not contain Go's own user/group lookup or resolver, which bypass NSS modules (CGO_ENABLED=0, -tags osusergo/netgo)." },
 };
 
 const char *policy_rule_id(enum policy_rule r) { return rules[r].id; }
@@ -192,6 +193,7 @@ int policy_set(struct policy *p, enum policy_rule r, const char *value, char *er
 	case RULE_REQUIRE_STATIC:
 	case RULE_REQUIRE_TRIMPATH:
 	case RULE_FORBID_VCS_MODIFIED:
+	case RULE_FORBID_PURE_GO_NSS:
 		if (!is_bool_word(value, &b))
 			return fail(err, errlen, "%s: '%s' is not true or false", rules[r].id, value);
 		p->set[r] = b;
@@ -299,7 +301,8 @@ char *policy_rule_value(const struct policy *p, enum policy_rule r)
 	case RULE_MAX_ISA: snprintf(buf, sizeof(buf), "x86-64-v%d", p->max_isa); return strdup(buf);
 	case RULE_REQUIRE_STATIC:
 	case RULE_REQUIRE_TRIMPATH:
-	case RULE_FORBID_VCS_MODIFIED: return strdup(p->set[r] ? "true" : "false");
+	case RULE_FORBID_VCS_MODIFIED:
+	case RULE_FORBID_PURE_GO_NSS: return strdup(p->set[r] ? "true" : "false");
 	case RULE_LIBC: list = p->libc, n = p->nlibc; break;
 	case RULE_MIN_GO: list = p->min_go, n = p->nmin_go; break;
 	case RULE_FORBID_MODULE: list = p->forbid, n = p->nforbid; break;
@@ -555,6 +558,19 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 		add(res, RULE_FORBID_VCS_MODIFIED, false, w, NULL, "no Go build info: VCS settings unknown");
 	if (p->set[RULE_FORBID_MODULE] && go && !buildinfo)
 		add(res, RULE_FORBID_MODULE, false, w, NULL, "no Go build info: dependencies unknown");
+	if (p->set[RULE_FORBID_PURE_GO_NSS] && go) {
+		/* docs/image.md "Name-service lookups": these never ask an NSS module */
+		const struct goabi_fact *f = &a->nss.go_user;
+		if (f->value && strcmp(f->value, "pure") == 0)
+			add(res, RULE_FORBID_PURE_GO_NSS, true, w, "user",
+			    "uses Go's own user/group lookup, which reads /etc/passwd and /etc/group and bypasses NSS modules (%s)",
+			    f->evidence ? f->evidence : "");
+		f = &a->nss.go_resolver;
+		if (f->value && strcmp(f->value, "pure") == 0)
+			add(res, RULE_FORBID_PURE_GO_NSS, true, w, "resolver",
+			    "uses only Go's resolver, which reads /etc/hosts and asks DNS and bypasses NSS modules (%s)",
+			    f->evidence ? f->evidence : "");
+	}
 	if (p->set[RULE_FORBID_VCS_MODIFIED] && go) {
 		const char *m = setting(a, "vcs.modified");
 		if (m && strcmp(m, "true") == 0)

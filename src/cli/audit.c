@@ -38,6 +38,7 @@ static void help(FILE *out)
 		"  --max-isa x86-64-v2       highest x86-64 ISA level (v1..v4)\n"
 		"  --require-trimpath        Go binaries built with -trimpath\n"
 		"  --forbid-vcs-modified     no vcs.modified=true\n"
+		"  --forbid-pure-go-nss      no Go user/group lookup or resolver that bypasses NSS\n"
 		"  --forbid-module MOD[@RANGE]  e.g. golang.org/x/net@<v0.23.0 (repeatable)\n"
 		"  --buildmode exe,pie       allowed Go build modes\n"
 		"options:\n"
@@ -143,6 +144,7 @@ int cmd_audit(int argc, char **argv)
 		{ "forbid-vcs-modified", no_argument, NULL, OPT_RULE + RULE_FORBID_VCS_MODIFIED },
 		{ "forbid-module", required_argument, NULL, OPT_RULE + RULE_FORBID_MODULE },
 		{ "buildmode", required_argument, NULL, OPT_RULE + RULE_BUILDMODE },
+		{ "forbid-pure-go-nss", no_argument, NULL, OPT_RULE + RULE_FORBID_PURE_GO_NSS },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },

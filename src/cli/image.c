@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "check/image_int.h"
+#include "check/nss.h"
 #include "cli/cli.h"
 #include "goabi/goabi.h"
 #include "report/report.h"
@@ -166,6 +167,29 @@ static size_t family_counts(const struct imgc *c, struct famcount *f, size_t max
 	return n;
 }
 
+/* the image's nsswitch.conf as glibc reads it, for the databases followed */
+static json_t *nss_json(const struct nss_conf *nc)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "present", json_boolean(nc->present));
+	json_object_set_new(o, "error", jstr(nc->error));
+	json_t *dbs = json_object();
+	for (int d = 0; d < NSSDB_COUNT; d++) {
+		const struct nss_line *l = &nc->db[d];
+		json_t *srcs = json_array();
+		for (size_t i = 0; i < l->nsources; i++)
+			json_array_append_new(srcs, jstr(l->sources[i]));
+		json_t *e = json_object();
+		json_object_set_new(e, "sources", srcs);
+		json_object_set_new(e, "consulted_on_notfound", json_integer((json_int_t)l->nreach));
+		json_object_set_new(e, "line", json_integer(l->line));
+		json_object_set_new(e, "from", jstr(l->how));
+		json_object_set_new(dbs, nss_db_name(d), e);
+	}
+	json_object_set_new(o, "databases", dbs);
+	return o;
+}
+
 static json_t *to_json(const struct imgc *c, const struct img_fs *fs, bool verbose)
 {
 	json_t *r = json_object();
@@ -197,6 +221,8 @@ static json_t *to_json(const struct imgc *c, const struct img_fs *fs, bool verbo
 	json_object_set_new(sp, "glibc", jstrv(&c->glibc_dirs));
 	json_object_set_new(sp, "musl", jstrv(&c->musl_dirs));
 	json_object_set_new(r, "search_path", sp);
+	if (c->nss)
+		json_object_set_new(r, "nsswitch", nss_json(c->nss));
 	json_t *sum = json_object();
 	json_object_set_new(sum, "files", json_integer((json_int_t)c->nbins));
 	json_object_set_new(sum, "ok", json_integer((json_int_t)c->counts[IMGC_OK]));
@@ -259,6 +285,22 @@ static json_t *to_json(const struct imgc *c, const struct img_fs *fs, bool verbo
 			json_object_set_new(go, "static", json_boolean(!b->interp && !b->nneeded));
 			json_object_set_new(o, "go", go);
 		}
+		if (b->nss_go_dbs || b->nss_c_dbs) {
+			json_t *n = json_object();
+			json_object_set_new(n, "go_user", jstr(b->nss_go_user));
+			json_object_set_new(n, "go_resolver", jstr(b->nss_go_res));
+			json_t *gd = json_array(), *cd = json_array();
+			for (int d = 0; d < NSSDB_COUNT; d++) {
+				if (b->nss_go_dbs & (1u << d))
+					json_array_append_new(gd, json_string(nss_db_name(d)));
+				if (b->nss_c_dbs & (1u << d))
+					json_array_append_new(cd, json_string(nss_db_name(d)));
+			}
+			json_object_set_new(n, "go_databases", gd);
+			json_object_set_new(n, "databases", cd);
+			json_object_set_new(n, "static_glibc", json_boolean(b->nss_static));
+			json_object_set_new(o, "nss", n);
+		}
 		json_object_set_new(o, "isa_declared", jstr(b->isa_declared));
 		json_object_set_new(o, "isa_required", jstr(b->isa_required));
 		json_array_append_new(bins, o);
@@ -297,6 +339,14 @@ static void to_text(const struct imgc *c, const struct img_fs *fs, bool verbose)
 	printf("%s\nsearch path\n", c->loaders.n ? "" : " none");
 	print_dirs("glibc", &c->glibc_dirs);
 	print_dirs("musl", &c->musl_dirs);
+	if (c->nss) {
+		printf("nsswitch%s", c->nss->present ? "" : " (none: glibc's defaults)");
+		for (int d = 0; d < NSSDB_COUNT; d++)
+			printf("%s %s: %s", d ? ";" : "", nss_db_name(d), c->nss->db[d].text ? c->nss->db[d].text : "");
+		printf("\n");
+		if (c->nss->error)
+			printf("nsswitch line %u is invalid for glibc: %s\n", c->nss->error_line, c->nss->error);
+	}
 	printf("\n%-24s %8s\n", "verdict", "files");
 	static const enum imgc_verdict order[] = { IMGC_OK, IMGC_MAY_FAIL, IMGC_WILL_NOT_START, IMGC_SKIPPED };
 	for (size_t i = 0; i < 4; i++)

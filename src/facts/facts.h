@@ -20,6 +20,11 @@ void facts_cabi(struct elfview *ev);
 /* A member or file in Go's own object format ("go object ..."): sets kind
  * GOABI_KIND_GOOBJ and the Go facts; false when p is not one. */
 bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n);
+/* User/group and host lookups: Go's own or the C library's NSS (gonss.c);
+ * runs after facts_libc_family. */
+void facts_nss(struct elfview *ev);
+/* The NSS database a C library function looks up ("getpwnam" -> "passwd"), NULL if none. */
+const char *facts_nss_call_db(const char *call);
 void facts_isa(struct elfview *ev);
 /* Archive: ISA facts of the members rolled up (the highest level wins). */
 void facts_isa_rollup(struct goabi_artifact *a);

@@ -397,7 +397,8 @@ static bool wanted_config(const char *path)
 {
 	return strcmp(path, "etc/ld.so.conf") == 0 || strncmp(path, "etc/ld.so.conf.d/", 17) == 0 ||
 	       (strncmp(path, "etc/ld-musl-", 12) == 0 && strstr(path, ".path")) ||
-	       strcmp(path, "etc/os-release") == 0 || strcmp(path, "usr/lib/os-release") == 0;
+	       strcmp(path, "etc/os-release") == 0 || strcmp(path, "usr/lib/os-release") == 0 ||
+	       strcmp(path, "etc/nsswitch.conf") == 0;
 }
 
 /* ---- layer application ---- */

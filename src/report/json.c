@@ -144,6 +144,19 @@ static json_t *isa_json(const struct goabi_isa *i)
 	return o;
 }
 
+static json_t *nss_json(const struct goabi_nss *n)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "go_user", json_fact(&n->go_user));
+	json_object_set_new(o, "go_resolver", json_fact(&n->go_resolver));
+	json_object_set_new(o, "go_databases", json_strv(&n->go_databases));
+	json_object_set_new(o, "databases", json_strv(&n->databases));
+	json_object_set_new(o, "calls", json_strv(&n->calls));
+	json_object_set_new(o, "static_glibc", json_boolean(n->static_glibc));
+	json_object_set_new(o, "builtin_files_dns", json_boolean(n->builtin_files_dns));
+	return o;
+}
+
 json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro)
 {
 	json_t *o = json_object();
@@ -159,6 +172,7 @@ json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro
 		json_object_set_new(o, "go", go_json(&a->go));
 		if (a->kind == GOABI_KIND_ELF) {
 			json_object_set_new(o, "libc", libc_json(&a->libc));
+			json_object_set_new(o, "nss", nss_json(&a->nss));
 		}
 		json_object_set_new(o, "isa", isa_json(&a->isa));
 		json_t *ex = json_array();

@@ -144,6 +144,25 @@ static void libc_block(FILE *out, int ind, const struct goabi_libc *l, const str
 	list(out, ind, "undef libc", &l->undef_libc, o->verbose ? 10000 : 16);
 }
 
+/* name-service lookups (docs/inspect.md): shown when there are any */
+static void nss_block(FILE *out, int ind, const struct goabi_nss *n)
+{
+	if (n->go_user.value)
+		fact(out, ind, "user lookup", &n->go_user);
+	if (n->go_resolver.value)
+		fact(out, ind, "resolver", &n->go_resolver);
+	if (n->calls.n) {
+		char buf[1024];
+		size_t used = (size_t)snprintf(buf, sizeof(buf), "%s", n->static_glibc ? "static glibc NSS" : "C library NSS");
+		for (size_t i = 0; i < n->databases.n && used < sizeof(buf) - 64; i++)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : ": ", n->databases.v[i]);
+		if (n->static_glibc)
+			snprintf(buf + used, sizeof(buf) - used, "%s", n->builtin_files_dns ? " (files and dns built in)" : "");
+		line(out, ind, "nss", "%s", buf);
+		list(out, ind, "nss calls", &n->calls, 32);
+	}
+}
+
 static void report_depth(FILE *out, const struct goabi_artifact *a, const struct report_opts *o, int depth);
 
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o)
@@ -187,6 +206,8 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 	go_block(out, ind, &a->go, o);
 	if (a->kind == GOABI_KIND_ELF)
 		libc_block(out, ind, &a->libc, o);
+	if (a->kind == GOABI_KIND_ELF)
+		nss_block(out, ind, &a->nss);
 	if (a->kind == GOABI_KIND_ELF || a->isa.scanned || a->isa.declared.value) {
 		fact(out, ind, "isa declared", &a->isa.declared);
 		if (a->isa.scanned) {
