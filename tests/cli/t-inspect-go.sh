@@ -19,6 +19,24 @@ for f in go119-cgo-exe go119-cgo-pie go119-cgo-sw go119-c-shared.so go119-static
 	go119-pure-pie go119-amd64v3 go119-trimpath-tags go119-arm64 go119-386 go119-s390x; do
 	gover "$f" "$I/$f"
 done
+# Go 1.26.8 and 1.27.3 (tests/fixtures/build-modern.sh), with the newest
+# toolchain's go version -m as the oracle
+M=$FIX/modern
+if grep -q '^go127' "$M/TOOLCHAINS" 2>/dev/null; then newest="env GOTOOLCHAIN=go1.27.3 GOPROXY=off /usr/local/go/bin/go"
+elif grep -q '^go126' "$M/TOOLCHAINS" 2>/dev/null; then newest="env GOTOOLCHAIN=local /usr/local/go/bin/go"
+else newest=; fi
+for tc in go126 go127; do
+	if ! grep -q "^$tc" "$M/TOOLCHAINS" 2>/dev/null; then skip "$tc build info" "toolchain $tc not on this machine"; continue; fi
+	for f in cgo-exe cgo-pie cgo-sw c-shared.so static static-sw amd64v3 arm64; do
+		p=$M/$tc-$f
+		if [ ! -f "$p" ]; then notok "$tc-$f: fixture missing"; continue; fi
+		"$GOABI" inspect --json "$p" > "$TMPD/j.json" 2> "$TMPD/err" || { notok "$tc-$f: goabi inspect failed: $(head -1 "$TMPD/err")"; continue; }
+		cp "$p" "$TMPD/x" && chmod +x "$TMPD/x"
+		$newest version -m "$TMPD/x" > "$TMPD/gv.txt" 2>&1 || { notok "$tc-$f: go version -m cannot read it"; continue; }
+		$ORACLE gover "$tc-$f" "$TMPD/j.json" "$TMPD/gv.txt"
+	done
+done
+
 # Go 1.19's own tools (Debian strips them; CGO_ENABLED=1 recorded, no cgo used)
 for f in /usr/lib/go-1.19/bin/go /usr/lib/go-1.19/pkg/tool/linux_amd64/compile; do
 	[ -f "$f" ] && gover "$f" "$f"
