@@ -515,6 +515,30 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 			}
 		}
 	}
+	/* Go runtimes in the process: the program and every Go shared library
+	 * it loads start their own (gccgo's share libgo). Go supports one per
+	 * process (golang/go#18976, #65050). */
+	{
+		char who[1024];
+		size_t wl = 0, nrt = 0;
+		bool gccgo = false;
+		who[0] = 0;
+		for (size_t q = 0; q < t->n; q++) {
+			const struct imgc_bin *o = &c->bins[t->obj[q]];
+			if (!o->go_version)
+				continue;
+			bool gc = strstr(o->go_version, "gccgo") == NULL;
+			if (!gc && gccgo)
+				continue;
+			gccgo |= !gc;
+			nrt++;
+			if (wl < sizeof(who) - 200)
+				wl += (size_t)snprintf(who + wl, sizeof(who) - wl, "%s%s (%s)", wl ? ", " : "", o->path, o->go_version);
+		}
+		if (nrt >= 2)
+			problem(c, b, false, "%zu Go runtimes in one process: %s; Go supports one runtime per process "
+				"(golang/go#18976, #65050)", nrt, who);
+	}
 	/* symbol versions: glibc's loader refuses to start when a version from
 	 * .gnu.version_r is not defined by the library (dl-version.c) */
 	for (size_t q = 0; q < t->n; q++) {
