@@ -28,3 +28,23 @@ for tc in go126 go127; do
 		check "$name: interpreter = readelf's" "${interp:-None}" "$(q "j['artifacts'][0]['libc']['interp']")"
 	done < "$M/FLAGS"
 done
+# damaged build info on a stripped binary: the damage is an error
+# diagnostic, and the version still comes from runtime.buildVersion's string
+# (oracle: go version -m of the undamaged file)
+for tc in go126 go127; do
+	p=$M/$tc-static-sw
+	[ -f "$p" ] || continue
+	want=$(cp "$p" "$TMPD/x" && chmod +x "$TMPD/x" && go version "$TMPD/x" | awk '{print $2}')
+	off=$(readelf -SW "$p" | sed -n 's/.*\.go\.buildinfo *PROGBITS *[0-9a-f]* *\([0-9a-f]*\).*/\1/p')
+	[ -n "$off" ] || { notok "$tc-static-sw: no .go.buildinfo (readelf)"; continue; }
+	cp "$p" "$TMPD/len"; printf '\xff\xff\xff\x0f' | dd of="$TMPD/len" bs=1 seek=$((16#$off + 32)) conv=notrunc 2> /dev/null
+	"$GOABI" inspect --json "$TMPD/len" > "$TMPD/j.json" 2> /dev/null
+	check "$tc-static-sw, build-info length varint damaged: exit 2 with the damage named" "2 yes" \
+		"$("$GOABI" inspect "$TMPD/len" > /dev/null 2>&1; echo $?) $(jget "$TMPD/j.json" "'yes' if any('build info' in d['message'] for d in j['artifacts'][0]['diagnostics']) else 'no'")"
+	check "$tc-static-sw, build-info damaged: version $want recovered (inferred)" "$want inferred" \
+		"$(q "j['artifacts'][0]['go']['version']['value'] + ' ' + j['artifacts'][0]['go']['version']['confidence']")"
+	cp "$p" "$TMPD/magic"; printf 'XXXX' | dd of="$TMPD/magic" bs=1 seek=$((16#$off)) conv=notrunc 2> /dev/null
+	"$GOABI" inspect --json "$TMPD/magic" > "$TMPD/j.json" 2> /dev/null
+	check "$tc-static-sw, build-info magic overwritten: version $want from runtime.buildVersion's string" "$want inferred" \
+		"$(q "j['artifacts'][0]['go']['version']['value'] + ' ' + j['artifacts'][0]['go']['version']['confidence']")"
+done
