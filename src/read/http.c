@@ -354,7 +354,9 @@ int img_http_stream_open(struct img_http_stream *s, struct img_http *c, const ch
 la_ssize_t img_http_stream_read(struct archive *a, void *ctx, const void **out)
 {
 	struct img_http_stream *s = ctx;
-	s->len = 0; /* the previous block was consumed */
+	if (s->handed)
+		s->len = 0; /* the previous block was consumed */
+	s->handed = false;
 	if (s->paused) {
 		s->paused = false;
 		curl_easy_pause(s->c->h, CURLPAUSE_CONT);
@@ -362,6 +364,7 @@ la_ssize_t img_http_stream_read(struct archive *a, void *ctx, const void **out)
 	pump(s);
 	if (s->len) {
 		*out = s->buf;
+		s->handed = true;
 		return (la_ssize_t)s->len;
 	}
 	if (s->result != CURLE_OK) {

@@ -455,7 +455,11 @@ static int request(struct reg *r, const struct req *q, struct img_http_resp *res
 			continue;
 		}
 		if (rc) {
-			fail(r, "GET %s%s: %s", own ? r->origin : "", own ? q->path : url, rs->err);
+			if (rs->cc == CURLE_OPERATION_TIMEDOUT)
+				fail(r, "GET %s%s: no answer for %u s (timed out; --timeout)", own ? r->origin : "",
+				     own ? q->path : url, r->rm->timeout);
+			else
+				fail(r, "GET %s%s: %s", own ? r->origin : "", own ? q->path : url, rs->err);
 			if (q->stream) {
 				img_http_stream_close(s);
 				curl_slist_free_all(h);
@@ -717,23 +721,28 @@ static int get_layer(struct reg *r, unsigned i, unsigned n, const char *digest, 
 		s.progress = on_layer_bytes;
 		s.progress_ctx = &lp;
 	}
-	size_t d0 = fs->diags.n;
 	struct img_layer_rec *rec = cache ? img_cache_begin(fs, cache, digest) : NULL;
-	d0 = fs->diags.n;
+	size_t d0 = fs->diags.n, e0 = fs->nerrors;
 	rc = img_apply_layer_stream(fs, img_http_stream_read, &s, i, where);
 	img_http_stream_drain(&s);
 	char got[200] = "";
-	bool verified = false;
-	if (s.result != CURLE_OK || s.overflow) {
+	bool xfer_ok = s.result == CURLE_OK && !s.overflow;
+	bool digest_ok = img_digest_final(&dg, got, sizeof(got)) && s.got == (uint64_t)size;
+	bool verified = xfer_ok && digest_ok;
+	if (!verified) { /* what the reader said about these bytes follows from this */
+		fs->diags.n = d0;
+		fs->nerrors = e0;
+	}
+	if (s.result == CURLE_OPERATION_TIMEDOUT)
+		fail(r, "%s: no data for %u s after %llu of %lld bytes (timed out; --timeout)", where, r->rm->timeout,
+		     (unsigned long long)s.got, (long long)size);
+	else if (!xfer_ok)
 		fail(r, "%s: download failed after %llu of %lld bytes: %s", where, (unsigned long long)s.got,
 		     (long long)size, s.overflow ? "more bytes than the manifest's size" : s.resp.err[0] ? s.resp.err
 		     : curl_easy_strerror(s.result));
-	} else if (!img_digest_final(&dg, got, sizeof(got)) || s.got != (uint64_t)size) {
+	else if (!digest_ok)
 		fail(r, "layer %u blob %s does not match its digest (received %s, %llu of %lld bytes)", i, digest, got,
 		     (unsigned long long)s.got, (long long)size);
-	} else {
-		verified = true;
-	}
 	if (rec)
 		img_cache_end(fs, rec, verified && rc == 0 && fs->diags.n == d0);
 	if (r->rm->layer_progress)

@@ -82,7 +82,7 @@ struct img_http_stream {
 	struct curl_slist *hdrs;
 	uint8_t *buf;
 	size_t len, cap;
-	bool paused, done, started, overflow;
+	bool paused, done, started, overflow, handed;
 	CURLcode result;
 	struct img_digest *dg; /* NULL: not hashed */
 	uint64_t got, max;
