@@ -26,62 +26,80 @@ static int hexval(int c)
 bool img_digest_init(struct img_digest *d, const char *digest)
 {
 	memset(d, 0, sizeof(*d));
-	if (!digest)
+	if (!digest || strlen(digest) >= sizeof(d->str))
 		return false;
 	size_t hl;
+	const EVP_MD *md;
 	if (strncmp(digest, "sha256:", 7) == 0) {
-		d->alg = 256;
 		hl = 64;
-		digest += 7;
-		SHA256Init(&d->c);
+		md = EVP_sha256();
 	} else if (strncmp(digest, "sha512:", 7) == 0) {
-		d->alg = 512;
 		hl = 128;
-		digest += 7;
-		SHA512Init(&d->c);
+		md = EVP_sha512();
 	} else {
 		return false;
 	}
-	if (strlen(digest) != hl) {
-		d->alg = 0;
+	const char *h = digest + 7;
+	if (strlen(h) != hl)
 		return false;
-	}
 	for (size_t i = 0; i < hl / 2; i++) {
-		int a = hexval(digest[2 * i]), b = hexval(digest[2 * i + 1]);
-		if (a < 0 || b < 0) {
-			d->alg = 0;
+		int a = hexval(h[2 * i]), b = hexval(h[2 * i + 1]);
+		if (a < 0 || b < 0)
 			return false;
-		}
 		d->want[i] = (uint8_t)(a << 4 | b);
 	}
+	d->c = EVP_MD_CTX_new();
+	if (!d->c || EVP_DigestInit_ex(d->c, md, NULL) != 1) {
+		img_digest_free(d);
+		return false;
+	}
+	d->alg = hl == 64 ? 256 : 512;
+	snprintf(d->str, sizeof(d->str), "%s", digest);
 	return true;
+}
+
+void img_digest_free(struct img_digest *d)
+{
+	if (d->c)
+		EVP_MD_CTX_free(d->c);
+	d->c = NULL;
+}
+
+bool img_digest_reset(struct img_digest *d)
+{
+	char s[sizeof(d->str)];
+	memcpy(s, d->str, sizeof(s));
+	img_digest_free(d);
+	return img_digest_init(d, s);
 }
 
 bool img_digest_valid(const char *digest)
 {
 	struct img_digest d;
-	return img_digest_init(&d, digest);
+	bool ok = img_digest_init(&d, digest);
+	img_digest_free(&d);
+	return ok;
 }
 
 void img_digest_update(struct img_digest *d, const void *p, size_t n)
 {
-	if (d->alg == 256)
-		SHA256Update(&d->c, p, n);
-	else if (d->alg == 512)
-		SHA512Update(&d->c, p, n);
+	if (d->c)
+		EVP_DigestUpdate(d->c, p, n);
 }
 
 bool img_digest_final(struct img_digest *d, char *got, size_t gotlen)
 {
-	uint8_t out[64];
-	size_t n = d->alg == 512 ? 64 : 32;
-	if (d->alg == 256)
-		SHA256Final(out, &d->c);
-	else if (d->alg == 512)
-		SHA512Final(out, &d->c);
-	else
+	uint8_t out[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	if (got && gotlen)
+		got[0] = 0;
+	if (!d->c)
 		return false;
-	if (got && gotlen >= 8 + 2 * n) {
+	bool okf = EVP_DigestFinal_ex(d->c, out, &n) == 1;
+	img_digest_free(d);
+	if (!okf || n > sizeof(d->want))
+		return false;
+	if (got && gotlen >= 8 + 2 * (size_t)n) {
 		static const char hx[] = "0123456789abcdef";
 		size_t k = (size_t)snprintf(got, gotlen, "sha%d:", d->alg);
 		for (size_t i = 0; i < n && k + 2 < gotlen; i++) {

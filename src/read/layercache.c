@@ -59,8 +59,10 @@ static bool hash_range(int fd, uint64_t off, uint64_t len, char *hex, size_t hex
 	img_digest_init(&d, "sha256:0000000000000000000000000000000000000000000000000000000000000000");
 	enum { BUFSZ = 1 << 20 };
 	uint8_t *buf = malloc(BUFSZ);
-	if (!buf)
+	if (!buf) {
+		img_digest_free(&d);
 		return false;
+	}
 	while (len) {
 		size_t want = len > BUFSZ ? BUFSZ : (size_t)len;
 		ssize_t r = pread(fd, buf, want, (off_t)off);
@@ -68,6 +70,7 @@ static bool hash_range(int fd, uint64_t off, uint64_t len, char *hex, size_t hex
 			continue;
 		if (r <= 0) {
 			free(buf);
+			img_digest_free(&d);
 			return false;
 		}
 		img_digest_update(&d, buf, (size_t)r);

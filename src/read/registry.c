@@ -332,7 +332,7 @@ static int authenticate(struct reg *r, const char *chal)
 static bool retryable(const struct img_http_resp *resp, int rc)
 {
 	if (rc)
-		return resp->cc == CURLE_COULDNT_CONNECT || resp->cc == CURLE_RECV_ERROR || resp->cc == CURLE_SEND_ERROR ||
+		return resp->cc == CURLE_RECV_ERROR || resp->cc == CURLE_SEND_ERROR ||
 		       resp->cc == CURLE_GOT_NOTHING || resp->cc == CURLE_PARTIAL_FILE || resp->cc == CURLE_HTTP2 ||
 		       resp->cc == CURLE_HTTP2_STREAM;
 	return resp->status == 429 || resp->status == 500 || resp->status == 502 || resp->status == 503 ||
@@ -390,20 +390,17 @@ static int request(struct reg *r, const struct req *q, struct img_http_resp *res
 		if (own && r->auth)
 			h = curl_slist_append(h, r->auth);
 		struct img_http_resp *rs = resp;
-		struct img_digest dg;
 		if (q->stream) {
-			if (q->dg)
-				dg = *q->dg; /* a fresh copy per attempt */
-			rc = img_http_stream_open(s, &r->http, url, h, q->stream_max, q->dg ? &dg : NULL);
-			rs = &s->resp;
-			s->hdrs = h;
-			if (rc == 0 && s->resp.status >= 200 && s->resp.status < 300) {
-				if (q->dg) {
-					*q->dg = dg;
-					s->dg = q->dg;
-				}
+			if (q->dg && !img_digest_reset(q->dg)) { /* from the start on every attempt */
+				curl_slist_free_all(h);
+				rc = GOABI_ENOMEM;
 				break;
 			}
+			rc = img_http_stream_open(s, &r->http, url, h, q->stream_max, q->dg);
+			rs = &s->resp;
+			s->hdrs = h;
+			if (rc == 0 && s->resp.status >= 200 && s->resp.status < 300)
+				break;
 		} else {
 			rc = img_http_get(&r->http, url, h, q->max, resp);
 			curl_slist_free_all(h);
@@ -706,9 +703,12 @@ static int get_layer(struct reg *r, unsigned i, unsigned n, const char *digest, 
 	struct img_http_stream s;
 	struct req q = { path, NULL, 0, &dg, (uint64_t)size, true };
 	int rc = request(r, &q, NULL, &s);
-	if (rc)
+	if (rc) {
+		img_digest_free(&dg);
 		return rc;
+	}
 	if (s.resp.status < 200 || s.resp.status > 299) {
+		img_digest_free(&dg);
 		char what[400];
 		snprintf(what, sizeof(what), "layer %u blob %s", i, digest);
 		status_fail(r, what, &s.resp);

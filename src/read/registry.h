@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <archive.h>
 #include <curl/curl.h>
-#include <sha2.h>
+#include <openssl/evp.h>
 
 struct img_remote {
 	int tls_verify;         /* -1 default (loopback registries: plain HTTP; others: verified TLS), 0, 1 */
@@ -35,13 +35,18 @@ struct img_remote {
 /* ---- digests: "sha256:<64 hex>" or "sha512:<128 hex>" ---- */
 struct img_digest {
 	int alg; /* 256 or 512; 0: unsupported */
-	SHA2_CTX c;
+	EVP_MD_CTX *c; /* OpenSSL: SHA extensions where the CPU has them */
 	uint8_t want[64];
+	char str[140];
 };
-/* false when the digest string is not a supported, well-formed digest */
+/* false when the digest string is not a supported, well-formed digest
+ * (nothing to free then); else img_digest_final or _free must follow */
 bool img_digest_init(struct img_digest *d, const char *digest);
+/* start again (a retried download) */
+bool img_digest_reset(struct img_digest *d);
+void img_digest_free(struct img_digest *d);
 void img_digest_update(struct img_digest *d, const void *p, size_t n);
-/* true when what was fed matches; got (>= 136 bytes) gets "sha256:<hex>" */
+/* true when what was fed matches; got (>= 136 bytes) gets "sha256:<hex>"; frees */
 bool img_digest_final(struct img_digest *d, char *got, size_t gotlen);
 bool img_digest_valid(const char *digest);
 
