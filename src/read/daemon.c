@@ -75,7 +75,11 @@ int img_read_daemon(struct img_fs *fs, const char *name, const char *os, const c
 	rc = img_http_stream_open(&s, &http, url, NULL, fs->lim.max_bytes, NULL);
 	bool docker = false, oci = false;
 	if (rc) {
-		fail(fs, "engine API at %s: %s", dh, s.resp.err);
+		if (s.resp.cc == CURLE_COULDNT_CONNECT && http.unix_socket)
+			fail(fs, "engine API at %s: cannot connect to the socket (no engine running there? set $DOCKER_HOST)",
+			     dh);
+		else
+			fail(fs, "engine API at %s: %s", dh, s.resp.err);
 		img_http_stream_close(&s);
 		img_http_free(&http);
 		return rc;
