@@ -411,6 +411,10 @@ static int request(struct reg *r, const struct req *q, struct img_http_resp *res
 		if (rc == 0 && st >= 300 && st < 400 && loc[0]) {
 			if (++redirects > MAX_REDIRECTS) {
 				fail(r, "GET %s: more than %d redirects", q->path, MAX_REDIRECTS);
+				if (q->stream) {
+					img_http_stream_close(s);
+					curl_slist_free_all(h);
+				}
 				rc = GOABI_EIO;
 				break;
 			}
