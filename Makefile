@@ -7,7 +7,7 @@ BUILD ?= build
 SANITIZE ?=
 FUZZ_SECONDS ?= 10
 
-PKGS := libelf capstone libarchive jansson
+PKGS := libelf capstone libarchive jansson libcurl libcrypto
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -I/usr/include/libdwarf
 # Debian bookworm ships libdwarf (2021 API) without a .pc file and only as a static library.
 DEP_LIBS = /usr/lib/$(shell $(CC) -print-multiarch)/libdwarf.a $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lmd -lz -lpthread

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "check/image_int.h"
 #include "check/nss.h"
+#include "read/registry.h"
 #include "cli/cli.h"
 #include "goabi/goabi.h"
 #include "report/report.h"
@@ -50,6 +51,19 @@ static void read_progress_cb(void *ctx, uint64_t entries, uint64_t bytes)
 		el > 0 ? mb / el : 0.0);
 }
 
+/* one line per layer of a registry image, on a terminal only */
+static void layer_progress_cb(void *ctx, unsigned layer, unsigned nlayers, const char *digest, uint64_t done,
+			      uint64_t total, bool finished)
+{
+	struct progress *p = ctx;
+	double t = now();
+	if (!p->on || (!finished && t - p->last < 0.1))
+		return;
+	p->last = t;
+	fprintf(stderr, "\rlayer %u/%u %.19s %.1f/%.1f MB%s", layer, nlayers, digest, (double)done / 1e6,
+		(double)total / 1e6, finished ? "\n" : "   ");
+}
+
 static bool parse_size(const char *s, uint64_t *out)
 {
 	char *e;
@@ -71,7 +85,10 @@ static bool parse_size(const char *s, uint64_t *out)
 static void help(FILE *out)
 {
 	fprintf(out,
-		"usage: goabi image [options] ROOTFS-DIR|IMAGE.tar|OCI-LAYOUT\n"
+		"usage: goabi image [options] ROOTFS-DIR|IMAGE.tar|OCI-LAYOUT|TRANSPORT:REF\n"
+		"  TRANSPORT:REF  docker://[HOST[:PORT]/]REPO[:TAG|@DIGEST] (a registry),\n"
+		"                 docker-daemon:NAME[:TAG] (the engine at $DOCKER_HOST), oci:DIR[:REF],\n"
+		"                 oci-archive:FILE[:REF], docker-archive:FILE[:REF]\n"
 		"  checks that every ELF binary in a container image or root filesystem will start,\n"
 		"  without running anything (docs/image.md)\n"
 		"  --json                 JSON output\n"
@@ -90,6 +107,11 @@ static void help(FILE *out)
 		"  --max-symlinks N       symlinks followed resolving one path (default 40)\n"
 		"  --max-file BYTES       bytes of one ELF file kept for checking (default 2G)\n"
 		"  --no-progress          no progress bar on stderr (shown only when it is a terminal)\n"
+		"  --creds USER:PASS      registry credentials (default: auth files, credential helpers)\n"
+		"  --tls-verify=BOOL      false: plain HTTP or unverified TLS (default: verified TLS;\n"
+		"                         loopback registries plain HTTP)\n"
+		"  --cache DIR            reuse layers already read (keyed by digest; shareable)\n"
+		"  --timeout SECONDS      give up on a server silent this long (default 30)\n"
 		"exit: 0 every binary is expected to start, 1 a binary will not start,\n"
 		"      2 usage error, unreadable or incomplete image (corrupt layer, limit hit)\n");
 }
@@ -205,6 +227,8 @@ static json_t *to_json(const struct imgc *c, const struct img_fs *fs, bool verbo
 	json_object_set_new(im, "entries", json_integer((json_int_t)fs->nentries));
 	json_object_set_new(im, "bytes_read", json_integer((json_int_t)fs->bytes));
 	json_object_set_new(im, "complete", json_boolean(!fs->nerrors));
+	json_object_set_new(im, "digest", jstr(fs->digest));
+	json_object_set_new(im, "cached_layers", json_integer(fs->cached_layers));
 	json_object_set_new(r, "image", im);
 	json_t *lcs = json_array();
 	for (size_t i = 0; i < c->nlibcs; i++) {
@@ -326,6 +350,8 @@ static void to_text(const struct imgc *c, const struct img_fs *fs, bool verbose)
 		printf(", %s", fs->ref);
 	if (fs->nlayers)
 		printf(", %u layer%s", fs->nlayers, fs->nlayers == 1 ? "" : "s");
+	if (fs->cached_layers)
+		printf(" (%u from the cache)", fs->cached_layers);
 	printf(", %llu entries)\n", (unsigned long long)fs->nentries);
 	printf("libc    ");
 	if (!c->nlibcs)
@@ -391,7 +417,7 @@ static void to_text(const struct imgc *c, const struct img_fs *fs, bool verbose)
 int cmd_image(int argc, char **argv)
 {
 	enum { O_JSON = 256, O_PLATFORM, O_ADD, O_CPU, O_ISA, O_MAXSIZE, O_MAXENT, O_MAXPATH, O_MAXLINK, O_MAXFILE,
-	       O_NOPROG, O_REF };
+	       O_NOPROG, O_REF, O_CREDS, O_TLS, O_CACHE, O_TIMEOUT };
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "platform", required_argument, NULL, O_PLATFORM },
@@ -406,6 +432,10 @@ int cmd_image(int argc, char **argv)
 		{ "max-symlinks", required_argument, NULL, O_MAXLINK },
 		{ "max-file", required_argument, NULL, O_MAXFILE },
 		{ "no-progress", no_argument, NULL, O_NOPROG },
+		{ "creds", required_argument, NULL, O_CREDS },
+		{ "tls-verify", required_argument, NULL, O_TLS },
+		{ "cache", required_argument, NULL, O_CACHE },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -417,6 +447,7 @@ int cmd_image(int argc, char **argv)
 	size_t nadds = 0;
 	struct img_limits lim = { 0 };
 	struct imgc_opts o = { 0 };
+	struct img_remote rm = { .tls_verify = -1, .timeout = IMG_DEF_TIMEOUT, .retries = IMG_DEF_RETRIES };
 	int opt;
 	uint64_t v;
 	optind = 1;
@@ -462,6 +493,31 @@ int cmd_image(int argc, char **argv)
 				lim.max_symlinks = v > 1000 ? 1000 : (unsigned)v;
 			break;
 		case O_NOPROG: noprog = true; break;
+		case O_CREDS:
+			if (!strchr(optarg, ':') || optarg[0] == ':') {
+				fprintf(stderr, "goabi image: --creds: expected USER:PASS\n");
+				return EXIT_INPUT;
+			}
+			rm.creds = optarg;
+			break;
+		case O_TLS:
+			if (strcmp(optarg, "true") == 0)
+				rm.tls_verify = 1;
+			else if (strcmp(optarg, "false") == 0)
+				rm.tls_verify = 0;
+			else {
+				fprintf(stderr, "goabi image: --tls-verify '%s': expected true or false\n", optarg);
+				return EXIT_INPUT;
+			}
+			break;
+		case O_CACHE: rm.cache_dir = optarg; break;
+		case O_TIMEOUT:
+			if (!parse_size(optarg, &v) || v > 86400) {
+				fprintf(stderr, "goabi image: --timeout '%s': expected seconds (1-86400)\n", optarg);
+				return EXIT_INPUT;
+			}
+			rm.timeout = (unsigned)v;
+			break;
 		case 'v': verbose = true; break;
 		case 'q': quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
@@ -476,6 +532,11 @@ int cmd_image(int argc, char **argv)
 	struct progress pr = { !noprog && !quiet && isatty(2), now(), 0 };
 	lim.progress = read_progress_cb;
 	lim.progress_ctx = &pr;
+	if (pr.on) {
+		rm.layer_progress = layer_progress_cb;
+		rm.progress_ctx = &pr;
+	}
+	lim.remote = &rm;
 	struct img_fs fs;
 	int rc = img_open(&fs, input, platform, ref, &lim);
 	for (size_t i = 0; i < nadds && rc != GOABI_ENOMEM; i++) {
@@ -499,7 +560,7 @@ int cmd_image(int argc, char **argv)
 		img_finish(&fs);
 	for (size_t i = 0; i < fs.diags.n; i++)
 		fprintf(stderr, "goabi: image: %s\n", fs.diags.v[i]);
-	if (rc == GOABI_ENOMEM || (rc != 0 && !fs.nentries && !nadds)) {
+	if (rc == GOABI_ENOMEM || fs.fatal || (rc != 0 && !fs.nentries && !nadds)) {
 		if (!fs.diags.n)
 			fprintf(stderr, "goabi: image: '%s': %s\n", input, goabi_strerror(rc));
 		img_close(&fs);

@@ -566,10 +566,11 @@ static int keep_file(struct img_fs *fs, struct archive *a, struct img_node *n, c
 	return 0;
 }
 
-static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entry *e, unsigned layer,
-		       const struct layer_src *ls, const char *where)
+#define IMG_PATH_BUF (IMG_DEF_MAX_PATH * 4 + 16)
+
+static int apply_entry1(struct img_fs *fs, struct archive *a, struct archive_entry *e, unsigned layer,
+			const struct layer_src *ls, const char *where, char *path, char *tpath, struct img_rec *rec)
 {
-	char path[IMG_DEF_MAX_PATH * 4 + 16];
 	const char *raw = archive_entry_pathname(e);
 	if (!raw)
 		raw = archive_entry_pathname_utf8(e);
@@ -577,10 +578,11 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 		img_diag(fs, false, "%s: entry without a name: skipped", where);
 		return 0;
 	}
-	if (!clean_name(fs, raw, path, sizeof(path), where))
+	if (!clean_name(fs, raw, path, IMG_PATH_BUF, where))
 		return 0;
 	if (!path[0])
 		return 0; /* "./" itself */
+	rec->path = path;
 	const char *base;
 	struct img_node *dir = parent_dir(fs, path, &base, layer);
 	if (!dir)
@@ -591,6 +593,7 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 			opaque(fs, dir, layer);
 		else
 			img_remove(fs, img_child(fs, dir, base + 4, strlen(base + 4)));
+		rec->type = AE_IFREG;
 		return 0;
 	}
 	struct img_node *old = img_child(fs, dir, base, strlen(base));
@@ -598,12 +601,13 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 	mode_t ft = archive_entry_filetype(e);
 	if (old && old->type == IMG_DIR && ft == AE_IFDIR && !hl) {
 		old->mode = archive_entry_perm(e);
+		rec->type = AE_IFDIR;
+		rec->perm = old->mode;
 		return 0; /* directories merge */
 	}
 	struct img_node *target = NULL;
 	if (hl) {
-		char tpath[sizeof(path)];
-		if (!clean_name(fs, hl, tpath, sizeof(tpath), where))
+		if (!clean_name(fs, hl, tpath, IMG_PATH_BUF, where))
 			return 0;
 		target = img_lookup(fs, tpath, false, NULL);
 		if (!target || target->type != IMG_REG) {
@@ -611,6 +615,8 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 				 where, path, tpath);
 			return 0;
 		}
+		rec->type = AE_IFREG;
+		rec->hardlink = tpath;
 		if (target == old)
 			return 0;
 	}
@@ -623,6 +629,9 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 		return GOABI_ENOMEM;
 	n->layer = layer;
 	n->mode = archive_entry_perm(e);
+	rec->perm = n->mode;
+	if (!hl)
+		rec->type = ft;
 	if (hl) {
 		n->size = target->size;
 		n->src = target->src;
@@ -636,13 +645,29 @@ static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entr
 	if (t == IMG_SYMLINK) {
 		const char *l = archive_entry_symlink(e);
 		n->link = arena_strdup(fs->ar, l ? l : "");
+		rec->symlink = n->link;
 		return n->link ? 0 : GOABI_ENOMEM;
 	}
 	if (t != IMG_REG)
 		return 0;
 	n->size = archive_entry_size_is_set(e) ? (uint64_t)archive_entry_size(e) : 0;
-	return keep_file(fs, a, n, path, ls, where);
+	int rc = keep_file(fs, a, n, path, ls, where);
+	if (n->src == IMG_SRC_BLOB)
+		rec->node = n;
+	return rc;
 }
+
+static int apply_entry(struct img_fs *fs, struct archive *a, struct archive_entry *e, unsigned layer,
+		       const struct layer_src *ls, const char *where)
+{
+	char path[IMG_PATH_BUF], tpath[IMG_PATH_BUF];
+	struct img_rec rec = { 0 };
+	int rc = apply_entry1(fs, a, e, layer, ls, where, path, tpath, &rec);
+	if (rc == 0 && rec.path && rec.type && fs->rec)
+		fs->rec(fs->rec_ctx, fs, &rec);
+	return rc;
+}
+
 
 /* Compressed layers are read through pread(2) (nothing of them stays
  * mapped); uncompressed ones are mapped so that kept files can be referenced
@@ -683,54 +708,25 @@ static bool compressed(int fd, uint64_t off)
 	       memcmp(m, "\xfd" "7zXZ", 5) == 0 || (m[0] == 0x04 && m[1] == 0x22 && m[2] == 0x4d && m[3] == 0x18);
 }
 
-/* Apply one layer (any compression libarchive detects: gzip, zstd, none...). */
-int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsigned layer, const char *where)
+static struct archive *layer_archive(void)
 {
-	if (!len) {
-		img_diag(fs, true, "%s: empty layer", where);
-		return 0;
-	}
 	struct archive *a = archive_read_new();
 	if (!a)
-		return GOABI_ENOMEM;
+		return NULL;
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
-	struct layer_src ls = { NULL, 0, fd, off };
-	void *m = MAP_FAILED;
-	uint64_t d = 0, dropped = 0;
-	struct fdreader *rd = NULL;
-	int orc;
-	if (compressed(fd, off)) {
-		rd = malloc(sizeof(*rd));
-		if (!rd) {
-			archive_read_free(a);
-			return GOABI_ENOMEM;
-		}
-		rd->fd = fd;
-		rd->off = off;
-		rd->len = len;
-		rd->pos = 0;
-		orc = archive_read_open(a, rd, NULL, fd_read, NULL);
-	} else {
-		uint64_t mbase = off & ~page_mask();
-		d = off - mbase;
-		m = mmap(NULL, (size_t)(len + d), PROT_READ, MAP_PRIVATE, fd, (off_t)mbase);
-		if (m == MAP_FAILED) {
-			img_diag(fs, true, "%s: cannot map: %s", where, strerror(errno));
-			archive_read_free(a);
-			return 0;
-		}
-		ls.base = (const uint8_t *)m + d;
-		ls.len = (size_t)len;
-		orc = archive_read_open_memory(a, ls.base, ls.len);
-	}
+	return a;
+}
+
+/* The entries of an opened layer archive, applied in order. m/mlen: the
+ * mapping behind an uncompressed layer (MAP_FAILED otherwise), d the offset
+ * of the layer in it; pages behind the reading position are dropped. */
+static int apply_entries(struct img_fs *fs, struct archive *a, const struct layer_src *ls, void *m, uint64_t len,
+			 uint64_t d, unsigned layer, const char *where)
+{
 	int rc = 0;
-	if (orc != ARCHIVE_OK) {
-		img_diag(fs, true, "%s: not a readable tar layer: %s", where, archive_error_string(a));
-		goto out;
-	}
-	uint64_t base = fs->bytes;
+	uint64_t base = fs->bytes, dropped = 0;
 	struct archive_entry *e;
 	for (;;) {
 		int h = archive_read_next_header(a, &e);
@@ -748,7 +744,7 @@ int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsig
 			rc = GOABI_ELIMIT;
 			break;
 		}
-		rc = apply_entry(fs, a, e, layer, &ls, where);
+		rc = apply_entry(fs, a, e, layer, ls, where);
 		if (fs->lim.progress && (fs->nentries & 255) == 0)
 			fs->lim.progress(fs->lim.progress_ctx, fs->nentries, fs->bytes);
 		if (m != MAP_FAILED) {
@@ -779,11 +775,73 @@ int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsig
 		if (rc)
 			break;
 	}
-out:
+	return rc;
+}
+
+/* Apply one layer (any compression libarchive detects: gzip, zstd, none...). */
+int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsigned layer, const char *where)
+{
+	if (!len) {
+		img_diag(fs, true, "%s: empty layer", where);
+		return 0;
+	}
+	struct archive *a = layer_archive();
+	if (!a)
+		return GOABI_ENOMEM;
+	struct layer_src ls = { NULL, 0, fd, off };
+	void *m = MAP_FAILED;
+	uint64_t d = 0;
+	struct fdreader *rd = NULL;
+	int orc;
+	if (compressed(fd, off)) {
+		rd = malloc(sizeof(*rd));
+		if (!rd) {
+			archive_read_free(a);
+			return GOABI_ENOMEM;
+		}
+		rd->fd = fd;
+		rd->off = off;
+		rd->len = len;
+		rd->pos = 0;
+		orc = archive_read_open(a, rd, NULL, fd_read, NULL);
+	} else {
+		uint64_t mbase = off & ~page_mask();
+		d = off - mbase;
+		m = mmap(NULL, (size_t)(len + d), PROT_READ, MAP_PRIVATE, fd, (off_t)mbase);
+		if (m == MAP_FAILED) {
+			img_diag(fs, true, "%s: cannot map: %s", where, strerror(errno));
+			archive_read_free(a);
+			return 0;
+		}
+		ls.base = (const uint8_t *)m + d;
+		ls.len = (size_t)len;
+		orc = archive_read_open_memory(a, ls.base, ls.len);
+	}
+	int rc = 0;
+	if (orc != ARCHIVE_OK)
+		img_diag(fs, true, "%s: not a readable tar layer: %s", where, archive_error_string(a));
+	else
+		rc = apply_entries(fs, a, &ls, m, len, d, layer, where);
 	archive_read_free(a);
 	if (m != MAP_FAILED)
 		munmap(m, (size_t)(len + d));
 	free(rd);
+	return rc;
+}
+
+int img_apply_layer_stream(struct img_fs *fs, archive_read_callback *read, void *ctx, unsigned layer,
+			   const char *where)
+{
+	struct archive *a = layer_archive();
+	if (!a)
+		return GOABI_ENOMEM;
+	struct layer_src ls = { NULL, 0, -1, 0 };
+	int rc = 0;
+	if (archive_read_open(a, ctx, NULL, read, NULL) != ARCHIVE_OK)
+		img_diag(fs, true, "%s: not a readable tar layer: %s", where, archive_error_string(a));
+	else
+		rc = apply_entries(fs, a, &ls, MAP_FAILED, 0, 0, layer, where);
+	archive_read_free(a);
 	return rc;
 }
 

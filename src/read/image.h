@@ -23,6 +23,8 @@
 
 enum img_type { IMG_DIR, IMG_REG, IMG_SYMLINK, IMG_OTHER };
 enum img_src { IMG_SRC_NONE, IMG_SRC_BLOB, IMG_SRC_HOST };
+struct img_remote;
+struct img_rec;
 
 struct img_node {
 	struct img_node *parent, *child, *next, *prev; /* tree (siblings doubly linked) */
@@ -52,6 +54,9 @@ struct img_limits {
 	 * but it travels with the reading options) */
 	void (*progress)(void *ctx, uint64_t entries, uint64_t bytes);
 	void *progress_ctx;
+	/* registry and engine sources (docker://, docker-daemon:), the layer
+	 * cache; NULL: defaults (read/registry.h) */
+	const struct img_remote *remote;
 };
 #define IMG_DEF_MAX_BYTES ((uint64_t)16 << 30)
 #define IMG_DEF_MAX_ENTRIES 2000000u
@@ -84,9 +89,19 @@ struct img_fs {
 	uint64_t outerlen;
 	struct img_outer *outer;
 	size_t nouter, outercap;
+	/* remote sources (read/registry.c, read/daemon.c, read/layercache.c) */
+	const char *digest;      /* manifest digest of the image read, when known */
+	unsigned cached_layers;  /* layers applied from the --cache directory */
+	bool fatal;              /* reading stopped on an error that leaves no usable image */
+	bool verify_members;     /* check docker-save members against their digests (engine output) */
+	/* called for every entry applied (the layer cache records them) */
+	void (*rec)(void *ctx, struct img_fs *fs, const struct img_rec *e);
+	void *rec_ctx;
 };
 
-/* Open INPUT (directory, docker-save tar, OCI layout directory or tar).
+/* Open INPUT (directory, docker-save tar, OCI layout directory or tar;
+ * or a transport reference: docker://, docker-daemon:, oci:, oci-archive:,
+ * docker-archive:, see read/registry.h).
  * platform is "os/arch[/variant]" or NULL for the host's; ref selects an
  * image by its org.opencontainers.image.ref.name annotation or docker tag
  * (NULL: the first for the platform). Returns 0 or a negative goabi_err;

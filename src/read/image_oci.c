@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "read/image_int.h"
+#include "read/registry.h"
 
 #define MAX_JSON (16u << 20)   /* manifest, index or config */
 #define MAX_MANIFESTS 4096u    /* leaf manifests in an index */
@@ -79,11 +80,59 @@ static void put_member(struct blob *b)
 	b->fd = -1;
 }
 
+/* "blobs/sha256/HEX" or "HEX.json" (docker save's config) -> "sha256:HEX" */
+static const char *name_digest(struct img_fs *fs, const char *name)
+{
+	const char *d = NULL;
+	if (strncmp(name, "blobs/", 6) == 0 && strchr(name + 6, '/')) {
+		char *s = arena_strdup(fs->ar, name + 6);
+		if (s)
+			*strchr(s, '/') = ':';
+		d = s;
+	} else if (strlen(name) == 69 && strcmp(name + 64, ".json") == 0) {
+		d = arena_printf(fs->ar, "sha256:%.64s", name);
+	}
+	return d && img_digest_valid(d) ? d : NULL;
+}
+
+/* fs->verify_members (an engine's output): the member's bytes against a digest */
+static bool verify_blob(struct img_fs *fs, const char *name, const struct blob *b, const char *digest)
+{
+	struct img_digest d;
+	if (!img_digest_init(&d, digest)) {
+		img_diag(fs, true, "'%s': member '%.200s': no usable digest to check it against", fs->input, name);
+		return false;
+	}
+	uint8_t *buf = malloc(1 << 20);
+	uint64_t off = 0;
+	while (buf && off < b->n) {
+		size_t want = b->n - off > (1 << 20) ? 1 << 20 : (size_t)(b->n - off);
+		ssize_t r = pread(b->fd, buf, want, (off_t)(b->off + off));
+		if (r <= 0)
+			break;
+		img_digest_update(&d, buf, (size_t)r);
+		off += (uint64_t)r;
+	}
+	free(buf);
+	char got[200] = "";
+	if (off != b->n || !img_digest_final(&d, got, sizeof(got))) {
+		img_diag(fs, true, "'%s': member '%.200s' does not match its digest %s (received %s)", fs->input, name,
+			 digest, got);
+		return false;
+	}
+	return true;
+}
+
 static json_t *load_json(struct img_fs *fs, const char *name)
 {
 	struct blob b;
 	if (!get_member(fs, name, &b))
 		return NULL;
+	const char *nd = fs->verify_members ? name_digest(fs, name) : NULL;
+	if (nd && !verify_blob(fs, name, &b, nd)) {
+		put_member(&b);
+		return NULL;
+	}
 	json_t *j = NULL;
 	char *buf = NULL;
 	if (b.n > MAX_JSON) {
@@ -117,7 +166,7 @@ static const char *blob_name(struct img_fs *fs, const char *digest)
 	return arena_printf(fs->ar, "blobs/%.*s/%s", (int)(c - digest), digest, c + 1);
 }
 
-static void host_platform(const char **os, const char **arch, const char **variant)
+void img_host_platform(const char **os, const char **arch, const char **variant)
 {
 	static struct utsname u;
 	*os = "linux";
@@ -139,7 +188,7 @@ static void host_platform(const char **os, const char **arch, const char **varia
 		*arch = m; /* ppc64le, s390x, riscv64, mips64 ... */
 }
 
-static void set_platform_from_config(struct img_fs *fs, json_t *cfg)
+void img_set_platform_from_config(struct img_fs *fs, json_t *cfg)
 {
 	const char *os = json_string_value(json_object_get(cfg, "os"));
 	const char *arch = json_string_value(json_object_get(cfg, "architecture"));
@@ -152,7 +201,7 @@ static void set_platform_from_config(struct img_fs *fs, json_t *cfg)
 		fs->variant = arena_strdup(fs->ar, var);
 }
 
-static int apply_layers(struct img_fs *fs, json_t *layers, bool docker)
+static int apply_layers(struct img_fs *fs, json_t *layers, bool docker, json_t *diff_ids)
 {
 	size_t i;
 	json_t *l;
@@ -167,6 +216,14 @@ static int apply_layers(struct img_fs *fs, json_t *layers, bool docker)
 		struct blob b;
 		if (!get_member(fs, name, &b))
 			continue;
+		if (fs->verify_members) {
+			const char *want = docker ? json_string_value(json_array_get(diff_ids, i))
+						  : json_string_value(json_object_get(l, "digest"));
+			if (!verify_blob(fs, name, &b, want)) {
+				put_member(&b);
+				continue;
+			}
+		}
 		if (b.owned && !img_keep_fd(fs, b.fd))
 			return GOABI_ENOMEM; /* nodes may point into the layer file */
 		char where[512];
@@ -179,7 +236,7 @@ static int apply_layers(struct img_fs *fs, json_t *layers, bool docker)
 	return 0;
 }
 
-static int read_docker(struct img_fs *fs, const char *want_ref)
+int img_read_docker(struct img_fs *fs, const char *want_ref)
 {
 	fs->format = "docker-save";
 	json_t *m = load_json(fs, "manifest.json");
@@ -217,16 +274,16 @@ static int read_docker(struct img_fs *fs, const char *want_ref)
 		fs->ref = arena_strdup(fs->ar, tag);
 	const char *cfgname = json_string_value(json_object_get(img, "Config"));
 	json_t *cfg = cfgname ? load_json(fs, cfgname) : NULL;
-	if (cfg) {
-		set_platform_from_config(fs, cfg);
-		json_decref(cfg);
-	}
+	if (cfg)
+		img_set_platform_from_config(fs, cfg);
 	json_t *layers = json_object_get(img, "Layers");
 	if (!json_is_array(layers)) {
 		img_diag(fs, true, "'%s': manifest.json has no Layers list", fs->input);
+		json_decref(cfg);
 		goto out;
 	}
-	rc = apply_layers(fs, layers, true);
+	rc = apply_layers(fs, layers, true, json_object_get(json_object_get(cfg, "rootfs"), "diff_ids"));
+	json_decref(cfg);
 out:
 	json_decref(m);
 	return rc;
@@ -291,8 +348,8 @@ static bool streq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-static int read_oci(struct img_fs *fs, const char *want_os, const char *want_arch, const char *want_var,
-		    const char *want_ref)
+int img_read_oci(struct img_fs *fs, const char *want_os, const char *want_arch, const char *want_var,
+		 const char *want_ref)
 {
 	fs->format = fs->outer ? "oci-archive" : "oci-layout";
 	json_t *idx = load_json(fs, "index.json");
@@ -353,7 +410,7 @@ static int read_oci(struct img_fs *fs, const char *want_os, const char *want_arc
 	if (cl->ref)
 		fs->ref = cl->ref;
 	if (chosen_cfg)
-		set_platform_from_config(fs, chosen_cfg);
+		img_set_platform_from_config(fs, chosen_cfg);
 	if (!fs->arch) {
 		fs->os = cl->os;
 		fs->arch = cl->arch;
@@ -363,7 +420,7 @@ static int read_oci(struct img_fs *fs, const char *want_os, const char *want_arc
 	if (!json_is_array(layers))
 		img_diag(fs, true, "'%s': manifest %s has no layers list", fs->input, cl->digest);
 	else
-		rc = apply_layers(fs, layers, false);
+		rc = apply_layers(fs, layers, false, NULL);
 	json_decref(chosen);
 	json_decref(chosen_cfg);
 out:
@@ -407,6 +464,16 @@ static int read_outer(struct img_fs *fs, bool *docker, bool *oci)
 		munmap(m, len);
 		return GOABI_EFORMAT;
 	}
+	rc = img_read_outer_archive(fs, a, base, len, fd, docker, oci);
+	archive_read_free(a);
+	munmap(m, len);
+	return rc;
+}
+
+int img_read_outer_archive(struct img_fs *fs, struct archive *a, const uint8_t *base, size_t len, int fd,
+			   bool *docker, bool *oci)
+{
+	int rc = 0;
 	struct archive_entry *e;
 	int h;
 	while ((h = archive_read_next_header(a, &e)) == ARCHIVE_OK || h == ARCHIVE_WARN) {
@@ -443,7 +510,8 @@ static int read_outer(struct img_fs *fs, bool *docker, bool *oci)
 			o->off = o->size = 0;
 			continue;
 		}
-		if (r >= ARCHIVE_WARN && boff == 0 && sz == esize && b >= base && (size_t)(b - base) <= len - sz) {
+		if (base && r >= ARCHIVE_WARN && boff == 0 && sz == esize && b >= base && sz <= len &&
+		    (size_t)(b - base) <= len - sz) {
 			o->fd = fd; /* in place */
 			o->off = (uint64_t)(b - base);
 			o->size = sz;
@@ -451,7 +519,7 @@ static int read_outer(struct img_fs *fs, bool *docker, bool *oci)
 		}
 		o->off = fs->outerlen;
 		while (r >= ARCHIVE_WARN && r != ARCHIVE_EOF) {
-			if (fs->outerlen - o->off + sz > fs->lim.max_bytes) {
+			if (fs->outerlen - o->off + sz > fs->lim.max_bytes || (!base && fs->outerlen + sz > fs->lim.max_bytes)) {
 				img_diag(fs, true, "'%s': member '%.200s' larger than the limit of %llu bytes (--max-size)",
 					 fs->input, name, (unsigned long long)fs->lim.max_bytes);
 				fs->limit_hit = true;
@@ -474,8 +542,6 @@ static int read_outer(struct img_fs *fs, bool *docker, bool *oci)
 	}
 	if (h == ARCHIVE_FATAL)
 		img_diag(fs, true, "'%s': corrupt tar: %s", fs->input, archive_error_string(a));
-	archive_read_free(a);
-	munmap(m, len);
 	return rc;
 }
 
@@ -540,7 +606,7 @@ int img_open(struct img_fs *fs, const char *input, const char *platform, const c
 	if (rc)
 		return rc;
 	const char *os, *arch, *var;
-	host_platform(&os, &arch, &var);
+	img_host_platform(&os, &arch, &var);
 	if (platform && *platform) {
 		char *p = arena_strdup(fs->ar, platform);
 		char *s1 = strchr(p, '/');
@@ -556,6 +622,41 @@ int img_open(struct img_fs *fs, const char *input, const char *platform, const c
 		arch = s1;
 		var = s2;
 	}
+	/* transports, named as skopeo and podman name them (containers-transports(5)) */
+	if (strncmp(input, "docker://", 9) == 0)
+		return img_read_registry(fs, input + 9, os, arch, var, platform && *platform);
+	if (strncmp(input, "docker-daemon:", 14) == 0)
+		return img_read_daemon(fs, input + 14, os, arch, var);
+	static const char *const local[] = { "oci:", "oci-archive:", "docker-archive:" };
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		size_t pl = strlen(local[i]);
+		if (strncmp(input, local[i], pl) != 0)
+			continue;
+		char *path = arena_strdup(fs->ar, input + pl);
+		char *c = path ? strchr(path, ':') : NULL;
+		if (!path)
+			return GOABI_ENOMEM;
+		if (c) { /* PATH:REF, split at the first colon as containers/image does */
+			*c = 0;
+			if (ref && strcmp(ref, c + 1) != 0) {
+				img_diag(fs, true, "'%s': names image '%s' but --ref says '%s'", input, c + 1, ref);
+				return GOABI_EFORMAT;
+			}
+			ref = c + 1;
+		}
+		input = fs->input = path;
+		struct stat lst;
+		bool dir = stat(path, &lst) == 0 && S_ISDIR(lst.st_mode);
+		if (i == 0 && !dir) {
+			img_diag(fs, true, "'%s': oci: needs an OCI layout directory", path);
+			return GOABI_EFORMAT;
+		}
+		if (i > 0 && dir) {
+			img_diag(fs, true, "'%s': %s needs a tar file, not a directory", path, local[i]);
+			return GOABI_EFORMAT;
+		}
+		break;
+	}
 	struct stat st;
 	if (stat(input, &st) != 0) {
 		img_diag(fs, true, "'%s': %s", input, strerror(errno));
@@ -567,11 +668,11 @@ int img_open(struct img_fs *fs, const char *input, const char *platform, const c
 		bool idx = access(p, F_OK) == 0;
 		snprintf(p, sizeof(p), "%s/oci-layout", input);
 		if (idx && access(p, F_OK) == 0)
-			return read_oci(fs, os, arch, var, ref);
+			return img_read_oci(fs, os, arch, var, ref);
 		snprintf(p, sizeof(p), "%s/manifest.json", input);
 		snprintf(p + 4000, sizeof(p) - 4000, "%s/etc", input);
 		if (access(p, F_OK) == 0 && !is_dir(p + 4000))
-			return read_docker(fs, ref);
+			return img_read_docker(fs, ref);
 		fs->os = os;
 		fs->arch = arch;
 		fs->variant = var;
@@ -591,9 +692,9 @@ int img_open(struct img_fs *fs, const char *input, const char *platform, const c
 	if (rc)
 		return rc;
 	if (oci)
-		return read_oci(fs, os, arch, var, ref);
+		return img_read_oci(fs, os, arch, var, ref);
 	if (docker)
-		return read_docker(fs, ref);
+		return img_read_docker(fs, ref);
 	img_diag(fs, true, "'%s': image tar without index.json or manifest.json", input);
 	return GOABI_EFORMAT;
 }

@@ -1,0 +1,261 @@
+/* The layer cache (--cache DIR): what applying one layer produced, keyed by
+ * the layer's (compressed) digest, so that images sharing base layers fetch
+ * and read each shared layer once.
+ *
+ * What a layer contributes to the image check is its entries applied to the
+ * file table (names, types, modes, symlink targets, hard links, whiteouts)
+ * and the bytes of the files kept (ELF objects and the loader configuration);
+ * everything else (the verdicts) depends on all layers together and is
+ * computed on the merged table each run. So an entry is a plain tar of
+ * exactly that: every entry as applied (the cleaned name), kept files with
+ * their bytes, other regular files empty. Replaying it through
+ * img_apply_layer gives the same table; being uncompressed, its kept files
+ * are mapped in place.
+ *
+ * File: DIR/goabi-layers-v1/sha256/<hex>: a 512-byte text header
+ * ("goabi-layer-cache 1", the layer digest, the sha256 of the tar that
+ * follows) and the tar. Written only after the layer's bytes matched its
+ * digest and the layer was read without a diagnostic, as an unnamed file
+ * (O_TMPFILE) linked into place at the end: readers never see a partial
+ * entry, and a run that dies leaves nothing behind. Entries are never
+ * modified, so several runs may share one directory (a volume). A header
+ * or content that does not verify is a miss (with a warning). */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "read/image_int.h"
+#include "read/registry.h"
+
+#define HDR 512
+#define MAGIC "goabi-layer-cache 1\n"
+
+struct img_layer_rec {
+	int fd;
+	char *dir, *final, digest[200];
+	struct archive *w;
+	bool failed;
+	void (*prev_rec)(void *, struct img_fs *, const struct img_rec *);
+	void *prev_ctx;
+};
+
+static bool hex_name(const char *digest, char *out, size_t n)
+{
+	if (!img_digest_valid(digest))
+		return false;
+	const char *c = strchr(digest, ':');
+	snprintf(out, n, "%.*s/%s", (int)(c - digest), digest, c + 1);
+	return true;
+}
+
+static bool hash_range(int fd, uint64_t off, uint64_t len, char *hex, size_t hexlen)
+{
+	struct img_digest d;
+	img_digest_init(&d, "sha256:0000000000000000000000000000000000000000000000000000000000000000");
+	enum { BUFSZ = 1 << 20 };
+	uint8_t *buf = malloc(BUFSZ);
+	if (!buf) {
+		img_digest_free(&d);
+		return false;
+	}
+	while (len) {
+		size_t want = len > BUFSZ ? BUFSZ : (size_t)len;
+		ssize_t r = pread(fd, buf, want, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(buf);
+			img_digest_free(&d);
+			return false;
+		}
+		img_digest_update(&d, buf, (size_t)r);
+		off += (uint64_t)r;
+		len -= (uint64_t)r;
+	}
+	free(buf);
+	img_digest_final(&d, hex, hexlen);
+	return true;
+}
+
+int img_cache_apply(struct img_fs *fs, const char *dir, const char *digest, unsigned layer, const char *where)
+{
+	char rel[300], path[4400];
+	if (!hex_name(digest, rel, sizeof(rel)))
+		return 0;
+	snprintf(path, sizeof(path), "%s/goabi-layers-v1/%s", dir, rel);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	char hdr[HDR + 1], want[300], got[200];
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > HDR &&
+		  pread(fd, hdr, HDR, 0) == HDR;
+	if (ok) {
+		hdr[HDR] = 0;
+		snprintf(want, sizeof(want), MAGIC "layer %s\ncontent ", digest);
+		ok = strncmp(hdr, want, strlen(want)) == 0;
+	}
+	if (ok) {
+		const char *c = hdr + strlen(want);
+		size_t cl = strcspn(c, "\n");
+		ok = hash_range(fd, HDR, (uint64_t)st.st_size - HDR, got, sizeof(got)) && strlen(got) == cl &&
+		     strncmp(c, got, cl) == 0;
+	}
+	if (!ok) {
+		img_diag(fs, false, "%s: cache entry '%s' does not verify: fetching the layer", where, path);
+		close(fd);
+		return 0;
+	}
+	if (!img_keep_fd(fs, fd))
+		return GOABI_ENOMEM;
+	fs->nlayers = layer;
+	int rc = img_apply_layer(fs, fd, HDR, (uint64_t)st.st_size - HDR, layer, where);
+	if (rc)
+		return rc;
+	fs->cached_layers++;
+	return 1;
+}
+
+static void rec_entry(void *ctx, struct img_fs *fs, const struct img_rec *e)
+{
+	struct img_layer_rec *r = ctx;
+	if (r->prev_rec)
+		r->prev_rec(r->prev_ctx, fs, e);
+	if (r->failed)
+		return;
+	struct archive_entry *ae = archive_entry_new();
+	if (!ae) {
+		r->failed = true;
+		return;
+	}
+	archive_entry_set_pathname(ae, e->path);
+	archive_entry_set_perm(ae, (mode_t)(e->perm & 07777));
+	archive_entry_set_mtime(ae, 0, 0);
+	uint64_t size = e->node && !e->hardlink ? e->node->size : 0;
+	if (e->hardlink) {
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_hardlink(ae, e->hardlink);
+	} else {
+		archive_entry_set_filetype(ae, e->type);
+		if (e->type == AE_IFLNK)
+			archive_entry_set_symlink(ae, e->symlink ? e->symlink : "");
+	}
+	archive_entry_set_size(ae, (la_int64_t)size);
+	if (archive_write_header(r->w, ae) != ARCHIVE_OK) {
+		r->failed = true;
+		archive_entry_free(ae);
+		return;
+	}
+	archive_entry_free(ae);
+	uint64_t off = e->node && size ? e->node->off : 0;
+	enum { BUFSZ = 1 << 18 };
+	uint8_t *buf = size ? malloc(BUFSZ) : NULL;
+	if (size && !buf) {
+		r->failed = true;
+		return;
+	}
+	while (size) {
+		size_t want = size > BUFSZ ? BUFSZ : (size_t)size;
+		ssize_t n = pread(e->node->fd, buf, want, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || archive_write_data(r->w, buf, (size_t)n) != n) {
+			r->failed = true;
+			break;
+		}
+		off += (uint64_t)n;
+		size -= (uint64_t)n;
+	}
+	free(buf);
+}
+
+static int mkdirs(char *p)
+{
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+				*s = '/';
+				return -1;
+			}
+			*s = '/';
+		}
+	return mkdir(p, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+struct img_layer_rec *img_cache_begin(struct img_fs *fs, const char *dir, const char *digest)
+{
+	char rel[300];
+	if (!hex_name(digest, rel, sizeof(rel)))
+		return NULL;
+	struct img_layer_rec *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->fd = -1;
+	snprintf(r->digest, sizeof(r->digest), "%s", digest);
+	char *slash = strrchr(rel, '/');
+	if (asprintf(&r->dir, "%s/goabi-layers-v1/%.*s", dir, (int)(slash - rel), rel) < 0 ||
+	    asprintf(&r->final, "%s/%s", r->dir, slash + 1) < 0) {
+		r->dir = r->final = NULL;
+		goto fail;
+	}
+	if (mkdirs(r->dir) != 0) {
+		img_diag(fs, false, "--cache: cannot create '%s': %s (layer not cached)", r->dir, strerror(errno));
+		goto fail;
+	}
+	r->fd = open(r->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (r->fd < 0) {
+		img_diag(fs, false, "--cache: cannot write in '%s': %s (layer not cached)", r->dir, strerror(errno));
+		goto fail;
+	}
+	static const char zero[HDR];
+	r->w = archive_write_new();
+	if (!r->w || pwrite(r->fd, zero, HDR, 0) != HDR || lseek(r->fd, HDR, SEEK_SET) != HDR ||
+	    archive_write_set_format_pax_restricted(r->w) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(r->w, 1) != ARCHIVE_OK || archive_write_open_fd(r->w, r->fd) != ARCHIVE_OK)
+		goto fail;
+	r->prev_rec = fs->rec;
+	r->prev_ctx = fs->rec_ctx;
+	fs->rec = rec_entry;
+	fs->rec_ctx = r;
+	return r;
+fail:
+	if (r->w)
+		archive_write_free(r->w);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->dir);
+	free(r->final);
+	free(r);
+	return NULL;
+}
+
+void img_cache_end(struct img_fs *fs, struct img_layer_rec *r, bool ok)
+{
+	fs->rec = r->prev_rec;
+	fs->rec_ctx = r->prev_ctx;
+	if (archive_write_close(r->w) != ARCHIVE_OK)
+		ok = false;
+	archive_write_free(r->w);
+	struct stat st;
+	char hex[200], hdr[HDR];
+	if (ok && !r->failed && fstat(r->fd, &st) == 0 && st.st_size > HDR &&
+	    hash_range(r->fd, HDR, (uint64_t)st.st_size - HDR, hex, sizeof(hex))) {
+		memset(hdr, '\n', sizeof(hdr));
+		int n = snprintf(hdr, sizeof(hdr), MAGIC "layer %s\ncontent %s\n", r->digest, hex);
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", r->fd);
+		if (n > 0 && n < HDR && pwrite(r->fd, hdr, HDR, 0) == HDR &&
+		    linkat(AT_FDCWD, proc, AT_FDCWD, r->final, AT_SYMLINK_FOLLOW) != 0 && errno != EEXIST)
+			img_diag(fs, false, "--cache: cannot add '%s': %s", r->final, strerror(errno));
+	}
+	close(r->fd);
+	free(r->dir);
+	free(r->final);
+	free(r);
+}
