@@ -424,7 +424,7 @@ static void go_findings(struct lk_result *r)
 			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "%s%s", i ? "; " : "", who.v[i]);
 		struct lk_finding *f = lk_add_finding(r, LK_ERROR, "two-go-runtimes", NULL,
 			"%zu Go runtimes in one program: %s. Go supports one runtime per process (golang/go#18976): "
-			"even when the symbols do not collide, the program crashes or deadlocks; build one c-archive from all the Go code",
+			"even when the symbols do not collide, the runtimes each install signal handlers and manage threads without knowing of each other, which can crash or deadlock the program; build one c-archive from all the Go code",
 			runtimes, buf);
 		if (f)
 			for (size_t i = 0; i < n; i++)
