@@ -87,6 +87,12 @@ bench: test-deps
 fuzz: test-deps
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh campaign
 
+# make mutate: apply one source mutation at a time (tests/mutations.tsv) in a
+# temporary copy, rebuild, run that command's tests; reports which mutations
+# no test catches (docs/testing.md). Not part of make check: ~1 h on 2 cores.
+mutate: test-deps
+	$(Q)tests/mutate.sh $(MUTATIONS)
+
 # libFuzzer targets (tests/fuzz/fuzz_*.c): the library rebuilt with clang in
 # build-fuzz with coverage instrumentation, ASan and UBSan. tests/fuzz/run.sh
 # calls this; `make fuzz FUZZ_SECONDS=N` runs each target for N seconds,
