@@ -45,12 +45,30 @@ open(path, 'w').write(s.replace(old, new))
 PY
 }
 
+# notok TESTS LOG: the sorted "not ok" lines of a run (numbers masked: timings)
+notok_lines() { grep -E '^  not ok - ' "$1" | sed -E 's/[0-9]+/N/g' | sort -u; }
+# baseline TESTS: the unmutated tree's failures for that selection, run once;
+# sets BASE to the file that lists them
+baseline() {
+	local key
+	key=$(echo "$1" | md5sum | cut -c1-8)
+	if [ ! -f "$WORK/base-$key.notok" ]; then
+		(cd "$T" && make -s check TESTS="$1" FUZZ_REPLAY=${MUTATE_FUZZ:-0}) > "$WORK/base-$key.log" 2>&1
+		notok_lines "$WORK/base-$key.log" > "$WORK/base-$key.notok"
+		local nb
+		nb=$(wc -l < "$WORK/base-$key.notok")
+		echo "# baseline for '$1': $nb failing checks without a mutation$([ "$nb" -gt 0 ] && echo ": $(head -3 "$WORK/base-$key.notok" | cut -c1-100 | paste -sd';')")"
+	fi
+	BASE=$WORK/base-$key.notok
+}
+
 results=$WORK/results.tsv
 : > "$results"
 want=" $* "
 while IFS=$'\t' read -r name what file old new tests; do
 	case $name in ''|'#'*) continue ;; esac
 	if [ $# -gt 0 ] && [[ "$want" != *" $name "* ]]; then continue; fi
+	baseline "$tests" # before the mutation: the tree is clean here
 	cp "$T/$file" "$WORK/orig"
 	if ! why=$(apply "$file" "$old" "$new"); then
 		echo "stale - $name: $file: $why"
@@ -60,19 +78,21 @@ while IFS=$'\t' read -r name what file old new tests; do
 	log=$WORK/$name.log
 	s=$(date +%s)
 	if ! make -C "$T" -s -j2 all unit > "$log" 2>&1; then
-		status=killed detail="does not build"
+		status=error detail="the mutated tree does not build"
 	else
 		# shellcheck disable=SC2086
 		(cd "$T" && make -s check TESTS="$tests" FUZZ_REPLAY=${MUTATE_FUZZ:-0}) > "$log" 2>&1
 		summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
 		nfail=$(sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p' <<< "$summary")
-		if [ "${nfail:-0}" -gt 0 ]; then
+		# killed: a check fails that does not fail without the mutation
+		new=$(notok_lines "$log" | comm -23 - "$BASE")
+		if [ -n "$new" ]; then
 			status=killed
-			detail="$nfail failed: $(grep -E '^  not ok - ' "$log" | head -3 | sed 's/^  not ok - //' | cut -c1-90 | paste -sd';')"
+			detail="$(grep -c . <<< "$new") new failures: $(head -3 <<< "$new" | sed 's/^  not ok - //' | cut -c1-90 | paste -sd';')"
 		elif [ -z "$nfail" ]; then
 			status=error detail="no summary line: $(tail -1 "$log" | cut -c1-120)"
 		else
-			status=survived detail="$summary"
+			status=survived detail="$summary (the same failures as without the mutation)"
 		fi
 	fi
 	secs=$(($(date +%s) - s))

@@ -20,13 +20,26 @@ mkdir -p "$R/app" "$R/lib"
 : > "$TMPD/go.list"
 : > "$TMPD/c.list"
 i=0
-for f in "$FIX"/inspect/go119-* "$F"/bin/go-* "$F"/bin/libgo-sw.so "$NPM"/*/esbuild "$NPM"/*/lefthook; do
+# the npm binaries pinned in testdata/npm-go-binaries.tsv (the cache may hold
+# others, fetched by other lists), with the Go version the list records
+# (what `go version` printed when the list was made)
+npmfiles=() npmver=()
+while IFS=$'\t' read -r spec file sha gover mach; do
+	case $spec in ''|'#'*) continue ;; esac
+	case $file in */esbuild|*/lefthook) ;; *) continue ;; esac
+	npmfiles+=("$NPM/$(echo "$spec" | tr '/' '_')/$(basename "$file")")
+	npmver+=("$gover")
+done < "$TOP/testdata/npm-go-binaries.tsv"
+for f in "$FIX"/inspect/go119-* "$F"/bin/go-* "$F"/bin/libgo-sw.so "${npmfiles[@]}"; do
 	[ -f "$f" ] || continue
 	case $f in *.a) continue ;; esac
 	v=$(go version "$f" 2>/dev/null | sed -n 's/^.*: \(go[0-9.]*\)$/\1/p')
 	# go version refuses shared objects ("not executable file"): our
 	# fixtures were built by this go, so its version is the oracle there
 	case $f in "$FIX"/*) [ -n "$v" ] || v=$(go env GOVERSION) ;; esac
+	if [ -z "$v" ]; then
+		for j in "${!npmfiles[@]}"; do [ "${npmfiles[$j]}" = "$f" ] && v=${npmver[$j]}; done
+	fi
 	[ -n "$v" ] || { notok "go version cannot read $f"; continue; }
 	i=$((i + 1))
 	cp "$f" "$R/app/go$i"
