@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
 SANITIZE ?=
-FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 60
 
 PKGS := libelf capstone libarchive jansson libcurl libcrypto
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -I/usr/include/libdwarf
@@ -38,7 +38,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test-deps check demo bench fuzz install clean unit
+.PHONY: all deps test-deps check demo bench fuzz install clean unit mutate
 all: $(BUILD)/goabi
 
 deps:
@@ -64,10 +64,13 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libgoabi.a tests/unit/unit.h
 
 unit: $(UNIT_BIN)
 
-# make check: install everything, build, build fixtures, run every test; last line "N passed, N failed".
+# make check: install everything, build, build fixtures, run every test (the
+# fuzz targets only replay their seeds and regression inputs: deterministic);
+# last line "N passed, N failed, N skipped". TESTS='tests/cli/t-link-*.sh'
+# runs a subset of the CLI tests; FUZZ_REPLAY=0 leaves out the fuzz replay.
 check: test-deps
 	$(Q)$(MAKE) --no-print-directory all unit
-	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) SANITIZE=$(SANITIZE) tests/run.sh
+	$(Q)BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh
 
 demo: test-deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -77,12 +80,23 @@ bench: test-deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(BUILD) tests/bench.sh
 
+# make fuzz FUZZ_SECONDS=N: the random campaigns, N seconds per target
+# (FUZZ_TARGETS='ar inspect' a subset, FUZZ_JOBS=2 parallel workers); every
+# crash is kept under build-fuzz/ and must become a committed input in
+# tests/fuzz/regress/<target>/ (docs/limits.md)
 fuzz: test-deps
-	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh campaign
+
+# make mutate: apply one source mutation at a time (tests/mutations.tsv) in a
+# temporary copy, rebuild, run that command's tests; reports which mutations
+# no test catches (docs/testing.md). Not part of make check: ~1 h on 2 cores.
+mutate: test-deps
+	$(Q)tests/mutate.sh $(MUTATIONS)
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c): the library rebuilt with clang in
 # build-fuzz with coverage instrumentation, ASan and UBSan. tests/fuzz/run.sh
-# calls this; `make fuzz FUZZ_SECONDS=N` runs each target for N seconds.
+# calls this; `make fuzz FUZZ_SECONDS=N` runs each target for N seconds,
+# `make check` only replays (tests/fuzz/run.sh replay).
 FUZZ_CC ?= clang-14
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))

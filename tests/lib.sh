@@ -1,5 +1,8 @@
 # Shared helpers for tests/cli/t-*.sh. Each test script prints one line per
-# assertion: "ok - what" or "not ok - what: why". tests/run.sh counts them.
+# assertion: "ok - what", "not ok - what: why" or "skip - what: why".
+# tests/run.sh counts them, and turns a script into a failure when it exits
+# non-zero, prints a Python traceback, prints no result at all, or prints
+# another number of results than its "plan N" line declares.
 # Environment from run.sh: GOABI (the binary), FIX (fixtures dir), NPM (npm
 # binaries dir), TOP (project root), TMPD (a private temp dir for this script).
 set -u
@@ -26,5 +29,9 @@ check_cmd() {
 jget() {
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
-# skip DESC REASON: counted as passed only when the reason is a missing optional input
-skip() { echo "ok - $1 # SKIP $2"; }
+# skip DESC REASON: a check that did not run, counted apart ("N skipped"),
+# never as passed
+skip() { echo "skip - $1: $2"; }
+# plan N: this script prints exactly N result lines (ok / not ok / skip);
+# tests/run.sh fails a script that declares a plan and prints another count
+plan() { echo "plan $1"; }

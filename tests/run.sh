@@ -1,6 +1,7 @@
 #!/bin/bash
-# Runs every test: unit tests, CLI tests against oracles, brief fuzzing.
-# Prints each result and ends with "N passed, N failed".
+# Runs every test: unit tests, CLI tests against oracles, a deterministic
+# replay of the fuzz seeds and regression inputs through every fuzz target.
+# Prints each result and ends with "N passed, N failed, N skipped".
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -10,16 +11,38 @@ export GOABI="$TOP/$BUILD/goabi"
 # fixtures do not depend on SANITIZE: the sanitizer run reuses build/fixtures
 export FIX="${FIX:-$TOP/build/fixtures}"
 export NPM="${GOABI_CACHE:-$HOME/.cache/goabi}/npm"
-pass=0 fail=0
-tally() { # reads "ok - ..." / "not ok - ..." lines
+pass=0 fail=0 skipped=0
+tally() { # reads "ok - ..." / "not ok - ..." / "skip - ..." lines
 	local line
 	while IFS= read -r line; do
 		case $line in
 		"ok - "*) pass=$((pass + 1)); echo "  $line" ;;
 		"not ok - "*) fail=$((fail + 1)); echo "  $line" ;;
+		"skip - "*) skipped=$((skipped + 1)); echo "  $line" ;;
 		*) echo "    $line" ;;
 		esac
 	done
+}
+# judge NAME RC OUTPUT: tally a script's lines, then fail the script when it
+# exited non-zero, printed a Python traceback or a sanitizer report, printed
+# no result, or printed another number of results than its "plan N" says
+judge() {
+	local name=$1 rc=$2 out=$3 n planned
+	tally <<< "$out"
+	n=$(grep -cE '^(ok|not ok|skip) - ' <<< "$out")
+	planned=$(sed -n 's/^plan \([0-9][0-9]*\)$/\1/p' <<< "$out" | tail -1)
+	if [ "$rc" -ne 0 ]; then tally <<< "not ok - $name exited $rc"; fi
+	if grep -q '^Traceback (most recent call last):' <<< "$out"; then
+		tally <<< "not ok - $name printed a Python traceback: $(grep -A30 '^Traceback' <<< "$out" | grep -m1 -E '^[A-Za-z]*(Error|Exception)' | cut -c1-160)"
+	fi
+	if grep -vE '^(ok|not ok|skip) - ' <<< "$out" | grep -qE 'SUMMARY: [A-Za-z]+Sanitizer|runtime error: '; then
+		tally <<< "not ok - $name printed a sanitizer report: $(grep -m1 -E 'SUMMARY: [A-Za-z]+Sanitizer|runtime error: ' <<< "$out" | cut -c1-160)"
+	fi
+	if [ "$n" -eq 0 ]; then
+		tally <<< "not ok - $name printed no result line"
+	elif [ -n "$planned" ] && [ "$n" -ne "$planned" ]; then
+		tally <<< "not ok - $name printed $n results, its plan says $planned"
+	fi
 }
 
 echo "== fixtures"
@@ -40,8 +63,7 @@ echo "== unit"
 for t in "$BUILD"/tests/unit/test_*; do
 	[ -x "$t" ] || continue
 	out=$("$t" 2>&1); rc=$?
-	tally <<< "$out"
-	[ $rc -eq 0 ] || tally <<< "not ok - $(basename "$t") exited $rc"
+	judge "$(basename "$t")" $rc "$out"
 done
 
 echo "== cli"
@@ -52,14 +74,16 @@ for t in ${TESTS:-tests/cli/t-*.sh}; do # TESTS: a subset, e.g. 'tests/cli/t-hos
 	tmp=$(mktemp -d)
 	out=$(TMPD=$tmp timeout 600 bash "$t" 2>&1); rc=$?
 	rm -rf "$tmp"
-	tally <<< "$out"
-	if [ $rc -ne 0 ]; then tally <<< "not ok - $t exited $rc"; fi
+	judge "$t" $rc "$out"
 done
 
-if [ -x tests/fuzz/run.sh ]; then
-	echo "== fuzz (brief)"
-	tally < <(FUZZ_SECONDS=${FUZZ_SECONDS:-10} tests/fuzz/run.sh 2>&1)
+if [ -x tests/fuzz/run.sh ] && [ "${FUZZ_REPLAY:-1}" != 0 ]; then
+	# no random fuzzing here (make fuzz runs the campaigns): every target
+	# runs once over each seed and regression input, the same way each time
+	echo "== fuzz (replay)"
+	out=$(tests/fuzz/run.sh replay 2>&1); rc=$?
+	judge tests/fuzz/run.sh $rc "$out"
 fi
 
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

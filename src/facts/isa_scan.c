@@ -154,7 +154,8 @@ static bool grow(struct scan *s, void *arrp, size_t *cap, size_t need, size_t es
 
 static void add_region(struct scan *s, uint64_t addr, const uint8_t *p, size_t n, size_t shndx, size_t *cap)
 {
-	if (!n || !grow(s, &s->rg, cap, s->nrg + 1, sizeof(*s->rg)))
+	/* addr comes from p_vaddr/sh_addr: every lookup computes addr + n */
+	if (!n || n > UINT64_MAX - addr || !grow(s, &s->rg, cap, s->nrg + 1, sizeof(*s->rg)))
 		return;
 	s->rg[s->nrg++] = (struct region){ addr, p, n, shndx, NULL, 0, 0 };
 }
@@ -291,7 +292,9 @@ static void read_relocs(struct scan *s)
 					break;
 				off = rl.r_offset;
 				symi = GELF_R_SYM(rl.r_info);
-				add = off + 4 <= r->n ? (int32_t)rd32(r->p + off, ev->be) : 0; /* implicit addend */
+				/* r_offset is untrusted: compare the room left after
+				 * it, never off + 4 (wraps near 2^64) */
+				add = off < r->n && r->n - off >= 4 ? (int32_t)rd32(r->p + off, ev->be) : 0; /* implicit addend */
 			}
 			GElf_Sym sym;
 			if (off >= r->n || !gelf_getsym(symdata, (int)symi, &sym))
@@ -404,10 +407,10 @@ static const struct region *region_of(const struct scan *s, uint64_t addr)
 
 static void add_flag(struct scan *s, uint64_t lo, uint64_t size, const char *what)
 {
-	if (!size || size > 4096 || s->nfl >= 4096)
+	if (!size || size > 4096 || size > UINT64_MAX - lo || s->nfl >= 4096)
 		return;
 	for (size_t i = 0; i < s->nfl; i++)
-		if (s->fl[i].lo <= lo && lo + size <= s->fl[i].hi)
+		if (s->fl[i].lo <= lo && lo <= s->fl[i].hi && size <= s->fl[i].hi - lo)
 			return;
 	if (!grow(s, &s->fl, &s->capfl, s->nfl + 1, sizeof(*s->fl)))
 		return;

@@ -5,6 +5,7 @@
 # toolExecutionNotifications. Oracles: python's json parser, the exit codes
 # documented in docs/diff.md and docs/audit.md, the file names given.
 . "$(dirname "$0")/../lib.sh"
+plan 14
 D=$FIX/diff
 if [ ! -f "$D/prog-v1" ]; then
 	notok "diff fixtures missing in $D"

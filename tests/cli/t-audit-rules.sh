@@ -9,6 +9,9 @@ if [ ! -f "$D/prog-trim" ]; then
 	notok "diff/audit fixtures missing in $D"
 	exit 0
 fi
+old=$NPM/esbuild-linux-64@0.13.15/esbuild new=$NPM/@esbuild_linux-x64@0.18.5/esbuild
+# 35 checks, and 5 on the npm esbuild binaries or one skip line
+plan $((35 + $([ -f "$old" ] && [ -f "$new" ] && echo 5 || echo 1)))
 setting() { go version -m "$1" | awk -v k="$2" '$1 == "build" { split($2, kv, "="); if (kv[1] == k) print substr($2, length(k) + 2) }'; }
 # verdict FILE FLAGS...: "broken" or "ok" from the exit code (1 / 0), "error RC" otherwise
 verdict() {
@@ -71,13 +74,27 @@ check "max-isa x86-64-$a3 (GOAMD64=$a3): met; x86-64-v2: broken" "ok broken" \
 check "require-trimpath: prog-trim (-trimpath=$(setting "$D/prog-trim" -trimpath)) met; prog-v1 (-trimpath='$(setting "$D/prog-v1" -trimpath)') broken" \
 	"ok broken" "$(verdict "$D/prog-trim" --require-trimpath) $(verdict "$D/prog-v1" --require-trimpath)"
 
-# forbid-vcs-modified: go version -m vcs.modified (the fixtures are built inside
-# this checkout; prog-trim with -buildvcs=false has no vcs settings)
-for f in prog-v1 prog-trim; do
-	m=$(setting "$D/$f" vcs.modified)
-	check "forbid-vcs-modified on $f (vcs.modified='$m')" "$([ "$m" = true ] && echo broken || echo ok)" \
-		"$(verdict "$D/$f" --forbid-vcs-modified)"
+# forbid-vcs-modified: go version -m vcs.modified. The diff fixtures are built
+# inside this checkout (clean: false) or with -buildvcs=false (none); the
+# audit fixtures come from a git tree of their own, committed (vcs-clean)
+# and with an uncommitted change (vcs-dirty), so both verdicts are exercised
+A=$FIX/audit
+for f in "$D/prog-v1" "$D/prog-trim" "$A/vcs-clean" "$A/vcs-dirty"; do
+	if [ ! -f "$f" ]; then notok "forbid-vcs-modified: fixture $f missing (tests/fixtures/build-audit.sh)"; continue; fi
+	m=$(setting "$f" vcs.modified)
+	check "forbid-vcs-modified on ${f##*/} (go version -m: vcs.modified='$m')" "$([ "$m" = true ] && echo broken || echo ok)" \
+		"$(verdict "$f" --forbid-vcs-modified)"
 done
+# the oracle must have seen both states, or the loop above proves nothing
+check "forbid-vcs-modified fixtures: go version -m shows vcs.modified false and true" "false true" \
+	"$(setting "$A/vcs-clean" vcs.modified 2>/dev/null) $(setting "$A/vcs-dirty" vcs.modified 2>/dev/null)"
+echo '{"forbid-vcs-modified": true}' > "$TMPD/vcs.json"
+"$GOABI" audit --json --policy "$TMPD/vcs.json" "$A/vcs-dirty" "$A/vcs-clean" > "$TMPD/vcs.out"
+rc=$?
+check "policy file forbid-vcs-modified: exit 1, one finding naming vcs-dirty" "1 vcs-dirty" \
+	"$rc $(jget "$TMPD/vcs.out" "' '.join(sorted(f['file'].rsplit('/', 1)[-1] for f in j['findings'] if f['status'] == 'broken'))")"
+echo '{"forbid-vcs-modified": false}' > "$TMPD/vcs-off.json"
+check "policy file forbid-vcs-modified false: vcs-dirty met" ok "$(verdict "$A/vcs-dirty" --policy "$TMPD/vcs-off.json" --cgo off)"
 
 # buildmode: the flags the fixtures were built with
 check "buildmode pie: prog-trim (built -buildmode=pie) met, exe broken" "ok broken" \
@@ -86,7 +103,6 @@ check "buildmode exe,pie: c-shared library (built -buildmode=c-shared) broken" b
 	"$(verdict "$D/cshared-v1.so" --buildmode exe,pie)"
 
 # forbid-module on real-world esbuild: golang.org/x/sys versions from go version -m
-old=$NPM/esbuild-linux-64@0.13.15/esbuild new=$NPM/@esbuild_linux-x64@0.18.5/esbuild
 if [ -f "$old" ] && [ -f "$new" ]; then
 	rng='golang.org/x/sys@<v0.0.0-20220101000000-000000000000'
 	for f in "$old" "$new"; do

@@ -4,6 +4,7 @@
 # Oracles: cgo's own header (NAME.h: `extern RET Name(PARAMS);`), nm (the
 # _cgoexp_<hash>_Name symbols and the defined C wrappers), readelf -S.
 . "$(dirname "$0")/../lib.sh"
+plan 32
 D=$FIX/cabi
 ORA="python3 $TOP/tests/cli/cabi-oracle.py"
 if [ ! -f "$D/v1-c-shared.so" ]; then

@@ -5,6 +5,7 @@
 # it; `-r` must not follow symlinks or descend without end. Oracle: the
 # file-system objects made here and od(1) on goabi's output.
 . "$(dirname "$0")/../lib.sh"
+plan 13
 . "$TOP/tests/malformed/lib.sh"
 cd "$TMPD"
 mkfifo fifo

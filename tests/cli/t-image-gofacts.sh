@@ -20,7 +20,17 @@ mkdir -p "$R/app" "$R/lib"
 : > "$TMPD/go.list"
 : > "$TMPD/c.list"
 i=0
-for f in "$FIX"/inspect/go119-* "$F"/bin/go-* "$F"/bin/libgo-sw.so "$NPM"/*/esbuild "$NPM"/*/lefthook; do
+# the npm binaries pinned in testdata/npm-go-binaries.tsv (the cache may hold
+# others, fetched by other lists), with the Go version the list records
+# (what `go version` printed when the list was made)
+npmfiles=() npmver=()
+while IFS=$'\t' read -r spec file sha gover mach; do
+	case $spec in ''|'#'*) continue ;; esac
+	case $file in */esbuild|*/lefthook) ;; *) continue ;; esac
+	npmfiles+=("$NPM/$(echo "$spec" | tr '/' '_')/$(basename "$file")")
+	npmver+=("$gover")
+done < "$TOP/testdata/npm-go-binaries.tsv"
+for f in "$FIX"/inspect/go119-* "$F"/bin/go-* "$F"/bin/libgo-sw.so "${npmfiles[@]}"; do
 	[ -f "$f" ] || continue
 	case $f in *.a) continue ;; esac
 	v=$(go version "$f" 2>/dev/null | sed -n 's/^.*: \(go[0-9.]*\)$/\1/p')
@@ -28,9 +38,13 @@ for f in "$FIX"/inspect/go119-* "$F"/bin/go-* "$F"/bin/libgo-sw.so "$NPM"/*/esbu
 	# fixtures were built by this go, so its version is the oracle there
 	case $f in "$FIX"/*) [ -n "$v" ] || v=$(go env GOVERSION) ;; esac
 	# no build info at all (esbuild >= 0.27): the runtime.buildVersion string
+	# that strings(1) finds, else the pinned list's version
 	if [ -z "$v" ] && ! readelf -SW "$f" 2>/dev/null | grep -q '\.go\.buildinfo'; then
 		v=$(strings -a "$f" | grep -xE 'go1\.[0-9]+(\.[0-9]+)?' | sort -u)
 		[ "$(echo "$v" | grep -c .)" = 1 ] || v=
+	fi
+	if [ -z "$v" ]; then
+		for j in "${!npmfiles[@]}"; do [ "${npmfiles[$j]}" = "$f" ] && v=${npmver[$j]}; done
 	fi
 	[ -n "$v" ] || { notok "go version cannot read $f"; continue; }
 	i=$((i + 1))

@@ -6,6 +6,7 @@
 # (nothing created outside $TMPDIR, nothing left in it), tar -tvf of the
 # hostile layer, and the exit codes documented in docs/image.md.
 . "$(dirname "$0")/../lib.sh"
+plan 25
 F=$FIX/image
 if [ ! -d "$F/musl" ]; then
 	notok "image fixtures missing (tests/fixtures/build-image.sh)"

@@ -1,13 +1,15 @@
 #!/bin/bash
 # goabi inspect on gccgo-12 output (an executable from go build
 # -compiler=gccgo and an object from gccgo-12 -c). Oracles: readelf (libgo
-# in DT_NEEDED, the .go_export section, .comment), nm (__go_init_main), and
+# in DT_NEEDED, the .go_export section), nm (the symbols the evidence names),
+# go version -m (no gc build info), and
 # the runtime.Version() string inside the libgo the executable links
 # (libgo.so.N names its Go release: "go1.18 gccgo (Debian 12.2.0-...) 12.2.0").
 . "$(dirname "$0")/../lib.sh"
 export LC_ALL=C
 I=$FIX/inspect
 if ! command -v gccgo-12 >/dev/null; then skip "gccgo" "gccgo-12 not installed"; exit 0; fi
+plan 20
 libgo=$(readelf -dW "$I/gccgo-exe" | sed -n 's/.*(NEEDED).*\[\(libgo\.so[^]]*\)\].*/\1/p')
 libgo_path=$(ls /usr/lib/*/"$libgo" /usr/lib/"$libgo" 2>/dev/null | head -1)
 if [ -n "$libgo_path" ]; then
@@ -24,12 +26,25 @@ for f in gccgo-exe gccgo-obj.o; do
 	check "$f: scheme gccgo" gccgo "$(jget "$TMPD/j.json" "$g['scheme']['value']")"
 	check "$f: type hash not guessed" unknown "$(jget "$TMPD/j.json" "$g['typehash']['confidence']")"
 	ev=$(jget "$TMPD/j.json" "$g['toolchain']['evidence']")
-	if readelf -SW "$I/$f" | grep -q ' \.go_export '; then
-		case $ev in *".go_export"*) ok "$f: evidence names .go_export (readelf -S has it)" ;; *) notok "$f: evidence lacks .go_export: $ev" ;; esac
-	fi
-	if [ -n "$libgo" ] && [ "$f" = gccgo-exe ]; then
-		case $ev in *"DT_NEEDED libgo"*) ok "$f: evidence names DT_NEEDED $libgo (readelf -d)" ;; *) notok "$f: evidence lacks libgo: $ev" ;; esac
-	fi
-	check "$f: no gc build info claimed" None "$(jget "$TMPD/j.json" "$g['buildinfo']")"
+	# .go_export: gccgo writes the package's export data into every object
+	# (and go build -compiler=gccgo keeps it); readelf -S must show it, and
+	# goabi's evidence names it exactly when readelf shows it
+	has=$(readelf -SW "$I/$f" | grep -c ' \.go_export ')
+	check "$f: readelf -S shows .go_export (gccgo's export data)" 1 "$has"
+	named=$(case $ev in *".go_export"*) echo 1 ;; *) echo 0 ;; esac)
+	check "$f: toolchain evidence names .go_export as readelf -S does ('$ev')" "$has" "$named"
+	# DT_NEEDED libgo: named when readelf -d has it (the executable), not otherwise
+	lg=$(readelf -dW "$I/$f" | grep -c '(NEEDED).*\[libgo\.so')
+	named=$(case $ev in *"DT_NEEDED libgo"*) echo 1 ;; *) echo 0 ;; esac)
+	check "$f: evidence names DT_NEEDED libgo as readelf -d does" "$lg" "$named"
+	# every symbol the evidence names is one nm sees in the file
+	syms=$(grep -oE 'symbol [^ ,]+' <<< "$ev" | cut -d' ' -f2)
+	missing=
+	for sy in $syms; do nm "$I/$f" | awk '{print $NF}' | grep -qxF "$sy" || missing="$missing $sy"; done
+	check "$f: evidence names symbols nm shows ($(echo $syms))" "1 " "$([ -n "$syms" ] && echo 1) $missing"
+	# go version -m prints build info on stdout, and nothing (a message on
+	# stderr) for a file without it
+	gv=$(go version -m "$I/$f" 2>/dev/null | grep -c .)
+	check "$f: no gc build info claimed (go version -m prints $gv lines)" "None 0" \
+		"$(jget "$TMPD/j.json" "$g['buildinfo']") $gv"
 done
-nm "$I/gccgo-obj.o" | grep -q ' T __go_init_main$' && ok "gccgo-obj.o: nm shows __go_init_main (gccgo marker exists)" || notok "gccgo-obj.o: nm lacks __go_init_main"

@@ -6,6 +6,7 @@
 # (whose facts the other t-inspect tests check against go version -m,
 # readelf and nm) must give the same facts.
 . "$(dirname "$0")/../lib.sh"
+plan 105
 I=$FIX/inspect
 for f in go119-static go119-cgo-exe c-dyn c-static musl-static; do
 	if [ ! -f "$I/$f-noshdr" ]; then notok "$f-noshdr: fixture missing"; continue; fi

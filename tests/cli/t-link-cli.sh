@@ -3,6 +3,7 @@
 # errors, -l search with -L and -Bstatic, --sysroot, @file, -nostdlib.
 # Oracles: GNU ld (through gcc) and the fixture layout.
 . "$(dirname "$0")/../lib.sh"
+plan 20
 D=$FIX/link
 if [ ! -f "$D/goa.a" ]; then
 	notok "link fixtures missing in $D"
