@@ -46,13 +46,16 @@ judge() {
 }
 
 echo "== fixtures"
+# the npm download overlaps the fixture builds
+tests/fetch-npm.sh "$NPM" > "$TOP/$BUILD/npm.log" 2>&1 &
+npm_pid=$!
 if tests/fixtures/build.sh "$FIX" > "$TOP/$BUILD/fixtures.log" 2>&1; then
 	tally <<< "ok - fixtures built"
 else
 	tally <<< "not ok - fixtures build failed (see $BUILD/fixtures.log)"
 	tail -20 "$TOP/$BUILD/fixtures.log"
 fi
-if tests/fetch-npm.sh "$NPM" > "$TOP/$BUILD/npm.log" 2>&1; then
+if wait "$npm_pid"; then
 	tally <<< "ok - npm Go binaries fetched and verified by sha256"
 else
 	tally <<< "not ok - npm fetch failed (see $BUILD/npm.log)"
@@ -67,15 +70,30 @@ for t in "$BUILD"/tests/unit/test_*; do
 done
 
 echo "== cli"
+# TEST_JOBS scripts (default 2) run at a time, each in its own temp dir with
+# its output kept; results are judged in name order, as if run one by one
+jobs=${TEST_JOBS:-2}
+res=$(mktemp -d)
+scripts=()
 for t in ${TESTS:-tests/cli/t-*.sh}; do # TESTS: a subset, e.g. 'tests/cli/t-hostile-*.sh'
 	case $t in tests/cli/t-*.sh) ;; *) continue ;; esac
 	[ -f "$t" ] || continue
-	echo "-- $t"
-	tmp=$(mktemp -d)
-	out=$(TMPD=$tmp timeout 600 bash "$t" 2>&1); rc=$?
-	rm -rf "$tmp"
-	judge "$t" $rc "$out"
+	k=${#scripts[@]}
+	scripts+=("$t")
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+	(
+		tmp=$(mktemp -d)
+		TMPD=$tmp timeout 600 bash "$t" > "$res/$k.out" 2>&1
+		echo $? > "$res/$k.rc"
+		rm -rf "$tmp"
+	) &
 done
+wait
+for k in "${!scripts[@]}"; do
+	echo "-- ${scripts[$k]}"
+	judge "${scripts[$k]}" "$(cat "$res/$k.rc" 2>/dev/null || echo 1)" "$(cat "$res/$k.out" 2>/dev/null)"
+done
+rm -rf "$res"
 
 if [ -x tests/fuzz/run.sh ] && [ "${FUZZ_REPLAY:-1}" != 0 ]; then
 	# no random fuzzing here (make fuzz runs the campaigns): every target
