@@ -28,6 +28,7 @@ static void fixture_init(struct fixture *f)
 	a->id.type = 2; /* ET_EXEC */
 	a->go.toolchain.value = "gc";
 	a->go.version = (struct goabi_fact){ "go1.22.5", "build info", GOABI_KNOWN };
+	a->go.buildinfo_where = ".go.buildinfo+0"; /* settings and modules come from build info */
 	a->go.cgo = (struct goabi_fact){ "0", "CGO_ENABLED=0", GOABI_KNOWN };
 	a->go.buildmode = (struct goabi_fact){ "exe", "-buildmode=exe", GOABI_KNOWN };
 	a->libc.linkage = (struct goabi_fact){ "static", "no PT_INTERP", GOABI_KNOWN };
@@ -220,6 +221,13 @@ static void test_settings(void)
 	f.settings[2].value = "true";
 	EXPECT("forbid-vcs-modified=broken", RUN1("forbid-vcs-modified", "true", &f.a),
 	       "forbid-vcs-modified: vcs.modified=true breaks it");
+	/* without build info the settings and modules are unknown (esbuild >= 0.27) */
+	f.a.go.buildinfo_where = NULL;
+	f.a.go.nsettings = 0;
+	EXPECT("forbid-vcs-modified=unverified", RUN1("forbid-vcs-modified", "true", &f.a),
+	       "forbid-vcs-modified: no build info is unverified, not met");
+	EXPECT("forbid-module=unverified", RUN1("forbid-module", "golang.org/x/net", &f.a),
+	       "forbid-module: no build info is unverified, not met");
 }
 
 static void test_forbid_module(void)
