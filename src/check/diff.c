@@ -53,6 +53,16 @@ void diff_add(struct diff_set *s, enum diff_class cls, const char *where, const 
 	s->count[cls]++;
 }
 
+void diff_file_removed(struct diff_set *s, const char *rel)
+{
+	diff_add(s, DIFF_BREAKING, rel, "file", "removed", rel, rel, NULL, "present in OLD, missing in NEW");
+}
+
+void diff_file_added(struct diff_set *s, const char *rel)
+{
+	diff_add(s, DIFF_INFO, rel, "file", "added", rel, NULL, rel, NULL);
+}
+
 unsigned diff_exit_bits(const struct diff_set *s)
 {
 	unsigned b = 0;

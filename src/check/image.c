@@ -722,3 +722,54 @@ void imgc_free(struct imgc *c)
 	pthread_mutex_destroy(&c->mu);
 	memset(c, 0, sizeof(*c));
 }
+
+size_t imgc_go_inventory(const struct imgc *c, struct imgc_goinv *g, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nbins; i++) {
+		const struct imgc_bin *b = &c->bins[i];
+		if (!b->go_version)
+			continue;
+		size_t k;
+		for (k = 0; k < n; k++)
+			if (strcmp(g[k].version, b->go_version) == 0)
+				break;
+		if (k == n) {
+			if (n == max)
+				continue;
+			g[n].version = b->go_version;
+			g[n].n = g[n].cgo = g[n].stat = 0;
+			n++;
+		}
+		g[k].n++;
+		if (b->go_cgo && strcmp(b->go_cgo, "1") == 0)
+			g[k].cgo++;
+		if (!b->interp && !b->nneeded)
+			g[k].stat++;
+	}
+	return n;
+}
+
+
+size_t imgc_family_counts(const struct imgc *c, struct imgc_famcount *f, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nbins; i++) {
+		const struct imgc_bin *b = &c->bins[i];
+		if (b->verdict == IMGC_SKIPPED)
+			continue;
+		const char *fam = b->family ? b->family : "unknown";
+		size_t k;
+		for (k = 0; k < n; k++)
+			if (strcmp(f[k].family, fam) == 0)
+				break;
+		if (k == n) {
+			if (n == max)
+				continue;
+			f[n].family = fam;
+			f[n++].n = 0;
+		}
+		f[k].n++;
+	}
+	return n;
+}

@@ -1,6 +1,6 @@
 /* Text and JSON renderings of a link prediction (docs/link.md). */
 #include <string.h>
-#include "check/link.h"
+#include "report/link_report.h"
 
 static const char *flavor_name(enum lk_flavor f)
 {
