@@ -160,8 +160,9 @@ struct lk_finding *lk_add_finding(struct lk_result *r, enum lk_sev sev, const ch
 				  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Find -lNAME / -l:FILE in the search path; NULL when not found. */
 const char *lk_find_lib(struct lk_result *r, const char *name, bool static_only);
-/* Load an input (file, archive, shared library, linker script expanding to
- * more inputs via lk_add_input). */
+/* Load every input of r->cmd in command-line order (files, archives with
+ * members pulled on demand, shared libraries, linker scripts whose INPUT/
+ * GROUP items are loaded in their place) and resolve symbols as GNU ld does. */
 void lk_resolve(struct lk_result *r);
 bool lk_script_items(struct lk_result *r, const char *path, const char *text, size_t n, struct lk_item **out,
 		     size_t *nout);

@@ -230,7 +230,7 @@ int cmd_audit(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_tree(argv[i], one, &r)) {
+			if (walk_tree("audit", argv[i], one, &r)) {
 				cli_error(&r.errs, "audit", argv[i], "some entries could not be read");
 				r.input_error = true;
 			}

@@ -106,7 +106,7 @@ static char **tree(struct diff_run *r, const char *dir, size_t *n)
 	r->paths = NULL;
 	r->npaths = r->cap = 0;
 	r->rootlen = strlen(dir);
-	if (walk_tree(dir, collect, r)) {
+	if (walk_tree("diff", dir, collect, r)) {
 		cli_error(&r->errs, "diff", dir, "some entries could not be read");
 		r->errbits |= DIFF_EXIT_ERROR;
 	}

@@ -263,10 +263,10 @@ int cmd_image(int argc, char **argv)
 	if (rc == 0 || fs.nentries || nadds)
 		img_finish(&fs);
 	for (size_t i = 0; i < fs.diags.n; i++)
-		fprintf(stderr, "goabi: image: %s\n", fs.diags.v[i]);
+		fprintf(stderr, "goabi image: %s\n", fs.diags.v[i]);
 	if (rc == GOABI_ENOMEM || fs.fatal || (rc != 0 && !fs.nentries && !nadds)) {
 		if (!fs.diags.n)
-			fprintf(stderr, "goabi: image: '%s': %s\n", input, goabi_strerror(rc));
+			fprintf(stderr, "goabi image: '%s': %s\n", input, goabi_strerror(rc));
 		img_close(&fs);
 		return EXIT_INPUT;
 	}
@@ -277,7 +277,7 @@ int cmd_image(int argc, char **argv)
 	o.progress_ctx = &pr;
 	struct imgc c;
 	if (imgc_run(&c, &fs, &o) != 0) {
-		fprintf(stderr, "goabi: image: out of memory\n");
+		fprintf(stderr, "goabi image: out of memory\n");
 		imgc_free(&c);
 		img_close(&fs);
 		return EXIT_INPUT;
@@ -292,7 +292,7 @@ int cmd_image(int argc, char **argv)
 	}
 	int exitc = exit_image(&c, &fs);
 	if (fs.nerrors)
-		fprintf(stderr, "goabi: image: '%s': %zu problem%s reading the input (above): the check may be incomplete%s\n",
+		fprintf(stderr, "goabi image: '%s': %zu problem%s reading the input (above): the check may be incomplete%s\n",
 			input, fs.nerrors, fs.nerrors == 1 ? "" : "s",
 			c.counts[IMGC_WILL_NOT_START] ? "; some binaries will not start" : "");
 	imgc_free(&c);

@@ -25,7 +25,7 @@ static void one(void *ctx, const char *path)
 	int err = goabi_inspect_path(path, &r->opts, &a);
 	r->nfiles++;
 	if (!a) {
-		fputs("goabi: '", stderr);
+		fputs("goabi inspect: '", stderr);
 		report_put(stderr, path);
 		fprintf(stderr, "': %s\n", goabi_strerror(err));
 		r->rc = EXIT_INPUT;
@@ -36,7 +36,7 @@ static void one(void *ctx, const char *path)
 		/* one line naming the file and the first problem */
 		const struct goabi_artifact *w = goabi_artifact_first_error(a);
 		if (w && w->ndiags) { /* escaped: names and messages carry bytes from the file */
-			fputs("goabi: '", stderr);
+			fputs("goabi inspect: '", stderr);
 			report_put(stderr, path);
 			if (w->member) {
 				fputc('(', stderr);
@@ -119,7 +119,7 @@ int cmd_inspect(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_tree(argv[i], one, &r))
+			if (walk_tree("inspect", argv[i], one, &r))
 				r.rc = EXIT_INPUT;
 		} else {
 			one(&r, argv[i]);

@@ -52,7 +52,7 @@ int cmd_link(int argc, char **argv)
 	}
 	struct goabi_arena *ar = arena_new();
 	if (!ar) {
-		fprintf(stderr, "goabi: out of memory\n");
+		fprintf(stderr, "goabi link: out of memory\n");
 		return EXIT_INPUT;
 	}
 	struct lk_cmd cmd;
@@ -63,7 +63,7 @@ int cmd_link(int argc, char **argv)
 		lk_parse_files(&cmd, argc - optind, argv + optind);
 	struct lk_result *r = lk_run(&cmd);
 	if (!r) {
-		fprintf(stderr, "goabi: out of memory\n");
+		fprintf(stderr, "goabi link: out of memory\n");
 		arena_free(ar);
 		return EXIT_INPUT;
 	}
