@@ -316,6 +316,12 @@ bool goabi_artifact_has_errors(const struct goabi_artifact *a);
  * diagnostics, else the first member (recursively) with an error; NULL if none. */
 const struct goabi_artifact *goabi_artifact_first_error(const struct goabi_artifact *a);
 
+/* True when the artifact is Go: its toolchain is known and not "none". */
+bool goabi_go_is_go(const struct goabi_go *go);
+/* The value of build setting key ("CGO_ENABLED", "-trimpath",
+ * "vcs.modified", "GOAMD64"), NULL when the build info has none. */
+const char *goabi_go_setting(const struct goabi_go *go, const char *key);
+
 const char *goabi_conf_name(enum goabi_conf c);
 const char *goabi_strerror(int err);
 

@@ -75,130 +75,6 @@ unsigned diff_exit_bits(const struct diff_set *s)
 	return b;
 }
 
-/* ---- versions ---------------------------------------------------------- */
-
-/* Skip to the first digit ("go1.2", "v1.2", "GLIBC_2.34"). */
-static const char *ver_start(const char *s)
-{
-	while (*s && !isdigit((unsigned char)*s))
-		s++;
-	return s;
-}
-
-/* Semantic versions as Go modules use them (golang.org/x/mod/semver):
- * "v1", "v1.2" = v1.0.0, v1.2.0; a pre-release ("-" then dot-separated
- * identifiers: numeric ones compare as numbers and below alphanumeric ones,
- * which compare in ASCII; fewer identifiers sort first) is below its
- * release; "+build" metadata (+incompatible) is ignored. A pseudo-version
- * v1.2.4-0.20230101120000-abcdef123456 is such a pre-release. */
-static bool is_semver(const char *s)
-{
-	return s[0] == 'v' && isdigit((unsigned char)s[1]);
-}
-
-static int num_cmp(const char *a, size_t na, const char *b, size_t nb)
-{
-	while (na > 1 && *a == '0')
-		a++, na--;
-	while (nb > 1 && *b == '0')
-		b++, nb--;
-	if (na != nb)
-		return na < nb ? -1 : 1;
-	int c = memcmp(a, b, na);
-	return c < 0 ? -1 : c > 0;
-}
-
-static int semver_cmp(const char *a, const char *b)
-{
-	a++, b++;
-	for (int part = 0; part < 3; part++) {
-		size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
-		int c = num_cmp(na ? a : "0", na ? na : 1, nb ? b : "0", nb ? nb : 1);
-		if (c)
-			return c;
-		a += na;
-		b += nb;
-		if (part < 2) {
-			if (*a == '.')
-				a++;
-			if (*b == '.')
-				b++;
-		}
-	}
-	bool pa = *a == '-', pb = *b == '-';
-	if (!pa || !pb)
-		return pa == pb ? 0 : pa ? -1 : 1;
-	a++, b++;
-	for (;;) {
-		size_t la = strcspn(a, ".+"), lb = strcspn(b, ".+");
-		bool da = la && strspn(a, "0123456789") == la, db = lb && strspn(b, "0123456789") == lb;
-		int c;
-		if (da && db)
-			c = num_cmp(a, la, b, lb);
-		else if (da != db)
-			c = da ? -1 : 1;
-		else {
-			c = memcmp(a, b, la < lb ? la : lb);
-			c = c ? (c < 0 ? -1 : 1) : la == lb ? 0 : la < lb ? -1 : 1;
-		}
-		if (c)
-			return c;
-		a += la;
-		b += lb;
-		bool ma = *a == '.', mb = *b == '.';
-		if (!ma || !mb)
-			return ma == mb ? 0 : ma ? 1 : -1;
-		a++, b++;
-	}
-}
-
-/* Only ".0" components left: "go1.19" is go1.19.0 (Go named its first
- * releases so up to 1.20), "2.17" is 2.17.0. */
-static bool zero_tail(const char *p)
-{
-	while (p[0] == '.' && p[1] == '0') {
-		p += 2;
-		while (*p == '0')
-			p++;
-	}
-	return !*p || *p == '+' || *p == ' ';
-}
-
-int diff_vercmp(const char *a, const char *b)
-{
-	if (is_semver(a) && is_semver(b))
-		return semver_cmp(a, b);
-	a = ver_start(a);
-	b = ver_start(b);
-	for (;;) {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			char *ea, *eb;
-			unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
-			if (x != y)
-				return x < y ? -1 : 1;
-			a = ea;
-			b = eb;
-			continue;
-		}
-		/* a pre-release ("-rc1", "rc1", "beta1") sorts before the release */
-		bool apre = *a == '-' || isalpha((unsigned char)*a), bpre = *b == '-' || isalpha((unsigned char)*b);
-		if (!*a || !*b || *a == '+' || *b == '+' || *a == ' ' || *b == ' ') {
-			bool aend = !*a || *a == '+' || *a == ' ', bend = !*b || *b == '+' || *b == ' ';
-			if ((aend && bend) || (aend && zero_tail(b)) || (bend && zero_tail(a)))
-				return 0;
-			if (aend)
-				return bpre ? 1 : -1;
-			return apre ? -1 : 1;
-		}
-		if (*a != *b) {
-			if (apre != bpre) /* "1.21rc2" vs "1.21.0": the pre-release is older */
-				return apre ? -1 : 1;
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		}
-		a++;
-		b++;
-	}
-}
 
 /* ---- prototypes -------------------------------------------------------- */
 
@@ -599,7 +475,7 @@ static const char *floor_symbols(struct diff_set *s, const struct goabi_libc *lc
 			const char *at = strrchr(sym, '@');
 			if (!at || strncmp(at + 1, prefix, plen) != 0)
 				continue;
-			if (old_floor ? diff_vercmp(at + 1, old_floor) <= 0 : strcmp(at + 1, new_floor) != 0)
+			if (old_floor ? version_cmp(at + 1, old_floor) <= 0 : strcmp(at + 1, new_floor) != 0)
 				continue;
 			if (count++ >= 12)
 				continue;
@@ -621,8 +497,8 @@ static void diff_floor(struct diff_set *s, const char *where, const char *subjec
 		       const struct goabi_fact *fo, const struct goabi_fact *fn, const struct goabi_libc *nlc)
 {
 	const char *o = fo->value, *n = fn->value;
-	if (!n || (o && diff_vercmp(o, n) >= 0)) {
-		if (o && n && diff_vercmp(o, n) > 0)
+	if (!n || (o && version_cmp(o, n) >= 0)) {
+		if (o && n && version_cmp(o, n) > 0)
 			diff_add(s, DIFF_INFO, where, "glibc", "lowered", subject, o, n, NULL);
 		else if (o && !n)
 			diff_add(s, DIFF_INFO, where, "glibc", "removed", subject, o, NULL, "no longer needs versioned libc symbols");
@@ -751,7 +627,7 @@ static void diff_modules(struct diff_set *s, const char *where, const struct goa
 			diff_add(s, DIFF_INFO, where, "module", "replaced", a->path, va, vb, b->repl_path ? "now replaced" : "no longer replaced");
 			continue;
 		}
-		int c = diff_vercmp(va, vb);
+		int c = version_cmp(va, vb);
 		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "module", c > 0 ? "downgraded" : c < 0 ? "upgraded" : "changed",
 			 a->path, va, vb, c > 0 ? "an older dependency may bring back fixed bugs" : NULL);
 	}
@@ -804,7 +680,7 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	 * "not comparable", never a downgrade */
 	const char *vo = fv(&o->version), *vn = fv(&n->version);
 	if (vo && vn && strcmp(vo, vn) != 0) {
-		int c = diff_vercmp(vo, vn);
+		int c = version_cmp(vo, vn);
 		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "go", c > 0 ? "downgraded" : c < 0 ? "upgraded" : "changed",
 			 "Go version", vo,
 			 vn, c > 0 ? "an older Go release may lack security fixes" : NULL);

@@ -80,8 +80,5 @@ int diff_header_load(struct goabi_arena *ar, const char *path, struct diff_heade
  * parameter names dropped, "(void)" as "()". Result in ar. */
 char *diff_proto_canon(struct goabi_arena *ar, const char *proto, const char *name);
 
-/* Compare Go-style version strings ("go1.21.3", "v1.2.3-pre", "1.2"):
- * <0, 0, >0. Numeric components compare numerically. */
-int diff_vercmp(const char *a, const char *b);
 
 #endif

@@ -124,7 +124,7 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	const struct goabi_go *g = &a->go;
 	/* the Go inventory counts programs and shared objects, not gccgo's
 	 * export-data objects (.gox) or other relocatables */
-	if ((b->etype == ET_EXEC || b->etype == ET_DYN) && g->toolchain.value && strcmp(g->toolchain.value, "none") != 0) {
+	if ((b->etype == ET_EXEC || b->etype == ET_DYN) && goabi_go_is_go(g)) {
 		b->go_version = sdup(ar, g->version.value ? g->version.value
 				    : g->version_range.value ? g->version_range.value
 				    : strcmp(g->toolchain.value, "gccgo") == 0 ? "gccgo (version unknown)" : "go (version unknown)");

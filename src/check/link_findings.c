@@ -11,7 +11,7 @@
 static const struct goabi_artifact *gofacts(const struct lk_obj *o)
 {
 	const struct goabi_artifact *a = o->facts;
-	if (!a || !a->go.toolchain.value || strcmp(a->go.toolchain.value, "none") == 0)
+	if (!a || !goabi_go_is_go(&a->go))
 		return NULL;
 	return a;
 }
@@ -388,7 +388,7 @@ static void go_findings(struct lk_result *r)
 	for (size_t i = 0; i < r->ninputs && n < 64; i++) {
 		const struct lk_input *in = &r->inputs[i];
 		const struct goabi_artifact *a = in->facts;
-		if (!a || !a->go.toolchain.value || strcmp(a->go.toolchain.value, "none") == 0)
+		if (!a || !goabi_go_is_go(&a->go))
 			continue;
 		bool pulled = false;
 		for (size_t k = 0; k < in->nobj; k++)

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include "check/diff.h"
 #include "check/policy.h"
+#include "util/util.h"
 
 static const struct {
 	const char *id, *name, *summary;
@@ -369,29 +370,6 @@ void policy_result_release(struct policy_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static bool is_go(const struct goabi_artifact *a)
-{
-	return a->go.toolchain.value && strcmp(a->go.toolchain.value, "none") != 0;
-}
-
-static const char *setting(const struct goabi_artifact *a, const char *key)
-{
-	for (size_t i = 0; i < a->go.nsettings; i++)
-		if (strcmp(a->go.settings[i].key, key) == 0)
-			return a->go.settings[i].value;
-	return NULL;
-}
-
-/* "go1.22.7" -> minor 22, patch 7 (patch 0 for "go1.22" and pre-releases count as below .0). */
-static bool go_minor(const char *v, long *minor)
-{
-	const char *p = strstr(v, "go1.");
-	if (!p || !isdigit((unsigned char)p[4]))
-		return false;
-	*minor = strtol(p + 4, NULL, 10);
-	return true;
-}
-
 /* Symbols needing a GLIBC version above max, for the message. */
 static void glibc_symbols(const struct goabi_libc *lc, const char *max, char *buf, size_t cap)
 {
@@ -400,7 +378,7 @@ static void glibc_symbols(const struct goabi_libc *lc, const char *max, char *bu
 	for (size_t i = 0; i < lc->nverneed; i++)
 		for (size_t j = 0; j < lc->verneed[i].symbols.n; j++) {
 			const char *s = lc->verneed[i].symbols.v[j], *at = strrchr(s, '@');
-			if (!at || strncmp(at + 1, "GLIBC_", 6) != 0 || diff_vercmp(at + 1 + 6, max) <= 0)
+			if (!at || strncmp(at + 1, "GLIBC_", 6) != 0 || version_cmp(at + 1 + 6, max) <= 0)
 				continue;
 			if (count++ >= 8)
 				continue;
@@ -435,7 +413,7 @@ static bool in_range(const char *v, const char *spec)
 			op = 3, t++;
 		else if (*t == '=')
 			t++;
-		int c = diff_vercmp(v, t);
+		int c = version_cmp(v, t);
 		bool ok = op == 0 ? c == 0 : op == 1 ? c < 0 : op == 2 ? c <= 0 : op == 3 ? c > 0 : c >= 0;
 		if (!ok)
 			return false;
@@ -446,14 +424,14 @@ static bool in_range(const char *v, const char *spec)
 void policy_check(const struct policy *p, const struct goabi_artifact *a, struct policy_result *res)
 {
 	const char *w = a->path;
-	bool go = is_go(a);
+	bool go = goabi_go_is_go(&a->go);
 	const struct goabi_libc *lc = &a->libc;
 	bool rel = a->kind == GOABI_KIND_AR || (lc->linkage.value && strcmp(lc->linkage.value, "relocatable") == 0);
 	res->nchecked++;
 	if (p->set[RULE_MAX_GLIBC] && lc->glibc_floor.value) {
 		const char *f = lc->glibc_floor.value;
 		const char *fv = strncmp(f, "GLIBC_", 6) == 0 ? f + 6 : f;
-		if (diff_vercmp(fv, p->max_glibc) > 0) {
+		if (version_cmp(fv, p->max_glibc) > 0) {
 			char syms[1024];
 			glibc_symbols(lc, p->max_glibc, syms, sizeof(syms));
 			add(res, RULE_MAX_GLIBC, true, w, NULL, "needs %s, above the policy's GLIBC_%s%s%s%s", f, p->max_glibc,
@@ -500,23 +478,23 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 	}
 	if (p->set[RULE_MIN_GO] && go) {
 		const char *v = a->go.version.value;
-		long m = 0;
-		if (!v || a->go.version.conf == GOABI_UNKNOWN || !go_minor(v, &m)) {
+		long m = go_minor(v) - 100;
+		if (!v || a->go.version.conf == GOABI_UNKNOWN || m < 0) {
 			add(res, RULE_MIN_GO, false, w, NULL, "exact Go version unknown (%s)",
 			    a->go.version_range.value ? a->go.version_range.value : "no build info");
 		} else {
 			const char *same = NULL;
 			long lowest = -1;
 			for (size_t i = 0; i < p->nmin_go; i++) {
-				long mm;
-				if (!go_minor(p->min_go[i], &mm))
+				long mm = go_minor(p->min_go[i]) - 100;
+				if (mm < 0)
 					continue;
 				if (mm == m)
 					same = p->min_go[i];
 				if (lowest < 0 || mm < lowest)
 					lowest = mm;
 			}
-			if (same && diff_vercmp(v, same) < 0)
+			if (same && version_cmp(v, same) < 0)
 				add(res, RULE_MIN_GO, true, w, NULL, "built with %s, older than %s, the oldest accepted go1.%ld release", v, same, m);
 			else if (!same && lowest >= 0 && m < lowest)
 				add(res, RULE_MIN_GO, true, w, NULL, "built with %s, a Go minor release older than any the policy accepts (go1.%ld+)", v, lowest);
@@ -543,7 +521,7 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 			    p->max_isa);
 	}
 	if (p->set[RULE_REQUIRE_TRIMPATH] && go) {
-		const char *t = setting(a, "-trimpath");
+		const char *t = goabi_go_setting(&a->go, "-trimpath");
 		/* Go 1.18+ always records settings (-compiler, GOOS, ...): none at
 		 * all means an older Go or no build info, not a missing -trimpath */
 		if (!a->go.nsettings)
@@ -572,10 +550,10 @@ void policy_check(const struct policy *p, const struct goabi_artifact *a, struct
 			    f->evidence ? f->evidence : "");
 	}
 	if (p->set[RULE_FORBID_VCS_MODIFIED] && go) {
-		const char *m = setting(a, "vcs.modified");
+		const char *m = goabi_go_setting(&a->go, "vcs.modified");
 		if (m && strcmp(m, "true") == 0)
 			add(res, RULE_FORBID_VCS_MODIFIED, true, w, NULL, "built from a modified checkout (vcs.modified=true, vcs.revision %s)",
-			    setting(a, "vcs.revision") ? setting(a, "vcs.revision") : "?");
+			    goabi_go_setting(&a->go, "vcs.revision") ? goabi_go_setting(&a->go, "vcs.revision") : "?");
 	}
 	if (p->set[RULE_FORBID_MODULE] && go) {
 		for (size_t i = 0; i < p->nforbid; i++) {
