@@ -557,25 +557,6 @@ static void diff_libc(struct diff_set *s, const char *where, const struct goabi_
 				 "libc symbol newly left undefined");
 }
 
-static const char *setting(const struct goabi_go *g, const char *key)
-{
-	for (size_t i = 0; i < g->nsettings; i++)
-		if (strcmp(g->settings[i].key, key) == 0)
-			return g->settings[i].value;
-	return NULL;
-}
-
-/* "x86-64-v3" -> 3; 0 when not an x86-64 level. */
-static int isa_level(const char *v)
-{
-	if (!v)
-		return 0;
-	const char *p = strstr(v, "-v");
-	if (strncmp(v, "x86-64", 6) != 0 || !p || !isdigit((unsigned char)p[2]))
-		return 0;
-	return p[2] - '0';
-}
-
 static void diff_isa(struct diff_set *s, const char *where, const struct goabi_artifact *o,
 		     const struct goabi_artifact *n)
 {
@@ -586,7 +567,7 @@ static void diff_isa(struct diff_set *s, const char *where, const struct goabi_a
 		const char *a = fo[i]->value, *b = fn[i]->value;
 		if (!a || !b || strcmp(a, b) == 0)
 			continue;
-		int la = isa_level(a), lb = isa_level(b);
+		int la = goabi_x86_level(a), lb = goabi_x86_level(b);
 		bool raised = la && lb ? lb > la : false;
 		/* a declared level (GOAMD64, the GNU property note) is enforced at
 		 * start-up (Go's runtime refuses to run: breaking); a level required
@@ -715,12 +696,12 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	static const char *const breaking_keys[] = { "GOOS", "GOARCH" };
 	static const char *const info_keys[] = { "-compiler", "-trimpath", "-tags", "-race", "-msan", "-asan", "GOEXPERIMENT" };
 	for (size_t i = 0; i < 2; i++) {
-		const char *a = setting(o, breaking_keys[i]), *b = setting(n, breaking_keys[i]);
+		const char *a = goabi_go_setting(o, breaking_keys[i]), *b = goabi_go_setting(n, breaking_keys[i]);
 		if (a && b && strcmp(a, b) != 0)
 			diff_add(s, DIFF_BREAKING, where, "go", "changed", breaking_keys[i], a, b, NULL);
 	}
 	for (size_t i = 0; i < sizeof(info_keys) / sizeof(info_keys[0]); i++) {
-		const char *a = setting(o, info_keys[i]), *b = setting(n, info_keys[i]);
+		const char *a = goabi_go_setting(o, info_keys[i]), *b = goabi_go_setting(n, info_keys[i]);
 		if (differ(a, b))
 			diff_add(s, DIFF_INFO, where, "go", "setting changed", info_keys[i], a ? a : "(unset)",
 				 b ? b : "(unset)", NULL);

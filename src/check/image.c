@@ -582,8 +582,7 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 	}
 	/* ISA level */
 	if (c->o.cpu_level && b->machine == EM_X86_64) {
-		int d = b->isa_declared && strncmp(b->isa_declared, "x86-64-v", 8) == 0 ? atoi(b->isa_declared + 8) : 0;
-		int r = b->isa_required && strncmp(b->isa_required, "x86-64-v", 8) == 0 ? atoi(b->isa_required + 8) : 0;
+		int d = goabi_x86_level(b->isa_declared), r = goabi_x86_level(b->isa_required);
 		if (d > c->o.cpu_level)
 			problem(c, b, b->go_version != NULL, "declares %s, CPU is x86-64-v%d%s", b->isa_declared, c->o.cpu_level,
 				b->go_version ? " (the Go runtime checks at start-up)" : "");

@@ -14,3 +14,10 @@ const char *goabi_go_setting(const struct goabi_go *go, const char *key)
 			return go->settings[i].value;
 	return NULL;
 }
+
+int goabi_x86_level(const char *v)
+{
+	if (!v || strncmp(v, "x86-64-v", 8) != 0 || v[8] < '1' || v[8] > '4')
+		return 0;
+	return v[8] - '0';
+}
