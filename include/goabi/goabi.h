@@ -322,6 +322,10 @@ bool goabi_go_is_go(const struct goabi_go *go);
  * "vcs.modified", "GOAMD64"), NULL when the build info has none. */
 const char *goabi_go_setting(const struct goabi_go *go, const char *key);
 
+/* The x86-64 psABI level of an ISA fact's value: "x86-64-v3" -> 3 (1..4);
+ * 0 when the value is not an x86-64 level (NULL, "386-sse2", "arm64-v8.1"). */
+int goabi_x86_level(const char *isa);
+
 const char *goabi_conf_name(enum goabi_conf c);
 const char *goabi_strerror(int err);
 
