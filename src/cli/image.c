@@ -9,6 +9,7 @@
 #include "check/nss.h"
 #include "read/registry.h"
 #include "cli/cli.h"
+#include "cli/errors.h"
 #include "cli/exitcode.h"
 #include "goabi/goabi.h"
 #include "report/image_report.h"
@@ -267,6 +268,14 @@ int cmd_image(int argc, char **argv)
 	if (rc == GOABI_ENOMEM || fs.fatal || (rc != 0 && !fs.nentries && !nadds)) {
 		if (!fs.diags.n)
 			fprintf(stderr, "goabi image: '%s': %s\n", input, goabi_strerror(rc));
+		if (json) { /* the errors as JSON too: nothing else will be printed */
+			struct cli_errors e = { .json = true, .quiet = quiet };
+			for (size_t i = 0; i < fs.diags.n; i++)
+				cli_error(&e, "image", NULL, "%s", fs.diags.v[i]);
+			if (!fs.diags.n)
+				cli_error(&e, "image", input, "%s", goabi_strerror(rc));
+			cli_fail(&e, "image", EXIT_INPUT);
+		}
 		img_close(&fs);
 		return EXIT_INPUT;
 	}
