@@ -1,6 +1,8 @@
 # goabi — build, test, demo, bench, fuzz. See README.md.
 PKG_CONFIG ?= pkg-config
 CC ?= cc
+LD ?= ld
+OBJCOPY ?= objcopy
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
@@ -52,15 +54,28 @@ $(BUILD)/%.o: %.c $(wildcard include/goabi/*.h) $(wildcard src/*/*.h)
 	@[ "$(Q)" ] && echo "  CC $<" || true
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
-$(BUILD)/libgoabi.a: $(LIB_OBJ)
+# libgoabi-internal.a: every object with every global, for the CLI and the
+# unit and fuzz harnesses (they call internal functions).
+$(BUILD)/libgoabi-internal.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/goabi: $(CLI_OBJ) $(BUILD)/libgoabi.a
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgoabi.a $(DEP_LIBS)
+# libgoabi.a (installed): the same objects linked into one relocatable
+# object whose only global symbols are the public API (goabi_*, declared in
+# include/goabi/); internal helpers (rd32, json_str, version_cmp ...) become
+# local, so they cannot clash with a program's own symbols.
+$(BUILD)/libgoabi.a: $(LIB_OBJ) Makefile
+	$(Q)$(LD) -r -o $(BUILD)/libgoabi-all.o $(LIB_OBJ)
+	$(Q)$(OBJCOPY) --wildcard --keep-global-symbol='goabi_*' $(BUILD)/libgoabi-all.o $(BUILD)/libgoabi.o
+	$(Q)rm -f $@ $(BUILD)/libgoabi-all.o && ar rcs $@ $(BUILD)/libgoabi.o
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libgoabi.a tests/unit/unit.h
+all: $(BUILD)/libgoabi.a
+
+$(BUILD)/goabi: $(CLI_OBJ) $(BUILD)/libgoabi-internal.a
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgoabi-internal.a $(DEP_LIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libgoabi-internal.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libgoabi.a $(DEP_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libgoabi-internal.a $(DEP_LIBS)
 
 unit: $(UNIT_BIN)
 
@@ -105,10 +120,10 @@ fuzz-build:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz SANITIZE= CC=$(FUZZ_CC) \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_BIN)
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libgoabi.a
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(BUILD)/libgoabi.a $(DEP_LIBS)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libgoabi-internal.a
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(BUILD)/libgoabi-internal.a $(DEP_LIBS)
 
-install: $(BUILD)/goabi
+install: $(BUILD)/goabi $(BUILD)/libgoabi.a
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/goabi $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/goabi $(DESTDIR)$(PREFIX)/bin/goabi
 	install -m 644 $(BUILD)/libgoabi.a $(DESTDIR)$(PREFIX)/lib/libgoabi.a

@@ -316,6 +316,16 @@ bool goabi_artifact_has_errors(const struct goabi_artifact *a);
  * diagnostics, else the first member (recursively) with an error; NULL if none. */
 const struct goabi_artifact *goabi_artifact_first_error(const struct goabi_artifact *a);
 
+/* True when the artifact is Go: its toolchain is known and not "none". */
+bool goabi_go_is_go(const struct goabi_go *go);
+/* The value of build setting key ("CGO_ENABLED", "-trimpath",
+ * "vcs.modified", "GOAMD64"), NULL when the build info has none. */
+const char *goabi_go_setting(const struct goabi_go *go, const char *key);
+
+/* The x86-64 psABI level of an ISA fact's value: "x86-64-v3" -> 3 (1..4);
+ * 0 when the value is not an x86-64 level (NULL, "386-sse2", "arm64-v8.1"). */
+int goabi_x86_level(const char *isa);
+
 const char *goabi_conf_name(enum goabi_conf c);
 const char *goabi_strerror(int err);
 

@@ -53,6 +53,16 @@ void diff_add(struct diff_set *s, enum diff_class cls, const char *where, const 
 	s->count[cls]++;
 }
 
+void diff_file_removed(struct diff_set *s, const char *rel)
+{
+	diff_add(s, DIFF_BREAKING, rel, "file", "removed", rel, rel, NULL, "present in OLD, missing in NEW");
+}
+
+void diff_file_added(struct diff_set *s, const char *rel)
+{
+	diff_add(s, DIFF_INFO, rel, "file", "added", rel, NULL, rel, NULL);
+}
+
 unsigned diff_exit_bits(const struct diff_set *s)
 {
 	unsigned b = 0;
@@ -65,130 +75,6 @@ unsigned diff_exit_bits(const struct diff_set *s)
 	return b;
 }
 
-/* ---- versions ---------------------------------------------------------- */
-
-/* Skip to the first digit ("go1.2", "v1.2", "GLIBC_2.34"). */
-static const char *ver_start(const char *s)
-{
-	while (*s && !isdigit((unsigned char)*s))
-		s++;
-	return s;
-}
-
-/* Semantic versions as Go modules use them (golang.org/x/mod/semver):
- * "v1", "v1.2" = v1.0.0, v1.2.0; a pre-release ("-" then dot-separated
- * identifiers: numeric ones compare as numbers and below alphanumeric ones,
- * which compare in ASCII; fewer identifiers sort first) is below its
- * release; "+build" metadata (+incompatible) is ignored. A pseudo-version
- * v1.2.4-0.20230101120000-abcdef123456 is such a pre-release. */
-static bool is_semver(const char *s)
-{
-	return s[0] == 'v' && isdigit((unsigned char)s[1]);
-}
-
-static int num_cmp(const char *a, size_t na, const char *b, size_t nb)
-{
-	while (na > 1 && *a == '0')
-		a++, na--;
-	while (nb > 1 && *b == '0')
-		b++, nb--;
-	if (na != nb)
-		return na < nb ? -1 : 1;
-	int c = memcmp(a, b, na);
-	return c < 0 ? -1 : c > 0;
-}
-
-static int semver_cmp(const char *a, const char *b)
-{
-	a++, b++;
-	for (int part = 0; part < 3; part++) {
-		size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
-		int c = num_cmp(na ? a : "0", na ? na : 1, nb ? b : "0", nb ? nb : 1);
-		if (c)
-			return c;
-		a += na;
-		b += nb;
-		if (part < 2) {
-			if (*a == '.')
-				a++;
-			if (*b == '.')
-				b++;
-		}
-	}
-	bool pa = *a == '-', pb = *b == '-';
-	if (!pa || !pb)
-		return pa == pb ? 0 : pa ? -1 : 1;
-	a++, b++;
-	for (;;) {
-		size_t la = strcspn(a, ".+"), lb = strcspn(b, ".+");
-		bool da = la && strspn(a, "0123456789") == la, db = lb && strspn(b, "0123456789") == lb;
-		int c;
-		if (da && db)
-			c = num_cmp(a, la, b, lb);
-		else if (da != db)
-			c = da ? -1 : 1;
-		else {
-			c = memcmp(a, b, la < lb ? la : lb);
-			c = c ? (c < 0 ? -1 : 1) : la == lb ? 0 : la < lb ? -1 : 1;
-		}
-		if (c)
-			return c;
-		a += la;
-		b += lb;
-		bool ma = *a == '.', mb = *b == '.';
-		if (!ma || !mb)
-			return ma == mb ? 0 : ma ? 1 : -1;
-		a++, b++;
-	}
-}
-
-/* Only ".0" components left: "go1.19" is go1.19.0 (Go named its first
- * releases so up to 1.20), "2.17" is 2.17.0. */
-static bool zero_tail(const char *p)
-{
-	while (p[0] == '.' && p[1] == '0') {
-		p += 2;
-		while (*p == '0')
-			p++;
-	}
-	return !*p || *p == '+' || *p == ' ';
-}
-
-int diff_vercmp(const char *a, const char *b)
-{
-	if (is_semver(a) && is_semver(b))
-		return semver_cmp(a, b);
-	a = ver_start(a);
-	b = ver_start(b);
-	for (;;) {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			char *ea, *eb;
-			unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
-			if (x != y)
-				return x < y ? -1 : 1;
-			a = ea;
-			b = eb;
-			continue;
-		}
-		/* a pre-release ("-rc1", "rc1", "beta1") sorts before the release */
-		bool apre = *a == '-' || isalpha((unsigned char)*a), bpre = *b == '-' || isalpha((unsigned char)*b);
-		if (!*a || !*b || *a == '+' || *b == '+' || *a == ' ' || *b == ' ') {
-			bool aend = !*a || *a == '+' || *a == ' ', bend = !*b || *b == '+' || *b == ' ';
-			if ((aend && bend) || (aend && zero_tail(b)) || (bend && zero_tail(a)))
-				return 0;
-			if (aend)
-				return bpre ? 1 : -1;
-			return apre ? -1 : 1;
-		}
-		if (*a != *b) {
-			if (apre != bpre) /* "1.21rc2" vs "1.21.0": the pre-release is older */
-				return apre ? -1 : 1;
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		}
-		a++;
-		b++;
-	}
-}
 
 /* ---- prototypes -------------------------------------------------------- */
 
@@ -589,7 +475,7 @@ static const char *floor_symbols(struct diff_set *s, const struct goabi_libc *lc
 			const char *at = strrchr(sym, '@');
 			if (!at || strncmp(at + 1, prefix, plen) != 0)
 				continue;
-			if (old_floor ? diff_vercmp(at + 1, old_floor) <= 0 : strcmp(at + 1, new_floor) != 0)
+			if (old_floor ? version_cmp(at + 1, old_floor) <= 0 : strcmp(at + 1, new_floor) != 0)
 				continue;
 			if (count++ >= 12)
 				continue;
@@ -611,8 +497,8 @@ static void diff_floor(struct diff_set *s, const char *where, const char *subjec
 		       const struct goabi_fact *fo, const struct goabi_fact *fn, const struct goabi_libc *nlc)
 {
 	const char *o = fo->value, *n = fn->value;
-	if (!n || (o && diff_vercmp(o, n) >= 0)) {
-		if (o && n && diff_vercmp(o, n) > 0)
+	if (!n || (o && version_cmp(o, n) >= 0)) {
+		if (o && n && version_cmp(o, n) > 0)
 			diff_add(s, DIFF_INFO, where, "glibc", "lowered", subject, o, n, NULL);
 		else if (o && !n)
 			diff_add(s, DIFF_INFO, where, "glibc", "removed", subject, o, NULL, "no longer needs versioned libc symbols");
@@ -671,25 +557,6 @@ static void diff_libc(struct diff_set *s, const char *where, const struct goabi_
 				 "libc symbol newly left undefined");
 }
 
-static const char *setting(const struct goabi_go *g, const char *key)
-{
-	for (size_t i = 0; i < g->nsettings; i++)
-		if (strcmp(g->settings[i].key, key) == 0)
-			return g->settings[i].value;
-	return NULL;
-}
-
-/* "x86-64-v3" -> 3; 0 when not an x86-64 level. */
-static int isa_level(const char *v)
-{
-	if (!v)
-		return 0;
-	const char *p = strstr(v, "-v");
-	if (strncmp(v, "x86-64", 6) != 0 || !p || !isdigit((unsigned char)p[2]))
-		return 0;
-	return p[2] - '0';
-}
-
 static void diff_isa(struct diff_set *s, const char *where, const struct goabi_artifact *o,
 		     const struct goabi_artifact *n)
 {
@@ -700,7 +567,7 @@ static void diff_isa(struct diff_set *s, const char *where, const struct goabi_a
 		const char *a = fo[i]->value, *b = fn[i]->value;
 		if (!a || !b || strcmp(a, b) == 0)
 			continue;
-		int la = isa_level(a), lb = isa_level(b);
+		int la = goabi_x86_level(a), lb = goabi_x86_level(b);
 		bool raised = la && lb ? lb > la : false;
 		/* a declared level (GOAMD64, the GNU property note) is enforced at
 		 * start-up (Go's runtime refuses to run: breaking); a level required
@@ -741,7 +608,7 @@ static void diff_modules(struct diff_set *s, const char *where, const struct goa
 			diff_add(s, DIFF_INFO, where, "module", "replaced", a->path, va, vb, b->repl_path ? "now replaced" : "no longer replaced");
 			continue;
 		}
-		int c = diff_vercmp(va, vb);
+		int c = version_cmp(va, vb);
 		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "module", c > 0 ? "downgraded" : c < 0 ? "upgraded" : "changed",
 			 a->path, va, vb, c > 0 ? "an older dependency may bring back fixed bugs" : NULL);
 	}
@@ -794,7 +661,7 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	 * "not comparable", never a downgrade */
 	const char *vo = fv(&o->version), *vn = fv(&n->version);
 	if (vo && vn && strcmp(vo, vn) != 0) {
-		int c = diff_vercmp(vo, vn);
+		int c = version_cmp(vo, vn);
 		diff_add(s, c > 0 ? DIFF_POSSIBLE : DIFF_INFO, where, "go", c > 0 ? "downgraded" : c < 0 ? "upgraded" : "changed",
 			 "Go version", vo,
 			 vn, c > 0 ? "an older Go release may lack security fixes" : NULL);
@@ -829,12 +696,12 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	static const char *const breaking_keys[] = { "GOOS", "GOARCH" };
 	static const char *const info_keys[] = { "-compiler", "-trimpath", "-tags", "-race", "-msan", "-asan", "GOEXPERIMENT" };
 	for (size_t i = 0; i < 2; i++) {
-		const char *a = setting(o, breaking_keys[i]), *b = setting(n, breaking_keys[i]);
+		const char *a = goabi_go_setting(o, breaking_keys[i]), *b = goabi_go_setting(n, breaking_keys[i]);
 		if (a && b && strcmp(a, b) != 0)
 			diff_add(s, DIFF_BREAKING, where, "go", "changed", breaking_keys[i], a, b, NULL);
 	}
 	for (size_t i = 0; i < sizeof(info_keys) / sizeof(info_keys[0]); i++) {
-		const char *a = setting(o, info_keys[i]), *b = setting(n, info_keys[i]);
+		const char *a = goabi_go_setting(o, info_keys[i]), *b = goabi_go_setting(n, info_keys[i]);
 		if (differ(a, b))
 			diff_add(s, DIFF_INFO, where, "go", "setting changed", info_keys[i], a ? a : "(unset)",
 				 b ? b : "(unset)", NULL);

@@ -62,6 +62,12 @@ void diff_artifacts(struct diff_set *s, const char *where, const struct goabi_ar
 void diff_add(struct diff_set *s, enum diff_class cls, const char *where, const char *area, const char *kind,
 	      const char *subject, const char *old_value, const char *new_value, const char *detail);
 
+/* Directories compared file by file: a file of OLD missing in NEW is a
+ * breaking change (its users lose it); a file only in NEW is informational.
+ * rel: the path relative to the directory. */
+void diff_file_removed(struct diff_set *s, const char *rel);
+void diff_file_added(struct diff_set *s, const char *rel);
+
 /* DIFF_EXIT_* bits for the changes in s (0 when nothing changed). */
 unsigned diff_exit_bits(const struct diff_set *s);
 const char *diff_class_name(enum diff_class c);
@@ -74,8 +80,5 @@ int diff_header_load(struct goabi_arena *ar, const char *path, struct diff_heade
  * parameter names dropped, "(void)" as "()". Result in ar. */
 char *diff_proto_canon(struct goabi_arena *ar, const char *proto, const char *name);
 
-/* Compare Go-style version strings ("go1.21.3", "v1.2.3-pre", "1.2"):
- * <0, 0, >0. Numeric components compare numerically. */
-int diff_vercmp(const char *a, const char *b);
 
 #endif

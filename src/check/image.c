@@ -124,7 +124,7 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	const struct goabi_go *g = &a->go;
 	/* the Go inventory counts programs and shared objects, not gccgo's
 	 * export-data objects (.gox) or other relocatables */
-	if ((b->etype == ET_EXEC || b->etype == ET_DYN) && g->toolchain.value && strcmp(g->toolchain.value, "none") != 0) {
+	if ((b->etype == ET_EXEC || b->etype == ET_DYN) && goabi_go_is_go(g)) {
 		b->go_version = sdup(ar, g->version.value ? g->version.value
 				    : g->version_range.value ? g->version_range.value
 				    : strcmp(g->toolchain.value, "gccgo") == 0 ? "gccgo (version unknown)" : "go (version unknown)");
@@ -582,8 +582,7 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 	}
 	/* ISA level */
 	if (c->o.cpu_level && b->machine == EM_X86_64) {
-		int d = b->isa_declared && strncmp(b->isa_declared, "x86-64-v", 8) == 0 ? atoi(b->isa_declared + 8) : 0;
-		int r = b->isa_required && strncmp(b->isa_required, "x86-64-v", 8) == 0 ? atoi(b->isa_required + 8) : 0;
+		int d = goabi_x86_level(b->isa_declared), r = goabi_x86_level(b->isa_required);
 		if (d > c->o.cpu_level)
 			problem(c, b, b->go_version != NULL, "declares %s, CPU is x86-64-v%d%s", b->isa_declared, c->o.cpu_level,
 				b->go_version ? " (the Go runtime checks at start-up)" : "");
@@ -721,4 +720,55 @@ void imgc_free(struct imgc *c)
 	arena_free(c->ar);
 	pthread_mutex_destroy(&c->mu);
 	memset(c, 0, sizeof(*c));
+}
+
+size_t imgc_go_inventory(const struct imgc *c, struct imgc_goinv *g, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nbins; i++) {
+		const struct imgc_bin *b = &c->bins[i];
+		if (!b->go_version)
+			continue;
+		size_t k;
+		for (k = 0; k < n; k++)
+			if (strcmp(g[k].version, b->go_version) == 0)
+				break;
+		if (k == n) {
+			if (n == max)
+				continue;
+			g[n].version = b->go_version;
+			g[n].n = g[n].cgo = g[n].stat = 0;
+			n++;
+		}
+		g[k].n++;
+		if (b->go_cgo && strcmp(b->go_cgo, "1") == 0)
+			g[k].cgo++;
+		if (!b->interp && !b->nneeded)
+			g[k].stat++;
+	}
+	return n;
+}
+
+
+size_t imgc_family_counts(const struct imgc *c, struct imgc_famcount *f, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nbins; i++) {
+		const struct imgc_bin *b = &c->bins[i];
+		if (b->verdict == IMGC_SKIPPED)
+			continue;
+		const char *fam = b->family ? b->family : "unknown";
+		size_t k;
+		for (k = 0; k < n; k++)
+			if (strcmp(f[k].family, fam) == 0)
+				break;
+		if (k == n) {
+			if (n == max)
+				continue;
+			f[n].family = fam;
+			f[n++].n = 0;
+		}
+		f[k].n++;
+	}
+	return n;
 }

@@ -103,6 +103,20 @@ int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o);
 void imgc_free(struct imgc *c);
 const char *imgc_verdict_name(enum imgc_verdict v);
 
+/* Go binaries per toolchain version (cgo, static), in first-seen order;
+ * returns the number of entries filled (at most max). */
+struct imgc_goinv {
+	const char *version;
+	size_t n, cgo, stat;
+};
+size_t imgc_go_inventory(const struct imgc *c, struct imgc_goinv *g, size_t max);
+/* Checked binaries per libc family ("unknown" when none), first-seen order. */
+struct imgc_famcount {
+	const char *family;
+	size_t n;
+};
+size_t imgc_family_counts(const struct imgc *c, struct imgc_famcount *f, size_t max);
+
 /* nss.c: name-service lookups (docs/image.md) */
 struct goabi_artifact;
 void imgc_nss_extract(struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar);

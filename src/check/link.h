@@ -1,20 +1,18 @@
 /* goabi link: predict whether a set of objects, archives and libraries will
- * link with GNU ld, and why not. Private to src/check/link*.c and
- * src/cli/link.c.
+ * link with GNU ld, and why not. Private to src/check/link*.c,
+ * src/report/link_report.c and src/cli/link.c.
  *
  *   lk_parse_*    command line -> struct lk_cmd (link_args.c)
  *   lk_run        search libraries, load symbols, resolve, find problems
  *                 -> struct lk_result (link_resolve.c, link_search.c,
  *                 link_findings.c)
- *   lk_report_*   text and JSON (link_report.c)
+ *   lk_report_*   text and JSON (src/report/link_report.h)
  *
  * Everything lives in one arena per run (lk_result_free). Nothing here
- * prints except lk_report_text, which writes to the caller's FILE. */
+ * prints. */
 #ifndef GOABI_CHECK_LINK_H
 #define GOABI_CHECK_LINK_H
 
-#include <stdio.h>
-#include <jansson.h>
 #include "read/symtab.h"
 
 #define LK_MAX_INPUTS 100000u   /* command-line items after @file expansion */
@@ -121,7 +119,14 @@ struct lk_finding {
 	long refobj;                 /* undefined: first referencing object, -1 */
 };
 
-enum lk_verdict { LK_LINKS, LK_LINKS_WITH_HAZARDS, LK_FAILS };
+/* The verdict alone decides the exit code (src/cli/exitcode.c): links and
+ * links-with-hazards 0, links-but-cannot-work and fails 1. */
+enum lk_verdict {
+	LK_LINKS,              /* ld succeeds, nothing to warn about */
+	LK_LINKS_WITH_HAZARDS, /* ld succeeds; warnings (toolchain mismatch, static NSS, ld's own) */
+	LK_LINKS_BROKEN,       /* ld succeeds but the program cannot work (an LK_ERROR finding) */
+	LK_FAILS,              /* ld fails (an LK_LINK_ERROR finding) */
+};
 
 struct lk_result {
 	struct goabi_arena *ar;
@@ -149,16 +154,15 @@ void lk_result_free(struct lk_result *r);
 
 const char *lk_verdict_name(enum lk_verdict v);
 const char *lk_sev_name(enum lk_sev s);
-void lk_report_text(FILE *out, const struct lk_result *r, bool verbose);
-json_t *lk_report_json(const struct lk_result *r);
 
 /* ---- internal, between link_*.c ---- */
 struct lk_finding *lk_add_finding(struct lk_result *r, enum lk_sev sev, const char *kind, const char *symbol,
 				  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Find -lNAME / -l:FILE in the search path; NULL when not found. */
 const char *lk_find_lib(struct lk_result *r, const char *name, bool static_only);
-/* Load an input (file, archive, shared library, linker script expanding to
- * more inputs via lk_add_input). */
+/* Load every input of r->cmd in command-line order (files, archives with
+ * members pulled on demand, shared libraries, linker scripts whose INPUT/
+ * GROUP items are loaded in their place) and resolve symbols as GNU ld does. */
 void lk_resolve(struct lk_result *r);
 bool lk_script_items(struct lk_result *r, const char *path, const char *text, size_t n, struct lk_item **out,
 		     size_t *nout);

@@ -11,7 +11,7 @@
 static const struct goabi_artifact *gofacts(const struct lk_obj *o)
 {
 	const struct goabi_artifact *a = o->facts;
-	if (!a || !a->go.toolchain.value || strcmp(a->go.toolchain.value, "none") == 0)
+	if (!a || !goabi_go_is_go(&a->go))
 		return NULL;
 	return a;
 }
@@ -388,7 +388,7 @@ static void go_findings(struct lk_result *r)
 	for (size_t i = 0; i < r->ninputs && n < 64; i++) {
 		const struct lk_input *in = &r->inputs[i];
 		const struct goabi_artifact *a = in->facts;
-		if (!a || !a->go.toolchain.value || strcmp(a->go.toolchain.value, "none") == 0)
+		if (!a || !goabi_go_is_go(&a->go))
 			continue;
 		bool pulled = false;
 		for (size_t k = 0; k < in->nobj; k++)
@@ -616,13 +616,14 @@ void lk_findings(struct lk_result *r)
 		lk_add_finding(r, LK_WARNING, "command-line", NULL, "%s", r->cmd.errors.v[i]);
 	for (size_t i = 0; i < r->cmd.notes.n; i++)
 		lk_add_finding(r, LK_NOTE, "not-modelled", NULL, "%s", r->cmd.notes.v[i]);
+	/* the worst finding decides: link-error > error > warning */
 	r->verdict = LK_LINKS;
 	for (size_t i = 0; i < r->nf; i++) {
-		if (r->f[i].sev == LK_LINK_ERROR) {
-			r->verdict = LK_FAILS;
-			break;
-		}
-		if (r->f[i].sev == LK_ERROR || r->f[i].sev == LK_WARNING)
-			r->verdict = LK_LINKS_WITH_HAZARDS;
+		enum lk_verdict v = r->f[i].sev == LK_LINK_ERROR ? LK_FAILS
+				    : r->f[i].sev == LK_ERROR    ? LK_LINKS_BROKEN
+				    : r->f[i].sev == LK_WARNING  ? LK_LINKS_WITH_HAZARDS
+								 : LK_LINKS;
+		if (v > r->verdict)
+			r->verdict = v;
 	}
 }

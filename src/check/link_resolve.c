@@ -1106,6 +1106,7 @@ const char *lk_verdict_name(enum lk_verdict v)
 	switch (v) {
 	case LK_LINKS: return "links";
 	case LK_LINKS_WITH_HAZARDS: return "links with hazards";
+	case LK_LINKS_BROKEN: return "links but cannot work";
 	default: return "fails";
 	}
 }

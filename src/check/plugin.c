@@ -27,14 +27,6 @@ static const char *hex(struct goabi_arena *ar, const struct plg_hash *h)
 	return arena_strdup(ar, buf);
 }
 
-/* "go1.26.8" -> 26; 0 when not a release */
-static int go_minor(const char *v)
-{
-	if (!v || strncmp(v, "go1.", 4) != 0)
-		return 0;
-	return atoi(v + 4);
-}
-
 /* A module the runtime has seen (firstmoduledata.next list): plugins whose
  * addmoduledata reached the host's list. */
 struct rt_mod {

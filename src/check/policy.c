@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include "check/diff.h"
 #include "check/policy.h"
+#include "util/util.h"
 
 static const struct {
 	const char *id, *name, *summary;
@@ -369,29 +370,6 @@ void policy_result_release(struct policy_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static bool is_go(const struct goabi_artifact *a)
-{
-	return a->go.toolchain.value && strcmp(a->go.toolchain.value, "none") != 0;
-}
-
-static const char *setting(const struct goabi_artifact *a, const char *key)
-{
-	for (size_t i = 0; i < a->go.nsettings; i++)
-		if (strcmp(a->go.settings[i].key, key) == 0)
-			return a->go.settings[i].value;
-	return NULL;
-}
-
-/* "go1.22.7" -> minor 22, patch 7 (patch 0 for "go1.22" and pre-releases count as below .0). */
-static bool go_minor(const char *v, long *minor)
-{
-	const char *p = strstr(v, "go1.");
-	if (!p || !isdigit((unsigned char)p[4]))
-		return false;
-	*minor = strtol(p + 4, NULL, 10);
-	return true;
-}
-
 /* Symbols needing a GLIBC version above max, for the message. */
 static void glibc_symbols(const struct goabi_libc *lc, const char *max, char *buf, size_t cap)
 {
@@ -400,7 +378,7 @@ static void glibc_symbols(const struct goabi_libc *lc, const char *max, char *bu
 	for (size_t i = 0; i < lc->nverneed; i++)
 		for (size_t j = 0; j < lc->verneed[i].symbols.n; j++) {
 			const char *s = lc->verneed[i].symbols.v[j], *at = strrchr(s, '@');
-			if (!at || strncmp(at + 1, "GLIBC_", 6) != 0 || diff_vercmp(at + 1 + 6, max) <= 0)
+			if (!at || strncmp(at + 1, "GLIBC_", 6) != 0 || version_cmp(at + 1 + 6, max) <= 0)
 				continue;
 			if (count++ >= 8)
 				continue;
@@ -435,7 +413,7 @@ static bool in_range(const char *v, const char *spec)
 			op = 3, t++;
 		else if (*t == '=')
 			t++;
-		int c = diff_vercmp(v, t);
+		int c = version_cmp(v, t);
 		bool ok = op == 0 ? c == 0 : op == 1 ? c < 0 : op == 2 ? c <= 0 : op == 3 ? c > 0 : c >= 0;
 		if (!ok)
 			return false;
@@ -443,193 +421,264 @@ static bool in_range(const char *v, const char *spec)
 	return true;
 }
 
+/* ---- the rules: one function each, called by policy_check ------------- */
+
+/* What every rule needs about the artifact being checked. */
+struct rule_ctx {
+	const struct policy *p;
+	const struct goabi_artifact *a;
+	struct policy_result *res;
+	const char *w;   /* where: the artifact's path */
+};
+
+static void rule_max_glibc(const struct rule_ctx *x)
+{
+	const struct goabi_libc *lc = &x->a->libc;
+	const char *f = lc->glibc_floor.value;
+	if (!f)
+		return;
+	const char *fv = strncmp(f, "GLIBC_", 6) == 0 ? f + 6 : f;
+	if (version_cmp(fv, x->p->max_glibc) > 0) {
+		char syms[1024];
+		glibc_symbols(lc, x->p->max_glibc, syms, sizeof(syms));
+		add(x->res, RULE_MAX_GLIBC, true, x->w, NULL, "needs %s, above the policy's GLIBC_%s%s%s%s", f, x->p->max_glibc,
+		    syms[0] ? " (symbols: " : "", syms, syms[0] ? ")" : "");
+	}
+}
+
+static void rule_libc(const struct rule_ctx *x)
+{
+	const struct goabi_libc *lc = &x->a->libc;
+	const char *fam = lc->family.value;
+	if (!fam || strcmp(fam, "unknown") == 0) {
+		add(x->res, RULE_LIBC, false, x->w, NULL, "libc family could not be determined (%s)",
+		    lc->family.evidence ? lc->family.evidence : "no evidence");
+		return;
+	}
+	bool ok = false;
+	for (size_t i = 0; i < x->p->nlibc; i++)
+		ok |= strcmp(x->p->libc[i], fam) == 0;
+	if (!ok) {
+		char *allowed = policy_rule_value(x->p, RULE_LIBC);
+		add(x->res, RULE_LIBC, true, x->w, NULL, "libc family is %s (%s); the policy allows %s", fam,
+		    lc->family.evidence ? lc->family.evidence : "", allowed ? allowed : "?");
+		free(allowed);
+	}
+}
+
+static void rule_require_static(const struct rule_ctx *x)
+{
+	const struct goabi_artifact *a = x->a;
+	const struct goabi_libc *lc = &a->libc;
+	const char *l = lc->linkage.value;
+	bool rel = a->kind == GOABI_KIND_AR || (l && strcmp(l, "relocatable") == 0);
+	if (rel)
+		add(x->res, RULE_REQUIRE_STATIC, false, x->w, NULL, "relocatable object or archive: linkage is decided when it is linked");
+	else if (!l)
+		add(x->res, RULE_REQUIRE_STATIC, false, x->w, NULL, "linkage could not be determined");
+	else if (a->id.type == 3 /* ET_DYN */ && !a->id.pie && strcmp(l, "static-pie") != 0)
+		add(x->res, RULE_REQUIRE_STATIC, false, x->w, NULL, "shared library: the rule applies to executables");
+	else if (strcmp(l, "static") != 0 && strcmp(l, "static-pie") != 0)
+		add(x->res, RULE_REQUIRE_STATIC, true, x->w, NULL, "linkage is %s (%s%s%s%s%s)", l,
+		    lc->interp ? "PT_INTERP " : "", lc->interp ? lc->interp : "", lc->interp && lc->needed.n ? ", " : "",
+		    lc->needed.n ? "DT_NEEDED " : "", lc->needed.n ? lc->needed.v[0] : "");
+}
+
+static void rule_cgo(const struct rule_ctx *x)
+{
+	const struct goabi_go *g = &x->a->go;
+	const char *c = g->cgo.value;
+	if (!c)
+		add(x->res, RULE_CGO, false, x->w, NULL, "cgo could not be determined");
+	else if ((strcmp(c, "1") == 0) != x->p->cgo_on)
+		add(x->res, RULE_CGO, true, x->w, NULL, "cgo is %s (%s); the policy requires %s", strcmp(c, "1") == 0 ? "on" : "off",
+		    g->cgo.evidence ? g->cgo.evidence : "", x->p->cgo_on ? "on" : "off");
+}
+
+static void rule_min_go(const struct rule_ctx *x)
+{
+	const struct goabi_go *g = &x->a->go;
+	const char *v = g->version.value;
+	long m = go_minor(v) - 100;
+	if (!v || g->version.conf == GOABI_UNKNOWN || m < 0) {
+		add(x->res, RULE_MIN_GO, false, x->w, NULL, "exact Go version unknown (%s)",
+		    g->version_range.value ? g->version_range.value : "no build info");
+		return;
+	}
+	const char *same = NULL;
+	long lowest = -1;
+	for (size_t i = 0; i < x->p->nmin_go; i++) {
+		long mm = go_minor(x->p->min_go[i]) - 100;
+		if (mm < 0)
+			continue;
+		if (mm == m)
+			same = x->p->min_go[i];
+		if (lowest < 0 || mm < lowest)
+			lowest = mm;
+	}
+	if (same && version_cmp(v, same) < 0)
+		add(x->res, RULE_MIN_GO, true, x->w, NULL, "built with %s, older than %s, the oldest accepted go1.%ld release", v, same, m);
+	else if (!same && lowest >= 0 && m < lowest)
+		add(x->res, RULE_MIN_GO, true, x->w, NULL, "built with %s, a Go minor release older than any the policy accepts (go1.%ld+)", v, lowest);
+}
+
+static void rule_max_isa(const struct rule_ctx *x)
+{
+	const struct goabi_artifact *a = x->a;
+	if (a->id.machine != 62 /* EM_X86_64 */)
+		return;
+	/* one finding per artifact: the higher of declared and required
+	 * (the declared one when they are equal) */
+	const struct goabi_fact *fs[2] = { &a->isa.declared, &a->isa.required };
+	int best = -1, top = 0;
+	for (int i = 0; i < 2; i++) {
+		int lvl = goabi_x86_level(fs[i]->value);
+		if (lvl > top) {
+			top = lvl;
+			best = i;
+		}
+	}
+	if (best >= 0 && top > x->p->max_isa)
+		add(x->res, RULE_MAX_ISA, true, x->w, NULL, "ISA level %s is %s (%s), above the policy's x86-64-v%d",
+		    best ? "required" : "declared", fs[best]->value, fs[best]->evidence ? fs[best]->evidence : "",
+		    x->p->max_isa);
+}
+
+static void rule_require_trimpath(const struct rule_ctx *x)
+{
+	const struct goabi_go *g = &x->a->go;
+	const char *t = goabi_go_setting(g, "-trimpath");
+	/* Go 1.18+ always records settings (-compiler, GOOS, ...): none at
+	 * all means an older Go or no build info, not a missing -trimpath */
+	if (!g->nsettings)
+		add(x->res, RULE_REQUIRE_TRIMPATH, false, x->w, NULL, "no build settings recorded (Go before 1.18 or no build info)");
+	else if (!t || strcmp(t, "true") != 0)
+		add(x->res, RULE_REQUIRE_TRIMPATH, true, x->w, NULL, "built without -trimpath (build setting -trimpath %s)", t ? t : "absent");
+}
+
+/* Without build info (esbuild >= 0.27, damaged files) the settings and
+ * modules are unknown: the rules that read them cannot be verified. */
+static void rule_forbid_vcs_modified(const struct rule_ctx *x)
+{
+	const struct goabi_go *g = &x->a->go;
+	if (!g->buildinfo_where) {
+		add(x->res, RULE_FORBID_VCS_MODIFIED, false, x->w, NULL, "no Go build info: VCS settings unknown");
+		return;
+	}
+	const char *m = goabi_go_setting(g, "vcs.modified");
+	const char *rev = goabi_go_setting(g, "vcs.revision");
+	if (m && strcmp(m, "true") == 0)
+		add(x->res, RULE_FORBID_VCS_MODIFIED, true, x->w, NULL, "built from a modified checkout (vcs.modified=true, vcs.revision %s)",
+		    rev ? rev : "?");
+}
+
+static void rule_forbid_module(const struct rule_ctx *x)
+{
+	const struct policy *p = x->p;
+	const struct goabi_go *g = &x->a->go;
+	if (!g->buildinfo_where) {
+		add(x->res, RULE_FORBID_MODULE, false, x->w, NULL, "no Go build info: dependencies unknown");
+		return;
+	}
+	for (size_t i = 0; i < p->nforbid; i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s", p->forbid[i]);
+		char *at = strchr(path, '@');
+		const char *range = NULL;
+		if (at) {
+			*at = 0;
+			range = at + 1;
+		}
+		for (size_t j = 0; j < g->ndeps; j++) {
+			const struct goabi_module *d = &g->deps[j];
+			/* "dep P V => R RV": a replacement by the same path pins
+			 * the version (RV is what is built in); a replacement by
+			 * another module is matched under both names, P with the
+			 * required V (conservative: the forbidden version is still
+			 * what the build asked for) and R with RV */
+			bool pinned = d->repl_path && strcmp(d->repl_path, d->path) == 0 && d->repl_version;
+			const char *ver = pinned ? d->repl_version : d->version;
+			const char *hit = NULL, *hitver = NULL;
+			if (strcmp(d->path, path) == 0 && ver && in_range(ver, range))
+				hit = d->path, hitver = ver;
+			else if (!pinned && d->repl_path && d->repl_version && strcmp(d->repl_path, path) == 0 &&
+				 in_range(d->repl_version, range))
+				hit = d->repl_path, hitver = d->repl_version;
+			if (!hit)
+				continue;
+			char key[600];
+			snprintf(key, sizeof(key), "%s %s", p->forbid[i], d->path);
+			if (d->repl_path)
+				add(x->res, RULE_FORBID_MODULE, true, x->w, key, "contains %s@%s (%s %s => %s%s%s), forbidden by '%s'",
+				    hit, hitver, d->path, d->version ? d->version : "", d->repl_path,
+				    d->repl_version ? " " : "", d->repl_version ? d->repl_version : "", p->forbid[i]);
+			else
+				add(x->res, RULE_FORBID_MODULE, true, x->w, key, "contains %s@%s, forbidden by '%s'", hit, hitver,
+				    p->forbid[i]);
+		}
+	}
+}
+
+static void rule_buildmode(const struct rule_ctx *x)
+{
+	const struct goabi_go *g = &x->a->go;
+	const char *b = g->buildmode.value;
+	if (!b) {
+		add(x->res, RULE_BUILDMODE, false, x->w, NULL, "build mode could not be determined");
+		return;
+	}
+	bool ok = false;
+	for (size_t i = 0; i < x->p->nbuildmode; i++)
+		ok |= strcmp(x->p->buildmode[i], b) == 0;
+	if (!ok) {
+		char *allowed = policy_rule_value(x->p, RULE_BUILDMODE);
+		add(x->res, RULE_BUILDMODE, true, x->w, NULL, "build mode is %s (%s); the policy allows %s", b,
+		    g->buildmode.evidence ? g->buildmode.evidence : "", allowed ? allowed : "?");
+		free(allowed);
+	}
+}
+
+static void rule_forbid_pure_go_nss(const struct rule_ctx *x)
+{
+	/* docs/image.md "Name-service lookups": these never ask an NSS module */
+	const struct goabi_fact *f = &x->a->nss.go_user;
+	if (f->value && strcmp(f->value, "pure") == 0)
+		add(x->res, RULE_FORBID_PURE_GO_NSS, true, x->w, "user",
+		    "uses Go's own user/group lookup, which reads /etc/passwd and /etc/group and bypasses NSS modules (%s)",
+		    f->evidence ? f->evidence : "");
+	f = &x->a->nss.go_resolver;
+	if (f->value && strcmp(f->value, "pure") == 0)
+		add(x->res, RULE_FORBID_PURE_GO_NSS, true, x->w, "resolver",
+		    "uses only Go's resolver, which reads /etc/hosts and asks DNS and bypasses NSS modules (%s)",
+		    f->evidence ? f->evidence : "");
+}
+
+/* One function per rule, beside rules[] (same index); go_only: the rule
+ * applies to Go artifacts only. Findings of one artifact come in the order
+ * of enum policy_rule. */
+static const struct {
+	void (*check)(const struct rule_ctx *x);
+	bool go_only;
+} checks[RULE_COUNT] = {
+	[RULE_MAX_GLIBC] = { rule_max_glibc, false },
+	[RULE_LIBC] = { rule_libc, false },
+	[RULE_REQUIRE_STATIC] = { rule_require_static, false },
+	[RULE_CGO] = { rule_cgo, true },
+	[RULE_MIN_GO] = { rule_min_go, true },
+	[RULE_MAX_ISA] = { rule_max_isa, false },
+	[RULE_REQUIRE_TRIMPATH] = { rule_require_trimpath, true },
+	[RULE_FORBID_VCS_MODIFIED] = { rule_forbid_vcs_modified, true },
+	[RULE_FORBID_MODULE] = { rule_forbid_module, true },
+	[RULE_BUILDMODE] = { rule_buildmode, true },
+	[RULE_FORBID_PURE_GO_NSS] = { rule_forbid_pure_go_nss, true },
+};
+
 void policy_check(const struct policy *p, const struct goabi_artifact *a, struct policy_result *res)
 {
-	const char *w = a->path;
-	bool go = is_go(a);
-	const struct goabi_libc *lc = &a->libc;
-	bool rel = a->kind == GOABI_KIND_AR || (lc->linkage.value && strcmp(lc->linkage.value, "relocatable") == 0);
+	const struct rule_ctx x = { p, a, res, a->path };
+	bool go = goabi_go_is_go(&a->go);
 	res->nchecked++;
-	if (p->set[RULE_MAX_GLIBC] && lc->glibc_floor.value) {
-		const char *f = lc->glibc_floor.value;
-		const char *fv = strncmp(f, "GLIBC_", 6) == 0 ? f + 6 : f;
-		if (diff_vercmp(fv, p->max_glibc) > 0) {
-			char syms[1024];
-			glibc_symbols(lc, p->max_glibc, syms, sizeof(syms));
-			add(res, RULE_MAX_GLIBC, true, w, NULL, "needs %s, above the policy's GLIBC_%s%s%s%s", f, p->max_glibc,
-			    syms[0] ? " (symbols: " : "", syms, syms[0] ? ")" : "");
-		}
-	}
-	if (p->set[RULE_LIBC]) {
-		const char *fam = lc->family.value;
-		if (!fam || strcmp(fam, "unknown") == 0) {
-			add(res, RULE_LIBC, false, w, NULL, "libc family could not be determined (%s)",
-			    lc->family.evidence ? lc->family.evidence : "no evidence");
-		} else {
-			bool ok = false;
-			for (size_t i = 0; i < p->nlibc; i++)
-				ok |= strcmp(p->libc[i], fam) == 0;
-			if (!ok) {
-				char *allowed = policy_rule_value(p, RULE_LIBC);
-				add(res, RULE_LIBC, true, w, NULL, "libc family is %s (%s); the policy allows %s", fam,
-				    lc->family.evidence ? lc->family.evidence : "", allowed ? allowed : "?");
-				free(allowed);
-			}
-		}
-	}
-	if (p->set[RULE_REQUIRE_STATIC]) {
-		const char *l = lc->linkage.value;
-		if (rel)
-			add(res, RULE_REQUIRE_STATIC, false, w, NULL, "relocatable object or archive: linkage is decided when it is linked");
-		else if (!l)
-			add(res, RULE_REQUIRE_STATIC, false, w, NULL, "linkage could not be determined");
-		else if (a->id.type == 3 /* ET_DYN */ && !a->id.pie && strcmp(l, "static-pie") != 0)
-			add(res, RULE_REQUIRE_STATIC, false, w, NULL, "shared library: the rule applies to executables");
-		else if (strcmp(l, "static") != 0 && strcmp(l, "static-pie") != 0)
-			add(res, RULE_REQUIRE_STATIC, true, w, NULL, "linkage is %s (%s%s%s%s%s)", l,
-			    lc->interp ? "PT_INTERP " : "", lc->interp ? lc->interp : "", lc->interp && lc->needed.n ? ", " : "",
-			    lc->needed.n ? "DT_NEEDED " : "", lc->needed.n ? lc->needed.v[0] : "");
-	}
-	if (p->set[RULE_CGO] && go) {
-		const char *c = a->go.cgo.value;
-		if (!c)
-			add(res, RULE_CGO, false, w, NULL, "cgo could not be determined");
-		else if ((strcmp(c, "1") == 0) != p->cgo_on)
-			add(res, RULE_CGO, true, w, NULL, "cgo is %s (%s); the policy requires %s", strcmp(c, "1") == 0 ? "on" : "off",
-			    a->go.cgo.evidence ? a->go.cgo.evidence : "", p->cgo_on ? "on" : "off");
-	}
-	if (p->set[RULE_MIN_GO] && go) {
-		const char *v = a->go.version.value;
-		long m = 0;
-		if (!v || a->go.version.conf == GOABI_UNKNOWN || !go_minor(v, &m)) {
-			add(res, RULE_MIN_GO, false, w, NULL, "exact Go version unknown (%s)",
-			    a->go.version_range.value ? a->go.version_range.value : "no build info");
-		} else {
-			const char *same = NULL;
-			long lowest = -1;
-			for (size_t i = 0; i < p->nmin_go; i++) {
-				long mm;
-				if (!go_minor(p->min_go[i], &mm))
-					continue;
-				if (mm == m)
-					same = p->min_go[i];
-				if (lowest < 0 || mm < lowest)
-					lowest = mm;
-			}
-			if (same && diff_vercmp(v, same) < 0)
-				add(res, RULE_MIN_GO, true, w, NULL, "built with %s, older than %s, the oldest accepted go1.%ld release", v, same, m);
-			else if (!same && lowest >= 0 && m < lowest)
-				add(res, RULE_MIN_GO, true, w, NULL, "built with %s, a Go minor release older than any the policy accepts (go1.%ld+)", v, lowest);
-		}
-	}
-	if (p->set[RULE_MAX_ISA] && a->id.machine == 62 /* EM_X86_64 */) {
-		/* one finding per artifact: the higher of declared and required
-		 * (the declared one when they are equal) */
-		const struct goabi_fact *fs[2] = { &a->isa.declared, &a->isa.required };
-		int best = -1, top = 0;
-		for (int i = 0; i < 2; i++) {
-			const char *v = fs[i]->value;
-			const char *q = v ? strstr(v, "-v") : NULL;
-			if (!v || strncmp(v, "x86-64", 6) != 0 || !q || !isdigit((unsigned char)q[2]))
-				continue;
-			if (q[2] - '0' > top) {
-				top = q[2] - '0';
-				best = i;
-			}
-		}
-		if (best >= 0 && top > p->max_isa)
-			add(res, RULE_MAX_ISA, true, w, NULL, "ISA level %s is %s (%s), above the policy's x86-64-v%d",
-			    best ? "required" : "declared", fs[best]->value, fs[best]->evidence ? fs[best]->evidence : "",
-			    p->max_isa);
-	}
-	if (p->set[RULE_REQUIRE_TRIMPATH] && go) {
-		const char *t = setting(a, "-trimpath");
-		/* Go 1.18+ always records settings (-compiler, GOOS, ...): none at
-		 * all means an older Go or no build info, not a missing -trimpath */
-		if (!a->go.nsettings)
-			add(res, RULE_REQUIRE_TRIMPATH, false, w, NULL, "no build settings recorded (Go before 1.18 or no build info)");
-		else if (!t || strcmp(t, "true") != 0)
-			add(res, RULE_REQUIRE_TRIMPATH, true, w, NULL, "built without -trimpath (build setting -trimpath %s)", t ? t : "absent");
-	}
-	/* without build info (esbuild >= 0.27, damaged files) the settings and
-	 * modules are unknown: the rules that read them cannot be verified */
-	bool buildinfo = a->go.buildinfo_where != NULL;
-	if (p->set[RULE_FORBID_VCS_MODIFIED] && go && !buildinfo)
-		add(res, RULE_FORBID_VCS_MODIFIED, false, w, NULL, "no Go build info: VCS settings unknown");
-	if (p->set[RULE_FORBID_MODULE] && go && !buildinfo)
-		add(res, RULE_FORBID_MODULE, false, w, NULL, "no Go build info: dependencies unknown");
-	if (p->set[RULE_FORBID_PURE_GO_NSS] && go) {
-		/* docs/image.md "Name-service lookups": these never ask an NSS module */
-		const struct goabi_fact *f = &a->nss.go_user;
-		if (f->value && strcmp(f->value, "pure") == 0)
-			add(res, RULE_FORBID_PURE_GO_NSS, true, w, "user",
-			    "uses Go's own user/group lookup, which reads /etc/passwd and /etc/group and bypasses NSS modules (%s)",
-			    f->evidence ? f->evidence : "");
-		f = &a->nss.go_resolver;
-		if (f->value && strcmp(f->value, "pure") == 0)
-			add(res, RULE_FORBID_PURE_GO_NSS, true, w, "resolver",
-			    "uses only Go's resolver, which reads /etc/hosts and asks DNS and bypasses NSS modules (%s)",
-			    f->evidence ? f->evidence : "");
-	}
-	if (p->set[RULE_FORBID_VCS_MODIFIED] && go) {
-		const char *m = setting(a, "vcs.modified");
-		if (m && strcmp(m, "true") == 0)
-			add(res, RULE_FORBID_VCS_MODIFIED, true, w, NULL, "built from a modified checkout (vcs.modified=true, vcs.revision %s)",
-			    setting(a, "vcs.revision") ? setting(a, "vcs.revision") : "?");
-	}
-	if (p->set[RULE_FORBID_MODULE] && go) {
-		for (size_t i = 0; i < p->nforbid; i++) {
-			char path[512];
-			snprintf(path, sizeof(path), "%s", p->forbid[i]);
-			char *at = strchr(path, '@');
-			const char *range = NULL;
-			if (at) {
-				*at = 0;
-				range = at + 1;
-			}
-			for (size_t j = 0; j < a->go.ndeps; j++) {
-				const struct goabi_module *d = &a->go.deps[j];
-				/* "dep P V => R RV": a replacement by the same path pins
-				 * the version (RV is what is built in); a replacement by
-				 * another module is matched under both names, P with the
-				 * required V (conservative: the forbidden version is still
-				 * what the build asked for) and R with RV */
-				bool pinned = d->repl_path && strcmp(d->repl_path, d->path) == 0 && d->repl_version;
-				const char *ver = pinned ? d->repl_version : d->version;
-				const char *hit = NULL, *hitver = NULL;
-				if (strcmp(d->path, path) == 0 && ver && in_range(ver, range))
-					hit = d->path, hitver = ver;
-				else if (!pinned && d->repl_path && d->repl_version && strcmp(d->repl_path, path) == 0 &&
-					 in_range(d->repl_version, range))
-					hit = d->repl_path, hitver = d->repl_version;
-				if (!hit)
-					continue;
-				char key[600];
-				snprintf(key, sizeof(key), "%s %s", p->forbid[i], d->path);
-				if (d->repl_path)
-					add(res, RULE_FORBID_MODULE, true, w, key, "contains %s@%s (%s %s => %s%s%s), forbidden by '%s'",
-					    hit, hitver, d->path, d->version ? d->version : "", d->repl_path,
-					    d->repl_version ? " " : "", d->repl_version ? d->repl_version : "", p->forbid[i]);
-				else
-					add(res, RULE_FORBID_MODULE, true, w, key, "contains %s@%s, forbidden by '%s'", hit, hitver,
-					    p->forbid[i]);
-			}
-		}
-	}
-	if (p->set[RULE_BUILDMODE] && go) {
-		const char *b = a->go.buildmode.value;
-		if (!b) {
-			add(res, RULE_BUILDMODE, false, w, NULL, "build mode could not be determined");
-		} else {
-			bool ok = false;
-			for (size_t i = 0; i < p->nbuildmode; i++)
-				ok |= strcmp(p->buildmode[i], b) == 0;
-			if (!ok) {
-				char *allowed = policy_rule_value(p, RULE_BUILDMODE);
-				add(res, RULE_BUILDMODE, true, w, NULL, "build mode is %s (%s); the policy allows %s", b,
-				    a->go.buildmode.evidence ? a->go.buildmode.evidence : "", allowed ? allowed : "?");
-				free(allowed);
-			}
-		}
-	}
+	for (int r = 0; r < RULE_COUNT; r++)
+		if (p->set[r] && (go || !checks[r].go_only))
+			checks[r].check(&x);
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "check/policy.h"
 #include "cli/cli.h"
+#include "cli/exitcode.h"
 #include "cli/errors.h"
 #include "goabi/goabi.h"
 #include "report/report.h"
@@ -19,7 +20,7 @@ struct audit_run {
 	struct policy pol;
 	struct policy_result res;
 	bool recursive, quiet;
-	int rc;
+	bool input_error;     /* an input could not be (fully) read */
 	struct cli_errors errs;
 	char **files;
 	size_t nfiles, cap;
@@ -63,7 +64,7 @@ static void one(void *ctx, const char *path)
 			cli_error(&r->errs, "audit", path, "member '%s': %s", w->member, w->diags[0].message);
 		else
 			cli_error(&r->errs, "audit", path, "%s", w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
-		r->rc = EXIT_INPUT;
+		r->input_error = true;
 		if (!a || err || a->kind == GOABI_KIND_OTHER) {
 			goabi_artifact_free(a);
 			return;
@@ -229,15 +230,15 @@ int cmd_audit(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_tree(argv[i], one, &r)) {
+			if (walk_tree("audit", argv[i], one, &r)) {
 				cli_error(&r.errs, "audit", argv[i], "some entries could not be read");
-				r.rc = EXIT_INPUT;
+				r.input_error = true;
 			}
 		} else {
 			one(&r, argv[i]);
 		}
 	}
-	int rc = r.rc ? r.rc : r.res.nbroken ? EXIT_FINDINGS : EXIT_CLEAN;
+	int rc = exit_audit(r.input_error, &r.res);
 	if (!r.quiet) {
 		if (fmt == FMT_SARIF) {
 			json_t *log = sarif_audit(&r.pol, &r.res, (const char *const *)r.files, r.nfiles, rc, r.errs.v,

@@ -10,6 +10,9 @@
 #define EXIT_FINDINGS 1  /* incompatibility predicted / policy broken */
 #define EXIT_INPUT 2     /* usage error or unreadable/malformed input */
 
+/* Messages on stderr start "goabi COMMAND: " (file names quoted: 'FILE');
+ * only errors before a command is chosen start "goabi: ". */
+
 int cmd_inspect(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
@@ -18,8 +21,9 @@ int cmd_image(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
 
 /* Calls fn for every regular file under dir (not following symlinks, not
- * crossing devices), in sorted order. Returns the number of walk errors. */
-int walk_tree(const char *dir, void (*fn)(void *ctx, const char *path), void *ctx);
+ * crossing devices), in sorted order. Returns the number of walk errors,
+ * each also printed on stderr as "goabi CMD: 'dir': problem". */
+int walk_tree(const char *cmd, const char *dir, void (*fn)(void *ctx, const char *path), void *ctx);
 /* True when the file starts like an ELF object or an ar archive. */
 bool looks_like_binary(const char *path);
 

@@ -1,15 +1,17 @@
 /* goabi diff OLD NEW: options, pairing of files (directories by relative
- * path), the text or JSON report and the exit-code bitmask (docs/diff.md). */
+ * path), output (report/diff_report.h) and the exit-code bitmask
+ * (exitcode.h, docs/diff.md). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "check/diff.h"
 #include "cli/cli.h"
+#include "cli/exitcode.h"
 #include "cli/errors.h"
 #include "goabi/goabi.h"
+#include "report/diff_report.h"
 #include "report/report.h"
-#include "report/sarif.h"
 #include "util/util.h"
 
 struct diff_run {
@@ -104,7 +106,7 @@ static char **tree(struct diff_run *r, const char *dir, size_t *n)
 	r->paths = NULL;
 	r->npaths = r->cap = 0;
 	r->rootlen = strlen(dir);
-	if (walk_tree(dir, collect, r)) {
+	if (walk_tree("diff", dir, collect, r)) {
 		cli_error(&r->errs, "diff", dir, "some entries could not be read");
 		r->errbits |= DIFF_EXIT_ERROR;
 	}
@@ -122,11 +124,10 @@ static void diff_dirs(struct diff_run *r, const char *od, const char *nd)
 	while (i < no || j < nn) {
 		int c = i == no ? 1 : j == nn ? -1 : strcmp(po[i], pn[j]);
 		if (c < 0) {
-			diff_add(&r->set, DIFF_BREAKING, po[i], "file", "removed", po[i], po[i], NULL,
-				 "present in OLD, missing in NEW");
+			diff_file_removed(&r->set, po[i]);
 			i++;
 		} else if (c > 0) {
-			diff_add(&r->set, DIFF_INFO, pn[j], "file", "added", pn[j], NULL, pn[j], NULL);
+			diff_file_added(&r->set, pn[j]);
 			j++;
 		} else {
 			char *a = NULL, *b = NULL;
@@ -144,87 +145,6 @@ static void diff_dirs(struct diff_run *r, const char *od, const char *nd)
 		free(pn[k]);
 	free(po);
 	free(pn);
-}
-
-static void print_text(const struct diff_set *s, const char *op, const char *np)
-{
-	const char *last = NULL;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct diff_change *c = &s->v[i];
-		if (!last || strcmp(last, c->where) != 0) {
-			printf("%s\n", c->where);
-			last = c->where;
-		}
-		printf("  [%s] %s %s: %s", diff_class_name(c->cls), c->area, c->kind, c->subject);
-		if (c->old_value && c->new_value)
-			printf(": %s -> %s", c->old_value, c->new_value);
-		else if (c->old_value && strcmp(c->old_value, c->subject) != 0)
-			printf(": %s", c->old_value);
-		else if (c->new_value && strcmp(c->new_value, c->subject) != 0)
-			printf(": %s", c->new_value);
-		if (c->detail)
-			printf("  (%s)", c->detail);
-		putchar('\n');
-	}
-	printf("%s -> %s: %zu breaking, %zu possibly breaking, %zu informational", op, np,
-	       s->count[DIFF_BREAKING], s->count[DIFF_POSSIBLE], s->count[DIFF_INFO]);
-	if (s->count[DIFF_NOTCMP])
-		printf(", %zu not comparable", s->count[DIFF_NOTCMP]);
-	putchar('\n');
-}
-
-static json_t *opt_str(const char *s)
-{
-	return s ? json_str(s) : json_null();
-}
-
-static void print_json(const struct diff_set *s, const struct cli_errors *errs, const char *op, const char *np,
-		       unsigned bits)
-{
-	json_t *arr = json_array();
-	static const char *const cls_id[] = { "informational", "possibly-breaking", "breaking", "not-comparable" };
-	for (size_t i = 0; i < s->n; i++) {
-		const struct diff_change *c = &s->v[i];
-		json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "class", cls_id[c->cls],
-						     "where", json_str(c->where), "area", c->area, "kind", c->kind,
-						     "subject", json_str(c->subject), "old", opt_str(c->old_value),
-						     "new", opt_str(c->new_value), "detail", opt_str(c->detail)));
-	}
-	json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:o, s:i}", "tool", "goabi",
-				"version", GOABI_VERSION, "schema", GOABI_JSON_SCHEMA, "old", json_str(op), "new",
-				json_str(np), "changes", arr, "summary", "breaking", (json_int_t)s->count[DIFF_BREAKING],
-				"possibly_breaking", (json_int_t)s->count[DIFF_POSSIBLE], "informational",
-				(json_int_t)s->count[DIFF_INFO], "not_comparable", (json_int_t)s->count[DIFF_NOTCMP], "errors", cli_errors_json(errs), "exit", (int)bits);
-	json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(top);
-}
-
-/* SARIF locations: the NEW file each change is about (for directories, NEW
- * joined with the relative path, the archive member dropped; OLD's for a
- * file that is gone). */
-static void print_sarif(const struct diff_set *s, const struct cli_errors *errs, bool dirs, const char *op,
-			const char *np, unsigned bits)
-{
-	const char **locs = calloc(s->n ? s->n : 1, sizeof(char *));
-	if (!locs)
-		return;
-	for (size_t i = 0; i < s->n; i++) {
-		if (!dirs) {
-			locs[i] = np;
-			continue;
-		}
-		const char *w = s->v[i].where;
-		const char *paren = strchr(w, '(');
-		size_t n = paren ? (size_t)(paren - w) : strlen(w);
-		bool gone = strcmp(s->v[i].area, "file") == 0 && strcmp(s->v[i].kind, "removed") == 0;
-		locs[i] = arena_printf(s->arena, "%s/%.*s", gone ? op : np, (int)n, w);
-	}
-	json_t *log = sarif_diff(s, locs, (int)bits, errs->v, errs->n);
-	json_dumpf(log, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(log);
-	free(locs);
 }
 
 int cmd_diff(int argc, char **argv)
@@ -315,14 +235,20 @@ int cmd_diff(int argc, char **argv)
 		diff_dirs(&r, op, np);
 	else
 		diff_files(&r, op, op, np);
-	unsigned bits = r.errbits | diff_exit_bits(&r.set);
+	unsigned bits = exit_diff(r.errbits, &r.set);
 	if (!r.quiet) {
+		json_t *j = NULL;
 		if (r.sarif)
-			print_sarif(&r.set, &r.errs, dir_o, op, np, bits);
+			j = diff_report_sarif(&r.set, r.errs.v, r.errs.n, dir_o, op, np, bits);
 		else if (r.json)
-			print_json(&r.set, &r.errs, op, np, bits);
+			j = diff_report_json(&r.set, cli_errors_json(&r.errs), op, np, bits);
 		else
-			print_text(&r.set, op, np);
+			diff_report_text(stdout, &r.set, op, np);
+		if (j) {
+			json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(j);
+		}
 	}
 	diff_set_release(&r.set);
 	cli_errors_release(&r.errs);

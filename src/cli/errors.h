@@ -1,4 +1,4 @@
-/* Errors of goabi diff and goabi audit: plain lines on stderr in text mode;
+/* Errors of goabi diff and goabi audit (and image's fatal ones): plain lines on stderr in text mode;
  * in --json mode part of the JSON on stdout ("errors" beside the results,
  * or one error object when nothing else can be printed), so that a consumer
  * of the JSON never has to parse stderr (docs/diff.md, docs/audit.md). */

@@ -12,6 +12,7 @@ struct inspect_run {
 	struct report_opts ro;
 	bool json, recursive, quiet;
 	json_t *arr;
+	json_t *errors;     /* --json: [{"file", "member", "message"}] */
 	int rc;
 	size_t nfiles;
 };
@@ -25,9 +26,12 @@ static void one(void *ctx, const char *path)
 	int err = goabi_inspect_path(path, &r->opts, &a);
 	r->nfiles++;
 	if (!a) {
-		fputs("goabi: '", stderr);
+		fputs("goabi inspect: '", stderr);
 		report_put(stderr, path);
 		fprintf(stderr, "': %s\n", goabi_strerror(err));
+		if (r->json)
+			json_array_append_new(r->errors, json_pack("{s:o, s:n, s:o}", "file", json_str(path), "member",
+								   "message", json_str(goabi_strerror(err))));
 		r->rc = EXIT_INPUT;
 		return;
 	}
@@ -36,7 +40,7 @@ static void one(void *ctx, const char *path)
 		/* one line naming the file and the first problem */
 		const struct goabi_artifact *w = goabi_artifact_first_error(a);
 		if (w && w->ndiags) { /* escaped: names and messages carry bytes from the file */
-			fputs("goabi: '", stderr);
+			fputs("goabi inspect: '", stderr);
 			report_put(stderr, path);
 			if (w->member) {
 				fputc('(', stderr);
@@ -47,6 +51,10 @@ static void one(void *ctx, const char *path)
 			report_put(stderr, w->diags[0].message);
 			fputc('\n', stderr);
 		}
+		if (r->json)
+			json_array_append_new(r->errors,
+					      json_pack("{s:o, s:o, s:o}", "file", json_str(path), "member", json_str(w ? w->member : NULL),
+							"message", json_str(w && w->ndiags ? w->diags[0].message : goabi_strerror(err))));
 	}
 	if (r->json) {
 		json_array_append_new(r->arr, report_json(a, &r->ro));
@@ -114,20 +122,22 @@ int cmd_inspect(int argc, char **argv)
 	r.opts.isa = isa && !no_isa;
 	if (no_isa)
 		r.opts.isa_detail = r.ro.isa_detail = false;
-	if (r.json)
+	if (r.json) {
 		r.arr = json_array();
+		r.errors = json_array();
+	}
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_tree(argv[i], one, &r))
+			if (walk_tree("inspect", argv[i], one, &r))
 				r.rc = EXIT_INPUT;
 		} else {
 			one(&r, argv[i]);
 		}
 	}
 	if (r.json) {
-		json_t *top = json_pack("{s:s, s:s, s:i, s:o}", "tool", "goabi", "version", GOABI_VERSION, "schema",
-					GOABI_JSON_SCHEMA, "artifacts", r.arr);
+		json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i}", "tool", "goabi", "version", GOABI_VERSION, "schema",
+					GOABI_JSON_SCHEMA, "artifacts", r.arr, "errors", r.errors, "exit", r.rc);
 		if (!r.quiet) {
 			json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			fputc('\n', stdout);

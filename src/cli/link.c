@@ -6,7 +6,9 @@
 #include <string.h>
 #include "check/link.h"
 #include "cli/cli.h"
+#include "cli/exitcode.h"
 #include "goabi/goabi.h"
+#include "report/link_report.h"
 
 static void help(FILE *out)
 {
@@ -16,7 +18,8 @@ static void help(FILE *out)
 		"  --json   JSON output (docs/link.md)\n"
 		"  -v       also list every input, the archive members pulled and why, the search path\n"
 		"  -q       print nothing, only set the exit code\n"
-		"exit: 0 links, 1 predicted to fail or links but cannot work (two Go runtimes), 2 usage error\n");
+		"exit: 0 links (with or without hazards), 1 fails or links but cannot work (two Go runtimes),\n"
+		"      2 usage error\n");
 }
 
 int cmd_link(int argc, char **argv)
@@ -49,7 +52,7 @@ int cmd_link(int argc, char **argv)
 	}
 	struct goabi_arena *ar = arena_new();
 	if (!ar) {
-		fprintf(stderr, "goabi: out of memory\n");
+		fprintf(stderr, "goabi link: out of memory\n");
 		return EXIT_INPUT;
 	}
 	struct lk_cmd cmd;
@@ -60,16 +63,11 @@ int cmd_link(int argc, char **argv)
 		lk_parse_files(&cmd, argc - optind, argv + optind);
 	struct lk_result *r = lk_run(&cmd);
 	if (!r) {
-		fprintf(stderr, "goabi: out of memory\n");
+		fprintf(stderr, "goabi link: out of memory\n");
 		arena_free(ar);
 		return EXIT_INPUT;
 	}
-	int rc = EXIT_CLEAN;
-	for (size_t i = 0; i < r->nf; i++)
-		if (r->f[i].sev == LK_LINK_ERROR || r->f[i].sev == LK_ERROR)
-			rc = EXIT_FINDINGS;
-	if (r->cmd.errors.n && rc == EXIT_CLEAN && !r->ninputs)
-		rc = EXIT_INPUT;
+	int rc = exit_link(r);
 	if (json) {
 		json_t *top = json_pack("{s:s, s:s, s:i, s:o}", "tool", "goabi", "version", GOABI_VERSION, "schema",
 					GOABI_JSON_SCHEMA, "link", lk_report_json(r));

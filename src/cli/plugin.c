@@ -4,6 +4,7 @@
 #include <string.h>
 #include "check/plugin.h"
 #include "cli/cli.h"
+#include "cli/exitcode.h"
 #include "goabi/goabi.h"
 #include "report/plugin_report.h"
 #include "report/report.h"
@@ -61,13 +62,9 @@ int cmd_plugin(int argc, char **argv)
 		plg_result_free(&r);
 		return EXIT_INPUT;
 	}
-	int rc = EXIT_CLEAN;
-	for (size_t i = 0; i < r.nplugins; i++)
-		if (r.verdicts[i].rule && r.verdicts[i].outcome != PLG_LOADS)
-			rc = EXIT_FINDINGS;
+	int rc = exit_plugin(&r);
 	bool predicted = r.nplugins && r.verdicts[0].rule;
 	if (r.usage_error) {
-		rc = EXIT_INPUT;
 		if (!json) {
 			fputs("goabi plugin: ", stderr);
 			report_put(stderr, r.usage_error);

@@ -26,15 +26,16 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(const char *dir, dev_t dev, unsigned depth, void (*fn)(void *, const char *), void *ctx)
+static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, void (*fn)(void *, const char *),
+		void *ctx)
 {
 	if (depth > 64) {
-		fprintf(stderr, "goabi: '%s': directory nesting deeper than 64, not descending\n", dir);
+		fprintf(stderr, "goabi %s: '%s': directory nesting deeper than 64, not descending\n", cmd, dir);
 		return 1;
 	}
 	DIR *d = opendir(dir);
 	if (!d) {
-		fprintf(stderr, "goabi: '%s': cannot open directory: %s\n", dir, strerror(errno));
+		fprintf(stderr, "goabi %s: '%s': cannot open directory: %s\n", cmd, dir, strerror(errno));
 		return 1;
 	}
 	char **names = NULL;
@@ -61,7 +62,7 @@ static int walk(const char *dir, dev_t dev, unsigned depth, void (*fn)(void *, c
 		if (names[i] && fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    asprintf(&path, "%s/%s", dir, names[i]) > 0) {
 			if (S_ISDIR(st.st_mode) && st.st_dev == dev)
-				errs += walk(path, dev, depth + 1, fn, ctx);
+				errs += walk(cmd, path, dev, depth + 1, fn, ctx);
 			else if (S_ISREG(st.st_mode))
 				fn(ctx, path);
 		}
@@ -73,12 +74,12 @@ static int walk(const char *dir, dev_t dev, unsigned depth, void (*fn)(void *, c
 	return errs;
 }
 
-int walk_tree(const char *dir, void (*fn)(void *ctx, const char *path), void *ctx)
+int walk_tree(const char *cmd, const char *dir, void (*fn)(void *ctx, const char *path), void *ctx)
 {
 	struct stat st;
 	if (lstat(dir, &st) != 0) {
-		fprintf(stderr, "goabi: '%s': %s\n", dir, strerror(errno));
+		fprintf(stderr, "goabi %s: '%s': %s\n", cmd, dir, strerror(errno));
 		return 1;
 	}
-	return walk(dir, st.st_dev, 0, fn, ctx);
+	return walk(cmd, dir, st.st_dev, 0, fn, ctx);
 }

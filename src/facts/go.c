@@ -5,17 +5,6 @@
 #include <string.h>
 #include "facts/gofacts.h"
 
-int go_minor(const char *v)
-{
-	if (!v)
-		return 0;
-	const char *p = strstr(v, "go1.");
-	if (!p)
-		return 0;
-	int m = atoi(p + 4);
-	return m > 0 && m < 1000 ? 100 + m : 0;
-}
-
 /* cgo symbols (never _cgo_init: every Go binary has it) */
 enum { CGO_X_CGO_INIT, CGO_CROSSCALL2, CGO_PANIC, CGO_TOPOFSTACK, CGO_THREAD_START, CGO_EXPORT, CGO_NMARK };
 
@@ -213,14 +202,6 @@ static bool pcln_cb(void *ctx, const char *name, size_t len)
 	return true;
 }
 
-static const char *setting(const struct goabi_go *go, const char *key)
-{
-	for (size_t i = 0; i < go->nsettings; i++)
-		if (strcmp(go->settings[i].key, key) == 0)
-			return go->settings[i].value;
-	return NULL;
-}
-
 /* gccgo records its compiler in .comment ("GCC: (Debian 12.2.0-14) 12.2.0"). */
 static const char *gcc_comment(struct elfview *ev)
 {
@@ -314,7 +295,7 @@ static void cgo(struct goscan *g)
 	struct elfview *ev = g->ev;
 	struct goabi_artifact *a = ev->a;
 	struct goabi_go *go = &a->go;
-	const char *s = setting(go, "CGO_ENABLED");
+	const char *s = goabi_go_setting(go, "CGO_ENABLED");
 	bool marks = false;
 	for (int i = 0; i < CGO_NMARK; i++)
 		marks |= g->cgo[i];
@@ -359,7 +340,7 @@ static void buildmode(struct goscan *g)
 	struct elfview *ev = g->ev;
 	struct goabi_artifact *a = ev->a;
 	struct goabi_go *go = &a->go;
-	const char *s = setting(go, "-buildmode");
+	const char *s = goabi_go_setting(go, "-buildmode");
 	if (s) {
 		fact_set(a, &go->buildmode, GOABI_KNOWN, s, "build setting -buildmode=%s", s);
 		return;

@@ -66,7 +66,5 @@ const char *go_typehash_describe(const char *scheme);
  * (goversion.c); sets a->go.version only when it finds one. */
 void go_version_from_data(struct elfview *ev, const struct pclntab *pt);
 
-/* "go1.19.8" -> 119, "go1.20" -> 120; 0 if not parseable. */
-int go_minor(const char *version);
 
 #endif

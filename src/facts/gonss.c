@@ -142,14 +142,6 @@ static bool pcln_cb(void *ctx, const char *name, size_t len)
 	return true;
 }
 
-static const char *setting(const struct goabi_go *go, const char *key)
-{
-	for (size_t i = 0; i < go->nsettings; i++)
-		if (strcmp(go->settings[i].key, key) == 0)
-			return go->settings[i].value;
-	return NULL;
-}
-
 /* Is TAG among the comma-separated -tags? */
 static bool has_tag(const char *tags, const char *tag)
 {
@@ -174,7 +166,7 @@ static const char *names(struct goabi_arena *ar, const char **v, size_t n)
 /* "; build setting CGO_ENABLED=0" or "; build setting -tags=osusergo" */
 static const char *why_setting(struct goabi_arena *ar, const struct goabi_go *go, const char *tag)
 {
-	const char *tags = setting(go, "-tags"), *cgo = setting(go, "CGO_ENABLED");
+	const char *tags = goabi_go_setting(go, "-tags"), *cgo = goabi_go_setting(go, "CGO_ENABLED");
 	if (has_tag(tags, tag))
 		return arena_printf(ar, "; build setting -tags=%s", tags);
 	if (cgo && strcmp(cgo, "0") == 0)

@@ -360,7 +360,7 @@ static void rollup(struct goabi_artifact *a)
 	size_t ngo = 0;
 	for (size_t i = 0; i < a->nmembers; i++) {
 		struct goabi_artifact *m = a->members[i];
-		if (m->go.toolchain.value && strcmp(m->go.toolchain.value, "none") != 0) {
+		if (goabi_go_is_go(&m->go)) {
 			ngo++;
 			if (!gm || (m->member && (strcmp(m->member, "go.o") == 0 || strcmp(m->member, "_go_.o") == 0)))
 				gm = m;

@@ -42,27 +42,19 @@ static bool prop_cb(void *ctx, const char *owner, uint32_t type, const uint8_t *
 	return true;
 }
 
-static const char *setting(const struct goabi_go *go, const char *key)
-{
-	for (size_t i = 0; i < go->nsettings; i++)
-		if (strcmp(go->settings[i].key, key) == 0)
-			return go->settings[i].value;
-	return NULL;
-}
-
 void facts_isa(struct elfview *ev)
 {
 	struct goabi_artifact *a = ev->a;
 	struct goabi_isa *isa = &a->isa;
 	ev_for_each_note(ev, prop_cb, ev);
 	const char *v;
-	if ((v = setting(&a->go, "GOAMD64")))
+	if ((v = goabi_go_setting(&a->go, "GOAMD64")))
 		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "x86-64-%s", v), "build setting GOAMD64=%s", v);
-	else if ((v = setting(&a->go, "GOARM")))
+	else if ((v = goabi_go_setting(&a->go, "GOARM")))
 		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "armv%s", v), "build setting GOARM=%s", v);
-	else if ((v = setting(&a->go, "GO386")))
+	else if ((v = goabi_go_setting(&a->go, "GO386")))
 		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "386-%s", v), "build setting GO386=%s", v);
-	else if ((v = setting(&a->go, "GOARM64")))
+	else if ((v = goabi_go_setting(&a->go, "GOARM64")))
 		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "arm64-%s", v), "build setting GOARM64=%s", v);
 	else if (isa->has_note_isa && isa->note_isa_needed) {
 		unsigned lvl = 1;

@@ -83,8 +83,10 @@ static void read_dynamic(struct elfview *ev, struct dyninfo *d)
 	}
 }
 
-/* .gnu.version_r from DT_VERNEED: per library, the versions it must define.
- * Returns the number of entries read. */
+/* .gnu.version_r from DT_VERNEED: per library, the versions it must define
+ * (a->libc.verneed); weak ones also in ->weak; d->vername maps version
+ * indexes to names for .gnu.version. Stops with a diagnostic at an entry
+ * outside the file. */
 static void read_verneed(struct elfview *ev, struct dyninfo *d)
 {
 	struct goabi_artifact *a = ev->a;

@@ -1,5 +1,6 @@
 /* Text helpers: UTF-8 sanitising for hostile names, version comparison. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/util.h"
@@ -71,28 +72,136 @@ char *utf8_sanitize(struct goabi_arena *ar, const char *s, size_t n)
 	return d;
 }
 
-/* Compare "GLIBC_2.34" with "GLIBC_2.4" numerically: 2.34 > 2.4. Non-numeric
- * parts compare as strings. The prefix before the first digit is skipped. */
+/* Skip to the first digit ("go1.2", "v1.2", "GLIBC_2.34"). */
+static const char *ver_start(const char *s)
+{
+	while (*s && !isdigit((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/* Semantic versions as Go modules use them (golang.org/x/mod/semver):
+ * "v1", "v1.2" = v1.0.0, v1.2.0; a pre-release ("-" then dot-separated
+ * identifiers: numeric ones compare as numbers and below alphanumeric ones,
+ * which compare in ASCII; fewer identifiers sort first) is below its
+ * release; "+build" metadata (+incompatible) is ignored. A pseudo-version
+ * v1.2.4-0.20230101120000-abcdef123456 is such a pre-release. */
+static bool is_semver(const char *s)
+{
+	return s[0] == 'v' && isdigit((unsigned char)s[1]);
+}
+
+static int num_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	while (na > 1 && *a == '0')
+		a++, na--;
+	while (nb > 1 && *b == '0')
+		b++, nb--;
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	int c = memcmp(a, b, na);
+	return c < 0 ? -1 : c > 0;
+}
+
+static int semver_cmp(const char *a, const char *b)
+{
+	a++, b++;
+	for (int part = 0; part < 3; part++) {
+		size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
+		int c = num_cmp(na ? a : "0", na ? na : 1, nb ? b : "0", nb ? nb : 1);
+		if (c)
+			return c;
+		a += na;
+		b += nb;
+		if (part < 2) {
+			if (*a == '.')
+				a++;
+			if (*b == '.')
+				b++;
+		}
+	}
+	bool pa = *a == '-', pb = *b == '-';
+	if (!pa || !pb)
+		return pa == pb ? 0 : pa ? -1 : 1;
+	a++, b++;
+	for (;;) {
+		size_t la = strcspn(a, ".+"), lb = strcspn(b, ".+");
+		bool da = la && strspn(a, "0123456789") == la, db = lb && strspn(b, "0123456789") == lb;
+		int c;
+		if (da && db)
+			c = num_cmp(a, la, b, lb);
+		else if (da != db)
+			c = da ? -1 : 1;
+		else {
+			c = memcmp(a, b, la < lb ? la : lb);
+			c = c ? (c < 0 ? -1 : 1) : la == lb ? 0 : la < lb ? -1 : 1;
+		}
+		if (c)
+			return c;
+		a += la;
+		b += lb;
+		bool ma = *a == '.', mb = *b == '.';
+		if (!ma || !mb)
+			return ma == mb ? 0 : ma ? 1 : -1;
+		a++, b++;
+	}
+}
+
+/* Only ".0" components left: "go1.19" is go1.19.0 (Go named its first
+ * releases so up to 1.20), "2.17" is 2.17.0. */
+static bool zero_tail(const char *p)
+{
+	while (p[0] == '.' && p[1] == '0') {
+		p += 2;
+		while (*p == '0')
+			p++;
+	}
+	return !*p || *p == '+' || *p == ' ';
+}
+
 int version_cmp(const char *a, const char *b)
 {
-	while (*a && !isdigit((unsigned char)*a))
-		a++;
-	while (*b && !isdigit((unsigned char)*b))
-		b++;
-	while (*a || *b) {
+	if (is_semver(a) && is_semver(b))
+		return semver_cmp(a, b);
+	a = ver_start(a);
+	b = ver_start(b);
+	for (;;) {
 		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
 			char *ea, *eb;
-			unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+			unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
 			if (x != y)
 				return x < y ? -1 : 1;
 			a = ea;
 			b = eb;
-		} else {
-			if (*a != *b)
-				return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-			a++;
-			b++;
+			continue;
 		}
+		/* a pre-release ("-rc1", "rc1", "beta1") sorts before the release */
+		bool apre = *a == '-' || isalpha((unsigned char)*a), bpre = *b == '-' || isalpha((unsigned char)*b);
+		if (!*a || !*b || *a == '+' || *b == '+' || *a == ' ' || *b == ' ') {
+			bool aend = !*a || *a == '+' || *a == ' ', bend = !*b || *b == '+' || *b == ' ';
+			if ((aend && bend) || (aend && zero_tail(b)) || (bend && zero_tail(a)))
+				return 0;
+			if (aend)
+				return bpre ? 1 : -1;
+			return apre ? -1 : 1;
+		}
+		if (*a != *b) {
+			if (apre != bpre) /* "1.21rc2" vs "1.21.0": the pre-release is older */
+				return apre ? -1 : 1;
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		}
+		a++;
+		b++;
 	}
-	return 0;
+}
+
+int go_minor(const char *v)
+{
+	if (!v)
+		return 0;
+	const char *p = strstr(v, "go1.");
+	if (!p)
+		return 0;
+	int m = atoi(p + 4);
+	return m > 0 && m < 1000 ? 100 + m : 0;
 }

@@ -75,7 +75,16 @@ int64_t find_bytes(const uint8_t *hay, size_t hlen, const void *needle, size_t n
 /* Replace bytes that are not valid UTF-8 with U+FFFD; result in arena. */
 char *utf8_sanitize(struct goabi_arena *ar, const char *s, size_t n);
 
-/* Compare two "PREFIX_a.b.c" version strings numerically (after the prefix). */
+/* The one version comparison: Go-style version strings ("go1.21.3",
+ * "go1.21rc2", "v1.2.3-pre", pseudo-versions, "GLIBC_2.34", "2.17"):
+ * <0, 0, >0. Text before the first digit is skipped; numeric components
+ * compare numerically; missing ".0" components are equal ("go1.19" ==
+ * "go1.19.0"); a pre-release sorts before its release; semantic versions
+ * ("v1.2.3") follow golang.org/x/mod/semver. */
 int version_cmp(const char *a, const char *b);
+
+/* A Go release string's minor version as 100 + N ("go1.19.8" -> 119,
+ * "devel go1.22-abc" -> 122, "go1.20" -> 120); 0 when it names no go1.N. */
+int go_minor(const char *version);
 
 #endif

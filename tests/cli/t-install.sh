@@ -25,7 +25,15 @@ int main(int argc, char **argv) {
 	return 0;
 }
 C
-libs="/usr/lib/$(cc -print-multiarch)/libdwarf.a $(pkg-config --libs libelf capstone libarchive jansson) -lmd -lz -lpthread"
+libs="/usr/lib/$(cc -print-multiarch)/libdwarf.a $(pkg-config --libs libelf capstone libarchive jansson libcurl libcrypto) -lmd -lz -lpthread"
+# only the public API is global in the installed library (oracle: nm)
+extra=$(nm -g --defined-only "$d/opt/goabi/lib/libgoabi.a" 2>/dev/null | awk 'NF == 3 && $3 !~ /^goabi_/ { print $3 }' | head -5 | tr '\n' ' ')
+napi=$(nm -g --defined-only "$d/opt/goabi/lib/libgoabi.a" 2>/dev/null | awk 'NF == 3 && $3 ~ /^goabi_/' | wc -l)
+if [ -z "$extra" ] && [ "$napi" -gt 0 ]; then
+	ok "installed libgoabi.a: $napi global symbols, all goabi_ (nm)"
+else
+	notok "installed libgoabi.a exports non-goabi_ symbols: $extra($napi goabi_)"
+fi
 # a library built with `make SANITIZE=...` needs the sanitizer runtimes
 if cc -std=c11 ${SANITIZE:+-fsanitize=$SANITIZE} -I"$d/opt/goabi/include" -o "$TMPD/use" "$TMPD/use.c" "$d/opt/goabi/lib/libgoabi.a" $libs 2>"$TMPD/cc.err"; then
 	ok "a program builds against the installed header and libgoabi.a"

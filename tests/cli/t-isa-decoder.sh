@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 H=$TMPD/idcache
 if ! cc -std=c11 ${SANITIZE:+-fsanitize=$SANITIZE} -D_GNU_SOURCE -O2 -I"$TOP/include" -I"$TOP/src" $(pkg-config --cflags capstone libelf) \
-	-o "$H" "$TOP/tests/cli/isa/idcache.c" "$TOP/$BUILD/libgoabi.a" $(pkg-config --libs capstone libelf) 2>"$TMPD/cc.log"; then
+	-o "$H" "$TOP/tests/cli/isa/idcache.c" "$TOP/$BUILD/libgoabi-internal.a" $(pkg-config --libs capstone libelf) 2>"$TMPD/cc.log"; then
 	notok "decoder harness does not build: $(head -3 "$TMPD/cc.log")"
 	exit 0
 fi

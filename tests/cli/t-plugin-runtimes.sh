@@ -16,6 +16,8 @@ cd "$d"
 check_cmd "ld links the two-library program" gcc -o "$TMPD/a.out" twolibs.o -L. -lgoadd -lgomul
 "$GOABI" link --json twolibs.o -L. -lgoadd -lgomul > "$TMPD/direct.json"
 check "direct: exit 1 (links, cannot work)" 1 $?
+check "direct: verdict (ld links, the program cannot work)" "links but cannot work" \
+	"$(jget "$TMPD/direct.json" 'j["link"]["verdict"]')"
 msg=$(jget "$TMPD/direct.json" '[f["message"] for f in j["link"]["findings"] if f["kind"]=="two-go-runtimes"][0]')
 case $msg in
 *"2 Go runtimes"*"libgoadd.so (gc $v119"*"libgomul.so (gc $v126"*) ok "direct: both c-shared libraries with their Go versions" ;;

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *nl = strchr(s, '\n');
 		if (nl)
 			*nl = 0;
-		int x = diff_vercmp(s, nl ? nl + 1 : ""), y = diff_vercmp(nl ? nl + 1 : "", s);
+		int x = version_cmp(s, nl ? nl + 1 : ""), y = version_cmp(nl ? nl + 1 : "", s);
 		if ((x > 0 && y >= 0) || (x < 0 && y <= 0) || (x == 0 && y != 0))
 			abort(); /* not antisymmetric */
 	} else if (size >= 2) {

@@ -55,7 +55,7 @@ for b in batches:
     any2 = False
     for i, (name, path, exits, want, oracle, _) in enumerate(b['cases']):
         ncases += 1
-        mine = [l for l in errlines if l.startswith("goabi: '" + path + "'") or l.startswith("goabi: '" + path + "(")]
+        mine = [l for l in errlines if l.startswith("goabi inspect: '" + path + "'") or l.startswith("goabi inspect: '" + path + "(")]
         if arts is None:
             rc = 2 if mine else 0
         else:
@@ -91,7 +91,7 @@ for b in batches:
             bad['exit'].append('%s (%s): exit %d, allowed %s: %s' % (name, b['mode'], rc, exits, ' | '.join(mine)[:150]))
         if len(mine) != (1 if rc == 2 else 0):
             bad['stderr'].append('%s (%s): %d stderr lines name the file, want %d' % (name, b['mode'], len(mine), 1 if rc == 2 else 0))
-    stray = [l for l in errlines if not any(l.startswith("goabi: '" + c[1]) for c in b['cases'])]
+    stray = [l for l in errlines if not any(l.startswith("goabi inspect: '" + c[1]) for c in b['cases'])]
     if stray:
         bad['stderr'].append('batch from %s (%s): stderr lines naming no case: %s' % (b['cases'][0][0], b['mode'], stray[0][:150]))
     if b['rc'] != (2 if any2 else 0):

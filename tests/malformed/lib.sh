@@ -58,7 +58,7 @@ hjudge() {
 		n=$(wc -l < "$err")
 		if [ "$n" -ne 1 ]; then
 			echo "exit 2 with $n stderr lines (want 1): $(head -c 200 "$err" | tr '\n' '|')"
-		elif ! grep -qF "goabi: '$f" "$err"; then
+		elif ! grep -qF "goabi inspect: '$f" "$err"; then
 			echo "exit 2 but the message does not name the file: $(head -c 200 "$err")"
 		fi ;;
 	124|137) echo "timed out after ${HOSTILE_TIMEOUT}s" ;;

@@ -9,30 +9,30 @@
 
 static void test_vercmp(void)
 {
-	CHECK(diff_vercmp("go1.22.10", "go1.22.9") > 0, "go1.22.10 > go1.22.9");
-	CHECK(diff_vercmp("go1.21.0", "go1.21rc2") > 0, "go1.21.0 > go1.21rc2 (release after its candidate)");
-	CHECK(diff_vercmp("go1.20", "go1.20.1") < 0, "go1.20 < go1.20.1");
-	CHECK(diff_vercmp("go1.19", "go1.19.0") == 0 && diff_vercmp("go1.19.0", "go1.19") == 0,
+	CHECK(version_cmp("go1.22.10", "go1.22.9") > 0, "go1.22.10 > go1.22.9");
+	CHECK(version_cmp("go1.21.0", "go1.21rc2") > 0, "go1.21.0 > go1.21rc2 (release after its candidate)");
+	CHECK(version_cmp("go1.20", "go1.20.1") < 0, "go1.20 < go1.20.1");
+	CHECK(version_cmp("go1.19", "go1.19.0") == 0 && version_cmp("go1.19.0", "go1.19") == 0,
 	      "go1.19 == go1.19.0 (Go's first releases up to 1.20 had no .0)");
-	CHECK(diff_vercmp("go1.19", "go1.19rc1") > 0, "go1.19 > go1.19rc1");
-	CHECK(diff_vercmp("2.17", "2.17.0.0") == 0, "2.17 == 2.17.0.0");
-	CHECK(diff_vercmp("go1.19.8", "go1.19.8") == 0, "go1.19.8 == go1.19.8");
-	CHECK(diff_vercmp("v1.2.3-pre", "v1.2.3") < 0, "v1.2.3-pre < v1.2.3 (semver pre-release)");
-	CHECK(diff_vercmp("v0.0.0-20210908233432-aa78b53d3365", "v0.0.0-20220715151400-c0bba94af5f8") < 0,
+	CHECK(version_cmp("go1.19", "go1.19rc1") > 0, "go1.19 > go1.19rc1");
+	CHECK(version_cmp("2.17", "2.17.0.0") == 0, "2.17 == 2.17.0.0");
+	CHECK(version_cmp("go1.19.8", "go1.19.8") == 0, "go1.19.8 == go1.19.8");
+	CHECK(version_cmp("v1.2.3-pre", "v1.2.3") < 0, "v1.2.3-pre < v1.2.3 (semver pre-release)");
+	CHECK(version_cmp("v0.0.0-20210908233432-aa78b53d3365", "v0.0.0-20220715151400-c0bba94af5f8") < 0,
 	      "pseudo-versions ordered by timestamp");
-	CHECK(diff_vercmp("v2.0.0+incompatible", "v2.0.0") == 0, "+build metadata ignored");
-	CHECK(diff_vercmp("GLIBC_2.34", "GLIBC_2.4") > 0, "GLIBC_2.34 > GLIBC_2.4");
+	CHECK(version_cmp("v2.0.0+incompatible", "v2.0.0") == 0, "+build metadata ignored");
+	CHECK(version_cmp("GLIBC_2.34", "GLIBC_2.4") > 0, "GLIBC_2.34 > GLIBC_2.4");
 	/* semver.org 2.0.0 section 11's precedence chain (also Go's x/mod/semver) */
 	static const char *const chain[] = { "v1.0.0-alpha", "v1.0.0-alpha.1", "v1.0.0-alpha.beta", "v1.0.0-beta",
 					     "v1.0.0-beta.2", "v1.0.0-beta.11", "v1.0.0-rc.1", "v1.0.0" };
 	for (size_t i = 0; i + 1 < sizeof(chain) / sizeof(chain[0]); i++)
-		CHECK(diff_vercmp(chain[i], chain[i + 1]) < 0 && diff_vercmp(chain[i + 1], chain[i]) > 0,
+		CHECK(version_cmp(chain[i], chain[i + 1]) < 0 && version_cmp(chain[i + 1], chain[i]) > 0,
 		      "%s < %s (semver precedence)", chain[i], chain[i + 1]);
-	CHECK(diff_vercmp("v1.0.0-20170105083845-52074bc9df61", "v1.0.0-rc.1") < 0,
+	CHECK(version_cmp("v1.0.0-20170105083845-52074bc9df61", "v1.0.0-rc.1") < 0,
 	      "a pseudo-version's pre-release is alphanumeric: below rc.1 in ASCII");
-	CHECK(diff_vercmp("v1.2", "v1.2.0") == 0, "v1.2 == v1.2.0 (semver shorthand)");
-	CHECK(diff_vercmp("v1.2.4-0.20230101120000-abcdef123456", "v1.2.3") > 0, "pseudo-version after v1.2.3");
-	CHECK(diff_vercmp("GLIBC_2.2.5", "2.17") < 0, "GLIBC_2.2.5 < 2.17 (prefix ignored)");
+	CHECK(version_cmp("v1.2", "v1.2.0") == 0, "v1.2 == v1.2.0 (semver shorthand)");
+	CHECK(version_cmp("v1.2.4-0.20230101120000-abcdef123456", "v1.2.3") > 0, "pseudo-version after v1.2.3");
+	CHECK(version_cmp("GLIBC_2.2.5", "2.17") < 0, "GLIBC_2.2.5 < 2.17 (prefix ignored)");
 }
 
 static void test_canon(void)

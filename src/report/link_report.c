@@ -1,6 +1,6 @@
 /* Text and JSON renderings of a link prediction (docs/link.md). */
 #include <string.h>
-#include "check/link.h"
+#include "report/link_report.h"
 
 static const char *flavor_name(enum lk_flavor f)
 {
@@ -172,7 +172,7 @@ json_t *lk_report_json(const struct lk_result *r)
 		} else {
 			json_decref(pl);
 		}
-		if (in->facts && in->facts->go.toolchain.value && strcmp(in->facts->go.toolchain.value, "none") != 0)
+		if (in->facts && goabi_go_is_go(&in->facts->go))
 			json_object_set_new(j, "go", json_pack("{s:o, s:o, s:o, s:o}", "toolchain",
 							       str_or_null(in->facts->go.toolchain.value), "version",
 							       str_or_null(in->facts->go.version.value), "scheme",
