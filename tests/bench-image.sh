@@ -48,7 +48,7 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for k in 1 4 16; do
 	n=$N; [ "$k" = 16 ] && n=3
 	R=$W/r$k
-	mapfile -t m < <(measure "$n" "$GOABI" image -q --no-progress "$R" -- "$GOABI" image -q --no-progress -j 1 "$R" -- scanelf -R -a "$R")
+	mapfile -t m < <(measure "$n" "$GOABI" image -q --no-progress "$R" ::: "$GOABI" image -q --no-progress -j 1 "$R" ::: scanelf -R -a "$R")
 	read -r gw gc <<< "${m[0]}"; read -r jw jc <<< "${m[1]}"; read -r sw sc <<< "${m[2]}"
 	per=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) / int(sys.argv[2])))" "$gc" "$k")
 	echo "| ${k}x | $(find "$R" -type f | wc -l) | $gc ($gw) | $jc ($jw) | $sc ($sw) | $(ratio "$gc" "$sc") | $per | $(peak_mb "$GOABI" image -q --no-progress "$R") / $(peak_mb scanelf -R -a "$R") |"

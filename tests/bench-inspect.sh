@@ -32,14 +32,14 @@ echo "|---|---:|---:|---:|---:|---:|"
 row() { # NAME FILE GOABI-ARGS...
 	local name=$1 f=$2; shift 2
 	local m g v mb
-	mapfile -t m < <(measure "$RUNS" "$GOABI" "$@" "$f" -- "$GO" version -m "$f")
+	mapfile -t m < <(measure "$RUNS" "$GOABI" "$@" "$f" ::: "$GO" version -m "$f")
 	read -r gw gc <<< "${m[0]}"; read -r vw vc <<< "${m[1]}"
 	mb=$(python3 -c "import os,sys; print('%.1f' % (os.path.getsize(sys.argv[1]) / 1e6))" "$f")
 	echo "| $name | $mb | $gc ($gw) | $vc ($vw) | $(ratio "$gc" "$vc") | $(peak_mb "$GOABI" "$@" "$f") / $(peak_mb "$GO" version -m "$f") |"
 }
 row "\`inspect --json\` esbuild 0.25.5 (stripped, go1.24)" "$ESB" inspect --json
 [ -f "$NODE" ] && row "\`inspect --json\` Node.js 16 (C++, not Go)" "$NODE" inspect --json
-mapfile -t m < <(measure "$RUNS" "$GOABI" --help -- "$GO" version)
+mapfile -t m < <(measure "$RUNS" "$GOABI" --help ::: "$GO" version)
 read -r hw hc <<< "${m[0]}"; read -r ow oc <<< "${m[1]}"
 echo "| start-up only: \`goabi --help\` / \`go version\` | | $hc ($hw) | $oc ($ow) | $(ratio "$hc" "$oc") | |"
 echo
@@ -69,7 +69,7 @@ echo "| input | goabi inspect -r CPU (wall) | go version -m DIR CPU (wall) | rat
 echo "|---|---:|---:|---:|---:|---:|"
 for k in 1 4 16; do
 	n=5; [ "$k" = 16 ] && n=3
-	mapfile -t m < <(measure "$n" "$GOABI" inspect -r "$W/c$k" -- "$GO" version -m "$W/c$k")
+	mapfile -t m < <(measure "$n" "$GOABI" inspect -r "$W/c$k" ::: "$GO" version -m "$W/c$k")
 	read -r gw gc <<< "${m[0]}"; read -r vw vc <<< "${m[1]}"
 	per=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) / int(sys.argv[2])))" "$gc" "$k")
 	echo "| ${k}x | $gc ($gw) | $vc ($vw) | $(ratio "$gc" "$vc") | $per | $(peak_mb "$GOABI" inspect -r "$W/c$k") / $(peak_mb "$GO" version -m "$W/c$k") |"

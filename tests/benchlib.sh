@@ -13,7 +13,7 @@ for _ in range(n):
 print("%.3f" % statistics.median(ts))
 PY
 }
-# measure N CMD1 -- CMD2 -- ... -> one line per command: "wall_ms cpu_ms"
+# measure N CMD1 ::: CMD2 ::: ... -> one line per command: "wall_ms cpu_ms"
 # (medians). The commands run alternately (CMD1, CMD2, CMD1, CMD2...) so all
 # see the same load of this shared machine; CPU = user+sys of the child from
 # wait4, the steady measure when other work runs beside the benchmark.
@@ -22,7 +22,7 @@ measure() {
 import os, statistics, subprocess, sys, time
 n = int(sys.argv[1]); cmds, cur = [], []
 for a in sys.argv[2:]:
-    if a == "--":
+    if a == ":::":
         cmds.append(cur); cur = []
     else:
         cur.append(a)
