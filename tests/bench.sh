@@ -16,13 +16,13 @@ out=$TOP/BENCHMARKS.md
 {
 	echo "# Benchmarks"
 	echo
-	echo "Measured by \\`make bench\\` on $(date -u +%Y-%m-%d %H:%M) UTC, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
+	echo "Measured by \`make bench\` on $(date -u "+%Y-%m-%d %H:%M") UTC, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
 	echo "Machine: $(machine_note) (shared: other work may run beside the benchmark)."
 	echo
 	echo "Every row compares goabi with its peer on the same input in the same run, alternating the two"
 	echo "commands. The steady measure is CPU time (user+sys of the process and its children); wall time is"
 	echo "shown beside it. **Ratio = goabi / peer** (lower is better; the targets of issue 12 are ≤ 1.0, ≤ 1.5"
-	echo "for \\`inspect -r\\`, ≤ 0.25 for \\`--isa\\` and ≤ 0.5 for \\`link\\`)."
+	echo "for \`inspect -r\`, ≤ 0.25 for \`--isa\` and ≤ 0.5 for \`link\`)."
 	echo
 	for b in tests/bench-inspect.sh tests/bench-image.sh tests/bench-isa.sh tests/bench-link.sh tests/bench-diff.sh; do
 		[ -f "$b" ] && bash "$b"
