@@ -12,7 +12,7 @@ static bool exp_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 {
 	struct exp_ctx *c = ctx;
 	struct goabi_artifact *a = c->ev->a;
-	if (strncmp(name, "_cgoexp_", 8) != 0)
+	if (!STR_PFX(name, "_cgoexp_"))
 		return true;
 	c->refs++;
 	if (sym->st_shndx == SHN_UNDEF)
