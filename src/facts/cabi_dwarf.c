@@ -640,37 +640,45 @@ static bool inflated_holds(const uint8_t *p, size_t n, int *maybe)
 	return found;
 }
 
+/* pass 0: the string sections and every uncompressed one (cheap); pass 1:
+ * a compressed .debug_info, the largest to inflate, and in gcc's units
+ * (DWARF 5: line_strp) rarely the holder of the name */
 static bool dwarf_may_name_cgo_export(struct elfview *ev)
 {
 	int maybe = 0;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh))
-			return true;
-		const char *name = ev_section_name(ev, &sh);
-		if (strncmp(name, ".zdebug", 7) == 0)
-			return true; /* GNU's old compressed sections: not read here */
-		if (strncmp(name, ".debug_info", 11) != 0 && strncmp(name, ".debug_str", 10) != 0 &&
-		    strncmp(name, ".debug_line_str", 15) != 0)
-			continue;
-		const uint8_t *p;
-		size_t n;
-		if (sh.sh_type == SHT_NOBITS)
-			continue;
-		if (!ev_section_bytes(ev, &sh, &p, &n))
-			return true;
-		if (!(sh.sh_flags & SHF_COMPRESSED)) {
-			if (memmem(p, n, CGO_EXPORT_C, NEEDLE_LEN))
+	for (int pass = 0; pass < 2; pass++) {
+		Elf_Scn *scn = NULL;
+		while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+			GElf_Shdr sh;
+			if (!gelf_getshdr(scn, &sh))
 				return true;
-			continue;
+			const char *name = ev_section_name(ev, &sh);
+			if (strncmp(name, ".zdebug", 7) == 0)
+				return true; /* GNU's old compressed sections: not read here */
+			bool info = strncmp(name, ".debug_info", 11) == 0;
+			if (!info && strncmp(name, ".debug_str", 10) != 0 && strncmp(name, ".debug_line_str", 15) != 0)
+				continue;
+			if (sh.sh_type == SHT_NOBITS)
+				continue;
+			bool compressed = (sh.sh_flags & SHF_COMPRESSED) != 0;
+			if (pass != (info && compressed))
+				continue;
+			const uint8_t *p;
+			size_t n;
+			if (!ev_section_bytes(ev, &sh, &p, &n))
+				return true;
+			if (!compressed) {
+				if (memmem(p, n, CGO_EXPORT_C, NEEDLE_LEN))
+					return true;
+				continue;
+			}
+			GElf_Chdr ch;
+			size_t hdr = ev->ptrsize == 8 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
+			if (!gelf_getchdr(scn, &ch) || ch.ch_type != ELFCOMPRESS_ZLIB || n < hdr)
+				return true;
+			if (inflated_holds(p + hdr, n - hdr, &maybe) || maybe)
+				return true;
 		}
-		GElf_Chdr ch;
-		size_t hdr = ev->ptrsize == 8 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
-		if (!gelf_getchdr(scn, &ch) || ch.ch_type != ELFCOMPRESS_ZLIB || n < hdr)
-			return true;
-		if (inflated_holds(p + hdr, n - hdr, &maybe) || maybe)
-			return true;
 	}
 	return false;
 }
