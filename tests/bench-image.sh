@@ -51,7 +51,9 @@ for k in 1 4 16; do
 	mapfile -t m < <(measure "$n" "$GOABI" image -q --no-progress "$R" ::: "$GOABI" image -q --no-progress -j 1 "$R" ::: scanelf -R -a "$R")
 	read -r gw gc <<< "${m[0]}"; read -r jw jc <<< "${m[1]}"; read -r sw sc <<< "${m[2]}"
 	per=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) / int(sys.argv[2])))" "$gc" "$k")
-	echo "| ${k}x | $(find "$R" -type f | wc -l) | $gc ($gw) | $jc ($jw) | $sc ($sw) | $(ratio "$gc" "$sc") | $per | $(peak_mb "$GOABI" image -q --no-progress "$R") / $(peak_mb scanelf -R -a "$R") |"
+	pk=$(peak_mb "$GOABI" image -q --no-progress "$R")
+	summary "\`image\` on the bookworm minbase (${k}x)" "$gc" "\`scanelf -R -a\`" "$sc" "$(ratio "$gc" "$sc")" 1.0 "peak RSS $pk MB"
+	echo "| ${k}x | $(find "$R" -type f | wc -l) | $gc ($gw) | $jc ($jw) | $sc ($sw) | $(ratio "$gc" "$sc") | $per | $pk / $(peak_mb scanelf -R -a "$R") |"
 done
 tar -C "$W/r1" -cf "$W/r1.tar" .
 mapfile -t m < <(measure "$N" "$GOABI" image -q --no-progress "$W/r1.tar")

@@ -36,8 +36,9 @@ row() { # NAME FILE GOABI-ARGS...
 	read -r gw gc <<< "${m[0]}"; read -r vw vc <<< "${m[1]}"
 	mb=$(python3 -c "import os,sys; print('%.1f' % (os.path.getsize(sys.argv[1]) / 1e6))" "$f")
 	echo "| $name | $mb | $gc ($gw) | $vc ($vw) | $(ratio "$gc" "$vc") | $(peak_mb "$GOABI" "$@" "$f") / $(peak_mb "$GO" version -m "$f") |"
+	[ -n "${SUMMARY_JOB:-}" ] && summary "$SUMMARY_JOB" "$gc" "\`go version -m\`" "$vc" "$(ratio "$gc" "$vc")" 1.0
 }
-row "\`inspect --json\` esbuild 0.25.5 (stripped, go1.24)" "$ESB" inspect --json
+SUMMARY_JOB="\`inspect --json\` on a stripped 10 MB esbuild" row "\`inspect --json\` esbuild 0.25.5 (stripped, go1.24)" "$ESB" inspect --json
 [ -f "$NODE" ] && row "\`inspect --json\` Node.js 16 (C++, not Go)" "$NODE" inspect --json
 mapfile -t m < <(measure "$RUNS" "$GOABI" --help ::: "$GO" version)
 read -r hw hc <<< "${m[0]}"; read -r ow oc <<< "${m[1]}"
@@ -72,6 +73,7 @@ for k in 1 4 16; do
 	mapfile -t m < <(measure "$n" "$GOABI" inspect -r "$W/c$k" ::: "$GO" version -m "$W/c$k")
 	read -r gw gc <<< "${m[0]}"; read -r vw vc <<< "${m[1]}"
 	per=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) / int(sys.argv[2])))" "$gc" "$k")
+	summary "\`inspect -r\` over the corpus (${k}x: $(( $(find "$W/c1" -type f | wc -l) * k )) files)" "$gc" "\`go version -m DIR\`" "$vc" "$(ratio "$gc" "$vc")" 1.5
 	echo "| ${k}x | $gc ($gw) | $vc ($vw) | $(ratio "$gc" "$vc") | $per | $(peak_mb "$GOABI" inspect -r "$W/c$k") / $(peak_mb "$GO" version -m "$W/c$k") |"
 done
 mapfile -t m < <(measure 5 "$GOABI" inspect --no-dwarf -r "$W/c1")

@@ -27,6 +27,7 @@ mapfile -t m < <(measure "$N" "$GOABI" inspect --isa "$f" ::: "$GOABI" inspect -
 mapfile -t o < <(measure 3 bash -c "objdump -d --no-show-raw-insn '$f' | awk -F'\t' 'NF >= 2 { split(\$2, a, \" \"); c[a[1]]++ } END { for (m in c) print c[m], m }' | sort -rn > /dev/null")
 read -r ow oc <<< "${o[0]}"
 read -r gw gc <<< "${m[0]}"; read -r dw dc <<< "${m[1]}"; read -r pw pc <<< "${m[2]}"
+summary "\`inspect --isa\` on the same esbuild" "$gc" "\`objdump -d\`" "$oc" "$(ratio "$gc" "$oc")" 0.25
 echo "| goabi inspect --isa | $gc ($gw) | $(ratio "$gc" "$oc") | $(peak_mb "$GOABI" inspect --isa "$f") |"
 echo "| goabi inspect --isa-detail | $dc ($dw) | $(ratio "$dc" "$oc") | $(peak_mb "$GOABI" inspect --isa-detail "$f") |"
 echo "| goabi inspect (no disassembly) | $pc ($pw) | $(ratio "$pc" "$oc") | $(peak_mb "$GOABI" inspect "$f") |"

@@ -26,6 +26,7 @@ row() {
 	local name=$1; shift
 	mapfile -t m < <(measure "$N" "$@" -o "$tmp/out" ::: "$GOABI" link -q -- "$@" -o "$tmp/out")
 	read -r rw rc <<< "${m[0]}"; read -r gw gc <<< "${m[1]}"
+	summary "\`link\`: $name" "$gc" "gcc (real link)" "$rc" "$(ratio "$gc" "$rc")" 0.5
 	echo "| $name | $rc ($rw) | $gc ($gw) | $(ratio "$gc" "$rc") | $(peak_mb "$GOABI" link -q -- "$@" -o "$tmp/out") / $(peak_mb "$@" -o "$tmp/out") |"
 }
 row "4 Go c-archives + C main (fails: duplicates)" gcc main_abcd.o goa.a gob.a goc.a god.a

@@ -13,6 +13,14 @@ export PATH="/usr/lib/go-1.19/bin:$PATH"
 tests/fixtures/build.sh "$FIX" >/dev/null 2>&1 || echo "bench: some fixtures failed to build" >&2
 tests/fetch-npm.sh "$NPM" >/dev/null 2>&1 || echo "bench: npm fetch failed" >&2
 out=$TOP/BENCHMARKS.md
+export SUMMARY=$out.summary
+: > "$SUMMARY"
+sections=$(for b in tests/bench-inspect.sh tests/bench-image.sh tests/bench-isa.sh tests/bench-link.sh tests/bench-diff.sh; do
+	[ -f "$b" ] && bash "$b"
+	echo
+done
+bash tests/bench-profile.sh
+[ -f tests/bench-profile-before.md ] && cat tests/bench-profile-before.md)
 {
 	echo "# Benchmarks"
 	echo
@@ -20,15 +28,16 @@ out=$TOP/BENCHMARKS.md
 	echo "Machine: $(machine_note) (shared: other work may run beside the benchmark)."
 	echo
 	echo "Every row compares goabi with its peer on the same input in the same run, alternating the two"
-	echo "commands. The steady measure is CPU time (user+sys of the process and its children); wall time is"
-	echo "shown beside it. **Ratio = goabi / peer** (lower is better; the targets of issue 12 are ≤ 1.0, ≤ 1.5"
-	echo "for \`inspect -r\`, ≤ 0.25 for \`--isa\` and ≤ 0.5 for \`link\`)."
+	echo "commands. The steady measure is CPU time (user+sys of the process and its children, medians); wall"
+	echo "time is shown beside it in the sections below. **Ratio = goabi / peer** (lower is better)."
 	echo
-	for b in tests/bench-inspect.sh tests/bench-image.sh tests/bench-isa.sh tests/bench-link.sh tests/bench-diff.sh; do
-		[ -f "$b" ] && bash "$b"
-		echo
-	done
-	bash tests/bench-profile.sh
-	[ -f tests/bench-profile-before.md ] && cat tests/bench-profile-before.md
+	echo "## Summary (issue 12 targets)"
+	echo
+	echo "| job | goabi CPU | peer CPU | ratio | target | |"
+	echo "|---|---:|---:|---:|---:|---|"
+	cat "$SUMMARY"
+	echo
+	echo "$sections"
 } > "$out.tmp" && mv "$out.tmp" "$out"
+rm -f "$SUMMARY"
 cat "$out"

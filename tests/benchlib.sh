@@ -51,3 +51,11 @@ machine_note() {
 	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 	echo "$(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
+# summary JOB GOABI_CPU PEER PEER_CPU RATIO TARGET [NOTE]: one row of the table
+# at the top of BENCHMARKS.md (bench.sh sets SUMMARY to the file to append to)
+summary() {
+	[ -n "${SUMMARY:-}" ] || return 0
+	local met
+	met=$(python3 -c "import sys; print('met' if float(sys.argv[1]) <= float(sys.argv[2]) else 'not met')" "$5" "$6")
+	echo "| $1 | $2 ms | $3 $4 ms | $5 | ≤ $6 | $met${7:+ ($7)} |" >> "$SUMMARY"
+}
