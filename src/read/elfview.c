@@ -165,7 +165,9 @@ struct ev_symtab_part {
 	size_t n;
 	const char *str;
 	size_t strsz;
-	uint8_t *named; /* bit i: entry i has a non-empty name ending inside str */
+	/* entry i: 0 when it has no usable name (empty, or not ending inside
+	 * str), else its first two bytes (name[0] | name[1] << 8) */
+	uint16_t *key;
 };
 
 struct ev_symcache {
@@ -240,8 +242,8 @@ static struct ev_symcache *symcache_build(const struct elfview *ev, bool dynamic
 		/* names checked once here: the iterations after this one touch
 		 * only the names their callbacks read (the string table of a C++
 		 * program is megabytes, in an order unrelated to the symbols') */
-		t->named = arena_alloc(ar, t->n / 8 + 1);
-		if (!t->named) {
+		t->key = arena_alloc(ar, t->n * sizeof(*t->key));
+		if (!t->key) {
 			diag_add(ev->a, GOABI_DIAG_ERROR, "out of memory reading %zu symbols", n);
 			return c;
 		}
@@ -251,29 +253,33 @@ static struct ev_symcache *symcache_build(const struct elfview *ev, bool dynamic
 			if (off == 0 || off >= t->strsz || !t->str[off] ||
 			    (!nul_ended && !memchr(t->str + off, 0, t->strsz - off)))
 				continue;
-			t->named[i / 8] |= (uint8_t)(1u << (i % 8));
+			t->key[i] = (uint16_t)((uint8_t)t->str[off] | (uint8_t)t->str[off + 1] << 8);
 		}
 		c->nparts++;
 	}
 	return c;
 }
 
-size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx)
+static struct ev_symcache *symcache_get(const struct elfview *ev, bool dynamic)
 {
 	if (!ev->sections_ok)
-		return 0;
+		return NULL;
 	/* the cache is the view's own memo, not a change to what it views */
 	struct elfview *mev = (struct elfview *)ev;
-	struct ev_symcache *c = ev->symcache[dynamic];
-	if (!c)
-		c = mev->symcache[dynamic] = symcache_build(ev, dynamic);
-	if (!c)
-		return 0;
+	if (!ev->symcache[dynamic])
+		mev->symcache[dynamic] = symcache_build(ev, dynamic);
+	return ev->symcache[dynamic];
+}
+
+/* want: the key the names must have, 0 for every named symbol */
+static size_t symcache_iter(const struct ev_symcache *c, uint16_t want, ev_sym_fn fn, void *ctx)
+{
 	size_t seen = 0;
-	for (size_t k = 0; k < c->nparts; k++) {
+	for (size_t k = 0; c && k < c->nparts; k++) {
 		const struct ev_symtab_part *t = &c->parts[k];
 		for (size_t i = 1; i < t->n; i++) {
-			if (!(t->named[i / 8] & (1u << (i % 8))))
+			uint16_t key = t->key[i];
+			if (!key || (want && key != want))
 				continue;
 			const GElf_Sym *sym = &t->syms[i];
 			seen++;
@@ -282,6 +288,17 @@ size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, 
 		}
 	}
 	return seen;
+}
+
+size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx)
+{
+	return symcache_iter(symcache_get(ev, dynamic), 0, fn, ctx);
+}
+
+size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx)
+{
+	uint16_t want = prefix[0] && prefix[1] ? (uint16_t)((uint8_t)prefix[0] | (uint8_t)prefix[1] << 8) : 0;
+	return symcache_iter(symcache_get(ev, dynamic), want, fn, ctx);
 }
 
 struct find_ctx {
