@@ -54,7 +54,8 @@ static int walk(const char *dir, dev_t dev, unsigned depth, void (*fn)(void *, c
 	}
 	int errs = 0;
 	int dfd = dirfd(d);
-	qsort(names, n, sizeof(*names), cmp);
+	if (n) /* an empty directory: names is NULL, which qsort must not get */
+		qsort(names, n, sizeof(*names), cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *path = NULL;
