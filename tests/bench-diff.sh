@@ -5,27 +5,28 @@
 . "$(dirname "$0")/benchlib.sh"
 : "${GOABI:?}" "${FIX:?}"
 D=$FIX/diff
-echo "## goabi diff (exported C ABI from DWARF)"
+echo "## goabi diff (exported C ABI from DWARF) vs \`abidiff\`"
 echo
 if [ ! -f "$D/cshared-v2.so" ]; then
 	echo "fixtures missing"
 	exit 0
 fi
-echo "| input | goabi diff ms | abidiff ms | ratio | peak RSS goabi / abidiff KB |"
-echo "|---|---|---|---|---|"
+if ! command -v abidiff > /dev/null; then
+	echo "(skipped: abidiff (libabigail) is not installed)"
+	exit 0
+fi
+echo "Medians of 7 alternating runs; CPU = user+sys ms (wall ms); ratio = goabi CPU / abidiff CPU."
+echo "goabi diff also compares the ISA levels, so it disassembles both files (most of its time on the Go pairs)."
+echo
+echo "| input | goabi diff CPU (wall) | abidiff CPU (wall) | ratio | peak RSS goabi / abidiff MB |"
+echo "|---|---:|---:|---:|---:|"
 for pair in "cshared-v1.so cshared-v2.so" "cshared-v1.so cshared-v3.so" "libfoo-v1.so libfoo-v2.so"; do
 	set -- $pair
-	g=$(median_ms 7 "$GOABI" diff -q "$D/$1" "$D/$2")
-	if command -v abidiff > /dev/null; then
-		a=$(median_ms 7 abidiff "$D/$1" "$D/$2")
-		rg=$(/usr/bin/time -f %M "$GOABI" diff -q "$D/$1" "$D/$2" 2>&1 >/dev/null | tail -1)
-		ra=$(/usr/bin/time -f %M abidiff "$D/$1" "$D/$2" 2>&1 >/dev/null | tail -1)
-		echo "| $1 → $2 | $g | $a | $(ratio "$a" "$g") | $rg / $ra |"
-	else
-		echo "| $1 → $2 | $g | (abidiff not installed) | | |"
-	fi
+	mapfile -t m < <(measure 7 "$GOABI" diff -q "$D/$1" "$D/$2" ::: abidiff "$D/$1" "$D/$2")
+	read -r gw gc <<< "${m[0]}"; read -r aw ac <<< "${m[1]}"
+	echo "| $1 → $2 | $gc ($gw) | $ac ($aw) | $(ratio "$gc" "$ac") | $(peak_mb "$GOABI" diff -q "$D/$1" "$D/$2") / $(peak_mb abidiff "$D/$1" "$D/$2") |"
 done
 echo
-w=$(median_ms 7 "$GOABI" inspect "$D/cshared-v1.so")
-n=$(median_ms 7 "$GOABI" inspect --no-dwarf "$D/cshared-v1.so")
-echo "goabi inspect of the c-shared library: $w ms with DWARF prototypes, $n ms with \`--no-dwarf\`."
+mapfile -t m < <(measure 7 "$GOABI" inspect "$D/cshared-v1.so" ::: "$GOABI" inspect --no-dwarf "$D/cshared-v1.so")
+read -r ww wc <<< "${m[0]}"; read -r nw nc <<< "${m[1]}"
+echo "goabi inspect of the c-shared library: $wc ms CPU ($ww wall) with DWARF prototypes, $nc ms ($nw) with \`--no-dwarf\`."

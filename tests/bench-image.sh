@@ -1,71 +1,62 @@
 #!/bin/bash
-# goabi image vs pax-utils on the same real root filesystem: a copy (hard
-# links, no data copied) of this machine's /usr/bin and
-# /usr/lib/x86_64-linux-gnu with its ld.so.conf, and the same tree as a
-# docker-save-style single-layer tar. Compared: `scanelf -R -a` (reads ELF
-# headers only, no resolution, no versions) and an `lddtree` loop over the
-# same ELF files (resolves the tree like goabi, no symbol versions). lddtree
-# is a Python program started once per file: it is timed on a sample and
-# extrapolated. Peak memory from /usr/bin/time -v. Prints a Markdown section.
+# goabi image against pax-utils' `scanelf -R -a` on a real Debian bookworm
+# minbase root filesystem (`debootstrap --variant=minbase bookworm`, cached
+# as ~/.cache/goabi/nss/bookworm-minbase.tar.gz, shared with
+# tests/fixtures/build-nss.sh; made here when missing), at 1x, 4x and 16x
+# the input: copies of its /usr tree under /copyN/usr (hard links), so the
+# programs and libraries to check grow while the loader and libc stay the
+# same. scanelf reads ELF headers only (no resolution, no versions); goabi
+# does the full check (interpreter, DT_NEEDED resolution, symbol versions
+# against the image's libc, Go inventory). Prints a Markdown section.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/benchlib.sh"
 : "${BUILD:=build}"
 : "${GOABI:=$TOP/$BUILD/goabi}"
+CACHE=${GOABI_CACHE:-$HOME/.cache/goabi}/nss
+TARBALL=$CACHE/bookworm-minbase.tar.gz
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 N=${BENCH_RUNS:-5}
-SAMPLE=${LDDTREE_SAMPLE:-100}
+echo "## goabi image vs \`scanelf -R -a\`"
+echo
+if [ ! -s "$TARBALL" ] && command -v debootstrap >/dev/null && [ "$(id -u)" = 0 ]; then
+	mkdir -p "$CACHE"
+	rm -rf "$CACHE/root.tmp"
+	if debootstrap --variant=minbase bookworm "$CACHE/root.tmp" "$MIRROR" > "$CACHE/debootstrap.log" 2>&1; then
+		tar --numeric-owner -C "$CACHE/root.tmp" -czf "$TARBALL.tmp" . && mv "$TARBALL.tmp" "$TARBALL"
+	fi
+	rm -rf "$CACHE/root.tmp"
+fi
+if [ ! -s "$TARBALL" ] || ! command -v scanelf >/dev/null; then
+	echo "(skipped: needs $TARBALL (debootstrap, as root) and scanelf (pax-utils))"
+	exit 0
+fi
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-R=$W/root
-mkdir -p "$R/usr/lib" "$R/etc" "$R/lib64"
-cp -al /usr/bin "$R/usr/bin" 2>/dev/null || cp -a /usr/bin "$R/usr/bin"
-cp -al /usr/lib/x86_64-linux-gnu "$R/usr/lib/" 2>/dev/null || cp -a /usr/lib/x86_64-linux-gnu "$R/usr/lib/"
-ln -s usr/lib "$R/lib"
-ln -s usr/bin "$R/bin"
-ln -s /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$R/lib64/"
-cp -r /etc/ld.so.conf /etc/ld.so.conf.d "$R/etc/" 2>/dev/null
-files=$(find "$R" -type f | wc -l)
-find "$R" -type f -print0 | xargs -0 scanelf -B -F '%F' 2>/dev/null | sort > "$W/elf.txt"
-nelf=$(wc -l < "$W/elf.txt")
-tar -C "$R" -cf "$W/root.tar" .
-mb=$(( $(du -sm "$W/root.tar" | cut -f1) ))
-
-g=$(median_ms "$N" "$GOABI" image -q --no-progress "$R")
-g1=$(median_ms "$N" "$GOABI" image -q --no-progress -j 1 "$R")
-gt=$(median_ms "$N" "$GOABI" image -q --no-progress "$W/root.tar")
-s=$(median_ms "$N" scanelf -R -a "$R")
-# lddtree (pax-utils, Python + pyelftools) once per file, on a sample
-head -n "$SAMPLE" "$W/elf.txt" | shuf --random-source=<(yes) > "$W/sample.txt"
-nsample=$(wc -l < "$W/sample.txt")
-t0=$(date +%s%N)
-while IFS= read -r f; do
-	/usr/bin/python3 /usr/bin/lddtree --root "$R" -l "${f#"$R"}" >/dev/null 2>&1
-done < "$W/sample.txt"
-t1=$(date +%s%N)
-l=$(python3 -c "print('%.0f' % (($t1 - $t0) / 1e6 / $nsample * $nelf))")
-peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
-pg=$(peak "$GOABI" image -q --no-progress "$R")
-pt=$(peak "$GOABI" image -q --no-progress "$W/root.tar")
-ps=$(peak scanelf -R -a "$R")
-rate() { python3 -c "import sys; print('%.0f' % ($1 / ($2 / 1000.0)) if float($2) else 0)"; }
-
-echo "## goabi image vs scanelf and lddtree"
+mkdir -p "$W/r1"
+tar --numeric-owner --exclude='./dev/*' -xzf "$TARBALL" -C "$W/r1" 2>/dev/null
+for k in 4 16; do
+	cp -al "$W/r1" "$W/r$k"
+	for i in $(seq 2 "$k"); do mkdir -p "$W/r$k/copy$i" && cp -al "$W/r1/usr" "$W/r$k/copy$i/usr"; done
+done
+echo "Root filesystem: \`debootstrap --variant=minbase bookworm\` ($(find "$W/r1" -type f | wc -l) files,"
+echo "$(find "$W/r1" -type f -print0 | xargs -0 scanelf -B -F '%F' 2>/dev/null | wc -l) ELF files, $(du -sm "$W/r1" | cut -f1) MB). Medians of $N alternating runs; CPU = user+sys ms (wall ms);"
+echo "ratio = goabi CPU / scanelf CPU (target ≤ 1.0, peak RSS < 100 MB). goabi uses $(nproc) threads (its default)."
 echo
-echo "Root filesystem: this machine's /usr/bin + /usr/lib/x86_64-linux-gnu (+ ld.so.conf), $files files,"
-echo "$nelf ELF files, ${mb} MB as a tar. Medians of $N runs; ratio = peer time / goabi time (higher = goabi faster)."
-echo "goabi does the full check (interpreter, recursive DT_NEEDED resolution, symbol versions, libc, Go"
-echo "inventory); scanelf -R -a only prints header facts; lddtree resolves the tree but checks no versions."
+echo "| input | files | goabi image CPU (wall) | goabi -j 1 CPU (wall) | scanelf -R -a CPU (wall) | ratio | goabi CPU per copy | peak RSS goabi / scanelf MB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for k in 1 4 16; do
+	n=$N; [ "$k" = 16 ] && n=3
+	R=$W/r$k
+	mapfile -t m < <(measure "$n" "$GOABI" image -q --no-progress "$R" ::: "$GOABI" image -q --no-progress -j 1 "$R" ::: scanelf -R -a "$R")
+	read -r gw gc <<< "${m[0]}"; read -r jw jc <<< "${m[1]}"; read -r sw sc <<< "${m[2]}"
+	per=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) / int(sys.argv[2])))" "$gc" "$k")
+	pk=$(peak_mb "$GOABI" image -q --no-progress "$R")
+	summary "\`image\` on the bookworm minbase (${k}x)" "$gc" "\`scanelf -R -a\`" "$sc" "$(ratio "$gc" "$sc")" 1.0 "peak RSS $pk MB"
+	echo "| ${k}x | $(find "$R" -type f | wc -l) | $gc ($gw) | $jc ($jw) | $sc ($sw) | $(ratio "$gc" "$sc") | $per | $pk / $(peak_mb scanelf -R -a "$R") |"
+done
+tar -C "$W/r1" -cf "$W/r1.tar" .
+mapfile -t m < <(measure "$N" "$GOABI" image -q --no-progress "$W/r1.tar")
+read -r tw tc <<< "${m[0]}"
 echo
-echo "| run | wall ms | files/s | peak RSS MB | ratio |"
-echo "|---|---:|---:|---:|---:|"
-echo "| goabi image DIR ($(nproc) threads) | $g | $(rate "$files" "$g") | $((pg / 1024)) | 1.00 |"
-echo "| goabi image DIR (-j 1) | $g1 | $(rate "$files" "$g1") | | $(ratio "$g1" "$g") |"
-echo "| goabi image TAR (same tree, one layer) | $gt | $(rate "$files" "$gt") | $((pt / 1024)) | $(ratio "$gt" "$g") |"
-echo "| scanelf -R -a DIR | $s | $(rate "$files" "$s") | $((ps / 1024)) | $(ratio "$s" "$g") |"
-echo "| lddtree per ELF file (extrapolated from $nsample) | $l | $(rate "$nelf" "$l") | | $(ratio "$l" "$g") |"
-echo
-if [ "$((pg / 1024))" -lt 100 ] && [ "$((pt / 1024))" -lt 100 ]; then
-	echo "Peak memory under the 100 MB target on both inputs."
-else
-	echo "Peak memory ABOVE the 100 MB target."
-fi
+echo "The same root as one uncompressed tar layer (read through libarchive): $tc ms CPU ($tw wall), peak RSS $(peak_mb "$GOABI" image -q --no-progress "$W/r1.tar") MB."

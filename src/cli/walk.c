@@ -55,7 +55,8 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 	}
 	int errs = 0;
 	int dfd = dirfd(d);
-	qsort(names, n, sizeof(*names), cmp);
+	if (n) /* an empty directory: names is NULL, which qsort must not get */
+		qsort(names, n, sizeof(*names), cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *path = NULL;

@@ -12,7 +12,7 @@ static bool exp_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 {
 	struct exp_ctx *c = ctx;
 	struct goabi_artifact *a = c->ev->a;
-	if (strncmp(name, "_cgoexp_", 8) != 0)
+	if (!STR_PFX(name, "_cgoexp_"))
 		return true;
 	c->refs++;
 	if (sym->st_shndx == SHN_UNDEF)
@@ -148,8 +148,8 @@ void cabi_dwarf_prototypes(struct elfview *ev);
 void facts_cabi(struct elfview *ev)
 {
 	struct exp_ctx c = { .ev = ev };
-	ev_for_each_symbol(ev, false, exp_cb, &c);
-	ev_for_each_symbol(ev, true, exp_cb, &c);
+	ev_for_each_symbol_prefix(ev, false, "_cgoexp_", exp_cb, &c);
+	ev_for_each_symbol_prefix(ev, true, "_cgoexp_", exp_cb, &c);
 	const char *tc = ev->a->go.toolchain.value;
 	if (ev->eh.e_type == ET_DYN || (ev->eh.e_type == ET_REL && (!tc || strcmp(tc, "none") == 0)))
 		dynsyms(ev);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <libdwarf.h>
 #include <dwarf.h>
+#include <zlib.h>
 #include "facts/facts.h"
 
 void cabi_dwarf_prototypes(struct elfview *ev);
@@ -592,6 +593,96 @@ static void no_dwarf_evidence(struct elfview *ev, const char *why)
 								   a->cabi.exports[i].evidence, why);
 }
 
+/* The name of a compilation unit is stored whole: inline in .debug_info
+ * (DW_FORM_string) or in .debug_str / .debug_line_str (strp, line_strp,
+ * strx; .dwo variants share the prefixes). So when none of these sections
+ * holds the bytes "_cgo_export.c", no unit is named *_cgo_export.c and the
+ * walk below would find nothing. This test is what spares the DWARF of Go's
+ * own objects: a c-archive's go.o defines the _cgoexp_ wrappers, but the
+ * unit is in a sibling member, and libdwarf would read (and decompress) all
+ * of go.o's DWARF to learn that. Compressed sections (SHF_COMPRESSED, zlib)
+ * are inflated in chunks, not kept. "Maybe" when anything is unusual. */
+static const char CGO_EXPORT_C[] = "_cgo_export.c";
+#define NEEDLE_LEN (sizeof(CGO_EXPORT_C) - 1)
+
+static bool inflated_holds(const uint8_t *p, size_t n, int *maybe)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (n > UINT32_MAX || inflateInit(&z) != Z_OK) {
+		*maybe = 1;
+		return false;
+	}
+	uint8_t out[NEEDLE_LEN - 1 + 65536];
+	size_t carry = 0;
+	bool found = false;
+	z.next_in = (Bytef *)p;
+	z.avail_in = (uInt)n;
+	for (;;) {
+		z.next_out = out + carry;
+		z.avail_out = (uInt)(sizeof(out) - carry);
+		int rc = inflate(&z, Z_NO_FLUSH);
+		size_t have = sizeof(out) - z.avail_out;
+		if (memmem(out, have, CGO_EXPORT_C, NEEDLE_LEN)) {
+			found = true;
+			break;
+		}
+		if (rc == Z_STREAM_END)
+			break;
+		if (rc != Z_OK || have == carry) {
+			*maybe = 1; /* corrupt or stuck: let libdwarf judge */
+			break;
+		}
+		carry = have < NEEDLE_LEN - 1 ? have : NEEDLE_LEN - 1;
+		memmove(out, out + have - carry, carry);
+	}
+	inflateEnd(&z);
+	return found;
+}
+
+/* pass 0: the string sections and every uncompressed one (cheap); pass 1:
+ * a compressed .debug_info, the largest to inflate, and in gcc's units
+ * (DWARF 5: line_strp) rarely the holder of the name */
+static bool dwarf_may_name_cgo_export(struct elfview *ev)
+{
+	int maybe = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		Elf_Scn *scn = NULL;
+		while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+			GElf_Shdr sh;
+			if (!gelf_getshdr(scn, &sh))
+				return true;
+			const char *name = ev_section_name(ev, &sh);
+			if (strncmp(name, ".zdebug", 7) == 0)
+				return true; /* GNU's old compressed sections: not read here */
+			bool info = strncmp(name, ".debug_info", 11) == 0;
+			if (!info && strncmp(name, ".debug_str", 10) != 0 && strncmp(name, ".debug_line_str", 15) != 0)
+				continue;
+			if (sh.sh_type == SHT_NOBITS)
+				continue;
+			bool compressed = (sh.sh_flags & SHF_COMPRESSED) != 0;
+			if (pass != (info && compressed))
+				continue;
+			const uint8_t *p;
+			size_t n;
+			if (!ev_section_bytes(ev, &sh, &p, &n))
+				return true;
+			if (!compressed) {
+				if (memmem(p, n, CGO_EXPORT_C, NEEDLE_LEN))
+					return true;
+				continue;
+			}
+			GElf_Chdr ch;
+			size_t hdr = ev->ptrsize == 8 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
+			if (!gelf_getchdr(scn, &ch) || ch.ch_type != ELFCOMPRESS_ZLIB || n < hdr)
+				return true;
+			if (inflated_holds(p + hdr, n - hdr, &maybe) || maybe)
+				return true;
+		}
+	}
+	return false;
+}
+
 void cabi_dwarf_prototypes(struct elfview *ev)
 {
 	GElf_Shdr sh;
@@ -599,6 +690,10 @@ void cabi_dwarf_prototypes(struct elfview *ev)
 	a->cabi.dwarf = ev_section(ev, ".debug_info", &sh) != NULL;
 	if (!a->cabi.dwarf) {
 		no_dwarf_evidence(ev, "no DWARF (.debug_info absent)");
+		return;
+	}
+	if (!dwarf_may_name_cgo_export(ev)) {
+		no_dwarf_evidence(ev, "DWARF has no _cgo_export.c definition for it");
 		return;
 	}
 	struct dw d = { .ev = ev, .budget = DIE_BUDGET };

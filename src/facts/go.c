@@ -35,7 +35,7 @@ struct goscan {
 
 
 /* Literal prefix test without strlen at run time. */
-#define PFX(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
+#define PFX(s, lit) STR_PFX(s, lit)
 
 static void cgo_mark(struct goscan *g, int i, const char *name, bool defined)
 {

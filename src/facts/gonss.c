@@ -21,7 +21,7 @@
 #include <string.h>
 #include "facts/gofacts.h"
 
-#define PFX(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
+#define PFX(s, lit) STR_PFX(s, lit)
 #define MAX_EVIDENCE 3
 
 static const struct {

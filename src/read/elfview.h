@@ -49,6 +49,11 @@ const char *ev_vaddr_string(const struct elfview *ev, uint64_t vaddr, uint64_t n
  * ndx is the symbol's index in its table (for versym lookups). */
 typedef bool (*ev_sym_fn)(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx);
 size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx);
+/* The same for the symbols whose names start with the first two bytes of
+ * prefix (all named symbols when prefix is shorter): fn still sees each
+ * name whole and tests the rest. Skips the other names without reading
+ * them (the string table of a large C++ program is megabytes). */
+size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx);
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 

@@ -33,6 +33,19 @@ void fact_set(struct goabi_artifact *a, struct goabi_fact *f, enum goabi_conf c,
 void diag_add(struct goabi_artifact *a, enum goabi_severity sev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ---- prefix test of a NUL-terminated string against a literal, inline:
+ * called for every symbol of large programs, where a strncmp call per
+ * test showed as a fifth of the time; stops at the first differing byte
+ * (so at s's NUL) */
+static inline bool str_has_prefix(const char *s, const char *lit, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != lit[i])
+			return false;
+	return true;
+}
+#define STR_PFX(s, lit) str_has_prefix((s), (lit), sizeof(lit) - 1)
+
 /* ---- overflow-safe range check: [off, off+len) inside [0, size) ---- */
 static inline bool range_ok(uint64_t off, uint64_t len, uint64_t size)
 {
