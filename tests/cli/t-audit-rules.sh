@@ -10,8 +10,8 @@ if [ ! -f "$D/prog-trim" ]; then
 	exit 0
 fi
 old=$NPM/esbuild-linux-64@0.13.15/esbuild new=$NPM/@esbuild_linux-x64@0.18.5/esbuild
-# 35 checks, and 5 on the npm esbuild binaries or one skip line
-plan $((35 + $([ -f "$old" ] && [ -f "$new" ] && echo 5 || echo 1)))
+# 36 checks, and 5 on the npm esbuild binaries or one skip line
+plan $((36 + $([ -f "$old" ] && [ -f "$new" ] && echo 5 || echo 1)))
 setting() { go version -m "$1" | awk -v k="$2" '$1 == "build" { split($2, kv, "="); if (kv[1] == k) print substr($2, length(k) + 2) }'; }
 # verdict FILE FLAGS...: "broken" or "ok" from the exit code (1 / 0), "error RC" otherwise
 verdict() {
@@ -69,6 +69,19 @@ check "min-go go1.$((minor - 1)).99,go1.$((minor + 1)).0: newer than the lowest 
 a3=$(setting "$D/prog-v3" GOAMD64)
 check "max-isa x86-64-$a3 (GOAMD64=$a3): met; x86-64-v2: broken" "ok broken" \
 	"$(verdict "$D/prog-v3" --max-isa "x86-64-$a3") $(verdict "$D/prog-v3" --max-isa x86-64-v2)"
+
+# max-isa from the code: a C program built with -march=x86-64-v3 whose note
+# declares only the baseline (readelf -n) but whose code uses AVX (objdump:
+# %ymm registers); the level required by the code decides
+V3=$FIX/isa/c-vec-x86-64-v3
+if [ -f "$V3" ]; then
+	decl=$(readelf -nW "$V3" | grep -c 'ISA needed: .*x86-64-v[234]')
+	ymm=$(objdump -d --no-show-raw-insn "$V3" | grep -c '%ymm')
+	check "max-isa on c-vec (-march=x86-64-v3; readelf -n declares no v2+: $decl; objdump: $ymm %ymm instructions): v2 broken, v3 met" \
+		"0 yes broken ok" "$decl $([ "$ymm" -gt 0 ] && echo yes) $(verdict "$V3" --max-isa x86-64-v2) $(verdict "$V3" --max-isa x86-64-v3)"
+else
+	notok "max-isa from the code: fixture $V3 missing (tests/fixtures/build-isa.sh)"
+fi
 
 # require-trimpath: go version -m -trimpath
 check "require-trimpath: prog-trim (-trimpath=$(setting "$D/prog-trim" -trimpath)) met; prog-v1 (-trimpath='$(setting "$D/prog-v1" -trimpath)') broken" \
