@@ -18,6 +18,12 @@ check "c-shared: header oracle sees removed+added+changed exports" "1 1 3" \
 	"$(grep -c ^removed "$TMPD/so.hdr") $(grep -c ^added "$TMPD/so.hdr") $(grep -c ^changed "$TMPD/so.hdr")"
 check "c-shared: exported functions added/removed/changed = cgo headers' difference" \
 	"$(cat "$TMPD/so.hdr" | tr '\n' ';')" "$(cat "$TMPD/so.goabi" | tr '\n' ';')"
+# every function the headers lose is a breaking "exports removed" change, not
+# only a .dynsym removal (which sets exit bit 8 on its own)
+for fn in $(sed -n 's/^removed \([A-Za-z0-9_]*\).*/\1/p' "$TMPD/so.hdr"); do
+	check "c-shared: removed export $fn classed breaking (area exports)" breaking \
+		"$(jget "$TMPD/so.json" "','.join(c['class'] for c in j['changes'] if c['area']=='exports' and c['kind']=='removed' and c['subject']=='$fn')")"
+done
 if command -v abidiff > /dev/null; then
 	# --redundant: abidiff otherwise reports a changed type under one function only
 	abidiff --redundant "$D/cshared-v1.so" "$D/cshared-v2.so" > "$TMPD/abidiff.out" 2>&1
