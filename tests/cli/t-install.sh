@@ -2,7 +2,7 @@
 # make install honours PREFIX and DESTDIR; the installed man page renders;
 # the installed library and header build a program (oracle: cc, man).
 . "$(dirname "$0")/../lib.sh"
-plan 7
+plan 8
 cd "$TOP"
 d=$TMPD/dest
 make --no-print-directory install DESTDIR="$d" PREFIX=/opt/goabi BUILD="$BUILD" >/dev/null 2>&1
