@@ -8,7 +8,8 @@ Real files (fixtures, the elfutils corpus, Go's debug/elf testdata,
 testdata/malformed) seed fuzz_inspect whole and give their .go.buildinfo,
 .gopclntab, module info and symbol/version tables to the narrower targets,
 wrapped in each target's input format (see the target's header comment)."""
-import os, struct, sys, bz2, gzip
+import os
+import stat, struct, sys, bz2, gzip
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'malformed'))
 from elfmini import Elf, uvarint, ar_member, ar_archive
 
@@ -49,11 +50,16 @@ def read(path):
 
 
 def files(args):
+    """Regular files only (a root filesystem fixture holds device nodes such
+    as dev/console, which block on open), not the chroot trees themselves."""
     for a in args:
         if os.path.isdir(a):
-            for root, _, fs in os.walk(a):
+            for root, dirs, fs in os.walk(a):
+                dirs[:] = [d for d in sorted(dirs) if not (d == 'root' and os.path.basename(root) == 'nss')]
                 for f in sorted(fs):
-                    yield os.path.join(root, f)
+                    p = os.path.join(root, f)
+                    if stat.S_ISREG(os.lstat(p).st_mode):
+                        yield p
         elif os.path.isfile(a):
             yield a
 
