@@ -377,7 +377,7 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 					       go->scheme.value, go->version.value));
 	}
 	if (minor && pt->magic) {
-		uint32_t want = minor >= 120 ? 0xfffffff1 : minor >= 118 ? 0xfffffff0 : minor >= 116 ? 0xfffffffa : 0xfffffffb;
+		uint32_t want = go_pclntab_magic_for(minor);
 		if (want != pt->magic)
 			strv_push(a->arena, &go->conflicts,
 				  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,

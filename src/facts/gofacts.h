@@ -25,6 +25,8 @@ bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt
 typedef bool (*funcname_fn)(void *ctx, const char *name, size_t len);
 void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn fn, void *ctx);
 const char *go_pclntab_range(uint32_t magic);
+/* The pclntab magic a gc release writes (minor as go_minor: 120 = Go 1.20). */
+uint32_t go_pclntab_magic_for(int minor);
 /* Call fn for each function table entry: entry address and name (not NUL-
  * terminated, NULL when unreadable). text_start is used when the header's
  * textStart is zero (unrelocated in PIE/c-shared); at most GOABI_MAX_FUNCS. */
@@ -38,6 +40,10 @@ struct go_moduledata {
 	const char *where;      /* how it was found (evidence) */
 };
 bool go_moduledata_find(struct elfview *ev, const struct pclntab *pt, struct go_moduledata *md);
+/* First pointer-aligned offset in p[0, n) holding value (the target's size
+ * and byte order) whose following word satisfies next_ok; -1 if none. */
+int64_t go_find_word_pair(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t value,
+			  bool (*next_ok)(const void *ctx, uint64_t next), const void *ctx);
 
 /* Type-hash scheme from runtime type descriptors. */
 /* syms: type descriptors found by name (type.int / type:int), may be NULL */

@@ -83,29 +83,21 @@ static bool printable(const uint8_t *p, size_t n)
 	return true;
 }
 
+static bool plausible_len(const void *ctx, uint64_t len)
+{
+	(void)ctx;
+	return len >= 5 && len <= MAX_LEN;
+}
+
 /* A string header {ptr = vaddr, len} in writable data; returns len or 0. */
 static uint64_t header_for(const struct elfview *ev, const struct region *w, size_t nw, uint64_t vaddr,
 			   const char **where)
 {
-	size_t ps = (size_t)ev->ptrsize;
-	uint8_t needle[8];
-	for (size_t i = 0; i < ps; i++)
-		needle[i] = (uint8_t)(ev->be ? vaddr >> (8 * (ps - 1 - i)) : vaddr >> (8 * i));
 	for (size_t r = 0; r < nw; r++) {
-		size_t off = 0;
-		while (off < w[r].n) {
-			int64_t at = find_bytes(w[r].p + off, w[r].n - off, needle, ps, ps);
-			if (at < 0)
-				break;
-			size_t pos = off + (size_t)at;
-			if (w[r].n - pos >= 2 * ps) {
-				uint64_t len = rdptr(w[r].p + pos + ps, ev->be, (int)ps);
-				if (len >= 5 && len <= MAX_LEN) {
-					*where = arena_printf(ev->a->arena, "string header at %s+%#zx", w[r].name, pos);
-					return len;
-				}
-			}
-			off = pos + ps;
+		int64_t pos = go_find_word_pair(ev, w[r].p, w[r].n, vaddr, plausible_len, NULL);
+		if (pos >= 0) {
+			*where = arena_printf(ev->a->arena, "string header at %s+%#zx", w[r].name, (size_t)pos);
+			return rdptr(w[r].p + pos + ev->ptrsize, ev->be, ev->ptrsize);
 		}
 	}
 	return 0;
@@ -113,11 +105,7 @@ static uint64_t header_for(const struct elfview *ev, const struct region *w, siz
 
 static bool agrees(const char *v, uint32_t magic)
 {
-	int m = go_minor(v);
-	if (!magic)
-		return true;
-	uint32_t want = m >= 120 ? 0xfffffff1 : m >= 118 ? 0xfffffff0 : m >= 116 ? 0xfffffffa : 0xfffffffb;
-	return want == magic;
+	return !magic || go_pclntab_magic_for(go_minor(v)) == magic;
 }
 
 void go_version_from_data(struct elfview *ev, const struct pclntab *pt)

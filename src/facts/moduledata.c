@@ -38,6 +38,33 @@ static bool types_range(const struct elfview *ev, const uint8_t *md, size_t avai
 	return false;
 }
 
+int64_t go_find_word_pair(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t value,
+			  bool (*next_ok)(const void *ctx, uint64_t next), const void *ctx)
+{
+	size_t ps = (size_t)ev->ptrsize;
+	uint8_t needle[8];
+	for (size_t i = 0; i < ps; i++)
+		needle[i] = (uint8_t)(ev->be ? value >> (8 * (ps - 1 - i)) : value >> (8 * i));
+	size_t off = 0;
+	while (off < n) {
+		int64_t at = find_bytes(p + off, n - off, needle, ps, ps);
+		if (at < 0)
+			return -1;
+		size_t pos = off + (size_t)at;
+		if (n - pos >= 2 * ps && next_ok(ctx, rdptr(p + pos + ps, ev->be, (int)ps)))
+			return (int64_t)pos;
+		off = pos + ps;
+	}
+	return -1;
+}
+
+/* moduledata.pcHeader is followed by funcnametab's pointer into the pclntab */
+static bool into_pclntab(const void *ctx, uint64_t next)
+{
+	const struct pclntab *pt = ctx;
+	return next > pt->vaddr && next - pt->vaddr < pt->len;
+}
+
 /* Find the module data: by symbol, by its Go 1.26 section, or as the
  * pointer-aligned word in writable data that holds the pclntab address and
  * is followed by a pointer into it (moduledata.pcHeader, .funcnametab). */
@@ -61,32 +88,18 @@ static const uint8_t *locate(const struct elfview *ev, const struct pclntab *pt,
 	}
 	if (!pt || !pt->vaddr)
 		return NULL;
-	size_t ps = (size_t)ev->ptrsize;
-	uint8_t needle[8];
-	for (size_t i = 0; i < ps; i++)
-		needle[i] = (uint8_t)(ev->be ? pt->vaddr >> (8 * (ps - 1 - i)) : pt->vaddr >> (8 * i));
 	for (size_t i = 0; i < ev->phnum; i++) {
 		GElf_Phdr ph;
 		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_W) || (ph.p_flags & PF_X) ||
 		    !range_ok(ph.p_offset, ph.p_filesz, ev->size))
 			continue;
 		const uint8_t *seg = ev->raw + ph.p_offset;
-		size_t off = 0;
-		while (off < ph.p_filesz) {
-			int64_t at = find_bytes(seg + off, ph.p_filesz - off, needle, ps, ps);
-			if (at < 0)
-				break;
-			size_t pos = off + (size_t)at;
-			if (ph.p_filesz - pos >= 2 * ps) {
-				uint64_t next = rdptr(seg + pos + ps, ev->be, (int)ps);
-				if (next > pt->vaddr && next - pt->vaddr < pt->len) {
-					*avail = ph.p_filesz - pos;
-					*where = arena_printf(ev->a->arena, "moduledata at vaddr %#llx (word pointing at the pclntab)",
-							      (unsigned long long)(ph.p_vaddr + pos));
-					return seg + pos;
-				}
-			}
-			off = pos + ps;
+		int64_t pos = go_find_word_pair(ev, seg, ph.p_filesz, pt->vaddr, into_pclntab, pt);
+		if (pos >= 0) {
+			*avail = ph.p_filesz - (size_t)pos;
+			*where = arena_printf(ev->a->arena, "moduledata at vaddr %#llx (word pointing at the pclntab)",
+					      (unsigned long long)(ph.p_vaddr + (uint64_t)pos));
+			return seg + pos;
 		}
 	}
 	return NULL;

@@ -18,6 +18,11 @@ const char *go_pclntab_range(uint32_t magic)
 	}
 }
 
+uint32_t go_pclntab_magic_for(int minor)
+{
+	return minor >= 120 ? 0xfffffff1 : minor >= 118 ? 0xfffffff0 : minor >= 116 ? 0xfffffffa : 0xfffffffb;
+}
+
 /* Validate a candidate header at p (len bytes available). */
 static bool valid_header(const struct elfview *ev, const uint8_t *p, size_t len, struct pclntab *pt)
 {
@@ -62,7 +67,7 @@ static bool scan(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t 
 	 * miss is a pass over the data); the header must still validate */
 	int minor = go_minor(ev->a->go.version.value);
 	if (minor) {
-		uint32_t want = minor >= 120 ? 0xfffffff1 : minor >= 118 ? 0xfffffff0 : minor >= 116 ? 0xfffffffa : 0xfffffffb;
+		uint32_t want = go_pclntab_magic_for(minor);
 		for (size_t k = 1; k < 4; k++)
 			if (magics[k] == want) {
 				magics[k] = magics[0];
