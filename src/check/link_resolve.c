@@ -468,13 +468,7 @@ static void goobj_diagnosis(struct lk_result *r, struct lk_finding *f, const cha
 	for (size_t i = 0; i < a->nmembers; i++)
 		goobj |= a->members[i]->kind == GOABI_KIND_GOOBJ;
 	if (goobj) {
-		const char *os = NULL, *arch = NULL;
-		for (size_t i = 0; i < a->go.nsettings; i++) {
-			if (strcmp(a->go.settings[i].key, "GOOS") == 0)
-				os = a->go.settings[i].value;
-			else if (strcmp(a->go.settings[i].key, "GOARCH") == 0)
-				arch = a->go.settings[i].value;
-		}
+		const char *os = goabi_go_setting(&a->go, "GOOS"), *arch = goabi_go_setting(&a->go, "GOARCH");
 		f->diagnosis = arena_printf(r->ar,
 			"%s is a Go package %s in Go's own object format (%s %s/%s, symbols %s, type hash %s): only the Go "
 			"linker reads it. To call Go from C, build the main package with go build -buildmode=c-archive (or c-shared)",

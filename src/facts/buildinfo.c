@@ -77,6 +77,17 @@ static void fill_module(struct goabi_artifact *a, struct goabi_module *m, char *
 	}
 }
 
+
+void go_setting_add(struct goabi_artifact *a, const char *key, const char *value)
+{
+	struct goabi_go *g = &a->go;
+	if (g->nsettings >= GOABI_MAX_LIST ||
+	    !arena_grow(a->arena, &g->settings, &g->setcap, g->nsettings + 1, sizeof(*g->settings)))
+		return;
+	g->settings[g->nsettings].key = arena_strdup(a->arena, key);
+	g->settings[g->nsettings].value = value;
+	g->nsettings++;
+}
 void go_modinfo_parse(struct goabi_artifact *a, const char *s, size_t n)
 {
 	struct goabi_go *g = &a->go;
@@ -114,13 +125,10 @@ void go_modinfo_parse(struct goabi_artifact *a, const char *s, size_t n)
 		} else if (strcmp(line, "build") == 0) {
 			char *eq = strchr(rest, '=');
 			/* keys may be quoted too when they contain '=' or spaces; rare */
-			if (!eq || g->nsettings >= GOABI_MAX_LIST ||
-			    !arena_grow(a->arena, &g->settings, &g->setcap, g->nsettings + 1, sizeof(*g->settings)))
+			if (!eq)
 				continue;
 			*eq = 0;
-			g->settings[g->nsettings].key = arena_strdup(a->arena, rest);
-			g->settings[g->nsettings].value = unquote(a, arena_strdup(a->arena, eq + 1));
-			g->nsettings++;
+			go_setting_add(a, rest, unquote(a, arena_strdup(a->arena, eq + 1)));
 		}
 	}
 }

@@ -8,6 +8,9 @@
 void go_buildinfo(struct elfview *ev);
 /* Parse the module-info text (sentinels already stripped) into the model. */
 void go_modinfo_parse(struct goabi_artifact *a, const char *s, size_t n);
+/* Append one build setting, at most GOABI_MAX_LIST: key is copied, value
+ * must already live in the artifact's arena. */
+void go_setting_add(struct goabi_artifact *a, const char *key, const char *value);
 
 /* pclntab (runtime/symtab.go pcHeader, debug/gosym/pclntab.go). */
 struct pclntab {

@@ -43,17 +43,6 @@ static int arch_ptrsize(const char *a)
 	return 8;
 }
 
-static void add_setting(struct goabi_artifact *a, const char *k, const char *v)
-{
-	struct goabi_go *g = &a->go;
-	if (g->nsettings >= GOABI_MAX_LIST ||
-	    !arena_grow(a->arena, &g->settings, &g->setcap, g->nsettings + 1, sizeof(*g->settings)))
-		return;
-	g->settings[g->nsettings].key = arena_strdup(a->arena, k);
-	g->settings[g->nsettings].value = arena_strdup(a->arena, v);
-	g->nsettings++;
-}
-
 struct objscan {
 	struct goabi_artifact *a;
 	const uint8_t *o; /* the object, from its magic */
@@ -194,11 +183,11 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 	char version[256] = "";
 	for (char *t; (t = strtok_r(NULL, " ", &save)) != NULL;) {
 		if (strncmp(t, "X:", 2) == 0) {
-			add_setting(a, "GOEXPERIMENT", t + 2);
+			go_setting_add(a, "GOEXPERIMENT", t + 2);
 		} else if (strchr(t, '=')) {
 			char *eq = strchr(t, '=');
 			*eq = 0;
-			add_setting(a, t, eq + 1);
+			go_setting_add(a, t, eq + 1);
 		} else if (strlen(version) + strlen(t) + 2 < sizeof(version)) {
 			if (*version)
 				strcat(version, " ");
@@ -210,8 +199,8 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 		diag_add(a, GOABI_DIAG_ERROR, "Go object: header line \"%s\" lacks GOOS, GOARCH or version", ev);
 		return true;
 	}
-	add_setting(a, "GOOS", goos);
-	add_setting(a, "GOARCH", goarch);
+	go_setting_add(a, "GOOS", goos);
+	go_setting_add(a, "GOARCH", goarch);
 	fact_set(a, &g->toolchain, GOABI_KNOWN, "gc", "Go object header \"%s\"", ev);
 	fact_set(a, &g->version, GOABI_KNOWN, version, "Go object header \"%s\"", ev);
 	fact_set(a, &g->buildmode, GOABI_KNOWN, "archive",
