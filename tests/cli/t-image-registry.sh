@@ -182,6 +182,8 @@ G --json --cache "$C" docker://$R/goabi/oci-app:1 > c1.json
 same_as "--cache, cold: verdicts unchanged" c1.json ref-oci-app.json
 check "--cache, cold: no layer from the cache" 0 "$(jget c1.json 'j["image"]["cached_layers"]')"
 check "--cache holds the three layers" 3 "$(find "$C" -type f | wc -l)"
+# the largest of oci-app's own entries (later images add entries oci-app never reads)
+tampered=$(find "$C" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
 G --json --cache "$C" docker://$R/goabi/oci-app:1 > c2.json
 same_as "--cache, warm: verdicts unchanged" c2.json ref-oci-app.json
 check "--cache, warm: every layer from the cache" 3 "$(jget c2.json 'j["image"]["cached_layers"]')"
@@ -191,8 +193,9 @@ G --json --cache "$C" docker://$R/goabi/oci-zstd:1 > c3.json
 same_as "--cache, an image sharing the base layer: verdicts unchanged" c3.json ref-oci-zstd.json
 check "--cache, shared base layer from the cache, two fetched" 1 "$(jget c3.json 'j["image"]["cached_layers"]')"
 # a damaged cache entry is a miss, not a wrong answer
-f=$(find "$C" -type f | head -1)
+f=$tampered
 printf 'X' | dd of="$f" bs=1 seek=$(( $(stat -c %s "$f") - 2000 )) conv=notrunc 2>/dev/null
+[ "$(stat -c %s "$f")" -gt 2600 ] || notok "cache entry $f too small to damage past its header"
 G --json --cache "$C" docker://$R/goabi/oci-app:1 > c4.json 2> c4.err
 same_as "--cache, a tampered entry is fetched again" c4.json ref-oci-app.json
 grep -q "does not verify" c4.err && ok "tampered cache entry named on stderr" || notok "tampered cache entry not reported"
