@@ -12,9 +12,10 @@ FUZZ_SECONDS ?= 60
 PKGS := libelf capstone libarchive jansson libcurl libcrypto
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -I/usr/include/libdwarf
 # Debian bookworm ships libdwarf (2021 API) without a .pc file and only as a static library.
-# libarchive and capstone are not linked: src/util/lazylib.c loads them on first use
+# libarchive, capstone, libcurl and libcrypto are not linked: src/util/lazylib.c and
+# lazynet.c load them on first use
 # (they are most of the process start-up cost, and most runs need neither).
-LINKED_PKGS := libelf jansson libcurl libcrypto
+LINKED_PKGS := libelf jansson
 DEP_LIBS = /usr/lib/$(shell $(CC) -print-multiarch)/libdwarf.a $(shell $(PKG_CONFIG) --libs $(LINKED_PKGS) 2>/dev/null) -lmd -lz -lpthread
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \

@@ -1,4 +1,5 @@
-/* libarchive and capstone, loaded on first use.
+/* libarchive and capstone, loaded on first use (libcurl and libcrypto the
+ * same way, in lazynet.c).
  *
  * Linked normally, the two libraries cost most of goabi's process start-up:
  * libarchive pulls in libxml2, libicu (with libstdc++), nettle, acl and five
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "util/lazylib.h"
+#include "util/lazylib_int.h"
 
 /* sonames of the Debian bookworm runtime packages (libarchive13, libcapstone4);
  * the unversioned names (from the -dev packages) as a fallback */
@@ -35,16 +37,7 @@
 #define CS_STRINGIFY(x) CS_STRINGIFY2(x)
 #define CS_STRINGIFY2(x) #x
 
-struct lazylib {
-	const char *soname, *fallback;
-	const char *const *names; /* NULL-terminated, in the order of fn[] */
-	void **fn;
-	pthread_once_t once;
-	int ok;
-	char err[256];
-};
-
-static void lazylib_load(struct lazylib *l)
+void lazylib_load(struct lazylib *l)
 {
 	void *h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
 	if (!h && l->fallback)
@@ -247,6 +240,8 @@ void CAPSTONE_API cs_free(cs_insn *insn, size_t count)
 
 const char *lazylib_error(enum lazylib_id id)
 {
+	if (id == LAZYLIB_ID_CURL || id == LAZYLIB_ID_CRYPTO)
+		return lazynet_error(id);
 	struct lazylib *l = id == LAZYLIB_ID_ARCHIVE ? &archive_lib : &cs_lib;
 	pthread_once(&l->once, id == LAZYLIB_ID_ARCHIVE ? archive_load : cs_load);
 	return l->ok ? NULL : l->err;
