@@ -44,8 +44,8 @@ mapfile -t m < <(measure "$RUNS" "$GOABI" --help ::: "$GO" version)
 read -r hw hc <<< "${m[0]}"; read -r ow oc <<< "${m[1]}"
 echo "| start-up only: \`goabi --help\` / \`go version\` | | $hc ($hw) | $oc ($ow) | $(ratio "$hc" "$oc") | |"
 echo
-echo "goabi links $(ldd "$GOABI" 2>/dev/null | grep -c '=>') shared libraries at start-up; libarchive and capstone are loaded"
-echo "only by \`image\` and \`--isa\` (src/util/lazylib.c)."
+echo "goabi links $(ldd "$GOABI" 2>/dev/null | grep -c '=>') shared libraries at start-up; libarchive, capstone, libcurl and libcrypto"
+echo "are loaded only by \`image\` and \`--isa\` (src/util/lazylib.c, lazynet.c)."
 echo
 
 # --- inspect -r over the corpus, 1x 4x 16x

@@ -99,7 +99,9 @@ if (cd "$TMPD" && gcc -c -g -O0 -o longname.o _cgo_export.c) 2> /dev/null; then
 	start=$(date +%s%N)
 	timeout 20 "$GOABI" inspect --json "$TMPD/longname.o" > "$TMPD/long.json"
 	rc=$? ms=$((($(date +%s%N) - start) / 1000000))
-	check "long-name object: inspect exits 0 within 2 s (took $ms ms)" "0 yes" "$rc $([ $ms -lt 2000 ] && echo yes || echo no)"
+	# bounded by the walk's limits, not by a clock (no timed assertion: the
+	# 20 s timeout only turns a hang into a failure)
+	check "long-name object: inspect exits 0 (took $ms ms)" "0" "$rc"
 	check "long-name object: export F found (nm: _cgoexp_ referenced, F defined), walk cut with a warning" "F True" \
 		"$(jget "$TMPD/long.json" "' '.join(e['name'] for e in j['artifacts'][0]['exports'])") $(jget "$TMPD/long.json" "any('DWARF walk stopped' in d['message'] for d in j['artifacts'][0]['diagnostics'])")"
 fi
