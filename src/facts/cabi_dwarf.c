@@ -1,6 +1,8 @@
 /* Prototypes of //export functions from the DWARF of cgo's _cgo_export.c
- * (libdwarf, bookworm's 2021 API, over the libelf handle of the elfview so
- * archive members work).
+ * (libdwarf, bookworm's 2021 API: executables and shared objects through
+ * cabi_dwobj.c, which offers libdwarf only the sections read here;
+ * relocatable objects, archive members among them, through libdwarf's own
+ * reader over the elfview's libelf handle, which applies relocations).
  *
  * cgo writes one _cgo_export.c per package with //export functions
  * (Go 1.19 src/cmd/cgo/out.go, writeExports): for each export Name a C
@@ -21,6 +23,7 @@
 #include <dwarf.h>
 #include <zlib.h>
 #include "facts/facts.h"
+#include "facts/cabi_dwobj.h"
 
 void cabi_dwarf_prototypes(struct elfview *ev);
 
@@ -698,7 +701,12 @@ void cabi_dwarf_prototypes(struct elfview *ev)
 	}
 	struct dw d = { .ev = ev, .budget = DIE_BUDGET };
 	Dwarf_Error err = NULL;
-	int rc = dwarf_elf_init_b(ev->elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &d.dbg, &err);
+	/* only the sections the walk reads (cabi_dwobj.c); relocatable objects
+	 * through libdwarf's ELF reader, which applies their relocations */
+	struct dwobj *obj = NULL;
+	int rc = dwobj_init(ev, &obj, &d.dbg, &err);
+	if (rc == DW_DLV_NO_ENTRY)
+		rc = dwarf_elf_init_b(ev->elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &d.dbg, &err);
 	if (rc != DW_DLV_OK) {
 		if (rc == DW_DLV_ERROR) {
 			diag_add(a, GOABI_DIAG_WARNING, "DWARF unreadable by libdwarf: %s", err ? dwarf_errmsg(err) : "?");
@@ -752,7 +760,12 @@ void cabi_dwarf_prototypes(struct elfview *ev)
 			 DECL_MAX);
 	(void)nexp;
 	no_dwarf_evidence(ev, "DWARF has no _cgo_export.c definition for it");
-	dwarf_finish(d.dbg, &err);
+	if (obj) {
+		dwarf_object_finish(d.dbg, &err);
+		dwobj_free(obj);
+	} else {
+		dwarf_finish(d.dbg, &err);
+	}
 	if (err)
 		dwarf_dealloc(NULL, err, DW_DLA_ERROR);
 }
