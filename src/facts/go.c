@@ -118,7 +118,6 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 	struct goscan *g = ctx;
 	bool defined = sym->st_shndx != SHN_UNDEF;
 	int type = GELF_ST_TYPE(sym->st_info);
-	g->nsyms++;
 	/* file and section names are no Go evidence (Node.js has a runtime.cc) */
 	if (type == STT_FILE || type == STT_SECTION)
 		return true;
@@ -400,9 +399,11 @@ void facts_go(struct elfview *ev)
 		g.types[i].name = type_names[i];
 
 	go_buildinfo(ev);
-	ev_for_each_symbol(ev, false, sym_cb, &g);
+	/* no Go, cgo or gccgo name starts with "_Z" (C++ mangling): those are
+	 * counted, not read */
+	g.nsyms = ev_for_each_symbol_skip(ev, false, "_Z", sym_cb, &g);
 	size_t nsymtab = g.nsyms;
-	ev_for_each_symbol(ev, true, sym_cb, &g);
+	g.nsyms += ev_for_each_symbol_skip(ev, true, "_Z", sym_cb, &g);
 
 	/* Go evidence that C, C++ and Rust programs do not carry by accident:
 	 * gc's own sections (.go.buildinfo and .note.go.buildid in every build

@@ -271,8 +271,9 @@ static struct ev_symcache *symcache_get(const struct elfview *ev, bool dynamic)
 	return ev->symcache[dynamic];
 }
 
-/* want: the key the names must have, 0 for every named symbol */
-static size_t symcache_iter(const struct ev_symcache *c, uint16_t want, ev_sym_fn fn, void *ctx)
+/* want: the key the names must have, 0 for every named symbol; skip: a key
+ * whose names are counted but not passed to fn (0: none) */
+static size_t symcache_iter(const struct ev_symcache *c, uint16_t want, uint16_t skip, ev_sym_fn fn, void *ctx)
 {
 	size_t seen = 0;
 	for (size_t k = 0; c && k < c->nparts; k++) {
@@ -281,8 +282,10 @@ static size_t symcache_iter(const struct ev_symcache *c, uint16_t want, ev_sym_f
 			uint16_t key = t->key[i];
 			if (!key || (want && key != want))
 				continue;
-			const GElf_Sym *sym = &t->syms[i];
 			seen++;
+			if (key == skip)
+				continue;
+			const GElf_Sym *sym = &t->syms[i];
 			if (!fn(ctx, t->str + sym->st_name, sym, i))
 				return seen;
 		}
@@ -290,15 +293,24 @@ static size_t symcache_iter(const struct ev_symcache *c, uint16_t want, ev_sym_f
 	return seen;
 }
 
+static uint16_t key_of(const char *prefix)
+{
+	return prefix[0] && prefix[1] ? (uint16_t)((uint8_t)prefix[0] | (uint8_t)prefix[1] << 8) : 0;
+}
+
 size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx)
 {
-	return symcache_iter(symcache_get(ev, dynamic), 0, fn, ctx);
+	return symcache_iter(symcache_get(ev, dynamic), 0, 0, fn, ctx);
 }
 
 size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx)
 {
-	uint16_t want = prefix[0] && prefix[1] ? (uint16_t)((uint8_t)prefix[0] | (uint8_t)prefix[1] << 8) : 0;
-	return symcache_iter(symcache_get(ev, dynamic), want, fn, ctx);
+	return symcache_iter(symcache_get(ev, dynamic), key_of(prefix), 0, fn, ctx);
+}
+
+size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx)
+{
+	return symcache_iter(symcache_get(ev, dynamic), 0, key_of(skip), fn, ctx);
 }
 
 struct find_ctx {

@@ -54,6 +54,11 @@ size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, 
  * name whole and tests the rest. Skips the other names without reading
  * them (the string table of a large C++ program is megabytes). */
 size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx);
+/* Every named symbol except those whose names start with the first two
+ * bytes of skip (C++'s "_Z": most symbols of a C++ program, none of Go's),
+ * again without reading the skipped names. Returns the number of named
+ * symbols, the skipped ones included. */
+size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx);
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 
