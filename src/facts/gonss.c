@@ -224,8 +224,15 @@ void facts_nss(struct elfview *ev)
 	ev_for_each_symbol(ev, true, sym_cb, &s);
 	s.dynamic = false;
 	size_t nsym = 0;
-	if (is_gc || is_static)
+	bool linked_static = a->libc.linkage.value && PFX(a->libc.linkage.value, "static");
+	if (is_static || (is_gc && linked_static)) {
+		/* the C library's own definitions too (sym_cb: static, any libc) */
 		nsym = ev_for_each_symbol(ev, false, sym_cb, &s);
+	} else if (is_gc) {
+		/* only os/user.* and net.* names matter here: read just those */
+		nsym = ev_for_each_symbol_prefix(ev, false, "os", sym_cb, &s);
+		nsym += ev_for_each_symbol_prefix(ev, false, "ne", sym_cb, &s);
+	}
 	if (is_gc && !s.ngo) {
 		/* stripped: the pclntab function-name table (also names inlined functions) */
 		struct pclntab pt;

@@ -96,7 +96,36 @@ static bool scan(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t 
 	return false;
 }
 
+static bool pclntab_locate(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt);
+
+/* facts_go, the NSS, type-hash and ISA extractors all want the table: the
+ * search (a scan of read-only data in stripped PIE and c-shared builds)
+ * runs once per object. A later call with the runtime.pclntab symbol
+ * retries a search that found nothing without it. */
+struct go_pcln_memo {
+	bool found, with_sym;
+	struct pclntab pt;
+};
+
 bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt)
+{
+	struct go_pcln_memo *m = ev->pcln_memo;
+	if (m && (m->found || m->with_sym || !sym)) {
+		*pt = m->pt;
+		return m->found;
+	}
+	bool found = pclntab_locate(ev, sym, pt);
+	if (!m)
+		m = ev->pcln_memo = arena_alloc(ev->a->arena, sizeof(*m));
+	if (m) {
+		m->found = found;
+		m->with_sym = sym != NULL;
+		m->pt = *pt;
+	}
+	return found;
+}
+
+static bool pclntab_locate(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt)
 {
 	memset(pt, 0, sizeof(*pt));
 	static const char *names[] = { ".gopclntab", ".data.rel.ro.gopclntab", ".go.pclntab" };

@@ -23,6 +23,9 @@ struct elfview {
 	/* .symtab [0] and .dynsym [1], decoded once on first use (in the
 	 * artifact's arena): every extractor iterates the same arrays */
 	struct ev_symcache *symcache[2];
+	/* where the Go pclntab is, found once by src/facts/pclntab.c for every
+	 * extractor that reads it (opaque here) */
+	struct go_pcln_memo *pcln_memo;
 };
 
 /* Fill ev from an ELF handle. Returns false (with a diagnostic) when the
