@@ -251,6 +251,11 @@ bool x86_next(struct x86_dis *d, const uint8_t *p, size_t left, uint64_t addr, s
 	size_t n = left;
 	uint64_t a = addr;
 	memset(o, 0, sizeof(*o));
+	if (!d->exact && x86_fast(d->m64, p, left, addr, o)) {
+		d->insns++;
+		d->fast++;
+		return true;
+	}
 	if (!cs_disasm_iter(d->cs, &q, &n, &a, d->in)) {
 		/* capstone 4.0.2 does not know some AVX-512 encodings (KMOVD,
 		 * KORTESTQ, EVEX compares of ymm16-31 into mask registers; see
