@@ -14,8 +14,9 @@
  *     name in .symtab or the pclntab; in binaries without Go, functions
  *     that execute CPUID), then package init functions that store a byte
  *     shortly after loading a flag (crypto/sha256.useAVX2 = cpu.X86.HasAVX2);
- *  4. one pass over the code: x86 with capstone (isa_x86.c: detail only for
- *     ids that may be extensions), arm64 by encoding; per function
+ *  4. one pass over the code: x86 by isa_x86fast.c for the common plain
+ *     instructions, else capstone (isa_x86.c: detail only for ids that may
+ *     be extensions), arm64 by encoding; per function
  *     the extensions used, whether it reads a flag, executes CPUID, direct
  *     calls, and for ifunc resolvers the functions whose address they take;
  *  5. guarded = reads a flag, executes CPUID, is a CPU-feature initialiser
