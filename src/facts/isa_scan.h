@@ -5,7 +5,7 @@
 #include <capstone/capstone.h>
 #include "facts/facts.h"
 
-/* Instruction-set extensions the scan reports (levels in isa_scan.c). */
+/* Instruction-set extensions the scan reports (levels in isa_results.c). */
 enum ext {
 	X_CX16, X_LAHF, X_POPCNT, X_SSE3, X_SSSE3, X_SSE41, X_SSE42,
 	X_AVX, X_AVX2, X_BMI1, X_BMI2, X_F16C, X_FMA, X_LZCNT, X_MOVBE, X_OSXSAVE,
