@@ -1,6 +1,6 @@
 /* ISA level: what the binary declares (GOAMD64/GOARM/GO386 build settings,
  * .note.gnu.property x86 ISA bits); with opts.isa, what its code needs
- * (disassembly in isa_scan.c). */
+ * (disassembly: isa_scan.c and the parts listed in isa_priv.h). */
 #include <string.h>
 #include "facts/isa_scan.h"
 

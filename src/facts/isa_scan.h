@@ -5,7 +5,7 @@
 #include <capstone/capstone.h>
 #include "facts/facts.h"
 
-/* Instruction-set extensions the scan reports (levels in isa_scan.c). */
+/* Instruction-set extensions the scan reports (levels in isa_results.c). */
 enum ext {
 	X_CX16, X_LAHF, X_POPCNT, X_SSE3, X_SSSE3, X_SSE41, X_SSE42,
 	X_AVX, X_AVX2, X_BMI1, X_BMI2, X_F16C, X_FMA, X_LZCNT, X_MOVBE, X_OSXSAVE,
@@ -23,9 +23,9 @@ struct x86_dis {
 	uint8_t *state;   /* per capstone id: unknown / fixed by id / needs groups */
 	uint64_t *idmask; /* per id, when fixed */
 	bool m64;
-	bool exact;       /* tests: detail on every instruction, no per-id cache */
+	bool exact;       /* tests: detail on every instruction, no per-id cache, no fast path */
 	int open;
-	uint64_t insns, detailed, failed;
+	uint64_t insns, detailed, failed, fast;
 };
 /* One decoded instruction, as far as the scan needs it. */
 struct x86_ins {
@@ -45,6 +45,10 @@ bool x86_dis_open(struct x86_dis *d, bool m64);
 void x86_dis_close(struct x86_dis *d);
 /* Decode the instruction at p (address addr); false when capstone cannot. */
 bool x86_next(struct x86_dis *d, const uint8_t *p, size_t left, uint64_t addr, struct x86_ins *o);
+/* The common general-purpose instructions without capstone (isa_x86fast.c):
+ * fills o (zeroed by the caller) as x86_next would and returns true, or
+ * returns false for anything it does not take. */
+bool x86_fast(bool m64, const uint8_t *p, size_t left, uint64_t addr, struct x86_ins *o);
 
 /* Function starts and sizes from the FDEs of .eh_frame (or, without
  * section headers, through PT_GNU_EH_FRAME). fn returns false to stop.

@@ -4,9 +4,12 @@
  * detail on every instruction (x86_dis.exact), and compares the extension
  * masks instruction by instruction.
  * usage: idcache FILE OFFSET SIZE ADDR 64|32
- *   -> "INSNS DETAILED MISMATCHES EXTINSNS" */
+ * Both walks compare every field of struct x86_ins, so the fast path
+ * (isa_x86fast.c, off in exact mode) is checked against capstone too.
+ *   -> "INSNS DETAILED MISMATCHES EXTINSNS FASTPATH" */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "facts/isa_scan.h"
 
 int main(int argc, char **argv)
@@ -32,10 +35,16 @@ int main(int argc, char **argv)
 		struct x86_ins x, y;
 		bool ok1 = x86_next(&fast, b + at, (size_t)n - at, addr + at, &x);
 		bool ok2 = x86_next(&exact, b + at, (size_t)n - at, addr + at, &y);
-		if (ok1 != ok2 || (ok1 && (x.ext != y.ext || x.len != y.len))) {
+		if (ok1 != ok2 || (ok1 && memcmp(&x, &y, sizeof(x)) != 0)) {
 			if (bad++ < 5)
-				fprintf(stderr, "%#llx: id %u: cached %#llx, exact %#llx\n", addr + at, x.id,
-					(unsigned long long)x.ext, (unsigned long long)y.ext);
+				fprintf(stderr,
+					"%#llx: %s %s: id %u/%u len %u/%u ext %#llx/%#llx target %#llx/%#llx imm %#llx/%#llx "
+					"memsize %u/%u mem %d/%d rip %d/%d memdst %d/%d direct %d/%d has_imm %d/%d\n",
+					addr + at, ok2 ? exact.in->mnemonic : "?", ok2 ? exact.in->op_str : "", x.id, y.id,
+					x.len, y.len, (unsigned long long)x.ext, (unsigned long long)y.ext,
+					(unsigned long long)x.target, (unsigned long long)y.target,
+					(unsigned long long)x.imm, (unsigned long long)y.imm, x.memsize, y.memsize, x.mem,
+					y.mem, x.rip, y.rip, x.memdst, y.memdst, x.direct, y.direct, x.has_imm, y.has_imm);
 		}
 		if (!ok1) {
 			at++;
@@ -46,7 +55,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%#llx: id %u %s %s\n", addr + at, y.id, exact.ind->mnemonic, exact.ind->op_str);
 		at += x.len;
 	}
-	printf("%llu %llu %ld %ld\n", (unsigned long long)fast.insns, (unsigned long long)fast.detailed, bad, ext);
+	printf("%llu %llu %ld %ld %llu\n", (unsigned long long)fast.insns, (unsigned long long)fast.detailed, bad, ext,
+	       (unsigned long long)fast.fast);
 	x86_dis_close(&fast);
 	x86_dis_close(&exact);
 	return 0;
