@@ -102,7 +102,8 @@ static void c_call(struct nscan *s, const char *name, bool defined)
 	struct goabi_artifact *a = s->ev->a;
 	if (name[0] == '_' && (strcmp(name, "_nss_files_getpwnam_r") == 0 || strcmp(name, "__nss_files_fopen") == 0))
 		s->files_builtin = defined;
-	if (name[0] != 'g' && name[0] != 'i')
+	/* every NSS call is get...( or initgroups: one test before the table */
+	if (!PFX(name, "get") && !PFX(name, "initgroups"))
 		return;
 	for (size_t i = 0; i < NCALLS; i++)
 		if (strcmp(name, nss_calls[i].name) == 0) {

@@ -498,7 +498,10 @@ static void family(struct elfview *ev)
 		SETF(a, &lc->family, GOABI_UNKNOWN, "unknown", "DT_NEEDED names no known libc");
 	/* static: look for implementation-specific symbols, then glibc's ABI note */
 	struct static_libc_ctx s = { 0 };
-	ev_for_each_symbol(ev, false, static_libc_cb, &s);
+	/* every marker name starts "__" or "_d": only those names are read */
+	ev_for_each_symbol_prefix(ev, false, "__", static_libc_cb, &s);
+	if (!(s.musl && s.glibc))
+		ev_for_each_symbol_prefix(ev, false, "_d", static_libc_cb, &s);
 	if (s.glibc && !s.musl)
 		SETF(a, &lc->family, GOABI_KNOWN, "glibc", "statically linked; symbol %s", s.glibc_sym);
 	if (s.musl && !s.glibc)
