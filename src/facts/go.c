@@ -191,13 +191,10 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 
 static bool pcln_cb(void *ctx, const char *name, size_t len)
 {
-	struct goscan *g = ctx;
-	char buf[512];
-	if (len >= sizeof(buf))
+	/* name[len] is the table's own NUL (go_pclntab_names) */
+	if (len >= 512)
 		return true;
-	memcpy(buf, name, len);
-	buf[len] = 0;
-	classify(g, buf, true);
+	classify(ctx, name, true);
 	return true;
 }
 
@@ -399,11 +396,22 @@ void facts_go(struct elfview *ev)
 		g.types[i].name = type_names[i];
 
 	go_buildinfo(ev);
-	/* no Go, cgo or gccgo name starts with "_Z" (C++ mangling): those are
-	 * counted, not read */
-	g.nsyms = ev_for_each_symbol_skip(ev, false, "_Z", sym_cb, &g);
+	/* With gc build info, only the names classify() and sym_cb() test are
+	 * read (their first two bytes: the keys below). Without it every name
+	 * may be gccgo's (sym_cb's ".." search), except C++'s "_Z..." (no Go,
+	 * cgo or gccgo name starts so). The others are counted, not read. */
+	static const char *const gc_keys[] = { "ty", "go", "ru", "x_", "cr", "_c", "_r", "pl" };
+	size_t nkeys = sizeof(gc_keys) / sizeof(gc_keys[0]);
+	if (go->version.value) {
+		g.nsyms = ev_for_each_symbol_keys(ev, false, gc_keys, nkeys, sym_cb, &g);
+	} else {
+		g.nsyms = ev_for_each_symbol_skip(ev, false, "_Z", sym_cb, &g);
+	}
 	size_t nsymtab = g.nsyms;
-	g.nsyms += ev_for_each_symbol_skip(ev, true, "_Z", sym_cb, &g);
+	if (go->version.value)
+		g.nsyms += ev_for_each_symbol_keys(ev, true, gc_keys, nkeys, sym_cb, &g);
+	else
+		g.nsyms += ev_for_each_symbol_skip(ev, true, "_Z", sym_cb, &g);
 
 	/* Go evidence that C, C++ and Rust programs do not carry by accident:
 	 * gc's own sections (.go.buildinfo and .note.go.buildid in every build

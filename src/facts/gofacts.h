@@ -24,7 +24,8 @@ struct pclntab {
 };
 /* sym: the runtime.pclntab/runtime.pcheader symbol when known, else NULL */
 bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt);
-/* Call fn for each function name in the table (at most GOABI_MAX_FUNCS). */
+/* Call fn for each function name in the table (at most GOABI_MAX_FUNCS);
+ * name points into the table and name[len] is its terminating NUL. */
 typedef bool (*funcname_fn)(void *ctx, const char *name, size_t len);
 void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn fn, void *ctx);
 const char *go_pclntab_range(uint32_t magic);

@@ -134,12 +134,10 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 
 static bool pcln_cb(void *ctx, const char *name, size_t len)
 {
-	char buf[512];
-	if (len >= sizeof(buf) || (name[0] != 'o' && name[0] != 'n'))
+	/* name[len] is the table's own NUL (go_pclntab_names) */
+	if (len >= 512 || (name[0] != 'o' && name[0] != 'n'))
 		return true;
-	memcpy(buf, name, len);
-	buf[len] = 0;
-	go_name(ctx, buf);
+	go_name(ctx, name);
 	return true;
 }
 

@@ -293,6 +293,28 @@ static size_t symcache_iter(const struct ev_symcache *c, uint16_t want, uint16_t
 	return seen;
 }
 
+/* The named symbols whose first two bytes are one of keys[] (bitmap of the
+ * 65536 possible pairs); returns the count of all named symbols */
+static size_t symcache_iter_set(const struct ev_symcache *c, const uint64_t *set, ev_sym_fn fn, void *ctx)
+{
+	size_t seen = 0;
+	for (size_t k = 0; c && k < c->nparts; k++) {
+		const struct ev_symtab_part *t = &c->parts[k];
+		for (size_t i = 1; i < t->n; i++) {
+			uint16_t key = t->key[i];
+			if (!key)
+				continue;
+			seen++;
+			if (!(set[key >> 6] >> (key & 63) & 1))
+				continue;
+			const GElf_Sym *sym = &t->syms[i];
+			if (!fn(ctx, t->str + sym->st_name, sym, i))
+				return seen;
+		}
+	}
+	return seen;
+}
+
 static uint16_t key_of(const char *prefix)
 {
 	return prefix[0] && prefix[1] ? (uint16_t)((uint8_t)prefix[0] | (uint8_t)prefix[1] << 8) : 0;
@@ -306,6 +328,23 @@ size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, 
 size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx)
 {
 	return symcache_iter(symcache_get(ev, dynamic), key_of(prefix), 0, fn, ctx);
+}
+
+size_t ev_for_each_symbol_keys(const struct elfview *ev, bool dynamic, const char *const *prefixes, size_t n,
+			       ev_sym_fn fn, void *ctx)
+{
+	uint64_t set[65536 / 64] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		uint16_t k = key_of(prefixes[i]);
+		if (!k) /* a one-byte prefix: every pair it starts */
+			for (unsigned b = 0; b < 256; b++) {
+				uint16_t kk = (uint16_t)((uint8_t)prefixes[i][0] | b << 8);
+				set[kk >> 6] |= 1ull << (kk & 63);
+			}
+		else
+			set[k >> 6] |= 1ull << (k & 63);
+	}
+	return symcache_iter_set(symcache_get(ev, dynamic), set, fn, ctx);
 }
 
 size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx)

@@ -62,6 +62,11 @@ size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const c
  * again without reading the skipped names. Returns the number of named
  * symbols, the skipped ones included. */
 size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx);
+/* Only the symbols whose names start with the first two bytes of one of
+ * prefixes[0..n) (a one-byte prefix: that byte), in one pass, reading no
+ * other name. Returns the number of named symbols, the others included. */
+size_t ev_for_each_symbol_keys(const struct elfview *ev, bool dynamic, const char *const *prefixes, size_t n,
+			       ev_sym_fn fn, void *ctx);
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 
