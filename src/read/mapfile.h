@@ -1,7 +1,8 @@
-/* The only place below src/cli where files are opened: a whole file mapped
- * copy-on-write, a file's first bytes, a small text file read whole, a text
- * file line by line, a directory listed, a path's type. Checks and fact
- * extractors call these instead of open/fopen/opendir/stat. */
+/* File access for the layers above src/read (src/facts, src/check): a
+ * whole file mapped copy-on-write, a file's first bytes, a small text file
+ * read whole, a text file line by line, a directory listed, a path's type.
+ * They call these instead of open/fopen/opendir/stat; tests/cli/t-layers.sh
+ * keeps it so. */
 #ifndef GOABI_MAPFILE_H
 #define GOABI_MAPFILE_H
 
