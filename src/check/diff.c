@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check/diff.h"
+#include "read/mapfile.h"
 #include "util/util.h"
 
 int diff_set_init(struct diff_set *s)
@@ -201,43 +202,53 @@ char *diff_proto_canon(struct goabi_arena *ar, const char *proto, const char *na
 	return arena_strdup(ar, out);
 }
 
+struct header_ctx {
+	struct goabi_arena *ar;
+	const char *path;
+	struct diff_header *h;
+};
+
+/* one line of a cgo header: an `extern` prototype becomes an export */
+static int header_line(char *line, void *ctx)
+{
+	struct header_ctx *hc = ctx;
+	struct diff_header *h = hc->h;
+	if (strncmp(line, "extern ", 7) != 0 || strncmp(line, "extern \"C\"", 10) == 0)
+		return 0;
+	char *semi = strrchr(line, ';');
+	char *open = strchr(line, '(');
+	if (!semi || !open || open > semi)
+		return 0;
+	*semi = 0;
+	/* name: the identifier before the first '(' */
+	char *e = open;
+	while (e > line && isspace((unsigned char)e[-1]))
+		e--;
+	char *b = e;
+	while (b > line && is_ident((unsigned char)b[-1]))
+		b--;
+	if (b == e)
+		return 0;
+	if (h->n >= GOABI_MAX_LIST || !arena_grow(hc->ar, &h->exports, &h->cap, h->n + 1, sizeof(*h->exports)))
+		return 1; /* out of memory (or past the list limit): stop */
+	struct goabi_export *x = &h->exports[h->n++];
+	x->name = utf8_sanitize(hc->ar, b, (size_t)(e - b));
+	const char *proto = line + 7;
+	x->prototype = utf8_sanitize(hc->ar, proto, strlen(proto));
+	x->evidence = arena_printf(hc->ar, "header %s", hc->path);
+	return 0;
+}
+
 int diff_header_load(struct goabi_arena *ar, const char *path, struct diff_header *h, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	struct header_ctx hc = { ar, path, h };
+	char line[4096];
+	int rc = rd_for_each_line(path, line, sizeof(line), header_line, &hc);
+	if (rc < 0) {
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
 		return GOABI_EIO;
 	}
-	char line[4096];
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "extern ", 7) != 0 || strncmp(line, "extern \"C\"", 10) == 0)
-			continue;
-		char *semi = strrchr(line, ';');
-		char *open = strchr(line, '(');
-		if (!semi || !open || open > semi)
-			continue;
-		*semi = 0;
-		/* name: the identifier before the first '(' */
-		char *e = open;
-		while (e > line && isspace((unsigned char)e[-1]))
-			e--;
-		char *b = e;
-		while (b > line && is_ident((unsigned char)b[-1]))
-			b--;
-		if (b == e)
-			continue;
-		if (h->n >= GOABI_MAX_LIST || !arena_grow(ar, &h->exports, &h->cap, h->n + 1, sizeof(*h->exports))) {
-			fclose(f);
-			return GOABI_ENOMEM;
-		}
-		struct goabi_export *x = &h->exports[h->n++];
-		x->name = utf8_sanitize(ar, b, (size_t)(e - b));
-		const char *proto = line + 7;
-		x->prototype = utf8_sanitize(ar, proto, strlen(proto));
-		x->evidence = arena_printf(ar, "header %s", path);
-	}
-	fclose(f);
-	return 0;
+	return rc ? GOABI_ENOMEM : 0;
 }
 
 /* ---- comparisons ------------------------------------------------------- */

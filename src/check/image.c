@@ -5,13 +5,11 @@
  * found (glibc's loader only; musl ignores versions), libc family, ISA level.
  * Nothing is executed. */
 #include <elf.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include "check/image_int.h"
 #include "facts/facts.h"
@@ -136,35 +134,18 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	musl_version(c, b, ar);
 }
 
-/* The file's bytes, never copied: a host file is opened here without
- * following symlinks and inspected through /proc/self/fd; a file kept
- * inside a layer or the temp file is mapped copy-on-write where it lies
- * (goabi_inspect_private), so memory holds only the pages the extractors
- * touch. */
+/* The file's bytes, never copied: a host file (opened without following
+ * symlinks) or a file kept inside a layer or the temp file is mapped
+ * copy-on-write where it lies (img_map_private, goabi_inspect_private), so
+ * memory holds only the pages the extractors touch. */
 static void inspect_node(struct imgc *c, struct imgc_bin *b, const struct goabi_opts *opts, struct goabi_artifact **a)
 {
-	(void)c;
-	if (b->node->src == IMG_SRC_HOST) {
-		int fd = open(b->node->host, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
-		if (fd < 0)
-			return;
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		goabi_inspect_path(path, opts, a);
-		close(fd);
+	uint8_t *p;
+	size_t len;
+	if (!img_map_private(c->fs, b->node, &p, &len))
 		return;
-	}
-	if (b->node->src != IMG_SRC_BLOB || b->node->size == 0 || b->node->size > SIZE_MAX / 2)
-		return;
-	long ps = sysconf(_SC_PAGESIZE);
-	uint64_t mask = (uint64_t)(ps > 0 ? ps : 4096) - 1;
-	uint64_t base = b->node->off & ~mask, d = b->node->off - base;
-	size_t maplen = (size_t)(b->node->size + d);
-	void *m = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE, b->node->fd, (off_t)base);
-	if (m == MAP_FAILED)
-		return;
-	goabi_inspect_private(b->path, (uint8_t *)m + d, (size_t)b->node->size, opts, a);
-	munmap(m, maplen);
+	goabi_inspect_private(b->path, p, len, opts, a);
+	img_unmap(b->node, p, len);
 }
 
 struct worker {

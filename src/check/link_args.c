@@ -10,15 +10,13 @@
  * the wrapper passes (musl-gcc.specs: *link_libgcc, *startfile, *endfile),
  * and ld's built-ins are off because that spec passes -nostdlib. Every
  * system directory is prefixed with --sysroot. Nothing is executed. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 #include <elf.h>
 #include "check/link.h"
+#include "read/mapfile.h"
 
 void lk_cmd_init(struct lk_cmd *c, struct goabi_arena *ar)
 {
@@ -45,14 +43,12 @@ static void item(struct lk_cmd *c, enum lk_item_kind k, const char *arg, bool im
 
 static bool is_file(const char *p)
 {
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return rd_is_regular(p);
 }
 
 static bool is_dir(const char *p)
 {
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	return rd_is_dir(p);
 }
 
 const char *lk_triplet(unsigned machine)
@@ -79,7 +75,7 @@ static const char *sys(struct lk_cmd *c, const char *path)
 static const char *crt(struct lk_cmd *c, const char *name)
 {
 	const char *host = arena_printf(c->ar, "/usr/lib/%s/%s", c->triplet, name);
-	if (c->sysroot && access(host, R_OK) == 0)
+	if (c->sysroot && rd_is_readable(host))
 		return host;
 	return sys(c, host);
 }
@@ -91,52 +87,46 @@ static void sysdir(struct lk_cmd *c, const char *path)
 		strv_push_unique(c->ar, &c->sys_dirs, d);
 }
 
+struct gcc_ver {
+	struct lk_cmd *c;
+	const char *base, *want_ver;
+	long best;
+	char bestname[256];
+};
+
+/* one entry of /usr/lib/gcc/TRIPLET: a version directory with crtbegin.o */
+static void gcc_ver_entry(const char *name, void *ctx)
+{
+	struct gcc_ver *g = ctx;
+	if (name[0] < '0' || name[0] > '9' || strlen(name) >= sizeof(g->bestname))
+		return;
+	if (g->want_ver && strcmp(name, g->want_ver) != 0)
+		return;
+	if (!is_file(arena_printf(g->c->ar, "%s/%s/crtbegin.o", g->base, name)))
+		return;
+	long v = strtol(name, NULL, 10);
+	if (v > g->best) {
+		g->best = v;
+		snprintf(g->bestname, sizeof(g->bestname), "%s", name);
+	}
+}
+
 /* /usr/lib/gcc/TRIPLET/VER with the highest VER that has crtbegin.o */
 static void find_gcc_dir(struct lk_cmd *c, const char *want_ver)
 {
 	/* the compiler's own directory: never inside the sysroot */
-	const char *base = arena_printf(c->ar, "/usr/lib/gcc/%s", c->triplet);
-	DIR *d = opendir(base);
-	if (!d)
+	struct gcc_ver g = { .c = c, .want_ver = want_ver, .best = -1 };
+	g.base = arena_printf(c->ar, "/usr/lib/gcc/%s", c->triplet);
+	if (!rd_list_dir(g.base, gcc_ver_entry, &g))
 		return;
-	struct dirent *e;
-	long best = -1;
-	char bestname[256] = "";
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] < '0' || e->d_name[0] > '9' || strlen(e->d_name) >= sizeof(bestname))
-			continue;
-		if (want_ver && strcmp(e->d_name, want_ver) != 0)
-			continue;
-		if (!is_file(arena_printf(c->ar, "%s/%s/crtbegin.o", base, e->d_name)))
-			continue;
-		long v = strtol(e->d_name, NULL, 10);
-		if (v > best) {
-			best = v;
-			snprintf(bestname, sizeof(bestname), "%s", e->d_name);
-		}
-	}
-	closedir(d);
-	if (best >= 0)
-		c->gcc_dir = arena_printf(c->ar, "%s/%s", base, bestname);
+	if (g.best >= 0)
+		c->gcc_dir = arena_printf(c->ar, "%s/%s", g.base, g.bestname);
 }
 
 /* ---- tokenising response files and specs ---- */
 static char *read_small(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	size_t n = fread(buf, 1, max, f);
-	fclose(f);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
+	return rd_read_text(path, max, len);
 }
 
 /* @file: whitespace-separated words, '' and "" quoting, backslash escapes

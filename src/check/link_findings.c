@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <elf.h>
-#include <sys/stat.h>
 #include "check/link.h"
+#include "read/mapfile.h"
 
 static const struct goabi_artifact *gofacts(const struct lk_obj *o)
 {
@@ -159,25 +159,15 @@ static void load_cand(struct lk_result *r, struct cand *c)
 	if (!p)
 		return;
 	/* read through a throw-away result so its inputs do not join this link */
-	FILE *f = fopen(p, "rb");
-	if (!f)
-		return;
 	char head[8] = { 0 };
-	size_t n = fread(head, 1, sizeof(head), f);
-	fclose(f);
+	ssize_t n = rd_read_head(p, head, sizeof(head));
 	if (n < 4)
 		return;
 	if (memcmp(head, "\177ELF", 4) != 0 && memcmp(head, "!<arch>\n", 8) != 0) {
 		/* a linker script (libm.so): take its first absolute path */
-		char *buf = malloc(LK_MAX_SCRIPT + 1);
-		f = buf ? fopen(p, "rb") : NULL;
-		if (!f) {
-			free(buf);
+		char *buf = rd_read_text(p, LK_MAX_SCRIPT, NULL);
+		if (!buf)
 			return;
-		}
-		n = fread(buf, 1, LK_MAX_SCRIPT, f);
-		fclose(f);
-		buf[n] = 0;
 		char *s = strstr(buf, "GROUP");
 		if (!s)
 			s = strstr(buf, "INPUT");
@@ -294,9 +284,8 @@ struct goart {
  * link's -L and system directories. NULL when not found. */
 static const char *needed_path(struct lk_result *r, const char *lib, const struct goabi_libc *l, const char *name)
 {
-	struct stat st;
 	if (strchr(name, '/'))
-		return stat(name, &st) == 0 && S_ISREG(st.st_mode) ? name : NULL;
+		return rd_is_regular(name) ? name : NULL;
 	const char *lists[2] = { l->runpath, l->runpath ? NULL : l->rpath };
 	const char *slash = strrchr(lib, '/');
 	const char *origin = slash ? arena_strndup(r->ar, lib, (size_t)(slash - lib)) : ".";
@@ -309,7 +298,7 @@ static const char *needed_path(struct lk_result *r, const char *lib, const struc
 		for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
 			const char *d = strncmp(tok, "$ORIGIN", 7) == 0 ? arena_printf(r->ar, "%s%s", origin, tok + 7) : tok;
 			const char *p = arena_printf(r->ar, "%s/%s", d, name);
-			if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			if (p && rd_is_regular(p))
 				return p;
 		}
 	}
@@ -317,7 +306,7 @@ static const char *needed_path(struct lk_result *r, const char *lib, const struc
 	for (size_t k = 0; k < 2; k++)
 		for (size_t i = 0; i < dirs[k]->n; i++) {
 			const char *p = arena_printf(r->ar, "%s/%s", dirs[k]->v[i], name);
-			if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			if (p && rd_is_regular(p))
 				return p;
 		}
 	return NULL;

@@ -15,15 +15,12 @@
  *    nothing defines is an "undefined reference" (executables, -z defs).
  * A missing input stops ld before relocation (no undefined references are
  * reported); an input in the wrong format stops it at once. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "check/link.h"
 #include "facts/facts.h"
+#include "read/mapfile.h"
 
 struct gsym {
 	const char *name;
@@ -504,7 +501,9 @@ static void add_input_symbols(struct lk_result *r, size_t ii)
 	(void)s;
 }
 
-static long open_input(struct lk_result *r, const char *path, const char *spec, bool implicit)
+/* A new input record for path, placed in the current group and
+ * --whole-archive/--as-needed state; -1 past the input limit. */
+static long input_new(struct lk_result *r, const char *path, const char *spec, bool implicit)
 {
 	struct rs *s = r->priv;
 	if (r->ninputs >= LK_MAX_INPUTS || !arena_grow(r->ar, &r->inputs, &r->incap, r->ninputs + 1, sizeof(*r->inputs)))
@@ -519,12 +518,18 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 	in->as_needed = s->as_needed;
 	in->group = s->group_first >= 0 ? s->group_id : -1;
 	in->first = r->nobjs;
+	return (long)ii;
+}
 
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		if (fd >= 0)
-			close(fd);
+/* Map input ii's file. False when there is nothing to read: the input is
+ * missing or unreadable (a fatal finding) or empty (ld reads an empty file
+ * as an empty linker script). */
+static bool input_map(struct lk_result *r, size_t ii, const char *path, struct rd_map *map)
+{
+	struct lk_input *in = &r->inputs[ii];
+	char err[256];
+	enum rd_map_status st = rd_map_file(path, 0, map, err, sizeof(err));
+	if (st == RD_MAP_EOPEN || st == RD_MAP_ENOTREG) {
 		in->kind = LK_IN_MISSING;
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "missing-input", NULL, "%s: no such file", path);
 		if (f) {
@@ -532,189 +537,224 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 			strv_push(r->ar, &f->files, in->path);
 		}
 		r->fatal = true;
-		return (long)ii;
+		return false;
 	}
-	size_t len = (size_t)st.st_size;
-	if (len == 0) {
-		/* ld reads an empty file as an empty linker script */
-		close(fd);
-		in->kind = LK_IN_SCRIPT;
-		return (long)ii;
-	}
-	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (buf == MAP_FAILED) {
+	if (st != RD_MAP_OK) {
 		in->kind = LK_IN_BAD;
 		lk_add_finding(r, LK_LINK_ERROR, "unreadable-input", NULL, "%s: cannot be read (%s)", path,
 			       "mmap failed");
 		r->fatal = true;
-		return (long)ii;
+		return false;
 	}
-	struct goabi_artifact scratch = { .arena = r->ar, .path = in->path };
-	Elf *e = elf_memory(buf, len);
-	if (!e || elf_kind(e) == ELF_K_NONE) {
-		if (e)
-			elf_end(e);
-		/* a linker script standing in for a library (glibc's libc.so) */
-		struct lk_item *items;
-		size_t nitems;
-		size_t tl = len < LK_MAX_SCRIPT ? len : LK_MAX_SCRIPT;
-		bool text = memchr(buf, 0, tl) == NULL;
-		if (text && lk_script_items(r, path, buf, tl, &items, &nitems)) {
-			in->kind = LK_IN_SCRIPT;
-			munmap(buf, len);
-			if (s->script_depth >= 8) {
-				lk_add_finding(r, LK_LINK_ERROR, "script-loop", NULL,
-					       "%s: linker scripts nested deeper than 8 (a script including itself?)", path);
-				r->fatal = true;
-				s->stop = true;
-				return (long)ii;
-			}
-			s->script_depth++;
-			process_items(r, items, nitems, s->script_depth);
-			s->script_depth--;
-			return (long)ii;
+	if (map->len == 0) {
+		in->kind = LK_IN_SCRIPT;
+		return false;
+	}
+	return true;
+}
+
+/* Neither ELF nor ar: a linker script standing in for a library (glibc's
+ * libc.so), processed in place of the input, or a format ld rejects.
+ * Unmaps map. */
+static void input_not_elf(struct lk_result *r, size_t ii, const char *path, struct rd_map *map)
+{
+	struct rs *s = r->priv;
+	struct lk_item *items;
+	size_t nitems;
+	size_t tl = map->len < LK_MAX_SCRIPT ? map->len : LK_MAX_SCRIPT;
+	bool text = memchr(map->p, 0, tl) == NULL;
+	if (text && lk_script_items(r, path, map->p, tl, &items, &nitems)) {
+		r->inputs[ii].kind = LK_IN_SCRIPT;
+		rd_unmap(map);
+		if (s->script_depth >= 8) {
+			lk_add_finding(r, LK_LINK_ERROR, "script-loop", NULL,
+				       "%s: linker scripts nested deeper than 8 (a script including itself?)", path);
+			r->fatal = true;
+			s->stop = true;
+			return;
 		}
-		munmap(buf, len);
-		in->kind = LK_IN_BAD;
+		s->script_depth++;
+		process_items(r, items, nitems, s->script_depth);
+		s->script_depth--;
+		return;
+	}
+	rd_unmap(map);
+	struct lk_input *in = &r->inputs[ii];
+	in->kind = LK_IN_BAD;
+	struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
+					      "%s is neither an ELF object, an archive nor a linker script", path);
+	if (f) {
+		f->linker = arena_printf(r->ar, "%s: file format not recognized; treating as linker script", path);
+		strv_push(r->ar, &f->files, in->path);
+		goobj_diagnosis(r, f, path);
+	}
+	r->fatal = true;
+	s->stop = true;
+}
+
+/* An ELF object or shared library named as an input */
+static void input_elf(struct lk_result *r, size_t ii, const char *path, Elf *e, struct goabi_artifact *scratch)
+{
+	struct rs *s = r->priv;
+	struct lk_input *in = &r->inputs[ii];
+	long oi = new_obj(r);
+	if (oi < 0)
+		return;
+	r->objs[oi].name = in->path;
+	r->objs[oi].input = ii;
+	load_elf(r, oi, e, scratch);
+	in->nobj = 1;
+	struct lk_obj *o = &r->objs[oi];
+	in->kind = o->etype == ET_DYN ? LK_IN_SHARED : LK_IN_OBJECT;
+	if (o->etype == ET_EXEC) {
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
-						      "%s is neither an ELF object, an archive nor a linker script", path);
+						      "%s is an executable; it cannot be linked into another program", path);
+		if (f)
+			f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", path);
+	}
+	if (o->etype == ET_DYN && (s->bstatic || r->cmd.is_static)) {
+		/* ld/ldfile.c: fatal for a file named on the command line */
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "static-link-of-shared", NULL,
+						      "%s is a shared library, but the link is static (-static or -Bstatic)", path);
 		if (f) {
-			f->linker = arena_printf(r->ar, "%s: file format not recognized; treating as linker script", path);
+			f->linker = arena_printf(r->ar, "attempted static link of dynamic object `%s'", path);
+			strv_push(r->ar, &f->files, in->path);
+		}
+		in->kind = LK_IN_BAD;
+		r->fatal = true;
+		s->stop = true;
+	}
+	if (o->machine != r->target_machine)
+		wrong_format(r, ii, "an object", o->machine);
+	else if (o->elfclass != r->target_class)
+		wrong_format(r, ii, o->elfclass == 32 ? "a 32-bit object" : "a 64-bit object", o->machine);
+}
+
+/* An ar archive: every ELF member becomes an object (pulled later on
+ * demand); no symbol index or a malformed archive stops ld. */
+static void input_archive(struct lk_result *r, size_t ii, const char *path, Elf *e, struct goabi_artifact *scratch,
+			  const struct rd_map *map)
+{
+	struct rs *s = r->priv;
+	struct lk_input *in = &r->inputs[ii];
+	in->kind = LK_IN_ARCHIVE;
+	Elf_Cmd cmd = ELF_C_READ_MMAP;
+	Elf *m;
+	size_t count = 0;
+	bool checked = false;
+	(void)elf_errno(); /* clear a stale error */
+	while ((m = elf_begin(-1, cmd, e)) != NULL) {
+		Elf_Arhdr *h = elf_getarhdr(m);
+		if (!h || ++count > GOABI_MAX_MEMBERS) {
+			elf_end(m);
+			break;
+		}
+		bool skip = !h->ar_name || strcmp(h->ar_name, "/") == 0 || strcmp(h->ar_name, "//") == 0 ||
+			    strcmp(h->ar_name, "/SYM64/") == 0 || elf_kind(m) != ELF_K_ELF;
+		if (!skip) {
+			long oi = new_obj(r);
+			if (oi >= 0) {
+				struct lk_obj *o = &r->objs[oi];
+				o->member = arena_strdup(r->ar, h->ar_name);
+				o->name = arena_printf(r->ar, "%s(%s)", in->path, h->ar_name);
+				o->input = ii;
+				load_elf(r, oi, m, scratch);
+				in->nobj++;
+				if (!checked) {
+					checked = true;
+					if (o->machine != r->target_machine)
+						wrong_format(r, ii, "an archive of objects", o->machine);
+				}
+			}
+		}
+		cmd = elf_next(m);
+		elf_end(m);
+		if (cmd == ELF_C_NULL)
+			break;
+	}
+	int err = elf_errno();
+	size_t narsym = 0;
+	if (!s->stop && !in->whole && count > 0 && !elf_getarsym(e, &narsym)) {
+		/* ld searches an archive through its symbol index only (but
+		 * --whole-archive loads every member without it)
+		 * (bfd/elflink.c elf_link_add_archive_symbols) */
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "archive-no-index", NULL,
+						      "%s has no symbol index (made with ar S, or not by ar): ld cannot search it; run ranlib", path);
+		if (f) {
+			f->linker = arena_printf(r->ar, "%s: error adding symbols: archive has no index; run ranlib to add one", path);
 			strv_push(r->ar, &f->files, in->path);
 			goobj_diagnosis(r, f, path);
 		}
+		in->kind = LK_IN_BAD;
 		r->fatal = true;
 		s->stop = true;
-		return (long)ii;
 	}
-	if (elf_kind(e) == ELF_K_ELF) {
-		long oi = new_obj(r);
-		if (oi >= 0) {
-			r->objs[oi].name = in->path;
-			r->objs[oi].input = ii;
-			load_elf(r, oi, e, &scratch);
-			in->nobj = 1;
-			struct lk_obj *o = &r->objs[oi];
-			in->kind = o->etype == ET_DYN ? LK_IN_SHARED : LK_IN_OBJECT;
-			if (o->etype == ET_EXEC) {
-				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
-								      "%s is an executable; it cannot be linked into another program", path);
-				if (f)
-					f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", path);
-			}
-			if (o->etype == ET_DYN && (s->bstatic || r->cmd.is_static)) {
-				/* ld/ldfile.c: fatal for a file named on the command line */
-				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "static-link-of-shared", NULL,
-								      "%s is a shared library, but the link is static (-static or -Bstatic)", path);
-				if (f) {
-					f->linker = arena_printf(r->ar, "attempted static link of dynamic object `%s'", path);
-					strv_push(r->ar, &f->files, in->path);
-				}
-				in->kind = LK_IN_BAD;
-				r->fatal = true;
-				s->stop = true;
-			}
-			if (o->machine != r->target_machine)
-				wrong_format(r, ii, "an object", o->machine);
-			else if (o->elfclass != r->target_class)
-				wrong_format(r, ii, o->elfclass == 32 ? "a 32-bit object" : "a 64-bit object", o->machine);
+	(void)elf_errno();
+	if (!s->stop && !ar_well_formed(map->p, map->len)) {
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "malformed-archive", NULL,
+						      "%s: archive is truncated or malformed after %zu members (%s)",
+						      path, in->nobj, err ? elf_errmsg(err) : "member extends past the end");
+		if (f) {
+			f->linker = arena_printf(r->ar, "%s: file format not recognized (malformed archive)", path);
+			strv_push(r->ar, &f->files, in->path);
 		}
-	} else {
-		in->kind = LK_IN_ARCHIVE;
-		Elf_Cmd cmd = ELF_C_READ_MMAP;
-		Elf *m;
-		size_t count = 0;
-		bool checked = false, clean_end = false;
-		(void)elf_errno(); /* clear a stale error */
-		while ((m = elf_begin(-1, cmd, e)) != NULL) {
-			Elf_Arhdr *h = elf_getarhdr(m);
-			if (!h || ++count > GOABI_MAX_MEMBERS) {
-				elf_end(m);
-				break;
-			}
-			bool skip = !h->ar_name || strcmp(h->ar_name, "/") == 0 || strcmp(h->ar_name, "//") == 0 ||
-				    strcmp(h->ar_name, "/SYM64/") == 0 || elf_kind(m) != ELF_K_ELF;
-			if (!skip) {
-				long oi = new_obj(r);
-				if (oi >= 0) {
-					struct lk_obj *o = &r->objs[oi];
-					o->member = arena_strdup(r->ar, h->ar_name);
-					o->name = arena_printf(r->ar, "%s(%s)", in->path, h->ar_name);
-					o->input = ii;
-					load_elf(r, oi, m, &scratch);
-					in->nobj++;
-					if (!checked) {
-						checked = true;
-						if (o->machine != r->target_machine)
-							wrong_format(r, ii, "an archive of objects", o->machine);
-					}
-				}
-			}
-			cmd = elf_next(m);
-			elf_end(m);
-			if (cmd == ELF_C_NULL) {
-				clean_end = true;
-				break;
-			}
-		}
-		int err = elf_errno();
-		(void)clean_end;
-		size_t narsym = 0;
-		if (!s->stop && !in->whole && count > 0 && !elf_getarsym(e, &narsym)) {
-			/* ld searches an archive through its symbol index only (but
-			 * --whole-archive loads every member without it)
-			 * (bfd/elflink.c elf_link_add_archive_symbols) */
-			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "archive-no-index", NULL,
-							      "%s has no symbol index (made with ar S, or not by ar): ld cannot search it; run ranlib", path);
-			if (f) {
-				f->linker = arena_printf(r->ar, "%s: error adding symbols: archive has no index; run ranlib to add one", path);
-				strv_push(r->ar, &f->files, in->path);
-				goobj_diagnosis(r, f, path);
-			}
-			in->kind = LK_IN_BAD;
-			r->fatal = true;
-			s->stop = true;
-		}
-		(void)elf_errno();
-		if (!s->stop && !ar_well_formed(buf, len)) {
-			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "malformed-archive", NULL,
-							      "%s: archive is truncated or malformed after %zu members (%s)",
-							      path, in->nobj, err ? elf_errmsg(err) : "member extends past the end");
-			if (f) {
-				f->linker = arena_printf(r->ar, "%s: file format not recognized (malformed archive)", path);
-				strv_push(r->ar, &f->files, in->path);
-			}
-			in->kind = LK_IN_BAD;
-			r->fatal = true;
-			s->stop = true;
-		}
+		in->kind = LK_IN_BAD;
+		r->fatal = true;
+		s->stop = true;
 	}
+}
+
+/* Go and libc facts of what the user named (not of the system's crt/libc),
+ * on the input and on each of its objects */
+static void input_facts(struct lk_result *r, size_t ii, const char *path)
+{
+	struct goabi_opts opts = { .no_dwarf = true };
+	struct goabi_artifact *a = NULL;
+	goabi_inspect_path(path, &opts, &a);
+	struct lk_input *in = &r->inputs[ii];
+	in->facts = a;
+	if (a && in->kind == LK_IN_ARCHIVE) {
+		for (size_t k = 0, mi = 0; k < in->nobj && mi < a->nmembers; k++, mi++) {
+			struct lk_obj *o = &r->objs[in->first + k];
+			while (mi < a->nmembers && (!a->members[mi]->member || strcmp(a->members[mi]->member, o->member) != 0))
+				mi++;
+			if (mi < a->nmembers)
+				o->facts = a->members[mi];
+		}
+	} else if (a && in->nobj) {
+		r->objs[in->first].facts = a;
+	}
+}
+
+static long open_input(struct lk_result *r, const char *path, const char *spec, bool implicit)
+{
+	struct rs *s = r->priv;
+	long ii = input_new(r, path, spec, implicit);
+	if (ii < 0)
+		return -1;
+	struct rd_map map;
+	if (!input_map(r, (size_t)ii, path, &map))
+		return ii;
+	struct goabi_artifact scratch = { .arena = r->ar, .path = r->inputs[ii].path };
+	Elf *e = elf_memory(map.p, map.len);
+	if (!e || elf_kind(e) == ELF_K_NONE) {
+		if (e)
+			elf_end(e);
+		input_not_elf(r, (size_t)ii, path, &map);
+		return ii;
+	}
+	if (elf_kind(e) == ELF_K_ELF)
+		input_elf(r, (size_t)ii, path, e, &scratch);
+	else
+		input_archive(r, (size_t)ii, path, e, &scratch, &map);
 	elf_end(e);
-	munmap(buf, len);
+	rd_unmap(&map);
 	for (size_t d = 0; d < scratch.ndiags; d++)
 		if (scratch.diags[d].severity == GOABI_DIAG_ERROR)
 			lk_add_finding(r, LK_WARNING, "malformed-input", NULL, "%s: %s", path, scratch.diags[d].message);
-	/* Go and libc facts of what the user named (not of the system's crt/libc) */
-	if (!implicit && !s->stop) {
-		struct goabi_opts opts = { .no_dwarf = true };
-		struct goabi_artifact *a = NULL;
-		goabi_inspect_path(path, &opts, &a);
-		in = &r->inputs[ii];
-		in->facts = a;
-		if (a && in->kind == LK_IN_ARCHIVE) {
-			for (size_t k = 0, mi = 0; k < in->nobj && mi < a->nmembers; k++, mi++) {
-				struct lk_obj *o = &r->objs[in->first + k];
-				while (mi < a->nmembers && (!a->members[mi]->member || strcmp(a->members[mi]->member, o->member) != 0))
-					mi++;
-				if (mi < a->nmembers)
-					o->facts = a->members[mi];
-			}
-		} else if (a && in->nobj) {
-			r->objs[in->first].facts = a;
-		}
-	}
-	return (long)ii;
+	if (!implicit && !s->stop)
+		input_facts(r, (size_t)ii, path);
+	return ii;
 }
 
 static void group_end(struct lk_result *r)
@@ -1018,18 +1058,12 @@ bool lk_sym_referenced(struct lk_result *r, const char *name)
 bool lk_read_symbols(struct lk_result *r, const char *path, struct symtab *st)
 {
 	memset(st, 0, sizeof(*st));
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
-		if (fd >= 0)
-			close(fd);
+	struct rd_map map;
+	char err[256];
+	if (rd_map_file(path, 0, &map, err, sizeof(err)) != RD_MAP_OK || map.len == 0)
 		return false;
-	}
-	size_t len = (size_t)sb.st_size;
-	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (buf == MAP_FAILED)
-		return false;
+	void *buf = map.p;
+	size_t len = map.len;
 	struct goabi_artifact scratch = { .arena = r->ar, .path = path };
 	Elf *e = elf_memory(buf, len);
 	bool ok = false;
@@ -1063,7 +1097,7 @@ bool lk_read_symbols(struct lk_result *r, const char *path, struct symtab *st)
 	}
 	if (e)
 		elf_end(e);
-	munmap(buf, len);
+	rd_unmap(&map);
 	return ok;
 }
 

@@ -1,19 +1,16 @@
 /* Library search (GNU ld's -l rules) and the linker scripts that stand in
  * for libraries (glibc's libc.so, libm.so, libgcc_s.so: GROUP, INPUT,
  * AS_NEEDED). */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <elf.h>
 #include "check/link.h"
+#include "read/mapfile.h"
 
 static bool regular(const char *p)
 {
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return rd_is_regular(p);
 }
 
 /* ld skips a library of another machine while searching ("skipping
@@ -21,12 +18,10 @@ static bool regular(const char *p)
  * accepted here and checked when loaded. */
 static bool compatible(const struct lk_result *r, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
 	unsigned char h[20];
-	ssize_t n = read(fd, h, sizeof(h));
-	close(fd);
+	ssize_t n = rd_read_head(path, h, sizeof(h));
+	if (n < 0)
+		return false;
 	if (n < 20 || memcmp(h, ELFMAG, SELFMAG) != 0)
 		return true;
 	bool be = h[EI_DATA] == ELFDATA2MSB;

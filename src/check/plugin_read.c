@@ -14,14 +14,11 @@
  * plugin package with cgo export pkghash.P and pkghashbytes.P in .dynsym,
  * plugins export them too; the relocations and .dynsym survive strip. */
 #include <elf.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "check/plugin.h"
 #include "read/elfview.h"
+#include "read/mapfile.h"
 
 #define MAX_PKGS 100000u
 
@@ -218,20 +215,12 @@ const struct plg_hash *plg_find_export(const struct plg_module *m, const char *s
 
 static void read_elf(struct goabi_arena *ar, struct plg_module *m)
 {
-	int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	size_t len = (size_t)sb.st_size;
-	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (buf == MAP_FAILED)
+	struct rd_map map;
+	char err[256];
+	if (rd_map_file(m->path, 0, &map, err, sizeof(err)) != RD_MAP_OK || map.len == 0)
 		return;
 	struct goabi_artifact scratch = { .arena = ar, .path = m->path };
-	Elf *e = elf_memory(buf, len);
+	Elf *e = elf_memory(map.p, map.len);
 	struct elfview ev;
 	if (e && elf_kind(e) == ELF_K_ELF && ev_init(&ev, e, &scratch, NULL)) {
 		struct rd r = { .ar = ar, .ev = &ev, .m = m, .dynamic = true };
@@ -243,18 +232,15 @@ static void read_elf(struct goabi_arena *ar, struct plg_module *m)
 	}
 	if (e)
 		elf_end(e);
-	munmap(buf, len);
+	rd_unmap(&map);
 }
 
 void plg_read_module(struct goabi_arena *ar, struct plg_module *m)
 {
-	struct stat st;
-	if (stat(m->path, &st) != 0) {
+	if (!rd_file_id(m->path, &m->dev, &m->ino)) {
 		m->error = "cannot read the file";
 		return;
 	}
-	m->dev = st.st_dev;
-	m->ino = st.st_ino;
 	char *rp = realpath(m->path, NULL);
 	if (rp) {
 		m->real = arena_strdup(ar, rp);

@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <errno.h>
 #include <jansson.h>
 #include "check/diff.h"
 #include "check/policy.h"
+#include "read/mapfile.h"
 #include "util/util.h"
 
 static const struct {
@@ -234,11 +235,18 @@ int policy_set(struct policy *p, enum policy_rule r, const char *value, char *er
 
 int policy_load(struct policy *p, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)GOABI_MAX_STRING)
+	/* one byte past the limit tells a larger file from one at the limit */
+	size_t len;
+	char *text = rd_read_text(path, (size_t)GOABI_MAX_STRING + 1, &len);
+	if (!text) /* jansson's json_load_file words it so */
+		return fail(err, errlen, "'%s': invalid JSON at line -1: unable to open %s: %s", path, path, strerror(errno));
+	if (len > GOABI_MAX_STRING) {
+		free(text);
 		return fail(err, errlen, "'%s': policy file larger than the limit of %u bytes", path, GOABI_MAX_STRING);
+	}
 	json_error_t je;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
 	if (!root)
 		return fail(err, errlen, "'%s': invalid JSON at line %d: %s", path, je.line, je.text);
 	if (!json_is_object(root)) {

@@ -1,16 +1,13 @@
-/* Open a file or buffer, dispatch ELF objects and ar archives (members
- * recursively, nested up to GOABI_MAX_NESTING) to the fact extractors,
- * and roll member facts up to the archive. */
-#include <errno.h>
-#include <fcntl.h>
+/* Inspect a file (mapped by src/read/mapfile.c) or a buffer: dispatch ELF
+ * objects and ar archives (members recursively, nested up to
+ * GOABI_MAX_NESTING) to the fact extractors, and roll member facts up to
+ * the archive. */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "facts/facts.h"
+#include "read/mapfile.h"
 
 static struct goabi_artifact *artifact_new(const char *path, const char *member)
 {
@@ -464,33 +461,31 @@ static int inspect_mem(struct goabi_artifact *a, void *buf, size_t n, const stru
 	return 0;
 }
 
-/* Map a file copy-on-write: libelf may convert in place, the file never changes. */
-static int map_file(const char *path, void **buf, size_t *n, char *err, size_t errlen)
+/* One member of a thin archive: the file it names, mapped and inspected
+ * unless it is a thin archive itself or would pass the byte budget. */
+static void inspect_thin_member(struct goabi_artifact *m, const char *full, const struct goabi_opts *opts,
+				unsigned depth, uint64_t *thin_left)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open: %s", strerror(errno));
-		return GOABI_EIO;
+	struct rd_map map;
+	char err[256];
+	if (rd_map_file(full, 0, &map, err, sizeof(err)) != RD_MAP_OK) {
+		diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s': %s", full, err);
+		return;
 	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s", S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-		close(fd);
-		return GOABI_EIO;
-	}
-	*n = (size_t)st.st_size;
-	if (*n == 0) {
-		close(fd);
-		*buf = NULL;
-		return 0;
-	}
-	*buf = mmap(NULL, *n, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (*buf == MAP_FAILED) {
-		snprintf(err, errlen, "cannot map: %s", strerror(errno));
-		return GOABI_EIO;
-	}
-	return 0;
+	size_t len = map.len;
+	m->size = len;
+	/* a thin archive naming itself, or naming thin archives
+	 * that name it back, would fan out without end */
+	if (len > *thin_left)
+		diag_add(m, GOABI_DIAG_ERROR, "thin archive members add up to more than the limit of %llu bytes",
+			 (unsigned long long)GOABI_MAX_THIN_BYTES);
+	else if (len >= 8 && memcmp(map.p, "!<thin>\n", 8) == 0)
+		diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s' is itself a thin archive: not followed", full);
+	else if (len)
+		inspect_mem(m, map.p, len, opts, depth + 1, thin_left);
+	if (len <= *thin_left)
+		*thin_left -= len;
+	rd_unmap(&map);
 }
 
 static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts,
@@ -572,29 +567,10 @@ static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, co
 			diag_add(a, GOABI_DIAG_ERROR, "out of memory after %zu archive members", count - 1);
 			break;
 		}
-		void *buf;
-		size_t len;
-		char err[256];
-		if (!thin_left) {
+		if (!thin_left)
 			diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s' is outside the buffer: not read", name);
-		} else if (map_file(full, &buf, &len, err, sizeof(err)) != 0) {
-			diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s': %s", full, err);
-		} else {
-			m->size = len;
-			/* a thin archive naming itself, or naming thin archives
-			 * that name it back, would fan out without end */
-			if (len > *thin_left)
-				diag_add(m, GOABI_DIAG_ERROR, "thin archive members add up to more than the limit of %llu bytes",
-					 (unsigned long long)GOABI_MAX_THIN_BYTES);
-			else if (len >= 8 && memcmp(buf, "!<thin>\n", 8) == 0)
-				diag_add(m, GOABI_DIAG_ERROR, "thin archive member '%s' is itself a thin archive: not followed", full);
-			else if (len)
-				inspect_mem(m, buf, len, opts, depth + 1, thin_left);
-			if (len <= *thin_left)
-				*thin_left -= len;
-			if (len)
-				munmap(buf, len);
-		}
+		else
+			inspect_thin_member(m, full, opts, depth, thin_left);
 		add_member(a, m);
 	}
 	rollup(a);
@@ -611,24 +587,22 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 	if (!a)
 		return GOABI_ENOMEM;
 	*out = a;
-	void *buf;
-	size_t n;
+	struct rd_map map;
 	char err[256];
-	int rc = map_file(path, &buf, &n, err, sizeof(err));
-	if (rc != 0) {
+	if (rd_map_file(path, 0, &map, err, sizeof(err)) != RD_MAP_OK) {
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
-		return rc;
+		return GOABI_EIO;
 	}
-	a->size = n;
-	if (n == 0) {
+	a->size = map.len;
+	if (map.len == 0) {
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "empty file");
 		return 0;
 	}
 	uint64_t thin_left = GOABI_MAX_THIN_BYTES;
-	rc = inspect_mem(a, buf, n, opts, 0, &thin_left);
-	munmap(buf, n);
+	int rc = inspect_mem(a, map.p, map.len, opts, 0, &thin_left);
+	rd_unmap(&map);
 	return rc;
 }
 

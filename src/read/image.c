@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "read/image_int.h"
+#include "read/mapfile.h"
 
 void img_diag(struct img_fs *fs, bool error, const char *fmt, ...)
 {
@@ -338,6 +339,35 @@ bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **
 		return false;
 	*p = m;
 	*len = (size_t)st.st_size;
+	return true;
+}
+
+bool img_map_private(const struct img_fs *fs, const struct img_node *n, uint8_t **p, size_t *len)
+{
+	(void)fs;
+	*p = NULL;
+	*len = 0;
+	if (n->type != IMG_REG)
+		return false;
+	if (n->src == IMG_SRC_HOST) {
+		struct rd_map m;
+		char err[256];
+		if (rd_map_file(n->host, RD_MAP_NOFOLLOW, &m, err, sizeof(err)) != RD_MAP_OK)
+			return false;
+		*p = m.p;
+		*len = m.len;
+		return true;
+	}
+	if (n->src != IMG_SRC_BLOB || n->size > SIZE_MAX / 2)
+		return false;
+	if (n->size == 0)
+		return true;
+	uint64_t base = n->off & ~page_mask(), d = n->off - base;
+	void *m = mmap(NULL, (size_t)(n->size + d), PROT_READ | PROT_WRITE, MAP_PRIVATE, n->fd, (off_t)base);
+	if (m == MAP_FAILED)
+		return false;
+	*p = (uint8_t *)m + d;
+	*len = (size_t)n->size;
 	return true;
 }
 

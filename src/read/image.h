@@ -124,6 +124,11 @@ const char *img_path(const struct img_fs *fs, const struct img_node *n, char *bu
  * mapped; release with img_unmap. Returns false when not available. */
 bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **p, size_t *len);
 void img_unmap(const struct img_node *n, const uint8_t *p, size_t len);
+/* Like img_map, but copy-on-write (libelf may convert the pages in place;
+ * the file or layer never changes) and a host file is opened without
+ * following a symlink. An empty file maps as (NULL, 0) and returns true.
+ * Release with img_unmap. */
+bool img_map_private(const struct img_fs *fs, const struct img_node *n, uint8_t **p, size_t *len);
 /* Children of a directory, in insertion order (for ld.so.conf.d globbing). */
 #define img_for_each_child(d, c) for ((c) = (d)->child; (c); (c) = (c)->next)
 /* Visit every node depth-first. */

@@ -1,0 +1,167 @@
+/* File access for everything below src/cli (see mapfile.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "read/mapfile.h"
+
+enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *m, char *err, size_t errlen)
+{
+	m->p = NULL;
+	m->len = 0;
+	int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	if (flags & RD_MAP_NOFOLLOW)
+		oflags |= O_NOFOLLOW;
+	int fd = open(path, oflags);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return RD_MAP_EOPEN;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "cannot stat: %s", strerror(errno));
+		close(fd);
+		return RD_MAP_EOPEN;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s", S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		close(fd);
+		return RD_MAP_ENOTREG;
+	}
+	if (st.st_size < 0 || (uint64_t)st.st_size > SIZE_MAX / 2) {
+		snprintf(err, errlen, "too large to map (%lld bytes)", (long long)st.st_size);
+		close(fd);
+		return RD_MAP_EBIG;
+	}
+	size_t len = (size_t)st.st_size;
+	if (len == 0) {
+		close(fd);
+		return RD_MAP_OK;
+	}
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	int e = errno;
+	close(fd);
+	if (p == MAP_FAILED) {
+		snprintf(err, errlen, "cannot map: %s", strerror(e));
+		return RD_MAP_EMAP;
+	}
+	m->p = p;
+	m->len = len;
+	return RD_MAP_OK;
+}
+
+void rd_unmap(struct rd_map *m)
+{
+	if (m->p)
+		munmap(m->p, m->len);
+	m->p = NULL;
+	m->len = 0;
+}
+
+/* read(2) until n bytes or end of file; -1 on an error before any byte */
+static ssize_t read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return got ? (ssize_t)got : -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+ssize_t rd_read_head(const char *path, void *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	ssize_t k = read_full(fd, buf, n);
+	close(fd);
+	return k;
+}
+
+char *rd_read_text(const char *path, size_t max, size_t *len)
+{
+	if (max == SIZE_MAX)
+		return NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	char *buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		return NULL;
+	}
+	ssize_t k = read_full(fd, buf, max);
+	close(fd);
+	size_t n = k > 0 ? (size_t)k : 0;
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int rd_for_each_line(const char *path, char *buf, size_t bufsz, int (*line)(char *buf, void *ctx), void *ctx)
+{
+	if (bufsz > INT_MAX)
+		bufsz = INT_MAX;
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	int rc = 0;
+	while (rc == 0 && fgets(buf, (int)bufsz, f))
+		rc = line(buf, ctx);
+	fclose(f);
+	return rc;
+}
+
+bool rd_list_dir(const char *dir, void (*entry)(const char *name, void *ctx), void *ctx)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		entry(e->d_name, ctx);
+	closedir(d);
+	return true;
+}
+
+bool rd_is_regular(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool rd_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool rd_is_readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+bool rd_file_id(const char *path, dev_t *dev, ino_t *ino)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return false;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return true;
+}

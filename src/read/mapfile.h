@@ -1,0 +1,65 @@
+/* File access for the layers above src/read (src/facts, src/check): a
+ * whole file mapped copy-on-write, a file's first bytes, a small text file
+ * read whole, a text file line by line, a directory listed, a path's type.
+ * They call these instead of open/fopen/opendir/stat; tests/cli/t-layers.sh
+ * keeps it so. */
+#ifndef GOABI_MAPFILE_H
+#define GOABI_MAPFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* A file mapped with MAP_PRIVATE: pages may be written (libelf converts in
+ * place), the file never changes. p is NULL when len is 0. */
+struct rd_map {
+	void *p;
+	size_t len;
+};
+
+enum rd_map_status {
+	RD_MAP_OK = 0,
+	RD_MAP_EOPEN = -1,   /* cannot open or stat it (errno in the message) */
+	RD_MAP_ENOTREG = -2, /* a directory, device, FIFO, socket */
+	RD_MAP_EBIG = -3,    /* larger than can be mapped */
+	RD_MAP_EMAP = -4,    /* mmap failed */
+};
+
+enum { RD_MAP_NOFOLLOW = 1 }; /* flags: refuse a symlink as the last component */
+
+/* Map path (opened O_RDONLY|O_NOCTTY|O_NONBLOCK, so a FIFO or terminal
+ * never blocks; non-regular files are refused). On failure err holds a
+ * lowercase reason without the path ("cannot open: No such file or
+ * directory", "is a directory", "not a regular file", "cannot map: ...")
+ * and *m is zeroed. Release with rd_unmap. */
+enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *m, char *err, size_t errlen);
+void rd_unmap(struct rd_map *m);
+
+/* Up to n bytes from the start of a file into buf; the count read, or -1
+ * when it cannot be opened or read. */
+ssize_t rd_read_head(const char *path, void *buf, size_t n);
+
+/* At most max bytes of path, NUL-terminated, in a malloc'd buffer the
+ * caller frees; *len (may be NULL) gets the count. NULL when the file
+ * cannot be opened or memory runs out. Reads pipes too (@<(...) response
+ * files): opened blocking, like fopen. */
+char *rd_read_text(const char *path, size_t max, size_t *len);
+
+/* Calls line(buf, ctx) for each line of a text file, as fgets(buf, bufsz)
+ * splits it (a line longer than bufsz - 1 comes in pieces); stops early when
+ * line returns a positive value, which is then returned. 0 at the end of
+ * the file; -1 with errno set when the file cannot be opened. */
+int rd_for_each_line(const char *path, char *buf, size_t bufsz, int (*line)(char *buf, void *ctx), void *ctx);
+
+/* Calls entry(name, ctx) for each entry of directory dir (".", ".."
+ * included, readdir order); false when dir cannot be opened. */
+bool rd_list_dir(const char *dir, void (*entry)(const char *name, void *ctx), void *ctx);
+
+bool rd_is_regular(const char *path);   /* stat(2): follows symlinks */
+bool rd_is_dir(const char *path);
+bool rd_is_readable(const char *path);  /* access(R_OK) */
+
+/* stat(2) of path: device and inode; false when it cannot be stat'ed. */
+bool rd_file_id(const char *path, dev_t *dev, ino_t *ino);
+
+#endif
