@@ -705,12 +705,17 @@ static void input_archive(struct lk_result *r, size_t ii, const char *path, Elf 
 }
 
 /* Go and libc facts of what the user named (not of the system's crt/libc),
- * on the input and on each of its objects */
-static void input_facts(struct lk_result *r, size_t ii, const char *path)
+ * on the input and on each of its objects, from the mapping the symbols
+ * were read from (a thin archive's members are other files: by path) */
+static void input_facts(struct lk_result *r, size_t ii, const char *path, struct rd_map *map)
 {
 	struct goabi_opts opts = { .no_dwarf = true };
 	struct goabi_artifact *a = NULL;
-	goabi_inspect_path(path, &opts, &a);
+	static const char thin[] = "!<thin>\n";
+	if (map->len >= sizeof(thin) - 1 && memcmp(map->p, thin, sizeof(thin) - 1) == 0)
+		goabi_inspect_path(path, &opts, &a);
+	else
+		goabi_inspect_private(path, map->p, map->len, &opts, &a);
 	struct lk_input *in = &r->inputs[ii];
 	in->facts = a;
 	if (a && in->kind == LK_IN_ARCHIVE) {
@@ -748,12 +753,12 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
 	else
 		input_archive(r, (size_t)ii, path, e, &scratch, &map);
 	elf_end(e);
-	rd_unmap(&map);
 	for (size_t d = 0; d < scratch.ndiags; d++)
 		if (scratch.diags[d].severity == GOABI_DIAG_ERROR)
 			lk_add_finding(r, LK_WARNING, "malformed-input", NULL, "%s: %s", path, scratch.diags[d].message);
 	if (!implicit && !s->stop)
-		input_facts(r, (size_t)ii, path);
+		input_facts(r, (size_t)ii, path, &map);
+	rd_unmap(&map);
 	return ii;
 }
 
