@@ -1,86 +1,28 @@
 /* Fact 6: linkage, interpreter, needed libraries, symbol-version floors and
- * libc family. The dynamic section is read from PT_DYNAMIC through the
- * segment map, so binaries without section headers work too. */
+ * libc family. The dynamic tags come from read/dynamic.c (PT_DYNAMIC
+ * through the segment map, read once per object), so binaries without
+ * section headers work too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "facts/facts.h"
 #include "facts/libc_syms.h"
+#include "read/dynamic.h"
 
 #ifndef DF_1_PIE
 #define DF_1_PIE 0x08000000
 #endif
 
+/* the dynamic tags (read/dynamic.c) and, from .gnu.version_r, the
+ * version index -> name and library maps for .gnu.version */
 struct dyninfo {
-	uint64_t strtab, strsz, verneed, verneednum, flags_1;
-	bool has_hash, has_gnu_hash, has_dynamic;
-	/* string offsets, resolved once strtab is known */
-	uint64_t needed[256];
-	size_t nneeded;
-	uint64_t soname, rpath, runpath;
-	bool has_soname, has_rpath, has_runpath;
-	/* dynamic symbols through segments (files without section headers) */
-	uint64_t symtab, syment, versym, hash, gnu_hash;
-	const char **vername, **verfile; /* version index -> name, library */
+	const struct ev_dynamic *t;
+	const char **vername, **verfile;
 };
 
 static const char *dynstr(const struct elfview *ev, const struct dyninfo *d, uint64_t off)
 {
-	if (off >= d->strsz)
-		return NULL;
-	const uint8_t *p;
-	uint64_t avail;
-	if (!ev_vaddr(ev, d->strtab + off, 1, &p, &avail))
-		return NULL;
-	uint64_t max = d->strsz - off < avail ? d->strsz - off : avail;
-	if (max > GOABI_MAX_STRING)
-		max = GOABI_MAX_STRING;
-	const uint8_t *z = memchr(p, 0, max);
-	if (!z)
-		return NULL;
-	return utf8_sanitize(ev->a->arena, (const char *)p, (size_t)(z - p));
-}
-
-static void read_dynamic(struct elfview *ev, struct dyninfo *d)
-{
-	for (size_t i = 0; i < ev->phnum; i++) {
-		GElf_Phdr ph;
-		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_DYNAMIC)
-			continue;
-		d->has_dynamic = true;
-		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size)) {
-			diag_add(ev->a, GOABI_DIAG_ERROR, "PT_DYNAMIC (offset %#llx, size %#llx) extends past the end of the file",
-				 (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz);
-			return;
-		}
-		struct cur c = cur_make(ev->raw + ph.p_offset, ph.p_filesz, ev->be, ev->ptrsize);
-		for (;;) {
-			uint64_t tag, val;
-			if (!cur_ptr(&c, &tag) || !cur_ptr(&c, &val) || tag == DT_NULL)
-				break;
-			switch (tag) {
-			case DT_NEEDED:
-				if (d->nneeded < sizeof(d->needed) / sizeof(d->needed[0]))
-					d->needed[d->nneeded++] = val;
-				break;
-			case DT_STRTAB: d->strtab = val; break;
-			case DT_STRSZ: d->strsz = val; break;
-			case DT_SONAME: d->soname = val; d->has_soname = true; break;
-			case DT_RPATH: d->rpath = val; d->has_rpath = true; break;
-			case DT_RUNPATH: d->runpath = val; d->has_runpath = true; break;
-			case DT_VERNEED: d->verneed = val; break;
-			case DT_VERNEEDNUM: d->verneednum = val; break;
-			case DT_FLAGS_1: d->flags_1 = val; break;
-			case DT_HASH: d->has_hash = true; d->hash = val; break;
-			case DT_GNU_HASH: d->has_gnu_hash = true; d->gnu_hash = val; break;
-			case DT_SYMTAB: d->symtab = val; break;
-			case DT_SYMENT: d->syment = val; break;
-			case DT_VERSYM: d->versym = val; break;
-			default: break;
-			}
-		}
-		return;
-	}
+	return ev_dynstr(ev, d->t, off);
 }
 
 /* .gnu.version_r from DT_VERNEED: per library, the versions it must define
@@ -91,10 +33,10 @@ static void read_verneed(struct elfview *ev, struct dyninfo *d)
 {
 	struct goabi_artifact *a = ev->a;
 	struct goabi_libc *lc = &a->libc;
-	if (!d->verneed)
+	if (!d->t->verneed)
 		return;
-	uint64_t at = d->verneed;
-	uint64_t n = d->verneednum;
+	uint64_t at = d->t->verneed;
+	uint64_t n = d->t->verneednum;
 	if (n > 10000) {
 		diag_add(a, GOABI_DIAG_ERROR, "DT_VERNEEDNUM %llu exceeds the limit of 10000", (unsigned long long)n);
 		n = 10000;
@@ -249,10 +191,10 @@ static void versioned_symbols(struct elfview *ev)
 static uint64_t dynsym_count(const struct elfview *ev, const struct dyninfo *d)
 {
 	const uint8_t *p;
-	if (d->hash && ev_vaddr(ev, d->hash, 8, &p, NULL))
+	if (d->t->hash && ev_vaddr(ev, d->t->hash, 8, &p, NULL))
 		return rd32(p + 4, ev->be);
 	uint64_t avail;
-	if (!d->gnu_hash || !ev_vaddr(ev, d->gnu_hash, 16, &p, &avail))
+	if (!d->t->gnu_hash || !ev_vaddr(ev, d->t->gnu_hash, 16, &p, &avail))
 		return 0;
 	uint64_t nb = rd32(p, ev->be), symoff = rd32(p + 4, ev->be), nbloom = rd32(p + 8, ev->be);
 	uint64_t boff = 16 + nbloom * (uint64_t)ev->ptrsize;
@@ -283,14 +225,14 @@ static void versioned_symbols_dyn(struct elfview *ev, const struct dyninfo *d)
 {
 	struct goabi_libc *lc = &ev->a->libc;
 	size_t es = ev->ptrsize == 8 ? 24 : 16;
-	if (!d->symtab || !d->versym || !d->vername || (d->syment && d->syment != es))
+	if (!d->t->symtab || !d->t->versym || !d->vername || (d->t->syment && d->t->syment != es))
 		return;
 	uint64_t n = dynsym_count(ev, d);
 	if (n > GOABI_MAX_SYMBOLS)
 		n = GOABI_MAX_SYMBOLS;
 	for (uint64_t i = 1; i < n; i++) {
 		const uint8_t *sp, *vp;
-		if (!ev_vaddr(ev, d->symtab + i * es, es, &sp, NULL) || !ev_vaddr(ev, d->versym + 2 * i, 2, &vp, NULL))
+		if (!ev_vaddr(ev, d->t->symtab + i * es, es, &sp, NULL) || !ev_vaddr(ev, d->t->versym + 2 * i, 2, &vp, NULL))
 			break;
 		uint32_t name = rd32(sp, ev->be);
 		uint16_t shndx = ev->ptrsize == 8 ? (uint16_t)(ev->be ? sp[6] << 8 | sp[7] : sp[7] << 8 | sp[6])
@@ -545,23 +487,22 @@ void facts_libc(struct elfview *ev)
 		lc->interp = utf8_sanitize(a->arena, s, n);
 		break;
 	}
-	struct dyninfo d = { 0 };
-	read_dynamic(ev, &d);
-	if (d.has_dynamic && d.strtab) {
-		for (size_t i = 0; i < d.nneeded; i++) {
-			const char *s = dynstr(ev, &d, d.needed[i]);
+	struct dyninfo d = { .t = ev_dynamic(ev) };
+	if (d.t->present && d.t->strtab) {
+		for (size_t i = 0; i < d.t->nneeded; i++) {
+			const char *s = dynstr(ev, &d, d.t->needed[i]);
 			if (s)
 				strv_push(a->arena, &lc->needed, s);
 			else
 				diag_add(a, GOABI_DIAG_ERROR, "DT_NEEDED string offset %#llx is outside DT_STRTAB",
-					 (unsigned long long)d.needed[i]);
+					 (unsigned long long)d.t->needed[i]);
 		}
-		if (d.has_soname)
-			lc->soname = dynstr(ev, &d, d.soname);
-		if (d.has_rpath)
-			lc->rpath = dynstr(ev, &d, d.rpath);
-		if (d.has_runpath)
-			lc->runpath = dynstr(ev, &d, d.runpath);
+		if (d.t->has_soname)
+			lc->soname = dynstr(ev, &d, d.t->soname);
+		if (d.t->has_rpath)
+			lc->rpath = dynstr(ev, &d, d.t->rpath);
+		if (d.t->has_runpath)
+			lc->runpath = dynstr(ev, &d, d.t->runpath);
 		if (!ev->sections_ok) {
 			d.vername = arena_alloc(a->arena, 0x8000 * sizeof(char *));
 			d.verfile = arena_alloc(a->arena, 0x8000 * sizeof(char *));
@@ -581,7 +522,7 @@ void facts_libc(struct elfview *ev)
 		fact_set(a, &lc->linkage, GOABI_KNOWN, "relocatable", "e_type ET_REL");
 		break;
 	case ET_EXEC:
-		if (interp || d.nneeded)
+		if (interp || d.t->nneeded)
 			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", interp ? "PT_INTERP" : "DT_NEEDED");
 		else
 			fact_set(a, &lc->linkage, GOABI_KNOWN, "static", "ET_EXEC without PT_INTERP or DT_NEEDED");
@@ -590,10 +531,10 @@ void facts_libc(struct elfview *ev)
 		if (interp) {
 			a->id.pie = true;
 			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", "PT_INTERP (position-independent executable)");
-		} else if (d.has_dynamic && (d.flags_1 & DF_1_PIE) && d.nneeded == 0) {
+		} else if (d.t->present && (d.t->flags_1 & DF_1_PIE) && d.t->nneeded == 0) {
 			a->id.pie = true;
 			fact_set(a, &lc->linkage, GOABI_KNOWN, "static-pie", "ET_DYN, DF_1_PIE, no PT_INTERP or DT_NEEDED");
-		} else if (d.has_dynamic && d.nneeded == 0 && !lc->soname && ev->eh.e_entry != 0) {
+		} else if (d.t->present && d.t->nneeded == 0 && !lc->soname && ev->eh.e_entry != 0) {
 			a->id.pie = true;
 			fact_set(a, &lc->linkage, GOABI_INFERRED, "static-pie", "ET_DYN with an entry point, no PT_INTERP, DT_NEEDED or DT_SONAME");
 		} else {
@@ -603,8 +544,8 @@ void facts_libc(struct elfview *ev)
 	default:
 		break;
 	}
-	if (d.has_dynamic) {
-		const char *hs = d.has_hash && d.has_gnu_hash ? "both" : d.has_gnu_hash ? "gnu" : d.has_hash ? "sysv" : "none";
+	if (d.t->present) {
+		const char *hs = d.t->has_hash && d.t->has_gnu_hash ? "both" : d.t->has_gnu_hash ? "gnu" : d.t->has_hash ? "sysv" : "none";
 		fact_set(a, &lc->hash_style, GOABI_KNOWN, hs, "PT_DYNAMIC DT_HASH/DT_GNU_HASH");
 	}
 	floor_for(ev, "GLIBC_", &lc->glibc_floor);

@@ -1,69 +1,29 @@
 /* Version definitions (.gnu.version_d): the versions a shared object
  * defines, which the glibc loader checks every .gnu.version_r entry of its
  * users against (glibc elf/dl-version.c match_symbol). Read as the loader
- * reads them: DT_VERDEF/DT_VERDEFNUM/DT_STRTAB from PT_DYNAMIC through the
- * segment map, so files without section headers work too, the same way
- * libc.c reads DT_VERNEED. The base entry (VER_FLG_BASE, the soname) is left
- * out. Every entry is bounds-checked; the count is capped. */
+ * reads them: DT_VERDEF/DT_VERDEFNUM/DT_STRTAB of PT_DYNAMIC (read/dynamic.c,
+ * read once with the tags libc.c uses), so files without section headers
+ * work too. The base entry (VER_FLG_BASE, the soname) is left out. Every entry is bounds-checked; the count is capped. */
 #include <string.h>
 #include "facts/facts.h"
+#include "read/dynamic.h"
 
 #define MAX_VERDEF 10000u
-
-struct vdinfo {
-	uint64_t strtab, strsz, verdef, verdefnum;
-};
-
-static bool read_dyn(const struct elfview *ev, struct vdinfo *d)
-{
-	for (size_t i = 0; i < ev->phnum; i++) {
-		GElf_Phdr ph;
-		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_DYNAMIC)
-			continue;
-		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size))
-			return false; /* libc.c reports it */
-		struct cur c = cur_make(ev->raw + ph.p_offset, ph.p_filesz, ev->be, ev->ptrsize);
-		uint64_t tag, val;
-		while (cur_ptr(&c, &tag) && cur_ptr(&c, &val) && tag != DT_NULL) {
-			if (tag == DT_STRTAB)
-				d->strtab = val;
-			else if (tag == DT_STRSZ)
-				d->strsz = val;
-			else if (tag == DT_VERDEF)
-				d->verdef = val;
-			else if (tag == DT_VERDEFNUM)
-				d->verdefnum = val;
-		}
-		return true;
-	}
-	return false;
-}
-
-static const char *vdstr(const struct elfview *ev, const struct vdinfo *d, uint64_t off)
-{
-	const uint8_t *p;
-	uint64_t avail;
-	if (off >= d->strsz || !ev_vaddr(ev, d->strtab + off, 1, &p, &avail))
-		return NULL;
-	uint64_t max = d->strsz - off < avail ? d->strsz - off : avail;
-	if (max > GOABI_MAX_STRING)
-		max = GOABI_MAX_STRING;
-	const uint8_t *z = memchr(p, 0, (size_t)max);
-	return z ? utf8_sanitize(ev->a->arena, (const char *)p, (size_t)(z - p)) : NULL;
-}
 
 void facts_verdef(struct elfview *ev)
 {
 	struct goabi_artifact *a = ev->a;
-	struct vdinfo d = { 0 };
-	if (ev->eh.e_type != ET_DYN || !read_dyn(ev, &d) || !d.verdef || !d.strtab)
+	if (ev->eh.e_type != ET_DYN)
 		return;
-	uint64_t n = d.verdefnum;
+	const struct ev_dynamic *d = ev_dynamic(ev);
+	if (!d->present || !d->verdef || !d->strtab)
+		return;
+	uint64_t n = d->verdefnum;
 	if (n > MAX_VERDEF) {
 		diag_add(a, GOABI_DIAG_ERROR, "DT_VERDEFNUM %llu exceeds the limit of %u", (unsigned long long)n, MAX_VERDEF);
 		n = MAX_VERDEF;
 	}
-	uint64_t at = d.verdef;
+	uint64_t at = d->verdef;
 	for (uint64_t i = 0; i < n; i++) {
 		/* Elf32_Verdef and Elf64_Verdef are the same 20 bytes: half vd_version,
 		 * vd_flags, vd_ndx, vd_cnt; word vd_hash, vd_aux, vd_next */
@@ -89,7 +49,7 @@ void facts_verdef(struct elfview *ev)
 			struct cur e = cur_make(q, 8, ev->be, ev->ptrsize);
 			uint32_t name;
 			cur_u32(&e, &name);
-			const char *s = vdstr(ev, &d, name);
+			const char *s = ev_dynstr(ev, d, name);
 			if (s && a->libc.verdef.n < GOABI_MAX_LIST)
 				strv_push(a->arena, &a->libc.verdef, s);
 		}

@@ -26,6 +26,8 @@ struct elfview {
 	/* where the Go pclntab is, found once by src/facts/pclntab.c for every
 	 * extractor that reads it (opaque here) */
 	struct go_pcln_memo *pcln_memo;
+	/* PT_DYNAMIC's tags, read on first use (read/dynamic.h) */
+	struct ev_dynamic *dynamic;
 };
 
 /* Fill ev from an ELF handle. Returns false (with a diagnostic) when the
