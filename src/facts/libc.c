@@ -152,36 +152,46 @@ static void versioned_symbols(struct elfview *ev)
 	if (!d)
 		return;
 	struct vsym_ctx v = { ev, (const uint16_t *)vsp, vsn / 2, NULL, NULL, 0 };
-	/* version indices are 15-bit: allocate the table once, bounded */
-	v.nidx = 0x8000;
-	v.vername = arena_alloc(ev->a->arena, v.nidx * sizeof(char *));
-	v.verfile = arena_alloc(ev->a->arena, v.nidx * sizeof(char *));
-	if (!v.vername || !v.verfile)
-		return;
-	size_t off = 0;
-	for (unsigned i = 0; i < 10000; i++) {
-		GElf_Verneed vn;
-		if (!gelf_getverneed(d, (int)off, &vn))
-			break;
-		const char *file = elf_strptr(ev->elf, vr.sh_link, vn.vn_file);
-		size_t aoff = off + vn.vn_aux;
-		for (unsigned j = 0; j < vn.vn_cnt && j < 10000; j++) {
-			GElf_Vernaux ax;
-			if (aoff < off || !gelf_getvernaux(d, (int)aoff, &ax))
-				break;
-			unsigned idx = ax.vna_other & 0x7fff;
-			const char *vname = elf_strptr(ev->elf, vr.sh_link, ax.vna_name);
-			if (idx < v.nidx && vname && file) {
-				v.vername[idx] = arena_strdup(ev->a->arena, vname);
-				v.verfile[idx] = utf8_sanitize(ev->a->arena, file, strlen(file));
-			}
-			if (!ax.vna_next)
-				break;
-			aoff += ax.vna_next;
+	/* pass 0 finds the highest version index (15-bit; a handful in practice,
+	 * so the tables stay small), pass 1 fills the tables */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			if (v.nidx == 0)
+				return;
+			v.vername = arena_alloc(ev->a->arena, v.nidx * sizeof(char *));
+			v.verfile = arena_alloc(ev->a->arena, v.nidx * sizeof(char *));
+			if (!v.vername || !v.verfile)
+				return;
 		}
-		if (!vn.vn_next || off + vn.vn_next <= off)
-			break;
-		off += vn.vn_next;
+		size_t off = 0;
+		for (unsigned i = 0; i < 10000; i++) {
+			GElf_Verneed vn;
+			if (!gelf_getverneed(d, (int)off, &vn))
+				break;
+			const char *file = pass ? elf_strptr(ev->elf, vr.sh_link, vn.vn_file) : NULL;
+			size_t aoff = off + vn.vn_aux;
+			for (unsigned j = 0; j < vn.vn_cnt && j < 10000; j++) {
+				GElf_Vernaux ax;
+				if (aoff < off || !gelf_getvernaux(d, (int)aoff, &ax))
+					break;
+				unsigned idx = ax.vna_other & 0x7fff;
+				if (pass == 0 && idx + 1u > v.nidx) {
+					v.nidx = idx + 1u;
+				} else if (pass == 1) {
+					const char *vname = elf_strptr(ev->elf, vr.sh_link, ax.vna_name);
+					if (idx < v.nidx && vname && file) {
+						v.vername[idx] = arena_strdup(ev->a->arena, vname);
+						v.verfile[idx] = utf8_sanitize(ev->a->arena, file, strlen(file));
+					}
+				}
+				if (!ax.vna_next)
+					break;
+				aoff += ax.vna_next;
+			}
+			if (!vn.vn_next || off + vn.vn_next <= off)
+				break;
+			off += vn.vn_next;
+		}
 	}
 	ev_for_each_symbol(ev, true, vsym_cb, &v);
 }
