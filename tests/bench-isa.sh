@@ -9,7 +9,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 : "${GOABI:=$TOP/$BUILD/goabi}"
 : "${NPM:=${GOABI_CACHE:-$HOME/.cache/goabi}/npm}"
 N=${BENCH_RUNS:-5}
-echo "## ISA scan (\`inspect --isa\`, capstone) vs \`objdump -d\`"
+echo "## ISA scan (\`inspect --isa\`: a decoder of its own for plain instructions, capstone for the rest) vs \`objdump -d\`"
 echo
 f=$NPM/@esbuild_linux-x64@0.25.5/esbuild
 if [ ! -f "$f" ]; then
