@@ -24,7 +24,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 HOST=$(uname -n)
+# the cases rewrite nsswitch.conf and move modules: on a private copy (hard
+# links: the same files, this script's own directories), never on the
+# shared fixture that other test runs read at the same time
+cp -al "$R" "$TMPD/root" 2>/dev/null || cp -a "$R" "$TMPD/root"
+R=$TMPD/root
 conf=$R/etc/nsswitch.conf
+rm -f "$conf" # a new file, not a write through the hard link
 cp "$F/nsswitch.conf.debian" "$TMPD/nsswitch.conf.orig"
 MODDIR=$R/usr/lib
 MHDIR=$R/usr/lib/x86_64-linux-gnu
