@@ -557,14 +557,18 @@ static int keep_file(struct img_fs *fs, struct archive *a, struct img_node *n, c
 	n->src = IMG_SRC_BLOB;
 	n->off = fs->bloblen;
 	uint64_t total = 0;
+	int rc = 0;
+	/* on every way out the node describes what is in the temp file: its fd
+	 * and the bytes written (a corrupt layer ends a file early; a size from
+	 * the tar header would map past the end of the file: SIGBUS) */
 	for (;;) {
 		if ((uint64_t)boff > total) { /* sparse hole */
 			static const char zero[4096];
 			while ((uint64_t)boff > total) {
 				size_t z = (uint64_t)boff - total > sizeof(zero) ? sizeof(zero) : (size_t)((uint64_t)boff - total);
-				int rc = img_tmp_write(fs, &fs->blobfd, &fs->bloblen, zero, z);
+				rc = img_tmp_write(fs, &fs->blobfd, &fs->bloblen, zero, z);
 				if (rc)
-					return rc;
+					goto out;
 				total += z;
 			}
 		}
@@ -575,25 +579,32 @@ static int keep_file(struct img_fs *fs, struct archive *a, struct img_node *n, c
 			n->elf = false;
 			return 0;
 		}
-		int rc = img_tmp_write(fs, &fs->blobfd, &fs->bloblen, buf, sz);
+		rc = img_tmp_write(fs, &fs->blobfd, &fs->bloblen, buf, sz);
 		if (rc)
-			return rc;
+			goto out;
 		total += sz;
 		r = archive_read_data_block(a, &buf, &sz, &boff);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
-			n->size = total;
-			return GOABI_EFORMAT;
+			rc = GOABI_EFORMAT;
+			goto out;
 		}
 		fs->bytes += sz;
-		if (fs->bytes > fs->lim.max_bytes)
-			return GOABI_ELIMIT;
+		if (fs->bytes > fs->lim.max_bytes) {
+			rc = GOABI_ELIMIT;
+			goto out;
+		}
 	}
+out:
 	n->fd = fs->blobfd;
 	n->size = total;
+	if (total == 0 || n->fd < 0) {
+		n->src = IMG_SRC_NONE;
+		n->elf = false;
+	}
 	fs->kept += total;
-	return 0;
+	return rc;
 }
 
 #define IMG_PATH_BUF (IMG_DEF_MAX_PATH * 4 + 16)

@@ -96,7 +96,9 @@ l2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layers"][1
 f=$W/corrupt/blobs/sha256/$l2
 head -c $(( $(stat -c %s "$f") / 2 )) "$f" > "$f.cut" && mv "$f.cut" "$f"
 if gzip -t "$f" 2>/dev/null; then notok "truncated layer still passes gzip -t"; else ok "layer 2 is corrupt (gzip -t fails)"; fi
-"$GOABI" image --json --ref app "$W/corrupt" > corrupt.json 2> corrupt.err; rc=$?
+# stdin a regular file: a node left with fd 0 once mapped it (SIGBUS, the
+# "known flake" of make mutate, whose stdin is a file)
+"$GOABI" image --json --ref app "$W/corrupt" > corrupt.json 2> corrupt.err < "$TOP/README.md"; rc=$?
 check "corrupt layer: exit 2" 2 "$rc"
 grep -q "layer 2" corrupt.err && ok "the diagnostic names layer 2" || notok "corrupt: $(cat corrupt.err)"
 check "layer 1 and 3 are still checked (/usr/bin/hello-musl from layer 1)" ok \
