@@ -617,6 +617,25 @@ static void find_libcs(struct imgc *c)
 	c->main_family = c->nlibcs ? c->libcs[0].family : "none";
 }
 
+/* Worker threads when -j is not given. Reading a file the size of most of
+ * a distribution's (a shared library of ~100 KB, its headers and dynamic
+ * section only) is a handful of system calls, and threads then contend for
+ * the one address space: every munmap of a mapping another thread's CPU may
+ * cache is a TLB shootdown. On a bookworm minbase (695 ELF files, 97 KB on
+ * average) two threads cost 45 % more CPU for the same wall time as one
+ * (BENCHMARKS.md); on a directory of 10 MB Go programs they halve the wall
+ * time. So: all cores once the ELF files average 1 MB or more, else one. */
+static int default_workers(const struct imgc *c)
+{
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < c->nbins; i++)
+		bytes += c->bins[i].node->size;
+	if (c->nbins == 0 || bytes / c->nbins < (1u << 20))
+		return 1;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
 int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o)
 {
 	memset(c, 0, sizeof(*c));
@@ -646,7 +665,7 @@ int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o)
 	for (size_t i = 0; i < c->nbins; i++)
 		c->bins[i].node->bin = (int)i;
 
-	int nw = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int nw = o->jobs > 0 ? o->jobs : default_workers(c);
 	if (nw < 1)
 		nw = 1;
 	if (nw > 64)
