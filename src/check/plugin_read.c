@@ -156,21 +156,11 @@ static void read_pkghashes(struct rd *r)
 		if (n > GOABI_MAX_SYMBOLS)
 			n = GOABI_MAX_SYMBOLS;
 		for (size_t i = 0; i < n; i++) {
-			uint64_t off, info;
-			if (sh.sh_type == SHT_RELA) {
-				GElf_Rela ra;
-				if (!gelf_getrela(d, (int)i, &ra))
-					break;
-				off = ra.r_offset;
-				info = ra.r_info;
-			} else {
-				GElf_Rel rl;
-				if (!gelf_getrel(d, (int)i, &rl))
-					break;
-				off = rl.r_offset;
-				info = rl.r_info;
-			}
-			size_t si = ev->ptrsize == 8 ? GELF_R_SYM(info) : ELF32_R_SYM(info);
+			GElf_Rela ra;
+			if (!ev_reloc(d, sh.sh_type, i, &ra))
+				break;
+			uint64_t off = ra.r_offset;
+			size_t si = GELF_R_SYM(ra.r_info);
 			GElf_Sym s;
 			if (!si || !gelf_getsym(sd, (int)si, &s))
 				continue;

@@ -27,20 +27,9 @@ void isa_got_flags(struct scan *s)
 		size_t n = (size_t)(sh.sh_size / sh.sh_entsize);
 		for (size_t i = 0; i < n && total < GOABI_MAX_SYMBOLS; i++, total++) {
 			GElf_Rela ra;
-			GElf_Rel rl;
-			uint64_t off, info;
-			if (sh.sh_type == SHT_RELA) {
-				if (!gelf_getrela(data, (int)i, &ra))
-					break;
-				off = ra.r_offset;
-				info = ra.r_info;
-			} else {
-				if (!gelf_getrel(data, (int)i, &rl))
-					break;
-				off = rl.r_offset;
-				info = rl.r_info;
-			}
-			uint64_t symi = ev->ptrsize == 8 ? GELF_R_SYM(info) : ELF32_R_SYM((uint32_t)info);
+			if (!ev_reloc(data, sh.sh_type, i, &ra))
+				break;
+			uint64_t off = ra.r_offset, symi = GELF_R_SYM(ra.r_info);
 			GElf_Sym sym;
 			if (!symi || !gelf_getsym(symdata, (int)symi, &sym))
 				continue;

@@ -129,24 +129,14 @@ void isa_read_relocs(struct scan *s)
 		size_t n = (size_t)(sh.sh_size / sh.sh_entsize);
 		for (size_t i = 0; i < n && total < GOABI_MAX_SYMBOLS; i++, total++) {
 			GElf_Rela ra;
-			GElf_Rel rl;
-			uint64_t off, symi;
-			int64_t add;
-			if (sh.sh_type == SHT_RELA) {
-				if (!gelf_getrela(data, (int)i, &ra))
-					break;
-				off = ra.r_offset;
-				symi = GELF_R_SYM(ra.r_info);
-				add = ra.r_addend;
-			} else {
-				if (!gelf_getrel(data, (int)i, &rl))
-					break;
-				off = rl.r_offset;
-				symi = GELF_R_SYM(rl.r_info);
-				/* r_offset is untrusted: compare the room left after
-				 * it, never off + 4 (wraps near 2^64) */
-				add = off < r->n && r->n - off >= 4 ? (int32_t)rd32(r->p + off, ev->be) : 0; /* implicit addend */
-			}
+			if (!ev_reloc(data, sh.sh_type, i, &ra))
+				break;
+			uint64_t off = ra.r_offset, symi = GELF_R_SYM(ra.r_info);
+			int64_t add = ra.r_addend;
+			/* SHT_REL: the implicit addend; r_offset is untrusted: compare
+			 * the room left after it, never off + 4 (wraps near 2^64) */
+			if (sh.sh_type == SHT_REL)
+				add = off < r->n && r->n - off >= 4 ? (int32_t)rd32(r->p + off, ev->be) : 0;
 			GElf_Sym sym;
 			if (off >= r->n || !gelf_getsym(symdata, (int)symi, &sym))
 				continue;

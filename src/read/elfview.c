@@ -1,5 +1,6 @@
 /* ELF view over libelf. All file offsets and sizes read from headers are
  * checked against the object's size before any byte is touched. */
+#include <limits.h>
 #include <string.h>
 #include "read/elfview.h"
 
@@ -366,6 +367,19 @@ static bool find_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx
 	*f->out = *sym;
 	f->found = true;
 	return false;
+}
+
+bool ev_reloc(Elf_Data *d, Elf64_Word type, size_t i, GElf_Rela *out)
+{
+	if (i > INT_MAX)
+		return false;
+	if (type == SHT_RELA)
+		return gelf_getrela(d, (int)i, out) != NULL;
+	GElf_Rel rl;
+	if (type != SHT_REL || !gelf_getrel(d, (int)i, &rl))
+		return false;
+	*out = (GElf_Rela){ .r_offset = rl.r_offset, .r_info = rl.r_info, .r_addend = 0 };
+	return true;
 }
 
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out)

@@ -72,6 +72,12 @@ size_t ev_for_each_symbol_keys(const struct elfview *ev, bool dynamic, const cha
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 
+/* Entry i of the data of a SHT_REL or SHT_RELA section (type) as a
+ * GElf_Rela, r_addend 0 for SHT_REL. libelf hands out r_info in the 64-bit
+ * layout for both ELF classes, so GELF_R_SYM and GELF_R_TYPE are right for
+ * 32-bit objects too (ELF32_R_SYM of it is not). */
+bool ev_reloc(Elf_Data *d, Elf64_Word type, size_t i, GElf_Rela *out);
+
 /* Iterate the loadable segments. */
 bool ev_phdr(const struct elfview *ev, size_t i, GElf_Phdr *ph);
 

@@ -80,18 +80,10 @@ static void mark_relocs(struct rd *r, Elf_Scn *scn, const GElf_Shdr *sh)
 		return;
 	size_t n = d->d_size / sh->sh_entsize;
 	for (size_t i = 0; i < n; i++) {
-		size_t sym;
-		if (sh->sh_type == SHT_RELA) {
-			GElf_Rela rel;
-			if (!gelf_getrela(d, (int)i, &rel))
-				break;
-			sym = GELF_R_SYM(rel.r_info);
-		} else {
-			GElf_Rel rel;
-			if (!gelf_getrel(d, (int)i, &rel))
-				break;
-			sym = GELF_R_SYM(rel.r_info);
-		}
+		GElf_Rela rel;
+		if (!ev_reloc(d, sh->sh_type, i, &rel))
+			break;
+		size_t sym = GELF_R_SYM(rel.r_info);
 		if (sym < r->nused)
 			r->used[sym] = 1;
 	}
