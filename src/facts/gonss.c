@@ -229,8 +229,8 @@ void facts_nss(struct elfview *ev)
 		nsym = ev_for_each_symbol(ev, false, sym_cb, &s);
 	} else if (is_gc) {
 		/* only os/user.* and net.* names matter here: read just those */
-		nsym = ev_for_each_symbol_prefix(ev, false, "os", sym_cb, &s);
-		nsym += ev_for_each_symbol_prefix(ev, false, "ne", sym_cb, &s);
+		static const char *const go_keys[] = { "os", "ne" };
+		nsym = ev_for_each_symbol_keys(ev, false, go_keys, 2, sym_cb, &s);
 	}
 	if (is_gc && !s.ngo) {
 		/* stripped: the pclntab function-name table (also names inlined functions) */

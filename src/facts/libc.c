@@ -451,9 +451,8 @@ static void family(struct elfview *ev)
 	/* static: look for implementation-specific symbols, then glibc's ABI note */
 	struct static_libc_ctx s = { 0 };
 	/* every marker name starts "__" or "_d": only those names are read */
-	ev_for_each_symbol_prefix(ev, false, "__", static_libc_cb, &s);
-	if (!(s.musl && s.glibc))
-		ev_for_each_symbol_prefix(ev, false, "_d", static_libc_cb, &s);
+	static const char *const marker_keys[] = { "__", "_d" };
+	ev_for_each_symbol_keys(ev, false, marker_keys, 2, static_libc_cb, &s);
 	if (s.glibc && !s.musl)
 		SETF(a, &lc->family, GOABI_KNOWN, "glibc", "statically linked; symbol %s", s.glibc_sym);
 	if (s.musl && !s.glibc)

@@ -272,31 +272,10 @@ static struct ev_symcache *symcache_get(const struct elfview *ev, bool dynamic)
 	return ev->symcache[dynamic];
 }
 
-/* want: the key the names must have, 0 for every named symbol; skip: a key
- * whose names are counted but not passed to fn (0: none) */
-static size_t symcache_iter(const struct ev_symcache *c, uint16_t want, uint16_t skip, ev_sym_fn fn, void *ctx)
-{
-	size_t seen = 0;
-	for (size_t k = 0; c && k < c->nparts; k++) {
-		const struct ev_symtab_part *t = &c->parts[k];
-		for (size_t i = 1; i < t->n; i++) {
-			uint16_t key = t->key[i];
-			if (!key || (want && key != want))
-				continue;
-			seen++;
-			if (key == skip)
-				continue;
-			const GElf_Sym *sym = &t->syms[i];
-			if (!fn(ctx, t->str + sym->st_name, sym, i))
-				return seen;
-		}
-	}
-	return seen;
-}
-
-/* The named symbols whose first two bytes are one of keys[] (bitmap of the
- * 65536 possible pairs); returns the count of all named symbols */
-static size_t symcache_iter_set(const struct ev_symcache *c, const uint64_t *set, ev_sym_fn fn, void *ctx)
+/* Every named symbol, or (set not NULL) only those whose key (first two
+ * name bytes) is in the bitmap set of the 65536 possible keys; returns the
+ * number of named symbols, those left out included */
+static size_t symcache_iter(const struct ev_symcache *c, const uint64_t *set, ev_sym_fn fn, void *ctx)
 {
 	size_t seen = 0;
 	for (size_t k = 0; c && k < c->nparts; k++) {
@@ -306,7 +285,7 @@ static size_t symcache_iter_set(const struct ev_symcache *c, const uint64_t *set
 			if (!key)
 				continue;
 			seen++;
-			if (!(set[key >> 6] >> (key & 63) & 1))
+			if (set && !(set[key >> 6] >> (key & 63) & 1))
 				continue;
 			const GElf_Sym *sym = &t->syms[i];
 			if (!fn(ctx, t->str + sym->st_name, sym, i))
@@ -316,41 +295,52 @@ static size_t symcache_iter_set(const struct ev_symcache *c, const uint64_t *set
 	return seen;
 }
 
-static uint16_t key_of(const char *prefix)
+#define KEYSET_WORDS (65536 / 64)
+
+/* the keys a prefix's names have: its first two bytes; a one-byte prefix
+ * every key starting with that byte (its own one-byte name included) */
+static void keyset_add(uint64_t *set, const char *prefix)
 {
-	return prefix[0] && prefix[1] ? (uint16_t)((uint8_t)prefix[0] | (uint8_t)prefix[1] << 8) : 0;
+	uint8_t b0 = (uint8_t)prefix[0];
+	if (prefix[0] && prefix[1]) {
+		uint16_t k = (uint16_t)(b0 | (uint8_t)prefix[1] << 8);
+		set[k >> 6] |= 1ull << (k & 63);
+		return;
+	}
+	for (unsigned b = 0; b < 256; b++) {
+		uint16_t k = (uint16_t)(b0 | b << 8);
+		set[k >> 6] |= 1ull << (k & 63);
+	}
 }
 
 size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx)
 {
-	return symcache_iter(symcache_get(ev, dynamic), 0, 0, fn, ctx);
-}
-
-size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx)
-{
-	return symcache_iter(symcache_get(ev, dynamic), key_of(prefix), 0, fn, ctx);
+	return symcache_iter(symcache_get(ev, dynamic), NULL, fn, ctx);
 }
 
 size_t ev_for_each_symbol_keys(const struct elfview *ev, bool dynamic, const char *const *prefixes, size_t n,
 			       ev_sym_fn fn, void *ctx)
 {
-	uint64_t set[65536 / 64] = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		uint16_t k = key_of(prefixes[i]);
-		if (!k) /* a one-byte prefix: every pair it starts */
-			for (unsigned b = 0; b < 256; b++) {
-				uint16_t kk = (uint16_t)((uint8_t)prefixes[i][0] | b << 8);
-				set[kk >> 6] |= 1ull << (kk & 63);
-			}
-		else
-			set[k >> 6] |= 1ull << (k & 63);
-	}
-	return symcache_iter_set(symcache_get(ev, dynamic), set, fn, ctx);
+	uint64_t set[KEYSET_WORDS] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		keyset_add(set, prefixes[i]);
+	return symcache_iter(symcache_get(ev, dynamic), set, fn, ctx);
+}
+
+size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx)
+{
+	return ev_for_each_symbol_keys(ev, dynamic, &prefix, 1, fn, ctx);
 }
 
 size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx)
 {
-	return symcache_iter(symcache_get(ev, dynamic), 0, key_of(skip), fn, ctx);
+	uint64_t set[KEYSET_WORDS];
+	memset(set, 0xff, sizeof(set));
+	uint64_t drop[KEYSET_WORDS] = { 0 };
+	keyset_add(drop, skip);
+	for (size_t i = 0; i < KEYSET_WORDS; i++)
+		set[i] &= ~drop[i];
+	return symcache_iter(symcache_get(ev, dynamic), set, fn, ctx);
 }
 
 struct find_ctx {

@@ -54,21 +54,19 @@ const char *ev_vaddr_string(const struct elfview *ev, uint64_t vaddr, uint64_t n
  * ndx is the symbol's index in its table (for versym lookups). */
 typedef bool (*ev_sym_fn)(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx);
 size_t ev_for_each_symbol(const struct elfview *ev, bool dynamic, ev_sym_fn fn, void *ctx);
-/* The same for the symbols whose names start with the first two bytes of
- * prefix (all named symbols when prefix is shorter): fn still sees each
- * name whole and tests the rest. Skips the other names without reading
- * them (the string table of a large C++ program is megabytes). */
-size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx);
-/* Every named symbol except those whose names start with the first two
- * bytes of skip (C++'s "_Z": most symbols of a C++ program, none of Go's),
- * again without reading the skipped names. Returns the number of named
- * symbols, the skipped ones included. */
-size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx);
-/* Only the symbols whose names start with the first two bytes of one of
- * prefixes[0..n) (a one-byte prefix: that byte), in one pass, reading no
- * other name. Returns the number of named symbols, the others included. */
+/* Filtered walks, each one pass that reads no name it leaves out (the
+ * string table of a large C++ program is megabytes); a name's key is its
+ * first two bytes, and a one-byte prefix stands for every key it starts.
+ * fn still sees each name whole and tests the rest. Each returns the
+ * number of named symbols, those left out included.
+ *   _keys:   the names with the key of one of prefixes[0..n)
+ *   _prefix: the same for one prefix
+ *   _skip:   every name but those with skip's key (C++'s "_Z": most symbols
+ *            of a C++ program, none of Go's) */
 size_t ev_for_each_symbol_keys(const struct elfview *ev, bool dynamic, const char *const *prefixes, size_t n,
 			       ev_sym_fn fn, void *ctx);
+size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx);
+size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx);
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 
