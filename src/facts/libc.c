@@ -17,12 +17,24 @@
  * version index -> name and library maps for .gnu.version */
 struct dyninfo {
 	const struct ev_dynamic *t;
-	const char **vername, **verfile;
+	const char **vername, **verfile; /* [0, nidx): NULL where unused */
+	size_t nidx;
 };
 
 static const char *dynstr(const struct elfview *ev, const struct dyninfo *d, uint64_t off)
 {
 	return ev_dynstr(ev, d->t, off);
+}
+
+/* room for version index idx in both maps (new slots NULL) */
+static bool version_slot(struct goabi_arena *ar, struct dyninfo *d, unsigned idx)
+{
+	size_t c1 = d->nidx, c2 = d->nidx;
+	if (!arena_grow(ar, &d->vername, &c1, (size_t)idx + 1, sizeof(*d->vername)) ||
+	    !arena_grow(ar, &d->verfile, &c2, (size_t)idx + 1, sizeof(*d->verfile)))
+		return false;
+	d->nidx = c1;
+	return true;
 }
 
 /* .gnu.version_r from DT_VERNEED: per library, the versions it must define
@@ -80,9 +92,10 @@ static void read_verneed(struct elfview *ev, struct dyninfo *d)
 				strv_push(a->arena, &vn->versions, vname);
 			if (vname && (flags & VER_FLG_WEAK))
 				strv_push(a->arena, &vn->weak, vname);
-			if (vname && d->vername && (other & 0x7fff) >= 2) {
-				d->vername[other & 0x7fff] = vname;
-				d->verfile[other & 0x7fff] = vn->file;
+			unsigned idx = other & 0x7fff;
+			if (vname && idx >= 2 && version_slot(a->arena, d, idx)) {
+				d->vername[idx] = vname;
+				d->verfile[idx] = vn->file;
 			}
 			if (!anext)
 				break;
@@ -94,9 +107,8 @@ static void read_verneed(struct elfview *ev, struct dyninfo *d)
 	}
 }
 
-/* Map .gnu.version indices to (library, version) through the verneed
- * section, and record sym@VERSION under its library. Section-based:
- * stripped section headers only lose this symbol-level evidence. */
+/* Record sym@VERSION under its library for undefined .dynsym symbols: the
+ * .gnu.version index through the maps read_verneed built. */
 struct vsym_ctx {
 	struct elfview *ev;
 	const uint16_t *versym; /* raw, byte order of the file */
@@ -126,73 +138,26 @@ static bool vsym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx
 	return true;
 }
 
-static void versioned_symbols(struct elfview *ev)
+static void versioned_symbols(struct elfview *ev, const struct dyninfo *d)
 {
-	GElf_Shdr vs = { 0 }, vr = { 0 };
-	Elf_Scn *svs = NULL, *svr = NULL, *scn = NULL;
-	while (ev->sections_ok && (scn = elf_nextscn(ev->elf, scn)) != NULL) {
+	if (!d->vername)
+		return;
+	GElf_Shdr vs = { 0 };
+	Elf_Scn *svs = NULL, *scn = NULL;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
 		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		if (sh.sh_type == SHT_GNU_versym) {
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_GNU_versym) {
 			svs = scn;
 			vs = sh;
-		} else if (sh.sh_type == SHT_GNU_verneed) {
-			svr = scn;
-			vr = sh;
 		}
 	}
-	if (!svs || !svr)
+	if (!svs)
 		return;
 	const uint8_t *vsp;
 	size_t vsn;
 	if (!ev_section_bytes(ev, &vs, &vsp, &vsn))
 		return;
-	Elf_Data *d = elf_getdata(svr, NULL);
-	if (!d)
-		return;
-	struct vsym_ctx v = { ev, (const uint16_t *)vsp, vsn / 2, NULL, NULL, 0 };
-	/* pass 0 finds the highest version index (15-bit; a handful in practice,
-	 * so the tables stay small), pass 1 fills the tables */
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			if (v.nidx == 0)
-				return;
-			v.vername = arena_alloc(ev->a->arena, v.nidx * sizeof(char *));
-			v.verfile = arena_alloc(ev->a->arena, v.nidx * sizeof(char *));
-			if (!v.vername || !v.verfile)
-				return;
-		}
-		size_t off = 0;
-		for (unsigned i = 0; i < 10000; i++) {
-			GElf_Verneed vn;
-			if (!gelf_getverneed(d, (int)off, &vn))
-				break;
-			const char *file = pass ? elf_strptr(ev->elf, vr.sh_link, vn.vn_file) : NULL;
-			size_t aoff = off + vn.vn_aux;
-			for (unsigned j = 0; j < vn.vn_cnt && j < 10000; j++) {
-				GElf_Vernaux ax;
-				if (aoff < off || !gelf_getvernaux(d, (int)aoff, &ax))
-					break;
-				unsigned idx = ax.vna_other & 0x7fff;
-				if (pass == 0 && idx + 1u > v.nidx) {
-					v.nidx = idx + 1u;
-				} else if (pass == 1) {
-					const char *vname = elf_strptr(ev->elf, vr.sh_link, ax.vna_name);
-					if (idx < v.nidx && vname && file) {
-						v.vername[idx] = arena_strdup(ev->a->arena, vname);
-						v.verfile[idx] = utf8_sanitize(ev->a->arena, file, strlen(file));
-					}
-				}
-				if (!ax.vna_next)
-					break;
-				aoff += ax.vna_next;
-			}
-			if (!vn.vn_next || off + vn.vn_next <= off)
-				break;
-			off += vn.vn_next;
-		}
-	}
+	struct vsym_ctx v = { ev, (const uint16_t *)vsp, vsn / 2, d->vername, d->verfile, d->nidx };
 	ev_for_each_symbol(ev, true, vsym_cb, &v);
 }
 
@@ -512,16 +477,12 @@ void facts_libc(struct elfview *ev)
 			lc->rpath = dynstr(ev, &d, d.t->rpath);
 		if (d.t->has_runpath)
 			lc->runpath = dynstr(ev, &d, d.t->runpath);
-		if (!ev->sections_ok) {
-			d.vername = arena_alloc(a->arena, 0x8000 * sizeof(char *));
-			d.verfile = arena_alloc(a->arena, 0x8000 * sizeof(char *));
-		}
 		read_verneed(ev, &d);
 		facts_verdef(ev);
 		/* sym@VERSION evidence is not the loader's: skipped for loader_only */
 		bool syms = !ev->opts || !ev->opts->loader_only;
 		if (syms && ev->sections_ok)
-			versioned_symbols(ev);
+			versioned_symbols(ev, &d);
 		else if (syms)
 			versioned_symbols_dyn(ev, &d);
 	}
