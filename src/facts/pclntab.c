@@ -96,16 +96,35 @@ static bool scan(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t 
 	return false;
 }
 
+/* The function names of go_pclntab_names, kept (offset and length) or,
+ * when fn is set, handed to fn as they are found. */
+struct pcln_name {
+	uint32_t off, len;
+};
+
+struct pcln_names {
+	const uint8_t *table; /* the pclntab these offsets index */
+	struct pcln_name *v;
+	size_t n, cap;
+	bool failed; /* out of memory: the list is incomplete */
+	funcname_fn fn;
+	void *ctx;
+	bool stop;
+};
+
+struct go_pcln_memo {
+	bool found, with_sym;
+	struct pclntab pt;
+	struct pcln_names names;
+};
+
 static bool pclntab_locate(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt);
 
 /* facts_go, the NSS, type-hash and ISA extractors all want the table: the
  * search (a scan of read-only data in stripped PIE and c-shared builds)
  * runs once per object. A later call with the runtime.pclntab symbol
  * retries a search that found nothing without it. */
-struct go_pcln_memo {
-	bool found, with_sym;
-	struct pclntab pt;
-};
+
 
 bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt)
 {
@@ -182,59 +201,163 @@ static bool pclntab_locate(struct elfview *ev, const GElf_Sym *sym, struct pclnt
 	return false;
 }
 
-static bool name_at(const struct pclntab *pt, uint64_t off, funcname_fn fn, void *ctx, bool *stop)
+/* The names any reader wants, by their first two bytes: facts_go's
+ * classify() ("ty"pe, "go"., "ru"ntime., "x_"cgo_init, "cr"osscall2,
+ * "_c"go) and facts_nss's ("os"/user., "ne"t.). The walk keeps only these
+ * (in esbuild about one name in five) and keeps them for the next reader. */
+static inline bool wanted_key(const uint8_t *s, size_t len)
 {
-	if (off >= pt->len)
+	static const uint8_t first[256] = { ['t'] = 1, ['g'] = 1, ['r'] = 1, ['x'] = 1,
+					    ['c'] = 1, ['_'] = 1, ['o'] = 1, ['n'] = 1 };
+	if (len < 2 || !first[s[0]])
 		return false;
+	switch (s[0]) {
+	case 't': return s[1] == 'y';
+	case 'g': return s[1] == 'o';
+	case 'r': return s[1] == 'u';
+	case 'x': return s[1] == '_';
+	case 'c': return s[1] == 'r';
+	case '_': return s[1] == 'c';
+	case 'o': return s[1] == 's';
+	default: return s[1] == 'e'; /* 'n' */
+	}
+}
+
+
+static void keep(struct goabi_arena *ar, struct pcln_names *ns, uint64_t off, size_t len)
+{
+	if (ns->fn) {
+		if (!ns->stop && !ns->fn(ns->ctx, (const char *)ns->table + off, len))
+			ns->stop = true;
+		return;
+	}
+	if (ns->failed || len >= 512)
+		return;
+	if (!arena_grow(ar, &ns->v, &ns->cap, ns->n + 1, sizeof(*ns->v))) {
+		ns->failed = true;
+		return;
+	}
+	ns->v[ns->n++] = (struct pcln_name){ (uint32_t)off, (uint32_t)len };
+}
+
+/* NUL_BLOCK bytes at p to a mask with bit k set where p[k] is 0: SSE2 on
+ * x86 (every x86-64 has it), eight bytes of plain C elsewhere. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+enum { NUL_BLOCK = 32 };
+static inline uint32_t nul_mask(const uint8_t *p)
+{
+	__m128i z = _mm_setzero_si128();
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, z)) |
+	       (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, z)) << 16;
+}
+#else
+enum { NUL_BLOCK = 8 };
+static inline uint32_t nul_mask(const uint8_t *p)
+{
+	uint32_t m = 0;
+	uint64_t v, lo7 = 0x7f7f7f7f7f7f7f7full;
+	memcpy(&v, p, 8);
+	/* the high bit of each zero byte, exactly (no borrow between bytes) */
+	uint64_t hi = ~(((v & lo7) + lo7) | v | lo7);
+	if (hi)
+		for (int k = 0; k < 8; k++)
+			if (!p[k])
+				m |= 1u << k;
+	return m;
+}
+#endif
+
+/* Go 1.16+: funcnametab is a run of NUL-terminated names in [start, end).
+ * A block of bytes at a time: each NUL ends a name; only the wanted ones
+ * are kept (no call per name). */
+static void walk_nametab(struct goabi_arena *ar, const uint8_t *p, uint64_t start, uint64_t end, struct pcln_names *ns)
+{
+	uint64_t name = start, i = start, count = 0;
+	for (; end - i >= NUL_BLOCK && count < GOABI_MAX_FUNCS; i += NUL_BLOCK) {
+		for (uint32_t m = nul_mask(p + i); m; m &= m - 1) {
+			uint64_t z = i + (uint64_t)__builtin_ctz(m);
+			count++;
+			if (wanted_key(p + name, (size_t)(z - name)))
+				keep(ar, ns, name, (size_t)(z - name));
+			name = z + 1;
+		}
+	}
+	for (; i < end && count < GOABI_MAX_FUNCS; i++)
+		if (!p[i]) {
+			count++;
+			if (wanted_key(p + name, (size_t)(i - name)))
+				keep(ar, ns, name, (size_t)(i - name));
+			name = i + 1;
+		}
+}
+
+static void name_at(struct goabi_arena *ar, const struct pclntab *pt, uint64_t off, struct pcln_names *ns)
+{
+	if (off >= pt->len || pt->len - off < 2 || !wanted_key(pt->p + off, 2))
+		return;
 	const char *s = (const char *)pt->p + off;
 	size_t max = pt->len - off < 4096 ? pt->len - off : 4096;
 	const char *z = memchr(s, 0, max);
-	if (!z)
-		return false;
-	if (!fn(ctx, s, (size_t)(z - s)))
-		*stop = true;
-	return true;
+	if (z)
+		keep(ar, ns, off, (size_t)(z - s));
 }
 
-void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn fn, void *ctx)
+static void walk_names(struct elfview *ev, const struct pclntab *pt, struct pcln_names *ns)
 {
 	int ps = pt->ptrsize;
-	bool stop = false;
+	struct goabi_arena *ar = ev->a->arena;
+	ns->table = pt->p;
+	if (pt->len > UINT32_MAX) {
+		ns->failed = true;
+		return;
+	}
 	if (pt->magic == 0xfffffffb) {
 		/* functab of nfunc {entry, funcoff} pairs after the header; _func
 		 * starts with entry (ptr) then nameoff (int32), both table-relative */
 		size_t ft = 8 + (size_t)ps;
-		for (uint64_t i = 0; i < pt->nfunc && !stop; i++) {
+		for (uint64_t i = 0; i < pt->nfunc; i++) {
 			size_t e = ft + (size_t)i * 2 * ps;
 			if (e + 2 * (size_t)ps > pt->len)
 				break;
 			uint64_t funcoff = rdptr(pt->p + e + ps, ev->be, ps);
 			if (funcoff > pt->len || pt->len - funcoff < (uint64_t)ps + 4)
 				continue;
-			uint32_t nameoff = rd32(pt->p + funcoff + ps, ev->be);
-			name_at(pt, nameoff, fn, ctx, &stop);
+			name_at(ar, pt, rd32(pt->p + funcoff + ps, ev->be), ns);
 		}
 		return;
 	}
-	/* Go 1.16+: funcnametab is a run of NUL-terminated names between
-	 * funcnameOffset and cuOffset */
 	int first = pt->magic == 0xfffffffa ? 2 : 3;
 	uint64_t start = rdptr(pt->p + 8 + (size_t)first * ps, ev->be, ps);
 	uint64_t end = rdptr(pt->p + 8 + (size_t)(first + 1) * ps, ev->be, ps);
 	if (end > pt->len || start >= end)
 		return;
-	uint64_t off = start, count = 0;
-	while (off < end && !stop && count < GOABI_MAX_FUNCS) {
-		const char *s = (const char *)pt->p + off;
-		const char *z = memchr(s, 0, (size_t)(end - off));
-		if (!z)
-			break;
-		size_t l = (size_t)(z - s);
-		if (l && !fn(ctx, s, l))
-			stop = true;
-		off += l + 1;
-		count++;
+	walk_nametab(ar, pt->p, start, end, ns);
+}
+
+void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn fn, void *ctx)
+{
+	struct go_pcln_memo *m = ev->pcln_memo;
+	struct pcln_names local = { 0 }, *ns = &local;
+	if (m && m->found && m->pt.p == pt->p && m->pt.len == pt->len) {
+		ns = &m->names;
+		if (!ns->table)
+			walk_names(ev, pt, ns);
+	} else {
+		walk_names(ev, pt, ns);
 	}
+	if (ns->failed) {
+		/* out of memory for the list: read the table again, each name
+		 * to fn as it is found */
+		struct pcln_names direct = { .fn = fn, .ctx = ctx };
+		walk_names(ev, pt, &direct);
+		return;
+	}
+	for (size_t i = 0; i < ns->n; i++)
+		if (!fn(ctx, (const char *)pt->p + ns->v[i].off, ns->v[i].len))
+			break;
 }
 
 /* Function entries (debug/gosym/pclntab.go funcTab and funcData): the

@@ -28,24 +28,6 @@ bool cur_bytes(struct cur *c, uint64_t n, const uint8_t **out)
 	return true;
 }
 
-uint32_t rd32(const uint8_t *p, bool be)
-{
-	if (be)
-		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-uint64_t rd64(const uint8_t *p, bool be)
-{
-	uint64_t hi = rd32(p + (be ? 0 : 4), be), lo = rd32(p + (be ? 4 : 0), be);
-	return hi << 32 | lo;
-}
-
-uint64_t rdptr(const uint8_t *p, bool be, int ptrsize)
-{
-	return ptrsize == 8 ? rd64(p, be) : rd32(p, be);
-}
-
 bool cur_u8(struct cur *c, uint8_t *v)
 {
 	if (cur_left(c) < 1)

@@ -77,9 +77,24 @@ bool cur_uvarint(struct cur *c, uint64_t *v);
 /* A view of n bytes at the cursor (advances). */
 bool cur_bytes(struct cur *c, uint64_t n, const uint8_t **out);
 /* Decode helpers on raw memory already bounds-checked by the caller. */
-uint32_t rd32(const uint8_t *p, bool be);
-uint64_t rd64(const uint8_t *p, bool be);
-uint64_t rdptr(const uint8_t *p, bool be, int ptrsize);
+/* Inline: the scans call them once per word of whole sections. */
+static inline uint32_t rd32(const uint8_t *p, bool be)
+{
+	if (be)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static inline uint64_t rd64(const uint8_t *p, bool be)
+{
+	uint64_t hi = rd32(p + (be ? 0 : 4), be), lo = rd32(p + (be ? 4 : 0), be);
+	return hi << 32 | lo;
+}
+
+static inline uint64_t rdptr(const uint8_t *p, bool be, int ptrsize)
+{
+	return ptrsize == 8 ? rd64(p, be) : rd32(p, be);
+}
 
 /* Byte-range search (memmem with an alignment step). Returns offset or -1. */
 int64_t find_bytes(const uint8_t *hay, size_t hlen, const void *needle, size_t nlen,
