@@ -95,7 +95,9 @@ const char *go_typehash_describe(const char *scheme)
 
 struct candidates {
 	uint32_t h[NKNOWN][TH_N];
-	uint8_t low[32]; /* bitmap of the candidates' low bytes: a cheap filter */
+	/* bitmap of the candidates' low 16 bits: a filter that lets through
+	 * 24 in 65536 words that are not a candidate */
+	uint8_t low[65536 / 8];
 };
 
 static void candidates_init(struct candidates *c)
@@ -104,7 +106,7 @@ static void candidates_init(struct candidates *c)
 	for (size_t k = 0; k < NKNOWN; k++) {
 		digests(known[k].name, c->h[k]);
 		for (size_t s = 0; s < TH_N; s++)
-			c->low[(c->h[k][s] & 0xff) >> 3] |= (uint8_t)(1u << (c->h[k][s] & 7));
+			c->low[(c->h[k][s] & 0xffff) >> 3] |= (uint8_t)(1u << (c->h[k][s] & 7));
 	}
 }
 
@@ -137,7 +139,7 @@ static bool scan(const struct elfview *ev, const struct candidates *c, const uin
 		return false;
 	for (size_t pos = 0; pos <= n - hoff - 8; pos += ps) {
 		uint32_t w = rd32(p + pos + hoff, ev->be);
-		if (!(c->low[(w & 0xff) >> 3] & (1u << (w & 7))))
+		if (!(c->low[(w & 0xffff) >> 3] & (1u << (w & 7))))
 			continue;
 		for (size_t k = 0; k < NKNOWN; k++)
 			for (size_t s = 0; s < TH_N; s++)
