@@ -82,15 +82,15 @@ static bool scan(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t 
 		m[4] = m[5] = 0;
 		size_t off = 0;
 		while (off < n) {
-			int64_t at = find_bytes(p + off, n - off, m, sizeof(m), 1);
+			int64_t at = find_bytes(p + off, n - off, m, sizeof(m), 4);
 			if (at < 0)
 				break;
 			size_t pos = off + (size_t)at;
-			if (pos % 4 == 0 && valid_header(ev, p + pos, n - pos, pt)) {
+			if (valid_header(ev, p + pos, n - pos, pt)) {
 				pt->vaddr = vaddr ? vaddr + pos : 0;
 				return true;
 			}
-			off = pos + 1;
+			off = pos + 4;
 		}
 	}
 	return false;

@@ -105,15 +105,14 @@ int64_t find_bytes(const uint8_t *hay, size_t hlen, const void *needle, size_t n
 		const uint8_t *r = memmem(hay, hlen, needle, nlen);
 		return r ? (int64_t)(r - hay) : -1;
 	}
-	size_t off = 0;
-	while (off <= hlen - nlen) {
-		const uint8_t *r = memmem(hay + off, hlen - off, needle, nlen);
-		if (!r)
-			return -1;
-		size_t at = (size_t)(r - hay);
-		if (at % align == 0)
-			return (int64_t)at;
-		off = at + 1;
+	/* only aligned positions can match: test those (hlen/align steps)
+	 * rather than every byte (memmem, then the misaligned hits again) */
+	const uint8_t *nd = needle;
+	for (size_t off = 0; off <= hlen - nlen; off += align) {
+		if (hay[off] == nd[0] && memcmp(hay + off, nd, nlen) == 0)
+			return (int64_t)off;
+		if (hlen - nlen - off < align)
+			break;
 	}
 	return -1;
 }

@@ -65,6 +65,26 @@ static void test_find_bytes(void)
 	CHECK(find_bytes(h, 10, "ab", 2, 1) == 2, "find first");
 	CHECK(find_bytes(h, 10, "ab", 2, 4) == 8, "find aligned");
 	CHECK(find_bytes(h, 10, "zz", 2, 1) == -1, "not found");
+	/* aligned search: the last aligned start that fits, one that does not
+	 * fit, a match only at a misaligned offset, needles longer than the
+	 * alignment, and a match that would run past the end */
+	CHECK(find_bytes(h, 10, "ab", 2, 8) == 8, "aligned: last start that fits");
+	CHECK(find_bytes(h, 9, "ab", 2, 8) == -1, "aligned: match cut off by the end");
+	CHECK(find_bytes(h, 10, "ab", 2, 3) == -1, "aligned: matches only at 2 and 8, none a multiple of 3");
+	CHECK(find_bytes(h, 10, "xxxxab", 6, 4) == 4, "aligned: needle longer than the step");
+	CHECK(find_bytes(h, 10, "abxxxxab", 8, 2) == 2, "aligned: needle ends at the last byte");
+	CHECK(find_bytes(h, 10, "abxxxxabx", 9, 2) == -1, "aligned: needle would run past the end");
+	CHECK(find_bytes(h, 1, "ab", 2, 16) == -1, "aligned: haystack shorter than the needle");
+	for (size_t len = 0; len <= 10; len++)
+		for (size_t al = 1; al <= 11; al++) {
+			int64_t want = -1;
+			for (size_t o = 0; o + 2 <= len; o += al)
+				if (h[o] == 'a' && h[o + 1] == 'b') {
+					want = (int64_t)o;
+					break;
+				}
+			CHECK(find_bytes(h, len, "ab", 2, al) == want, "aligned: agrees with a byte-by-byte search");
+		}
 }
 
 static void test_arena(void)
