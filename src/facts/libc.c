@@ -213,7 +213,7 @@ static void versioned_symbols_dyn(struct elfview *ev, const struct dyninfo *d)
 		uint16_t shndx = ev->ptrsize == 8 ? (uint16_t)(ev->be ? sp[6] << 8 | sp[7] : sp[7] << 8 | sp[6])
 						  : (uint16_t)(ev->be ? sp[14] << 8 | sp[15] : sp[15] << 8 | sp[14]);
 		unsigned idx = (ev->be ? (unsigned)(vp[0] << 8 | vp[1]) : (unsigned)(vp[1] << 8 | vp[0])) & 0x7fff;
-		if (shndx != SHN_UNDEF || idx < 2 || !d->vername[idx])
+		if (shndx != SHN_UNDEF || idx < 2 || idx >= d->nidx || !d->vername[idx])
 			continue;
 		const char *sname = dynstr(ev, d, name);
 		if (!sname || !*sname)
