@@ -240,12 +240,7 @@ void go_buildinfo(struct elfview *ev)
 		}
 		return;
 	}
-	/* stripped or unusual: writable, non-executable PT_LOAD segments. Not
-	 * in a file whose section headers name no Go section at all (a C, C++
-	 * or Rust program: gc's linker always writes .go.buildinfo, and
-	 * .gopclntab or .note.go.buildid remain when it was removed) */
-	if (ev->sections_ok && !go_sections_present(ev))
-		return;
+	/* stripped or unusual: writable, non-executable PT_LOAD segments */
 	for (size_t i = 0; i < ev->phnum; i++) {
 		GElf_Phdr ph;
 		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_W) || (ph.p_flags & PF_X))
