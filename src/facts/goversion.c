@@ -83,24 +83,58 @@ static bool printable(const uint8_t *p, size_t n)
 	return true;
 }
 
-static bool plausible_len(const void *ctx, uint64_t len)
+/* A "go1." in read-only data that parses as a release: where its string
+ * would start (vaddr) and the Go string header that points there, if any. */
+struct cand {
+	size_t r, pos, start, l;
+	uint64_t vaddr;
+	bool has_header;
+	uint64_t len;          /* the header's length word */
+	const char *where;     /* the header's place */
+};
+
+static int cmp_vaddr(const void *a, const void *b)
 {
-	(void)ctx;
-	return len >= 5 && len <= MAX_LEN;
+	uint64_t x = (*(struct cand *const *)a)->vaddr, y = (*(struct cand *const *)b)->vaddr;
+	return x < y ? -1 : x > y;
 }
 
-/* A string header {ptr = vaddr, len} in writable data; returns len or 0. */
-static uint64_t header_for(const struct elfview *ev, const struct region *w, size_t nw, uint64_t vaddr,
-			   const char **where)
+/* One pass over the writable regions for the string headers {ptr, len} of
+ * all candidates at once (ptr = a candidate's vaddr, 5 <= len <= MAX_LEN):
+ * each candidate gets the first such header in region and address order. */
+static void find_headers(const struct elfview *ev, const struct region *w, size_t nw, struct cand *c, size_t nc)
 {
+	struct cand *byaddr[MAX_HITS];
+	for (size_t i = 0; i < nc; i++)
+		byaddr[i] = &c[i];
+	qsort(byaddr, nc, sizeof(byaddr[0]), cmp_vaddr);
+	if (!nc)
+		return;
+	uint64_t lo = byaddr[0]->vaddr, hi = byaddr[nc - 1]->vaddr;
+	size_t ps = (size_t)ev->ptrsize;
 	for (size_t r = 0; r < nw; r++) {
-		int64_t pos = go_find_word_pair(ev, w[r].p, w[r].n, vaddr, plausible_len, NULL);
-		if (pos >= 0) {
-			*where = arena_printf(ev->a->arena, "string header at %s+%#zx", w[r].name, (size_t)pos);
-			return rdptr(w[r].p + pos + ev->ptrsize, ev->be, ev->ptrsize);
+		for (size_t pos = 0; w[r].n >= 2 * ps && pos <= w[r].n - 2 * ps; pos += ps) {
+			uint64_t v = rdptr(w[r].p + pos, ev->be, (int)ps);
+			if (v < lo || v > hi)
+				continue;
+			size_t a = 0, b = nc;
+			while (a < b) {
+				size_t m = a + (b - a) / 2;
+				if (byaddr[m]->vaddr < v)
+					a = m + 1;
+				else
+					b = m;
+			}
+			if (a == nc || byaddr[a]->vaddr != v || byaddr[a]->has_header)
+				continue;
+			uint64_t len = rdptr(w[r].p + pos + ps, ev->be, (int)ps);
+			if (len < 5 || len > MAX_LEN)
+				continue;
+			byaddr[a]->has_header = true;
+			byaddr[a]->len = len;
+			byaddr[a]->where = arena_printf(ev->a->arena, "string header at %s+%#zx", w[r].name, pos);
 		}
 	}
-	return 0;
 }
 
 static bool agrees(const char *v, uint32_t magic)
@@ -115,9 +149,12 @@ void go_version_from_data(struct elfview *ev, const struct pclntab *pt)
 	size_t nro = regions(ev, false, ro, 32), nrw = regions(ev, true, rw, 32);
 	const char *seen[8];
 	const char *seen_where[8];
-	size_t nseen = 0, hits = 0;
+	size_t nseen = 0, hits = 0, nc = 0;
 	bool ambiguous = false;
 	uint32_t magic = pt ? pt->magic : 0;
+	struct cand *c = arena_alloc(a->arena, MAX_HITS * sizeof(*c));
+	if (!c)
+		return;
 	for (size_t r = 0; r < nro && hits < MAX_HITS; r++) {
 		size_t off = 0;
 		while (off < ro[r].n && hits < MAX_HITS) {
@@ -132,35 +169,41 @@ void go_version_from_data(struct elfview *ev, const struct pclntab *pt)
 				continue;
 			/* "devel go1.22-abcdef ..." starts six bytes earlier */
 			size_t start = pos >= 6 && memcmp(q - 6, "devel ", 6) == 0 ? pos - 6 : pos;
-			const char *hw = NULL;
-			uint64_t len = header_for(ev, rw, nrw, ro[r].vaddr + start, &hw);
-			if (len && len >= l + (pos - start) && len <= ro[r].n - start && printable(ro[r].p + start, len)) {
-				const uint8_t *s = ro[r].p + start;
-				size_t rel = pos - start + l; /* after go1.N[.M] */
-				if (len == rel || s[rel] == ' ' || s[rel] == '-') {
-					const char *v = arena_strndup(a->arena, (const char *)s, (size_t)len);
-					fact_set(a, &a->go.version, GOABI_INFERRED, v,
-						 "string \"%s\" at %s+%#zx, pointed at by a %s (runtime.buildVersion; no build info)",
-						 v, ro[r].name, start, hw);
-					return;
-				}
+			c[nc++] = (struct cand){ .r = r, .pos = pos, .start = start, .l = l, .vaddr = ro[r].vaddr + start };
+		}
+	}
+	find_headers(ev, rw, nrw, c, nc);
+	for (size_t i = 0; i < nc; i++) {
+		const struct region *R = &ro[c[i].r];
+		size_t pos = c[i].pos, start = c[i].start, l = c[i].l;
+		const uint8_t *q = R->p + pos;
+		uint64_t len = c[i].has_header ? c[i].len : 0;
+		if (len && len >= l + (pos - start) && len <= R->n - start && printable(R->p + start, len)) {
+			const uint8_t *s = R->p + start;
+			size_t rel = pos - start + l; /* after go1.N[.M] */
+			if (len == rel || s[rel] == ' ' || s[rel] == '-') {
+				const char *v = arena_strndup(a->arena, (const char *)s, (size_t)len);
+				fact_set(a, &a->go.version, GOABI_INFERRED, v,
+					 "string \"%s\" at %s+%#zx, pointed at by a %s (runtime.buildVersion; no build info)",
+					 v, R->name, start, c[i].where);
+				return;
 			}
-			/* a stand-alone release string: not preceded by a letter or digit */
-			if (pos > 0 && ((q[-1] >= 'a' && q[-1] <= 'z') || (q[-1] >= 'A' && q[-1] <= 'Z') ||
-					(q[-1] >= '0' && q[-1] <= '9') || strchr("_/-.", q[-1])))
-				continue;
-			const char *v = arena_strndup(a->arena, (const char *)q, l);
-			if (!agrees(v, magic))
-				continue;
-			bool dup = false;
-			for (size_t i = 0; i < nseen; i++)
-				dup |= strcmp(seen[i], v) == 0;
-			if (!dup && nseen < 8) {
-				seen_where[nseen] = arena_printf(a->arena, "%s+%#zx", ro[r].name, pos);
-				seen[nseen++] = v;
-			} else if (!dup) {
-				ambiguous = true;
-			}
+		}
+		/* a stand-alone release string: not preceded by a letter or digit */
+		if (pos > 0 && ((q[-1] >= 'a' && q[-1] <= 'z') || (q[-1] >= 'A' && q[-1] <= 'Z') ||
+				(q[-1] >= '0' && q[-1] <= '9') || strchr("_/-.", q[-1])))
+			continue;
+		const char *v = arena_strndup(a->arena, (const char *)q, l);
+		if (!agrees(v, magic))
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < nseen; k++)
+			dup |= strcmp(seen[k], v) == 0;
+		if (!dup && nseen < 8) {
+			seen_where[nseen] = arena_printf(a->arena, "%s+%#zx", R->name, pos);
+			seen[nseen++] = v;
+		} else if (!dup) {
+			ambiguous = true;
 		}
 	}
 	if (nseen == 1 && !ambiguous) {
