@@ -1,4 +1,5 @@
 /* goabi: command table and dispatcher. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
@@ -27,8 +28,22 @@ static void usage(FILE *out)
 	fprintf(out, "\nrun 'goabi <command> --help' for a command's options; 'man goabi' for everything\n");
 }
 
+/* Every input gets an arena, freed when its report is out; by default glibc
+ * gives the freed memory back (heap trim above 128 KiB, blocks from 128 KiB
+ * up mapped and unmapped each time), so each file of a -r walk or an image
+ * faults its memory in again: 30% of inspect -r's page faults. Keep it:
+ * the peak stays the largest single input's. */
+static void keep_freed_memory(void)
+{
+#if defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	keep_freed_memory();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_INPUT;
