@@ -126,6 +126,9 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 		return true;
 	switch (name[0]) {
 	case 'r':
+		/* thousands of runtime.* names: one byte rules out most */
+		if (!PFX(name, "runtime.") || !strchr("bpet", name[8]))
+			break;
 		if (!g->buildversion && strcmp(name, "runtime.buildVersion") == 0) {
 			g->buildversion = true;
 			g->buildversion_sym = *sym;
