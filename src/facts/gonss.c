@@ -225,8 +225,12 @@ void facts_nss(struct elfview *ev)
 	size_t nsym = 0;
 	bool linked_static = a->libc.linkage.value && PFX(a->libc.linkage.value, "static");
 	if (is_static || (is_gc && linked_static)) {
-		/* the C library's own definitions too (sym_cb: static, any libc) */
-		nsym = ev_for_each_symbol(ev, false, sym_cb, &s);
+		/* the C library's own definitions too (sym_cb: static, any libc):
+		 * only the names sym_cb acts on are read, by their first two
+		 * bytes: os/user., net. (go_name), _nss_files_getpwnam_r,
+		 * __nss_files_fopen, get..., initgroups (c_call) */
+		static const char *const keys[] = { "os", "ne", "_n", "__", "ge", "in" };
+		nsym = ev_for_each_symbol_keys(ev, false, keys, sizeof(keys) / sizeof(keys[0]), sym_cb, &s);
 	} else if (is_gc) {
 		/* only os/user.* and net.* names matter here: read just those */
 		static const char *const go_keys[] = { "os", "ne" };
