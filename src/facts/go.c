@@ -395,6 +395,7 @@ void facts_go(struct elfview *ev)
 	struct goabi_artifact *a = ev->a;
 	struct goabi_go *go = &a->go;
 	struct goscan g = { .ev = ev };
+	size_t nsymtab = 0;
 	for (size_t i = 0; i < NTYPES; i++)
 		g.types[i].name = type_names[i];
 
@@ -404,17 +405,24 @@ void facts_go(struct elfview *ev)
 	 * may be gccgo's (sym_cb's ".." search), except C++'s "_Z..." (no Go,
 	 * cgo or gccgo name starts so). The others are counted, not read. */
 	static const char *const gc_keys[] = { "ty", "go", "ru", "x_", "cr", "_c", "_r", "pl" };
+	/* gccgo's names sym_cb finds without a ".." in them: __go_..., runtime_m */
+	static const char *const gccgo_keys[] = { "ty", "go", "ru", "x_", "cr", "_c", "_r", "pl", "__" };
 	size_t nkeys = sizeof(gc_keys) / sizeof(gc_keys[0]);
-	if (go->version.value) {
-		g.nsyms = ev_for_each_symbol_keys(ev, false, gc_keys, nkeys, sym_cb, &g);
-	} else {
-		g.nsyms = ev_for_each_symbol_skip(ev, false, "_Z", sym_cb, &g);
+	for (int dyn = 0; dyn < 2; dyn++) {
+		size_t n;
+		if (go->version.value)
+			n = ev_for_each_symbol_keys(ev, dyn, gc_keys, nkeys, sym_cb, &g);
+		else if (!ev_symbol_strings_have(ev, dyn, ".."))
+			/* no name holds "..": only these keys can be gccgo's
+			 * (a C++ program: its strings are searched, not its
+			 * names called back one by one) */
+			n = ev_for_each_symbol_keys(ev, dyn, gccgo_keys, nkeys + 1, sym_cb, &g);
+		else
+			n = ev_for_each_symbol_skip(ev, dyn, "_Z", sym_cb, &g);
+		g.nsyms += n;
+		if (!dyn)
+			nsymtab = n;
 	}
-	size_t nsymtab = g.nsyms;
-	if (go->version.value)
-		g.nsyms += ev_for_each_symbol_keys(ev, true, gc_keys, nkeys, sym_cb, &g);
-	else
-		g.nsyms += ev_for_each_symbol_skip(ev, true, "_Z", sym_cb, &g);
 
 	/* Go evidence that C, C++ and Rust programs do not carry by accident:
 	 * gc's own sections (.go.buildinfo and .note.go.buildid in every build

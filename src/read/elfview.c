@@ -332,6 +332,23 @@ size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const c
 	return ev_for_each_symbol_keys(ev, dynamic, &prefix, 1, fn, ctx);
 }
 
+bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2])
+{
+	const struct ev_symcache *c = symcache_get(ev, dynamic);
+	for (size_t k = 0; c && k < c->nparts; k++) {
+		const char *s = c->parts[k].str, *e = s + c->parts[k].strsz;
+		while (s < e) {
+			const char *p = memchr(s, pair[0], (size_t)(e - s));
+			if (!p || p + 1 >= e)
+				break;
+			if (p[1] == pair[1])
+				return true;
+			s = p + 1;
+		}
+	}
+	return false;
+}
+
 size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx)
 {
 	uint64_t set[KEYSET_WORDS];

@@ -67,6 +67,10 @@ size_t ev_for_each_symbol_keys(const struct elfview *ev, bool dynamic, const cha
 			       ev_sym_fn fn, void *ctx);
 size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx);
 size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const char *skip, ev_sym_fn fn, void *ctx);
+/* Do the string tables of the symbol tables of one type hold the two bytes
+ * pair[0] pair[1] one after the other anywhere (in any name, or between
+ * names)? False says no symbol name contains them; true is only a maybe. */
+bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2]);
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 

@@ -9,7 +9,7 @@
 export LC_ALL=C
 I=$FIX/inspect
 if ! command -v gccgo-12 >/dev/null; then skip "gccgo" "gccgo-12 not installed"; exit 0; fi
-plan 20
+plan 22
 libgo=$(readelf -dW "$I/gccgo-exe" | sed -n 's/.*(NEEDED).*\[\(libgo\.so[^]]*\)\].*/\1/p')
 libgo_path=$(ls /usr/lib/*/"$libgo" /usr/lib/"$libgo" 2>/dev/null | head -1)
 if [ -n "$libgo_path" ]; then
@@ -42,6 +42,22 @@ for f in gccgo-exe gccgo-obj.o; do
 	missing=
 	for sy in $syms; do nm "$I/$f" | awk '{print $NF}' | grep -qxF "$sy" || missing="$missing $sy"; done
 	check "$f: evidence names symbols nm shows ($(echo $syms))" "1 " "$([ -n "$syms" ] && echo 1) $missing"
+	# the count in the scheme evidence: gccgo's names among readelf -s's
+	# (defined ones of .symtab and .dynsym, not FILE or SECTION entries): __go_* entry
+	# points, runtime_m, go..*, and names (not starting with _) holding
+	# "..import" or "..d" after a ".."
+	want_n=$(readelf -sW "$I/$f" | awk '$1 ~ /^[0-9]+:$/ && $4 != "FILE" && $4 != "SECTION" && $7 != "UND" && $8 != "" {print $8}' |
+		sed 's/@.*//' | python3 -c '
+import sys
+n = 0
+for s in sys.stdin.read().split():
+    dd = -1 if s.startswith("_") else s.find("..")
+    tail = s[dd:] if dd >= 0 else ""
+    if s.startswith("__go_") or s == "runtime_m" or s.startswith("go..") or "..import" in tail or "..d" in tail:
+        n += 1
+print(n)')
+	got_n=$(jget "$TMPD/j.json" "$g['scheme']['evidence']" | sed -n 's/.*; \([0-9]*\) such symbols.*/\1/p')
+	check "$f: scheme evidence counts the gccgo names readelf -s lists" "$want_n" "$got_n"
 	# go version -m prints build info on stdout, and nothing (a message on
 	# stderr) for a file without it
 	gv=$(go version -m "$I/$f" 2>/dev/null | grep -c .)
