@@ -143,13 +143,19 @@ for p in "$F"/bin/lookup*; do
 	case $n in
 	lookupuser-*-nocgo* | lookupuser-*-osusergo) want="pure" key=go_user ;;
 	lookupuser-*-cgo) want="cgo" key=go_user ;;
-	lookuphost-*-nocgo | lookuphost-*-netgo) want="pure" key=go_resolver ;;
-	lookuphost-*-cgo) want="cgo" key=go_resolver ;;
+	lookuphost-*-nocgo* | lookuphost-*-netgo) want="pure" key=go_resolver ;;
+	lookuphost-*-cgo*) want="cgo" key=go_resolver ;;
 	esac
 	check "inspect $n: nss.$key" "$want" "$(jget "$TMPD/i.json" "j['artifacts'][0]['nss']['$key']['value']")"
 done
 check "inspect stripped lookupuser: names from the pclntab" "True" \
 	"$("$GOABI" inspect --json "$F/bin/lookupuser-go119-nocgo-sw" > "$TMPD/sw.json"; jget "$TMPD/sw.json" "j['artifacts'][0]['nss']['go_user']['evidence'].startswith('pclntab functions')")"
+# (the loop above checks their verdicts against the build flags)
+for n in lookuphost-go126-nocgo-sw lookuphost-go126-cgo-sw; do
+	[ -x /usr/local/go/bin/go ] || { skip "inspect stripped $n" "no Go 1.26 at /usr/local/go"; continue; }
+	check "inspect stripped $n: resolver names from the pclntab" "True" \
+		"$("$GOABI" inspect --json "$F/bin/$n" > "$TMPD/sw.json"; jget "$TMPD/sw.json" "j['artifacts'][0]['nss']['go_resolver']['evidence'].startswith('pclntab functions')")"
+done
 check "inspect getpw-static: static glibc NSS, files and dns built in" "True True" \
 	"$("$GOABI" inspect --json "$F/bin/getpw-static" > "$TMPD/st.json"; jget "$TMPD/st.json" "j['artifacts'][0]['nss']['static_glibc'], j['artifacts'][0]['nss']['builtin_files_dns']" | tr -d '(),')"
 
