@@ -438,6 +438,20 @@ static void specs_files(struct lk_cmd *c, const char *line)
 	}
 }
 
+/* The machine of a GNU ld emulation (ld -V lists them), 0 when unknown. */
+static unsigned ld_emulation_machine(const char *e)
+{
+	static const struct { const char *name; unsigned m; } emu[] = {
+		{ "elf_x86_64", EM_X86_64 }, { "elf_i386", EM_386 }, { "aarch64linux", EM_AARCH64 },
+		{ "aarch64elf", EM_AARCH64 }, { "armelf_linux_eabi", EM_ARM }, { "elf64lriscv", EM_RISCV },
+		{ "elf64lppc", EM_PPC64 }, { "elf64_s390", EM_S390 },
+	};
+	for (size_t i = 0; i < sizeof(emu) / sizeof(emu[0]); i++)
+		if (strcmp(e, emu[i].name) == 0)
+			return emu[i].m;
+	return 0;
+}
+
 static void detect_target(struct lk_cmd *c, const char *driver)
 {
 	const char *base = driver ? strrchr(driver, '/') : NULL;
@@ -673,6 +687,25 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 			c->sysroot = arena_strdup(c->ar, words.v[i] + 10);
 		else if (strcmp(words.v[i], "--sysroot") == 0 && i + 1 < words.n)
 			c->sysroot = arena_strdup(c->ar, words.v[i + 1]);
+	}
+	/* ld -m EMULATION (or -mEMULATION) names the target, as a cross
+	 * driver's name does: ld -m elf_i386 links i386 objects */
+	for (size_t i = 0; c->flavor == LK_LD && i < words.n; i++) {
+		const char *w = words.v[i], *e = NULL;
+		if (strcmp(w, "-m") == 0 && i + 1 < words.n)
+			e = words.v[++i];
+		else if (strncmp(w, "-m", 2) == 0 && w[2])
+			e = w + 2;
+		if (!e)
+			continue;
+		unsigned m = ld_emulation_machine(e);
+		if (m) {
+			c->machine = m;
+			c->triplet = lk_triplet(m);
+		} else {
+			strv_push(c->ar, &c->notes, arena_printf(c->ar, "emulation '%s' (ld -m) is not modelled; the %s target is assumed",
+								 e, c->triplet));
+		}
 	}
 	find_gcc_dir(c, want_ver);
 	if (!c->gcc_dir && want_ver)

@@ -69,11 +69,14 @@ static void mark_group(struct rd *r, const GElf_Shdr *sh)
 
 static void mark_relocs(struct rd *r, Elf_Scn *scn, const GElf_Shdr *sh)
 {
-	/* only relocations applied to allocated sections make ld report an
-	 * undefined symbol (debug info relocations do not) */
+	/* a relocation against an undefined symbol makes ld report it, in
+	 * allocated sections and in the others alike (.debug_info, a note:
+	 * "c.o:(.debug_info+0x0): undefined reference to `foo'"); an undefined
+	 * symbol nothing relocates against is no error. Sections ld drops
+	 * (SHF_EXCLUDE) are not linked, nor are their relocations. */
 	Elf_Scn *target = sh->sh_info < r->ev->shnum ? elf_getscn(r->ev->elf, sh->sh_info) : NULL;
 	GElf_Shdr ts;
-	if (!target || !gelf_getshdr(target, &ts) || !(ts.sh_flags & SHF_ALLOC))
+	if (!target || !gelf_getshdr(target, &ts) || (ts.sh_flags & SHF_EXCLUDE))
 		return;
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d || sh->sh_entsize == 0)
