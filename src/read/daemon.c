@@ -17,25 +17,13 @@
 #include "read/image_int.h"
 #include "read/registry.h"
 
-static void fail(struct img_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct img_fs *fs, const char *fmt, ...)
-{
-	char buf[900];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	img_diag(fs, true, "'%s': %s", fs->input, buf);
-	fs->fatal = true;
-}
-
 int img_read_daemon(struct img_fs *fs, const char *name, const char *os, const char *arch, const char *var)
 {
 	struct img_remote defaults = { .tls_verify = -1, .timeout = IMG_DEF_TIMEOUT };
 	const struct img_remote *rm = fs->lim.remote ? fs->lim.remote : &defaults;
 	fs->format = "docker-daemon";
 	if (!*name || strlen(name) > 1024) {
-		fail(fs, "expected docker-daemon:NAME[:TAG] or docker-daemon:IMAGE-ID");
+		img_fail_input(fs, "expected docker-daemon:NAME[:TAG] or docker-daemon:IMAGE-ID");
 		return GOABI_EFORMAT;
 	}
 	char esc[3200];
@@ -66,7 +54,7 @@ int img_read_daemon(struct img_fs *fs, const char *name, const char *os, const c
 	} else if (strncmp(dh, "tcp://", 6) == 0) {
 		snprintf(url, sizeof(url), "http://%s/images/%s/get", dh + 6, esc);
 	} else {
-		fail(fs, "$DOCKER_HOST '%.200s': expected unix:///PATH or tcp://HOST:PORT", dh);
+		img_fail_input(fs, "$DOCKER_HOST '%.200s': expected unix:///PATH or tcp://HOST:PORT", dh);
 		img_http_free(&http);
 		return GOABI_EFORMAT;
 	}
@@ -76,10 +64,10 @@ int img_read_daemon(struct img_fs *fs, const char *name, const char *os, const c
 	bool docker = false, oci = false;
 	if (rc) {
 		if (s.resp.cc == CURLE_COULDNT_CONNECT && http.unix_socket)
-			fail(fs, "engine API at %s: cannot connect to the socket (no engine running there? set $DOCKER_HOST)",
+			img_fail_input(fs, "engine API at %s: cannot connect to the socket (no engine running there? set $DOCKER_HOST)",
 			     dh);
 		else
-			fail(fs, "engine API at %s: %s", dh, s.resp.err);
+			img_fail_input(fs, "engine API at %s: %s", dh, s.resp.err);
 		img_http_stream_close(&s);
 		img_http_free(&http);
 		return rc;
@@ -87,7 +75,7 @@ int img_read_daemon(struct img_fs *fs, const char *name, const char *os, const c
 	if (s.resp.status != 200) {
 		json_t *j = s.resp.body ? json_loadb((const char *)s.resp.body, s.resp.len, 0, NULL) : NULL;
 		const char *m = json_string_value(json_object_get(j, "message"));
-		fail(fs, "engine at %s answered HTTP %ld%s%.300s", dh, s.resp.status, m ? ": " : "", m ? m : "");
+		img_fail_input(fs, "engine at %s answered HTTP %ld%s%.300s", dh, s.resp.status, m ? ": " : "", m ? m : "");
 		json_decref(j);
 		img_http_stream_close(&s);
 		img_http_free(&http);
@@ -103,14 +91,14 @@ int img_read_daemon(struct img_fs *fs, const char *name, const char *os, const c
 	archive_read_support_format_gnutar(a);
 	archive_read_support_filter_all(a);
 	if (archive_read_open(a, &s, NULL, img_http_stream_read, NULL) != ARCHIVE_OK) {
-		fail(fs, "engine at %s sent no readable tar: %s", dh, archive_error_string(a));
+		img_fail_input(fs, "engine at %s sent no readable tar: %s", dh, archive_error_string(a));
 		rc = GOABI_EFORMAT;
 	} else {
 		size_t e0 = fs->nerrors;
 		rc = img_read_outer_archive(fs, a, NULL, 0, -1, &docker, &oci);
 		img_http_stream_drain(&s);
 		if (s.result != CURLE_OK || s.overflow) {
-			fail(fs, "engine at %s: transfer failed after %llu bytes: %s", dh, (unsigned long long)s.got,
+			img_fail_input(fs, "engine at %s: transfer failed after %llu bytes: %s", dh, (unsigned long long)s.got,
 			     s.overflow ? "more than --max-size" : s.resp.err[0] ? s.resp.err : curl_easy_strerror(s.result));
 			rc = GOABI_EIO;
 		} else if (fs->nerrors != e0) {
@@ -130,7 +118,7 @@ int img_read_daemon(struct img_fs *fs, const char *name, const char *os, const c
 	else if (docker)
 		rc = img_read_docker(fs, NULL);
 	else {
-		fail(fs, "engine at %s sent a tar without manifest.json or index.json", dh);
+		img_fail_input(fs, "engine at %s sent a tar without manifest.json or index.json", dh);
 		return GOABI_EFORMAT;
 	}
 	fs->format = "docker-daemon";

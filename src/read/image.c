@@ -30,6 +30,17 @@ void img_diag(struct img_fs *fs, bool error, const char *fmt, ...)
 		fs->nerrors++;
 }
 
+void img_fail_input(struct img_fs *fs, const char *fmt, ...)
+{
+	char buf[900];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	img_diag(fs, true, "'%s': %s", fs->input, buf);
+	fs->fatal = true;
+}
+
 /* ---- tree and hash ---- */
 static size_t hkey(const struct img_node *parent, const char *name, size_t len)
 {

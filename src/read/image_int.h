@@ -16,6 +16,9 @@ struct img_outer {
 };
 
 void img_diag(struct img_fs *fs, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An error that ends the reading of the whole input ('INPUT': message): a
+ * registry or daemon that cannot give the image. */
+void img_fail_input(struct img_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int img_init(struct img_fs *fs, const char *input, const struct img_limits *lim);
 struct img_node *img_child(const struct img_fs *fs, const struct img_node *dir, const char *name, size_t len);
 struct img_node *img_new_child(struct img_fs *fs, struct img_node *dir, const char *name, size_t len,

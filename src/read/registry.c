@@ -49,18 +49,6 @@ struct reg {
 	char origin[400];   /* scheme://host:port of the registry */
 };
 
-static void fail(struct reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct reg *r, const char *fmt, ...)
-{
-	char buf[900];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	img_diag(r->fs, true, "'%s': %s", r->fs->input, buf);
-	r->fs->fatal = true;
-}
-
 /* ---- the reference ---- */
 static bool is_loopback(const char *host)
 {
@@ -248,7 +236,7 @@ static int authenticate(struct reg *r, const char *chal)
 	r->auth = NULL;
 	if (strncasecmp(chal, "Basic", 5) == 0) {
 		if (!r->have_creds) {
-			fail(r, "registry %s requires credentials and none were found for it (--creds, $REGISTRY_AUTH_FILE, "
+			img_fail_input(r->fs, "registry %s requires credentials and none were found for it (--creds, $REGISTRY_AUTH_FILE, "
 				"~/.docker/config.json)", r->host);
 			return GOABI_EIO;
 		}
@@ -256,12 +244,12 @@ static int authenticate(struct reg *r, const char *chal)
 		return r->auth ? 0 : GOABI_ENOMEM;
 	}
 	if (strncasecmp(chal, "Bearer", 6) != 0) {
-		fail(r, "registry %s asks for unsupported authentication '%.60s'", r->host, chal);
+		img_fail_input(r->fs, "registry %s asks for unsupported authentication '%.60s'", r->host, chal);
 		return GOABI_EIO;
 	}
 	char realm[2048], service[512] = "", scope[1024] = "";
 	if (!chal_param(chal, "realm", realm, sizeof(realm))) {
-		fail(r, "registry %s: Bearer challenge without a realm", r->host);
+		img_fail_input(r->fs, "registry %s: Bearer challenge without a realm", r->host);
 		return GOABI_EIO;
 	}
 	chal_param(chal, "service", service, sizeof(service));
@@ -269,7 +257,7 @@ static int authenticate(struct reg *r, const char *chal)
 		snprintf(scope, sizeof(scope), "repository:%s:pull", r->repo);
 	if (strncmp(realm, "https://", 8) != 0 &&
 	    !(strncmp(realm, "http://", 7) == 0 && (r->rm->tls_verify == 0 || is_loopback(realm + 7)))) {
-		fail(r, "registry %s: token realm '%.200s' is not https", r->host, realm);
+		img_fail_input(r->fs, "registry %s: token realm '%.200s' is not https", r->host, realm);
 		return GOABI_EIO;
 	}
 	char *es = curl_easy_escape(r->http.h, service, 0), *ec = curl_easy_escape(r->http.h, scope, 0);
@@ -295,17 +283,17 @@ static int authenticate(struct reg *r, const char *chal)
 		sleep(tries > 3 ? 8 : 1u << (tries - 1));
 	}
 	if (rc) {
-		fail(r, "token endpoint %.200s: %s", realm, resp.err);
+		img_fail_input(r->fs, "token endpoint %.200s: %s", realm, resp.err);
 	} else if (resp.status == 401 || resp.status == 403) {
 		if (r->have_creds)
-			fail(r, "token endpoint %.200s rejected the credentials from %s for %s (HTTP %ld)", realm,
+			img_fail_input(r->fs, "token endpoint %.200s rejected the credentials from %s for %s (HTTP %ld)", realm,
 			     r->creds_from, r->credhost, resp.status);
 		else
-			fail(r, "token endpoint %.200s refused an anonymous token for %s (HTTP %ld); no credentials found "
+			img_fail_input(r->fs, "token endpoint %.200s refused an anonymous token for %s (HTTP %ld); no credentials found "
 				"for %s", realm, scope, resp.status, r->credhost);
 		rc = GOABI_EIO;
 	} else if (resp.status != 200 || resp.too_big) {
-		fail(r, "token endpoint %.200s answered HTTP %ld%s", realm, resp.status, resp.too_big ? " (too large)" : "");
+		img_fail_input(r->fs, "token endpoint %.200s answered HTTP %ld%s", realm, resp.status, resp.too_big ? " (too large)" : "");
 		rc = GOABI_EIO;
 	} else {
 		json_t *j = json_loadb((const char *)resp.body, resp.len, 0, NULL);
@@ -313,7 +301,7 @@ static int authenticate(struct reg *r, const char *chal)
 		if (!t || !*t)
 			t = json_string_value(json_object_get(j, "access_token"));
 		if (!t || !*t || strlen(t) > 64000 || strpbrk(t, "\r\n")) {
-			fail(r, "token endpoint %.200s gave no usable token", realm);
+			img_fail_input(r->fs, "token endpoint %.200s gave no usable token", realm);
 			rc = GOABI_EIO;
 		} else if (asprintf(&r->auth, "Authorization: Bearer %s", t) < 0) {
 			r->auth = NULL;
@@ -410,7 +398,7 @@ static int request(struct reg *r, const struct req *q, struct img_http_resp *res
 		const char *loc = rs->location;
 		if (rc == 0 && st >= 300 && st < 400 && loc[0]) {
 			if (++redirects > MAX_REDIRECTS) {
-				fail(r, "GET %s: more than %d redirects", q->path, MAX_REDIRECTS);
+				img_fail_input(r->fs, "GET %s: more than %d redirects", q->path, MAX_REDIRECTS);
 				if (q->stream) {
 					img_http_stream_close(s);
 					curl_slist_free_all(h);
@@ -428,7 +416,7 @@ static int request(struct reg *r, const struct req *q, struct img_http_resp *res
 			if (!url)
 				return GOABI_ENOMEM;
 			if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-				fail(r, "GET %s: redirected to '%.200s'", q->path, url);
+				img_fail_input(r->fs, "GET %s: redirected to '%.200s'", q->path, url);
 				rc = GOABI_EIO;
 				break;
 			}
@@ -457,10 +445,10 @@ static int request(struct reg *r, const struct req *q, struct img_http_resp *res
 		}
 		if (rc) {
 			if (rs->cc == CURLE_OPERATION_TIMEDOUT)
-				fail(r, "GET %s%s: no answer for %u s (timed out; --timeout)", own ? r->origin : "",
+				img_fail_input(r->fs, "GET %s%s: no answer for %u s (timed out; --timeout)", own ? r->origin : "",
 				     own ? q->path : url, r->rm->timeout);
 			else
-				fail(r, "GET %s%s: %s", own ? r->origin : "", own ? q->path : url, rs->err);
+				img_fail_input(r->fs, "GET %s%s: %s", own ? r->origin : "", own ? q->path : url, rs->err);
 			if (q->stream) {
 				img_http_stream_close(s);
 				curl_slist_free_all(h);
@@ -479,15 +467,15 @@ static void status_fail(struct reg *r, const char *what, const struct img_http_r
 	if (resp->status == 401 || resp->status == 403) {
 		look_up_creds(r);
 		if (r->have_creds)
-			fail(r, "%s: registry %s rejected the credentials from %s (HTTP %ld%s)", what, r->host,
+			img_fail_input(r->fs, "%s: registry %s rejected the credentials from %s (HTTP %ld%s)", what, r->host,
 			     r->creds_from, resp->status, words);
 		else
-			fail(r, "%s: registry %s denied access without credentials (HTTP %ld%s); none found for %s",
+			img_fail_input(r->fs, "%s: registry %s denied access without credentials (HTTP %ld%s); none found for %s",
 			     what, r->host, resp->status, words, r->credhost);
 	} else if (resp->status == 404) {
-		fail(r, "%s: not found on %s (HTTP 404%s)", what, r->host, words);
+		img_fail_input(r->fs, "%s: not found on %s (HTTP 404%s)", what, r->host, words);
 	} else {
-		fail(r, "%s: registry %s answered HTTP %ld%s", what, r->host, resp->status, words);
+		img_fail_input(r->fs, "%s: registry %s answered HTTP %ld%s", what, r->host, resp->status, words);
 	}
 }
 
@@ -510,7 +498,7 @@ static int ping(struct reg *r)
 		if (resp.status == 401 || resp.status == 403)
 			status_fail(r, "GET /v2/", &resp);
 		else
-			fail(r, "%s is not a registry: GET /v2/ answered HTTP %ld", r->host, resp.status);
+			img_fail_input(r->fs, "%s is not a registry: GET /v2/ answered HTTP %ld", r->host, resp.status);
 		rc = GOABI_EIO;
 	}
 	img_http_resp_free(&resp);
@@ -545,31 +533,31 @@ static json_t *get_manifest(struct reg *r, const char *ref, char *digest, size_t
 		goto out;
 	}
 	if (resp.too_big) {
-		fail(r, "%s: larger than %u bytes", what, MAX_MANIFEST);
+		img_fail_input(r->fs, "%s: larger than %u bytes", what, MAX_MANIFEST);
 		goto out;
 	}
 	const char *want = img_digest_valid(ref) ? ref : img_digest_valid(resp.digest) ? resp.digest : NULL;
 	struct img_digest dg;
 	char got[200];
 	if (!img_digest_init(&dg, want ? want : "sha256:0000000000000000000000000000000000000000000000000000000000000000")) {
-		fail(r, "%s: unusable digest", what);
+		img_fail_input(r->fs, "%s: unusable digest", what);
 		goto out;
 	}
 	img_digest_update(&dg, resp.body, resp.len);
 	bool match = img_digest_final(&dg, got, sizeof(got));
 	if (want && !match) {
-		fail(r, "%s does not match its digest %s (received %s)", what, want, got);
+		img_fail_input(r->fs, "%s does not match its digest %s (received %s)", what, want, got);
 		goto out;
 	}
 	snprintf(digest, dlen, "%s", want ? want : got);
 	json_error_t je;
 	j = json_loadb((const char *)resp.body, resp.len, 0, &je);
 	if (!j) {
-		fail(r, "%s is not valid JSON: %s", what, je.text);
+		img_fail_input(r->fs, "%s is not valid JSON: %s", what, je.text);
 		goto out;
 	}
 	if (json_integer_value(json_object_get(j, "schemaVersion")) == 1) {
-		fail(r, "%s is a Docker schema 1 manifest (not supported; convert it with skopeo copy)", what);
+		img_fail_input(r->fs, "%s is a Docker schema 1 manifest (not supported; convert it with skopeo copy)", what);
 		json_decref(j);
 		j = NULL;
 		goto out;
@@ -607,14 +595,14 @@ static json_t *pick(struct reg *r, json_t *idx, const char *os, const char *arch
 		if (!(streq(pos, os) && streq(parch, arch) && (!var || !pvar || streq(pvar, var))))
 			continue;
 		if (!img_digest_valid(dgst)) {
-			fail(r, "index lists manifest '%.100s', not a usable digest", dgst);
+			img_fail_input(r->fs, "index lists manifest '%.100s', not a usable digest", dgst);
 			return NULL;
 		}
 		bool sub = false;
 		json_t *m = get_manifest(r, dgst, digest, dlen, &sub);
 		if (m && sub) {
 			if (depth >= MAX_INDEX_DEPTH) {
-				fail(r, "image indexes nested deeper than %d", MAX_INDEX_DEPTH);
+				img_fail_input(r->fs, "image indexes nested deeper than %d", MAX_INDEX_DEPTH);
 				json_decref(m);
 				return NULL;
 			}
@@ -624,7 +612,7 @@ static json_t *pick(struct reg *r, json_t *idx, const char *os, const char *arch
 		}
 		return m;
 	}
-	fail(r, "no image for platform %s/%s%s%s in the index (available: %s)", os, arch, var ? "/" : "", var ? var : "",
+	img_fail_input(r->fs, "no image for platform %s/%s%s%s in the index (available: %s)", os, arch, var ? "/" : "", var ? var : "",
 	     avail[0] ? avail : "none");
 	return NULL;
 }
@@ -635,7 +623,7 @@ static json_t *get_config(struct reg *r, const char *digest, int64_t size)
 	char path[1024];
 	snprintf(path, sizeof(path), "/v2/%s/blobs/%s", r->repo, digest);
 	if (size < 0 || size > (int64_t)MAX_MANIFEST) {
-		fail(r, "config %s: size %lld out of range", digest, (long long)size);
+		img_fail_input(r->fs, "config %s: size %lld out of range", digest, (long long)size);
 		return NULL;
 	}
 	struct img_http_resp resp = { 0 };
@@ -654,12 +642,12 @@ static json_t *get_config(struct reg *r, const char *digest, int64_t size)
 	img_digest_init(&dg, digest);
 	img_digest_update(&dg, resp.body, resp.len);
 	if (resp.too_big || !img_digest_final(&dg, got, sizeof(got))) {
-		fail(r, "config blob %s does not match its digest (received %s, %zu bytes)", digest, got, resp.len);
+		img_fail_input(r->fs, "config blob %s does not match its digest (received %s, %zu bytes)", digest, got, resp.len);
 		goto out;
 	}
 	j = json_loadb((const char *)resp.body, resp.len, 0, NULL);
 	if (!j)
-		fail(r, "config %s is not valid JSON", digest);
+		img_fail_input(r->fs, "config %s is not valid JSON", digest);
 out:
 	img_http_resp_free(&resp);
 	return j;
@@ -684,7 +672,7 @@ static int get_layer(struct reg *r, unsigned i, unsigned n, const char *digest, 
 	char where[300];
 	snprintf(where, sizeof(where), "layer %u (%s)", i, digest);
 	if (size < 0 || (uint64_t)size > fs->lim.max_bytes) {
-		fail(r, "%s: size %lld is out of range (--max-size %llu)", where, (long long)size,
+		img_fail_input(r->fs, "%s: size %lld is out of range (--max-size %llu)", where, (long long)size,
 		     (unsigned long long)fs->lim.max_bytes);
 		return GOABI_ELIMIT;
 	}
@@ -738,14 +726,14 @@ static int get_layer(struct reg *r, unsigned i, unsigned n, const char *digest, 
 		fs->nerrors = e0;
 	}
 	if (s.result == CURLE_OPERATION_TIMEDOUT)
-		fail(r, "%s: no data for %u s after %llu of %lld bytes (timed out; --timeout)", where, r->rm->timeout,
+		img_fail_input(r->fs, "%s: no data for %u s after %llu of %lld bytes (timed out; --timeout)", where, r->rm->timeout,
 		     (unsigned long long)s.got, (long long)size);
 	else if (!xfer_ok)
-		fail(r, "%s: download failed after %llu of %lld bytes: %s", where, (unsigned long long)s.got,
+		img_fail_input(r->fs, "%s: download failed after %llu of %lld bytes: %s", where, (unsigned long long)s.got,
 		     (long long)size, s.overflow ? "more bytes than the manifest's size" : s.resp.err[0] ? s.resp.err
 		     : curl_easy_strerror(s.result));
 	else if (!digest_ok)
-		fail(r, "layer %u blob %s does not match its digest (received %s, %llu of %lld bytes)", i, digest, got,
+		img_fail_input(r->fs, "layer %u blob %s does not match its digest (received %s, %llu of %lld bytes)", i, digest, got,
 		     (unsigned long long)s.got, (long long)size);
 	if (rec)
 		img_cache_end(fs, rec, verified && rc == 0 && fs->diags.n == d0);
@@ -773,7 +761,7 @@ int img_read_registry(struct img_fs *fs, const char *refstr, const char *os, con
 	r.rm = &r.defaults;
 	fs->format = "registry";
 	if (!parse_ref(&r, refstr)) {
-		fail(&r, "not a valid image reference (docker://[HOST[:PORT]/]REPO[:TAG|@sha256:DIGEST])");
+		img_fail_input(r.fs, "not a valid image reference (docker://[HOST[:PORT]/]REPO[:TAG|@sha256:DIGEST])");
 		return GOABI_EFORMAT;
 	}
 	int rc = img_http_init(&r.http, (long)r.rm->timeout);
@@ -813,7 +801,7 @@ int img_read_registry(struct img_fs *fs, const char *refstr, const char *os, con
 	json_t *cd = json_object_get(man, "config");
 	const char *cdig = json_string_value(json_object_get(cd, "digest"));
 	if (!img_digest_valid(cdig)) {
-		fail(&r, "manifest %s has no usable config digest", digest);
+		img_fail_input(r.fs, "manifest %s has no usable config digest", digest);
 		rc = GOABI_EFORMAT;
 		goto out;
 	}
@@ -828,13 +816,13 @@ int img_read_registry(struct img_fs *fs, const char *refstr, const char *os, con
 			 fs->os ? fs->os : "?", fs->arch, os, arch);
 	json_t *layers = json_object_get(man, "layers");
 	if (!json_is_array(layers)) {
-		fail(&r, "manifest %s has no layers list", digest);
+		img_fail_input(r.fs, "manifest %s has no layers list", digest);
 		rc = GOABI_EFORMAT;
 		goto out;
 	}
 	size_t nl = json_array_size(layers);
 	if (nl > 4096) {
-		fail(&r, "manifest %s lists %zu layers (more than 4096)", digest, nl);
+		img_fail_input(r.fs, "manifest %s lists %zu layers (more than 4096)", digest, nl);
 		rc = GOABI_ELIMIT;
 		goto out;
 	}
@@ -844,12 +832,12 @@ int img_read_registry(struct img_fs *fs, const char *refstr, const char *os, con
 		const char *ld = json_string_value(json_object_get(l, "digest"));
 		const char *mt = json_string_value(json_object_get(l, "mediaType"));
 		if (!img_digest_valid(ld)) {
-			fail(&r, "layer %zu has no usable digest", i + 1);
+			img_fail_input(r.fs, "layer %zu has no usable digest", i + 1);
 			rc = GOABI_EFORMAT;
 			goto out;
 		}
 		if (mt && strstr(mt, "encrypted")) {
-			fail(&r, "layer %zu (%s) is encrypted (%s)", i + 1, ld, mt);
+			img_fail_input(r.fs, "layer %zu (%s) is encrypted (%s)", i + 1, ld, mt);
 			rc = GOABI_EFORMAT;
 			goto out;
 		}
