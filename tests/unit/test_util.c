@@ -95,6 +95,36 @@ static void test_arena(void)
 	for (int i = 0; i < 1000; i++)
 		strv_push(ar, &sv, arena_printf(ar, "s%d", i));
 	CHECK(sv.n == 1000 && strcmp(sv.v[999], "s999") == 0, "string list grows");
+	/* strv_push_unique past its linear start (32) onto the hash index:
+	 * names of every length 0..40 around the 8-byte steps of the hash,
+	 * each pushed three times (in two rounds), kept once and in order */
+	struct goabi_strv u = { 0 };
+	char name[64];
+	size_t want = 0;
+	bool order = true;
+	for (int round = 0; round < 2; round++)
+		for (int len = 0; len <= 40; len++)
+			for (int k = 0; k < 60; k++) {
+				int w = snprintf(name, sizeof(name), "%d.%d", k, len);
+				while (w < len)
+					name[w++] = 'x';
+				name[w] = 0;
+				size_t before = u.n;
+				strv_push_unique(ar, &u, name);
+				strv_push_unique(ar, &u, name);
+				if (round == 0 && u.n != before + 1)
+					order = false;
+				if (round == 1 && u.n != before)
+					order = false;
+				want += round == 0;
+			}
+	CHECK(order && u.n == want, "unique list: each name once, duplicates refused before and after the index");
+	bool found = true;
+	for (size_t i = 0; i < u.n; i++)
+		for (size_t j = i + 1; j < u.n && found; j++)
+			if (strcmp(u.v[i], u.v[j]) == 0)
+				found = false;
+	CHECK(found, "unique list: no two entries equal (checked pairwise)");
 	arena_free(ar);
 }
 
