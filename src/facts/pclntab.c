@@ -224,7 +224,7 @@ static inline bool wanted_key(const uint8_t *s, size_t len)
 }
 
 
-static void keep(struct goabi_arena *ar, struct pcln_names *ns, uint64_t off, size_t len)
+static inline void keep(struct goabi_arena *ar, struct pcln_names *ns, uint64_t off, size_t len)
 {
 	if (ns->fn) {
 		if (!ns->stop && !ns->fn(ns->ctx, (const char *)ns->table + off, len))
@@ -233,7 +233,7 @@ static void keep(struct goabi_arena *ar, struct pcln_names *ns, uint64_t off, si
 	}
 	if (ns->failed || len >= 512)
 		return;
-	if (!arena_grow(ar, &ns->v, &ns->cap, ns->n + 1, sizeof(*ns->v))) {
+	if (ns->n == ns->cap && !arena_grow(ar, &ns->v, &ns->cap, ns->n + 1, sizeof(*ns->v))) {
 		ns->failed = true;
 		return;
 	}
