@@ -161,7 +161,8 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 			g->plugin = true;
 		break;
 	case 't':
-		if (PFX(name, "type.") || PFX(name, "type:")) {
+		/* thousands of type names; the six sought start with b, f, i, s, u */
+		if ((PFX(name, "type.") || PFX(name, "type:")) && name[5] && strchr("bfisu", name[5])) {
 			for (size_t i = 0; i < NTYPES; i++)
 				if (!g->types[i].found && strcmp(name + 5, type_names[i]) == 0) {
 					g->types[i].found = true;
