@@ -411,20 +411,30 @@ static void load_elf(struct lk_result *r, long oi, Elf *elf, struct goabi_artifa
 		ev_for_each_note(&ev, prop_cb, &pc);
 }
 
-static void wrong_format(struct lk_result *r, size_t ii, const char *what, unsigned machine)
+/* An input ld cannot use at all: a link error naming it, with what ld says
+ * (linker); the input is bad and the resolution stops there. */
+static struct lk_finding *unusable_input(struct lk_result *r, struct lk_input *in, const char *kind,
+					 const char *message, const char *linker)
 {
-	struct lk_input *in = &r->inputs[ii];
-	struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
-					      "%s is %s for %s (EM: %u); the link is for %s", in->path, what,
-					      elf_machine_name(machine), machine, elf_machine_name(r->target_machine));
+	struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, kind, NULL, "%s", message);
 	if (f) {
-		f->linker = arena_printf(r->ar, "%s: Relocations in generic ELF (EM: %u); %s: error adding symbols: file in wrong format",
-					 in->path, machine, in->path);
+		f->linker = linker;
 		strv_push(r->ar, &f->files, in->path);
 	}
 	in->kind = LK_IN_BAD;
 	r->fatal = true;
 	((struct rs *)r->priv)->stop = true;
+	return f;
+}
+
+static void wrong_format(struct lk_result *r, size_t ii, const char *what, unsigned machine)
+{
+	struct lk_input *in = &r->inputs[ii];
+	unusable_input(r, in, "wrong-format",
+		       arena_printf(r->ar, "%s is %s for %s (EM: %u); the link is for %s", in->path, what,
+				    elf_machine_name(machine), machine, elf_machine_name(r->target_machine)),
+		       arena_printf(r->ar, "%s: Relocations in generic ELF (EM: %u); %s: error adding symbols: file in wrong format",
+				    in->path, machine, in->path));
 }
 
 /* Every member header of a (non-thin) ar archive is complete and its data
@@ -579,17 +589,12 @@ static void input_not_elf(struct lk_result *r, size_t ii, const char *path, stru
 		return;
 	}
 	rd_unmap(map);
-	struct lk_input *in = &r->inputs[ii];
-	in->kind = LK_IN_BAD;
-	struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
-					      "%s is neither an ELF object, an archive nor a linker script", path);
-	if (f) {
-		f->linker = arena_printf(r->ar, "%s: file format not recognized; treating as linker script", path);
-		strv_push(r->ar, &f->files, in->path);
+	struct lk_finding *f = unusable_input(
+		r, &r->inputs[ii], "wrong-format",
+		arena_printf(r->ar, "%s is neither an ELF object, an archive nor a linker script", path),
+		arena_printf(r->ar, "%s: file format not recognized; treating as linker script", path));
+	if (f)
 		goobj_diagnosis(r, f, path);
-	}
-	r->fatal = true;
-	s->stop = true;
 }
 
 /* An ELF object or shared library named as an input */
@@ -614,15 +619,9 @@ static void input_elf(struct lk_result *r, size_t ii, const char *path, Elf *e, 
 	}
 	if (o->etype == ET_DYN && (s->bstatic || r->cmd.is_static)) {
 		/* ld/ldfile.c: fatal for a file named on the command line */
-		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "static-link-of-shared", NULL,
-						      "%s is a shared library, but the link is static (-static or -Bstatic)", path);
-		if (f) {
-			f->linker = arena_printf(r->ar, "attempted static link of dynamic object `%s'", path);
-			strv_push(r->ar, &f->files, in->path);
-		}
-		in->kind = LK_IN_BAD;
-		r->fatal = true;
-		s->stop = true;
+		unusable_input(r, in, "static-link-of-shared",
+			       arena_printf(r->ar, "%s is a shared library, but the link is static (-static or -Bstatic)", path),
+			       arena_printf(r->ar, "attempted static link of dynamic object `%s'", path));
 	}
 	if (o->machine != r->target_machine)
 		wrong_format(r, ii, "an object", o->machine);
@@ -678,29 +677,19 @@ static void input_archive(struct lk_result *r, size_t ii, const char *path, Elf 
 		/* ld searches an archive through its symbol index only (but
 		 * --whole-archive loads every member without it)
 		 * (bfd/elflink.c elf_link_add_archive_symbols) */
-		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "archive-no-index", NULL,
-						      "%s has no symbol index (made with ar S, or not by ar): ld cannot search it; run ranlib", path);
-		if (f) {
-			f->linker = arena_printf(r->ar, "%s: error adding symbols: archive has no index; run ranlib to add one", path);
-			strv_push(r->ar, &f->files, in->path);
+		struct lk_finding *f = unusable_input(
+			r, in, "archive-no-index",
+			arena_printf(r->ar, "%s has no symbol index (made with ar S, or not by ar): ld cannot search it; run ranlib", path),
+			arena_printf(r->ar, "%s: error adding symbols: archive has no index; run ranlib to add one", path));
+		if (f)
 			goobj_diagnosis(r, f, path);
-		}
-		in->kind = LK_IN_BAD;
-		r->fatal = true;
-		s->stop = true;
 	}
 	(void)elf_errno();
 	if (!s->stop && !ar_well_formed(map->p, map->len)) {
-		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "malformed-archive", NULL,
-						      "%s: archive is truncated or malformed after %zu members (%s)",
-						      path, in->nobj, err ? elf_errmsg(err) : "member extends past the end");
-		if (f) {
-			f->linker = arena_printf(r->ar, "%s: file format not recognized (malformed archive)", path);
-			strv_push(r->ar, &f->files, in->path);
-		}
-		in->kind = LK_IN_BAD;
-		r->fatal = true;
-		s->stop = true;
+		unusable_input(r, in, "malformed-archive",
+			       arena_printf(r->ar, "%s: archive is truncated or malformed after %zu members (%s)", path,
+					    in->nobj, err ? elf_errmsg(err) : "member extends past the end"),
+			       arena_printf(r->ar, "%s: file format not recognized (malformed archive)", path));
 	}
 }
 
