@@ -78,24 +78,10 @@ void lazylib_load(struct lazylib *l)
 #define X_NAME(n) #n,
 enum { ARCHIVE_FNS(X_ENUM) AR_COUNT };
 static const char *const archive_names[] = {ARCHIVE_FNS(X_NAME) NULL};
-static void *archive_fn[AR_COUNT];
-static struct lazylib archive_lib = {LAZYLIB_ARCHIVE, "libarchive.so", archive_names, archive_fn,
-				     PTHREAD_ONCE_INIT, 0, ""};
-static void archive_load(void) { lazylib_load(&archive_lib); }
-
-static void *ar_fn(int i)
-{
-	pthread_once(&archive_lib.once, archive_load);
-	return archive_fn[i];
-}
+LAZYLIB_DEFINE(archive, LAZYLIB_ARCHIVE, "libarchive.so", archive_names, AR_COUNT)
 
 /* FN(ret, name, (params), (args), value when unavailable) */
-#define AR_FWD(ret, name, params, args, fail)            \
-	ret name params                                  \
-	{                                                \
-		ret(*f) params = (ret(*) params)ar_fn(AR_##name); \
-		return f ? f args : (fail);              \
-	}
+#define AR_FWD(ret, name, params, args, fail) LAZYLIB_FWD(, archive_get, AR_##name, ret, name, params, args, fail)
 #define AR_INT(name) AR_FWD(int, name, (struct archive * a), (a), ARCHIVE_FATAL)
 
 AR_FWD(struct archive *, archive_read_new, (void), (), NULL)
@@ -149,17 +135,12 @@ AR_FWD(int, archive_write_open_fd, (struct archive * a, int fd), (a, fd), ARCHIV
 AR_FWD(int, archive_write_header, (struct archive * a, struct archive_entry * e), (a, e), ARCHIVE_FATAL)
 AR_FWD(la_ssize_t, archive_write_data, (struct archive * a, const void *buf, size_t n), (a, buf, n), ARCHIVE_FATAL)
 
-void archive_entry_free(struct archive_entry *e)
-{
-	void (*f)(struct archive_entry *) = (void (*)(struct archive_entry *))ar_fn(AR_archive_entry_free);
-	if (f)
-		f(e);
-}
+LAZYLIB_VOID(, archive_get, AR_archive_entry_free, archive_entry_free, (struct archive_entry * e), (e))
 
 #define AR_SETV(name, type)                                                                  \
 	void name(struct archive_entry *e, type v)                                            \
 	{                                                                                     \
-		void (*f)(struct archive_entry *, type) = (void (*)(struct archive_entry *, type))ar_fn(AR_##name); \
+		void (*f)(struct archive_entry *, type) = (void (*)(struct archive_entry *, type))archive_get(AR_##name); \
 		if (f)                                                                        \
 			f(e, v);                                                              \
 	}
@@ -170,17 +151,12 @@ AR_SETV(archive_entry_set_perm, __LA_MODE_T)
 AR_SETV(archive_entry_set_filetype, unsigned int)
 AR_SETV(archive_entry_set_size, la_int64_t)
 
-void archive_entry_set_mtime(struct archive_entry *e, time_t t, long ns)
-{
-	void (*f)(struct archive_entry *, time_t, long) =
-		(void (*)(struct archive_entry *, time_t, long))ar_fn(AR_archive_entry_set_mtime);
-	if (f)
-		f(e, t, ns);
-}
+LAZYLIB_VOID(, archive_get, AR_archive_entry_set_mtime, archive_entry_set_mtime,
+	     (struct archive_entry * e, time_t t, long ns), (e, t, ns))
 
 const char *archive_error_string(struct archive *a)
 {
-	const char *(*f)(struct archive *) = (const char *(*)(struct archive *))ar_fn(AR_archive_error_string);
+	const char *(*f)(struct archive *) = (const char *(*)(struct archive *))archive_get(AR_archive_error_string);
 	if (!archive_lib.ok)
 		return archive_lib.err;
 	return f && a ? f(a) : NULL;
@@ -190,7 +166,7 @@ const char *archive_error_string(struct archive *a)
 void archive_set_error(struct archive *a, int err, const char *fmt, ...)
 {
 	void (*f)(struct archive *, int, const char *, ...) =
-		(void (*)(struct archive *, int, const char *, ...))ar_fn(AR_archive_set_error);
+		(void (*)(struct archive *, int, const char *, ...))archive_get(AR_archive_set_error);
 	if (!f)
 		return;
 	char msg[512];
@@ -206,23 +182,9 @@ void archive_set_error(struct archive *a, int err, const char *fmt, ...)
 #define X_CSENUM(n) CSF_##n,
 enum { CS_FNS(X_CSENUM) CSF_COUNT };
 static const char *const cs_names[] = {CS_FNS(X_NAME) NULL};
-static void *cs_fn[CSF_COUNT];
-static struct lazylib cs_lib = {LAZYLIB_CAPSTONE, "libcapstone.so", cs_names, cs_fn,
-				PTHREAD_ONCE_INIT, 0, ""};
-static void cs_load(void) { lazylib_load(&cs_lib); }
+LAZYLIB_DEFINE(cs, LAZYLIB_CAPSTONE, "libcapstone.so", cs_names, CSF_COUNT)
 
-static void *cs_get(int i)
-{
-	pthread_once(&cs_lib.once, cs_load);
-	return cs_fn[i];
-}
-
-#define CS_FWD(ret, name, params, args, fail)                   \
-	ret CAPSTONE_API name params                            \
-	{                                                       \
-		ret(*f) params = (ret(*) params)cs_get(CSF_##name); \
-		return f ? f args : (fail);                     \
-	}
+#define CS_FWD(ret, name, params, args, fail) LAZYLIB_FWD(CAPSTONE_API, cs_get, CSF_##name, ret, name, params, args, fail)
 
 CS_FWD(cs_err, cs_open, (cs_arch arch, cs_mode mode, csh *h), (arch, mode, h), CS_ERR_MEM)
 CS_FWD(cs_err, cs_close, (csh * h), (h), CS_ERR_CSH)
@@ -231,18 +193,11 @@ CS_FWD(cs_insn *, cs_malloc, (csh h), (h), NULL)
 CS_FWD(bool, cs_disasm_iter, (csh h, const uint8_t **code, size_t *size, uint64_t *addr, cs_insn *in),
        (h, code, size, addr, in), false)
 
-void CAPSTONE_API cs_free(cs_insn *insn, size_t count)
-{
-	void (*f)(cs_insn *, size_t) = (void (*)(cs_insn *, size_t))cs_get(CSF_cs_free);
-	if (f)
-		f(insn, count);
-}
+LAZYLIB_VOID(CAPSTONE_API, cs_get, CSF_cs_free, cs_free, (cs_insn * insn, size_t count), (insn, count))
 
 const char *lazylib_error(enum lazylib_id id)
 {
 	if (id == LAZYLIB_ID_CURL || id == LAZYLIB_ID_CRYPTO)
 		return lazynet_error(id);
-	struct lazylib *l = id == LAZYLIB_ID_ARCHIVE ? &archive_lib : &cs_lib;
-	pthread_once(&l->once, id == LAZYLIB_ID_ARCHIVE ? archive_load : cs_load);
-	return l->ok ? NULL : l->err;
+	return id == LAZYLIB_ID_ARCHIVE ? lazylib_status(&archive_lib, archive_load) : lazylib_status(&cs_lib, cs_load);
 }

@@ -34,30 +34,10 @@
 #define X_CUENUM(n) CU_##n,
 enum { CURL_FNS(X_CUENUM) CU_COUNT };
 static const char *const curl_names[] = {CURL_FNS(X_NAME) NULL};
-static void *curl_fn[CU_COUNT];
-static struct lazylib curl_lib = {"libcurl.so.4", "libcurl.so", curl_names, curl_fn,
-				  PTHREAD_ONCE_INIT, 0, ""};
-static void curl_load(void) { lazylib_load(&curl_lib); }
+LAZYLIB_DEFINE(curl, "libcurl.so.4", "libcurl.so", curl_names, CU_COUNT)
 
-static void *cu(int i)
-{
-	pthread_once(&curl_lib.once, curl_load);
-	return curl_fn[i];
-}
-
-#define CU_FWD(ret, name, params, args, fail)              \
-	ret name params                                    \
-	{                                                  \
-		ret(*f) params = (ret(*) params)cu(CU_##name); \
-		return f ? f args : (fail);                \
-	}
-#define CU_VOID(name, params, args)                          \
-	void name params                                     \
-	{                                                    \
-		void(*f) params = (void(*) params)cu(CU_##name); \
-		if (f)                                       \
-			f args;                              \
-	}
+#define CU_FWD(ret, name, params, args, fail) LAZYLIB_FWD(, curl_get, CU_##name, ret, name, params, args, fail)
+#define CU_VOID(name, params, args) LAZYLIB_VOID(, curl_get, CU_##name, name, params, args)
 
 CU_FWD(CURLcode, curl_global_init, (long flags), (flags), CURLE_FAILED_INIT)
 CU_FWD(CURL *, curl_easy_init, (void), (), NULL)
@@ -87,7 +67,7 @@ CU_FWD(CURLUcode, curl_url_set, (CURLU * u, CURLUPart what, const char *part, un
 
 const char *curl_easy_strerror(CURLcode code)
 {
-	const char *(*f)(CURLcode) = (const char *(*)(CURLcode))cu(CU_curl_easy_strerror);
+	const char *(*f)(CURLcode) = (const char *(*)(CURLcode))curl_get(CU_curl_easy_strerror);
 	if (!curl_lib.ok)
 		return curl_lib.err;
 	return f ? f(code) : "unknown libcurl error";
@@ -97,7 +77,7 @@ typedef void (*curl_anyfn)(void);
 
 CURLcode curl_easy_setopt(CURL *h, CURLoption opt, ...)
 {
-	CURLcode (*f)(CURL *, CURLoption, ...) = (CURLcode(*)(CURL *, CURLoption, ...))cu(CU_curl_easy_setopt);
+	CURLcode (*f)(CURL *, CURLoption, ...) = (CURLcode(*)(CURL *, CURLoption, ...))curl_get(CU_curl_easy_setopt);
 	if (!f)
 		return CURLE_FAILED_INIT;
 	va_list ap;
@@ -119,7 +99,7 @@ CURLcode curl_easy_setopt(CURL *h, CURLoption opt, ...)
 
 CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
 {
-	CURLcode (*f)(CURL *, CURLINFO, ...) = (CURLcode(*)(CURL *, CURLINFO, ...))cu(CU_curl_easy_getinfo);
+	CURLcode (*f)(CURL *, CURLINFO, ...) = (CURLcode(*)(CURL *, CURLINFO, ...))curl_get(CU_curl_easy_getinfo);
 	if (!f)
 		return CURLE_FAILED_INIT;
 	va_list ap;
@@ -136,23 +116,9 @@ CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
 #define X_CRENUM(n) CR_##n,
 enum { CRYPTO_FNS(X_CRENUM) CR_COUNT };
 static const char *const crypto_names[] = {CRYPTO_FNS(X_NAME) NULL};
-static void *crypto_fn[CR_COUNT];
-static struct lazylib crypto_lib = {"libcrypto.so.3", "libcrypto.so", crypto_names, crypto_fn,
-				    PTHREAD_ONCE_INIT, 0, ""};
-static void crypto_load(void) { lazylib_load(&crypto_lib); }
+LAZYLIB_DEFINE(crypto, "libcrypto.so.3", "libcrypto.so", crypto_names, CR_COUNT)
 
-static void *cr(int i)
-{
-	pthread_once(&crypto_lib.once, crypto_load);
-	return crypto_fn[i];
-}
-
-#define CR_FWD(ret, name, params, args, fail)              \
-	ret name params                                    \
-	{                                                  \
-		ret(*f) params = (ret(*) params)cr(CR_##name); \
-		return f ? f args : (fail);                \
-	}
+#define CR_FWD(ret, name, params, args, fail) LAZYLIB_FWD(, crypto_get, CR_##name, ret, name, params, args, fail)
 
 CR_FWD(const EVP_MD *, EVP_sha256, (void), (), NULL)
 CR_FWD(const EVP_MD *, EVP_sha512, (void), (), NULL)
@@ -161,16 +127,9 @@ CR_FWD(int, EVP_DigestInit_ex, (EVP_MD_CTX * c, const EVP_MD *md, ENGINE *e), (c
 CR_FWD(int, EVP_DigestUpdate, (EVP_MD_CTX * c, const void *p, size_t n), (c, p, n), 0)
 CR_FWD(int, EVP_DigestFinal_ex, (EVP_MD_CTX * c, unsigned char *md, unsigned int *n), (c, md, n), 0)
 
-void EVP_MD_CTX_free(EVP_MD_CTX *c)
-{
-	void (*f)(EVP_MD_CTX *) = (void (*)(EVP_MD_CTX *))cr(CR_EVP_MD_CTX_free);
-	if (f)
-		f(c);
-}
+LAZYLIB_VOID(, crypto_get, CR_EVP_MD_CTX_free, EVP_MD_CTX_free, (EVP_MD_CTX * c), (c))
 
 const char *lazynet_error(enum lazylib_id id)
 {
-	struct lazylib *l = id == LAZYLIB_ID_CURL ? &curl_lib : &crypto_lib;
-	pthread_once(&l->once, id == LAZYLIB_ID_CURL ? curl_load : crypto_load);
-	return l->ok ? NULL : l->err;
+	return id == LAZYLIB_ID_CURL ? lazylib_status(&curl_lib, curl_load) : lazylib_status(&crypto_lib, crypto_load);
 }
