@@ -124,8 +124,6 @@ static bool pclntab_locate(struct elfview *ev, const GElf_Sym *sym, struct pclnt
  * search (a scan of read-only data in stripped PIE and c-shared builds)
  * runs once per object. A later call with the runtime.pclntab symbol
  * retries a search that found nothing without it. */
-
-
 bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt)
 {
 	struct go_pcln_memo *m = ev->pcln_memo;
@@ -207,9 +205,7 @@ static bool pclntab_locate(struct elfview *ev, const GElf_Sym *sym, struct pclnt
  * (in esbuild about one name in five) and keeps them for the next reader. */
 static inline bool wanted_key(const uint8_t *s, size_t len)
 {
-	static const uint8_t first[256] = { ['t'] = 1, ['g'] = 1, ['r'] = 1, ['x'] = 1,
-					    ['c'] = 1, ['_'] = 1, ['o'] = 1, ['n'] = 1 };
-	if (len < 2 || !first[s[0]])
+	if (len < 2)
 		return false;
 	switch (s[0]) {
 	case 't': return s[1] == 'y';
@@ -219,10 +215,10 @@ static inline bool wanted_key(const uint8_t *s, size_t len)
 	case 'c': return s[1] == 'r';
 	case '_': return s[1] == 'c';
 	case 'o': return s[1] == 's';
-	default: return s[1] == 'e'; /* 'n' */
+	case 'n': return s[1] == 'e';
+	default: return false;
 	}
 }
-
 
 static inline void keep(struct goabi_arena *ar, struct pcln_names *ns, uint64_t off, size_t len)
 {
@@ -310,7 +306,8 @@ static void walk_names(struct elfview *ev, const struct pclntab *pt, struct pcln
 	int ps = pt->ptrsize;
 	struct goabi_arena *ar = ev->a->arena;
 	ns->table = pt->p;
-	if (pt->len > UINT32_MAX) {
+	if (!ns->fn && pt->len > UINT32_MAX) {
+		/* offsets do not fit the list: the caller reads names direct */
 		ns->failed = true;
 		return;
 	}
