@@ -405,19 +405,19 @@ void facts_go(struct elfview *ev)
 	 * read (their first two bytes: the keys below). Without it every name
 	 * may be gccgo's (sym_cb's ".." search), except C++'s "_Z..." (no Go,
 	 * cgo or gccgo name starts so). The others are counted, not read. */
-	static const char *const gc_keys[] = { "ty", "go", "ru", "x_", "cr", "_c", "_r", "pl" };
-	/* gccgo's names sym_cb finds without a ".." in them: __go_..., runtime_m */
-	static const char *const gccgo_keys[] = { "ty", "go", "ru", "x_", "cr", "_c", "_r", "pl", "__" };
-	size_t nkeys = sizeof(gc_keys) / sizeof(gc_keys[0]);
+	/* the last key, "__", only for gccgo's names without a ".." in them
+	 * (__go_...; runtime_m is under "ru") */
+	static const char *const keys[] = { "ty", "go", "ru", "x_", "cr", "_c", "_r", "pl", "__" };
+	size_t nkeys = sizeof(keys) / sizeof(keys[0]);
 	for (int dyn = 0; dyn < 2; dyn++) {
 		size_t n;
 		if (go->version.value)
-			n = ev_for_each_symbol_keys(ev, dyn, gc_keys, nkeys, sym_cb, &g);
+			n = ev_for_each_symbol_keys(ev, dyn, keys, nkeys - 1, sym_cb, &g);
 		else if (!ev_symbol_strings_have(ev, dyn, ".."))
 			/* no name holds "..": only these keys can be gccgo's
 			 * (a C++ program: its strings are searched, not its
 			 * names called back one by one) */
-			n = ev_for_each_symbol_keys(ev, dyn, gccgo_keys, nkeys + 1, sym_cb, &g);
+			n = ev_for_each_symbol_keys(ev, dyn, keys, nkeys, sym_cb, &g);
 		else
 			n = ev_for_each_symbol_skip(ev, dyn, "_Z", sym_cb, &g);
 		g.nsyms += n;

@@ -224,18 +224,15 @@ void facts_nss(struct elfview *ev)
 	s.dynamic = false;
 	size_t nsym = 0;
 	bool linked_static = a->libc.linkage.value && PFX(a->libc.linkage.value, "static");
-	if (is_static || (is_gc && linked_static)) {
-		/* the C library's own definitions too (sym_cb: static, any libc):
-		 * only the names sym_cb acts on are read, by their first two
-		 * bytes: os/user., net. (go_name), _nss_files_getpwnam_r,
-		 * __nss_files_fopen, get..., initgroups (c_call) */
-		static const char *const keys[] = { "os", "ne", "_n", "__", "ge", "in" };
+	/* only the names sym_cb acts on are read, by their first two bytes:
+	 * os/user., net. (go_name); in static programs also the C library's
+	 * own definitions _nss_files_getpwnam_r, __nss_files_fopen, get...,
+	 * initgroups (c_call) */
+	static const char *const keys[] = { "os", "ne", "_n", "__", "ge", "in" };
+	if (is_static || (is_gc && linked_static))
 		nsym = ev_for_each_symbol_keys(ev, false, keys, sizeof(keys) / sizeof(keys[0]), sym_cb, &s);
-	} else if (is_gc) {
-		/* only os/user.* and net.* names matter here: read just those */
-		static const char *const go_keys[] = { "os", "ne" };
-		nsym = ev_for_each_symbol_keys(ev, false, go_keys, 2, sym_cb, &s);
-	}
+	else if (is_gc)
+		nsym = ev_for_each_symbol_keys(ev, false, keys, 2, sym_cb, &s);
 	if (is_gc && !s.ngo) {
 		/* stripped: the pclntab function-name table (also names inlined functions) */
 		struct pclntab pt;

@@ -76,8 +76,8 @@ bool cur_ptr(struct cur *c, uint64_t *v);
 bool cur_uvarint(struct cur *c, uint64_t *v);
 /* A view of n bytes at the cursor (advances). */
 bool cur_bytes(struct cur *c, uint64_t n, const uint8_t **out);
-/* Decode helpers on raw memory already bounds-checked by the caller. */
-/* Inline: the scans call them once per word of whole sections. */
+/* Decode helpers on raw memory already bounds-checked by the caller
+ * (inline: the scans call them once per word of whole sections). */
 static inline uint32_t rd32(const uint8_t *p, bool be)
 {
 	if (be)
@@ -96,7 +96,8 @@ static inline uint64_t rdptr(const uint8_t *p, bool be, int ptrsize)
 	return ptrsize == 8 ? rd64(p, be) : rd32(p, be);
 }
 
-/* Byte-range search (memmem with an alignment step). Returns offset or -1. */
+/* The first offset in hay, a multiple of align (0 or 1: any), where needle
+ * starts; -1 if none. */
 int64_t find_bytes(const uint8_t *hay, size_t hlen, const void *needle, size_t nlen,
 		   size_t align);
 
