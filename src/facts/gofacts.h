@@ -44,10 +44,6 @@ struct go_moduledata {
 	const char *where;      /* how it was found (evidence) */
 };
 bool go_moduledata_find(struct elfview *ev, const struct pclntab *pt, struct go_moduledata *md);
-/* First pointer-aligned offset in p[0, n) holding value (the target's size
- * and byte order) whose following word satisfies next_ok; -1 if none. */
-int64_t go_find_word_pair(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t value,
-			  bool (*next_ok)(const void *ctx, uint64_t next), const void *ctx);
 
 /* Type-hash scheme from runtime type descriptors. */
 /* syms: type descriptors found by name (type.int / type:int), may be NULL */

@@ -104,12 +104,12 @@ static int cmp_vaddr(const void *a, const void *b)
  * each candidate gets the first such header in region and address order. */
 static void find_headers(const struct elfview *ev, const struct region *w, size_t nw, struct cand *c, size_t nc)
 {
+	if (!nc)
+		return;
 	struct cand *byaddr[MAX_HITS];
 	for (size_t i = 0; i < nc; i++)
 		byaddr[i] = &c[i];
 	qsort(byaddr, nc, sizeof(byaddr[0]), cmp_vaddr);
-	if (!nc)
-		return;
 	uint64_t lo = byaddr[0]->vaddr, hi = byaddr[nc - 1]->vaddr;
 	size_t ps = (size_t)ev->ptrsize;
 	for (size_t r = 0; r < nw; r++) {

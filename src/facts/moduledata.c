@@ -38,8 +38,10 @@ static bool types_range(const struct elfview *ev, const uint8_t *md, size_t avai
 	return false;
 }
 
-int64_t go_find_word_pair(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t value,
-			  bool (*next_ok)(const void *ctx, uint64_t next), const void *ctx)
+/* First pointer-aligned offset in p[0, n) holding value (the target's size
+ * and byte order) whose following word satisfies next_ok; -1 if none. */
+static int64_t go_find_word_pair(const struct elfview *ev, const uint8_t *p, size_t n, uint64_t value,
+				 bool (*next_ok)(const void *ctx, uint64_t next), const void *ctx)
 {
 	size_t ps = (size_t)ev->ptrsize;
 	uint8_t needle[8];
