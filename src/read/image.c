@@ -320,39 +320,6 @@ static uint64_t page_mask(void)
 	return (uint64_t)(ps > 0 ? ps : 4096) - 1;
 }
 
-bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **p, size_t *len)
-{
-	(void)fs;
-	if (n->type != IMG_REG || n->size == 0)
-		return false;
-	if (n->src == IMG_SRC_BLOB) {
-		uint64_t base = n->off & ~page_mask(), d = n->off - base;
-		void *m = mmap(NULL, (size_t)(n->size + d), PROT_READ, MAP_PRIVATE, n->fd, (off_t)base);
-		if (m == MAP_FAILED)
-			return false;
-		*p = (const uint8_t *)m + d;
-		*len = (size_t)n->size;
-		return true;
-	}
-	if (n->src != IMG_SRC_HOST)
-		return false;
-	int fd = open(n->host, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return false;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		close(fd);
-		return false;
-	}
-	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return false;
-	*p = m;
-	*len = (size_t)st.st_size;
-	return true;
-}
-
 bool img_map_private(const struct img_fs *fs, const struct img_node *n, uint8_t **p, size_t *len)
 {
 	(void)fs;
@@ -379,6 +346,16 @@ bool img_map_private(const struct img_fs *fs, const struct img_node *n, uint8_t 
 		return false;
 	*p = (uint8_t *)m + d;
 	*len = (size_t)n->size;
+	return true;
+}
+
+/* Read-only use of the same mapping; an empty file is not mapped (false). */
+bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **p, size_t *len)
+{
+	uint8_t *q;
+	if (!img_map_private(fs, n, &q, len) || !q)
+		return false;
+	*p = q;
 	return true;
 }
 

@@ -120,15 +120,14 @@ void img_close(struct img_fs *fs);
 struct img_node *img_lookup(const struct img_fs *fs, const char *path, bool follow, const char **why);
 /* The node's absolute path in the image ("/" for the root). */
 const char *img_path(const struct img_fs *fs, const struct img_node *n, char *buf, size_t len);
-/* The bytes of a regular file that was kept. For a host file they are
- * mapped; release with img_unmap. Returns false when not available. */
+/* The bytes of a regular file that was kept, mapped copy-on-write (libelf
+ * may convert the pages in place; the file or layer never changes); a host
+ * file is opened without following a symlink. An empty file maps as
+ * (NULL, 0) and returns true. Release with img_unmap. */
+bool img_map_private(const struct img_fs *fs, const struct img_node *n, uint8_t **p, size_t *len);
+/* The same for reading; false also for an empty file. */
 bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **p, size_t *len);
 void img_unmap(const struct img_node *n, const uint8_t *p, size_t len);
-/* Like img_map, but copy-on-write (libelf may convert the pages in place;
- * the file or layer never changes) and a host file is opened without
- * following a symlink. An empty file maps as (NULL, 0) and returns true.
- * Release with img_unmap. */
-bool img_map_private(const struct img_fs *fs, const struct img_node *n, uint8_t **p, size_t *len);
 /* Children of a directory, in insertion order (for ld.so.conf.d globbing). */
 #define img_for_each_child(d, c) for ((c) = (d)->child; (c); (c) = (c)->next)
 /* Visit every node depth-first. */
