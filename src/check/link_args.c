@@ -41,16 +41,6 @@ static void item(struct lk_cmd *c, enum lk_item_kind k, const char *arg, bool im
 	c->nitems++;
 }
 
-static bool is_file(const char *p)
-{
-	return rd_is_regular(p);
-}
-
-static bool is_dir(const char *p)
-{
-	return rd_is_dir(p);
-}
-
 const char *lk_triplet(unsigned machine)
 {
 	switch (machine) {
@@ -83,7 +73,7 @@ static const char *crt(struct lk_cmd *c, const char *name)
 static void sysdir(struct lk_cmd *c, const char *path)
 {
 	const char *d = sys(c, path);
-	if (is_dir(d))
+	if (rd_is_dir(d))
 		strv_push_unique(c->ar, &c->sys_dirs, d);
 }
 
@@ -102,7 +92,7 @@ static void gcc_ver_entry(const char *name, void *ctx)
 		return;
 	if (g->want_ver && strcmp(name, g->want_ver) != 0)
 		return;
-	if (!is_file(arena_printf(g->c->ar, "%s/%s/crtbegin.o", g->base, name)))
+	if (!rd_is_regular(arena_printf(g->c->ar, "%s/%s/crtbegin.o", g->base, name)))
 		return;
 	long v = strtol(name, NULL, 10);
 	if (v > g->best) {
@@ -124,11 +114,6 @@ static void find_gcc_dir(struct lk_cmd *c, const char *want_ver)
 }
 
 /* ---- tokenising response files and specs ---- */
-static char *read_small(const char *path, size_t max, size_t *len)
-{
-	return rd_read_text(path, max, len);
-}
-
 /* @file: whitespace-separated words, '' and "" quoting, backslash escapes
  * (libiberty's expandargv). *reads counts the @files read for the whole
  * command: a file naming itself 10 times would otherwise be read 10^8 times
@@ -157,7 +142,7 @@ static void expand_args(struct lk_cmd *c, int argc, char **argv, struct goabi_st
 		}
 		size_t n;
 		++*reads;
-		char *buf = read_small(a + 1, 1u << 20, &n);
+		char *buf = rd_read_text(a + 1, 1u << 20, &n);
 		if (!buf) {
 			/* gcc passes an unreadable @file through as a word */
 			strv_push(c->ar, out, a);
@@ -362,7 +347,7 @@ static void gcc_args(struct lk_cmd *c, struct goabi_strv *w)
  * *link_libgcc and the crt objects of *startfile / *endfile. */
 static void read_specs(struct lk_cmd *c, const char *path)
 {
-	char *buf = read_small(path, 1u << 16, NULL);
+	char *buf = rd_read_text(path, 1u << 16, NULL);
 	if (!buf) {
 		strv_push(c->ar, &c->errors, arena_printf(c->ar, "cannot read specs file '%s'", path));
 		return;
@@ -396,7 +381,7 @@ static const char *gcc_file(struct lk_cmd *c, const char *name)
 {
 	if (c->gcc_dir) {
 		const char *p = arena_printf(c->ar, "%s/%s", c->gcc_dir, name);
-		if (is_file(p))
+		if (rd_is_regular(p))
 			return p;
 	}
 	return arena_printf(c->ar, "%s/%s", c->gcc_dir ? c->gcc_dir : "/usr/lib/gcc", name);
@@ -559,9 +544,9 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 		if (c->gcc_dir)
 			strv_push_unique(c->ar, &c->sys_dirs, c->gcc_dir);
 		const char *host_tdir = arena_printf(c->ar, "/usr/lib/%s", t);
-		if (is_dir(host_tdir))
+		if (rd_is_dir(host_tdir))
 			strv_push_unique(c->ar, &c->sys_dirs, host_tdir);
-		if (is_dir("/lib"))
+		if (rd_is_dir("/lib"))
 			strv_push_unique(c->ar, &c->sys_dirs, "/lib");
 		sysdir(c, arena_printf(c->ar, "/lib/%s", t));
 		sysdir(c, "/lib");
@@ -571,7 +556,7 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 		if (lp) {
 			char *dup = arena_strdup(c->ar, lp);
 			for (char *s = dup, *tok; (tok = strsep(&s, ":")) != NULL;)
-				if (*tok && is_dir(tok))
+				if (*tok && rd_is_dir(tok))
 					strv_push_unique(c->ar, &c->sys_dirs, tok);
 		}
 		ld_builtin_dirs(c);
@@ -603,7 +588,7 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 			const char *lg = gcc_file(c, "libgcc.a"), *leh = gcc_file(c, "libgcc_eh.a");
 			for (int k = 0; k < 2; k++) {
 				item(c, LK_I_FILE, lg, true);
-				if (is_file(leh))
+				if (rd_is_regular(leh))
 					item(c, LK_I_FILE, leh, true);
 				if (k == 0)
 					item(c, LK_I_LIB, "c", true);
@@ -649,7 +634,7 @@ static const char *musl_specs_path(struct lk_cmd *c)
 		"/usr/local/musl/lib/musl-gcc.specs", "/usr/lib/musl/lib/musl-gcc.specs",
 	};
 	for (size_t i = 0; i < 3; i++)
-		if (is_file(cands[i]))
+		if (rd_is_regular(cands[i]))
 			return cands[i];
 	return NULL;
 }

@@ -3,7 +3,8 @@
  * users against (glibc elf/dl-version.c match_symbol). Read as the loader
  * reads them: DT_VERDEF/DT_VERDEFNUM/DT_STRTAB of PT_DYNAMIC (read/dynamic.c,
  * read once with the tags libc.c uses), so files without section headers
- * work too. The base entry (VER_FLG_BASE, the soname) is left out. Every entry is bounds-checked; the count is capped. */
+ * work too. The base entry (VER_FLG_BASE, the soname) is left out. Every
+ * entry is bounds-checked; the count is capped. */
 #include <string.h>
 #include "facts/facts.h"
 #include "read/dynamic.h"
