@@ -1,17 +1,25 @@
 #!/bin/bash
-# make demo: build a small Go c-archive and cgo executable with Go 1.19 and
-# inspect them, plus a pinned real-world Go 1.23 binary from npm when reachable.
+# make demo: inspect four real programs nobody here built — Debian bookworm's
+# age (Go, static), runc (Go with cgo), jq (C) and ripgrep (Rust), pinned by
+# version and sha256 in testdata/demo/debian.tsv — then check them against a
+# release policy. Needs only the build packages and apt (no test toolchain,
+# no fixture build).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 BUILD=${BUILD:-build}
-FIX="$TOP/$BUILD/fixtures"
-export PATH="/usr/lib/go-1.19/bin:$PATH"
-tests/fixtures/build.sh "$FIX" > "$BUILD/fixtures.log" 2>&1 || { echo "demo: fixture build failed, see $BUILD/fixtures.log" >&2; exit 1; }
-NPM="${GOABI_CACHE:-$HOME/.cache/goabi}/npm"
-extra=()
-if tests/fetch-npm.sh "$NPM" >/dev/null 2>&1; then
-	extra=("$NPM/@esbuild_linux-x64@0.25.5/esbuild")
+DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
+if ! tests/fetch-deb.sh "$DEB" testdata/demo/debian.tsv >&2; then
+	echo "demo: the Debian packages could not be fetched; inspecting this machine's /bin/ls instead" >&2
+	set -x
+	"$BUILD/goabi" inspect /bin/ls
+	exit
 fi
-set -x
-"$BUILD/goabi" inspect "$FIX/inspect/go119-c-archive.a" "$FIX/inspect/go119-cgo-exe" "${extra[@]}"
+root() { ls -d "$DEB/$1"_*_amd64 | head -1; }
+age=$(root age)/usr/bin/age runc=$(root runc)/usr/sbin/runc jq=$(root jq)/usr/bin/jq rg=$(root ripgrep)/usr/bin/rg
+echo "== goabi inspect: what each program is and needs"
+( set -x; "$BUILD/goabi" inspect "$age" "$runc" "$jq" "$rg" ) || true
+echo
+echo "== goabi audit: a release gate (glibc floor at most 2.31, CPU baseline x86-64-v1)"
+printf '{"max-glibc": "2.31", "max-isa": "x86-64-v1"}\n' > "$BUILD/demo-policy.json"
+( set -x; "$BUILD/goabi" audit --policy "$BUILD/demo-policy.json" "$age" "$runc" "$jq" "$rg" ) || true

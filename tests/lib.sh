@@ -13,6 +13,7 @@ set -u
 : "${NPM:=${GOABI_CACHE:-$HOME/.cache/goabi}/npm}"
 : "${TMPD:=$(mktemp -d)}"
 export PATH="/usr/lib/go-1.19/bin:$PATH"
+. "$TOP/tests/toolchains.sh"
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; }

@@ -11,6 +11,7 @@ export GOABI="$TOP/$BUILD/goabi"
 # fixtures do not depend on SANITIZE: the sanitizer run reuses build/fixtures
 export FIX="${FIX:-$TOP/build/fixtures}"
 export NPM="${GOABI_CACHE:-$HOME/.cache/goabi}/npm"
+. "$TOP/tests/toolchains.sh"
 pass=0 fail=0 skipped=0
 tally() { # reads "ok - ..." / "not ok - ..." / "skip - ..." lines
 	local line

@@ -9,7 +9,7 @@ d=$FIX/plugin/cshared R=$FIX/image/glibc
 if [ ! -f "$d/twolibs" ] || [ ! -d "$R" ]; then notok "fixtures missing (build-plugin.sh, build-image.sh)"; exit 0; fi
 L=/usr/lib/x86_64-linux-gnu
 vadd=$(go version "$d/libgoadd.so" 2>/dev/null | awk '{print $2}'); [ -n "$vadd" ] || vadd=$(/usr/lib/go-1.19/bin/go env GOVERSION)
-vmul=$(GOTOOLCHAIN=local /usr/local/go/bin/go env GOVERSION 2>/dev/null)
+vmul=$(GOTOOLCHAIN=local "${GO126:-/usr/lib/go-1.19/bin/go}" env GOVERSION 2>/dev/null) # the Go that built libgomul.so (build-plugin.sh)
 reason() { # JSON PATH
 	jget "$1" "[b for b in j['binaries'] if b['path']=='$2'][0]['verdict'] + ' | ' + ' '.join([b for b in j['binaries'] if b['path']=='$2'][0]['notes'] + [b for b in j['binaries'] if b['path']=='$2'][0]['problems'])"
 }
@@ -33,7 +33,7 @@ if gcc -o "$TMPD/one" "$TMPD/one.c" -L"$d" -lgoadd 2>/dev/null || gcc -o "$TMPD/
 	esac
 fi
 # a Go program (Go 1.26, cgo) linked against a Go c-shared library
-if [ -x /usr/local/go/bin/go ]; then
+if [ -n "$GO126" ]; then
 	mkdir -p "$TMPD/gp" && cp "$d/libgoadd.so" "$d/libgoadd.h" "$TMPD/gp/"
 	cat > "$TMPD/gp/main.go" <<'GO'
 package main
@@ -46,7 +46,7 @@ import "fmt"
 func main() { fmt.Println(C.Add(1, 2)) }
 GO
 	printf 'module gp\ngo 1.21\n' > "$TMPD/gp/go.mod"
-	if (cd "$TMPD/gp" && GOTOOLCHAIN=local GOFLAGS=-mod=mod /usr/local/go/bin/go build -o gp . ) > "$TMPD/gb.log" 2>&1; then
+	if (cd "$TMPD/gp" && GOTOOLCHAIN=local GOFLAGS=-mod=mod "$GO126" build -o gp . ) > "$TMPD/gb.log" 2>&1; then
 		check "oracle: the Go program needs libgoadd.so" 1 "$(readelf -d "$TMPD/gp/gp" | grep -c 'NEEDED.*libgoadd.so')"
 		"$GOABI" image --json "$R" --add "$TMPD/gp/gp:/app/gp" --add "$d/libgoadd.so:$L/libgoadd.so" > "$TMPD/gp.json" 2>/dev/null
 		r=$(reason "$TMPD/gp.json" /app/gp)
@@ -58,5 +58,5 @@ GO
 		notok "Go program linked against libgoadd.so did not build: $(tail -2 "$TMPD/gb.log")"
 	fi
 else
-	skip "Go program with a Go c-shared library" "no Go 1.26 at /usr/local/go"
+	skip "Go program with a Go c-shared library" "no Go 1.26.8 on this machine"
 fi

@@ -22,8 +22,8 @@ done
 # Go 1.26.8 and 1.27.3 (tests/fixtures/build-modern.sh), with the newest
 # toolchain's go version -m as the oracle
 M=$FIX/modern
-if grep -q '^go127' "$M/TOOLCHAINS" 2>/dev/null; then newest="env GOTOOLCHAIN=go1.27.3 GOPROXY=off /usr/local/go/bin/go"
-elif grep -q '^go126' "$M/TOOLCHAINS" 2>/dev/null; then newest="env GOTOOLCHAIN=local /usr/local/go/bin/go"
+if grep -q '^go127' "$M/TOOLCHAINS" 2>/dev/null && [ -n "$GO127" ]; then newest="env GOTOOLCHAIN=local $GO127"
+elif grep -q '^go126' "$M/TOOLCHAINS" 2>/dev/null && [ -n "$GO126" ]; then newest="env GOTOOLCHAIN=local $GO126"
 else newest=; fi
 for tc in go126 go127; do
 	if ! grep -q "^$tc" "$M/TOOLCHAINS" 2>/dev/null; then skip "$tc build info" "toolchain $tc not on this machine"; continue; fi

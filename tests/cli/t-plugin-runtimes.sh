@@ -11,7 +11,7 @@ if [ ! -f "$d/twolibs" ]; then
 	exit 0
 fi
 v119=$(/usr/lib/go-1.19/bin/go env GOVERSION)
-v126=$(GOTOOLCHAIN=local /usr/local/go/bin/go env GOVERSION)
+v126=$(GOTOOLCHAIN=local "${GO126:-/usr/lib/go-1.19/bin/go}" env GOVERSION) # the Go that built libgomul.so (build-plugin.sh)
 cd "$d"
 check_cmd "ld links the two-library program" gcc -o "$TMPD/a.out" twolibs.o -L. -lgoadd -lgomul
 "$GOABI" link --json twolibs.o -L. -lgoadd -lgomul > "$TMPD/direct.json"
