@@ -131,6 +131,16 @@ int cmd_inspect(int argc, char **argv)
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (walk_tree("inspect", argv[i], one, &r))
 				r.rc = EXIT_INPUT;
+		} else if (!r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* go version reads a directory; say how goabi does */
+			const char *msg = "is a directory (use -r to inspect every ELF file and archive under it)";
+			fputs("goabi inspect: '", stderr);
+			report_put(stderr, argv[i]);
+			fprintf(stderr, "': %s\n", msg);
+			if (r.json)
+				json_array_append_new(r.errors, json_pack("{s:o, s:n, s:s}", "file", json_str(argv[i]),
+									   "member", "message", msg));
+			r.rc = EXIT_INPUT;
 		} else {
 			one(&r, argv[i]);
 		}

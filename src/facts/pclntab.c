@@ -179,7 +179,7 @@ static bool pclntab_locate(struct elfview *ev, const GElf_Sym *sym, struct pclnt
 			if (ev->eh.e_type != ET_REL && !(sh.sh_flags & SHF_ALLOC))
 				continue;
 			if (ev_section_bytes(ev, &sh, &p, &n) && scan(ev, p, n, sh.sh_addr, pt)) {
-				pt->where = arena_printf(ev->a->arena, "found by scanning section %s", ev_section_name(ev, &sh));
+				pt->where = arena_printf(ev->a->arena, "section %s, found by scanning", ev_section_name(ev, &sh));
 				return true;
 			}
 		}
@@ -192,7 +192,7 @@ static bool pclntab_locate(struct elfview *ev, const GElf_Sym *sym, struct pclnt
 		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size))
 			continue;
 		if (scan(ev, ev->raw + ph.p_offset, ph.p_filesz, ph.p_vaddr, pt)) {
-			pt->where = arena_printf(ev->a->arena, "found by scanning PT_LOAD[%zu]", i);
+			pt->where = arena_printf(ev->a->arena, "PT_LOAD[%zu], found by scanning", i);
 			return true;
 		}
 	}
