@@ -32,27 +32,43 @@ while IFS=$'\t' read -r pkg ver arch sha _; do
 	need_arch "$arch" || { bad=1; continue; }
 done <<< "$rows"
 if [ "$updated" = 0 ]; then apt-get update -qq >/dev/null 2>&1 || true; fi
+# apt rebuilds its package cache on every call where the image turned the
+# cache off (docker-clean): keep one of our own, and download every missing
+# package in one call (one cache load), then one by one only if that fails
+APT=(apt-get -qq -o "Dir::Cache::pkgcache=$DIR/.pkgcache.bin" -o "Dir::Cache::srcpkgcache=$DIR/.srcpkgcache.bin")
+spec_of() { if [ "$3" = all ]; then echo "$1=$2"; else echo "$1:$3=$2"; fi; }
+missing=()
+while IFS=$'\t' read -r pkg ver arch sha _; do
+	[ -n "$pkg" ] || continue
+	f="$DIR/${pkg}_${ver//:/%3a}_$arch.deb"
+	[ -f "$f" ] && echo "$sha  $f" | sha256sum -c --status && continue
+	missing+=("$(spec_of "$pkg" "$ver" "$arch")")
+done <<< "$rows"
+dl=$(mktemp -d)
+trap 'rm -rf "$dl"' EXIT
+if [ ${#missing[@]} -gt 0 ]; then
+	if ! (cd "$dl" && "${APT[@]}" download "${missing[@]}" >/dev/null 2>&1); then
+		# lists may be missing or stale on a fresh machine: update once, then one by one
+		if [ "$(id -u)" = 0 ]; then apt-get update -qq >/dev/null 2>&1; fi
+		for spec in "${missing[@]}"; do
+			(cd "$dl" && "${APT[@]}" download "$spec" >/dev/null 2>&1) || echo "fetch-deb: cannot download $spec" >&2
+		done
+	fi
+fi
 while IFS=$'\t' read -r pkg ver arch sha _; do
 	[ -n "$pkg" ] || continue
 	base="${pkg}_${ver//:/%3a}_$arch"
 	f="$DIR/$base.deb"
 	if ! { [ -f "$f" ] && echo "$sha  $f" | sha256sum -c --status; }; then
-		tmp=$(mktemp -d)
-		spec="$pkg:$arch=$ver"
-		[ "$arch" = all ] && spec="$pkg=$ver"
-		if ! (cd "$tmp" && apt-get download -qq "$spec" >/dev/null 2>&1); then
-			# lists may be missing or stale on a fresh machine: update once, retry
-			if [ "$updated" != 2 ] && [ "$(id -u)" = 0 ]; then apt-get update -qq >/dev/null 2>&1; updated=2; fi
-			(cd "$tmp" && apt-get download -qq "$spec" >/dev/null 2>&1) ||
-				{ echo "fetch-deb: cannot download $spec" >&2; bad=1; rm -rf "$tmp"; continue; }
+		# apt names the file PKG_VERSION_ARCH.deb with the epoch's colon as %3a
+		got="$dl/$base.deb"
+		if ! [ -f "$got" ]; then bad=1; echo "fetch-deb: $pkg:$arch=$ver not downloaded" >&2; continue; fi
+		if ! echo "$sha  $got" | sha256sum -c --status; then
+			echo "fetch-deb: checksum mismatch for $pkg:$arch=$ver" >&2; bad=1; continue
 		fi
-		got=$(ls "$tmp"/*.deb 2>/dev/null | head -1)
-		if [ -z "$got" ] || ! echo "$sha  $got" | sha256sum -c --status; then
-			echo "fetch-deb: checksum mismatch for $spec" >&2; bad=1; rm -rf "$tmp"; continue
-		fi
-		mv "$got" "$f"; rm -rf "$tmp"
+		mv "$got" "$f"
 		rm -rf "${DIR:?}/$base"
-		echo "fetched $spec"
+		echo "fetched $pkg:$arch=$ver"
 	fi
 	if ! [ -f "$DIR/$base/.unpacked" ]; then
 		rm -rf "${DIR:?}/$base"; mkdir -p "$DIR/$base"

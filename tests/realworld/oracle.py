@@ -7,7 +7,7 @@ For every ELF file and ar archive in the unpacked Debian packages listed in
 the TSV files (tests/fetch-deb.sh unpacks them under DEBDIR), runs
 `goabi inspect --json` and compares each fact with an independent oracle:
 
-  exit code       0 for every file that readelf -a -W reads without an error
+  exit code       0 for every file (readelf -e -d -V -n reads each without an error
                   or warning (ar archives: `ar t` lists them)
   ELF identity    readelf -h: class, byte order, type, machine
   dynamic facts   readelf -l -d: PT_INTERP, DT_NEEDED, DT_SONAME, linkage
@@ -121,14 +121,12 @@ MACHINES = {"Advanced Micro Devices X86-64": 62, "Intel 80386": 3, "AArch64": 18
 
 def judge(res):
     rel, j = res["rel"], res["j"]
-    if res["valid"]:
-        record("valid files exit 0 (oracle: readelf -a / ar t read them cleanly)", res["rc"] == 0,
-               "%s: exit %d %s" % (rel, res["rc"], res["err"]))
-    else:
-        record("files readelf rejects exit 2 (oracle: readelf -a errors)", res["rc"] == 2,
-               "%s: exit %d, readelf %s" % (rel, res["rc"], res.get("readelf_err")))
+    # the corpus is released software: every file must read cleanly (damaged files are
+    # t-hostile-*.sh's); a file readelf complains about is listed as a corpus problem
+    record("valid files exit 0 (oracle: readelf / ar t read them cleanly)", res["valid"] and res["rc"] == 0,
+           "%s: exit %d %s%s" % (rel, res["rc"], res["err"], "" if res["valid"] else " (readelf: %s)" % res.get("readelf_err")))
+    record("goabi inspect --json gives a document with the artifact", j is not None and bool(j.get("artifacts")), rel)
     if j is None or not j.get("artifacts"):
-        record("goabi inspect --json gives a document", False, rel)
         return
     a = j["artifacts"][0]
     if res["kind"] != "elf" or not res["valid"] or not a.get("elf"):
@@ -239,9 +237,8 @@ def main():
 
 
 FACTS = [
-    "valid files exit 0 (oracle: readelf -a / ar t read them cleanly)",
-    "files readelf rejects exit 2 (oracle: readelf -a errors)",
-    "goabi inspect --json gives a document",
+    "valid files exit 0 (oracle: readelf / ar t read them cleanly)",
+    "goabi inspect --json gives a document with the artifact",
     "ELF class, byte order, type, machine (oracle: readelf -h)",
     "PT_INTERP (oracle: readelf -l)",
     "DT_NEEDED (oracle: readelf -d)",
