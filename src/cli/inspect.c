@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include "cli/cli.h"
 #include "goabi/goabi.h"
+#include "report/cyclonedx.h"
 #include "report/report.h"
 
 struct inspect_run {
 	struct goabi_opts opts;
 	struct report_opts ro;
 	bool json, recursive, quiet;
+	bool sbom;          /* --format cyclonedx: the JSON objects become a CycloneDX BOM */
 	json_t *arr;
 	json_t *errors;     /* --json: [{"file", "member", "message"}] */
 	int rc;
@@ -70,6 +72,7 @@ static void help(FILE *out)
 	fprintf(out,
 		"usage: goabi inspect [options] FILE|DIR...\n"
 		"  --json         JSON output (schema: docs/json-schema.md)\n"
+		"  --format F     text, json, or cyclonedx (a CycloneDX 1.6 SBOM: docs/sbom.md)\n"
 		"  -r             walk directories, inspecting ELF files and archives\n"
 		"  -v             verbose: all dependencies, symbols and evidence lists\n"
 		"  --isa          disassemble (capstone) for the ISA level the code requires and uses\n"
@@ -83,10 +86,11 @@ static void help(FILE *out)
 int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_run r = { 0 };
-	enum { OPT_JSON = 256, OPT_ISA, OPT_ISA_DETAIL, OPT_NO_DWARF, OPT_NO_ISA };
+	enum { OPT_JSON = 256, OPT_FORMAT, OPT_ISA, OPT_ISA_DETAIL, OPT_NO_DWARF, OPT_NO_ISA };
 	bool no_isa = false, isa = false;
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "isa", no_argument, NULL, OPT_ISA },
 		{ "isa-detail", no_argument, NULL, OPT_ISA_DETAIL },
 		{ "no-isa", no_argument, NULL, OPT_NO_ISA },
@@ -101,7 +105,20 @@ int cmd_inspect(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "rvqh", lo, NULL)) != -1) {
 		switch (c) {
-		case OPT_JSON: r.json = true; break;
+		case OPT_JSON: r.json = true; r.sbom = false; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0) {
+				r.json = r.sbom = false;
+			} else if (strcmp(optarg, "json") == 0) {
+				r.json = true;
+				r.sbom = false;
+			} else if (strcmp(optarg, "cyclonedx") == 0) {
+				r.json = r.sbom = true;
+			} else {
+				fprintf(stderr, "goabi inspect: --format '%s': use text, json or cyclonedx\n", optarg);
+				return EXIT_INPUT;
+			}
+			break;
 		case OPT_ISA: isa = true; break;
 		case OPT_ISA_DETAIL: isa = r.opts.isa_detail = r.ro.isa_detail = true; break;
 		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
@@ -148,7 +165,12 @@ int cmd_inspect(int argc, char **argv)
 	if (r.json) {
 		json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i}", "tool", "goabi", "version", GOABI_VERSION, "schema",
 					GOABI_JSON_SCHEMA, "artifacts", r.arr, "errors", r.errors, "exit", r.rc);
-		if (!r.quiet) {
+		if (r.sbom) {
+			json_t *bom = cyclonedx_bom(r.arr, GOABI_VERSION);
+			json_decref(top);
+			top = bom;
+		}
+		if (!r.quiet && top) {
 			json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			fputc('\n', stdout);
 		}

@@ -17,7 +17,7 @@ fi
 opts=$("$GOABI" inspect --help 2>&1 | grep -oE '^  --[a-z-]+' | sed 's/^  //' | sort -u)
 sect=$(sed -n '/^\.SH INSPECT OPTIONS/,/^\.SH /p' "$MAN" | sed 's/\\-/-/g')
 missing=""
-for o in $opts; do grep -q -- "^\.B $o\$\|^\.B $o " <<< "$sect" || missing="$missing $o"; done
+for o in $opts; do grep -qE -- "^\.BI? $o( |\$)" <<< "$sect" || missing="$missing $o"; done
 check "man page: INSPECT OPTIONS documents every option of inspect --help ($(echo $opts | wc -w))" "" "$missing"
 mkdir -p "$TMPD/d"
 "$GOABI" inspect "$TMPD/d" > /dev/null 2> "$TMPD/err"; rc=$?
