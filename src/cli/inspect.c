@@ -13,11 +13,55 @@ struct inspect_run {
 	struct report_opts ro;
 	bool json, recursive, quiet;
 	bool sbom;          /* --format cyclonedx: the JSON objects become a CycloneDX BOM */
+	bool brief;         /* --brief: one line per file, in the spirit of go version */
 	json_t *arr;
 	json_t *errors;     /* --json: [{"file", "member", "message"}] */
 	int rc;
 	size_t nfiles;
 };
+
+static const char *fv(const struct goabi_fact *f)
+{
+	return f->value && *f->value ? f->value : NULL;
+}
+
+/* --brief: PATH: GO-VERSION (or "not Go"), libc and its floor, ISA level, the
+ * flags that decide where it runs (cgo, linkage, build mode) */
+static void brief_line(FILE *out, const char *path, const struct goabi_artifact *a)
+{
+	report_put(out, path);
+	fputs(":", out);
+	const char *tc = fv(&a->go.toolchain), *ver = fv(&a->go.version);
+	if (tc && strcmp(tc, "gc") == 0) {
+		fprintf(out, " %s", ver ? ver : fv(&a->go.version_range) ? fv(&a->go.version_range) : "Go, version unknown");
+	} else if (tc && strcmp(tc, "none") != 0) {
+		fprintf(out, " %s%s%s", tc, ver ? " " : "", ver ? ver : "");
+	} else if (tc) {
+		fputs(" not Go", out);
+	} else {
+		fputs(" Go unknown", out);
+	}
+	const char *fam = fv(&a->libc.family), *floor = fv(&a->libc.glibc_floor), *link = fv(&a->libc.linkage);
+	if (fam && strcmp(fam, "none") != 0)
+		fprintf(out, ", %s%s%s", fam, floor ? " " : "", floor ? floor + (strncmp(floor, "GLIBC_", 6) == 0 ? 6 : 0) : "");
+	if (link)
+		fprintf(out, ", %s", link);
+	const char *isa = fv(&a->isa.required) ? fv(&a->isa.required) : fv(&a->isa.declared);
+	if (isa)
+		fprintf(out, ", %s%s", isa, fv(&a->isa.required) ? " required" : "");
+	if (tc && strcmp(tc, "none") != 0) {
+		const char *cgo = fv(&a->go.cgo), *bm = fv(&a->go.buildmode);
+		if (cgo)
+			fprintf(out, ", cgo %s", cgo);
+		if (bm)
+			fprintf(out, ", %s", bm);
+	}
+	if (a->kind == GOABI_KIND_AR)
+		fprintf(out, ", archive of %zu member%s", a->nmembers, a->nmembers == 1 ? "" : "s");
+	if (goabi_artifact_has_errors(a))
+		fputs(", NOT FULLY READ", out);
+	fputc('\n', out);
+}
 
 static void one(void *ctx, const char *path)
 {
@@ -60,6 +104,9 @@ static void one(void *ctx, const char *path)
 	}
 	if (r->json) {
 		json_array_append_new(r->arr, report_json(a, &r->ro));
+	} else if (r->brief && !r->quiet) {
+		if (a->kind != GOABI_KIND_OTHER) /* a file that is no ELF, ar or Go object: stderr said so */
+			brief_line(stdout, path, a);
 	} else if (!r->quiet) {
 		report_text(stdout, a, &r->ro);
 		fputc('\n', stdout);
@@ -75,6 +122,7 @@ static void help(FILE *out)
 		"  --format F     text, json, or cyclonedx (a CycloneDX 1.6 SBOM: docs/sbom.md)\n"
 		"  -r             walk directories, inspecting ELF files and archives\n"
 		"  -v             verbose: all dependencies, symbols and evidence lists\n"
+		"  --brief        one line per file: Go version, libc floor, ISA level, cgo, linkage\n"
 		"  --isa          disassemble (capstone) for the ISA level the code requires and uses\n"
 		"  --isa-detail   --isa, and list extensions and the functions that use them\n"
 		"  --no-isa       no disassembly (the default: declared ISA level only)\n"
@@ -86,11 +134,12 @@ static void help(FILE *out)
 int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_run r = { 0 };
-	enum { OPT_JSON = 256, OPT_FORMAT, OPT_ISA, OPT_ISA_DETAIL, OPT_NO_DWARF, OPT_NO_ISA };
+	enum { OPT_JSON = 256, OPT_FORMAT, OPT_BRIEF, OPT_ISA, OPT_ISA_DETAIL, OPT_NO_DWARF, OPT_NO_ISA };
 	bool no_isa = false, isa = false;
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "brief", no_argument, NULL, OPT_BRIEF },
 		{ "isa", no_argument, NULL, OPT_ISA },
 		{ "isa-detail", no_argument, NULL, OPT_ISA_DETAIL },
 		{ "no-isa", no_argument, NULL, OPT_NO_ISA },
@@ -106,6 +155,7 @@ int cmd_inspect(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "rvqh", lo, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: r.json = true; r.sbom = false; break;
+		case OPT_BRIEF: r.brief = true; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0) {
 				r.json = r.sbom = false;
