@@ -24,6 +24,22 @@ int cmd_plugin(int argc, char **argv);
  * crossing devices), in sorted order. Returns the number of walk errors,
  * each also printed on stderr as "goabi CMD: 'dir': problem". */
 int walk_tree(const char *cmd, const char *dir, void (*fn)(void *ctx, const char *path), void *ctx);
+
+/* walk_tree with options: follow symbolic links (-L) to files and to
+ * directories (directories on another device are still not entered; a link
+ * back to a directory being walked is a loop, reported and not followed;
+ * each file and directory is visited once, however many links reach it);
+ * counts the links it did not follow. */
+struct walk_opts {
+	bool follow;
+	size_t skipped_links; /* out: symbolic links not followed */
+	/* private: (dev, inode) pairs seen when following */
+	unsigned long long *seen;
+	size_t nseen, seencap;
+};
+int walk_tree_opts(const char *cmd, const char *dir, void (*fn)(void *ctx, const char *path), void *ctx,
+		   struct walk_opts *o);
+void walk_opts_free(struct walk_opts *o);
 /* True when the file starts like an ELF object or an ar archive. */
 bool looks_like_binary(const char *path);
 

@@ -14,6 +14,7 @@ struct inspect_run {
 	bool json, recursive, quiet;
 	bool sbom;          /* --format cyclonedx: the JSON objects become a CycloneDX BOM */
 	bool brief;         /* --brief: one line per file, in the spirit of go version */
+	struct walk_opts walk; /* -L follows symbolic links */
 	json_t *arr;
 	json_t *errors;     /* --json: [{"file", "member", "message"}] */
 	int rc;
@@ -121,6 +122,7 @@ static void help(FILE *out)
 		"  --json         JSON output (schema: docs/json-schema.md)\n"
 		"  --format F     text, json, or cyclonedx (a CycloneDX 1.6 SBOM: docs/sbom.md)\n"
 		"  -r             walk directories, inspecting ELF files and archives\n"
+		"  -L             with -r, follow symbolic links (loops and repeats visited once)\n"
 		"  -v             verbose: all dependencies, symbols and evidence lists\n"
 		"  --brief        one line per file: Go version, libc floor, ISA level, cgo, linkage\n"
 		"  --isa          disassemble (capstone) for the ISA level the code requires and uses\n"
@@ -152,7 +154,7 @@ int cmd_inspect(int argc, char **argv)
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "rvqh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "rLvqh", lo, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: r.json = true; r.sbom = false; break;
 		case OPT_BRIEF: r.brief = true; break;
@@ -174,6 +176,7 @@ int cmd_inspect(int argc, char **argv)
 		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
 		case OPT_NO_ISA: no_isa = true; break;
 		case 'r': r.recursive = true; break;
+		case 'L': r.walk.follow = true; break;
 		case 'v': r.ro.verbose = true; break;
 		case 'q': r.quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
@@ -196,7 +199,7 @@ int cmd_inspect(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_tree("inspect", argv[i], one, &r))
+			if (walk_tree_opts("inspect", argv[i], one, &r, &r.walk))
 				r.rc = EXIT_INPUT;
 		} else if (!r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			/* go version reads a directory; say how goabi does */
@@ -212,6 +215,10 @@ int cmd_inspect(int argc, char **argv)
 			one(&r, argv[i]);
 		}
 	}
+	if (r.walk.skipped_links && !r.quiet)
+		fprintf(stderr, "goabi inspect: %zu symbolic link%s to files or directories not followed (-L follows them)\n",
+			r.walk.skipped_links, r.walk.skipped_links == 1 ? "" : "s");
+	walk_opts_free(&r.walk);
 	if (r.json) {
 		json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i}", "tool", "goabi", "version", GOABI_VERSION, "schema",
 					GOABI_JSON_SCHEMA, "artifacts", r.arr, "errors", r.errors, "exit", r.rc);

@@ -1,4 +1,5 @@
-/* Directory walk for -r: no symlinks followed, no device crossing, sorted. */
+/* Directory walk for -r: sorted, no device crossing; symbolic links followed
+ * only with -L (walk_opts.follow), with loop and repeat guards. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,8 +27,57 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* the (dev, inode) set of files and directories reached while following
+ * links: open addressing, two words a slot, zero-free keys (inode+1) */
+static bool seen_add(struct walk_opts *o, dev_t dev, ino_t ino)
+{
+	unsigned long long k0 = (unsigned long long)dev + 1, k1 = (unsigned long long)ino + 1;
+	if ((o->nseen + 1) * 2 > o->seencap) {
+		size_t ncap = o->seencap ? o->seencap * 2 : 1024;
+		unsigned long long *nt = calloc(ncap, 2 * sizeof(*nt));
+		if (!nt)
+			return true; /* no memory: treat as new (worst case a repeat) */
+		for (size_t i = 0; i < o->seencap; i++) {
+			if (!o->seen[2 * i])
+				continue;
+			size_t h = (size_t)((o->seen[2 * i] * 0x9e3779b97f4a7c15ULL) ^ o->seen[2 * i + 1]) & (ncap - 1);
+			while (nt[2 * h])
+				h = (h + 1) & (ncap - 1);
+			nt[2 * h] = o->seen[2 * i];
+			nt[2 * h + 1] = o->seen[2 * i + 1];
+		}
+		free(o->seen);
+		o->seen = nt;
+		o->seencap = ncap;
+	}
+	size_t h = (size_t)((k0 * 0x9e3779b97f4a7c15ULL) ^ k1) & (o->seencap - 1);
+	while (o->seen[2 * h]) {
+		if (o->seen[2 * h] == k0 && o->seen[2 * h + 1] == k1)
+			return false;
+		h = (h + 1) & (o->seencap - 1);
+	}
+	o->seen[2 * h] = k0;
+	o->seen[2 * h + 1] = k1;
+	o->nseen++;
+	return true;
+}
+
+void walk_opts_free(struct walk_opts *o)
+{
+	free(o->seen);
+	o->seen = NULL;
+	o->nseen = o->seencap = 0;
+}
+
+/* ancestors: the directories being walked (a link to one of them is a loop) */
+struct anc {
+	const struct anc *up;
+	dev_t dev;
+	ino_t ino;
+};
+
 static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, void (*fn)(void *, const char *),
-		void *ctx)
+		void *ctx, struct walk_opts *o, const struct anc *up)
 {
 	if (depth > 64) {
 		fprintf(stderr, "goabi %s: '%s': directory nesting deeper than 64, not descending\n", cmd, dir);
@@ -57,15 +107,38 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 	int dfd = dirfd(d);
 	if (n) /* an empty directory: names is NULL, which qsort must not get */
 		qsort(names, n, sizeof(*names), cmp);
+	struct stat self;
+	struct anc me = { up, 0, 0 };
+	if (fstat(dfd, &self) == 0) {
+		me.dev = self.st_dev;
+		me.ino = self.st_ino;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *path = NULL;
 		if (names[i] && fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    asprintf(&path, "%s/%s", dir, names[i]) > 0) {
-			if (S_ISDIR(st.st_mode) && st.st_dev == dev)
-				errs += walk(cmd, path, dev, depth + 1, fn, ctx);
-			else if (S_ISREG(st.st_mode))
-				fn(ctx, path);
+			bool link = S_ISLNK(st.st_mode);
+			if (link && o && o->follow && fstatat(dfd, names[i], &st, 0) != 0)
+				link = false, st.st_mode = 0; /* a dangling link: nothing to read */
+			else if (link && !(o && o->follow)) {
+				if (o && fstatat(dfd, names[i], &st, 0) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+					o->skipped_links++;
+				st.st_mode = 0;
+			}
+			if (S_ISDIR(st.st_mode) && st.st_dev == dev) {
+				bool loop = false;
+				for (const struct anc *a = &me; a; a = a->up)
+					loop |= a->dev == st.st_dev && a->ino == st.st_ino;
+				if (loop) {
+					fprintf(stderr, "goabi %s: '%s': symbolic link loop, not followed\n", cmd, path);
+				} else if (!(o && o->follow) || seen_add(o, st.st_dev, st.st_ino)) {
+					errs += walk(cmd, path, dev, depth + 1, fn, ctx, o, &me);
+				}
+			} else if (S_ISREG(st.st_mode)) {
+				if (!(o && o->follow) || seen_add(o, st.st_dev, st.st_ino))
+					fn(ctx, path);
+			}
 		}
 		free(path);
 		free(names[i]);
@@ -82,5 +155,18 @@ int walk_tree(const char *cmd, const char *dir, void (*fn)(void *ctx, const char
 		fprintf(stderr, "goabi %s: '%s': %s\n", cmd, dir, strerror(errno));
 		return 1;
 	}
-	return walk(cmd, dir, st.st_dev, 0, fn, ctx);
+	return walk(cmd, dir, st.st_dev, 0, fn, ctx, NULL, NULL);
+}
+
+int walk_tree_opts(const char *cmd, const char *dir, void (*fn)(void *ctx, const char *path), void *ctx,
+		   struct walk_opts *o)
+{
+	struct stat st;
+	if ((o->follow ? stat(dir, &st) : lstat(dir, &st)) != 0) {
+		fprintf(stderr, "goabi %s: '%s': %s\n", cmd, dir, strerror(errno));
+		return 1;
+	}
+	if (o->follow)
+		seen_add(o, st.st_dev, st.st_ino);
+	return walk(cmd, dir, st.st_dev, 0, fn, ctx, o, NULL);
 }

@@ -4,7 +4,7 @@
 # directory without -r gets a hint, and evidence reads as a sentence.
 # Oracles: groff's own warnings, the --help text, the file system (stat).
 . "$(dirname "$0")/../lib.sh"
-plan 6
+plan 9
 MAN=$TOP/docs/goabi.1
 check "man page: the first request is .TH (nothing printed above the title)" ".TH" "$(grep -m1 '^\.' "$MAN" | cut -c1-3)"
 if command -v groff > /dev/null; then
@@ -44,3 +44,17 @@ if [ -f "$f" ]; then
 else
 	notok "pclntab evidence wording: fixture $f missing"
 fi
+# symbolic links: -r counts the ones it does not follow, -L follows them once
+# each, a loop is reported and not followed (oracle: the tree made here)
+L=$TMPD/lt
+mkdir -p "$L/a" "$L/b" && cp /bin/true "$L/a/t" && ln -s ../a "$L/b/toa" && ln -s .. "$L/a/loop" &&
+	ln -s /bin/true "$L/b/true" && ln -s a/t "$L/tlink" && ln -s /nonexistent "$L/dangling"
+"$GOABI" inspect --brief -r "$L" > "$TMPD/r.out" 2> "$TMPD/r.err"
+check "-r: the one regular file, and '4 symbolic links ... not followed' (toa, loop, true, tlink; not the dangling one)" \
+	"$L/a/t|goabi inspect: 4 symbolic links to files or directories not followed (-L follows them)" \
+	"$(sed 's/: .*//' "$TMPD/r.out" | tr '\n' '|')$(cat "$TMPD/r.err")"
+timeout 20 "$GOABI" inspect --brief -r -L "$L" > "$TMPD/l.out" 2> "$TMPD/l.err"
+check "-L: exit 0, each file once (a/t, and /bin/true through b/true)" "0 $L/a/t $L/b/true" \
+	"$? $(sed 's/: .*//' "$TMPD/l.out" | sort | tr '\n' ' ' | sed 's/ $//')"
+check "-L: the loop a/loop -> .. reported, not followed" "goabi inspect: '$L/a/loop': symbolic link loop, not followed" \
+	"$(grep loop "$TMPD/l.err")"
