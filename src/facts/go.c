@@ -450,7 +450,9 @@ void facts_go(struct elfview *ev)
 
 	/* runtime.* functions alone are not enough: a runtime.cc object file
 	 * can define runtime::Foo helpers with C linkage names too */
-	bool is_go = go->version.value || have_pt || (g.runtime && strong);
+	/* a debug file keeps gc's section names, not their bytes */
+	bool debug_go = ev->debug_only && go_sections && !have_pt && !go->version.value;
+	bool is_go = go->version.value || have_pt || (g.runtime && strong) || debug_go;
 	/* gccgo: no pclntab or build info, its own runtime symbols */
 	bool gccgo = !go->version.value && !have_pt && g.gccgo;
 	bool libgo = false;
@@ -475,10 +477,16 @@ void facts_go(struct elfview *ev)
 			 nev > 1 ? ev_parts[1] : "", nev > 2 ? ", " : "", nev > 2 ? ev_parts[2] : "");
 		gccgo_version(ev);
 	} else if (is_go) {
-		if (!go->toolchain.value)
+		if (!go->toolchain.value && debug_go)
+			fact_set(a, &go->toolchain, GOABI_INFERRED, "gc", "gc's sections (SHT_NOBITS: a debug file)");
+		else if (!go->toolchain.value)
 			fact_set(a, &go->toolchain, have_pt ? GOABI_KNOWN : GOABI_INFERRED, "gc",
 				 have_pt ? "pclntab %s" : "runtime symbols with %s", have_pt ? pt.where :
 				 go_sections ? "gc's sections" : g.buildversion ? "runtime.buildVersion" : "gc type names");
+	} else if (ev->truncated) {
+		fact_set(a, &go->toolchain, GOABI_UNKNOWN, NULL,
+			 "no Go build info, pclntab or runtime symbols in the part of the file that is present (truncated)");
+		return;
 	} else {
 		fact_set(a, &go->toolchain, GOABI_KNOWN, "none",
 			 g.runtime ? "no Go build info, pclntab or Go sections (runtime.* symbols alone are not Go's)"

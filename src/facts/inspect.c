@@ -364,6 +364,8 @@ static void rollup(struct goabi_artifact *a)
 		}
 		if (!a->id.machine_name && m->id.machine_name)
 			a->id = m->id;
+		if (!a->machine.value && m->machine.value)
+			fact_copy(a, &a->machine, &m->machine, m->member);
 	}
 	if (!gm) {
 		fact_set(a, &go->toolchain, GOABI_KNOWN, "none", "no member carries Go build info, pclntab or runtime symbols");
