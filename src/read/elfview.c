@@ -111,9 +111,10 @@ bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 		diag_add(a, GOABI_DIAG_ERROR, "unreadable program header count: %s", elf_errmsg(-1));
 		ev->phnum = 0;
 	}
-	/* libelf counts 0 program headers (and 0 sections) when they do not
-	 * fit in the object: the ELF header's own counts say what it promises */
-	uint64_t phn = ev->phnum ? ev->phnum : ev->eh.e_phnum == PN_XNUM ? 0 : ev->eh.e_phnum;
+	/* libelf counts only the program headers that fit in the object (and
+	 * 0 sections when their table does not): the ELF header's own counts
+	 * say what it promises */
+	uint64_t phn = ev->eh.e_phnum == PN_XNUM ? ev->phnum : ev->eh.e_phnum;
 	uint64_t phent = ev->eh.e_phentsize ? ev->eh.e_phentsize : gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
 	if (phn && !range_ok(ev->eh.e_phoff, phn * phent, ev->size)) {
 		diag_add(a, GOABI_DIAG_ERROR,
