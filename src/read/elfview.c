@@ -90,6 +90,17 @@ static void check_contents(struct elfview *ev)
 	}
 }
 
+/* The section count the ELF header promises: e_shnum, or with e_shnum 0
+ * (extended numbering) section 0's sh_size, read from the bytes (section 0
+ * is known to be inside the object). */
+static uint64_t section_count(const struct elfview *ev)
+{
+	if (ev->eh.e_shnum || !range_ok(ev->eh.e_shoff, ev->ptrsize == 8 ? 40 : 24, ev->size))
+		return ev->eh.e_shnum;
+	const uint8_t *s0 = ev->raw + ev->eh.e_shoff;
+	return ev->ptrsize == 8 ? rd64(s0 + 32, ev->be) : rd32(s0 + 20, ev->be);
+}
+
 bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 	     const struct goabi_opts *opts)
 {
@@ -125,7 +136,7 @@ bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 		ev->truncated = true;
 	}
 	ev->sections_ok = false;
-	uint64_t shent = ev->eh.e_shentsize ? ev->eh.e_shentsize : gelf_fsize(elf, ELF_T_SHDR, 1, EV_CURRENT);
+	uint64_t shent = ev->eh.e_shentsize ? ev->eh.e_shentsize : gelf_fsize(elf, ELF_T_SHDR, 1, EV_CURRENT), shn;
 	if (ev->eh.e_shoff && !range_ok(ev->eh.e_shoff, shent, ev->size)) {
 		/* not even section 0 (which holds the counts when e_shnum is 0) */
 		diag_add(a, GOABI_DIAG_ERROR,
@@ -133,11 +144,11 @@ bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 			 (unsigned long long)ev->eh.e_shoff, ev->eh.e_shnum, (unsigned long long)shent, ev->size);
 		ev->shnum = 0;
 		ev->truncated = true;
-	} else if (ev->eh.e_shoff && ev->eh.e_shnum &&
-		   !range_ok(ev->eh.e_shoff, (uint64_t)ev->eh.e_shnum * shent, ev->size)) {
+	} else if (ev->eh.e_shoff && (shn = section_count(ev)) > 0 &&
+		   (shn > ev->size / shent || !range_ok(ev->eh.e_shoff, shn * shent, ev->size))) {
 		diag_add(a, GOABI_DIAG_ERROR,
-			 "section headers (e_shoff %#llx, %u entries of %llu bytes) extend past the end of the file (%zu bytes)",
-			 (unsigned long long)ev->eh.e_shoff, ev->eh.e_shnum, (unsigned long long)shent, ev->size);
+			 "section headers (e_shoff %#llx, %llu entries of %llu bytes) extend past the end of the file (%zu bytes)",
+			 (unsigned long long)ev->eh.e_shoff, (unsigned long long)shn, (unsigned long long)shent, ev->size);
 		ev->shnum = 0;
 		ev->truncated = true;
 	} else if (elf_getshdrnum(elf, &ev->shnum) != 0) {
