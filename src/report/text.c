@@ -66,8 +66,13 @@ static void list(FILE *out, int ind, const char *label, const struct goabi_strv 
 
 static void go_block(FILE *out, int ind, const struct goabi_go *g, const struct report_opts *o)
 {
-	if (!g->toolchain.value)
+	if (!g->toolchain.value) {
+		/* unknown with a reason (a truncated file); loader_only leaves
+		 * it without one: nothing to say */
+		if (g->toolchain.evidence)
+			fact(out, ind, "go", &g->toolchain);
 		return;
+	}
 	if (strcmp(g->toolchain.value, "none") == 0) {
 		line(out, ind, "go", "not Go  [%s]", g->toolchain.evidence ? g->toolchain.evidence : "");
 		return;
