@@ -1,6 +1,7 @@
 #!/bin/bash
 # Truncated real programs (Go, C, Rust, shared libraries, objects: fixtures
-# and the pinned Debian corpus) cut at 100 bytes, 1 KiB, inside the program
+# and the pinned Debian corpus; big-endian s390x and 32-bit armhf builds when
+# fetched) cut at 100 bytes, 1 KiB, inside the program
 # headers, inside the section headers, half way, inside the last PT_LOAD's
 # bytes, inside PT_DYNAMIC and one byte short. Oracles: the arithmetic of the
 # file's own headers (tests/cli/elfhdr.py: the largest offset+size of the
@@ -24,10 +25,12 @@ SRCS=(
 	"c-dyn	$I/c-dyn"
 	"c-static	$I/c-static"
 	"hello.o	$I/hello.o"
-	"deb-age	$(ls $DEB/age_*/usr/bin/age 2>/dev/null | head -1)"
-	"deb-jq	$(ls $DEB/jq_*/usr/bin/jq 2>/dev/null | head -1)"
-	"deb-rg	$(ls $DEB/ripgrep_*/usr/bin/rg 2>/dev/null | head -1)"
-	"deb-libstdc++	$(ls $DEB/libstdc++6_*/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.* 2>/dev/null | head -1)"
+	"deb-age	$(ls $DEB/age_*_amd64/usr/bin/age 2>/dev/null | head -1)"
+	"deb-jq	$(ls $DEB/jq_*_amd64/usr/bin/jq 2>/dev/null | head -1)"
+	"deb-rg	$(ls $DEB/ripgrep_*_amd64/usr/bin/rg 2>/dev/null | head -1)"
+	"deb-age-s390x	$(ls $DEB/age_*_s390x/usr/bin/age 2>/dev/null | head -1)"
+	"deb-jq-armhf	$(ls $DEB/jq_*_armhf/usr/bin/jq 2>/dev/null | head -1)"
+	"deb-libstdc++	$(ls $DEB/libstdc++6_*_amd64/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.* 2>/dev/null | head -1)"
 )
 plan $(( ${#SRCS[@]} * 9 ))
 printf '%s\n' "${SRCS[@]}" > "$TMPD/srcs.tsv"

@@ -93,7 +93,7 @@ else
 	check "empty archive (ar t lists nothing): exit 0, 0 members, no diagnostic" "0 0 0" \
 		"$rc $(jget "$TMPD/e.json" 'len(j["artifacts"][0]["members"])') $(jget "$TMPD/e.json" 'len(j["artifacts"][0]["diagnostics"])')"
 fi
-LIBC6=$(ls -d $DEB/libc6-dev_*/usr/lib/x86_64-linux-gnu 2>/dev/null | head -1)
+LIBC6=$(ls -d $DEB/libc6-dev_*_amd64/usr/lib/x86_64-linux-gnu 2>/dev/null | head -1)
 if [ -z "$LIBC6" ]; then
 	skip "libc6-dev empty archives" "libc6-dev not fetched"
 else
@@ -101,7 +101,7 @@ else
 	for f in "$LIBC6"/*.a; do
 		# an archive (not a linker script, not an ELF file named .a) that
 		# ar t reads and finds empty
-		[ "$(head -c 8 "$f")" = '!<arch>' ] && ar t "$f" > "$TMPD/ar.out" 2>/dev/null && [ ! -s "$TMPD/ar.out" ] || continue
+		[ "$(head -c 7 "$f")" = '!<arch>' ] && ar t "$f" > "$TMPD/ar.out" 2>/dev/null && [ ! -s "$TMPD/ar.out" ] || continue
 		n=$((n + 1))
 		"$GOABI" inspect --json "$f" > "$TMPD/e.json" 2>/dev/null
 		r="$? $(jget "$TMPD/e.json" 'len(j["artifacts"][0]["members"])') $(jget "$TMPD/e.json" 'len(j["artifacts"][0]["diagnostics"])')"
@@ -112,7 +112,7 @@ else
 fi
 
 # ---- gccgo's libgo.so.21
-LIBGO=$(ls $DEB/libgo21_*/usr/lib/x86_64-linux-gnu/libgo.so.21.* 2>/dev/null | head -1)
+LIBGO=$(ls $DEB/libgo21_*_amd64/usr/lib/x86_64-linux-gnu/libgo.so.21.* 2>/dev/null | head -1)
 GO126=$("$TOP/scripts/go-toolchain.sh" 1.26.8 2>/dev/null)
 if [ -z "$LIBGO" ] || [ ! -f "$FIX/inspect/gccgo-exe" ]; then
 	for d in "build info" toolchain buildmode cgo; do skip "libgo.so.21 $d" "libgo21 not fetched or gccgo fixture missing"; done
@@ -201,7 +201,7 @@ PY
 	fi
 }
 for s in "${DEBUG_SRCS[@]}"; do
-	debug_case "deb-${s%%:*}" "$(ls $DEB/${s%%:*}_*/${s#*:} 2>/dev/null | head -1)"
+	debug_case "deb-${s%%:*}" "$(ls $DEB/${s%%:*}_*_amd64/${s#*:} 2>/dev/null | head -1)"
 done
 for s in "${DEBUG_FIX[@]}"; do
 	debug_case "$s" "$FIX/inspect/$s"
