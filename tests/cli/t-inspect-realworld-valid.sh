@@ -12,7 +12,8 @@
 #   no error; gccgo (readelf -S: .go_export; nm -D: defines __go_go); the
 #   library gccgo programs link against (the gccgo fixture's DT_NEEDED names
 #   its DT_SONAME) -> buildmode shared, cgo not "1";
-# - separate debug files made here with objcopy --only-keep-debug from
+# - separate debug files made here with objcopy --only-keep-debug (and
+#   eu-strip -f, which keeps the segments' original sizes) from
 #   corpus programs and fixtures (readelf -S: .text is NOBITS): exit 0,
 #   elf.debug_file, machine and build-id as readelf -h / -n give them,
 #   linkage dynamic when readelf -l shows PT_INTERP and never a "statically
@@ -29,8 +30,9 @@ TSV=$TOP/tests/realworld/debian.tsv
 NPKG=$(grep -vc '^#' "$TSV")
 DEBUG_SRCS=(jq:usr/bin/jq ripgrep:usr/bin/rg bash:bin/bash age:usr/bin/age fzf:usr/bin/fzf libstdc++6:usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30)
 DEBUG_FIX=(c-static go119-static go119-cgo-exe go119-c-shared.so musl-static c-static-pie)
+DEBUG_EU=(c-dyn go119-cgo-exe)
 ARCHES=(amd64:go119-static arm64:go119-arm64 386:go119-386 s390x:go119-s390x)
-plan $(( NPKG + 2 + 4 + 2 * (${#DEBUG_SRCS[@]} + ${#DEBUG_FIX[@]}) + ${#ARCHES[@]} ))
+plan $(( NPKG + 2 + 4 + 2 * (${#DEBUG_SRCS[@]} + ${#DEBUG_FIX[@]} + ${#DEBUG_EU[@]}) + ${#ARCHES[@]} ))
 
 # ---- the corpus, one package at a time
 grep -v '^#' "$TSV" | while IFS=$'\t' read -r pkg ver arch _; do
@@ -142,12 +144,17 @@ else
 fi
 
 # ---- separate debug files
-debug_case() { # LABEL FILE
+debug_case() { # LABEL FILE [eu]: objcopy --only-keep-debug, or eu-strip -f
 	local label=$1 f=$2 dbg=$TMPD/$1.debug
 	if [ ! -f "$f" ]; then
 		skip "debug file $label" "source missing"; skip "debug file $label, one byte short" "source missing"; return
 	fi
-	if ! objcopy --only-keep-debug "$f" "$dbg" 2> "$TMPD/oc.err"; then
+	if [ "${3:-}" = eu ]; then
+		eu-strip -f "$dbg" -o "$TMPD/$label.stripped" "$f" 2> "$TMPD/oc.err"
+	else
+		objcopy --only-keep-debug "$f" "$dbg" 2> "$TMPD/oc.err"
+	fi
+	if [ $? -ne 0 ]; then
 		notok "debug file $label: objcopy failed: $(head -1 "$TMPD/oc.err")"; skip "debug file $label, one byte short" "no debug file"; return
 	fi
 	"$GOABI" inspect --json "$dbg" > "$TMPD/d.json" 2> "$TMPD/d.err"
@@ -192,7 +199,7 @@ PY
 	head -c $(( $(stat -c %s "$dbg") - 1 )) "$dbg" > "$dbg.short"
 	"$GOABI" inspect -q "$dbg.short" 2> "$TMPD/s.err"
 	local src=$?
-	local need=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); from elfhdr import parse, need_end; d=open(sys.argv[2],"rb").read(); print(need_end(parse(d)))' "$TOP/tests/cli" "$dbg")
+	local need=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); from elfhdr import parse, need_end; d=open(sys.argv[2],"rb").read(); print(need_end(parse(d), segments=False))' "$TOP/tests/cli" "$dbg")
 	if [ "$need" -le $(( $(stat -c %s "$dbg") - 1 )) ]; then
 		skip "debug file $label, one byte short" "its headers do not reach the last byte"
 	else
@@ -205,6 +212,11 @@ for s in "${DEBUG_SRCS[@]}"; do
 done
 for s in "${DEBUG_FIX[@]}"; do
 	debug_case "$s" "$FIX/inspect/$s"
+done
+# eu-strip -f keeps the segments' original offsets and sizes (past the end
+# of the debug file, or over its debug sections): absent by design too
+for s in "${DEBUG_EU[@]}"; do
+	debug_case "eu-strip-$s" "$FIX/inspect/$s" eu
 done
 
 # ---- machine of Go package archives
