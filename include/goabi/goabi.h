@@ -86,6 +86,8 @@ struct goabi_elfid {
 	uint32_t flags;        /* e_flags */
 	struct goabi_strv flag_notes; /* decoded ABI-relevant e_flags */
 	bool has_sections;     /* section headers usable */
+	bool debug_file;       /* a separate debug file (objcopy --only-keep-debug):
+				* code and data SHT_NOBITS, segments without bytes */
 	size_t nsections, nsegments;
 	const char *build_id;  /* hex of NT_GNU_BUILD_ID */
 };
@@ -253,6 +255,10 @@ struct goabi_artifact {
 	uint64_t size;
 
 	struct goabi_elfid id;
+	/* Go objects (-buildmode=archive members) and their archives: the
+	 * machine their GOARCH compiles for, named as id.machine_name names an
+	 * ELF machine ("x86_64", "aarch64"); unset for ELF files (see id) */
+	struct goabi_fact machine;
 	struct goabi_go go;
 	struct goabi_libc libc;
 	struct goabi_cabi cabi;

@@ -149,6 +149,34 @@ static const char *go_string_at(struct elfview *ev, uint64_t vaddr, int ptrsize,
 	return len ? (const char *)p : "";
 }
 
+/* Is the 32-byte header at p (n bytes to the end of its data) one that
+ * debug/buildinfo would decode? Pointer size 4 or 8, no flag bit but
+ * big-endian (1) and inline strings (2); inline: a non-empty version and the
+ * module info each a uvarint length and the bytes inside the data; pointer
+ * layout: the version pointer inside an address range of the file. A stray
+ * copy of the magic (the debug/buildinfo package's own, in gccgo's libgo)
+ * fails this. */
+static bool header_plausible(const struct elfview *ev, const uint8_t *p, size_t n)
+{
+	if (n < 32 || (p[14] != 4 && p[14] != 8) || (p[15] & ~3u))
+		return false;
+	int ptrsize = p[14];
+	bool be = p[15] & 1;
+	if (p[15] & 2) {
+		struct cur c = cur_make(p, n, be, ptrsize);
+		cur_seek(&c, 32);
+		uint64_t l;
+		const uint8_t *b;
+		if (!cur_uvarint(&c, &l) || l == 0 || l > GOABI_MAX_STRING || !cur_bytes(&c, l, &b))
+			return false;
+		return cur_uvarint(&c, &l) && l <= GOABI_MAX_MODINFO && cur_bytes(&c, l, &b);
+	}
+	if (ev->eh.e_type == ET_REL)
+		return true; /* pointers need relocations: parse_at says so */
+	const uint8_t *h;
+	return ev_vaddr(ev, rdptr(p + 16, be, ptrsize), 2 * (uint64_t)ptrsize, &h, NULL);
+}
+
 static bool parse_at(struct elfview *ev, const uint8_t *p, size_t n, const char *where, uint64_t off)
 {
 	struct goabi_artifact *a = ev->a;
@@ -213,13 +241,25 @@ static bool parse_at(struct elfview *ev, const uint8_t *p, size_t n, const char 
 	return true;
 }
 
-static bool search(struct elfview *ev, const uint8_t *p, size_t n, const char *where)
+/* The first 16-byte-aligned header in p. In .go.buildinfo (section: the
+ * linker's own place for it) a header that does not decode is an error;
+ * found by scanning other data, it is only a copy of the magic string:
+ * skipped, and the search goes on. */
+static bool search(struct elfview *ev, const uint8_t *p, size_t n, const char *where, bool section)
 {
-	int64_t at = find_bytes(p, n, magic, sizeof(magic), 16);
-	if (at < 0)
-		return false;
-	parse_at(ev, p + at, n - (size_t)at, where, (uint64_t)at);
-	return true;
+	size_t base = 0;
+	while (base < n) {
+		int64_t at = find_bytes(p + base, n - base, magic, sizeof(magic), 16);
+		if (at < 0)
+			return false;
+		size_t off = base + (size_t)at;
+		if (section || header_plausible(ev, p + off, n - off)) {
+			parse_at(ev, p + off, n - off, where, (uint64_t)off);
+			return true;
+		}
+		base = off + 16;
+	}
+	return false;
 }
 
 void go_buildinfo(struct elfview *ev)
@@ -227,7 +267,7 @@ void go_buildinfo(struct elfview *ev)
 	GElf_Shdr sh;
 	const uint8_t *p;
 	size_t n;
-	if (ev_section(ev, ".go.buildinfo", &sh) && ev_section_bytes(ev, &sh, &p, &n) && search(ev, p, n, ".go.buildinfo"))
+	if (ev_section(ev, ".go.buildinfo", &sh) && ev_section_bytes(ev, &sh, &p, &n) && search(ev, p, n, ".go.buildinfo", true))
 		return;
 	if (ev->eh.e_type == ET_REL && ev->sections_ok) {
 		/* go.o: the go:buildinfo data sits in an ordinary data section */
@@ -235,7 +275,7 @@ void go_buildinfo(struct elfview *ev)
 		while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
 			if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || (sh.sh_flags & SHF_EXECINSTR))
 				continue;
-			if (ev_section_bytes(ev, &sh, &p, &n) && search(ev, p, n, ev_section_name(ev, &sh)))
+			if (ev_section_bytes(ev, &sh, &p, &n) && search(ev, p, n, ev_section_name(ev, &sh), false))
 				return;
 		}
 		return;
@@ -248,7 +288,7 @@ void go_buildinfo(struct elfview *ev)
 		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size))
 			continue;
 		if (search(ev, ev->raw + ph.p_offset, ph.p_filesz,
-			   arena_printf(ev->a->arena, "PT_LOAD[%zu]", i)))
+			   arena_printf(ev->a->arena, "PT_LOAD[%zu]", i), false))
 			return;
 	}
 }

@@ -171,6 +171,7 @@ void facts_elfid(struct elfview *ev)
 	id->type_name = type_name(ev->eh.e_type);
 	id->flags = ev->eh.e_flags;
 	id->has_sections = ev->sections_ok;
+	id->debug_file = ev->debug_only;
 	id->nsections = ev->shnum;
 	id->nsegments = ev->phnum;
 	decode_flags(ev);

@@ -18,6 +18,7 @@ struct goscan {
 	bool gccgo;            /* gccgo-specific symbols */
 	size_t ngccgo;
 	const char *gccgo_sym;
+	const char *gccgo_rt;  /* a defined gccgo runtime entry point (__go_go, runtime_m) */
 	bool buildversion;
 	GElf_Sym buildversion_sym;
 	bool pclntab;
@@ -189,6 +190,8 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 			g->gccgo = true;
 			g->gccgo_sym = name;
 		}
+		if (!g->gccgo_rt && (strcmp(name, "__go_go") == 0 || strcmp(name, "runtime_m") == 0))
+			g->gccgo_rt = name;
 	}
 	return true;
 }
@@ -311,6 +314,15 @@ static void cgo(struct goscan *g)
 					       go->cgo_evidence.v[0]));
 		return;
 	}
+	bool gccgo = go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0;
+	if (marks && gccgo && g->gccgo_rt) {
+		/* libgo (or a program linked with it statically) defines cgo's
+		 * support functions for every program: no sign that it uses cgo */
+		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL,
+			 "defines the gccgo runtime (%s), whose cgo support (%s) every gccgo program gets", g->gccgo_rt,
+			 go->cgo_evidence.v[0]);
+		return;
+	}
 	if (marks) {
 		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo runtime symbols present (%s)", go->cgo_evidence.v[0]);
 		return;
@@ -335,6 +347,14 @@ static void cgo(struct goscan *g)
 		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "no symbols to look for cgo in");
 }
 
+static bool needs_libgo(const struct goabi_artifact *a)
+{
+	for (size_t i = 0; i < a->libc.needed.n; i++)
+		if (PFX(a->libc.needed.v[i], "libgo.so"))
+			return true;
+	return false;
+}
+
 static void buildmode(struct goscan *g)
 {
 	struct elfview *ev = g->ev;
@@ -354,6 +374,11 @@ static void buildmode(struct goscan *g)
 		fact_set(a, &go->buildmode, GOABI_INFERRED, "plugin", "go.plugin.* symbols");
 	} else if (g->shared_lib) {
 		fact_set(a, &go->buildmode, GOABI_INFERRED, "shared", "go.link.abihashbytes symbol");
+	} else if (ev->eh.e_type == ET_DYN && g->gccgo_rt && !a->libc.interp && !needs_libgo(a) &&
+		   go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0) {
+		fact_set(a, &go->buildmode, GOABI_INFERRED, "shared",
+			 "the gccgo runtime library (libgo): a shared object that defines %s and needs no libgo.so; "
+			 "gccgo programs link against it", g->gccgo_rt);
 	} else if (ev->eh.e_type == ET_DYN && (g->rt0_lib || (!a->libc.interp && ev->eh.e_entry == 0))) {
 		fact_set(a, &go->buildmode, GOABI_INFERRED, "c-shared",
 			 g->rt0_lib ? "shared object defining _rt0_*_lib" : "shared object without PT_INTERP or entry point");
@@ -450,7 +475,9 @@ void facts_go(struct elfview *ev)
 
 	/* runtime.* functions alone are not enough: a runtime.cc object file
 	 * can define runtime::Foo helpers with C linkage names too */
-	bool is_go = go->version.value || have_pt || (g.runtime && strong);
+	/* a debug file keeps gc's section names, not their bytes */
+	bool debug_go = ev->debug_only && go_sections && !have_pt && !go->version.value;
+	bool is_go = go->version.value || have_pt || (g.runtime && strong) || debug_go;
 	/* gccgo: no pclntab or build info, its own runtime symbols */
 	bool gccgo = !go->version.value && !have_pt && g.gccgo;
 	bool libgo = false;
@@ -475,10 +502,16 @@ void facts_go(struct elfview *ev)
 			 nev > 1 ? ev_parts[1] : "", nev > 2 ? ", " : "", nev > 2 ? ev_parts[2] : "");
 		gccgo_version(ev);
 	} else if (is_go) {
-		if (!go->toolchain.value)
+		if (!go->toolchain.value && debug_go)
+			fact_set(a, &go->toolchain, GOABI_INFERRED, "gc", "gc's sections (SHT_NOBITS: a debug file)");
+		else if (!go->toolchain.value)
 			fact_set(a, &go->toolchain, have_pt ? GOABI_KNOWN : GOABI_INFERRED, "gc",
 				 have_pt ? "pclntab %s" : "runtime symbols with %s", have_pt ? pt.where :
 				 go_sections ? "gc's sections" : g.buildversion ? "runtime.buildVersion" : "gc type names");
+	} else if (ev->truncated) {
+		fact_set(a, &go->toolchain, GOABI_UNKNOWN, NULL,
+			 "no Go build info, pclntab or runtime symbols in the part of the file that is present (truncated)");
+		return;
 	} else {
 		fact_set(a, &go->toolchain, GOABI_KNOWN, "none",
 			 g.runtime ? "no Go build info, pclntab or Go sections (runtime.* symbols alone are not Go's)"

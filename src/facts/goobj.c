@@ -163,6 +163,26 @@ static void scan_object(struct goabi_artifact *a, const uint8_t *o, size_t n, co
 			 s.mismatch ? s.mismatch : "no type descriptor defined in this Go object");
 }
 
+/* The ELF machine a GOARCH compiles for (cmd/link/internal/ARCH: the
+ * e_machine each port writes), named as elf_machine_name names it. */
+static void goarch_machine(struct goabi_artifact *a, const char *goarch, const char *hdr)
+{
+	static const struct { const char *goarch; const char *machine; } map[] = {
+		{ "amd64", "x86_64" }, { "386", "i386" }, { "arm", "arm" }, { "arm64", "aarch64" },
+		{ "ppc64", "ppc64" }, { "ppc64le", "ppc64" }, { "s390x", "s390" }, { "riscv64", "riscv" },
+		{ "loong64", "loongarch" }, { "mips", "mips" }, { "mipsle", "mips" }, { "mips64", "mips" },
+		{ "mips64le", "mips" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(goarch, map[i].goarch) == 0) {
+			fact_set(a, &a->machine, GOABI_KNOWN, map[i].machine, "GOARCH %s in the Go object header \"%s\"",
+				 goarch, hdr);
+			return;
+		}
+	fact_set(a, &a->machine, GOABI_UNKNOWN, NULL, "GOARCH %s (Go object header \"%s\") has no ELF machine",
+		 utf8_sanitize(a->arena, goarch, strlen(goarch)), hdr);
+}
+
 bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 {
 	static const char magic[] = "go object ";
@@ -201,6 +221,7 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 	}
 	go_setting_add(a, "GOOS", goos);
 	go_setting_add(a, "GOARCH", goarch);
+	goarch_machine(a, goarch, ev);
 	fact_set(a, &g->toolchain, GOABI_KNOWN, "gc", "Go object header \"%s\"", ev);
 	fact_set(a, &g->version, GOABI_KNOWN, version, "Go object header \"%s\"", ev);
 	fact_set(a, &g->buildmode, GOABI_KNOWN, "archive",

@@ -218,8 +218,13 @@ static void inspect_archive(struct goabi_artifact *a, Elf *ar, const struct goab
 		if (cmd == ELF_C_NULL)
 			break;
 	}
-	if (elf_errno() != 0 && count == 0)
-		diag_add(a, GOABI_DIAG_ERROR, "archive members are unreadable: %s", elf_errmsg(-1));
+	/* read the error once (elf_errno resets it); an archive of no members
+	 * ("!<arch>\n" alone, glibc's libdl.a) is valid: ar t lists nothing */
+	int err = elf_errno();
+	size_t arsz = 0;
+	(void)elf_rawfile(ar, &arsz);
+	if (err != 0 && count == 0 && arsz > 8)
+		diag_add(a, GOABI_DIAG_ERROR, "archive members are unreadable: %s", elf_errmsg(err));
 }
 
 static void inspect_elf_handle(struct goabi_artifact *a, Elf *elf, const struct goabi_opts *opts, unsigned depth)
@@ -364,6 +369,8 @@ static void rollup(struct goabi_artifact *a)
 		}
 		if (!a->id.machine_name && m->id.machine_name)
 			a->id = m->id;
+		if (!a->machine.value && m->machine.value)
+			fact_copy(a, &a->machine, &m->machine, m->member);
 	}
 	if (!gm) {
 		fact_set(a, &go->toolchain, GOABI_KNOWN, "none", "no member carries Go build info, pclntab or runtime symbols");

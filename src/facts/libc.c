@@ -383,10 +383,22 @@ static const char *rodata_marker(struct elfview *ev, const char *const *marks, s
 	return NULL;
 }
 
+static bool has_segment(const struct elfview *ev, uint32_t type)
+{
+	for (size_t i = 0; i < ev->phnum; i++) {
+		GElf_Phdr ph;
+		if (ev_phdr(ev, i, &ph) && ph.p_type == type)
+			return true;
+	}
+	return false;
+}
+
 static void family(struct elfview *ev)
 {
 	struct goabi_artifact *a = ev->a;
 	struct goabi_libc *lc = &a->libc;
+	if (ev->phdrs_missing && ev->eh.e_type != ET_REL)
+		SETF(a, &lc->family, GOABI_UNKNOWN, NULL, "the program headers are not in the file");
 	if (lc->interp) {
 		if (strstr(lc->interp, "ld-musl"))
 			SETF(a, &lc->family, GOABI_KNOWN, "musl", "PT_INTERP %s", lc->interp);
@@ -413,32 +425,50 @@ static void family(struct elfview *ev)
 	}
 	if (lc->needed.n)
 		SETF(a, &lc->family, GOABI_UNKNOWN, "unknown", "DT_NEEDED names no known libc");
-	/* static: look for implementation-specific symbols, then glibc's ABI note */
+	bool tag = false;
+	/* a PT_INTERP or PT_DYNAMIC whose content is not in the file (truncated,
+	 * or a debug file): dynamically linked to a libc it does not name here */
+	const struct ev_dynamic *dt = ev_dynamic(ev);
+	bool unread = (has_segment(ev, PT_INTERP) && !lc->interp) || (dt->present && !dt->readable);
+	if (unread) {
+		ev_for_each_note(ev, abitag_cb, &tag);
+		if (tag)
+			SETF(a, &lc->family, GOABI_INFERRED, "glibc",
+			     ".note.ABI-tag (GNU) from glibc's crt1.o (PT_INTERP or PT_DYNAMIC is not in the file)");
+		SETF(a, &lc->family, GOABI_UNKNOWN, NULL,
+		     "PT_INTERP or PT_DYNAMIC is not in the file: the libraries it needs are unknown");
+	}
+	/* no libc named: statically linked (or a shared object that needs
+	 * none, such as the dynamic loader itself); look for
+	 * implementation-specific symbols, then glibc's ABI note */
+	const char *how = lc->linkage.value && strncmp(lc->linkage.value, "static", 6) == 0
+				  ? "statically linked" : "no libc in DT_NEEDED";
 	struct static_libc_ctx s = { 0 };
 	/* every marker name starts "__" or "_d": only those names are read */
 	static const char *const marker_keys[] = { "__", "_d" };
 	ev_for_each_symbol_keys(ev, false, marker_keys, 2, static_libc_cb, &s);
 	if (s.glibc && !s.musl)
-		SETF(a, &lc->family, GOABI_KNOWN, "glibc", "statically linked; symbol %s", s.glibc_sym);
+		SETF(a, &lc->family, GOABI_KNOWN, "glibc", "%s; symbol %s", how, s.glibc_sym);
 	if (s.musl && !s.glibc)
-		SETF(a, &lc->family, GOABI_KNOWN, "musl", "statically linked; symbol %s", s.musl_sym);
-	bool tag = false;
+		SETF(a, &lc->family, GOABI_KNOWN, "musl", "%s; symbol %s", how, s.musl_sym);
 	ev_for_each_note(ev, abitag_cb, &tag);
 	if (tag)
-		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "statically linked; .note.ABI-tag (GNU) from glibc's crt1.o");
+		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "%s; .note.ABI-tag (GNU) from glibc's crt1.o", how);
 	/* a Go binary needs a libc only through cgo; CGO_ENABLED=1 alone does not
 	 * link one in (no package may use cgo, e.g. Go's own cmd/compile) */
-	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 && a->go.cgo_evidence.n == 0)
+	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 && a->go.cgo_evidence.n == 0 &&
+	    !ev->truncated)
 		SETF(a, &lc->family, GOABI_KNOWN, "none",
 		     "Go binary without cgo symbols (x_cgo_init, crosscall2, _cgo_panic), no interpreter, no DT_NEEDED");
 	static const char *const glibc_marks[] = { "GLIBC_TUNABLES" };
 	static const char *const musl_marks[] = { "-0X+0X 0X-0x+0x 0x", "No error information" };
 	const char *gm = rodata_marker(ev, glibc_marks, 1), *mm = rodata_marker(ev, musl_marks, 2);
 	if (gm && !mm)
-		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "statically linked; read-only data holds glibc's \"%s\"", gm);
+		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "%s; read-only data holds glibc's \"%s\"", how, gm);
 	if (mm && !gm)
-		SETF(a, &lc->family, GOABI_INFERRED, "musl", "statically linked; read-only data holds musl's \"%s\"", mm);
-	fact_set(a, &lc->family, GOABI_UNKNOWN, "unknown", "statically linked, no libc-specific symbol or note found");
+		SETF(a, &lc->family, GOABI_INFERRED, "musl", "%s; read-only data holds musl's \"%s\"", how, mm);
+	fact_set(a, &lc->family, GOABI_UNKNOWN, "unknown", "%s, no libc-specific symbol or note found%s", how,
+		 ev->truncated ? " in what the file holds" : "");
 }
 
 void facts_libc(struct elfview *ev)
@@ -451,6 +481,8 @@ void facts_libc(struct elfview *ev)
 		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_INTERP)
 			continue;
 		interp = true;
+		if (ev->debug_only)
+			break; /* .interp is SHT_NOBITS in a debug file */
 		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size) || ph.p_filesz == 0 || ph.p_filesz > 4096) {
 			diag_add(a, GOABI_DIAG_ERROR, "PT_INTERP (offset %#llx, size %#llx) is outside the file or too long",
 				 (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz);
@@ -487,6 +519,12 @@ void facts_libc(struct elfview *ev)
 			versioned_symbols_dyn(ev, &d);
 	}
 
+	bool dyn_unread = d.t->present && !d.t->readable;
+	const char *why_unread = ev->debug_only ? "a debug file's .dynamic is SHT_NOBITS" : "PT_DYNAMIC is not in the file";
+	if (ev->phdrs_missing && ev->eh.e_type != ET_REL) {
+		fact_set(a, &lc->linkage, GOABI_UNKNOWN, NULL, "the program headers are not in the file");
+		goto floors;
+	}
 	switch (ev->eh.e_type) {
 	case ET_REL:
 		fact_set(a, &lc->linkage, GOABI_KNOWN, "relocatable", "e_type ET_REL");
@@ -494,6 +532,8 @@ void facts_libc(struct elfview *ev)
 	case ET_EXEC:
 		if (interp || d.t->nneeded)
 			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", interp ? "PT_INTERP" : "DT_NEEDED");
+		else if (dyn_unread)
+			fact_set(a, &lc->linkage, GOABI_UNKNOWN, NULL, "ET_EXEC without PT_INTERP; %s", why_unread);
 		else
 			fact_set(a, &lc->linkage, GOABI_KNOWN, "static", "ET_EXEC without PT_INTERP or DT_NEEDED");
 		break;
@@ -501,6 +541,9 @@ void facts_libc(struct elfview *ev)
 		if (interp) {
 			a->id.pie = true;
 			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", "PT_INTERP (position-independent executable)");
+		} else if (dyn_unread) {
+			fact_set(a, &lc->linkage, GOABI_UNKNOWN, NULL,
+				 "ET_DYN without PT_INTERP (shared object or static PIE); %s", why_unread);
 		} else if (d.t->present && (d.t->flags_1 & DF_1_PIE) && d.t->nneeded == 0) {
 			a->id.pie = true;
 			fact_set(a, &lc->linkage, GOABI_KNOWN, "static-pie", "ET_DYN, DF_1_PIE, no PT_INTERP or DT_NEEDED");
@@ -514,10 +557,11 @@ void facts_libc(struct elfview *ev)
 	default:
 		break;
 	}
-	if (d.t->present) {
+	if (d.t->readable) {
 		const char *hs = d.t->has_hash && d.t->has_gnu_hash ? "both" : d.t->has_gnu_hash ? "gnu" : d.t->has_hash ? "sysv" : "none";
 		fact_set(a, &lc->hash_style, GOABI_KNOWN, hs, "PT_DYNAMIC DT_HASH/DT_GNU_HASH");
 	}
+floors:
 	floor_for(ev, "GLIBC_", &lc->glibc_floor);
 	floor_for(ev, "GLIBCXX_", &lc->glibcxx_floor);
 	floor_for(ev, "CXXABI_", &lc->cxxabi_floor);

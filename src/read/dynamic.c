@@ -9,11 +9,14 @@ static void read_tags(const struct elfview *ev, struct ev_dynamic *d)
 		if (!ev_phdr(ev, i, &ph) || ph.p_type != PT_DYNAMIC)
 			continue;
 		d->present = true;
+		if (ev->debug_only)
+			return; /* a debug file's .dynamic is SHT_NOBITS */
 		if (!range_ok(ph.p_offset, ph.p_filesz, ev->size)) {
 			diag_add(ev->a, GOABI_DIAG_ERROR, "PT_DYNAMIC (offset %#llx, size %#llx) extends past the end of the file",
 				 (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz);
 			return;
 		}
+		d->readable = true;
 		struct cur c = cur_make(ev->raw + ph.p_offset, ph.p_filesz, ev->be, ev->ptrsize);
 		for (;;) {
 			uint64_t tag, val;

@@ -10,6 +10,7 @@
 
 struct ev_dynamic {
 	bool present; /* a PT_DYNAMIC segment (even one outside the file) */
+	bool readable; /* ... whose content is in the file (not in a debug file's) */
 	uint64_t strtab, strsz, verneed, verneednum, verdef, verdefnum, flags_1;
 	bool has_hash, has_gnu_hash;
 	/* string offsets into DT_STRTAB */

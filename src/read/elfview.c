@@ -4,6 +4,103 @@
 #include <string.h>
 #include "read/elfview.h"
 
+static const char *segment_type_name(uint32_t t)
+{
+	switch (t) {
+	case PT_LOAD: return "PT_LOAD";
+	case PT_DYNAMIC: return "PT_DYNAMIC";
+	case PT_INTERP: return "PT_INTERP";
+	case PT_NOTE: return "PT_NOTE";
+	case PT_PHDR: return "PT_PHDR";
+	case PT_TLS: return "PT_TLS";
+	case PT_GNU_EH_FRAME: return "PT_GNU_EH_FRAME";
+	case PT_GNU_RELRO: return "PT_GNU_RELRO";
+	case PT_GNU_PROPERTY: return "PT_GNU_PROPERTY";
+	default: return "segment";
+	}
+}
+
+/* A code or data section that holds no bytes (SHT_NOBITS but not .bss-like:
+ * executable, or the loader's .interp/.dynamic): what objcopy
+ * --only-keep-debug and eu-strip -f leave in a separate debug file. */
+static bool nobits_by_design(const struct elfview *ev, const GElf_Shdr *sh)
+{
+	if (sh->sh_type != SHT_NOBITS || !(sh->sh_flags & SHF_ALLOC) || sh->sh_size == 0)
+		return false;
+	if (sh->sh_flags & SHF_EXECINSTR)
+		return true;
+	const char *n = ev_section_name(ev, sh);
+	return strcmp(n, ".interp") == 0 || strcmp(n, ".dynamic") == 0 || strcmp(n, ".dynsym") == 0;
+}
+
+/* Every section and segment with bytes in the file must have them inside
+ * it: a file whose headers promise more is truncated (one diagnostic per
+ * kind, naming the first and counting the rest). A separate debug file is
+ * recognised instead: its segments' content is absent by design. */
+static void check_contents(struct elfview *ev)
+{
+	size_t nsec = 0, nseg = 0, firstsec = 0;
+	GElf_Shdr fs = { 0 };
+	bool nobits_code = false;
+	if (ev->sections_ok) {
+		Elf_Scn *scn = NULL;
+		while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+			GElf_Shdr sh;
+			if (!gelf_getshdr(scn, &sh))
+				continue;
+			if (nobits_by_design(ev, &sh))
+				nobits_code = true;
+			if (sh.sh_type == SHT_NOBITS || sh.sh_type == SHT_NULL || sh.sh_size == 0 ||
+			    range_ok(sh.sh_offset, sh.sh_size, ev->size))
+				continue;
+			if (!nsec++) {
+				fs = sh;
+				firstsec = elf_ndxscn(scn);
+			}
+		}
+	}
+	ev->debug_only = nobits_code && nsec == 0 && ev->eh.e_type != ET_REL;
+	GElf_Phdr fp = { 0 };
+	size_t firstseg = 0;
+	for (size_t i = 0; i < ev->phnum && !ev->debug_only; i++) {
+		GElf_Phdr ph;
+		if (!ev_phdr(ev, i, &ph) || ph.p_type == PT_NULL || ph.p_filesz == 0 ||
+		    range_ok(ph.p_offset, ph.p_filesz, ev->size))
+			continue;
+		if (!nseg++) {
+			fp = ph;
+			firstseg = i;
+		}
+	}
+	if (nseg) {
+		diag_add(ev->a, GOABI_DIAG_ERROR,
+			 "%s (program header %zu: offset %#llx, file size %#llx) extends past the end of the file (%zu bytes)%s",
+			 segment_type_name(fp.p_type), firstseg, (unsigned long long)fp.p_offset,
+			 (unsigned long long)fp.p_filesz, ev->size,
+			 nseg > 1 ? arena_printf(ev->a->arena, ", and %zu more segments", nseg - 1) : "");
+		ev->truncated = true;
+	}
+	if (nsec) {
+		diag_add(ev->a, GOABI_DIAG_ERROR,
+			 "section [%zu] '%s' (offset %#llx, size %#llx) extends past the end of the file (%zu bytes)%s",
+			 firstsec, ev_section_name(ev, &fs), (unsigned long long)fs.sh_offset,
+			 (unsigned long long)fs.sh_size, ev->size,
+			 nsec > 1 ? arena_printf(ev->a->arena, ", and %zu more sections", nsec - 1) : "");
+		ev->truncated = true;
+	}
+}
+
+/* The section count the ELF header promises: e_shnum, or with e_shnum 0
+ * (extended numbering) section 0's sh_size, read from the bytes (section 0
+ * is known to be inside the object). */
+static uint64_t section_count(const struct elfview *ev)
+{
+	if (ev->eh.e_shnum || !range_ok(ev->eh.e_shoff, ev->ptrsize == 8 ? 40 : 24, ev->size))
+		return ev->eh.e_shnum;
+	const uint8_t *s0 = ev->raw + ev->eh.e_shoff;
+	return ev->ptrsize == 8 ? rd64(s0 + 32, ev->be) : rd32(s0 + 20, ev->be);
+}
+
 bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 	     const struct goabi_opts *opts)
 {
@@ -25,13 +122,36 @@ bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 		diag_add(a, GOABI_DIAG_ERROR, "unreadable program header count: %s", elf_errmsg(-1));
 		ev->phnum = 0;
 	}
-	if (ev->phnum && !range_ok(ev->eh.e_phoff, (uint64_t)ev->phnum * ev->eh.e_phentsize, ev->size)) {
-		diag_add(a, GOABI_DIAG_ERROR, "program headers (e_phoff %#llx, %zu entries) extend past the end of the file",
-			 (unsigned long long)ev->eh.e_phoff, ev->phnum);
+	/* libelf counts only the program headers that fit in the object (and
+	 * 0 sections when their table does not): the ELF header's own counts
+	 * say what it promises */
+	uint64_t phn = ev->eh.e_phnum == PN_XNUM ? ev->phnum : ev->eh.e_phnum;
+	uint64_t phent = ev->eh.e_phentsize ? ev->eh.e_phentsize : gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
+	if (phn && !range_ok(ev->eh.e_phoff, phn * phent, ev->size)) {
+		diag_add(a, GOABI_DIAG_ERROR,
+			 "program headers (e_phoff %#llx, %llu entries of %llu bytes) extend past the end of the file (%zu bytes)",
+			 (unsigned long long)ev->eh.e_phoff, (unsigned long long)phn, (unsigned long long)phent, ev->size);
 		ev->phnum = 0;
+		ev->phdrs_missing = true;
+		ev->truncated = true;
 	}
 	ev->sections_ok = false;
-	if (elf_getshdrnum(elf, &ev->shnum) != 0) {
+	uint64_t shent = ev->eh.e_shentsize ? ev->eh.e_shentsize : gelf_fsize(elf, ELF_T_SHDR, 1, EV_CURRENT), shn;
+	if (ev->eh.e_shoff && !range_ok(ev->eh.e_shoff, shent, ev->size)) {
+		/* not even section 0 (which holds the counts when e_shnum is 0) */
+		diag_add(a, GOABI_DIAG_ERROR,
+			 "section headers (e_shoff %#llx, %u entries of %llu bytes) are past the end of the file (%zu bytes)",
+			 (unsigned long long)ev->eh.e_shoff, ev->eh.e_shnum, (unsigned long long)shent, ev->size);
+		ev->shnum = 0;
+		ev->truncated = true;
+	} else if (ev->eh.e_shoff && (shn = section_count(ev)) > 0 &&
+		   (shn > ev->size / shent || !range_ok(ev->eh.e_shoff, shn * shent, ev->size))) {
+		diag_add(a, GOABI_DIAG_ERROR,
+			 "section headers (e_shoff %#llx, %llu entries of %llu bytes) extend past the end of the file (%zu bytes)",
+			 (unsigned long long)ev->eh.e_shoff, (unsigned long long)shn, (unsigned long long)shent, ev->size);
+		ev->shnum = 0;
+		ev->truncated = true;
+	} else if (elf_getshdrnum(elf, &ev->shnum) != 0) {
 		diag_add(a, GOABI_DIAG_ERROR, "unreadable section header count: %s", elf_errmsg(-1));
 		ev->shnum = 0;
 	} else if (ev->shnum > 0) {
@@ -52,6 +172,7 @@ bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 			ev->sections_ok = true;
 		}
 	}
+	check_contents(ev);
 	return true;
 }
 
@@ -99,7 +220,12 @@ bool ev_section_bytes(const struct elfview *ev, const GElf_Shdr *sh,
 
 bool ev_phdr(const struct elfview *ev, size_t i, GElf_Phdr *ph)
 {
-	return i < ev->phnum && gelf_getphdr(ev->elf, (int)i, ph) != NULL;
+	if (i >= ev->phnum || !gelf_getphdr(ev->elf, (int)i, ph))
+		return false;
+	/* a debug file's segments keep their addresses, not their bytes */
+	if (ev->debug_only)
+		ph->p_filesz = 0;
+	return true;
 }
 
 bool ev_vaddr(const struct elfview *ev, uint64_t vaddr, uint64_t len,
@@ -130,7 +256,7 @@ bool ev_vaddr(const struct elfview *ev, uint64_t vaddr, uint64_t len,
 			*avail = left;
 		return true;
 	}
-	if (ev->phnum || !ev->sections_ok)
+	if ((ev->phnum && !ev->debug_only) || !ev->sections_ok)
 		return false;
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {

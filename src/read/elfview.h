@@ -17,6 +17,14 @@ struct elfview {
 	bool be;
 	size_t shnum, shstrndx, phnum;
 	bool sections_ok;     /* section headers present and readable */
+	/* checked against the object's size by ev_init (each with an error
+	 * diagnostic naming what is missing): */
+	bool phdrs_missing;   /* e_phnum > 0 but the program headers are past the end */
+	bool truncated;       /* headers place content past the end of the object */
+	/* a separate debug-info file (objcopy --only-keep-debug, eu-strip -f):
+	 * code and data sections SHT_NOBITS, the segments' content absent by
+	 * design; addresses resolve through the sections left in the file */
+	bool debug_only;
 	struct goabi_artifact *a;
 	const struct goabi_opts *opts;
 	const char *arname;   /* enclosing archive path, or NULL */

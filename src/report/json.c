@@ -103,11 +103,11 @@ static json_t *libc_json(const struct goabi_libc *l)
 
 static json_t *id_json(const struct goabi_elfid *id)
 {
-	return json_pack("{s:i, s:s, s:i, s:o, s:i, s:o, s:o, s:b, s:i, s:o, s:b, s:i, s:i, s:o}", "class", id->elfclass,
+	return json_pack("{s:i, s:s, s:i, s:o, s:i, s:o, s:o, s:b, s:i, s:o, s:b, s:b, s:i, s:i, s:o}", "class", id->elfclass,
 			 "byte_order", id->big_endian ? "big" : "little", "machine", (int)id->machine, "machine_name",
 			 json_str(id->machine_name), "osabi", (int)id->osabi, "osabi_name", json_str(id->osabi_name),
 			 "type", json_str(id->type_name), "pie", id->pie, "flags", (int)id->flags, "flag_notes",
-			 json_strv(&id->flag_notes), "has_sections", id->has_sections, "sections", (int)id->nsections,
+			 json_strv(&id->flag_notes), "has_sections", id->has_sections, "debug_file", id->debug_file, "sections", (int)id->nsections,
 			 "segments", (int)id->nsegments, "build_id", json_str(id->build_id));
 }
 
@@ -169,6 +169,8 @@ json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro
 	if (a->kind == GOABI_KIND_ELF || a->kind == GOABI_KIND_AR || a->kind == GOABI_KIND_GOOBJ) {
 		if (a->id.machine_name)
 			json_object_set_new(o, "elf", id_json(&a->id));
+		if (a->machine.value || a->machine.evidence)
+			json_object_set_new(o, "machine", json_fact(&a->machine));
 		json_object_set_new(o, "go", go_json(&a->go));
 		if (a->kind == GOABI_KIND_ELF) {
 			json_object_set_new(o, "libc", libc_json(&a->libc));

@@ -66,8 +66,13 @@ static void list(FILE *out, int ind, const char *label, const struct goabi_strv 
 
 static void go_block(FILE *out, int ind, const struct goabi_go *g, const struct report_opts *o)
 {
-	if (!g->toolchain.value)
+	if (!g->toolchain.value) {
+		/* unknown with a reason (a truncated file); loader_only leaves
+		 * it without one: nothing to say */
+		if (g->toolchain.evidence)
+			fact(out, ind, "go", &g->toolchain);
 		return;
+	}
 	if (strcmp(g->toolchain.value, "none") == 0) {
 		line(out, ind, "go", "not Go  [%s]", g->toolchain.evidence ? g->toolchain.evidence : "");
 		return;
@@ -197,12 +202,15 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 		size_t used = 0;
 		for (size_t i = 0; i < id->flag_notes.n && used < sizeof(flags) - 64; i++)
 			used += (size_t)snprintf(flags + used, sizeof(flags) - used, " %s", id->flag_notes.v[i]);
-		line(out, ind, "elf", "ELF%d %s-endian %s %s%s osabi=%s flags=%#x%s%s", id->elfclass,
+		line(out, ind, "elf", "ELF%d %s-endian %s %s%s osabi=%s flags=%#x%s%s%s", id->elfclass,
 		     id->big_endian ? "big" : "little", id->machine_name, id->type_name, id->pie ? " (PIE)" : "",
-		     id->osabi_name, id->flags, flags, id->has_sections ? "" : " (no section headers)");
+		     id->osabi_name, id->flags, flags, id->has_sections ? "" : " (no section headers)",
+		     id->debug_file ? " (separate debug file: code and data are not in it)" : "");
 		if (o->verbose && id->build_id)
 			line(out, ind, "build-id", "%s", id->build_id);
 	}
+	if (a->machine.value || a->machine.evidence)
+		fact(out, ind, "machine", &a->machine);
 	go_block(out, ind, &a->go, o);
 	if (a->kind == GOABI_KIND_ELF)
 		libc_block(out, ind, &a->libc, o);
