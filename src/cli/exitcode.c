@@ -13,6 +13,8 @@ int exit_link(const struct lk_result *r)
 	case LK_FAILS:
 	case LK_LINKS_BROKEN:
 		return EXIT_FINDINGS;
+	case LK_UNKNOWN_VERDICT:
+		return EXIT_LINK_UNKNOWN;
 	case LK_LINKS:
 	case LK_LINKS_WITH_HAZARDS:
 		break;
