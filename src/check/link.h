@@ -80,6 +80,7 @@ struct lk_cmd {
 	bool asm_source;               /* one of them is assembly (.s, .S): it can define any name */
 	bool cur_implicit;             /* while parsing the driver's line: the word is the driver's */
 	bool in_driver_line;           /* parsing the driver's link line */
+	bool no_link;                  /* -c, -S, -E: the driver does not link (usage error) */
 	bool ld_nostdlib;              /* -nostdlib given to ld itself */
 };
 

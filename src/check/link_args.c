@@ -348,6 +348,7 @@ static void gcc_args(struct lk_cmd *c, struct goabi_strv *w)
 			c->pthread_flag = true;
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "-S") == 0 || strcmp(a, "-E") == 0) {
 			strv_push(c->ar, &c->errors, arena_printf(c->ar, "'%s' means the driver does not link", a));
+			c->no_link = true;
 		} else if (strncmp(a, "--sysroot=", 10) == 0) {
 			c->sysroot = arena_strdup(c->ar, a + 10);
 		} else if (strcmp(a, "--sysroot") == 0 && next) {
@@ -637,7 +638,15 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 			item(c, LK_I_LIB, "stdc++", true);
 			item(c, LK_I_LIB, "m", true);
 		}
-		if (libs) {
+		if (libs && c->cxx && !c->is_static) {
+			/* g++ links libgcc_s whole (-shared-libgcc): g++ -### */
+			for (int k = 0; k < 2; k++) {
+				item(c, LK_I_LIB, "gcc_s", true);
+				item(c, LK_I_LIB, "gcc", true);
+				if (k == 0)
+					item(c, LK_I_LIB, "c", true);
+			}
+		} else if (libs) {
 			if (c->is_static) {
 				item(c, LK_I_GROUP_START, NULL, true);
 				item(c, LK_I_LIB, "gcc", true);

@@ -286,9 +286,17 @@ static void add_shared(struct lk_result *r, long oi)
 		bool need = false;
 		for (size_t k = 0; k < o->st.n && !need; k++) {
 			const struct st_sym *y = &o->st.syms[k];
-			if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+			if (y->kind == ST_UNDEF || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 				continue;
-			struct gsym *g = lookup(r, y->name, false);
+			struct gsym *g;
+			if (y->version && (g = lookup(r, arena_printf(r->ar, "%s@%s", y->name, y->version), false)) != NULL &&
+			    dso_wants(r, g, o) && g->dso < 0) {
+				need = true;
+				break;
+			}
+			if (y->ver_hidden)
+				continue;
+			g = lookup(r, y->name, false);
 			need = g && (g->strong_ref || dso_wants(r, g, o)) && g->def < 0 && g->dso < 0 && !g->hidden_ref;
 		}
 		if (!need)
@@ -300,8 +308,12 @@ static void add_shared(struct lk_result *r, long oi)
 		if (y->kind == ST_UNDEF) {
 			/* a needed library's references enter ld's table: they pull
 			 * archive members, and an executable's link fails when
-			 * nothing defines them (--no-allow-shlib-undefined) */
-			struct gsym *g = lookup(r, y->name, true);
+			 * nothing defines them (--no-allow-shlib-undefined). A
+			 * versioned one (name@VER, .gnu.version_r) enters as
+			 * "name@VER" (bfd/elflink.c elf_link_add_object_symbols):
+			 * only a shared library's name@VER satisfies it, no
+			 * archive member or regular definition */
+			struct gsym *g = lookup(r, y->ver_ref ? arena_printf(r->ar, "%s@%s", y->name, y->version) : y->name, true);
 			if (!g)
 				return;
 			if (y->bind != STB_WEAK && newly_undefined(g, false))
@@ -312,9 +324,20 @@ static void add_shared(struct lk_result *r, long oi)
 				g->dso_strong = oi;
 			continue;
 		}
-		if (y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+		if (y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 			continue;
-		struct gsym *g = lookup(r, y->name, true);
+		struct gsym *g;
+		if (y->version && (g = lookup(r, arena_printf(r->ar, "%s@%s", y->name, y->version), true)) != NULL) {
+			g->touched = true;
+			if (g->dso < 0) {
+				if (dso_wants(r, g, o))
+					r->inputs[o->input].used = true;
+				g->dso = oi;
+			}
+		}
+		if (y->ver_hidden)
+			continue;
+		g = lookup(r, y->name, true);
 		if (!g)
 			return;
 		g->touched = true;
@@ -1017,6 +1040,12 @@ void lk_resolve(struct lk_result *r)
 		if (g->dso >= 0 && !g->hidden_ref)
 			continue;
 		if (linker_defined(g->name))
+			continue;
+		/* x86 ld relaxes the general- and local-dynamic TLS sequences
+		 * that call __tls_get_addr in an executable (to initial- or
+		 * local-exec): a static C++ program links without it */
+		if (!r->cmd.shared && strcmp(g->name, "__tls_get_addr") == 0 &&
+		    (r->target_machine == EM_X86_64 || r->target_machine == EM_386))
 			continue;
 		strv_push(r->ar, &r->undefined, g->name); /* deduplicated after sorting */
 		hidden_undef |= g->vis_hidden;

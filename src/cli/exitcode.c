@@ -9,6 +9,8 @@
 
 int exit_link(const struct lk_result *r)
 {
+	if (r->cmd.no_link)
+		return EXIT_INPUT; /* gcc -c: there is no link to predict */
 	switch (r->verdict) {
 	case LK_FAILS:
 	case LK_LINKS_BROKEN:
