@@ -245,11 +245,11 @@ static bool ld_word(struct lk_cmd *c, const char *a, const char *next)
 		return true;
 	} else if (takes_arg(a, ld_arg_opts) && next) {
 		if (strcmp(a, "-T") == 0 || strcmp(a, "--script") == 0)
-			strv_push(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", next));
+			strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", next));
 		return true;
 	} else if (strncmp(a, "-T", 2) == 0 && strncmp(a, "-Ttext", 6) != 0 && strncmp(a, "-Tdata", 6) != 0 &&
 		   strncmp(a, "-Tbss", 5) != 0) {
-		strv_push(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", a + 2));
+		strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", a + 2));
 	}
 	/* other options do not change which symbols resolve */
 	return false;
@@ -364,14 +364,14 @@ static void gcc_args(struct lk_cmd *c, struct goabi_strv *w)
 			if (ld_word(c, a, next))
 				i++;
 		} else if (strcmp(a, "-m32") == 0 || strcmp(a, "-mx32") == 0) {
-			strv_push(c->ar, &c->notes, arena_printf(c->ar, "'%s' selects another ABI; the %s search path is used",
+			strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "'%s' selects another ABI; the %s search path is used",
 								 a, c->triplet));
 		} else if (strcmp(a, "-u") == 0 && next) {
 			strv_push(c->ar, &c->undef_syms, arena_strdup(c->ar, next));
 			i++;
 		} else if (takes_arg(a, gcc_arg_opts) && next) {
 			if (strcmp(a, "-T") == 0)
-				strv_push(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", next));
+				strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", next));
 			i++;
 		}
 		/* everything else (-O2, -g, -fPIC, -m...) does not change symbol resolution */
@@ -691,6 +691,7 @@ static const char *musl_specs_path(struct lk_cmd *c)
 /* ---- asking the driver (gcc -###) ---- */
 #define LK_DRIVER_TIMEOUT_MS 10000u
 #define LK_DRIVER_MAX_OUTPUT (4u << 20)
+#define LK_DRIVER_MAX_WORDS 100000u /* as LK_MAX_INPUTS */
 
 /* argv[0]'s basename names a compiler driver goabi may run with -###:
  * [PREFIX-]gcc|g++|cc|c++|clang|clang++[-VERSION] (musl-gcc,
@@ -749,12 +750,22 @@ static bool is_linker(const char *prog)
 	       strncmp(b, "ld64.", 5) == 0 || (l > 3 && strcmp(b + l - 3, "-ld") == 0) || strstr(b, "-ld.") != NULL;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* v sorted (strv_sort): binary search, so a command line of 10^5 words
+ * costs no 10^10 compares */
+static void strv_sort(struct goabi_strv *v)
+{
+	if (v->n)
+		qsort(v->v, v->n, sizeof(*v->v), cmp_str);
+}
+
 static bool strv_has(const struct goabi_strv *v, const char *s)
 {
-	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(v->v[i], s) == 0)
-			return true;
-	return false;
+	return v->n && bsearch(&s, v->v, v->n, sizeof(*v->v), cmp_str) != NULL;
 }
 
 /* The words of the user's command line that the driver hands to the linker
@@ -839,9 +850,13 @@ static bool ask_driver(struct lk_cmd *c, const char *prog, const struct goabi_st
 		return false;
 	}
 	c->linker_prog = link.v[0];
+	strv_sort(&temps);
 	/* the linker line replaces the model: its -L directories, in order */
 	c->nitems = start;
-	struct goabi_strv udirs = c->user_dirs;
+	struct goabi_strv udirs = { 0 };
+	for (size_t i = 0; i < c->user_dirs.n; i++)
+		strv_push(c->ar, &udirs, c->user_dirs.v[i]);
+	strv_sort(&udirs);
 	c->user_dirs = (struct goabi_strv){ 0 };
 	c->sys_dirs = (struct goabi_strv){ 0 };
 	struct goabi_strv uw = { 0 };
@@ -919,7 +934,7 @@ static bool ask_driver(struct lk_cmd *c, const char *prog, const struct goabi_st
 	const char *lb = strrchr(c->linker_prog, '/');
 	lb = lb ? lb + 1 : c->linker_prog;
 	if (strstr(lb, "lld") || strstr(lb, "gold") || strstr(lb, "mold"))
-		strv_push(c->ar, &c->notes, arena_printf(c->ar, "the driver links with %s; goabi models GNU ld (bfd), whose archive rules are stricter", lb));
+		strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "the driver links with %s; goabi models GNU ld (bfd), whose archive rules are stricter", lb));
 	return true;
 }
 
@@ -943,7 +958,7 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 		 strstr(base, "c++"))
 		c->flavor = LK_GCC;
 	else {
-		strv_push(c->ar, &c->notes, arena_printf(c->ar, "'%s' is not a known compiler driver or linker; treated as gcc", base));
+		strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "'%s' is not a known compiler driver or linker; treated as gcc", base));
 		c->flavor = LK_GCC;
 	}
 	const char *want_ver = NULL;
@@ -975,7 +990,7 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 			c->machine = m;
 			c->triplet = lk_triplet(m);
 		} else {
-			strv_push(c->ar, &c->notes, arena_printf(c->ar, "emulation '%s' (ld -m) is not modelled; the %s target is assumed",
+			strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "emulation '%s' (ld -m) is not modelled; the %s target is assumed",
 								 e, c->triplet));
 		}
 	}
@@ -1004,6 +1019,8 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 		c->driver_why = "not run (--no-driver)";
 	else if (!known_driver(base))
 		c->driver_why = arena_printf(c->ar, "'%s' is not a compiler driver goabi runs", base);
+	else if (words.n > LK_DRIVER_MAX_WORDS)
+		c->driver_why = arena_printf(c->ar, "more than %u words: not passed to the driver", LK_DRIVER_MAX_WORDS);
 	else if (!c->errors.n && ask_driver(c, argv[0], &words, start))
 		return;
 	/* the documented default (docs/link.md): Debian's gcc 12 layout; for a

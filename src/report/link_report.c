@@ -78,7 +78,7 @@ void lk_report_text(FILE *out, const struct lk_result *r, bool verbose)
 	}
 	fputc('\n', out);
 	fprintf(out, "  link: %s%s%s, %s, libc %s, %zu inputs (%zu implicit), %zu objects linked\n", driver_name(c),
-		c->driver_facts == LK_DRV_DEFAULT ? " (default driver facts)" : c->driver_facts == LK_DRV_UNKNOWN ? " (not installed)" : "",
+		c->driver_facts == LK_DRV_DEFAULT ? " (not asked: goabi's default, inferred)" : c->driver_facts == LK_DRV_UNKNOWN ? " (not installed: unknown)" : "",
 		c->linker_prog ? arena_printf(r->ar, " -> %s", c->linker_prog) : "", mode_name(c), r->libc ? r->libc : "unknown",
 		r->ninputs, r->ninputs - user, pulled);
 	for (size_t i = 0; i < r->nf; i++) {
@@ -163,6 +163,10 @@ json_t *lk_report_json(const struct lk_result *r)
 	json_object_set_new(o, "driver", json_string(driver_name(c)));
 	json_object_set_new(o, "flavor", json_string(flavor_name(c->flavor)));
 	json_object_set_new(o, "driver_facts", json_string(driver_facts_name(c->driver_facts)));
+	/* how far the verdict rests on known facts: the driver's own line (or
+	 * plain ld) is known; goabi's default for a driver not asked is inferred */
+	json_object_set_new(o, "confidence", json_string(r->verdict == LK_UNKNOWN_VERDICT || c->driver_facts == LK_DRV_UNKNOWN ? "unknown"
+							 : c->driver_facts == LK_DRV_DEFAULT ? "inferred" : "known"));
 	json_object_set_new(o, "linker", str_or_null(c->linker_prog));
 	json_object_set_new(o, "mode", json_string(mode_name(c)));
 	json_object_set_new(o, "libc", str_or_null(r->libc));
