@@ -28,6 +28,7 @@ enum lk_item_kind {
 	LK_I_ASNEEDED_ON, LK_I_ASNEEDED_OFF,
 	LK_I_BSTATIC, LK_I_BDYNAMIC,
 	LK_I_PUSH, LK_I_POP,
+	LK_I_SOURCE,     /* a source file the driver compiles first (arg: the source) */
 };
 
 struct lk_item {
@@ -37,6 +38,14 @@ struct lk_item {
 };
 
 enum lk_flavor { LK_GCC, LK_MUSL_GCC, LK_LD };
+
+/* Where the driver's implicit inputs and search path came from */
+enum lk_driver_facts {
+	LK_DRV_NONE,     /* plain ld: none */
+	LK_DRV_ASKED,    /* the driver's own link line (DRIVER -### ARGS) */
+	LK_DRV_DEFAULT,  /* the driver was not run (not installed, --no-driver): the documented default (inferred) */
+	LK_DRV_UNKNOWN,  /* not installed, and the default's files are not here either (a cross target) */
+};
 
 struct lk_cmd {
 	struct goabi_arena *ar;
@@ -60,6 +69,19 @@ struct lk_cmd {
 	const char *specs_libgcc, *specs_start, *specs_end;
 	bool specs_nostdlib;
 	struct goabi_strv undef_syms;  /* -u SYMBOL */
+	/* the driver (docs/link.md "Drivers") */
+	const char *driver_name;       /* basename of argv[0] as given: "g++", "clang-14" */
+	bool cxx, clang;               /* a C++ driver (adds -lstdc++ -lm); clang's defaults */
+	bool no_driver;                /* do not run the driver (goabi link --no-driver) */
+	enum lk_driver_facts driver_facts;
+	const char *driver_why;        /* why the driver was not asked, or what it said */
+	const char *linker_prog;       /* the linker the driver runs (collect2, /usr/bin/ld, ld.lld) */
+	struct goabi_strv sources;     /* source files on the command line, in order */
+	bool asm_source;               /* one of them is assembly (.s, .S): it can define any name */
+	bool cur_implicit;             /* while parsing the driver's line: the word is the driver's */
+	bool in_driver_line;           /* parsing the driver's link line */
+	bool no_link;                  /* -c, -S, -E: the driver does not link (usage error) */
+	bool ld_nostdlib;              /* -nostdlib given to ld itself */
 };
 
 /* Parse "gcc ARGS..." / "musl-gcc ..." / "ld ..." (argv[0] decides the
@@ -70,7 +92,7 @@ void lk_parse_files(struct lk_cmd *c, int argc, char **argv);
 void lk_cmd_init(struct lk_cmd *c, struct goabi_arena *ar);
 
 /* ---- model of the link ---- */
-enum lk_input_kind { LK_IN_OBJECT, LK_IN_ARCHIVE, LK_IN_SHARED, LK_IN_SCRIPT, LK_IN_MISSING, LK_IN_BAD };
+enum lk_input_kind { LK_IN_OBJECT, LK_IN_ARCHIVE, LK_IN_SHARED, LK_IN_SCRIPT, LK_IN_MISSING, LK_IN_BAD, LK_IN_SOURCE };
 
 struct lk_obj {                  /* one ELF object: a file, a member, a shared library */
 	const char *name;            /* "path" or "path(member)" */
@@ -106,6 +128,8 @@ enum lk_sev {
 	LK_ERROR,        /* ld succeeds but the program cannot work (two Go runtimes) */
 	LK_WARNING,      /* likely problem (toolchain mismatch, static NSS) */
 	LK_NOTE,         /* worth knowing (CET property dropped) */
+	LK_UNKNOWN,      /* ld fails unless an input goabi cannot read (a source file, a driver's
+			  * library that is not installed) provides what is missing */
 };
 
 struct lk_finding {
@@ -117,13 +141,18 @@ struct lk_finding {
 	const char *diagnosis;       /* why, when known */
 	struct goabi_strv files;     /* files/members involved */
 	long refobj;                 /* undefined: first referencing object, -1 */
+	struct goabi_strv symbols;   /* a group of undefined symbols one library provides */
+	const char *lib_group;       /* undefined: the missing library that defines it ("m", "stdc++") */
 };
 
 /* The verdict alone decides the exit code (src/cli/exitcode.c): links and
- * links-with-hazards 0, links-but-cannot-work and fails 1. */
+ * links-with-hazards 0, links-but-cannot-work and fails 1, unknown 3.
+ * Ordered: the worst finding decides. */
 enum lk_verdict {
 	LK_LINKS,              /* ld succeeds, nothing to warn about */
 	LK_LINKS_WITH_HAZARDS, /* ld succeeds; warnings (toolchain mismatch, static NSS, ld's own) */
+	LK_UNKNOWN_VERDICT,    /* depends on inputs goabi cannot read: source files (links if they
+				* define needs_from_sources), a driver that is not installed */
 	LK_LINKS_BROKEN,       /* ld succeeds but the program cannot work (an LK_ERROR finding) */
 	LK_FAILS,              /* ld fails (an LK_LINK_ERROR finding) */
 };
@@ -144,6 +173,9 @@ struct lk_result {
 	int target_class;
 	bool target_be;
 	bool fatal;                     /* ld stops before resolving (missing/bad input) */
+	struct goabi_strv needs_from_sources; /* undefined unless a source (or unknown library) defines them */
+	size_t nsources;                /* source files in the link */
+	bool implicit_unknown;          /* a driver's implicit input is not installed (LK_DRV_UNKNOWN) */
 	enum lk_verdict verdict;
 	void *priv;                     /* resolver state */
 };

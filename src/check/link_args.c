@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <elf.h>
 #include "check/link.h"
+#include "read/driver.h"
 #include "read/mapfile.h"
 
 void lk_cmd_init(struct lk_cmd *c, struct goabi_arena *ar)
@@ -37,7 +38,7 @@ static void item(struct lk_cmd *c, enum lk_item_kind k, const char *arg, bool im
 		return;
 	c->items[c->nitems].kind = k;
 	c->items[c->nitems].arg = arg ? arena_strdup(c->ar, arg) : NULL;
-	c->items[c->nitems].implicit = implicit;
+	c->items[c->nitems].implicit = implicit || c->cur_implicit;
 	c->nitems++;
 }
 
@@ -217,7 +218,8 @@ static bool ld_word(struct lk_cmd *c, const char *a, const char *next)
 	else if (strcmp(a, "-Bstatic") == 0 || strcmp(a, "-dn") == 0 || strcmp(a, "-non_shared") == 0 ||
 		 (c->flavor == LK_LD && strcmp(a, "-static") == 0)) {
 		item(c, LK_I_BSTATIC, NULL, false);
-		if (c->flavor == LK_LD)
+		/* a driver's line says -static for a static link, -Bstatic for the user's */
+		if (c->flavor == LK_LD && (!c->in_driver_line || strcmp(a, "-static") == 0))
 			c->is_static = true;
 	} else if (strcmp(a, "-Bdynamic") == 0 || strcmp(a, "-dy") == 0 || strcmp(a, "-call_shared") == 0)
 		item(c, LK_I_BDYNAMIC, NULL, false);
@@ -227,7 +229,7 @@ static bool ld_word(struct lk_cmd *c, const char *a, const char *next)
 	else if (strcmp(o, "-pie") == 0 || strcmp(o, "-pic-executable") == 0) c->pie = true;
 	else if (strcmp(o, "-no-pie") == 0) c->no_pie = true;
 	else if (strcmp(a, "-r") == 0 || strcmp(o, "-relocatable") == 0) c->relocatable = true;
-	else if (c->flavor == LK_LD && strcmp(a, "-nostdlib") == 0) c->nostdlib = true;
+	else if (c->flavor == LK_LD && strcmp(a, "-nostdlib") == 0) c->nostdlib = c->ld_nostdlib = true;
 	else if (strncmp(o, "-sysroot=", 9) == 0) c->sysroot = arena_strdup(c->ar, o + 9);
 	else if (strcmp(a, "-o") == 0 && next) { c->output = arena_strdup(c->ar, next); return true; }
 	else if (strncmp(a, "-o", 2) == 0 && a[2]) c->output = arena_strdup(c->ar, a + 2);
@@ -243,11 +245,11 @@ static bool ld_word(struct lk_cmd *c, const char *a, const char *next)
 		return true;
 	} else if (takes_arg(a, ld_arg_opts) && next) {
 		if (strcmp(a, "-T") == 0 || strcmp(a, "--script") == 0)
-			strv_push(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", next));
+			strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", next));
 		return true;
 	} else if (strncmp(a, "-T", 2) == 0 && strncmp(a, "-Ttext", 6) != 0 && strncmp(a, "-Tdata", 6) != 0 &&
 		   strncmp(a, "-Tbss", 5) != 0) {
-		strv_push(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", a + 2));
+		strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", a + 2));
 	}
 	/* other options do not change which symbols resolve */
 	return false;
@@ -262,20 +264,52 @@ static const char *const gcc_arg_opts[] = {
 
 static void read_specs(struct lk_cmd *c, const char *path);
 
+/* 1 a source file the driver compiles (C, C++, Objective-C, Fortran, Go,
+ * preprocessed), 2 assembly (it can define any symbol name), 0 an input
+ * for the linker (gcc's own suffix table, gcc/gcc.cc default_compilers) */
+static int source_kind(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (!dot || (slash && dot < slash))
+		return 0;
+	static const char *const src[] = { ".c", ".cc", ".cp", ".cxx", ".cpp", ".CPP", ".c++", ".C", ".i", ".ii",
+					   ".m", ".mm", ".M", ".mi", ".mii", ".f", ".for", ".f90", ".f95", ".F",
+					   ".F90", ".go", ".d", NULL };
+	for (size_t i = 0; src[i]; i++)
+		if (strcmp(dot, src[i]) == 0)
+			return 1;
+	if (strcmp(dot, ".s") == 0 || strcmp(dot, ".S") == 0 || strcmp(dot, ".sx") == 0 || strcmp(dot, ".asm") == 0)
+		return 2;
+	return 0;
+}
+
 static void gcc_args(struct lk_cmd *c, struct goabi_strv *w)
 {
+	int xlang = 0;
 	for (size_t i = 0; i < w->n; i++) {
 		const char *a = w->v[i];
 		const char *next = i + 1 < w->n ? w->v[i + 1] : NULL;
 		if (a[0] != '-' || !a[1]) {
-			const char *dot = strrchr(a, '.');
-			if (dot && (strcmp(dot, ".c") == 0 || strcmp(dot, ".cc") == 0 || strcmp(dot, ".cpp") == 0 ||
-				    strcmp(dot, ".s") == 0 || strcmp(dot, ".S") == 0 || strcmp(dot, ".go") == 0 ||
-				    strcmp(dot, ".cxx") == 0 || strcmp(dot, ".C") == 0))
-				strv_push(c->ar, &c->notes,
-					  arena_printf(c->ar, "source file '%s' is compiled by the driver first; compile it and pass the object", a));
-			else
+			int lang = xlang ? xlang : source_kind(a);
+			if (lang) {
+				item(c, LK_I_SOURCE, a, false);
+				strv_push(c->ar, &c->sources, a);
+				if (lang == 2)
+					c->asm_source = true;
+			} else {
 				item(c, LK_I_FILE, a, false);
+			}
+			continue;
+		}
+		if (strcmp(a, "-x") == 0 && next) {
+			/* -x LANG: the following files are LANG sources ("none": by suffix again) */
+			xlang = strcmp(next, "none") == 0 ? 0 : strncmp(next, "assembler", 9) == 0 ? 2 : 1;
+			i++;
+			continue;
+		}
+		if (strncmp(a, "-x", 2) == 0 && a[2]) {
+			xlang = strcmp(a + 2, "none") == 0 ? 0 : strncmp(a + 2, "assembler", 9) == 0 ? 2 : 1;
 			continue;
 		}
 		if (strncmp(a, "-Wl,", 4) == 0) {
@@ -314,6 +348,7 @@ static void gcc_args(struct lk_cmd *c, struct goabi_strv *w)
 			c->pthread_flag = true;
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "-S") == 0 || strcmp(a, "-E") == 0) {
 			strv_push(c->ar, &c->errors, arena_printf(c->ar, "'%s' means the driver does not link", a));
+			c->no_link = true;
 		} else if (strncmp(a, "--sysroot=", 10) == 0) {
 			c->sysroot = arena_strdup(c->ar, a + 10);
 		} else if (strcmp(a, "--sysroot") == 0 && next) {
@@ -329,14 +364,14 @@ static void gcc_args(struct lk_cmd *c, struct goabi_strv *w)
 			if (ld_word(c, a, next))
 				i++;
 		} else if (strcmp(a, "-m32") == 0 || strcmp(a, "-mx32") == 0) {
-			strv_push(c->ar, &c->notes, arena_printf(c->ar, "'%s' selects another ABI; the %s search path is used",
+			strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "'%s' selects another ABI; the %s search path is used",
 								 a, c->triplet));
 		} else if (strcmp(a, "-u") == 0 && next) {
 			strv_push(c->ar, &c->undef_syms, arena_strdup(c->ar, next));
 			i++;
 		} else if (takes_arg(a, gcc_arg_opts) && next) {
 			if (strcmp(a, "-T") == 0)
-				strv_push(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", next));
+				strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "linker script '%s' given with -T is not modelled", next));
 			i++;
 		}
 		/* everything else (-O2, -g, -fPIC, -m...) does not change symbol resolution */
@@ -568,8 +603,9 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 			item(c, LK_I_FILE, gcc_file(c, c->is_static && !c->pie ? "crtbeginT.o" :
 						       (c->shared || pie || c->pie) ? "crtbeginS.o" : "crtbegin.o"), true);
 		}
-		/* Debian's gcc passes --as-needed before every input */
-		item(c, LK_I_ASNEEDED_ON, NULL, true);
+		/* Debian's gcc passes --as-needed before every input (clang does not) */
+		if (!c->clang)
+			item(c, LK_I_ASNEEDED_ON, NULL, true);
 	} else {
 		if (!c->nostdlib)
 			ld_builtin_dirs(c);
@@ -597,7 +633,20 @@ static void implicit_gcc(struct lk_cmd *c, size_t user_start, size_t user_end)
 		if (start && c->specs_end)
 			specs_files(c, c->specs_end);
 	} else if (c->flavor == LK_GCC) {
-		if (libs) {
+		if (libs && c->cxx) {
+			/* g++/clang++ add the C++ runtime and libm (g++ -###) */
+			item(c, LK_I_LIB, "stdc++", true);
+			item(c, LK_I_LIB, "m", true);
+		}
+		if (libs && c->cxx && !c->is_static) {
+			/* g++ links libgcc_s whole (-shared-libgcc): g++ -### */
+			for (int k = 0; k < 2; k++) {
+				item(c, LK_I_LIB, "gcc_s", true);
+				item(c, LK_I_LIB, "gcc", true);
+				if (k == 0)
+					item(c, LK_I_LIB, "c", true);
+			}
+		} else if (libs) {
 			if (c->is_static) {
 				item(c, LK_I_GROUP_START, NULL, true);
 				item(c, LK_I_LIB, "gcc", true);
@@ -639,6 +688,256 @@ static const char *musl_specs_path(struct lk_cmd *c)
 	return NULL;
 }
 
+/* ---- asking the driver (gcc -###) ---- */
+#define LK_DRIVER_TIMEOUT_MS 10000u
+#define LK_DRIVER_MAX_OUTPUT (4u << 20)
+#define LK_DRIVER_MAX_WORDS 100000u /* as LK_MAX_INPUTS */
+
+/* argv[0]'s basename names a compiler driver goabi may run with -###:
+ * [PREFIX-]gcc|g++|cc|c++|clang|clang++[-VERSION] (musl-gcc,
+ * aarch64-linux-gnu-g++, clang++-14, gcc-12). Nothing else is run. */
+static bool known_driver(const char *base)
+{
+	size_t l = strlen(base);
+	/* a trailing -VERSION: digits and dots */
+	const char *dash = strrchr(base, '-');
+	if (dash && dash[1] && strspn(dash + 1, "0123456789.") == strlen(dash + 1))
+		l = (size_t)(dash - base);
+	static const char *const names[] = { "gcc", "g++", "cc", "c++", "clang", "clang++", NULL };
+	for (size_t i = 0; names[i]; i++) {
+		size_t n = strlen(names[i]);
+		if (l >= n && strncmp(base + l - n, names[i], n) == 0 && (l == n || base[l - n - 1] == '-'))
+			return true;
+	}
+	return false;
+}
+
+/* the words of one command line as gcc and clang print them for -###:
+ * separated by blanks, "..." quoted with \ escaping ", \ and $ */
+static void split_command(struct lk_cmd *c, const char *line, struct goabi_strv *out)
+{
+	size_t n = strlen(line);
+	char *w = arena_alloc(c->ar, n + 1);
+	if (!w)
+		return;
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (i >= n)
+			break;
+		size_t wl = 0;
+		bool q = false;
+		for (; i < n && (q || (line[i] != ' ' && line[i] != '\t')); i++) {
+			if (line[i] == '"') {
+				q = !q;
+			} else if (q && line[i] == '\\' && i + 1 < n) {
+				w[wl++] = line[++i];
+			} else {
+				w[wl++] = line[i];
+			}
+		}
+		strv_push(c->ar, out, arena_strndup(c->ar, w, wl));
+	}
+}
+
+static bool is_linker(const char *prog)
+{
+	const char *b = strrchr(prog, '/');
+	b = b ? b + 1 : prog;
+	size_t l = strlen(b);
+	return strcmp(b, "collect2") == 0 || strcmp(b, "ld") == 0 || strncmp(b, "ld.", 3) == 0 ||
+	       strncmp(b, "ld64.", 5) == 0 || (l > 3 && strcmp(b + l - 3, "-ld") == 0) || strstr(b, "-ld.") != NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* v sorted (strv_sort): binary search, so a command line of 10^5 words
+ * costs no 10^10 compares */
+static void strv_sort(struct goabi_strv *v)
+{
+	if (v->n)
+		qsort(v->v, v->n, sizeof(*v->v), cmp_str);
+}
+
+static bool strv_has(const struct goabi_strv *v, const char *s)
+{
+	return v->n && bsearch(&s, v->v, v->n, sizeof(*v->v), cmp_str) != NULL;
+}
+
+/* The words of the user's command line that the driver hands to the linker
+ * unchanged, in order (files, -lNAME, -Wl and -Xlinker words): the linker
+ * line's words that match them, in order, are the user's; the rest are the
+ * driver's own (crt objects, default libraries, search path). */
+static void user_link_words(struct lk_cmd *c, const struct goabi_strv *w, struct goabi_strv *out)
+{
+	int xlang = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const char *a = w->v[i], *next = i + 1 < w->n ? w->v[i + 1] : NULL;
+		if (a[0] != '-' || !a[1]) {
+			if (!(xlang ? xlang : source_kind(a)))
+				strv_push(c->ar, out, a);
+		} else if (strcmp(a, "-x") == 0 && next) {
+			xlang = strcmp(next, "none") == 0 ? 0 : 1;
+			i++;
+		} else if (strcmp(a, "-l") == 0 && next) {
+			strv_push(c->ar, out, arena_printf(c->ar, "-l%s", next));
+			i++;
+		} else if (strncmp(a, "-l", 2) == 0) {
+			strv_push(c->ar, out, a);
+		} else if (strncmp(a, "-Wl,", 4) == 0) {
+			char *dup = arena_strdup(c->ar, a + 4);
+			for (char *s = dup, *tok; (tok = strsep(&s, ",")) != NULL;)
+				strv_push(c->ar, out, tok);
+		} else if (strcmp(a, "-Xlinker") == 0 && next) {
+			strv_push(c->ar, out, next);
+			i++;
+		} else if (takes_arg(a, gcc_arg_opts) || strcmp(a, "-o") == 0 || strcmp(a, "-L") == 0 ||
+			   strcmp(a, "-specs") == 0 || strcmp(a, "--sysroot") == 0) {
+			i++;
+		}
+	}
+}
+
+/* Run "DRIVER -### ARGS" and read the link line it would run: the
+ * linker, its options, the crt objects, libraries and -L directories the
+ * driver adds, and where the objects of compiled source files go.
+ * False when the driver cannot be run or prints no link line. */
+static bool ask_driver(struct lk_cmd *c, const char *prog, const struct goabi_strv *words, size_t start)
+{
+	char **argv = arena_alloc(c->ar, (words->n + 3) * sizeof(*argv));
+	if (!argv)
+		return false;
+	argv[0] = (char *)prog;
+	argv[1] = (char *)"-###";
+	for (size_t i = 0; i < words->n; i++)
+		argv[i + 2] = (char *)words->v[i];
+	argv[words->n + 2] = NULL;
+	size_t len = 0;
+	int status;
+	char *out = rd_run_capture(argv, LK_DRIVER_TIMEOUT_MS, LK_DRIVER_MAX_OUTPUT, &len, &status);
+	if (!out) {
+		c->driver_why = arena_printf(c->ar, "'%s' could not be run (not installed?)", prog);
+		return false;
+	}
+	struct goabi_strv link = { 0 }, temps = { 0 };
+	const char *err = NULL;
+	for (char *s = out, *line; (line = strsep(&s, "\n")) != NULL;) {
+		if (line[0] != ' ') {
+			if (!err && strstr(line, "error"))
+				err = arena_strdup(c->ar, line);
+			continue;
+		}
+		struct goabi_strv cw = { 0 };
+		split_command(c, line, &cw);
+		if (!cw.n)
+			continue;
+		if (is_linker(cw.v[0])) {
+			link = cw;
+			continue;
+		}
+		for (size_t k = 0; k + 1 < cw.n; k++)
+			if (strcmp(cw.v[k], "-o") == 0)
+				strv_push(c->ar, &temps, cw.v[k + 1]);
+	}
+	free(out);
+	if (!link.n) {
+		c->driver_why = arena_printf(c->ar, "'%s -###' printed no link command%s%s", prog, err ? ": " : "",
+					     err ? err : "");
+		return false;
+	}
+	c->linker_prog = link.v[0];
+	strv_sort(&temps);
+	/* the linker line replaces the model: its -L directories, in order */
+	c->nitems = start;
+	struct goabi_strv udirs = { 0 };
+	for (size_t i = 0; i < c->user_dirs.n; i++)
+		strv_push(c->ar, &udirs, c->user_dirs.v[i]);
+	strv_sort(&udirs);
+	c->user_dirs = (struct goabi_strv){ 0 };
+	c->sys_dirs = (struct goabi_strv){ 0 };
+	struct goabi_strv uw = { 0 };
+	user_link_words(c, words, &uw);
+	enum lk_flavor saved = c->flavor;
+	c->flavor = LK_LD;
+	c->in_driver_line = true;
+	c->is_static = c->shared = c->relocatable = c->pie = false;
+	size_t ui = 0, si = 0;
+	for (size_t i = 1; i < link.n; i++) {
+		const char *a = link.v[i];
+		if (strcmp(a, "-m") == 0 && i + 1 < link.n) {
+			unsigned m = ld_emulation_machine(link.v[i + 1]);
+			if (m) {
+				c->machine = m;
+				c->triplet = lk_triplet(m);
+			}
+		}
+		if (a[0] != '-' && strv_has(&temps, a)) {
+			/* the object of a compiled source file */
+			c->cur_implicit = false;
+			item(c, LK_I_SOURCE, si < c->sources.n ? c->sources.v[si] : a, false);
+			si++;
+			continue;
+		}
+		/* an input is the user's when it is the next of the user's
+		 * link words still unmatched (skipping words the driver
+		 * rewrote); an option word only when it is the very next */
+		bool input = a[0] != '-' || (strncmp(a, "-l", 2) == 0 && a[2]);
+		c->cur_implicit = true;
+		if (input) {
+			for (size_t k = ui; k < uw.n; k++)
+				if (strcmp(a, uw.v[k]) == 0) {
+					c->cur_implicit = false;
+					ui = k + 1;
+					break;
+				}
+		} else if (ui < uw.n && strcmp(a, uw.v[ui]) == 0) {
+			c->cur_implicit = false;
+			ui++;
+		}
+		const char *next = i + 1 < link.n ? link.v[i + 1] : NULL;
+		if (strncmp(a, "-L", 2) == 0 && (a[2] || next)) {
+			/* the user's -L directories come first (as given), then the driver's */
+			const char *d = a[2] ? a + 2 : next;
+			if (!a[2])
+				i++;
+			if (strv_has(&udirs, d))
+				strv_push(c->ar, &c->user_dirs, d);
+			else
+				strv_push_unique(c->ar, &c->sys_dirs, d);
+			continue;
+		}
+		if (strcmp(a, "-l") == 0 && next) {
+			const char *l = arena_printf(c->ar, "-l%s", next);
+			for (size_t k = ui; k < uw.n; k++)
+				if (strcmp(l, uw.v[k]) == 0) {
+					c->cur_implicit = false;
+					ui = k + 1;
+					break;
+				}
+		}
+		if (ld_word(c, a, next)) {
+			i++;
+			if (ui < uw.n && next && strcmp(next, uw.v[ui]) == 0)
+				ui++;
+		}
+	}
+	c->cur_implicit = false;
+	c->in_driver_line = false;
+	c->flavor = saved;
+	if (!c->ld_nostdlib)
+		ld_builtin_dirs(c);
+	c->driver_facts = LK_DRV_ASKED;
+	const char *lb = strrchr(c->linker_prog, '/');
+	lb = lb ? lb + 1 : c->linker_prog;
+	if (strstr(lb, "lld") || strstr(lb, "gold") || strstr(lb, "mold"))
+		strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "the driver links with %s; goabi models GNU ld (bfd), whose archive rules are stricter", lb));
+	return true;
+}
+
 void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 {
 	if (argc < 1)
@@ -646,6 +945,9 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 	c->driver = arena_strdup(c->ar, argv[0]);
 	const char *base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
+	c->driver_name = arena_strdup(c->ar, base);
+	c->cxx = strstr(base, "++") != NULL;
+	c->clang = strstr(base, "clang") != NULL;
 	detect_target(c, argv[0]);
 	if (strcmp(base, "ld") == 0 || strncmp(base, "ld.", 3) == 0 || (strlen(base) > 3 && strcmp(base + strlen(base) - 3, "-ld") == 0) ||
 	    strstr(base, "-ld.") != NULL)
@@ -656,7 +958,7 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 		 strstr(base, "c++"))
 		c->flavor = LK_GCC;
 	else {
-		strv_push(c->ar, &c->notes, arena_printf(c->ar, "'%s' is not a known compiler driver or linker; treated as gcc", base));
+		strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "'%s' is not a known compiler driver or linker; treated as gcc", base));
 		c->flavor = LK_GCC;
 	}
 	const char *want_ver = NULL;
@@ -688,7 +990,7 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 			c->machine = m;
 			c->triplet = lk_triplet(m);
 		} else {
-			strv_push(c->ar, &c->notes, arena_printf(c->ar, "emulation '%s' (ld -m) is not modelled; the %s target is assumed",
+			strv_push_unique(c->ar, &c->notes, arena_printf(c->ar, "emulation '%s' (ld -m) is not modelled; the %s target is assumed",
 								 e, c->triplet));
 		}
 	}
@@ -708,9 +1010,22 @@ void lk_parse_command(struct lk_cmd *c, int argc, char **argv)
 		for (size_t i = 0; i < words.n; i++)
 			if (ld_word(c, words.v[i], i + 1 < words.n ? words.v[i + 1] : NULL))
 				i++;
-	} else {
-		gcc_args(c, &words);
+		c->driver_facts = LK_DRV_NONE;
+		implicit_gcc(c, start, c->nitems);
+		return;
 	}
+	gcc_args(c, &words);
+	if (c->no_driver)
+		c->driver_why = "not run (--no-driver)";
+	else if (!known_driver(base))
+		c->driver_why = arena_printf(c->ar, "'%s' is not a compiler driver goabi runs", base);
+	else if (words.n > LK_DRIVER_MAX_WORDS)
+		c->driver_why = arena_printf(c->ar, "more than %u words: not passed to the driver", LK_DRIVER_MAX_WORDS);
+	else if (!c->errors.n && ask_driver(c, argv[0], &words, start))
+		return;
+	/* the documented default (docs/link.md): Debian's gcc 12 layout; for a
+	 * cross target whose files are not here, unknown */
+	c->driver_facts = c->cross && (!c->gcc_dir || !rd_is_regular(crt(c, "crti.o"))) ? LK_DRV_UNKNOWN : LK_DRV_DEFAULT;
 	implicit_gcc(c, start, c->nitems);
 }
 

@@ -7,6 +7,7 @@
 #include <elf.h>
 #include "check/link.h"
 #include "read/mapfile.h"
+#include "util/demangle.h"
 
 static const struct goabi_artifact *gofacts(const struct lk_obj *o)
 {
@@ -184,7 +185,7 @@ static void load_cand(struct lk_result *r, struct cand *c)
 	c->lib = arena_printf(r->ar, "%s (%s)", c->lib, p);
 }
 
-static const char *missing_lib_for(struct lk_result *r, struct cand *cands, const char *sym)
+static const char *missing_lib_for(struct lk_result *r, struct cand *cands, const char *sym, const char **group)
 {
 	for (size_t i = 0; missing_libs[i]; i++) {
 		struct cand *c = &cands[i];
@@ -196,8 +197,13 @@ static const char *missing_lib_for(struct lk_result *r, struct cand *cands, cons
 		}
 		if (!c->present)
 			continue;
-		if (nindex_find(&c->ix, sym))
+		if (nindex_find(&c->ix, sym)) {
+			*group = missing_libs[i];
+			if (strcmp(missing_libs[i], "stdc++") == 0)
+				return arena_printf(r->ar, "defined in lib%s: link with a C++ driver (g++, clang++: they add -lstdc++ -lm), or add -lstdc++",
+						    c->lib);
 			return arena_printf(r->ar, "defined in lib%s: add -l%s", c->lib, missing_libs[i]);
+		}
 	}
 	return NULL;
 }
@@ -258,11 +264,137 @@ static void diagnose_undefined(struct lk_result *r)
 		} else if ((hv = hidden_version(r, &oldvers, n)) != NULL) {
 			f->diagnosis = hv;
 		} else {
-			const char *lib = missing_lib_for(r, cands, n);
+			const char *lib = missing_lib_for(r, cands, n, &f->lib_group);
 			if (lib)
 				f->diagnosis = lib;
 		}
 	}
+}
+
+/* One finding for all the undefined symbols one missing library provides
+ * ("libstdc++ not linked: 23 symbols, e.g. ..."); every symbol stays in
+ * the finding's symbols and in r->undefined. */
+static void group_by_library(struct lk_result *r)
+{
+	for (size_t i = 0; i < r->nf; i++) {
+		struct lk_finding *f = &r->f[i];
+		if (!f->lib_group || strcmp(f->kind, "undefined") != 0 || f->symbols.n)
+			continue;
+		size_t n = 0;
+		for (size_t k = i; k < r->nf; k++)
+			n += r->f[k].lib_group && strcmp(r->f[k].lib_group, f->lib_group) == 0 &&
+			     strcmp(r->f[k].kind, "undefined") == 0 && r->f[k].sev == f->sev;
+		if (n < 2)
+			continue;
+		const char *lib = f->lib_group, *first_linker = f->linker;
+		char eg[1024] = "";
+		size_t el = 0, w = i + 1, shown_n = 0;
+		strv_push(r->ar, &f->symbols, f->symbol);
+		const char *d = goabi_demangle(r->ar, f->symbol);
+		el += (size_t)snprintf(eg + el, sizeof(eg) - el, "%s", d ? d : f->symbol);
+		shown_n++;
+		for (size_t k = i + 1; k < r->nf; k++) {
+			struct lk_finding *g = &r->f[k];
+			if (g->lib_group && strcmp(g->lib_group, lib) == 0 && strcmp(g->kind, "undefined") == 0 && g->sev == f->sev) {
+				strv_push(r->ar, &f->symbols, g->symbol);
+				for (size_t j = 0; j < g->files.n; j++)
+					strv_push_unique(r->ar, &f->files, g->files.v[j]);
+				if (shown_n < 4 && el < sizeof(eg) - 1) {
+					d = goabi_demangle(r->ar, g->symbol);
+					el += (size_t)snprintf(eg + el, sizeof(eg) - el, ", %s", d ? d : g->symbol);
+					shown_n++;
+				}
+				continue;
+			}
+			r->f[w++] = *g;
+		}
+		r->nf = w;
+		f->message = arena_printf(r->ar, "lib%s not linked: %zu undefined symbols it defines, e.g. %s%s", lib,
+					  f->symbols.n, eg, f->symbols.n > shown_n ? ", ..." : "");
+		f->symbol = NULL;
+		f->linker = arena_printf(r->ar, "%s (and %zu more undefined references)", first_linker ? first_linker : "",
+					 f->symbols.n - 1);
+	}
+}
+
+/* a name a C or C++ source file can define: an identifier (C++ names are
+ * mangled into identifiers too); Go's "type:.eq.T", "main.f" are not */
+static bool c_identifier(const char *n)
+{
+	if (!n || !*n || !((*n >= 'A' && *n <= 'Z') || (*n >= 'a' && *n <= 'z') || *n == '_'))
+		return false;
+	for (; *n; n++)
+		if (!((*n >= 'A' && *n <= 'Z') || (*n >= 'a' && *n <= 'z') || (*n >= '0' && *n <= '9') || *n == '_'))
+			return false;
+	return true;
+}
+
+/* Inputs goabi cannot read: source files the driver compiles, and the
+ * libraries of a driver that is not installed. An undefined reference they
+ * could satisfy is not a certain failure: it becomes a condition (what
+ * they must define); what they cannot change stays a failure. */
+static void unreadable_inputs(struct lk_result *r)
+{
+	if (!r->nsources && !r->implicit_unknown)
+		return;
+	char srcs[1024] = "";
+	size_t sl = 0;
+	for (size_t i = 0; i < r->ninputs && sl < sizeof(srcs) - 1; i++)
+		if (r->inputs[i].kind == LK_IN_SOURCE)
+			sl += (size_t)snprintf(srcs + sl, sizeof(srcs) - sl, "%s%s", sl ? ", " : "", r->inputs[i].path);
+	struct goabi_strv keep = { 0 };
+	for (size_t i = 0; i < r->nf; i++) {
+		struct lk_finding *f = &r->f[i];
+		if (strcmp(f->kind, "undefined") != 0 || f->sev != LK_LINK_ERROR)
+			continue;
+		size_t nsym = f->symbols.n ? f->symbols.n : 1;
+		bool can = r->implicit_unknown;
+		for (size_t k = 0; k < nsym && !can; k++) {
+			const char *sym = f->symbols.n ? f->symbols.v[k] : f->symbol;
+			can = r->cmd.asm_source || c_identifier(sym);
+		}
+		if (!can)
+			continue;
+		f->sev = LK_UNKNOWN;
+		f->kind = "undefined-unless-sources-define";
+		for (size_t k = 0; k < nsym; k++)
+			strv_push(r->ar, &r->needs_from_sources, f->symbols.n ? f->symbols.v[k] : f->symbol);
+		f->message = arena_printf(r->ar, "%s: %s", f->message,
+					  r->nsources ? arena_printf(r->ar, "the link fails unless the source files (%s) define it", srcs)
+						      : "the link fails unless the driver's libraries (not installed here) define it");
+	}
+	/* what stays certain: r->undefined without the conditional names */
+	for (size_t i = 0; i < r->undefined.n; i++) {
+		bool cond = false;
+		for (size_t k = 0; k < r->needs_from_sources.n && !cond; k++)
+			cond = strcmp(r->needs_from_sources.v[k], r->undefined.v[i]) == 0;
+		if (!cond)
+			strv_push(r->ar, &keep, r->undefined.v[i]);
+	}
+	r->undefined = keep;
+	if (r->nsources)
+		lk_add_finding(r, LK_UNKNOWN, "source-not-read", NULL,
+			       "%s %s compiled by the driver first: goabi cannot see what %s or reference%s (their own undefined "
+			       "references and duplicate definitions are not predicted); Go c-archives named after them are assumed "
+			       "to be called (their exported functions pulled)",
+			       srcs, r->nsources > 1 ? "are source files" : "is a source file", r->nsources > 1 ? "they define" : "it defines",
+			       r->nsources > 1 ? "" : "s");
+}
+
+static void driver_findings(struct lk_result *r)
+{
+	const struct lk_cmd *c = &r->cmd;
+	if (c->driver_facts == LK_DRV_DEFAULT)
+		lk_add_finding(r, LK_NOTE, "driver-default", NULL,
+			       "%s was not asked for its link line (%s): its start files, libraries and search path are goabi's "
+			       "default for %s (Debian's gcc 12 layout, docs/link.md), inferred",
+			       c->driver_name ? c->driver_name : "gcc", c->driver_why ? c->driver_why : "not run",
+			       c->clang ? "clang" : c->cxx ? "g++" : "gcc");
+	else if (c->driver_facts == LK_DRV_UNKNOWN)
+		lk_add_finding(r, LK_UNKNOWN, "driver-unknown", NULL,
+			       "%s is not installed (%s) and its target's start files and libraries are not here: what they "
+			       "define is unknown; the prediction covers the inputs given",
+			       c->driver_name ? c->driver_name : "the driver", c->driver_why ? c->driver_why : "not run");
 }
 
 static const char *fact(const struct goabi_fact *f)
@@ -594,6 +726,8 @@ void lk_findings(struct lk_result *r)
 	detect_libc(r);
 	if (!((r->f && r->fatal))) {
 		diagnose_undefined(r);
+		group_by_library(r);
+		unreadable_inputs(r);
 		go_findings(r);
 		abi_findings(r);
 		warning_findings(r);
@@ -605,11 +739,15 @@ void lk_findings(struct lk_result *r)
 		lk_add_finding(r, LK_WARNING, "command-line", NULL, "%s", r->cmd.errors.v[i]);
 	for (size_t i = 0; i < r->cmd.notes.n; i++)
 		lk_add_finding(r, LK_NOTE, "not-modelled", NULL, "%s", r->cmd.notes.v[i]);
+	driver_findings(r);
+	if (r->f && r->fatal && r->nsources)
+		unreadable_inputs(r); /* the source note; nothing is undefined after a fatal error */
 	/* the worst finding decides: link-error > error > warning */
 	r->verdict = LK_LINKS;
 	for (size_t i = 0; i < r->nf; i++) {
 		enum lk_verdict v = r->f[i].sev == LK_LINK_ERROR ? LK_FAILS
 				    : r->f[i].sev == LK_ERROR    ? LK_LINKS_BROKEN
+				    : r->f[i].sev == LK_UNKNOWN  ? LK_UNKNOWN_VERDICT
 				    : r->f[i].sev == LK_WARNING  ? LK_LINKS_WITH_HAZARDS
 								 : LK_LINKS;
 		if (v > r->verdict)

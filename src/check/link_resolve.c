@@ -21,6 +21,7 @@
 #include "check/link.h"
 #include "facts/facts.h"
 #include "read/mapfile.h"
+#include "util/demangle.h"
 
 struct gsym {
 	const char *name;
@@ -33,6 +34,7 @@ struct gsym {
 	bool vis_hidden;   /* some regular object has it hidden or internal: ld
 			    * gives the output symbol the strictest visibility */
 	bool dso_ref;      /* a loaded shared library references it */
+	bool assumed;      /* referenced by the sources, by assumption (assume_source_uses) */
 	long dso_strong;   /* the first loaded shared library with a non-weak reference, -1 */
 	long refs[LK_MAX_REFS];
 	unsigned nrefs;
@@ -161,6 +163,20 @@ static bool newly_undefined(const struct gsym *g, bool hidden)
 	return !g->strong_ref && g->dso_strong < 0;
 }
 
+/* a symbol as ld names it in messages: C++ names demangled */
+static const char *ld_name(struct lk_result *r, const char *n)
+{
+	const char *d = goabi_demangle(r->ar, n);
+	return d ? d : n;
+}
+
+/* a symbol for a person: "std::cout (_ZSt4cout)" */
+static const char *shown(struct lk_result *r, const char *n)
+{
+	const char *d = goabi_demangle(r->ar, n);
+	return d ? arena_printf(r->ar, "%s (%s)", d, n) : n;
+}
+
 static const char *objname(const struct lk_result *r, long i)
 {
 	return i >= 0 ? r->objs[i].name : "(command line)";
@@ -270,9 +286,17 @@ static void add_shared(struct lk_result *r, long oi)
 		bool need = false;
 		for (size_t k = 0; k < o->st.n && !need; k++) {
 			const struct st_sym *y = &o->st.syms[k];
-			if (y->kind == ST_UNDEF || y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+			if (y->kind == ST_UNDEF || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 				continue;
-			struct gsym *g = lookup(r, y->name, false);
+			struct gsym *g;
+			if (y->version && (g = lookup(r, arena_printf(r->ar, "%s@%s", y->name, y->version), false)) != NULL &&
+			    dso_wants(r, g, o) && g->dso < 0) {
+				need = true;
+				break;
+			}
+			if (y->ver_hidden)
+				continue;
+			g = lookup(r, y->name, false);
 			need = g && (g->strong_ref || dso_wants(r, g, o)) && g->def < 0 && g->dso < 0 && !g->hidden_ref;
 		}
 		if (!need)
@@ -284,8 +308,12 @@ static void add_shared(struct lk_result *r, long oi)
 		if (y->kind == ST_UNDEF) {
 			/* a needed library's references enter ld's table: they pull
 			 * archive members, and an executable's link fails when
-			 * nothing defines them (--no-allow-shlib-undefined) */
-			struct gsym *g = lookup(r, y->name, true);
+			 * nothing defines them (--no-allow-shlib-undefined). A
+			 * versioned one (name@VER, .gnu.version_r) enters as
+			 * "name@VER" (bfd/elflink.c elf_link_add_object_symbols):
+			 * only a shared library's name@VER satisfies it, no
+			 * archive member or regular definition */
+			struct gsym *g = lookup(r, y->ver_ref ? arena_printf(r->ar, "%s@%s", y->name, y->version) : y->name, true);
 			if (!g)
 				return;
 			if (y->bind != STB_WEAK && newly_undefined(g, false))
@@ -296,9 +324,20 @@ static void add_shared(struct lk_result *r, long oi)
 				g->dso_strong = oi;
 			continue;
 		}
-		if (y->ver_hidden || y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
+		if (y->vis == STV_HIDDEN || y->vis == STV_INTERNAL)
 			continue;
-		struct gsym *g = lookup(r, y->name, true);
+		struct gsym *g;
+		if (y->version && (g = lookup(r, arena_printf(r->ar, "%s@%s", y->name, y->version), true)) != NULL) {
+			g->touched = true;
+			if (g->dso < 0) {
+				if (dso_wants(r, g, o))
+					r->inputs[o->input].used = true;
+				g->dso = oi;
+			}
+		}
+		if (y->ver_hidden)
+			continue;
+		g = lookup(r, y->name, true);
 		if (!g)
 			return;
 		g->touched = true;
@@ -539,6 +578,12 @@ static bool input_map(struct lk_result *r, size_t ii, const char *path, struct r
 	struct lk_input *in = &r->inputs[ii];
 	char err[256];
 	enum rd_map_status st = rd_map_file(path, 0, map, err, sizeof(err));
+	if ((st == RD_MAP_EOPEN || st == RD_MAP_ENOTREG) && in->implicit && r->cmd.driver_facts == LK_DRV_UNKNOWN) {
+		in->kind = LK_IN_MISSING;
+		in->problem = "the driver is not installed";
+		r->implicit_unknown = true;
+		return false;
+	}
 	if (st == RD_MAP_EOPEN || st == RD_MAP_ENOTREG) {
 		in->kind = LK_IN_MISSING;
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "missing-input", NULL, "%s: no such file", path);
@@ -774,6 +819,32 @@ static void group_end(struct lk_result *r)
 	s->group_first = -1;
 }
 
+/* A Go c-archive named after a source file: the sources are assumed to call
+ * its exported functions (that is what a c-archive is linked for), so they
+ * are strong references when the archive is searched -- and whichever one
+ * the sources call pulls the archive's Go runtime (go.o). A C archive's
+ * members stay unpulled: which of its functions the sources use is unknown. */
+static void assume_source_uses(struct lk_result *r, size_t ii)
+{
+	struct lk_input *in = &r->inputs[ii];
+	if (!r->nsources || in->implicit || in->kind != LK_IN_ARCHIVE || !in->facts || !goabi_go_is_go(&in->facts->go))
+		return;
+	const struct goabi_artifact *a = in->facts;
+	for (size_t m = 0; m <= a->nmembers; m++) {
+		const struct goabi_cabi *cabi = m == 0 ? &a->cabi : &a->members[m - 1]->cabi;
+		for (size_t k = 0; k < cabi->nexports; k++) {
+			struct gsym *g = lookup(r, cabi->exports[k].name, true);
+			if (!g || g->def >= 0 || g->dso >= 0)
+				continue;
+			if (!g->touched || (!g->strong_ref && g->dso_strong < 0))
+				((struct rs *)r->priv)->nundef++;
+			g->touched = true;
+			g->strong_ref = true;
+			g->assumed = true;
+		}
+	}
+}
+
 static void process_items(struct lk_result *r, const struct lk_item *items, size_t n, unsigned depth)
 {
 	struct rs *s = r->priv;
@@ -816,15 +887,31 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 		case LK_I_GROUP_END:
 			group_end(r);
 			break;
+		case LK_I_SOURCE: {
+			/* compiled by the driver first: its symbols are unknown */
+			long ii = input_new(r, it->arg, it->arg, it->implicit);
+			if (ii >= 0) {
+				r->inputs[ii].kind = LK_IN_SOURCE;
+				r->nsources++;
+			}
+			break;
+		}
 		case LK_I_FILE: {
 			long ii = open_input(r, it->arg, it->arg, it->implicit);
-			if (ii >= 0)
+			if (ii >= 0) {
+				assume_source_uses(r, (size_t)ii);
 				add_input_symbols(r, (size_t)ii);
+			}
 			break;
 		}
 		case LK_I_LIB: {
 			const char *p = lk_find_lib(r, it->arg, s->bstatic);
 			const char *spec = arena_printf(r->ar, "-l%s", it->arg);
+			if (!p && it->implicit && r->cmd.driver_facts == LK_DRV_UNKNOWN) {
+				/* a library of a driver that is not installed: unknown, not missing */
+				r->implicit_unknown = true;
+				break;
+			}
 			if (!p) {
 				if (r->ninputs < LK_MAX_INPUTS &&
 				    arena_grow(r->ar, &r->inputs, &r->incap, r->ninputs + 1, sizeof(*r->inputs))) {
@@ -844,8 +931,10 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 				break;
 			}
 			long ii = open_input(r, p, spec, it->implicit);
-			if (ii >= 0)
+			if (ii >= 0) {
+				assume_source_uses(r, (size_t)ii);
 				add_input_symbols(r, (size_t)ii);
+			}
 			break;
 		}
 		}
@@ -904,7 +993,8 @@ void lk_resolve(struct lk_result *r)
 	if (!sp)
 		return;
 	/* gcc -static passes -static (= -Bstatic) to ld before every input */
-	struct rs s_init = { .group_first = -1, .bstatic = r->cmd.is_static && r->cmd.flavor != LK_LD };
+	struct rs s_init = { .group_first = -1,
+			     .bstatic = r->cmd.is_static && r->cmd.flavor != LK_LD && r->cmd.driver_facts != LK_DRV_ASKED };
 	*sp = s_init;
 	r->priv = sp;
 #define s (*sp)
@@ -930,11 +1020,11 @@ void lk_resolve(struct lk_result *r)
 			long a = -1, b = -1;
 			sscanf(g->dups.v[k], "%ld %ld", &a, &b);
 			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "multiple-definition", g->name,
-							      "%s is defined by both %s and %s", g->name, objname(r, b),
+							      "%s is defined by both %s and %s", shown(r, g->name), objname(r, b),
 							      objname(r, a));
 			if (f) {
 				f->linker = arena_printf(r->ar, "%s: multiple definition of `%s'; %s: first defined here",
-							 objname(r, a), g->name, objname(r, b));
+							 objname(r, a), ld_name(r, g->name), objname(r, b));
 				strv_push(r->ar, &f->files, objname(r, b));
 				strv_push(r->ar, &f->files, objname(r, a));
 			}
@@ -951,13 +1041,19 @@ void lk_resolve(struct lk_result *r)
 			continue;
 		if (linker_defined(g->name))
 			continue;
+		/* x86 ld relaxes the general- and local-dynamic TLS sequences
+		 * that call __tls_get_addr in an executable (to initial- or
+		 * local-exec): a static C++ program links without it */
+		if (!r->cmd.shared && strcmp(g->name, "__tls_get_addr") == 0 &&
+		    (r->target_machine == EM_X86_64 || r->target_machine == EM_386))
+			continue;
 		strv_push(r->ar, &r->undefined, g->name); /* deduplicated after sorting */
 		hidden_undef |= g->vis_hidden;
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name, "nothing in the link defines %s",
-						      g->name);
+						      shown(r, g->name));
 		if (f) {
 			f->linker = arena_printf(r->ar, "%s: undefined reference to `%s'", objname(r, g->nrefs ? g->refs[0] : -1),
-						 g->name);
+						 ld_name(r, g->name));
 			f->refobj = g->nrefs ? g->refs[0] : -1;
 			for (unsigned k = 0; k < g->nrefs; k++)
 				strv_push_unique(r->ar, &f->files, objname(r, g->refs[k]));
@@ -997,9 +1093,10 @@ void lk_resolve(struct lk_result *r)
 			continue;
 		strv_push(r->ar, &r->undefined, g->name); /* deduplicated after sorting */
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "undefined", g->name,
-						      "shared library %s needs %s and nothing in the link defines it", lib->name, g->name);
+						      "shared library %s needs %s and nothing in the link defines it", lib->name,
+						      shown(r, g->name));
 		if (f) {
-			f->linker = arena_printf(r->ar, "%s: undefined reference to `%s'", lib->name, g->name);
+			f->linker = arena_printf(r->ar, "%s: undefined reference to `%s'", lib->name, ld_name(r, g->name));
 			f->refobj = g->dso_strong;
 			strv_push(r->ar, &f->files, lib->name);
 		}
@@ -1129,6 +1226,7 @@ const char *lk_verdict_name(enum lk_verdict v)
 	case LK_LINKS: return "links";
 	case LK_LINKS_WITH_HAZARDS: return "links with hazards";
 	case LK_LINKS_BROKEN: return "links but cannot work";
+	case LK_UNKNOWN_VERDICT: return "unknown";
 	default: return "fails";
 	}
 }
@@ -1139,6 +1237,7 @@ const char *lk_sev_name(enum lk_sev s)
 	case LK_LINK_ERROR: return "link-error";
 	case LK_ERROR: return "error";
 	case LK_WARNING: return "warning";
+	case LK_UNKNOWN: return "unknown";
 	default: return "note";
 	}
 }

@@ -9,10 +9,14 @@
 
 int exit_link(const struct lk_result *r)
 {
+	if (r->cmd.no_link)
+		return EXIT_INPUT; /* gcc -c: there is no link to predict */
 	switch (r->verdict) {
 	case LK_FAILS:
 	case LK_LINKS_BROKEN:
 		return EXIT_FINDINGS;
+	case LK_UNKNOWN_VERDICT:
+		return EXIT_LINK_UNKNOWN;
 	case LK_LINKS:
 	case LK_LINKS_WITH_HAZARDS:
 		break;

@@ -15,7 +15,11 @@ struct plg_result;
 struct diff_set;
 
 /* link: 0 "links" or "links with hazards"; 1 "links but cannot work" or
- * "fails"; 2 when nothing could be read (command-line errors, no input). */
+ * "fails"; 2 when nothing could be read (command-line errors, no input);
+ * 3 "unknown": it depends on inputs goabi cannot read (source files the
+ * driver compiles, a driver that is not installed) and nothing else fails. */
+#define EXIT_LINK_UNKNOWN 3
+
 int exit_link(const struct lk_result *r);
 
 /* image: 2 the image could not be read completely (the check may be

@@ -14,20 +14,22 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: goabi link [options] FILE...\n"
-		"       goabi link [options] -- gcc|musl-gcc|ld ARGS...\n"
+		"       goabi link [options] -- gcc|g++|clang|clang++|musl-gcc|CROSS-gcc|ld ARGS...\n"
 		"  --json   JSON output (docs/link.md)\n"
+		"  --no-driver  do not ask the driver for its link line (DRIVER -###): use goabi's default\n"
 		"  -v       also list every input, the archive members pulled and why, the search path\n"
 		"  -q       print nothing, only set the exit code\n"
 		"exit: 0 links (with or without hazards), 1 fails or links but cannot work (two Go runtimes),\n"
-		"      2 usage error\n");
+		"      2 usage error, 3 unknown: depends on source files (or a driver) goabi cannot read\n");
 }
 
 int cmd_link(int argc, char **argv)
 {
-	bool json = false, verbose = false, quiet = false;
-	enum { OPT_JSON = 256 };
+	bool json = false, verbose = false, quiet = false, no_driver = false;
+	enum { OPT_JSON = 256, OPT_NO_DRIVER };
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "no-driver", no_argument, NULL, OPT_NO_DRIVER },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -39,6 +41,7 @@ int cmd_link(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+vqh", lo, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: json = true; break;
+		case OPT_NO_DRIVER: no_driver = true; break;
 		case 'v': verbose = true; break;
 		case 'q': quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
@@ -57,6 +60,7 @@ int cmd_link(int argc, char **argv)
 	}
 	struct lk_cmd cmd;
 	lk_cmd_init(&cmd, ar);
+	cmd.no_driver = no_driver;
 	if (command)
 		lk_parse_command(&cmd, argc - optind, argv + optind);
 	else

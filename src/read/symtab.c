@@ -23,7 +23,7 @@ struct rd {
 	Elf_Data *versym;
 	size_t nversym;
 	struct verdef *vd;
-	size_t nvd;
+	size_t nvd, vdcap;
 };
 
 static void mark_group(struct rd *r, const GElf_Shdr *sh)
@@ -116,7 +116,7 @@ static void read_verdefs(struct rd *r, Elf_Scn *scn, const GElf_Shdr *sh)
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d)
 		return;
-	size_t off = 0, cap = 0;
+	size_t off = 0;
 	for (unsigned guard = 0; guard < MAX_VERDEFS && off < d->d_size; guard++) {
 		GElf_Verdef vd;
 		GElf_Verdaux va;
@@ -124,7 +124,7 @@ static void read_verdefs(struct rd *r, Elf_Scn *scn, const GElf_Shdr *sh)
 			break;
 		if (vd.vd_cnt && vd.vd_aux < d->d_size - off && gelf_getverdaux(d, (int)(off + vd.vd_aux), &va)) {
 			const char *nm = elf_strptr(r->ev->elf, sh->sh_link, va.vda_name);
-			if (nm && arena_grow(r->ar, &r->vd, &cap, r->nvd + 1, sizeof(*r->vd))) {
+			if (nm && r->nvd < MAX_VERDEFS && arena_grow(r->ar, &r->vd, &r->vdcap, r->nvd + 1, sizeof(*r->vd))) {
 				r->vd[r->nvd].ndx = vd.vd_ndx;
 				r->vd[r->nvd].name = arena_strdup(r->ar, nm);
 				r->nvd++;
@@ -133,6 +133,39 @@ static void read_verdefs(struct rd *r, Elf_Scn *scn, const GElf_Shdr *sh)
 		if (vd.vd_next == 0 || vd.vd_next > d->d_size - off)
 			break;
 		off += vd.vd_next;
+	}
+}
+
+/* .gnu.version_r: the versions a shared object requires of others; their
+ * indexes (vna_other) share the .gnu.version numbering with its verdefs */
+static void read_verneeds(struct rd *r, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d)
+		return;
+	size_t off = 0;
+	for (unsigned guard = 0; guard < MAX_VERDEFS && off < d->d_size; guard++) {
+		GElf_Verneed vn;
+		if (!gelf_getverneed(d, (int)off, &vn))
+			break;
+		size_t aoff = off + vn.vn_aux;
+		for (unsigned k = 0; k < vn.vn_cnt && k < MAX_VERDEFS && vn.vn_aux && aoff < d->d_size; k++) {
+			GElf_Vernaux va;
+			if (!gelf_getvernaux(d, (int)aoff, &va))
+				break;
+			const char *nm = elf_strptr(r->ev->elf, sh->sh_link, va.vna_name);
+			if (nm && r->nvd < MAX_VERDEFS && arena_grow(r->ar, &r->vd, &r->vdcap, r->nvd + 1, sizeof(*r->vd))) {
+				r->vd[r->nvd].ndx = va.vna_other & 0x7fffu;
+				r->vd[r->nvd].name = arena_strdup(r->ar, nm);
+				r->nvd++;
+			}
+			if (va.vna_next == 0 || va.vna_next > d->d_size - aoff)
+				break;
+			aoff += va.vna_next;
+		}
+		if (vn.vn_next == 0 || vn.vn_next > d->d_size - off)
+			break;
+		off += vn.vn_next;
 	}
 }
 
@@ -175,6 +208,9 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *s, size_t ndx)
 			if (y->kind != ST_UNDEF && idx > 1) {
 				y->version = verdef_name(r, idx);
 				y->ver_hidden = (vs & 0x8000u) != 0;
+			} else if (y->kind == ST_UNDEF && idx > 1) {
+				y->version = verdef_name(r, idx);
+				y->ver_ref = y->version != NULL;
 			}
 		}
 	}
@@ -224,6 +260,8 @@ bool symtab_read(const struct elfview *ev, struct goabi_arena *ar, struct symtab
 			r.nversym = r.versym && sh.sh_entsize == 2 ? r.versym->d_size / 2 : 0;
 		} else if (dynamic && sh.sh_type == SHT_GNU_verdef) {
 			read_verdefs(&r, scn, &sh);
+		} else if (dynamic && sh.sh_type == SHT_GNU_verneed) {
+			read_verneeds(&r, scn, &sh);
 		} else if (!dynamic && sh.sh_type == SHT_PROGBITS) {
 			const char *nm = ev_section_name(ev, &sh);
 			if (strncmp(nm, ".gnu.warning.", 13) == 0 && nm[13])

@@ -18,6 +18,8 @@ struct st_sym {
 	const char *group;    /* comdat: the group's signature (arena), NULL when unknown */
 	bool ver_hidden;      /* non-default version (name@VER): new links cannot bind to it */
 	bool reloc_ref;       /* undefined, and a relocation of an allocated section uses it */
+	bool ver_ref;         /* shared objects: undefined with a required version (name@VER,
+			       * .gnu.version_r); version holds VER */
 };
 
 struct st_warning {

@@ -7,6 +7,22 @@ static const char *flavor_name(enum lk_flavor f)
 	return f == LK_MUSL_GCC ? "musl-gcc" : f == LK_LD ? "ld" : "gcc";
 }
 
+/* the driver as the user named it ("g++", "clang-14"); "gcc" for FILE... */
+static const char *driver_name(const struct lk_cmd *c)
+{
+	return c->driver && c->driver_name ? c->driver_name : flavor_name(c->flavor);
+}
+
+static const char *driver_facts_name(enum lk_driver_facts d)
+{
+	switch (d) {
+	case LK_DRV_ASKED: return "asked";
+	case LK_DRV_DEFAULT: return "default";
+	case LK_DRV_UNKNOWN: return "unknown";
+	default: return "none";
+	}
+}
+
 static const char *mode_name(const struct lk_cmd *c)
 {
 	if (c->relocatable)
@@ -15,7 +31,7 @@ static const char *mode_name(const struct lk_cmd *c)
 		return "shared";
 	if (c->is_static)
 		return c->pie ? "static-pie" : "static";
-	if (c->no_pie || (c->flavor == LK_LD && !c->pie))
+	if (c->no_pie || ((c->flavor == LK_LD || c->driver_facts == LK_DRV_ASKED) && !c->pie))
 		return "no-pie";
 	return "pie";
 }
@@ -28,6 +44,7 @@ static const char *input_kind(enum lk_input_kind k)
 	case LK_IN_SHARED: return "shared";
 	case LK_IN_SCRIPT: return "script";
 	case LK_IN_MISSING: return "missing";
+	case LK_IN_SOURCE: return "source";
 	default: return "bad";
 	}
 }
@@ -38,6 +55,7 @@ static const char *sev_label(enum lk_sev s)
 	case LK_LINK_ERROR: return "error";
 	case LK_ERROR: return "error (links, cannot work)";
 	case LK_WARNING: return "warning";
+	case LK_UNKNOWN: return "unknown";
 	default: return "note";
 	}
 }
@@ -50,9 +68,19 @@ void lk_report_text(FILE *out, const struct lk_result *r, bool verbose)
 		user += !r->inputs[i].implicit;
 	for (size_t i = 0; i < r->nobjs; i++)
 		pulled += r->objs[i].loaded;
-	fprintf(out, "verdict: %s\n", lk_verdict_name(r->verdict));
-	fprintf(out, "  link: %s, %s, libc %s, %zu inputs (%zu implicit), %zu objects linked\n", flavor_name(c->flavor),
-		mode_name(c), r->libc ? r->libc : "unknown", r->ninputs, r->ninputs - user, pulled);
+	fprintf(out, "verdict: %s", lk_verdict_name(r->verdict));
+	if (r->verdict == LK_UNKNOWN_VERDICT && r->needs_from_sources.n) {
+		fprintf(out, " (links only if %s define%s:", r->nsources ? "the source files" : "the driver's libraries",
+			r->nsources ? "" : "");
+		for (size_t i = 0; i < r->needs_from_sources.n && i < 8; i++)
+			fprintf(out, " %s", r->needs_from_sources.v[i]);
+		fprintf(out, "%s)", r->needs_from_sources.n > 8 ? " ..." : "");
+	}
+	fputc('\n', out);
+	fprintf(out, "  link: %s%s%s, %s, libc %s, %zu inputs (%zu implicit), %zu objects linked\n", driver_name(c),
+		c->driver_facts == LK_DRV_DEFAULT ? " (not asked: goabi's default, inferred)" : c->driver_facts == LK_DRV_UNKNOWN ? " (not installed: unknown)" : "",
+		c->linker_prog ? arena_printf(r->ar, " -> %s", c->linker_prog) : "", mode_name(c), r->libc ? r->libc : "unknown",
+		r->ninputs, r->ninputs - user, pulled);
 	for (size_t i = 0; i < r->nf; i++) {
 		const struct lk_finding *f = &r->f[i];
 		fprintf(out, "%s: %s\n", sev_label(f->sev), f->message);
@@ -60,7 +88,13 @@ void lk_report_text(FILE *out, const struct lk_result *r, bool verbose)
 			fprintf(out, "    ld says: %s\n", f->linker);
 		if (f->diagnosis)
 			fprintf(out, "    why: %s\n", f->diagnosis);
-		if (f->files.n && (verbose || strcmp(f->kind, "undefined") == 0)) {
+		if (f->symbols.n > 1 && verbose) {
+			fprintf(out, "    symbols:");
+			for (size_t k = 0; k < f->symbols.n; k++)
+				fprintf(out, " %s", f->symbols.v[k]);
+			fputc('\n', out);
+		}
+		if (f->files.n && (verbose || strncmp(f->kind, "undefined", 9) == 0)) {
 			fprintf(out, "    files:");
 			for (size_t k = 0; k < f->files.n; k++)
 				fprintf(out, " %s", f->files.v[k]);
@@ -126,11 +160,20 @@ json_t *lk_report_json(const struct lk_result *r)
 	const struct lk_cmd *c = &r->cmd;
 	json_t *o = json_object();
 	json_object_set_new(o, "verdict", json_string(lk_verdict_name(r->verdict)));
-	json_object_set_new(o, "driver", json_string(flavor_name(c->flavor)));
+	json_object_set_new(o, "driver", json_string(driver_name(c)));
+	json_object_set_new(o, "flavor", json_string(flavor_name(c->flavor)));
+	json_object_set_new(o, "driver_facts", json_string(driver_facts_name(c->driver_facts)));
+	/* how far the verdict rests on known facts: the driver's own line (or
+	 * plain ld) is known; goabi's default for a driver not asked is inferred */
+	json_object_set_new(o, "confidence", json_string(r->verdict == LK_UNKNOWN_VERDICT || c->driver_facts == LK_DRV_UNKNOWN ? "unknown"
+							 : c->driver_facts == LK_DRV_DEFAULT ? "inferred" : "known"));
+	json_object_set_new(o, "linker", str_or_null(c->linker_prog));
 	json_object_set_new(o, "mode", json_string(mode_name(c)));
 	json_object_set_new(o, "libc", str_or_null(r->libc));
 	json_object_set_new(o, "duplicates", strv_json(&r->duplicates));
 	json_object_set_new(o, "undefined", strv_json(&r->undefined));
+	json_object_set_new(o, "needs_from_sources", strv_json(&r->needs_from_sources));
+	json_object_set_new(o, "sources", strv_json(&c->sources));
 	json_t *fs = json_array();
 	for (size_t i = 0; i < r->nf; i++) {
 		const struct lk_finding *f = &r->f[i];
@@ -142,6 +185,8 @@ json_t *lk_report_json(const struct lk_result *r)
 		json_object_set_new(j, "linker_message", str_or_null(f->linker));
 		json_object_set_new(j, "diagnosis", str_or_null(f->diagnosis));
 		json_object_set_new(j, "files", strv_json(&f->files));
+		if (f->symbols.n)
+			json_object_set_new(j, "symbols", strv_json(&f->symbols));
 		json_array_append_new(fs, j);
 	}
 	json_object_set_new(o, "findings", fs);

@@ -53,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	struct lk_cmd c;
 	lk_cmd_init(&c, ar);
+	c.no_driver = true; /* never run gcc -### with random words */
 	lk_parse_command(&c, argc, argv);
 	free(text);
 	arena_free(ar);
