@@ -207,6 +207,7 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 		 "Go's own object format (go build -buildmode=archive, go tool compile/pack, GOCACHE): not ELF, "
 		 "a C linker rejects it (\"file format not recognized\"); build with -buildmode=c-archive for C");
 	fact_set(a, &g->cgo, GOABI_UNKNOWN, NULL, "Go object: cgo is decided when the Go linker links it");
+	fact_set(a, &g->cgo_setting, GOABI_UNKNOWN, NULL, "Go object: no build settings recorded");
 	/* the compiled object follows "\n!\n"; __.PKGDEF holds export data */
 	const uint8_t *bang = memmem(p, n, "\n!\n", 3);
 	if (!bang) {
