@@ -405,27 +405,26 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 {
 	struct goabi_artifact *a = g->ev->a;
 	struct goabi_go *go = &a->go;
-	int minor = go_minor(go->version.value);
-	if (minor && go->scheme.value && go->toolchain.value && strcmp(go->toolchain.value, "gc") == 0) {
+	/* a development or pre-release build may carry either side of a change
+	 * made during its cycle (go_minor_span) */
+	int lo, hi;
+	if (!go_minor_span(go->version.value, &lo, &hi))
+		return;
+	bool gc = strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0;
+	if (go->scheme.value && gc) {
 		bool colon = strcmp(go->scheme.value, "colon") == 0, dot = strcmp(go->scheme.value, "dot") == 0;
-		if ((minor >= 120 && dot) || (minor < 120 && colon))
+		if ((lo >= 120 && dot) || (hi < 120 && colon))
 			strv_push(a->arena, &go->conflicts,
 				  arena_printf(a->arena, "%s naming scheme contradicts version %s (Go 1.20 switched to colon names)",
 					       go->scheme.value, go->version.value));
 	}
-	if (minor && pt->magic) {
-		uint32_t want = go_pclntab_magic_for(minor);
-		if (want != pt->magic)
-			strv_push(a->arena, &go->conflicts,
-				  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,
-					       go_pclntab_range(pt->magic), go->version.value));
-	}
-	const char *era = go_typehash_era(go->version.value);
-	if (era && go->typehash.value && go->typehash.conf == GOABI_KNOWN &&
-	    strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0 && strcmp(era, go->typehash.value) != 0)
+	if (pt->magic && go_pclntab_magic_for(lo) != pt->magic && go_pclntab_magic_for(hi) != pt->magic)
 		strv_push(a->arena, &go->conflicts,
-			  arena_printf(a->arena, "type hashes use %s, but %s uses %s", go->typehash.value,
-				       go->version.value, era));
+			  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,
+				       go_pclntab_range(pt->magic), go->version.value));
+	const char *c = go->typehash.conf == GOABI_KNOWN && gc ? go_typehash_conflict(a, go->version.value, go->typehash.value) : NULL;
+	if (c)
+		strv_push(a->arena, &go->conflicts, c);
 }
 
 void facts_go(struct elfview *ev)

@@ -217,9 +217,8 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 	}
 	size_t at = (size_t)(bang - p) + 3;
 	scan_object(a, p + at, n - at, goarch);
-	const char *era = go_typehash_era(version);
-	if (era && g->typehash.value && strcmp(era, g->typehash.value) != 0)
-		strv_push(a->arena, &g->conflicts,
-			  arena_printf(a->arena, "type hashes use %s, but %s uses %s", g->typehash.value, version, era));
+	const char *c = go_typehash_conflict(a, version, g->typehash.value);
+	if (c)
+		strv_push(a->arena, &g->conflicts, c);
 	return true;
 }
