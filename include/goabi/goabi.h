@@ -130,7 +130,9 @@ struct goabi_go {
 	struct goabi_fact typehash;   /* "md5", "notsha256", "sha256[8:12]", "sha256^0xff" */
 
 	/* 5. cgo and build mode */
-	struct goabi_fact cgo;        /* "1" or "0" */
+	struct goabi_fact cgo;        /* "1": cgo code linked (runtime/cgo, cgo's C
+				       * wrappers), "0": none, whatever the setting */
+	struct goabi_fact cgo_setting;/* build setting CGO_ENABLED ("1"/"0"), NULL when not recorded */
 	struct goabi_strv cgo_evidence;
 	struct goabi_fact buildmode;  /* exe, pie, c-archive, c-shared, shared, plugin */
 

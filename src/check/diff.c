@@ -683,14 +683,20 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 		     "Go objects of the two schemes (type..eq. vs type:.eq.) do not link into one program");
 	compare_fact(s, where, "type-hash scheme", &o->typehash, &n->typehash,
 		     "type hashes differ between Go objects built with the two schemes");
+	/* cgo: what is linked (the C library dependency); CGO_ENABLED: the
+	 * setting, which alone links nothing (a pure-Go program is static) */
 	const char *co = fv(&o->cgo), *cn = fv(&n->cgo);
 	if (co && cn && strcmp(co, cn) != 0) {
 		bool on = strcmp(cn, "1") == 0;
-		diff_add(s, on ? DIFF_POSSIBLE : DIFF_INFO, where, "go", "changed", "CGO_ENABLED", co, cn,
-			 on ? "now needs a C library on the target" : NULL);
+		diff_add(s, on ? DIFF_POSSIBLE : DIFF_INFO, where, "go", "changed", "cgo", co, cn,
+			 on ? "cgo code now linked: needs a C library on the target" : NULL);
 	} else if (!co != !cn) {
-		not_comparable(s, where, "CGO_ENABLED", &o->cgo, &n->cgo, NULL, NULL);
+		not_comparable(s, where, "cgo", &o->cgo, &n->cgo, NULL, NULL);
 	}
+	const char *so = fv(&o->cgo_setting), *sn = fv(&n->cgo_setting);
+	if (so && sn && strcmp(so, sn) != 0)
+		diff_add(s, DIFF_INFO, where, "go", "changed", "CGO_ENABLED", so, sn,
+			 co && cn && strcmp(co, cn) == 0 ? "the build setting only: the linked code has the same cgo" : NULL);
 	/* build settings and modules exist only in build info: a side without
 	 * build info states none of them (esbuild >= 0.27 ships none) */
 	bool bo_info = o->buildinfo_where || oa->kind == GOABI_KIND_GOOBJ, bn_info = n->buildinfo_where || na->kind == GOABI_KIND_GOOBJ;

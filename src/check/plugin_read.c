@@ -131,6 +131,66 @@ static int reloc_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+struct relative {
+	uint64_t off, addend;
+};
+
+static int relative_cmp(const void *a, const void *b)
+{
+	const struct relative *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The pointer a shared object holds at vaddr once loaded: the addend of
+ * the relative relocation there (RELA), else the word in place (REL, and
+ * GNU ld writes RELA addends in place too). */
+static bool pointer_at(const struct elfview *ev, const struct relative *rr, size_t nrr, uint64_t vaddr, uint64_t *out)
+{
+	struct relative key = { vaddr, 0 };
+	const struct relative *h = nrr ? bsearch(&key, rr, nrr, sizeof(*rr), relative_cmp) : NULL;
+	if (h && h->addend) {
+		*out = h->addend;
+		return true;
+	}
+	const uint8_t *p;
+	if (!ev_vaddr(ev, vaddr, ev->ptrsize, &p, NULL))
+		return false;
+	*out = rdptr(p, ev->be, ev->ptrsize);
+	return true;
+}
+
+/* The plugin path as plugin.Open compares it (runtime/plugin.go:
+ * md.pluginpath), for files without .symtab: in the moduledata
+ * (runtime/symtab.go, Go 1.8 to 1.27) the string header pluginpath {ptr,
+ * len} is the field just before the slice pkghashes {ptr, len, cap}, whose
+ * array of modulehash {modulename, linktimehash string; runtimehash
+ * *string} starts 4 words before the first runtimehash relocation. */
+static void pluginpath_from_moduledata(struct rd *r, const struct relative *rr, size_t nrr, uint64_t first_runtimehash)
+{
+	const struct elfview *ev = r->ev;
+	struct plg_module *m = r->m;
+	uint64_t ps = ev->ptrsize, base = first_runtimehash - 4 * ps;
+	if (ps != 4 && ps != 8)
+		return;
+	for (size_t i = 0; i < nrr && !m->pluginpath; i++) {
+		uint64_t o = rr[i].off, v, len, ptr, plen;
+		if (o < 2 * ps || !pointer_at(ev, rr, nrr, o, &v) || v != base)
+			continue;
+		const uint8_t *p;
+		if (!ev_vaddr(ev, o + ps, ps, &p, NULL) || (len = rdptr(p, ev->be, (int)ps)) != m->npkghashes)
+			continue;
+		if (!ev_vaddr(ev, o - ps, ps, &p, NULL) || !(plen = rdptr(p, ev->be, (int)ps)) || plen >= GOABI_MAX_STRING ||
+		    !pointer_at(ev, rr, nrr, o - 2 * ps, &ptr))
+			continue;
+		const char *path = ev_vaddr_string(ev, ptr, plen);
+		if (path) {
+			m->pluginpath = path;
+			m->pluginpath_evidence = arena_printf(r->ar, "moduledata pluginpath at vaddr %#llx, the field before pkghashes (no .symtab)",
+							      (unsigned long long)(o - 2 * ps));
+		}
+	}
+}
+
 /* The runtimehash pointers of the plugin's pkghashes: relocations of any
  * type against a go:link.pkghash.P symbol, in address order. */
 static void read_pkghashes(struct rd *r)
@@ -140,6 +200,8 @@ static void read_pkghashes(struct rd *r)
 		return;
 	struct reloc *rel = NULL;
 	size_t nrel = 0, cap = 0;
+	struct relative *rr = NULL; /* relocations without a symbol: relative */
+	size_t nrr = 0, rrcap = 0;
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
 		GElf_Shdr sh;
@@ -162,7 +224,12 @@ static void read_pkghashes(struct rd *r)
 			uint64_t off = ra.r_offset;
 			size_t si = GELF_R_SYM(ra.r_info);
 			GElf_Sym s;
-			if (!si || !gelf_getsym(sd, (int)si, &s))
+			if (!si) {
+				if (nrr < GOABI_MAX_SYMBOLS && arena_grow(r->ar, &rr, &rrcap, nrr + 1, sizeof(*rr)))
+					rr[nrr++] = (struct relative){ off, (uint64_t)ra.r_addend };
+				continue;
+			}
+			if (!gelf_getsym(sd, (int)si, &s))
 				continue;
 			const char *name = elf_strptr(ev->elf, ssh.sh_link, s.st_name);
 			if (!name || !hash_pkg(name))
@@ -193,6 +260,11 @@ static void read_pkghashes(struct rd *r)
 	}
 	m->pkghash_evidence = arena_printf(r->ar, "%zu dynamic relocations against %s* (moduledata pkghashes)",
 					   m->npkghashes, m->npkghashes ? arena_strndup(r->ar, rel[0].sym, 16) : "");
+	if (!m->pluginpath && m->npkghashes) {
+		if (nrr)
+			qsort(rr, nrr, sizeof(*rr), relative_cmp);
+		pluginpath_from_moduledata(r, rr, nrr, rel[0].off);
+	}
 }
 
 const struct plg_hash *plg_find_export(const struct plg_module *m, const char *sym)

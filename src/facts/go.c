@@ -5,8 +5,12 @@
 #include <string.h>
 #include "facts/gofacts.h"
 
-/* cgo symbols (never _cgo_init: every Go binary has it) */
-enum { CGO_X_CGO_INIT, CGO_CROSSCALL2, CGO_PANIC, CGO_TOPOFSTACK, CGO_THREAD_START, CGO_EXPORT, CGO_NMARK };
+/* cgo symbols (never _cgo_init, _cgo_mmap...: every Go binary has those
+ * variables, runtime/cgo only fills them). CGO_WRAPPER: the C side cgo
+ * generates for each package that imports "C" (_cgo_<12 hex>_Cfunc_add), in
+ * gc and gccgo programs alike; libgo defines _cgo_panic in every gccgo
+ * program, so only wrappers and exports count there. */
+enum { CGO_X_CGO_INIT, CGO_CROSSCALL2, CGO_PANIC, CGO_TOPOFSTACK, CGO_THREAD_START, CGO_EXPORT, CGO_WRAPPER, CGO_NMARK };
 
 static const char *const type_names[] = { "int", "string", "uint8", "float64", "uintptr", "bool" };
 #define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
@@ -29,6 +33,7 @@ struct goscan {
 	bool plugin;
 	bool shared_lib;       /* go.link.abihashbytes: -buildmode=shared */
 	bool cgo[CGO_NMARK];
+	const char *cgo_ev[CGO_NMARK]; /* evidence of the first of each */
 	size_t ndot_eq, ncolon_eq, ndot_other, ncolon_other;
 	struct typesym types[NTYPES];
 	bool from_pclntab;
@@ -42,10 +47,18 @@ static void cgo_mark(struct goscan *g, int i, const char *name, bool defined)
 {
 	struct goabi_artifact *a = g->ev->a;
 	if (!g->cgo[i])
-		strv_push(a->arena, &a->go.cgo_evidence,
-			  arena_printf(a->arena, "%s %s", g->from_pclntab ? "pclntab function" :
-				       defined ? "symbol" : "undefined symbol", name));
+		g->cgo_ev[i] = arena_printf(a->arena, "%s %s", g->from_pclntab ? "pclntab function" :
+					    defined ? "symbol" : "undefined symbol", name);
 	g->cgo[i] = true;
+}
+
+/* "_cgo_" then 12 hex digits and '_': cgo's per-package prefix */
+static bool cgo_wrapper_name(const char *name)
+{
+	for (int i = 5; i < 17; i++)
+		if (!name[i] || !strchr("0123456789abcdef", name[i]))
+			return false;
+	return name[17] == '_';
 }
 
 /* Classify one Go name (symbol or pclntab function) for scheme and cgo.
@@ -108,6 +121,8 @@ static void classify(struct goscan *g, const char *name, bool defined)
 			cgo_mark(g, CGO_THREAD_START, name, defined);
 		else if (PFX(name, "_cgoexp_"))
 			cgo_mark(g, CGO_EXPORT, name, defined);
+		else if (defined && name[4] == '_' && cgo_wrapper_name(name))
+			cgo_mark(g, CGO_WRAPPER, name, defined);
 		return;
 	default:
 		return;
@@ -293,58 +308,71 @@ static void scheme(struct goscan *g)
 		 src, g->ndot_eq, g->ndot_other, g->ncolon_eq, g->ncolon_other);
 }
 
+/* cgo: what the binary contains — cgo code linked (runtime/cgo's
+ * x_cgo_init/crosscall2..., cgo's C wrappers) or not — with the build
+ * setting CGO_ENABLED kept beside it (cgo_setting). CGO_ENABLED=1 alone
+ * links no cgo: a program that imports no cgo package (fmt, -tags
+ * netgo,osusergo) is a static binary like a CGO_ENABLED=0 one. */
 static void cgo(struct goscan *g)
 {
 	struct elfview *ev = g->ev;
 	struct goabi_artifact *a = ev->a;
 	struct goabi_go *go = &a->go;
 	const char *s = goabi_go_setting(go, "CGO_ENABLED");
+	bool gccgo = go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0;
+	bool looked = g->nsyms || g->from_pclntab;
+	const char *where = g->from_pclntab ? "pclntab function names" : "symbol table";
+	if (s)
+		fact_set(a, &go->cgo_setting, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s", s);
+	else
+		fact_set(a, &go->cgo_setting, GOABI_UNKNOWN, NULL, "no build setting CGO_ENABLED recorded");
 	bool marks = false;
 	for (int i = 0; i < CGO_NMARK; i++)
-		marks |= g->cgo[i];
-	if (s) {
-		/* CGO_ENABLED=1 without cgo symbols is legitimate: no package used
-		 * cgo (Go's own cmd/compile is built so); =0 with them is not */
-		bool off = strcmp(s, "0") == 0;
-		fact_set(a, &go->cgo, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s%s", s,
-			 !off && !marks && (g->nsyms || g->from_pclntab) ? "; no cgo symbols: no package uses cgo" : "");
-		if (off && marks && strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0)
+		if (g->cgo[i] && (!gccgo || i == CGO_WRAPPER || i == CGO_EXPORT)) {
+			marks = true;
+			strv_push(a->arena, &go->cgo_evidence, g->cgo_ev[i]);
+		}
+	const char *set = s ? arena_printf(a->arena, "; build setting CGO_ENABLED=%s", s) : "";
+	if (marks) {
+		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo code linked (%s)%s", go->cgo_evidence.v[0], set);
+		if (s && strcmp(s, "0") == 0 && !gccgo)
 			strv_push(a->arena, &go->conflicts,
 				  arena_printf(a->arena, "build setting CGO_ENABLED=0 but cgo symbols are present (%s)",
 					       go->cgo_evidence.v[0]));
 		return;
 	}
-	bool gccgo = go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0;
-	if (marks && gccgo && g->gccgo_rt) {
-		/* libgo (or a program linked with it statically) defines cgo's
-		 * support functions for every program: no sign that it uses cgo */
-		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL,
-			 "defines the gccgo runtime (%s), whose cgo support (%s) every gccgo program gets", g->gccgo_rt,
-			 go->cgo_evidence.v[0]);
+	if (gccgo) {
+		/* libgo (shared or -static-libgo) is the same C runtime in every
+		 * gccgo program: only the program's own cgo wrappers count */
+		if (g->nsyms)
+			fact_set(a, &go->cgo, GOABI_INFERRED, "0",
+				 "no cgo wrapper (_cgo_<hash>_Cfunc_*) or export in the symbol table (libgo's own _cgo_panic is in every gccgo program)");
+		else
+			fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "gccgo without symbols: cgo wrappers cannot be looked for");
 		return;
 	}
-	if (marks) {
-		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo runtime symbols present (%s)", go->cgo_evidence.v[0]);
-		return;
-	}
-	if (go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0) {
-		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "gccgo links through libgo; no cgo markers apply");
-		return;
-	}
-	if (a->libc.needed.n && ev->eh.e_type != ET_REL) {
-		fact_set(a, &go->cgo, GOABI_INFERRED, "1", "no cgo symbols seen, but the binary has DT_NEEDED %s",
-			 a->libc.needed.v[0]);
+	if (s && strcmp(s, "0") == 0) {
+		fact_set(a, &go->cgo, GOABI_KNOWN, "0", "build setting CGO_ENABLED=0");
 		return;
 	}
 	if (ev->eh.e_type == ET_REL) {
-		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "this object has no cgo symbol; other members may");
+		if (s)
+			fact_set(a, &go->cgo, GOABI_INFERRED, s, "build setting CGO_ENABLED=%s; this object has no cgo symbol, other members may", s);
+		else
+			fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "this object has no cgo symbol; other members may");
 		return;
 	}
-	if (g->nsyms || g->from_pclntab)
-		fact_set(a, &go->cgo, GOABI_INFERRED, "0", "no cgo symbol (x_cgo_init, crosscall2, _cgo_panic) in the %s",
-			 g->from_pclntab ? "pclntab function names" : "symbol table");
-	else
-		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "no symbols to look for cgo in");
+	if (looked) {
+		fact_set(a, &go->cgo, GOABI_INFERRED, "0", "no cgo code: no cgo symbol (x_cgo_init, crosscall2, _cgo_panic) in the %s%s%s",
+			 where, set, s ? " (no package uses cgo)" : "");
+		return;
+	}
+	if (a->libc.needed.n) {
+		fact_set(a, &go->cgo, GOABI_INFERRED, "1", "no symbols to look for cgo in, but the binary has DT_NEEDED %s%s",
+			 a->libc.needed.v[0], set);
+		return;
+	}
+	fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "no symbols to look for cgo in%s", set);
 }
 
 static bool needs_libgo(const struct goabi_artifact *a)
@@ -393,27 +421,26 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 {
 	struct goabi_artifact *a = g->ev->a;
 	struct goabi_go *go = &a->go;
-	int minor = go_minor(go->version.value);
-	if (minor && go->scheme.value && go->toolchain.value && strcmp(go->toolchain.value, "gc") == 0) {
+	/* a development or pre-release build may carry either side of a change
+	 * made during its cycle (go_minor_span) */
+	int lo, hi;
+	if (!go_minor_span(go->version.value, &lo, &hi))
+		return;
+	bool gc = strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0;
+	if (go->scheme.value && gc) {
 		bool colon = strcmp(go->scheme.value, "colon") == 0, dot = strcmp(go->scheme.value, "dot") == 0;
-		if ((minor >= 120 && dot) || (minor < 120 && colon))
+		if ((lo >= 120 && dot) || (hi < 120 && colon))
 			strv_push(a->arena, &go->conflicts,
 				  arena_printf(a->arena, "%s naming scheme contradicts version %s (Go 1.20 switched to colon names)",
 					       go->scheme.value, go->version.value));
 	}
-	if (minor && pt->magic) {
-		uint32_t want = go_pclntab_magic_for(minor);
-		if (want != pt->magic)
-			strv_push(a->arena, &go->conflicts,
-				  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,
-					       go_pclntab_range(pt->magic), go->version.value));
-	}
-	const char *era = go_typehash_era(go->version.value);
-	if (era && go->typehash.value && go->typehash.conf == GOABI_KNOWN &&
-	    strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0 && strcmp(era, go->typehash.value) != 0)
+	if (pt->magic && go_pclntab_magic_for(lo) != pt->magic && go_pclntab_magic_for(hi) != pt->magic)
 		strv_push(a->arena, &go->conflicts,
-			  arena_printf(a->arena, "type hashes use %s, but %s uses %s", go->typehash.value,
-				       go->version.value, era));
+			  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,
+				       go_pclntab_range(pt->magic), go->version.value));
+	const char *c = go->typehash.conf == GOABI_KNOWN && gc ? go_typehash_conflict(a, go->version.value, go->typehash.value) : NULL;
+	if (c)
+		strv_push(a->arena, &go->conflicts, c);
 }
 
 void facts_go(struct elfview *ev)

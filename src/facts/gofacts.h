@@ -59,10 +59,13 @@ struct typehash_in {
 	const struct pclntab *pt;       /* validated pclntab, or NULL */
 };
 void go_typehash(struct elfview *ev, const struct typehash_in *in);
-/* The digest a gc release uses ("md5", "notsha256", "sha256[8:12]",
- * "sha256^0xff"), or NULL for an unparseable version. Contradictions only:
- * the scheme itself is read from a descriptor. */
-const char *go_typehash_era(const char *version);
+/* The contradiction between the digest a gc binary's descriptors use
+ * (scheme: "md5", "notsha256", "sha256[8:12]", "sha256^0xff") and the
+ * version it claims, as a message in a's arena; NULL when they agree or the
+ * version is unparseable. A development or pre-release version (see
+ * go_minor_span) agrees with either era of its span. The scheme itself is
+ * always read from a descriptor, never from the version. */
+const char *go_typehash_conflict(struct goabi_artifact *a, const char *version, const char *scheme);
 /* The scheme whose digest of link string gives hash h, or NULL. */
 const char *go_typehash_match(const char *link, uint32_t h);
 /* "bytes 0-3 of MD5" etc. for a scheme name. */

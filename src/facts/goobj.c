@@ -228,6 +228,7 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 		 "Go's own object format (go build -buildmode=archive, go tool compile/pack, GOCACHE): not ELF, "
 		 "a C linker rejects it (\"file format not recognized\"); build with -buildmode=c-archive for C");
 	fact_set(a, &g->cgo, GOABI_UNKNOWN, NULL, "Go object: cgo is decided when the Go linker links it");
+	fact_set(a, &g->cgo_setting, GOABI_UNKNOWN, NULL, "Go object: no build settings recorded");
 	/* the compiled object follows "\n!\n"; __.PKGDEF holds export data */
 	const uint8_t *bang = memmem(p, n, "\n!\n", 3);
 	if (!bang) {
@@ -237,9 +238,8 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 	}
 	size_t at = (size_t)(bang - p) + 3;
 	scan_object(a, p + at, n - at, goarch);
-	const char *era = go_typehash_era(version);
-	if (era && g->typehash.value && strcmp(era, g->typehash.value) != 0)
-		strv_push(a->arena, &g->conflicts,
-			  arena_printf(a->arena, "type hashes use %s, but %s uses %s", g->typehash.value, version, era));
+	const char *c = go_typehash_conflict(a, version, g->typehash.value);
+	if (c)
+		strv_push(a->arena, &g->conflicts, c);
 	return true;
 }

@@ -139,7 +139,12 @@ static void find_headers(const struct elfview *ev, const struct region *w, size_
 
 static bool agrees(const char *v, uint32_t magic)
 {
-	return !magic || go_pclntab_magic_for(go_minor(v)) == magic;
+	int lo, hi;
+	if (!magic)
+		return true;
+	if (!go_minor_span(v, &lo, &hi))
+		return go_pclntab_magic_for(0) == magic;
+	return go_pclntab_magic_for(lo) == magic || go_pclntab_magic_for(hi) == magic;
 }
 
 void go_version_from_data(struct elfview *ev, const struct pclntab *pt)

@@ -382,6 +382,7 @@ static void rollup(struct goabi_artifact *a)
 	fact_copy(a, &go->scheme, &gm->go.scheme, gm->member);
 	fact_copy(a, &go->typehash, &gm->go.typehash, gm->member);
 	fact_copy(a, &go->buildmode, &gm->go.buildmode, gm->member);
+	fact_copy(a, &go->cgo_setting, &gm->go.cgo_setting, gm->member);
 	go->main_path = gm->go.main_path;
 	go->main = gm->go.main;
 	go->deps = gm->go.deps;

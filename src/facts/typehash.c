@@ -66,13 +66,23 @@ static void digests(const char *s, uint32_t out[TH_N])
 	out[TH_NOTSHA256] = rd32(x, false);
 }
 
-/* The expected era of a gc version, for contradictions only. */
-const char *go_typehash_era(const char *version)
+static const char *era_of(int minor)
 {
-	int minor = go_minor(version);
-	if (!minor)
-		return NULL;
 	return minor < 109 ? NULL : minor < 119 ? "md5" : minor < 124 ? "notsha256" : minor < 125 ? "sha256[8:12]" : "sha256^0xff";
+}
+
+const char *go_typehash_conflict(struct goabi_artifact *a, const char *version, const char *scheme)
+{
+	int lo, hi;
+	if (!scheme || !go_minor_span(version, &lo, &hi))
+		return NULL;
+	const char *elo = era_of(lo), *ehi = era_of(hi);
+	if (!elo || !ehi || strcmp(scheme, elo) == 0 || strcmp(scheme, ehi) == 0)
+		return NULL;
+	if (strcmp(elo, ehi) == 0)
+		return arena_printf(a->arena, "type hashes use %s, but %s uses %s", scheme, version, ehi);
+	return arena_printf(a->arena, "type hashes use %s, but %s, a development build of go1.%d, uses %s (go1.%d's) or %s",
+			    scheme, version, hi - 100, elo, lo - 100, ehi);
 }
 
 const char *go_typehash_match(const char *link, uint32_t h)

@@ -69,6 +69,7 @@ static json_t *go_json(const struct goabi_go *g)
 	json_object_set_new(o, "itabs", json_integer((json_int_t)g->nitabs));
 	json_object_set_new(o, "typehash", json_fact(&g->typehash));
 	json_object_set_new(o, "cgo", json_fact(&g->cgo));
+	json_object_set_new(o, "cgo_setting", json_fact(&g->cgo_setting));
 	json_object_set_new(o, "cgo_evidence", json_strv(&g->cgo_evidence));
 	json_object_set_new(o, "buildmode", json_fact(&g->buildmode));
 	json_object_set_new(o, "conflicts", json_strv(&g->conflicts));

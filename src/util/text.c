@@ -205,3 +205,19 @@ int go_minor(const char *v)
 	int m = atoi(p + 4);
 	return m > 0 && m < 1000 ? 100 + m : 0;
 }
+
+bool go_minor_span(const char *v, int *lo, int *hi)
+{
+	int m = go_minor(v);
+	if (!m)
+		return false;
+	const char *p = strstr(v, "go1.") + 4;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	/* a release is "go1.N", "go1.N.P" (then " X:exp" or "-vendor" after
+	 * the patch); anything else right after the minor is a pre-release */
+	bool pre = strncmp(v, "devel", 5) == 0 || (*p && *p != '.' && *p != ' ');
+	*hi = m;
+	*lo = pre && m > 101 ? m - 1 : m;
+	return true;
+}

@@ -115,5 +115,12 @@ int version_cmp(const char *a, const char *b);
 /* A Go release string's minor version as 100 + N ("go1.19.8" -> 119,
  * "devel go1.22-abc" -> 122, "go1.20" -> 120); 0 when it names no go1.N. */
 int go_minor(const char *version);
+/* The minors whose toolchain state a version may carry, for checks of a
+ * version against what the binary shows (naming scheme, pclntab magic,
+ * type-hash era): a release "go1.24.3" is 124..124; a development or
+ * pre-release build of go1.X ("devel go1.25-abc", "go1.25-20250209-RC00",
+ * "go1.25rc1", "go1.25beta1") is cut somewhere between go1.(X-1)'s release
+ * and go1.X's, so 124..125. False when the version names no go1.N. */
+bool go_minor_span(const char *version, int *lo, int *hi);
 
 #endif

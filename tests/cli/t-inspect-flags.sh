@@ -88,12 +88,13 @@ for s in x_cgo_init crosscall2 _cgo_panic; do
 done
 # Go's own compiler: built with CGO_ENABLED=1 (go version -m) but no package
 # uses cgo, so it is static without libc: readelf shows no PT_INTERP and no
-# dynamic section; goabi must say cgo=1 (the setting), libc none, no conflict
+# dynamic section; goabi must say cgo_setting=1 (the setting; cgo, what was
+# linked, is tests/cli/t-inspect-cgo.sh's), libc none, no conflict
 f=/usr/lib/go-1.19/pkg/tool/linux_amd64/compile
 if [ -f "$f" ]; then
 	"$GOABI" inspect --json "$f" > "$TMPD/j.json" 2>/dev/null
 	want=$(go version -m "$f" | sed -n 's/^\tbuild\tCGO_ENABLED=//p')
-	check "cmd/compile: cgo equals go version -m's CGO_ENABLED" "$want" "$(jget "$TMPD/j.json" "j['artifacts'][0]['go']['cgo']['value']")"
+	check "cmd/compile: cgo_setting equals go version -m's CGO_ENABLED" "$want" "$(jget "$TMPD/j.json" "j['artifacts'][0]['go']['cgo_setting']['value']")"
 	if ! readelf -lW "$f" | grep -q INTERP && ! readelf -dW "$f" | grep -q NEEDED; then
 		check "cmd/compile: no PT_INTERP/DT_NEEDED (readelf) and no cgo symbols: libc none" none \
 			"$(jget "$TMPD/j.json" "j['artifacts'][0]['libc']['family']['value']")"

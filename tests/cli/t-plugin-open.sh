@@ -98,6 +98,24 @@ cp "$d/p3.so" p-arm64.so && printf '\267\000' | dd of=p-arm64.so bs=1 seek=18 co
 compare "go126: a 32-bit file" "$d/host" ./p-32.so "$d/p1.so"
 compare "go126: a file for another machine" "$d/host" ./p-arm64.so "$d/p1.so"
 compare "go126: an executable" "$d/host" "$d/host-nocgo" "$d/p1.so"
+# plugins linked with -ldflags=-s (-s -w): no .symtab, no go:link.thispluginpath,
+# and Go 1.19 plugins have no build info either; built here from the same
+# sources as the fixtures (the p1 package), the host is the fixture's
+cp -r "$TOP/testdata/plugin" "$TMPD/src"
+for v in go119 go126; do
+	g=/usr/lib/go-1.19/bin/go
+	[ $v = go126 ] && g=/usr/local/go/bin/go
+	d=$P/$v
+	if (cd "$TMPD/src/p1" && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local "$g" build -buildmode=plugin -ldflags=-s -o "$TMPD/$v-p1-s.so" . &&
+		GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local "$g" build -buildmode=plugin -ldflags="-s -w" -o "$TMPD/$v-p1-sw.so" .) > build.log 2>&1 &&
+		! readelf -SW "$TMPD/$v-p1-s.so" | grep -q ' \.symtab '; then
+		compare "$v: -ldflags=-s plugin after the GOAMD64=v3 build" "$d/host" "$d/p1-v3.so" "$TMPD/$v-p1-s.so"
+		compare "$v: -ldflags='-s -w' plugin after the plain build" "$d/host" "$d/p1.so" "$TMPD/$v-p1-sw.so"
+		compare "$v: stripped plugin after the -ldflags=-s build" "$d/host" "$TMPD/$v-p1-s.so" "$d/p1-strip.so"
+	else
+		for i in 1 2 3; do notok "$v: -ldflags=-s plugin build failed or kept .symtab: $(tail -1 build.log)"; done
+	fi
+done
 # host and plugin from different toolchains
 for pair in "go119 go126" "go126 go119" "go126 go127" "go127 go126" "go119 go127" "go127 go119"; do
 	set -- $pair
