@@ -610,6 +610,38 @@ static void detection_callers(struct scan *s)
 	free(pk);
 }
 
+/* A function using extensions above the declared level whose every direct
+ * caller uses none of that level (the caller was compiled for the baseline,
+ * the callee with __attribute__((target("avx2"))), #[target_feature] or
+ * GCC's function multi-versioning) is a variant that a dispatcher selects:
+ * a switch on an implementation chosen after a CPU test when the object was
+ * built (Rust's regex and aho-corasick searchers, zstd's *_bmi2 decoders
+ * behind dctx->bmi2). Compilers do not inline such a function into a
+ * caller built for less. Counted only when an entry point (main) calls it
+ * directly. Edges are sorted by callee (isa_guards). */
+static void mark_variants(struct scan *s)
+{
+	int dl = isa_declared_level(s->a->isa.declared.value);
+	for (size_t i = 0; i < s->ne;) {
+		size_t j = i;
+		uint32_t callee = s->edge[i][1];
+		struct fn *g = &s->f[callee];
+		int lg = isa_mask_level(g->ext);
+		bool variant = lg > dl && lg > 0 && !(g->flags & (F_GUARDED | F_ROOT)), any = false;
+		for (; j < s->ne && s->edge[j][1] == callee; j++) {
+			if (!variant || (s->edge[j][0] & EDGE_ADDR))
+				continue;
+			const struct fn *f = &s->f[s->edge[j][0]];
+			any = true;
+			if (isa_mask_level(f->ext) >= lg || (f->flags & F_ROOT))
+				variant = false;
+		}
+		if (variant && any)
+			g->flags |= F_VARIANT;
+		i = j;
+	}
+}
+
 static int cmp_edge_caller(const void *x, const void *y)
 {
 	const uint32_t *a = x, *b = y;
@@ -629,7 +661,7 @@ struct prove {
 static void prove_push(struct prove *p, size_t i, size_t from)
 {
 	struct fn *f = &p->s->f[i];
-	if (f->flags & (F_GUARDED | F_PROVEN | F_DISPATCH))
+	if (f->flags & (F_GUARDED | F_PROVEN | F_DISPATCH | F_VARIANT))
 		return;
 	f->flags |= F_PROVEN;
 	p->s->via[i] = (uint32_t)from;
@@ -656,10 +688,10 @@ static void out_edges(const struct prove *p, size_t i, size_t *lo, size_t *hi)
 /* Roots through taken addresses: what the entry point passes on (main, to
  * __libc_start_main), and what those pass on (Rust's main function, to
  * std::rt::lang_start); only from unguarded functions. */
-static void push_addr_targets(struct prove *p, size_t i, int depth)
+static void root_addr_targets(struct prove *p, size_t i, int depth)
 {
 	struct scan *s = p->s;
-	if (s->f[i].flags & (F_GUARDED | F_DISPATCH))
+	if (s->f[i].flags & F_GUARDED)
 		return;
 	size_t lo, hi;
 	out_edges(p, i, &lo, &hi);
@@ -667,16 +699,15 @@ static void push_addr_targets(struct prove *p, size_t i, int depth)
 		if (!(p->out[e][0] & EDGE_ADDR))
 			continue;
 		size_t t = p->out[e][1];
-		prove_push(p, t, i);
+		s->f[t].flags |= F_ROOT;
 		if (depth > 1)
-			push_addr_targets(p, t, depth - 1);
+			root_addr_targets(p, t, depth - 1);
 	}
 }
 
 /* Constructors: the function addresses in .preinit_array and .init_array. */
-static void push_init_array(struct prove *p)
+static void root_init_array(struct scan *s)
 {
-	struct scan *s = p->s;
 	static const char *const secs[] = { ".preinit_array", ".init_array" };
 	for (size_t k = 0; k < 2 && s->ev->sections_ok; k++) {
 		GElf_Shdr sh;
@@ -689,7 +720,7 @@ static void push_init_array(struct prove *p)
 			uint64_t a = w == 8 ? rd64(b + off, s->ev->be) : rd32(b + off, s->ev->be);
 			struct fn *f = a ? isa_fn_at(s, a) : NULL;
 			if (f && f->lo == a)
-				prove_push(p, (size_t)(f - s->f), (size_t)(f - s->f));
+				f->flags |= F_ROOT;
 		}
 	}
 }
@@ -698,8 +729,6 @@ void isa_prove(struct scan *s)
 {
 	if (!s->nf || s->oom)
 		return;
-	if (s->go)
-		mark_dispatch(s);
 	struct prove p = { s, NULL, NULL, 0 };
 	s->via = malloc(s->nf * sizeof(*s->via));
 	p.q = malloc(s->nf * sizeof(*p.q));
@@ -712,18 +741,26 @@ void isa_prove(struct scan *s)
 		memcpy(p.out, s->edge, s->ne * sizeof(*p.out));
 		qsort(p.out, s->ne, sizeof(*p.out), cmp_edge_caller);
 	}
+	/* roots: exports and main by name (isa_funcs.c), Go package inits,
+	 * the entry point and what it passes on, constructors */
 	for (size_t i = 0; i < s->nf; i++)
-		if ((s->f[i].flags & F_ROOT) || (s->go && (s->f[i].flags & F_INIT)))
-			prove_push(&p, i, i);
+		if (s->go && (s->f[i].flags & F_INIT))
+			s->f[i].flags |= F_ROOT;
 	struct fn *e = s->entry ? isa_fn_at(s, s->entry) : NULL;
 	if (e) {
-		prove_push(&p, (size_t)(e - s->f), (size_t)(e - s->f));
-		push_addr_targets(&p, (size_t)(e - s->f), 2);
+		e->flags |= F_ROOT;
+		root_addr_targets(&p, (size_t)(e - s->f), 2);
 	}
 	for (size_t i = 0; i < s->nf; i++)
 		if (s->f[i].name && strcmp(s->f[i].name, "main") == 0)
-			push_addr_targets(&p, i, 1);
-	push_init_array(&p);
+			root_addr_targets(&p, i, 1);
+	root_init_array(s);
+	if (s->go)
+		mark_dispatch(s);
+	mark_variants(s);
+	for (size_t i = 0; i < s->nf; i++)
+		if (s->f[i].flags & F_ROOT)
+			prove_push(&p, i, i);
 	/* breadth first along direct calls and jumps */
 	for (size_t h = 0; h < p.nq; h++) {
 		size_t i = p.q[h], lo, hi;

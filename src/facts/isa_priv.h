@@ -26,6 +26,7 @@ enum {
 	F_PROVEN = 2048,     /* reached from a root by direct calls, no guard on the way */
 	F_CPUID_CALL = 4096, /* calls a function that executes CPUID (and tests its result) */
 	F_DISPATCH = 8192,   /* Go: named for an extension, or in a package with a feature test */
+	F_VARIANT = 16384,   /* compiled for a higher level than every caller: a target("avx2") variant */
 };
 
 /* Call-graph edges are {caller, callee} function indexes; a caller with
