@@ -201,10 +201,13 @@ struct goabi_cabi {
 struct goabi_isa_ext {
 	const char *name;        /* "AVX2", "POPCNT", "LSE" ... */
 	const char *level;       /* level it belongs to ("x86-64-v3"), NULL if none */
-	size_t nrequired;        /* functions using it without a CPU-feature guard */
+	size_t nrequired;        /* functions using it that run without a CPU-feature
+				  * test: reached from an entry by direct calls */
 	size_t nguarded;         /* functions using it behind a guard */
 	struct goabi_strv required_by; /* their names (opts.isa_detail only) */
 	struct goabi_strv guarded_in;
+	size_t nunproven;        /* no guard found, but not proven to run unguarded */
+	struct goabi_strv unproven_in;
 };
 
 struct goabi_isa {

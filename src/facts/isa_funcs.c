@@ -51,6 +51,12 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 		fl |= F_SEED;
 	if (isa_init_name(name))
 		fl |= F_INIT;
+	/* entries from outside: what a shared object exports, what an object
+	 * file offers the linker; main by name */
+	int bind = GELF_ST_BIND(sym->st_info), vis = GELF_ST_VISIBILITY(sym->st_other);
+	bool global = (bind == STB_GLOBAL || bind == STB_WEAK) && (vis == STV_DEFAULT || vis == STV_PROTECTED);
+	if (type == STT_FUNC && ((c->dynamic && global) || (s->ev->eh.e_type == ET_REL && global) || isa_root_name(name)))
+		fl |= F_ROOT;
 	add_fn(s, v, sym->st_size, name, fl);
 	c->nfn++;
 	return true;
@@ -66,6 +72,8 @@ static bool pcln_cb(void *ctx, uint64_t entry, const char *name, size_t len)
 		fl |= F_SEED;
 	if (isa_init_name(name))
 		fl |= F_INIT;
+	if (isa_root_name(name))
+		fl |= F_ROOT;
 	add_fn(s, entry, 0, name, fl);
 	return true;
 }

@@ -3,6 +3,7 @@
  * writers) and which functions run only behind a CPU-feature check. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "facts/isa_priv.h"
 
 /* Linked objects: a GOT slot or data word that the dynamic linker fills
@@ -118,6 +119,11 @@ bool isa_seed_name(const char *n)
 	return false;
 }
 
+bool isa_root_name(const char *n)
+{
+	return strcmp(n, "main") == 0 || strcmp(n, "main.main") == 0 || strcmp(n, "runtime.main") == 0;
+}
+
 /* Go package initialisers: "p.init", "p.init.0"; runtime.schedinit, where
  * runtime.cpuinit (x86HasPOPCNT = cpu.X86.HasPOPCNT) may be inlined */
 bool isa_init_name(const char *n)
@@ -139,6 +145,16 @@ bool isa_init_name(const char *n)
 			return false;
 	return true;
 }
+
+/* Go packages (the runtime aside) with a function executing CPUID or
+ * XGETBV, sorted; defined with the proof below. */
+struct pkgname {
+	const char *n;
+	size_t len;
+};
+static size_t go_pkg_len(const char *n);
+static int cmp_pkg(const void *x, const void *y);
+static size_t detection_packages(struct scan *s, struct pkgname **out);
 
 /* ---- passes ---- */
 
@@ -196,15 +212,22 @@ static void harvest(struct scan *s, struct fn *f, bool all_stores)
 		}
 		uint64_t t;
 		since++;
-		if (d.id == X86_INS_CALL && d.direct)
-			since = 1000;
+		if (d.id == X86_INS_CALL && d.direct) {
+			/* hasBMI2 = x86extensions() (klauspost/compress's
+			 * cpuinfo.init), haveSIMD = haveSSE4_1() (x/image/vector):
+			 * the answer of a function executing CPUID */
+			const struct fn *g = isa_fn_at(s, d.target);
+			since = g && (g->flags & F_CPUID) ? 0 : 1000;
+		}
 		if (isa_x86_target(s, r, a, &d, &t) && !isa_region_of(s, t)) {
 			if (all_stores && d.id == X86_INS_LEA && writable(s, t)) {
 				/* &X86.HasAVX2 in internal/cpu's options table */
 				isa_add_flag(s, t, 1, what);
 			} else if (isa_x86_is_store(&d)) {
 				unsigned sz = d.memsize;
-				if (sz && (all_stores ? (sz == 1 || sz == 4 || s->go) : (since < 32 && sz == 1)))
+				/* Go inits: a bool, or an enum of implementations
+				 * (minio/sha256-simd's blockfunc = blockfuncSha) */
+				if (sz && (all_stores ? (sz == 1 || sz == 4 || s->go) : (since < 32 && (sz == 1 || s->go))))
 					isa_add_flag(s, t, sz, what);
 			} else if (isa_flag_at(s, t)) {
 				since = 0;
@@ -221,11 +244,13 @@ void isa_code_flags(struct scan *s)
 {
 	bool seeded = false;
 	for (size_t i = 0; i < s->nf; i++)
-		if (s->f[i].flags & F_SEED) {
-			harvest(s, &s->f[i], true);
+		if (s->f[i].flags & F_SEED)
 			seeded = true;
-		}
-	if (!seeded && !s->go && s->arch != A_A64) {
+	/* functions executing CPUID (0F A2) or XGETBV (0F 01 D0), found by
+	 * their bytes and confirmed on an instruction boundary: initialisers
+	 * in C without the names above; in Go, the package inits below take
+	 * their answer */
+	if (s->arch != A_A64 && s->cs_ok) {
 		for (size_t k = 0; k < s->nrg; k++) {
 			const struct region *r = &s->rg[k];
 			size_t off = 0;
@@ -234,32 +259,46 @@ void isa_code_flags(struct scan *s)
 				if (!q)
 					break;
 				off = (size_t)(q - r->p) + 1;
-				if (q[1] != 0xa2)
+				bool xgetbv = q[1] == 0x01 && off + 1 < r->n && q[2] == 0xd0;
+				if (q[1] != 0xa2 && !xgetbv)
 					continue;
 				struct fn *f = isa_fn_at(s, r->addr + (uint64_t)(q - r->p));
 				if (!f || (f->flags & F_CPUID))
 					continue;
-				/* confirm on an instruction boundary */
+				bool cpuid = false;
 				for (uint64_t at = f->lo; at < f->hi;) {
 					struct x86_ins d;
 					size_t o = (size_t)(at - r->addr);
-					if (!s->cs_ok)
-						break;
 					if (!x86_next(&s->dis, r->p + o, r->n - o, at, &d)) {
 						at++;
 						continue;
 					}
-					if (d.id == X86_INS_CPUID) {
+					if (d.id == X86_INS_CPUID || d.id == X86_INS_XGETBV) {
 						f->flags |= F_CPUID;
+						cpuid = d.id == X86_INS_CPUID;
 						break;
 					}
 					at += d.len;
 				}
-				if (f->flags & F_CPUID)
+				if (cpuid && !seeded && !s->go)
 					harvest(s, f, true);
 			}
 		}
 	}
+	/* the initialisers by name; in Go also every function of a package
+	 * that detects CPU features itself (klauspost/cpuid's Detect filling
+	 * cpuid.CPU, klauspost/compress's cpuinfo.init), runtime aside */
+	struct pkgname *det = NULL;
+	size_t ndet = s->go ? detection_packages(s, &det) : 0;
+	for (size_t i = 0; i < s->nf; i++) {
+		struct fn *f = &s->f[i];
+		size_t l;
+		if ((f->flags & F_SEED) ||
+		    (ndet && f->name && (l = go_pkg_len(f->name)) &&
+		     bsearch(&(struct pkgname){ f->name, l }, det, ndet, sizeof(*det), cmp_pkg)))
+			harvest(s, f, true);
+	}
+	free(det);
 	for (int round = 0; round < 2 && s->nfl; round++) {
 		size_t before = s->nfl;
 		for (size_t i = 0; i < s->nf; i++)
@@ -280,6 +319,8 @@ void isa_mark_flag(struct scan *s, struct fn *f, uint64_t t)
 	}
 }
 
+static void detection_callers(struct scan *s);
+
 static int cmp_edge_callee(const void *x, const void *y)
 {
 	const uint32_t *a = x, *b = y;
@@ -290,8 +331,15 @@ static int cmp_edge_callee(const void *x, const void *y)
 
 void isa_guards(struct scan *s)
 {
+	/* a direct caller of a function executing CPUID tests its answer
+	 * (klauspost/cpuid's Detect, x/image/vector's init, a C cpu_has_avx2()) */
+	for (size_t i = 0; i < s->ne; i++)
+		if (!(s->edge[i][0] & EDGE_ADDR) && (s->f[s->edge[i][1]].flags & F_CPUID))
+			s->f[s->edge[i][0]].flags |= F_CPUID_CALL;
+	if (s->go)
+		detection_callers(s);
 	for (size_t i = 0; i < s->nf; i++)
-		if (s->f[i].flags & (F_FLAGLOAD | F_CPUID | F_SEED | F_RESOLVER | F_IFUNC_TARGET))
+		if (s->f[i].flags & (F_FLAGLOAD | F_CPUID | F_CPUID_CALL | F_SEED | F_RESOLVER | F_IFUNC_TARGET))
 			s->f[i].flags |= F_GUARDED;
 	if (!s->ne)
 		return;
@@ -305,7 +353,7 @@ void isa_guards(struct scan *s)
 			uint32_t callee = s->edge[i][1];
 			bool all = true;
 			for (; j < s->ne && s->edge[j][1] == callee; j++)
-				if (!(s->f[s->edge[j][0]].flags & F_GUARDED))
+				if (!(s->f[EDGE_FN(s->edge[j][0])].flags & F_GUARDED))
 					all = false;
 			struct fn *g = &s->f[callee];
 			if (all && !(g->flags & F_GUARDED)) {
@@ -423,4 +471,305 @@ void isa_fallback_list(struct scan *s)
 			  arena_printf(s->a->arena,
 				       "fallback list: runtime.asyncPreempt treated as guarded (its AVX2/AVX-512 register saves "
 				       "follow CMPB internal/cpu.X86.HasAVX512/HasAVX2 in GOEXPERIMENT=simd builds, unreachable otherwise)"));
+}
+
+/* ---- proof: code that runs without a CPU-feature test ---- */
+
+/* The package of a Go symbol ("github.com/a/b.(*T).m" -> "github.com/a/b",
+ * generic instantiations' brackets left out): its length, 0 when the name
+ * has no package part. */
+static size_t go_pkg_len(const char *n)
+{
+	size_t end = strcspn(n, "[");
+	size_t slash = 0;
+	for (size_t i = 0; i < end; i++)
+		if (n[i] == '/')
+			slash = i + 1;
+	for (size_t i = slash; i < end; i++)
+		if (n[i] == '.')
+			return i;
+	return 0;
+}
+
+static bool lower(char c) { return c >= 'a' && c <= 'z'; }
+static bool upper(char c) { return c >= 'A' && c <= 'Z'; }
+static bool alpha(char c) { return lower(c) || upper(c); }
+
+/* A function name that says it is the variant for an extension, as a word
+ * of its own: sequenceDecs_decode_bmi2, fixedAccumulateOpOverSIMD,
+ * _galMulAVX512Parallel81, blockAVX2, memchr_sse2 (not "classes",
+ * "assert", "ASSERT"). */
+static bool names_extension(const char *n)
+{
+	static const char *const marks[] = { "avx", "bmi", "sse", "ssse", "simd", "fma", "f16c", "lzcnt", "popcnt",
+					     "movbe", "evex", "vex", "gfni", "vaes", "pclmul", "clmul", "adx" };
+	for (const char *p = n; *p; p++) {
+		if (!alpha(*p) || (p > n && alpha(p[-1]) && !(upper(*p) && lower(p[-1]))))
+			continue; /* not the start of a word */
+		for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
+			size_t m = strlen(marks[k]);
+			if (strncasecmp(p, marks[k], m) != 0)
+				continue;
+			char next = p[m];
+			if (!alpha(next) || (upper(next) && (lower(p[m - 1]) || lower(p[m + 1]))))
+				return true;
+		}
+	}
+	return false;
+}
+
+static int cmp_pkg(const void *x, const void *y)
+{
+	const struct pkgname *a = x, *b = y;
+	size_t m = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->n, b->n, m);
+	return c ? c : a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Go: hand-written assembly is selected by Go code that tests a CPU
+ * feature somewhere goabi may not see (a bool in a struct, a function
+ * value, an interface). Functions using an extension that are named for
+ * one, or that sit in a package where some function tests a CPU feature,
+ * are never proven to run unguarded. */
+static void mark_dispatch(struct scan *s)
+{
+	struct pkgname *pk = NULL;
+	size_t np = 0, cap = 0;
+	for (size_t i = 0; i < s->nf; i++) {
+		const struct fn *f = &s->f[i];
+		size_t l;
+		if (!f->name || !(f->flags & (F_FLAGLOAD | F_CPUID | F_CPUID_CALL | F_SEED)) || !(l = go_pkg_len(f->name)))
+			continue;
+		if (!isa_grow(s, &pk, &cap, np + 1, sizeof(*pk)))
+			break;
+		pk[np++] = (struct pkgname){ f->name, l };
+	}
+	if (np)
+		qsort(pk, np, sizeof(*pk), cmp_pkg);
+	/* what GOAMD64 allows is the compiler's own code, not a variant */
+	int dl = isa_declared_level(s->a->isa.declared.value);
+	for (size_t i = 0; i < s->nf; i++) {
+		struct fn *f = &s->f[i];
+		size_t l;
+		if (!f->ext || !f->name || (f->flags & F_GUARDED) || isa_mask_level(f->ext) <= dl ||
+		    !(l = go_pkg_len(f->name)))
+			continue;
+		struct pkgname key = { f->name, l };
+		if (names_extension(f->name + l) || (np && bsearch(&key, pk, np, sizeof(*pk), cmp_pkg)))
+			f->flags |= F_DISPATCH;
+	}
+	free(pk);
+}
+
+/* Go: a package (other than the runtime, whose rt0_go checks the CPU at
+ * start-up) that executes CPUID or XGETBV itself detects CPU features:
+ * internal/cpu, golang.org/x/sys/cpu, github.com/klauspost/cpuid, a
+ * package with its own cpuid assembly. A function of another package
+ * calling into it asks for a CPU feature (cpuid.CPU.Supports(cpuid.AVX2),
+ * whose answer lives in a struct goabi cannot name in a stripped binary). */
+static size_t detection_packages(struct scan *s, struct pkgname **out)
+{
+	struct pkgname *pk = NULL;
+	size_t np = 0, cap = 0;
+	for (size_t i = 0; i < s->nf; i++) {
+		const struct fn *f = &s->f[i];
+		size_t l;
+		if (!f->name || !(f->flags & F_CPUID) || !(l = go_pkg_len(f->name)) ||
+		    (l == 7 && memcmp(f->name, "runtime", 7) == 0))
+			continue;
+		if (!isa_grow(s, &pk, &cap, np + 1, sizeof(*pk)))
+			break;
+		pk[np++] = (struct pkgname){ f->name, l };
+	}
+	if (np)
+		qsort(pk, np, sizeof(*pk), cmp_pkg);
+	*out = pk;
+	return np;
+}
+
+static void detection_callers(struct scan *s)
+{
+	struct pkgname *pk = NULL;
+	size_t np = detection_packages(s, &pk);
+	if (!np) {
+		free(pk);
+		return;
+	}
+	for (size_t i = 0; i < s->ne; i++) {
+		if (s->edge[i][0] & EDGE_ADDR)
+			continue;
+		struct fn *from = &s->f[s->edge[i][0]];
+		const struct fn *to = &s->f[s->edge[i][1]];
+		size_t lt = to->name ? go_pkg_len(to->name) : 0, lf = from->name ? go_pkg_len(from->name) : 0;
+		if (!lt || (lf == lt && memcmp(from->name, to->name, lt) == 0))
+			continue;
+		struct pkgname key = { to->name, lt };
+		if (bsearch(&key, pk, np, sizeof(*pk), cmp_pkg))
+			from->flags |= F_CPUID_CALL;
+	}
+	free(pk);
+}
+
+/* A function using extensions above the declared level whose every direct
+ * caller uses none of that level (the caller was compiled for the baseline,
+ * the callee with __attribute__((target("avx2"))), #[target_feature] or
+ * GCC's function multi-versioning) is a variant that a dispatcher selects:
+ * a switch on an implementation chosen after a CPU test when the object was
+ * built (Rust's regex and aho-corasick searchers, zstd's *_bmi2 decoders
+ * behind dctx->bmi2). Compilers do not inline such a function into a
+ * caller built for less. Counted only when an entry point (main) calls it
+ * directly. Edges are sorted by callee (isa_guards). */
+static void mark_variants(struct scan *s)
+{
+	int dl = isa_declared_level(s->a->isa.declared.value);
+	for (size_t i = 0; i < s->ne;) {
+		size_t j = i;
+		uint32_t callee = s->edge[i][1];
+		struct fn *g = &s->f[callee];
+		int lg = isa_mask_level(g->ext);
+		bool variant = lg > dl && lg > 0 && !(g->flags & (F_GUARDED | F_ROOT)), any = false;
+		for (; j < s->ne && s->edge[j][1] == callee; j++) {
+			if (!variant || (s->edge[j][0] & EDGE_ADDR))
+				continue;
+			const struct fn *f = &s->f[s->edge[j][0]];
+			any = true;
+			if (isa_mask_level(f->ext) >= lg || (f->flags & F_ROOT))
+				variant = false;
+		}
+		if (variant && any)
+			g->flags |= F_VARIANT;
+		i = j;
+	}
+}
+
+static int cmp_edge_caller(const void *x, const void *y)
+{
+	const uint32_t *a = x, *b = y;
+	uint32_t ca = EDGE_FN(a[0]), cb = EDGE_FN(b[0]);
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	return a[1] < b[1] ? -1 : a[1] > b[1];
+}
+
+struct prove {
+	struct scan *s;
+	uint32_t (*out)[2]; /* edges sorted by caller */
+	uint32_t *q;
+	size_t nq;
+};
+
+static void prove_push(struct prove *p, size_t i, size_t from)
+{
+	struct fn *f = &p->s->f[i];
+	if (f->flags & (F_GUARDED | F_PROVEN | F_DISPATCH | F_VARIANT))
+		return;
+	f->flags |= F_PROVEN;
+	p->s->via[i] = (uint32_t)from;
+	p->q[p->nq++] = (uint32_t)i;
+}
+
+/* Edges out of function i: [*lo, *hi) of p->out. */
+static void out_edges(const struct prove *p, size_t i, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = p->s->ne;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (EDGE_FN(p->out[mid][0]) < i)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	while (a < p->s->ne && EDGE_FN(p->out[a][0]) == i)
+		a++;
+	*hi = a;
+}
+
+/* Roots through taken addresses: what the entry point passes on (main, to
+ * __libc_start_main), and what those pass on (Rust's main function, to
+ * std::rt::lang_start); only from unguarded functions. */
+static void root_addr_targets(struct prove *p, size_t i, int depth)
+{
+	struct scan *s = p->s;
+	if (s->f[i].flags & F_GUARDED)
+		return;
+	size_t lo, hi;
+	out_edges(p, i, &lo, &hi);
+	for (size_t e = lo; e < hi; e++) {
+		if (!(p->out[e][0] & EDGE_ADDR))
+			continue;
+		size_t t = p->out[e][1];
+		s->f[t].flags |= F_ROOT;
+		if (depth > 1)
+			root_addr_targets(p, t, depth - 1);
+	}
+}
+
+/* Constructors: the function addresses in .preinit_array and .init_array. */
+static void root_init_array(struct scan *s)
+{
+	static const char *const secs[] = { ".preinit_array", ".init_array" };
+	for (size_t k = 0; k < 2 && s->ev->sections_ok; k++) {
+		GElf_Shdr sh;
+		const uint8_t *b;
+		size_t n;
+		if (!ev_section(s->ev, secs[k], &sh) || !ev_section_bytes(s->ev, &sh, &b, &n))
+			continue;
+		size_t w = (size_t)s->ev->ptrsize;
+		for (size_t off = 0; off + w <= n && off < 65536; off += w) {
+			uint64_t a = w == 8 ? rd64(b + off, s->ev->be) : rd32(b + off, s->ev->be);
+			struct fn *f = a ? isa_fn_at(s, a) : NULL;
+			if (f && f->lo == a)
+				f->flags |= F_ROOT;
+		}
+	}
+}
+
+void isa_prove(struct scan *s)
+{
+	if (!s->nf || s->oom)
+		return;
+	struct prove p = { s, NULL, NULL, 0 };
+	s->via = malloc(s->nf * sizeof(*s->via));
+	p.q = malloc(s->nf * sizeof(*p.q));
+	p.out = s->ne ? malloc(s->ne * sizeof(*p.out)) : NULL;
+	if (!s->via || !p.q || (s->ne && !p.out)) {
+		s->oom = true;
+		goto out;
+	}
+	if (s->ne) {
+		memcpy(p.out, s->edge, s->ne * sizeof(*p.out));
+		qsort(p.out, s->ne, sizeof(*p.out), cmp_edge_caller);
+	}
+	/* roots: exports and main by name (isa_funcs.c), Go package inits,
+	 * the entry point and what it passes on, constructors */
+	for (size_t i = 0; i < s->nf; i++)
+		if (s->go && (s->f[i].flags & F_INIT))
+			s->f[i].flags |= F_ROOT;
+	struct fn *e = s->entry ? isa_fn_at(s, s->entry) : NULL;
+	if (e) {
+		e->flags |= F_ROOT;
+		root_addr_targets(&p, (size_t)(e - s->f), 2);
+	}
+	for (size_t i = 0; i < s->nf; i++)
+		if (s->f[i].name && strcmp(s->f[i].name, "main") == 0)
+			root_addr_targets(&p, i, 1);
+	root_init_array(s);
+	if (s->go)
+		mark_dispatch(s);
+	mark_variants(s);
+	for (size_t i = 0; i < s->nf; i++)
+		if (s->f[i].flags & F_ROOT)
+			prove_push(&p, i, i);
+	/* breadth first along direct calls and jumps */
+	for (size_t h = 0; h < p.nq; h++) {
+		size_t i = p.q[h], lo, hi;
+		out_edges(&p, i, &lo, &hi);
+		for (size_t k = lo; k < hi; k++)
+			if (!(p.out[k][0] & EDGE_ADDR))
+				prove_push(&p, p.out[k][1], i);
+	}
+out:
+	free(p.q);
+	free(p.out);
 }

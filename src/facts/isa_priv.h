@@ -22,7 +22,17 @@ enum {
 	F_GAP = 128,         /* code between symbols */
 	F_CALLERS = 256,     /* guarded because every direct caller is */
 	F_LISTED = 512,      /* guarded by construction (fallback list) */
+	F_ROOT = 1024,       /* an entry: main, an export, a constructor ... */
+	F_PROVEN = 2048,     /* reached from a root by direct calls, no guard on the way */
+	F_CPUID_CALL = 4096, /* calls a function that executes CPUID (and tests its result) */
+	F_DISPATCH = 8192,   /* Go: named for an extension, or in a package with a feature test */
+	F_VARIANT = 16384,   /* compiled for a higher level than every caller: a target("avx2") variant */
 };
+
+/* Call-graph edges are {caller, callee} function indexes; a caller with
+ * EDGE_ADDR only takes the callee's address (LEA, MOV imm) */
+#define EDGE_ADDR (1u << 31)
+#define EDGE_FN(x) ((x) & ~EDGE_ADDR)
 
 struct fn {
 	uint64_t lo, hi;
@@ -77,8 +87,10 @@ struct scan {
 	struct range *fl;
 	size_t nfl, capfl;
 	bool fl_sorted;
-	uint32_t (*edge)[2];
+	uint32_t (*edge)[2]; /* sorted by callee after isa_guards */
 	size_t ne, cape;
+	uint64_t entry;      /* e_entry, 0 when none (objects, libraries without one) */
+	uint32_t *via;       /* isa_prove: the function each proven one was reached from */
 	/* byte-sized global accesses: {function index, address}, for flags
 	 * written only by guarded code (runtime.useAeshash) */
 	struct bacc { uint32_t fn; uint32_t store; uint64_t t; } *acc;
@@ -141,12 +153,17 @@ const struct range *isa_flag_at(struct scan *s, uint64_t addr);
 bool isa_flag_symbol(const char *n);
 bool isa_seed_name(const char *n);
 bool isa_init_name(const char *n);
+/* Where a program starts by name: main, main.main, runtime.main. */
+bool isa_root_name(const char *n);
 /* Flags from the initialisers' code, the CPUID functions and package inits. */
 void isa_code_flags(struct scan *s);
 void isa_mark_flag(struct scan *s, struct fn *f, uint64_t t);
 void isa_guards(struct scan *s);
 void isa_guarded_writers(struct scan *s);
 void isa_fallback_list(struct scan *s);
+/* Which unguarded functions are proven to run without a CPU-feature test
+ * (F_PROVEN): reached from a root by direct calls through unguarded code. */
+void isa_prove(struct scan *s);
 
 /* x86 (isa_x86pass.c) */
 bool isa_x86_target(const struct scan *s, const struct region *r, uint64_t addr, const struct x86_ins *d,
@@ -167,5 +184,10 @@ void isa_pass_a64(struct scan *s);
 
 /* results (isa_results.c) */
 void isa_results(struct scan *s);
+/* Level of an extension mask / of a declared level name, as used in
+ * isa_results.c (2-4 x86-64-vN, 1 386-sse2, 8 arm64-v8.1); -1 for a
+ * declared name it does not know. */
+int isa_mask_level(uint64_t m);
+int isa_declared_level(const char *v);
 
 #endif

@@ -1,6 +1,7 @@
 /* ISA scan, results: levels, extensions, evidence and the --isa-detail
  * lines, from the functions' extensions and guards. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "facts/isa_priv.h"
 
@@ -39,7 +40,7 @@ static const char *level_name(enum arch arch, int lvl)
 	}
 }
 
-static int mask_level(uint64_t m)
+int isa_mask_level(uint64_t m)
 {
 	int l = 0;
 	for (int x = 0; x < X_N; x++)
@@ -49,7 +50,7 @@ static int mask_level(uint64_t m)
 }
 
 /* Level of a declared string ("x86-64-v3", "386-sse2", "arm64-v8.1"). */
-static int declared_level(const char *v)
+int isa_declared_level(const char *v)
 {
 	if (!v)
 		return -1;
@@ -98,30 +99,63 @@ static const char *ext_names(struct goabi_artifact *a, const struct goabi_strv *
 	return r;
 }
 
+/* "root -> f1 -> f": how a proven function is reached (at most 6 names). */
+static const char *call_chain(struct scan *s, const struct fn *f)
+{
+	const char *names[6];
+	size_t n = 0, i = (size_t)(f - s->f);
+	while (n < 6) {
+		names[n++] = fname(s, &s->f[i]);
+		size_t up = s->via ? s->via[i] : i;
+		if (up == i || up >= s->nf)
+			break;
+		i = up;
+	}
+	bool cut = n == 6 && s->via && s->via[i] != i;
+	const char *r = cut ? "... -> " : "";
+	for (size_t k = n; k-- > 0;)
+		r = arena_printf(s->a->arena, "%s%s%s", r, names[k], k ? " -> " : "");
+	const struct fn *root = &s->f[i];
+	const char *how = (root->flags & F_ROOT) ? "" : root->lo <= s->entry && s->entry < root->hi ? " (entry point)" : "";
+	return arena_printf(s->a->arena, "%s%s", r, how);
+}
+
 void isa_results(struct scan *s)
 {
 	struct goabi_artifact *a = s->a;
 	struct goabi_isa *isa = &a->isa;
 	bool detail = s->ev->opts && s->ev->opts->isa_detail;
-	uint64_t used = 0, req = 0;
-	size_t nreq[X_N] = { 0 }, ngd[X_N] = { 0 };
-	const struct fn *first_req[X_N] = { 0 };
+	uint64_t used = 0, req = 0, unp = 0;
+	size_t nreq[X_N] = { 0 }, ngd[X_N] = { 0 }, nunp[X_N] = { 0 };
+	const struct fn *first_req[X_N] = { 0 }, *first_unp[X_N] = { 0 };
 	for (size_t i = 0; i < s->nf; i++) {
 		const struct fn *f = &s->f[i];
 		if (!f->ext)
 			continue;
 		used |= f->ext;
-		if (!(f->flags & F_GUARDED))
+		if (f->flags & F_GUARDED)
+			;
+		else if (f->flags & F_PROVEN)
 			req |= f->ext;
+		else
+			unp |= f->ext;
 		for (int x = 0; x < X_N; x++) {
 			if (!(f->ext & BIT(x)))
 				continue;
 			if (f->flags & F_GUARDED)
 				ngd[x]++;
-			else if (!nreq[x]++)
+			else if (!(f->flags & F_PROVEN)) {
+				if (!nunp[x]++)
+					first_unp[x] = f;
+			} else if (!nreq[x]++)
 				first_req[x] = f;
 		}
 	}
+	if (getenv("GOABI_ISA_DEBUG"))
+		for (size_t i = 0; i < s->nf; i++)
+			fprintf(stderr, "fn %#llx-%#llx %#x ext=%#llx %s\n", (unsigned long long)s->f[i].lo,
+				(unsigned long long)s->f[i].hi, s->f[i].flags, (unsigned long long)s->f[i].ext,
+				s->f[i].name ? s->f[i].name : "?");
 	isa->nfuncs = s->nf;
 	isa->functions_from = s->funcs_from;
 	/* extensions, by level then name order of the table */
@@ -141,6 +175,7 @@ void isa_results(struct scan *s)
 			e->level = ext_info[x].level ? level_name(s->arch, ext_info[x].level) : NULL;
 			e->nrequired = nreq[x];
 			e->nguarded = ngd[x];
+			e->nunproven = nunp[x];
 			strv_push(a->arena, &isa->extensions, e->name);
 			if (!detail)
 				continue;
@@ -148,7 +183,8 @@ void isa_results(struct scan *s)
 				const struct fn *f = &s->f[i];
 				if (!(f->ext & BIT(x)))
 					continue;
-				struct goabi_strv *sv = (f->flags & F_GUARDED) ? &e->guarded_in : &e->required_by;
+				struct goabi_strv *sv = (f->flags & F_GUARDED) ? &e->guarded_in
+							: (f->flags & F_PROVEN) ? &e->required_by : &e->unproven_in;
 				if (sv->n < GOABI_MAX_LIST)
 					strv_push(a->arena, sv, fname(s, f));
 			}
@@ -160,10 +196,10 @@ void isa_results(struct scan *s)
 			  arena_printf(a->arena, "%#llx+%llu %s", (unsigned long long)s->fl[i].lo,
 				       (unsigned long long)(s->fl[i].hi - s->fl[i].lo), s->fl[i].what));
 	/* facts */
-	int lu = mask_level(used), lr = mask_level(req);
+	int lu = isa_mask_level(used), lr = isa_mask_level(req);
 	size_t nlisted = 0;
 	for (size_t i = 0; i < s->nf; i++)
-		if ((s->f[i].flags & F_LISTED) && mask_level(s->f[i].ext) > 0)
+		if ((s->f[i].flags & F_LISTED) && isa_mask_level(s->f[i].ext) > 0)
 			nlisted++;
 	const char *why = s->nfl || !req ? "" : "; no CPU-feature variable found, so only CPUID, ifunc and caller guards count";
 	if (nlisted)
@@ -174,18 +210,39 @@ void isa_results(struct scan *s)
 		 (unsigned long long)isa->text_bytes, (unsigned long long)s->nf, s->funcs_from,
 		 n ? ": " : ", no extension beyond the baseline", n ? ext_names(a, &isa->extensions) : "");
 	const char *reqev;
-	int top = -1;
-	for (int x = 0; x < X_N; x++)
+	int top = -1, utop = -1, lu2 = isa_mask_level(unp);
+	for (int x = 0; x < X_N; x++) {
 		if ((req & BIT(x)) && ext_info[x].level == lr && lr && top < 0)
 			top = x;
+		if ((unp & BIT(x)) && ext_info[x].level == lu2 && lu2 && utop < 0)
+			utop = x;
+	}
+	if (utop >= 0 && lu2 > lr) {
+		/* what was not counted, and why */
+		size_t nu = 0;
+		for (int x = 0; x < X_N; x++)
+			if (ext_info[x].level > lr)
+				nu += nunp[x];
+		why = arena_printf(a->arena, "%s; not counted: %s in %s%s and other extensions above %s in %zu "
+				   "function uses with no CPU-feature test found but not proven to run without one "
+				   "(not reached from an entry point by direct calls%s)",
+				   why, ext_info[utop].name, fname(s, first_unp[utop]),
+				   nunp[utop] > 1 ? arena_printf(a->arena, " (+%zu more)", nunp[utop] - 1) : "",
+				   level_name(s->arch, lr), nu,
+				   s->go ? ", or Go code named for an extension or in a package that tests CPU features" : "");
+	}
 	if (top >= 0)
-		reqev = arena_printf(a->arena, "unguarded %s in %s%s%s", ext_info[top].name, fname(s, first_req[top]),
+		reqev = arena_printf(a->arena, "unguarded %s in %s%s, reached without a CPU-feature test: %s%s",
+				     ext_info[top].name, fname(s, first_req[top]),
 				     nreq[top] > 1 ? arena_printf(a->arena, " and %zu more functions", nreq[top] - 1) : "",
-				     why);
+				     call_chain(s, first_req[top]), why);
 	else
-		reqev = arena_printf(a->arena, "no unguarded extension beyond the baseline%s%s",
-				     used ? " (extensions only behind CPU-feature checks)" : "", why);
-	int dl = declared_level(isa->declared.value);
+		reqev = arena_printf(a->arena, "no extension beyond the baseline in code proven to run unguarded%s%s",
+				     used ? (unp ? " (the others are behind CPU-feature checks or not proven reachable without one)"
+						 : " (extensions only behind CPU-feature checks)")
+					  : "",
+				     why);
+	int dl = isa_declared_level(isa->declared.value);
 	bool go_check = a->isa.declared.evidence && strstr(a->isa.declared.evidence, "GOAMD64");
 	if (go_check && dl > lr && s->arch == A_X64) {
 		/* runtime/asm_amd64.s refuses to start below GOAMD64 */
@@ -204,11 +261,13 @@ void isa_results(struct scan *s)
 	for (size_t i = 0; i < isa->nexts; i++) {
 		const struct goabi_isa_ext *e = &isa->exts[i];
 		strv_push(a->arena, &isa->detail,
-			  arena_printf(a->arena, "%s%s%s%s: %zu unguarded, %zu guarded functions", e->name,
+			  arena_printf(a->arena, "%s%s%s%s: %zu unguarded, %zu unproven, %zu guarded functions", e->name,
 				       e->level ? " (" : "", e->level ? e->level : "", e->level ? ")" : "",
-				       e->nrequired, e->nguarded));
+				       e->nrequired, e->nunproven, e->nguarded));
 		if (e->required_by.n)
 			strv_push(a->arena, &isa->detail, name_list(a, "  unguarded: ", &e->required_by));
+		if (e->unproven_in.n)
+			strv_push(a->arena, &isa->detail, name_list(a, "  unproven:  ", &e->unproven_in));
 		if (e->guarded_in.n)
 			strv_push(a->arena, &isa->detail, name_list(a, "  guarded:   ", &e->guarded_in));
 	}

@@ -63,6 +63,8 @@ void isa_scan(struct elfview *ev)
 	if (s.arch == A_NONE)
 		return;
 	s.go = a->go.toolchain.value && strcmp(a->go.toolchain.value, "none") != 0;
+	if (ev->eh.e_type != ET_REL)
+		s.entry = ev->eh.e_entry;
 	isa_find_regions(&s);
 	if (!s.nrg)
 		goto out;
@@ -85,6 +87,7 @@ void isa_scan(struct elfview *ev)
 	isa_guards(&s);
 	isa_guarded_writers(&s);
 	isa_fallback_list(&s);
+	isa_prove(&s);
 	if (!s.oom) {
 		a->isa.scanned = true;
 		isa_results(&s);
@@ -101,5 +104,6 @@ out:
 	free(s.f);
 	free(s.fl);
 	free(s.edge);
+	free(s.via);
 	free(s.acc);
 }

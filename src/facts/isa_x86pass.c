@@ -98,13 +98,13 @@ static bool part_grow(struct part *p, void *arrp, size_t *cap, size_t need, size
 	return false;
 }
 
-static void part_edge(struct part *p, const struct fn *from, const struct fn *to)
+static void part_edge(struct part *p, const struct fn *from, const struct fn *to, bool addr)
 {
 	const struct fn *f0 = p->s->f;
 	if (!to || from == to || to->lo == from->lo || p->ne >= (1u << 25) ||
 	    !part_grow(p, &p->edge, &p->cape, p->ne + 1, sizeof(*p->edge)))
 		return;
-	uint32_t a = (uint32_t)(from - f0), b = (uint32_t)(to - f0);
+	uint32_t a = (uint32_t)(from - f0) | (addr ? EDGE_ADDR : 0), b = (uint32_t)(to - f0);
 	if (p->ne && p->edge[p->ne - 1][0] == a && p->edge[p->ne - 1][1] == b)
 		return;
 	p->edge[p->ne][0] = a;
@@ -145,11 +145,17 @@ static void *pass_x86_part(void *arg)
 			if (f) {
 				uint64_t t;
 				f->ext |= d.ext;
-				if (d.id == X86_INS_CPUID)
+				/* XGETBV reads which register states the OS saves:
+				 * feature detection too, run only after CPUID said
+				 * OSXSAVE */
+				if (d.id == X86_INS_CPUID || d.id == X86_INS_XGETBV)
 					f->flags |= F_CPUID;
-				if ((d.id == X86_INS_CALL || d.id == X86_INS_JMP) && d.direct && len == 5) {
-					const struct reloc *rl = r->rel ? reloc_at(r, a + 1) : NULL;
-					part_edge(p, f, isa_fn_at(s, rl ? rl->s_a + 4 : d.target));
+				if (d.direct) {
+					/* CALL, JMP, Jcc (a tail call or a split-off .cold
+					 * part) into another function; ET_REL: through the
+					 * relocation of the rel32 field, S + A - P = disp */
+					const struct reloc *rl = r->rel && len >= 5 ? reloc_at(r, a + len - 4) : NULL;
+					part_edge(p, f, isa_fn_at(s, rl ? rl->s_a + 4 : d.target), false);
 				} else if (isa_x86_target(s, r, a, &d, &t)) {
 					if (s->nfl)
 						isa_mark_flag(s, f, t);
@@ -162,14 +168,20 @@ static void *pass_x86_part(void *arg)
 							if (f->flags & F_RESOLVER)
 								part_target(p, g);
 							else
-								part_edge(p, f, g); /* address taken */
+								part_edge(p, f, g, true); /* address taken */
 						}
 					}
-				} else if ((f->flags & F_RESOLVER) && !m64 && d.has_imm) {
-					/* 32-bit: MOV r32, imm32 of a function address */
+				} else if (d.has_imm && ((f->flags & F_RESOLVER) ? !m64 : s->entry && f->lo <= s->entry && s->entry < f->hi)) {
+					/* MOV r32, imm32 of a function address: a 32-bit
+					 * resolver's target; main passed to
+					 * __libc_start_main by a non-PIE entry */
 					struct fn *g = isa_fn_at(s, d.imm);
-					if (g && g->lo == d.imm)
-						part_target(p, g);
+					if (g && g->lo == d.imm) {
+						if (f->flags & F_RESOLVER)
+							part_target(p, g);
+						else
+							part_edge(p, f, g, true);
+					}
 				}
 			}
 			off += len;

@@ -129,11 +129,13 @@ static json_t *isa_json(const struct goabi_isa *i)
 		json_t *ex = json_array();
 		for (size_t k = 0; k < i->nexts; k++) {
 			const struct goabi_isa_ext *e = &i->exts[k];
-			json_array_append_new(ex, json_pack("{s:o, s:o, s:I, s:I, s:o, s:o}", "name", json_str(e->name),
+			json_array_append_new(ex, json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o}", "name", json_str(e->name),
 							    "level", json_str(e->level), "unguarded",
 							    (json_int_t)e->nrequired, "guarded", (json_int_t)e->nguarded,
+							    "unproven", (json_int_t)e->nunproven,
 							    "unguarded_functions", json_strv(&e->required_by),
-							    "guarded_functions", json_strv(&e->guarded_in)));
+							    "guarded_functions", json_strv(&e->guarded_in),
+							    "unproven_functions", json_strv(&e->unproven_in)));
 		}
 		json_object_set_new(o, "extension_use", ex);
 		json_object_set_new(o, "guards", json_strv(&i->guards));

@@ -3,7 +3,8 @@
 isa_json() { "$GOABI" inspect --json --isa-detail "$1" > "$2" 2>/dev/null; }
 # isa_get JSONFILE FIELD: isa.FIELD.value (declared, required, used)
 isa_get() { jget "$1" "j['artifacts'][0]['isa']['$2']['value']"; }
-# isa_funcs JSONFILE 'EXT1 EXT2' all|guarded|unguarded: sorted function names, one a line
+# isa_funcs JSONFILE 'EXT1 EXT2' all|guarded|unguarded|unproven: sorted function names, one a line
+# (unguarded: proven to run without a CPU-feature test; unproven: no test found, not proven)
 isa_funcs() {
 	python3 - "$1" "$2" "$3" <<'PY'
 import json, sys
@@ -16,6 +17,8 @@ for e in j.get('extension_use', []):
             out.update(e['unguarded_functions'])
         if kind in ('all', 'guarded'):
             out.update(e['guarded_functions'])
+        if kind in ('all', 'unproven'):
+            out.update(e.get('unproven_functions', []))
 print('\n'.join(sorted(out)))
 PY
 }
