@@ -931,6 +931,12 @@ static bool ask_driver(struct lk_cmd *c, const char *prog, const struct goabi_st
 	if (!c->ld_nostdlib)
 		ld_builtin_dirs(c);
 	c->driver_facts = LK_DRV_ASKED;
+	/* what the model would have said about -m32 does not hold for the driver's own line */
+	struct goabi_strv kept = { 0 };
+	for (size_t i = 0; i < c->notes.n; i++)
+		if (!strstr(c->notes.v[i], "selects another ABI"))
+			strv_push_unique(c->ar, &kept, c->notes.v[i]);
+	c->notes = kept;
 	const char *lb = strrchr(c->linker_prog, '/');
 	lb = lb ? lb + 1 : c->linker_prog;
 	if (strstr(lb, "lld") || strstr(lb, "gold") || strstr(lb, "mold"))
