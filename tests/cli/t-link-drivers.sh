@@ -9,7 +9,7 @@
 # prints; `command -v` and readelf -h for the cross driver that is not
 # installed. Objects and Go c-archives are built here from small sources.
 . "$(dirname "$0")/../lib.sh"
-plan 48
+plan 49
 GO=/usr/lib/go-1.19/bin/go
 [ -x "$GO" ] || GO=/usr/local/go/bin/go
 cd "$TMPD"
@@ -168,7 +168,15 @@ SO=$(ls "${GOABI_CACHE:-$HOME/.cache/goabi}"/deb/libstdc++6_*_amd64/usr/lib/x86_
 if [ -n "$SO" ]; then
 	compare "gcc cc.o corpus libstdc++.so.6.0.30 -lm" gcc cc.o "$SO" -lm
 	compare "gcc cc.o corpus libstdc++.so.6.0.30 (no -lm)" gcc cc.o "$SO"
+	want=$(grep -o "undefined reference to symbol '[^']*'" "ld.$n" | head -1)
+	got=$(jget "g.$n.json" '" | ".join(f["linker_message"] or "" for f in j["link"]["findings"])')
+	case $got in
+	*"$want"*"DSO missing from command line"*) [ -n "$want" ] && ok "… ld's own message for a library only a DT_NEEDED entry brings: $want" ||
+		notok "ld printed no 'undefined reference to symbol'" ;;
+	*) notok "… ld says '$want', goabi '$got'" ;;
+	esac
 else
+	skip "corpus libstdc++6 message" "tests/fetch-deb.sh has not fetched libstdc++6"
 	for k in 1 2; do skip "corpus libstdc++6 case $k" "tests/fetch-deb.sh has not fetched libstdc++6"; done
 fi
 
