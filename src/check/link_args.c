@@ -1,6 +1,12 @@
-/* Command lines of gcc, musl-gcc and ld -> an ordered list of link inputs
- * and position-dependent options, plus what the compiler driver adds
- * implicitly (crt objects, libgcc, -lc).
+/* Command lines of gcc, g++, clang, clang++, musl-gcc, cross drivers and ld
+ * -> an ordered list of link inputs (source files among them) and
+ * position-dependent options, plus what the compiler driver adds implicitly
+ * (crt objects, libgcc, -lc, -lstdc++ -lm).
+ *
+ * A driver is asked first: "DRIVER -### ARGS" prints the link command it
+ * would run (and runs nothing), which is read as an ld command line
+ * (ask_driver; docs/link.md "Drivers"). When it cannot be asked
+ * (--no-driver, not installed), the default below stands in for it.
  *
  * The default search path is derived WITHOUT running the compiler: for a
  * gcc driver it is the Debian multiarch layout gcc itself uses
@@ -9,7 +15,7 @@
  * SEARCH_DIRs (`ld --verbose`); for musl-gcc it is read from the specs file
  * the wrapper passes (musl-gcc.specs: *link_libgcc, *startfile, *endfile),
  * and ld's built-ins are off because that spec passes -nostdlib. Every
- * system directory is prefixed with --sysroot. Nothing is executed. */
+ * system directory is prefixed with --sysroot. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
