@@ -749,6 +749,8 @@ static void detect_libc(struct lk_result *r)
 	}
 	if (r->cmd.flavor == LK_MUSL_GCC)
 		r->libc = "musl";
+	else if (r->implicit_unknown)
+		r->libc = "unknown"; /* the driver's -lc is not installed here */
 }
 
 void lk_findings(struct lk_result *r)
