@@ -1,6 +1,12 @@
-/* Command lines of gcc, musl-gcc and ld -> an ordered list of link inputs
- * and position-dependent options, plus what the compiler driver adds
- * implicitly (crt objects, libgcc, -lc).
+/* Command lines of gcc, g++, clang, clang++, musl-gcc, cross drivers and ld
+ * -> an ordered list of link inputs (source files among them) and
+ * position-dependent options, plus what the compiler driver adds implicitly
+ * (crt objects, libgcc, -lc, -lstdc++ -lm).
+ *
+ * A driver is asked first: "DRIVER -### ARGS" prints the link command it
+ * would run (and runs nothing), which is read as an ld command line
+ * (ask_driver; docs/link.md "Drivers"). When it cannot be asked
+ * (--no-driver, not installed), the default below stands in for it.
  *
  * The default search path is derived WITHOUT running the compiler: for a
  * gcc driver it is the Debian multiarch layout gcc itself uses
@@ -9,7 +15,7 @@
  * SEARCH_DIRs (`ld --verbose`); for musl-gcc it is read from the specs file
  * the wrapper passes (musl-gcc.specs: *link_libgcc, *startfile, *endfile),
  * and ld's built-ins are off because that spec passes -nostdlib. Every
- * system directory is prefixed with --sysroot. Nothing is executed. */
+ * system directory is prefixed with --sysroot. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -931,6 +937,12 @@ static bool ask_driver(struct lk_cmd *c, const char *prog, const struct goabi_st
 	if (!c->ld_nostdlib)
 		ld_builtin_dirs(c);
 	c->driver_facts = LK_DRV_ASKED;
+	/* what the model would have said about -m32 does not hold for the driver's own line */
+	struct goabi_strv kept = { 0 };
+	for (size_t i = 0; i < c->notes.n; i++)
+		if (!strstr(c->notes.v[i], "selects another ABI"))
+			strv_push_unique(c->ar, &kept, c->notes.v[i]);
+	c->notes = kept;
 	const char *lb = strrchr(c->linker_prog, '/');
 	lb = lb ? lb + 1 : c->linker_prog;
 	if (strstr(lb, "lld") || strstr(lb, "gold") || strstr(lb, "mold"))

@@ -137,6 +137,7 @@ static bool glibc_only(const char *n)
 /* a library the user may have forgotten: which one defines the symbol */
 struct cand {
 	const char *lib;
+	const char *path;     /* the file read (a script's library) */
 	struct symtab st;
 	struct nindex ix;
 	bool loaded, present;
@@ -183,9 +184,36 @@ static void load_cand(struct lk_result *r, struct cand *c)
 	nindex_add(r, &c->ix, &c->st, 0, is_default_def);
 	nindex_sort(&c->ix);
 	c->lib = arena_printf(r->ar, "%s (%s)", c->lib, p);
+	c->path = p;
 }
 
-static const char *missing_lib_for(struct lk_result *r, struct cand *cands, const char *sym, const char **group)
+/* The library is in the DT_NEEDED list of a shared library of the link:
+ * ld finds the symbol there and says so instead ("undefined reference to
+ * symbol 'sqrt@@GLIBC_2.2.5'", "DSO missing from command line": since
+ * binutils 2.22 --no-copy-dt-needed-entries) */
+static void dso_missing(struct lk_result *r, const struct cand *c, const struct st_sym *def, struct lk_finding *f)
+{
+	if (!c->path || f->refobj < 0)
+		return;
+	const char *base = strrchr(c->path, '/');
+	base = base ? base + 1 : c->path;
+	for (size_t i = 0; i < r->nobjs; i++) {
+		const struct lk_obj *o = &r->objs[i];
+		if (!o->loaded || o->etype != ET_DYN || !o->facts)
+			continue;
+		for (size_t k = 0; k < o->facts->libc.needed.n; k++) {
+			if (strcmp(o->facts->libc.needed.v[k], base) != 0)
+				continue;
+			f->linker = arena_printf(r->ar, "%s: undefined reference to symbol '%s%s%s'; %s: error adding symbols: DSO missing from command line",
+						 r->objs[f->refobj].name, def->name, def->version ? "@@" : "",
+						 def->version ? def->version : "", c->path);
+			return;
+		}
+	}
+}
+
+static const char *missing_lib_for(struct lk_result *r, struct cand *cands, const char *sym, const char **group,
+				   struct lk_finding *f)
 {
 	for (size_t i = 0; missing_libs[i]; i++) {
 		struct cand *c = &cands[i];
@@ -197,8 +225,10 @@ static const char *missing_lib_for(struct lk_result *r, struct cand *cands, cons
 		}
 		if (!c->present)
 			continue;
-		if (nindex_find(&c->ix, sym)) {
+		const struct nref *e = nindex_find(&c->ix, sym);
+		if (e) {
 			*group = missing_libs[i];
+			dso_missing(r, c, e->sym, f);
 			if (strcmp(missing_libs[i], "stdc++") == 0)
 				return arena_printf(r->ar, "defined in lib%s: link with a C++ driver (g++, clang++: they add -lstdc++ -lm), or add -lstdc++",
 						    c->lib);
@@ -264,7 +294,7 @@ static void diagnose_undefined(struct lk_result *r)
 		} else if ((hv = hidden_version(r, &oldvers, n)) != NULL) {
 			f->diagnosis = hv;
 		} else {
-			const char *lib = missing_lib_for(r, cands, n, &f->lib_group);
+			const char *lib = missing_lib_for(r, cands, n, &f->lib_group, f);
 			if (lib)
 				f->diagnosis = lib;
 		}
@@ -719,6 +749,8 @@ static void detect_libc(struct lk_result *r)
 	}
 	if (r->cmd.flavor == LK_MUSL_GCC)
 		r->libc = "musl";
+	else if (r->implicit_unknown)
+		r->libc = "unknown"; /* the driver's -lc is not installed here */
 }
 
 void lk_findings(struct lk_result *r)

@@ -1078,10 +1078,10 @@ void lk_resolve(struct lk_result *r)
 			long d = g->def >= 0 && !(g->def_weak && g->common >= 0) ? g->def : g->common;
 			struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "hidden-referenced-by-dso", g->name,
 				"a shared library references %s, but it is hidden in the program (defined in %s; a hidden definition or reference in any object hides it): a hidden symbol cannot be exported",
-				g->name, objname(r, d));
+				shown(r, g->name), objname(r, d));
 			if (f) {
 				f->linker = arena_printf(r->ar, "%s: hidden symbol `%s' in %s is referenced by DSO",
-							 r->cmd.output ? r->cmd.output : "a.out", g->name, objname(r, d));
+							 r->cmd.output ? r->cmd.output : "a.out", ld_name(r, g->name), objname(r, d));
 				strv_push(r->ar, &f->files, objname(r, d));
 			}
 			continue;

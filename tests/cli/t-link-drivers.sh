@@ -9,7 +9,7 @@
 # prints; `command -v` and readelf -h for the cross driver that is not
 # installed. Objects and Go c-archives are built here from small sources.
 . "$(dirname "$0")/../lib.sh"
-plan 46
+plan 49
 GO=/usr/lib/go-1.19/bin/go
 [ -x "$GO" ] || GO=/usr/local/go/bin/go
 cd "$TMPD"
@@ -100,6 +100,8 @@ try:
 except Exception as e:
     print("not ok - %s: no JSON from goabi link (%s)" % (name, e)); sys.exit(0)
 und = set(re.findall(r"undefined reference to `([^']+)'", ld))
+# found in a library that another one needs (DT_NEEDED) but not given: "DSO missing from command line"
+und |= {m.split("@")[0] for m in re.findall(r"undefined reference to symbol '([^']+)'", ld)}
 dup = set(re.findall(r"multiple definition of `([^']+)'", ld))
 gv = g["verdict"]
 good = (gv == "fails") == (rc != 0) and gv != "unknown"
@@ -159,6 +161,23 @@ if [ -n "$DEB" ] && [ -f "$DEB/libm-2.36.a" ]; then
 	compare "gcc -static cc.o corpus libm-2.36.a (no libstdc++)" gcc -static cc.o "$DEB/libm-2.36.a"
 else
 	for k in 1 2 3; do skip "corpus libc6-dev case $k" "tests/fetch-deb.sh has not fetched libc6-dev"; done
+fi
+# the corpus's libstdc++.so.6.0.30 named as a file: its versioned references
+# (__udivmodti4@GCC_3.0 ...) bind to libgcc_s, not to libgcc.a's hidden copies
+SO=$(ls "${GOABI_CACHE:-$HOME/.cache/goabi}"/deb/libstdc++6_*_amd64/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.* 2>/dev/null | head -1)
+if [ -n "$SO" ]; then
+	compare "gcc cc.o corpus libstdc++.so.6.0.30 -lm" gcc cc.o "$SO" -lm
+	compare "gcc cc.o corpus libstdc++.so.6.0.30 (no -lm)" gcc cc.o "$SO"
+	want=$(grep -o "undefined reference to symbol '[^']*'" "ld.$n" | head -1)
+	got=$(jget "g.$n.json" '" | ".join(f["linker_message"] or "" for f in j["link"]["findings"])')
+	case $got in
+	*"$want"*"DSO missing from command line"*) [ -n "$want" ] && ok "… ld's own message for a library only a DT_NEEDED entry brings: $want" ||
+		notok "ld printed no 'undefined reference to symbol'" ;;
+	*) notok "… ld says '$want', goabi '$got'" ;;
+	esac
+else
+	skip "corpus libstdc++6 message" "tests/fetch-deb.sh has not fetched libstdc++6"
+	for k in 1 2; do skip "corpus libstdc++6 case $k" "tests/fetch-deb.sh has not fetched libstdc++6"; done
 fi
 
 # the undefined std:: symbols of "gcc cc.o" are one finding naming libstdc++,

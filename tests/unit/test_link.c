@@ -59,7 +59,7 @@ static const char *items_str(const struct lk_cmd *c, bool implicit)
 {
 	static char out[2048];
 	static const char *const kn[] = { "file", "lib", "whole+", "whole-", "(", ")", "asneeded+", "asneeded-",
-					  "Bstatic", "Bdynamic", "push", "pop" };
+					  "Bstatic", "Bdynamic", "push", "pop", "source" };
 	size_t len = 0;
 	out[0] = 0;
 	for (size_t i = 0; i < c->nitems && len < sizeof(out) - 64; i++) {
@@ -121,6 +121,36 @@ static void test_parse(void)
 	lk_parse_command(&c, argc, argv);
 	CHECK(strcmp(items_str(&c, false), "Bstatic lib:foo Bdynamic lib:bar push pop") == 0,
 	      "gcc: -Wl,-Bstatic/-Bdynamic and -Xlinker --push-state/--pop-state (%s)", items_str(&c, false));
+
+	/* drivers: g++ adds -lstdc++ -lm (g++ -### shows them), asked or by default */
+	for (int nd = 0; nd < 2; nd++) {
+		lk_cmd_init(&c, ar);
+		c.no_driver = nd;
+		argv = words(ar, "g++ main.o", &argc);
+		lk_parse_command(&c, argc, argv);
+		bool stdcxx = false, m = false;
+		for (size_t i = 0; i < c.nitems; i++)
+			if (c.items[i].kind == LK_I_LIB && c.items[i].implicit) {
+				stdcxx |= strcmp(c.items[i].arg, "stdc++") == 0;
+				m |= strcmp(c.items[i].arg, "m") == 0;
+			}
+		CHECK(stdcxx && m && c.cxx && strcmp(c.driver_name, "g++") == 0,
+		      "g++ (%s): implicit -lstdc++ -lm, driver named g++", nd ? "default" : "asked");
+		CHECK(c.driver_facts == (nd ? LK_DRV_DEFAULT : LK_DRV_ASKED), "g++: driver facts %s (%d)",
+		      nd ? "default" : "asked", (int)c.driver_facts);
+		CHECK(strcmp(items_str(&c, false), "file:main.o") == 0, "g++ (%s): the user's items (%s)",
+		      nd ? "default" : "asked", items_str(&c, false));
+	}
+	/* source files: an input of their own, in place, before the archive */
+	for (int nd = 0; nd < 2; nd++) {
+		lk_cmd_init(&c, ar);
+		c.no_driver = nd;
+		argv = words(ar, "gcc main.c -x c prog.src -x none x.o -lfoo", &argc);
+		lk_parse_command(&c, argc, argv);
+		CHECK(strcmp(items_str(&c, false), "source:main.c source:prog.src file:x.o lib:foo") == 0 && c.sources.n == 2,
+		      "gcc (%s): main.c and -x c prog.src are sources, in order (%s)", nd ? "default" : "asked",
+		      items_str(&c, false));
+	}
 	arena_free(ar);
 }
 
