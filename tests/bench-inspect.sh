@@ -87,3 +87,28 @@ echo "the type equality/hash function lists and the naming scheme of stripped bi
 echo "and the type descriptors up to the first well-known type (the type-hash scheme), the symbol and"
 echo "dynamic tables, DWARF for cgo exports, and every member of an archive. The cost per copy stays flat"
 echo "(linear in the input); the profile below shows where it goes."
+
+# --- the real-world corpus (tests/realworld/*.tsv: Debian bookworm's Go, Rust, C and C++
+# packages, seven architectures), against the go users have now (Go 1.26.8)
+DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
+. "$TOP/tests/toolchains.sh"
+G126=${GO126:-$GO}
+"$TOP/tests/fetch-deb.sh" "$DEB" > /dev/null 2>&1
+if compgen -G "$DEB/*/.unpacked" > /dev/null; then
+	mkdir -p "$W/deb"
+	for d in "$DEB"/*/; do [ -f "$d/.unpacked" ] && { cp -al "$d" "$W/deb/" 2>/dev/null || cp -a "$d" "$W/deb/"; }; done
+	echo
+	echo "### The real-world corpus: $(ls "$W/deb" | wc -l) Debian packages, $(find "$W/deb" -type f | wc -l) files, $(du -smL "$W/deb" | cut -f1) MB"
+	echo
+	echo "Peer: \`go version -m\` of $(GOTOOLCHAIN=local "$G126" env GOVERSION). Medians of 5 alternating runs, CPU (wall) ms."
+	echo
+	echo "| job | goabi CPU (wall) | go version -m DIR CPU (wall) | ratio |"
+	echo "|---|---:|---:|---:|"
+	for args in "--brief -r" "-r"; do
+		# shellcheck disable=SC2086
+		mapfile -t m < <(measure 5 "$GOABI" inspect $args "$W/deb" ::: env GOTOOLCHAIN=local "$G126" version -m "$W/deb")
+		read -r gw gc <<< "${m[0]}"; read -r vw vc <<< "${m[1]}"
+		echo "| \`inspect $args\` | $gc ($gw) | $vc ($vw) | $(ratio "$gc" "$vc") |"
+		summary "\`inspect $args\` over the Debian real-world corpus" "$gc" "\`go version -m DIR\` (Go 1.26.8)" "$vc" "$(ratio "$gc" "$vc")" "$([ "$args" = "-r" ] && echo 2.0 || echo 0.5)"
+	done
+fi

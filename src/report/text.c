@@ -84,8 +84,9 @@ static void go_block(FILE *out, int ind, const struct goabi_go *g, const struct 
 	if (g->main_path)
 		line(out, ind, "path", "%s", g->main_path);
 	if (g->main.path)
-		line(out, ind, "module", "%s %s%s%s", g->main.path, g->main.version ? g->main.version : "",
-		     g->main.sum ? " " : "", g->main.sum ? g->main.sum : "");
+		line(out, ind, "module", "%s%s%s%s%s", g->main.path, g->main.version && *g->main.version ? " " : "",
+		     g->main.version ? g->main.version : "", g->main.sum && *g->main.sum ? " " : "",
+		     g->main.sum ? g->main.sum : "");
 	size_t ndeps = o->verbose ? g->ndeps : (g->ndeps < 8 ? g->ndeps : 8);
 	for (size_t i = 0; i < ndeps; i++) {
 		const struct goabi_module *m = &g->deps[i];

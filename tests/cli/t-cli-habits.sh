@@ -4,7 +4,7 @@
 # directory without -r gets a hint, and evidence reads as a sentence.
 # Oracles: groff's own warnings, the --help text, the file system (stat).
 . "$(dirname "$0")/../lib.sh"
-plan 9
+plan 10
 MAN=$TOP/docs/goabi.1
 check "man page: the first request is .TH (nothing printed above the title)" ".TH" "$(grep -m1 '^\.' "$MAN" | cut -c1-3)"
 if command -v groff > /dev/null; then
@@ -58,3 +58,11 @@ check "-L: exit 0, each file once (a/t, and /bin/true through b/true)" "0 $L/a/t
 	"$? $(sed 's/: .*//' "$TMPD/l.out" | sort | tr '\n' ' ' | sed 's/ $//')"
 check "-L: the loop a/loop -> .. reported, not followed" "goabi inspect: '$L/a/loop': symbolic link loop, not followed" \
 	"$(grep loop "$TMPD/l.err")"
+# text output: no line ends in a space (a "(devel) " module line did); oracle: the text itself
+tr=""
+for f in "$FIX/inspect/go119-cgo-exe" "$FIX/modern/go126-static" "$NPM/lefthook-linux-x64@2.1.17/lefthook" "$FIX/inspect/go119-c-archive.a"; do
+	[ -f "$f" ] || continue
+	n=$("$GOABI" inspect -v "$f" 2>/dev/null | grep -c ' $')
+	[ "$n" = 0 ] || tr="$tr $(basename "$f"):$n"
+done
+check "inspect -v text: no line ends in a space" "" "$tr"

@@ -98,7 +98,7 @@ def examine(item):
         res["valid"] = arc == 0
         return res
     # one readelf for every part read here (-a would dump every symbol and relocation: slow on big programs)
-    rrc, out, rerr = run(["readelf", "-e", "-d", "-V", "-n", "-W", path])
+    rrc, out, rerr = run(["readelf", "-e", "-d", "-V", "-n", "--dyn-syms", "-W", path])
     # readelf warns about things that are not damage: keep errors and the
     # size/offset warnings that mean the file promises bytes it lacks
     bad = [ln for ln in rerr.splitlines() if re.search(r"[Ee]rror|truncat|past the end|beyond the end|exceeds", ln)]
@@ -201,6 +201,13 @@ def judge(res):
                        (n(rp["path"]), n(rp["version"]), n(rp["sum"])) if rp else None])
         record("dependencies with versions, sums, replacements (oracle: go version -m)", gd == o["deps"],
                "%s: %d vs %d deps" % (rel, len(gd), len(o["deps"])))
+        # cgo linked: runtime/cgo starts threads with pthread_create, so a gc program that links
+        # it imports that symbol (the build setting CGO_ENABLED=1 alone links nothing)
+        if tc == "gc":
+            imports = re.search(r"\bUND pthread_create\b", res["L"]) is not None
+            cg = (g.get("cgo") or {}).get("value")
+            record("cgo linked (oracle: gc programs linking runtime/cgo import pthread_create, readelf --dyn-syms)",
+                   cg == ("1" if imports else "0"), "%s: goabi cgo %r, imports pthread_create: %s" % (rel, cg, imports))
         gs = list((g.get("settings") or {}).items())
         record("build settings (oracle: go version -m)", gs == o["settings"], "%s: goabi %r, go %r" % (rel, gs, o["settings"]))
     elif "not a Go executable" in gerr + gout or "could not read Go build info" in gerr + gout:
@@ -253,6 +260,7 @@ FACTS = [
     "main module (oracle: go version -m)",
     "dependencies with versions, sums, replacements (oracle: go version -m)",
     "build settings (oracle: go version -m)",
+    "cgo linked (oracle: gc programs linking runtime/cgo import pthread_create, readelf --dyn-syms)",
     "programs without Go are not Go (oracle: go version -m rejects them; readelf: no Go section or symbol)",
 ]
 
