@@ -88,15 +88,15 @@ unit: $(UNIT_BIN)
 # last line "N passed, N failed, N skipped". TESTS='tests/cli/t-link-*.sh'
 # runs a subset of the CLI tests; FUZZ_REPLAY=0 leaves out the fuzz replay.
 check: test-deps
-	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)$(MAKE) --no-print-directory -j$(shell nproc) all unit
 	$(Q)BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(shell nproc) all
 	$(Q)BUILD=$(BUILD) tests/demo.sh
 
 bench: test-deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(shell nproc) all
 	$(Q)BUILD=$(BUILD) tests/bench.sh
 
 # make fuzz FUZZ_SECONDS=N: the random campaigns, N seconds per target

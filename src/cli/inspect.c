@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include "cli/cli.h"
 #include "goabi/goabi.h"
+#include "read/package.h"
 #include "report/cyclonedx.h"
 #include "report/report.h"
 
@@ -64,14 +65,78 @@ static void brief_line(FILE *out, const char *path, const struct goabi_artifact 
 	fputc('\n', out);
 }
 
+static void emit(struct inspect_run *r, const char *path, struct goabi_artifact *a, int err);
+
+/* a file's failure that leaves no artifact: stderr, the JSON errors, exit 2 */
+static void fail(struct inspect_run *r, const char *path, const char *msg)
+{
+	fputs("goabi inspect: '", stderr);
+	report_put(stderr, path);
+	fputs("': ", stderr);
+	report_put(stderr, msg);
+	fputc('\n', stderr);
+	if (r->json)
+		json_array_append_new(r->errors, json_pack("{s:o, s:n, s:o}", "file", json_str(path), "member", "message",
+							   json_str(msg)));
+	r->rc = EXIT_INPUT;
+}
+
+/* release packages: every ELF file and archive inside is an artifact named
+ * PACKAGE!/path/in/package, like an archive member */
+struct pkg_run {
+	struct inspect_run *r;
+	const char *pkg;
+};
+
+static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t len, const char *why)
+{
+	struct pkg_run *pr = ctx;
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	char *full = NULL;
+	if (asprintf(&full, "%s!/%s", pr->pkg, name) < 0)
+		return;
+	pr->r->nfiles++;
+	if (!buf) {
+		fail(pr->r, full, why);
+	} else {
+		struct goabi_artifact *a = NULL;
+		int err = goabi_inspect_buffer(full, buf, len, &pr->r->opts, &a);
+		if (why)
+			fail(pr->r, full, why);
+		if (a)
+			emit(pr->r, full, a, err);
+		else
+			fail(pr->r, full, goabi_strerror(err));
+	}
+	free(full);
+}
+
 static void one(void *ctx, const char *path)
 {
 	struct inspect_run *r = ctx;
-	if (r->recursive && !looks_like_binary(path))
+	if (r->recursive && !looks_like_binary(path) && pkg_sniff(path) == PKG_NONE)
 		return;
+	enum pkg_kind pk = pkg_sniff(path);
+	if (pk != PKG_NONE) {
+		char err[512];
+		struct pkg_run pr = { r, path };
+		if (pkg_read(path, pk, pkg_entry, &pr, err, sizeof(err)) != 0) {
+			char msg[600];
+			snprintf(msg, sizeof(msg), "%s package: %s", pkg_kind_name(pk), err);
+			r->nfiles++;
+			fail(r, path, msg);
+		}
+		return;
+	}
 	struct goabi_artifact *a = NULL;
 	int err = goabi_inspect_path(path, &r->opts, &a);
 	r->nfiles++;
+	emit(r, path, a, err);
+}
+
+static void emit(struct inspect_run *r, const char *path, struct goabi_artifact *a, int err)
+{
 	if (!a) {
 		fputs("goabi inspect: '", stderr);
 		report_put(stderr, path);
