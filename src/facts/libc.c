@@ -494,6 +494,11 @@ void facts_libc(struct elfview *ev)
 		break;
 	}
 	struct dyninfo d = { .t = ev_dynamic(ev) };
+	const uint8_t *strp;
+	if (d.t->readable && d.t->strtab && d.t->strsz && !ev_vaddr(ev, d.t->strtab, d.t->strsz, &strp, NULL))
+		diag_add(a, GOABI_DIAG_ERROR,
+			 "DT_STRTAB (address %#llx, DT_STRSZ %#llx) is not inside the bytes of a PT_LOAD segment in the file",
+			 (unsigned long long)d.t->strtab, (unsigned long long)d.t->strsz);
 	if (d.t->present && d.t->strtab) {
 		for (size_t i = 0; i < d.t->nneeded; i++) {
 			const char *s = dynstr(ev, &d, d.t->needed[i]);

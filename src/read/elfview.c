@@ -73,11 +73,15 @@ static void check_contents(struct elfview *ev)
 		}
 	}
 	if (nseg) {
-		diag_add(ev->a, GOABI_DIAG_ERROR,
-			 "%s (program header %zu: offset %#llx, file size %#llx) extends past the end of the file (%zu bytes)%s",
+		/* a core file (often cut by a size limit) is read for its
+		 * identity only, which its segments do not change */
+		bool core = ev->eh.e_type == ET_CORE;
+		diag_add(ev->a, core ? GOABI_DIAG_WARNING : GOABI_DIAG_ERROR,
+			 "%s (program header %zu: offset %#llx, file size %#llx) extends past the end of the file (%zu bytes)%s%s",
 			 segment_type_name(fp.p_type), firstseg, (unsigned long long)fp.p_offset,
 			 (unsigned long long)fp.p_filesz, ev->size,
-			 nseg > 1 ? arena_printf(ev->a->arena, ", and %zu more segments", nseg - 1) : "");
+			 nseg > 1 ? arena_printf(ev->a->arena, ", and %zu more segments", nseg - 1) : "",
+			 core ? " (a truncated core file)" : "");
 		ev->truncated = true;
 	}
 	if (nsec) {
