@@ -1,6 +1,7 @@
 /* goabi diff: compare two inspected artifacts and classify what changed
  * (docs/diff.md). Reads only the model; never prints. */
 #include <ctype.h>
+#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -538,7 +539,8 @@ static void diff_libc(struct diff_set *s, const char *where, const struct goabi_
 	}
 	if (differ(o->interp, n->interp)) {
 		enum diff_class c = (o->interp && n->interp) ? DIFF_BREAKING : n->interp ? DIFF_POSSIBLE : DIFF_INFO;
-		diff_add(s, c, where, "interp", "changed", "PT_INTERP", o->interp, n->interp, NULL);
+		diff_add(s, c, where, "interp", o->interp && n->interp ? "changed" : o->interp ? "removed" : "added", "PT_INTERP",
+			 o->interp, n->interp, NULL);
 	}
 	if (differ(o->soname, n->soname)) {
 		enum diff_class c = o->soname ? DIFF_BREAKING : DIFF_INFO;
@@ -648,14 +650,30 @@ static void not_comparable(struct diff_set *s, const char *where, const char *su
 }
 
 /* A change when both sides state a value, "not comparable" when one does. */
+/* A scheme change matters where Go objects are linked together: libraries,
+ * archives, objects; nothing links against an executable. */
 static void compare_fact(struct diff_set *s, const char *where, const char *subject, const struct goabi_fact *o,
-			 const struct goabi_fact *n, const char *why)
+			 const struct goabi_fact *n, const char *why, bool executables)
 {
 	const char *a = o->value, *b = n->value;
 	if (a && b && strcmp(a, b) != 0)
-		diff_add(s, DIFF_POSSIBLE, where, "go", "changed", subject, a, b, why);
+		diff_add(s, executables ? DIFF_INFO : DIFF_POSSIBLE, where, "go", "changed", subject, a, b,
+			 executables ? "both are executables: nothing links against them" : why);
 	else if (!a != !b)
 		not_comparable(s, where, subject, o, n, NULL, NULL);
+}
+
+/* An executable program (ET_EXEC, or a PIE), not a shared library, Go
+ * plugin, archive or object. */
+static bool is_program(const struct goabi_artifact *a)
+{
+	if (a->kind != GOABI_KIND_ELF)
+		return false;
+	const char *bm = a->go.buildmode.value;
+	if (bm && (strcmp(bm, "c-shared") == 0 || strcmp(bm, "plugin") == 0 || strcmp(bm, "shared") == 0 ||
+		   strcmp(bm, "c-archive") == 0 || strcmp(bm, "object") == 0))
+		return false;
+	return a->id.type == ET_EXEC || (a->id.type == ET_DYN && a->id.pie);
 }
 
 static void diff_go(struct diff_set *s, const char *where, const struct goabi_artifact *oa,
@@ -679,10 +697,11 @@ static void diff_go(struct diff_set *s, const char *where, const struct goabi_ar
 	} else if (!vo != !vn) {
 		not_comparable(s, where, "Go version", &o->version, &n->version, &o->version_range, &n->version_range);
 	}
+	bool programs = is_program(oa) && is_program(na);
 	compare_fact(s, where, "symbol scheme", &o->scheme, &n->scheme,
-		     "Go objects of the two schemes (type..eq. vs type:.eq.) do not link into one program");
+		     "Go objects of the two schemes (type..eq. vs type:.eq.) do not link into one program", programs);
 	compare_fact(s, where, "type-hash scheme", &o->typehash, &n->typehash,
-		     "type hashes differ between Go objects built with the two schemes");
+		     "type hashes differ between Go objects built with the two schemes", programs);
 	/* cgo: what is linked (the C library dependency); CGO_ENABLED: the
 	 * setting, which alone links nothing (a pure-Go program is static) */
 	const char *co = fv(&o->cgo), *cn = fv(&n->cgo);

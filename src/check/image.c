@@ -581,7 +581,13 @@ static void find_libcs(struct imgc *c)
 		struct imgc_bin *b = &c->bins[i];
 		if (!b->ok)
 			continue;
+		/* by file name, else by SONAME: before glibc 2.34 the files are
+		 * libc-2.31.so and ld-2.31.so behind the libc.so.6 and
+		 * ld-linux-x86-64.so.2 symlinks (bullseye, focal, EL8), and only
+		 * real files are binaries here */
 		const char *bn = base_name(b->path);
+		if (b->soname && (strncmp(bn, "libc-", 5) == 0 || strncmp(bn, "ld-", 3) == 0))
+			bn = b->soname;
 		bool loader = strncmp(bn, "ld-linux", 8) == 0 || strncmp(bn, "ld-musl-", 8) == 0 ||
 			      strcmp(bn, "ld64.so.1") == 0 || strcmp(bn, "ld64.so.2") == 0 || strncmp(bn, "ld.so.1", 7) == 0;
 		if (loader)

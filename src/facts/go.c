@@ -391,6 +391,14 @@ static void buildmode(struct goscan *g)
 	const char *s = goabi_go_setting(go, "-buildmode");
 	if (s) {
 		fact_set(a, &go->buildmode, GOABI_KNOWN, s, "build setting -buildmode=%s", s);
+		/* pie, c-shared, plugin and shared are position-independent:
+		 * the linker writes ET_DYN (an exe on some targets is a PIE too,
+		 * so only this direction is a contradiction) */
+		if (ev->eh.e_type == ET_EXEC && (strcmp(s, "pie") == 0 || strcmp(s, "c-shared") == 0 ||
+						  strcmp(s, "plugin") == 0 || strcmp(s, "shared") == 0))
+			strv_push(a->arena, &go->conflicts,
+				  arena_printf(a->arena, "build setting -buildmode=%s but the file is ET_EXEC, position-dependent "
+					       "(Go's linker writes ET_DYN for that mode)", s));
 		return;
 	}
 	if (ev->eh.e_type == ET_REL) {

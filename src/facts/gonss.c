@@ -105,10 +105,14 @@ static void c_call(struct nscan *s, const char *name, bool defined)
 	/* every NSS call is get...( or initgroups: one test before the table */
 	if (!PFX(name, "get") && !PFX(name, "initgroups"))
 		return;
+	/* musl has no NSS: its getpwnam, getaddrinfo... read /etc/passwd,
+	 * /etc/hosts and DNS themselves (and ask nscd), never nsswitch.conf */
+	bool musl = a->libc.family.value && strcmp(a->libc.family.value, "musl") == 0;
 	for (size_t i = 0; i < NCALLS; i++)
 		if (strcmp(name, nss_calls[i].name) == 0) {
 			strv_push_unique(a->arena, &a->nss.calls, nss_calls[i].name);
-			strv_push_unique(a->arena, &a->nss.databases, nss_calls[i].db);
+			if (!musl)
+				strv_push_unique(a->arena, &a->nss.databases, nss_calls[i].db);
 			if (defined)
 				s->static_defs = true;
 			return;

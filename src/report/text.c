@@ -151,15 +151,18 @@ static void libc_block(FILE *out, int ind, const struct goabi_libc *l, const str
 }
 
 /* name-service lookups (docs/inspect.md): shown when there are any */
-static void nss_block(FILE *out, int ind, const struct goabi_nss *n)
+static void nss_block(FILE *out, int ind, const struct goabi_nss *n, const struct goabi_libc *l)
 {
+	bool musl = l->family.value && strcmp(l->family.value, "musl") == 0;
 	if (n->go_user.value)
 		fact(out, ind, "user lookup", &n->go_user);
 	if (n->go_resolver.value)
 		fact(out, ind, "resolver", &n->go_resolver);
 	if (n->calls.n) {
 		char buf[1024];
-		size_t used = (size_t)snprintf(buf, sizeof(buf), "%s", n->static_glibc ? "static glibc NSS" : "C library NSS");
+		size_t used = (size_t)snprintf(buf, sizeof(buf), "%s", n->static_glibc ? "static glibc NSS"
+					       : musl ? "none: musl reads the files and asks DNS itself (no NSS, no nsswitch.conf)"
+					       : "C library NSS");
 		for (size_t i = 0; i < n->databases.n && used < sizeof(buf) - 64; i++)
 			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : ": ", n->databases.v[i]);
 		if (n->static_glibc)
@@ -216,7 +219,7 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 	if (a->kind == GOABI_KIND_ELF)
 		libc_block(out, ind, &a->libc, o);
 	if (a->kind == GOABI_KIND_ELF)
-		nss_block(out, ind, &a->nss);
+		nss_block(out, ind, &a->nss, &a->libc);
 	if (a->kind == GOABI_KIND_ELF || a->isa.scanned || a->isa.declared.value) {
 		fact(out, ind, "isa declared", &a->isa.declared);
 		if (a->isa.scanned) {

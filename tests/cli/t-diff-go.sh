@@ -38,6 +38,14 @@ check "cgo: the symbols named for the raise = objdump -T's at that version" "$sy
 # on any libc); possibly breaking (16): interpreter and DT_NEEDED added
 check "cgo: exit 4|8|16 (floor raised: breaking; loader and libraries added: possibly)" 28 "$rc"
 check "cgo: the glibc floor raise is classed breaking" breaking "$(q "$TMPD/cgo.json" glibc GLIBC class)"
+check "cgo: interpreter added (kind)" added "$(q "$TMPD/cgo.json" interp PT_INTERP kind)"
+check "cgo: cgo linked 0 -> 1 (nm: x_cgo_init only in NEW)" "$(nm "$D/prog-nocgo" 2>/dev/null | grep -c ' x_cgo_init$') -> $(nm "$D/prog-cgo" 2>/dev/null | grep -c ' x_cgo_init$')" \
+	"$(q "$TMPD/cgo.json" go cgo old) -> $(q "$TMPD/cgo.json" go cgo new)"
+"$GOABI" diff --json "$D/prog-cgo" "$D/prog-nocgo" > "$TMPD/nocgo.json"
+check "cgo -> no cgo: interpreter removed (readelf -l: OLD has one, NEW none)" "removed $interp None" \
+	"$(q "$TMPD/nocgo.json" interp PT_INTERP kind) $(q "$TMPD/nocgo.json" interp PT_INTERP old) $(q "$TMPD/nocgo.json" interp PT_INTERP new)"
+"$GOABI" diff "$D/prog-cgo" "$D/prog-nocgo" > "$TMPD/nocgo.txt"
+check "cgo -> no cgo: text says the interpreter was removed" 1 "$(grep -c 'interp removed' "$TMPD/nocgo.txt")"
 
 # --- GOAMD64 v1 -> v3
 "$GOABI" diff --json "$D/prog-v1" "$D/prog-v3" > "$TMPD/isa.json"
@@ -68,10 +76,29 @@ if [ -f "$old" ] && [ -f "$new" ]; then
 		"$(q "$TMPD/npm.json" go 'symbol scheme' old) -> $(q "$TMPD/npm.json" go 'symbol scheme' new)"
 	check "esbuild: type hash md5 -> notsha256 (changed in Go 1.19; $vo -> $vn)" "md5 -> notsha256" \
 		"$(q "$TMPD/npm.json" go 'type-hash scheme' old) -> $(q "$TMPD/npm.json" go 'type-hash scheme' new)"
+	# nothing links against an executable (readelf -h: both EXEC): scheme
+	# changes are informational there
+	check "esbuild: both executables (readelf -h)" "EXEC EXEC" \
+		"$(readelf -h "$old" | awk '/Type:/ {print $2}') $(readelf -h "$new" | awk '/Type:/ {print $2}')"
+	check "esbuild: scheme changes of executables are informational" "informational informational" \
+		"$(q "$TMPD/npm.json" go 'symbol scheme' class) $(q "$TMPD/npm.json" go 'type-hash scheme' class)"
 	to=$(setting "$old" -trimpath)
 	check "esbuild: -trimpath appears (go version -m: absent in go1.17 build info)" \
 		"${to:-(unset)} -> $(setting "$new" -trimpath)" \
 		"$(q "$TMPD/npm.json" go -trimpath old) -> $(q "$TMPD/npm.json" go -trimpath new)"
 else
 	skip "esbuild real-world pair" "npm cache missing (tests/fetch-npm.sh)"
+fi
+# libraries: a Go 1.19 and a Go 1.26 c-shared library (readelf -h: DYN, no
+# PT_INTERP): the scheme change stays possibly breaking (Go objects of both
+# schemes do not link together)
+o=$FIX/inspect/go119-c-shared.so n=$FIX/modern/go126-c-shared.so
+if [ -f "$o" ] && [ -f "$n" ]; then
+	"$GOABI" diff --json "$o" "$n" > "$TMPD/cs.json"
+	check "c-shared 1.19 -> 1.26: shared libraries (readelf -h DYN, no PT_INTERP)" "DYN DYN 0" \
+		"$(readelf -h "$o" | awk '/Type:/ {print $2}') $(readelf -h "$n" | awk '/Type:/ {print $2}') $(readelf -lW "$o" "$n" | grep -c 'program interpreter')"
+	check "c-shared 1.19 -> 1.26: symbol scheme dot -> colon, possibly breaking" "dot colon possibly-breaking" \
+		"$(q "$TMPD/cs.json" go 'symbol scheme' old) $(q "$TMPD/cs.json" go 'symbol scheme' new) $(q "$TMPD/cs.json" go 'symbol scheme' class)"
+else
+	skip "c-shared scheme pair" "fixtures missing"; skip "c-shared scheme class" "fixtures missing"
 fi

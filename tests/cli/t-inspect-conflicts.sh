@@ -95,3 +95,25 @@ fi
 for f in "$I/go119-static" "$NPM/@esbuild_linux-x64@0.18.5/esbuild" "$NPM/esbuild-linux-64@0.11.23/esbuild"; do
 	[ -f "$f" ] && check "$(basename "$(dirname "$f")")/$(basename "$f") unpatched: no conflicts" "" "$(conflicts "$f")"
 done
+# 4. -buildmode in build info vs the ELF type (readelf -h): Go 1.26 exe
+# (ET_EXEC) with "build -buildmode=exe" patched to "pie" (same length);
+# the real PIE (ET_DYN) and the unpatched exe have no such conflict
+M=$FIX/modern
+if [ -f "$M/go126-static" ] && [ -f "$M/go126-cgo-pie" ]; then
+	python3 - "$M/go126-static" "$TMPD/pie-exec" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+m = b.find(b"\xff Go buildinf:")
+i = b.find(b"build\t-buildmode=exe", m)
+assert m >= 0 and i > m, "no -buildmode=exe in build info"
+b[i:i + 20] = b"build\t-buildmode=pie"
+open(sys.argv[2], "wb").write(b)
+PY
+	check "oracle: readelf -h type of the patched exe / go126-cgo-pie" "EXEC DYN" \
+		"$(readelf -h "$TMPD/pie-exec" | awk '/Type:/ {print $2}') $(readelf -h "$M/go126-cgo-pie" | awk '/Type:/ {print $2}')"
+	has "-buildmode=pie on an ET_EXEC: conflict" "$(conflicts "$TMPD/pie-exec")" "build setting -buildmode=pie but the file is ET_EXEC"
+	hasnot "go126-cgo-pie (-buildmode=pie, ET_DYN): no build-mode conflict" "$(conflicts "$M/go126-cgo-pie")" "-buildmode"
+	hasnot "go126-static (-buildmode=exe, ET_EXEC): no build-mode conflict" "$(conflicts "$M/go126-static")" "-buildmode"
+else
+	for i in 1 2 3 4; do skip "-buildmode vs ELF type" "modern fixtures missing"; done
+fi
