@@ -336,6 +336,14 @@ const char *goabi_go_setting(const struct goabi_go *go, const char *key);
 /* The x86-64 psABI level of an ISA fact's value: "x86-64-v3" -> 3 (1..4);
  * 0 when the value is not an x86-64 level (NULL, "386-sse2", "arm64-v8.1"). */
 int goabi_x86_level(const char *isa);
+/* The order of an ISA level name within its family, for every family goabi
+ * names: x86-64-vN -> N; 386-softfloat 0, 386-sse2 1; armvN -> N;
+ * arm64-vX.Y -> 100X+Y; riscv64-rvaNNu64 -> NN; ppc64-powerN -> N;
+ * mips[64]-softfloat 0, -hardfloat 1 (",option" suffixes ignored). -1 when
+ * isa is not a level name; *family_len (may be NULL) gets the length of the
+ * family ("x86-64", "386", "arm64", "armv", "riscv64", "ppc64", "mips",
+ * "mips64"): two levels compare only within one family. */
+int goabi_isa_rank(const char *isa, size_t *family_len);
 
 const char *goabi_conf_name(enum goabi_conf c);
 const char *goabi_strerror(int err);

@@ -580,13 +580,17 @@ static void diff_isa(struct diff_set *s, const char *where, const struct goabi_a
 		const char *a = fo[i]->value, *b = fn[i]->value;
 		if (!a || !b || strcmp(a, b) == 0)
 			continue;
-		int la = goabi_x86_level(a), lb = goabi_x86_level(b);
-		bool raised = la && lb ? lb > la : false;
+		/* levels of one family compare (x86-64-v1 < v3, riscv64-rva20u64 <
+		 * rva22u64, ppc64-power8 < power10, armv5 < armv7) */
+		size_t fa = 0, fb = 0;
+		int ra = goabi_isa_rank(a, &fa), rb = goabi_isa_rank(b, &fb);
+		bool same = ra >= 0 && rb >= 0 && fa == fb && strncmp(a, b, fa) == 0;
+		bool raised = same && rb > ra, lowered = same && rb < ra;
 		/* a declared level (GOAMD64, the GNU property note) is enforced at
 		 * start-up (Go's runtime refuses to run: breaking); a level required
 		 * by the code may sit behind CPU feature checks (possibly) */
 		enum diff_class rc = i == 0 ? DIFF_BREAKING : DIFF_POSSIBLE;
-		diff_add(s, raised ? rc : DIFF_INFO, where, "isa", raised ? "raised" : la && lb ? "lowered" : "changed",
+		diff_add(s, raised ? rc : DIFF_INFO, where, "isa", raised ? "raised" : lowered ? "lowered" : "changed",
 			 arena_printf(s->arena, "ISA level %s", what[i]), a, b,
 			 raised ? arena_printf(s->arena, "CPUs below %s no longer run it (%s)", b,
 					       fn[i]->evidence ? fn[i]->evidence : "")

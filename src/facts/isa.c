@@ -47,15 +47,25 @@ void facts_isa(struct elfview *ev)
 	struct goabi_artifact *a = ev->a;
 	struct goabi_isa *isa = &a->isa;
 	ev_for_each_note(ev, prop_cb, ev);
-	const char *v;
-	if ((v = goabi_go_setting(&a->go, "GOAMD64")))
-		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "x86-64-%s", v), "build setting GOAMD64=%s", v);
-	else if ((v = goabi_go_setting(&a->go, "GOARM")))
-		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "armv%s", v), "build setting GOARM=%s", v);
-	else if ((v = goabi_go_setting(&a->go, "GO386")))
-		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "386-%s", v), "build setting GO386=%s", v);
-	else if ((v = goabi_go_setting(&a->go, "GOARM64")))
-		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "arm64-%s", v), "build setting GOARM64=%s", v);
+	/* Go's per-architecture level settings (cmd/go records the one of
+	 * GOARCH): the level name is the family and the setting's value,
+	 * e.g. GORISCV64=rva22u64 -> riscv64-rva22u64 (goabi_isa_rank) */
+	static const struct {
+		const char *key, *prefix;
+	} go_levels[] = {
+		{ "GOAMD64", "x86-64-" },   { "GOARM", "armv" },         { "GO386", "386-" },
+		{ "GOARM64", "arm64-" },    { "GORISCV64", "riscv64-" }, { "GOPPC64", "ppc64-" },
+		{ "GOMIPS", "mips-" },      { "GOMIPS64", "mips64-" },
+	};
+	const char *v = NULL;
+	for (size_t k = 0; k < sizeof(go_levels) / sizeof(go_levels[0]) && !v; k++)
+		if ((v = goabi_go_setting(&a->go, go_levels[k].key)) && *v)
+			fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "%s%s", go_levels[k].prefix, v),
+				 "build setting %s=%s", go_levels[k].key, v);
+		else
+			v = NULL;
+	if (v)
+		;
 	else if (isa->has_note_isa && isa->note_isa_needed) {
 		unsigned lvl = 1;
 		for (unsigned b = 1; b < 4; b++)
@@ -68,19 +78,10 @@ void facts_isa(struct elfview *ev)
 		isa_scan(ev);
 }
 
-/* Order of a level name within its family: x86-64-vN -> N, 386-softfloat 0,
- * 386-sse2 1, arm64-v8.0 0, arm64-v8.1 1; -1 when unknown. */
+/* Order of a level name within its family (goabi_isa_rank); -1 when unknown. */
 static int level_rank(const char *v)
 {
-	if (!v)
-		return -1;
-	if (strncmp(v, "x86-64-v", 8) == 0 && v[8] >= '1' && v[8] <= '4')
-		return v[8] - '0';
-	if (strcmp(v, "386-softfloat") == 0 || strcmp(v, "arm64-v8.0") == 0)
-		return 0;
-	if (strcmp(v, "386-sse2") == 0 || strcmp(v, "arm64-v8.1") == 0)
-		return 1;
-	return -1;
+	return goabi_isa_rank(v, NULL);
 }
 
 static void roll_fact(struct goabi_artifact *a, struct goabi_fact *dst, const struct goabi_artifact *m,

@@ -1,7 +1,6 @@
 /* ISA scan, results: levels, extensions, evidence and the --isa-detail
  * lines, from the functions' extensions and guards. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "facts/isa_priv.h"
 
@@ -99,25 +98,28 @@ static const char *ext_names(struct goabi_artifact *a, const struct goabi_strv *
 	return r;
 }
 
-/* "root -> f1 -> f": how a proven function is reached (at most 6 names). */
+/* "root -> f1 -> f": how a proven function is reached from an entry point
+ * (the last 6 names at most). */
 static const char *call_chain(struct scan *s, const struct fn *f)
 {
 	const char *names[6];
 	size_t n = 0, i = (size_t)(f - s->f);
-	while (n < 6) {
+	bool cut = false;
+	for (;;) {
 		names[n++] = fname(s, &s->f[i]);
 		size_t up = s->via ? s->via[i] : i;
 		if (up == i || up >= s->nf)
 			break;
+		if (n == 6) {
+			cut = true;
+			break;
+		}
 		i = up;
 	}
-	bool cut = n == 6 && s->via && s->via[i] != i;
 	const char *r = cut ? "... -> " : "";
 	for (size_t k = n; k-- > 0;)
 		r = arena_printf(s->a->arena, "%s%s%s", r, names[k], k ? " -> " : "");
-	const struct fn *root = &s->f[i];
-	const char *how = (root->flags & F_ROOT) ? "" : root->lo <= s->entry && s->entry < root->hi ? " (entry point)" : "";
-	return arena_printf(s->a->arena, "%s%s", r, how);
+	return r;
 }
 
 void isa_results(struct scan *s)
@@ -151,11 +153,6 @@ void isa_results(struct scan *s)
 				first_req[x] = f;
 		}
 	}
-	if (getenv("GOABI_ISA_DEBUG"))
-		for (size_t i = 0; i < s->nf; i++)
-			fprintf(stderr, "fn %#llx-%#llx %#x ext=%#llx %s\n", (unsigned long long)s->f[i].lo,
-				(unsigned long long)s->f[i].hi, s->f[i].flags, (unsigned long long)s->f[i].ext,
-				s->f[i].name ? s->f[i].name : "?");
 	isa->nfuncs = s->nf;
 	isa->functions_from = s->funcs_from;
 	/* extensions, by level then name order of the table */

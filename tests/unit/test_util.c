@@ -128,8 +128,27 @@ static void test_arena(void)
 	arena_free(ar);
 }
 
+/* goabi_isa_rank: levels order within a family; families are told apart */
+static void test_isa_rank(void)
+{
+	size_t fa = 0, fb = 0;
+	CHECK(goabi_isa_rank("x86-64-v1", NULL) == 1 && goabi_isa_rank("x86-64-v4", NULL) == 4, "x86-64-vN -> N");
+	CHECK(goabi_isa_rank("riscv64-rva20u64", &fa) < goabi_isa_rank("riscv64-rva22u64", &fb) && fa == 7 && fb == 7,
+	      "rva20u64 < rva22u64, family riscv64");
+	CHECK(goabi_isa_rank("ppc64-power8", NULL) < goabi_isa_rank("ppc64-power10", NULL), "power8 < power10 (numerically)");
+	CHECK(goabi_isa_rank("arm64-v8.9", NULL) < goabi_isa_rank("arm64-v9.0,lse", NULL) &&
+	      goabi_isa_rank("arm64-v8.0", NULL) < goabi_isa_rank("arm64-v8.1", NULL), "arm64-vX.Y by version, options ignored");
+	CHECK(goabi_isa_rank("armv6,softfloat", NULL) < goabi_isa_rank("armv7", NULL), "armv6 < armv7");
+	CHECK(goabi_isa_rank("mips-softfloat", &fa) == 0 && goabi_isa_rank("mips64-hardfloat", &fb) == 1 && fa == 4 && fb == 6,
+	      "mips softfloat 0, mips64 hardfloat 1, different families");
+	CHECK(goabi_isa_rank("386-softfloat", NULL) == 0 && goabi_isa_rank("386-sse2", NULL) == 1, "386 softfloat < sse2");
+	CHECK(goabi_isa_rank(NULL, NULL) < 0 && goabi_isa_rank("x86-64-vX", NULL) < 0 && goabi_isa_rank("riscv64-", NULL) < 0 &&
+	      goabi_isa_rank("mips-other", NULL) < 0 && goabi_isa_rank("sparc-v9", NULL) < 0, "not a level: -1");
+}
+
 int main(void)
 {
+	test_isa_rank();
 	test_uvarint();
 	test_cursor_bounds();
 	test_utf8();
