@@ -86,6 +86,7 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	b->machine = a->id.machine;
 	b->machine_name = sdup(ar, a->id.machine_name);
 	b->etype = a->id.type;
+	b->debug_file = a->id.debug_file;
 	b->type_name = sdup(ar, a->id.type_name);
 	b->elfclass = a->id.elfclass;
 	b->pie = a->id.pie;
@@ -121,8 +122,8 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	}
 	const struct goabi_go *g = &a->go;
 	/* the Go inventory counts programs and shared objects, not gccgo's
-	 * export-data objects (.gox) or other relocatables */
-	if ((b->etype == ET_EXEC || b->etype == ET_DYN) && goabi_go_is_go(g)) {
+	 * export-data objects (.gox), other relocatables or debug files */
+	if ((b->etype == ET_EXEC || b->etype == ET_DYN) && !b->debug_file && goabi_go_is_go(g)) {
 		b->go_version = sdup(ar, g->version.value ? g->version.value
 				    : g->version_range.value ? g->version_range.value
 				    : strcmp(g->toolchain.value, "gccgo") == 0 ? "gccgo (version unknown)" : "go (version unknown)");
@@ -409,6 +410,11 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 	if (!b->ok) {
 		b->verdict = IMGC_SKIPPED;
 		b->reason = b->error ? b->error : "not a readable ELF file";
+		return;
+	}
+	if (b->debug_file) {
+		b->verdict = IMGC_SKIPPED;
+		b->reason = "separate debug file (code and data are not in it): never loaded";
 		return;
 	}
 	if (b->etype != ET_EXEC && b->etype != ET_DYN) {

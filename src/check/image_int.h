@@ -21,6 +21,7 @@ struct imgc_bin {
 	bool ok;                   /* read as ELF */
 	const char *error;         /* why it could not be read */
 	unsigned machine, etype;
+	bool debug_file;   /* a separate debug file (/usr/lib/debug): no code, never loaded */
 	int elfclass;
 	const char *machine_name, *type_name;
 	bool pie;
