@@ -11,6 +11,7 @@
 #include "cli/errors.h"
 #include "goabi/goabi.h"
 #include "report/report.h"
+#include "read/package.h"
 #include "report/sarif.h"
 
 enum audit_format { FMT_TEXT, FMT_JSON, FMT_SARIF };
@@ -50,13 +51,56 @@ static void help(FILE *out)
 		"exit: 0 every rule met, 1 a rule is broken, 2 usage error or unreadable input\n");
 }
 
+static void judge(struct audit_run *r, const char *path, struct goabi_artifact *a, int err);
+
+/* release packages: each ELF file and archive inside is audited as PKG!/path */
+struct pkg_audit {
+	struct audit_run *r;
+	const char *pkg;
+};
+
+static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t len, const char *why)
+{
+	struct pkg_audit *pa = ctx;
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	char *full = NULL;
+	if (asprintf(&full, "%s!/%s", pa->pkg, name) < 0)
+		return;
+	if (why) {
+		cli_error(&pa->r->errs, "audit", full, "%s", why);
+		pa->r->input_error = true;
+	}
+	if (buf) {
+		struct goabi_artifact *a = NULL;
+		int err = goabi_inspect_buffer(full, buf, len, &pa->r->opts, &a);
+		judge(pa->r, full, a, err);
+	}
+	free(full);
+}
+
 static void one(void *ctx, const char *path)
 {
 	struct audit_run *r = ctx;
-	if (r->recursive && !looks_like_binary(path))
+	enum pkg_kind pk = pkg_sniff(path);
+	if (r->recursive && !looks_like_binary(path) && pk == PKG_NONE)
 		return;
+	if (pk != PKG_NONE) {
+		char err[512];
+		struct pkg_audit pa = { r, path };
+		if (pkg_read(path, pk, pkg_entry, &pa, err, sizeof(err)) != 0) {
+			cli_error(&r->errs, "audit", path, "%s package: %s", pkg_kind_name(pk), err);
+			r->input_error = true;
+		}
+		return;
+	}
 	struct goabi_artifact *a = NULL;
 	int err = goabi_inspect_path(path, &r->opts, &a);
+	judge(r, path, a, err);
+}
+
+static void judge(struct audit_run *r, const char *path, struct goabi_artifact *a, int err)
+{
 	if (!a || err || goabi_artifact_has_errors(a)) {
 		/* name the first problem, in a member when the archive has none */
 		const struct goabi_artifact *w = goabi_artifact_first_error(a);

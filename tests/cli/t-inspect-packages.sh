@@ -13,9 +13,9 @@ for p in runc age jq libc6-dev ripgrep; do
 	f=$(ls "$DEB/${p}"_*_amd64.deb 2>/dev/null | head -1)
 	[ -n "$f" ] && pkgs+=("$f")
 done
-plan $((3 * 5 + 2))
+plan $((3 * 5 + 4))
 if [ ${#pkgs[@]} -eq 0 ]; then
-	for i in $(seq 1 17); do skip ".deb inputs" "no Debian package cached (tests/fetch-deb.sh)"; done
+	for i in $(seq 1 19); do skip ".deb inputs" "no Debian package cached (tests/fetch-deb.sh)"; done
 	exit 0
 fi
 for f in "${pkgs[@]}"; do
@@ -58,4 +58,15 @@ check "a .deb cut in half: exit 2" 2 $?
 case $(cat "$TMPD/cuterr") in
 *"$TMPD/cut.deb"*) ok "a .deb cut in half: the message names it: $(head -1 "$TMPD/cuterr" | cut -c1-150)" ;;
 *) notok "a .deb cut in half: '$(head -1 "$TMPD/cuterr")'" ;;
+esac
+# goabi audit on a package: each binary inside judged as PKG!/path; the glibc
+# floor it reports = readelf -V on the file dpkg-deb -x extracts
+f=${pkgs[0]}; n=$(basename "$f"); x=$TMPD/x-$n
+rel=$(head -1 < <(cd "$x" && find . -type f -perm -u+x | sed 's|^\./||' | sort))
+want=$(readelf -V -W "$x/$rel" | sed -n 's/.*Name: \(GLIBC_[0-9][0-9.]*\) .*/\1/p' | sort -V | tail -1)
+"$GOABI" audit --max-glibc 2.17 "$f" > "$TMPD/audit" 2>&1
+check "audit --max-glibc 2.17 $n: exit 1 (readelf -V: $rel needs $want)" 1 $?
+case $(cat "$TMPD/audit") in
+*"$f!/$rel: BROKEN max-glibc: needs $want,"*) ok "audit names $n!/$rel and its floor $want" ;;
+*) notok "audit of $n: '$(head -2 "$TMPD/audit")'" ;;
 esac
