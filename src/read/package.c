@@ -7,11 +7,14 @@
  * package past PKG_MAX_TOTAL bytes of such files is skipped with a note. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "read/package.h"
 #include "util/lazylib.h"
 
@@ -32,13 +35,18 @@ enum pkg_kind pkg_detect(const uint8_t *p, size_t len, const char *name)
 
 enum pkg_kind pkg_sniff(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* never block on a FIFO or a device: open without waiting and sniff
+	 * regular files only (the caller reports what the path is) */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return PKG_NONE;
+	struct stat st;
 	uint8_t b[96];
-	size_t n = fread(b, 1, sizeof(b), f);
-	fclose(f);
-	return pkg_detect(b, n, path);
+	ssize_t n = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, b, sizeof(b));
+	close(fd);
+	return n > 0 ? pkg_detect(b, (size_t)n, path) : PKG_NONE;
 }
 
 const char *pkg_kind_name(enum pkg_kind k)

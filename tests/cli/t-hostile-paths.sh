@@ -27,7 +27,7 @@ one() { # DESC WANT-EXIT WANT-REGEX FILE
 one "/dev/zero" 2 "^goabi inspect: '/dev/zero': not a regular file$" /dev/zero
 one "a FIFO (no hang)" 2 "^goabi inspect: 'fifo': not a regular file$" fifo
 one "a symlink loop" 2 "^goabi inspect: 'loop': cannot open: " loop
-one "a directory without -r" 2 "^goabi inspect: 'dir': is a directory$" dir
+one "a directory without -r (with a hint)" 2 "^goabi inspect: 'dir': is a directory \\(use -r " dir
 one "a missing file" 2 "^goabi inspect: 'missing': cannot open: No such file" missing
 one "a newline in the name is escaped" 2 "^goabi inspect: 'evil\\\\ngoabi: fake': not an ELF" "$(printf 'evil\ngoabi: fake')"
 one "a non-UTF-8 name" 2 "^goabi inspect: 'bad.name': not an ELF" "$(printf 'bad\377name')"
