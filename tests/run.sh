@@ -46,6 +46,7 @@ judge() {
 	fi
 }
 
+T0=$SECONDS
 echo "== fixtures"
 # the npm download overlaps the fixture builds
 tests/fetch-npm.sh "$NPM" > "$TOP/$BUILD/npm.log" 2>&1 &
@@ -56,6 +57,7 @@ else
 	tally <<< "not ok - fixtures build failed (see $BUILD/fixtures.log)"
 	tail -20 "$TOP/$BUILD/fixtures.log"
 fi
+echo "    fixtures: $((SECONDS - T0)) s"
 if wait "$npm_pid"; then
 	tally <<< "ok - npm Go binaries fetched and verified by sha256"
 else
@@ -84,16 +86,20 @@ for t in ${TESTS:-tests/cli/t-*.sh}; do # TESTS: a subset, e.g. 'tests/cli/t-hos
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
 	(
 		tmp=$(mktemp -d)
+		t0=$SECONDS
 		TMPD=$tmp timeout 600 bash "$t" > "$res/$k.out" 2>&1
 		echo $? > "$res/$k.rc"
+		echo $((SECONDS - t0)) > "$res/$k.time"
 		rm -rf "$tmp"
 	) &
 done
 wait
 for k in "${!scripts[@]}"; do
-	echo "-- ${scripts[$k]}"
+	echo "-- ${scripts[$k]} ($(cat "$res/$k.time" 2>/dev/null || echo ?) s)"
 	judge "${scripts[$k]}" "$(cat "$res/$k.rc" 2>/dev/null || echo 1)" "$(cat "$res/$k.out" 2>/dev/null)"
 done
+# the slowest scripts, to keep make check within its time budget
+echo "-- slowest: $(for k in "${!scripts[@]}"; do echo "$(cat "$res/$k.time" 2>/dev/null || echo 0) ${scripts[$k]#tests/cli/}"; done | sort -rn | head -8 | awk '{printf "%s %ss, ", $2, $1}')"
 rm -rf "$res"
 
 if [ -x tests/fuzz/run.sh ] && [ "${FUZZ_REPLAY:-1}" != 0 ]; then
