@@ -13,6 +13,27 @@
 /* Messages on stderr start "goabi COMMAND: " (file names quoted: 'FILE');
  * only errors before a command is chosen start "goabi: ". */
 
+/* ---- options every command shares (issue 21), parsed once by main.c
+ * before the command name (`goabi --json link ...`) and, for compatibility,
+ * also where a command finds them after its name. */
+enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_SARIF, CLI_FMT_CYCLONEDX };
+struct cli_global {
+	enum cli_format format;  /* --json (= --format json), --format text|json|sarif|cyclonedx */
+	bool format_set;         /* given on the command line */
+	bool quiet;              /* -q */
+	int verbose;             /* -v (repeatable) */
+	bool color;              /* --color[=auto|always|never]: auto = stdout is a terminal */
+};
+extern struct cli_global cli_g;
+/* Consume one shared option at argv[*i] (advancing *i past a separate
+ * argument); true when it was one. A bad value prints "goabi CMD: ..." and
+ * exits 2. */
+bool cli_global_opt(const char *cmd, int argc, char **argv, int *i);
+struct goabi_result;
+/* Render r on stdout in cli_g.format (text, JSON schema 2, SARIF 2.1.0) and
+ * return its exit code (goabi_exit_code). */
+int cli_emit_result(const struct goabi_result *r);
+
 int cmd_inspect(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -23,4 +23,13 @@ json_t *json_str(const char *s);
 json_t *json_fact(const struct goabi_fact *f);
 json_t *json_strv(const struct goabi_strv *sv);
 
+/* The shared renderers over the one result model (include/goabi/result.h):
+ * every check's output goes through these. */
+struct goabi_result;
+void report_result_text(FILE *out, const struct goabi_result *r, const struct report_opts *o);
+/* The schema-2 envelope (caller owns the reference); exit is the exit code. */
+json_t *report_result_json(const struct goabi_result *r, const struct report_opts *o, int exit);
+/* A SARIF 2.1.0 log with one run (rules from the findings' rule ids). */
+json_t *report_result_sarif(const struct goabi_result *r);
+
 #endif
