@@ -133,6 +133,9 @@ install: $(BUILD)/goabi $(BUILD)/libgoabi.a
 	install -m 644 $(BUILD)/libgoabi.a $(DESTDIR)$(PREFIX)/lib/libgoabi.a
 	install -m 644 include/goabi/*.h $(DESTDIR)$(PREFIX)/include/goabi/
 	install -m 644 docs/goabi.1 $(DESTDIR)$(PREFIX)/share/man/man1/goabi.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
+	install -m 644 completions/goabi.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/goabi
+	install -m 644 completions/_goabi $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_goabi
 
 clean:
 	rm -rf build build-san build-fuzz
