@@ -103,6 +103,22 @@ bool cli_global_opt(const char *cmd, int argc, char **argv, int *i)
 	return true;
 }
 
+int cli_global_take(const char *cmd, int argc, char **argv)
+{
+	int out = 1, i = 1;
+	while (i < argc) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!cli_global_opt(cmd, argc, argv, &i))
+			argv[out++] = argv[i++];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 void cli_print_json(json_t *j)
 {
 	if (!j)

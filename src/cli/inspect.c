@@ -198,25 +198,6 @@ static void help(FILE *out)
 		GOABI_JSON_SCHEMA);
 }
 
-/* The shared options (--json, --format F, -q, -v, --color[=WHEN]) out of
- * argv before "--", into cli_g: inspect's own options take no argument that
- * could be mistaken for one. Returns the new argc. */
-static int take_shared(int argc, char **argv)
-{
-	int out = 1, i = 1;
-	while (i < argc) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[out++] = argv[i++];
-			break;
-		}
-		if (!cli_global_opt("inspect", argc, argv, &i))
-			argv[out++] = argv[i++];
-	}
-	argv[out] = NULL;
-	return out;
-}
-
 /* the schema-2 envelope of inspect: the result model's envelope with
  * "artifacts" in place of "judged" and "findings" */
 static json_t *envelope(struct inspect_run *r)
@@ -257,7 +238,7 @@ int cmd_inspect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	argc = take_shared(argc, argv);
+	argc = cli_global_take("inspect", argc, argv);
 	if (cli_g.format == CLI_FMT_SARIF)
 		return cli_usage_error("inspect", NULL, "--format sarif: inspect reports facts, not findings; use text, json or cyclonedx");
 	r.json = cli_g.format == CLI_FMT_JSON || cli_g.format == CLI_FMT_CYCLONEDX;
