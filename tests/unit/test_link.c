@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/wait.h>
-#include "check/link.h"
+#include "check/link_int.h"
 #include "unit.h"
 #include "util/util.h"
 
