@@ -3,6 +3,7 @@
 # errors, -l search with -L and -Bstatic, --sysroot, @file, -nostdlib.
 # Oracles: GNU ld (through gcc) and the fixture layout.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/link-lib.sh"
 plan 20
 D=$FIX/link
 if [ ! -f "$D/goa.a" ]; then
@@ -15,7 +16,7 @@ cd "$D"
 gcc main_ab.o goa.a gob.a -o "$TMPD/x" 2>"$TMPD/ld.err"
 want=$(grep -o "multiple definition of \`[^']*'" "$TMPD/ld.err" | sed "s/.*\`//; s/'//" | sort -u | tr '\n' ' ')
 "$GOABI" link --json main_ab.o goa.a gob.a > "$TMPD/f.json"; rc=$?
-got=$(jget "$TMPD/f.json" '" ".join(sorted(j["link"]["duplicates"]))+" "')
+got=$(ljget "$TMPD/f.json" '" ".join(sorted(j["duplicates"]))+" "')
 check "FILE form: duplicates = ld's multiple definition messages" "$want" "$got"
 check "FILE form: exit 1 when predicted to fail" 1 "$rc"
 
@@ -47,15 +48,15 @@ fi
 mkdir -p "$TMPD/L" && cp libb.a "$TMPD/L/libq.a" && cp liba.a "$TMPD/L/libp.a"
 tr_ld=$(gcc main_ord.o -L"$TMPD/L" -l:libp.a -Wl,-Bstatic -lq -Wl,-Bdynamic -o "$TMPD/z" -Wl,--trace 2>&1 | grep -c "$TMPD/L/lib[pq].a")
 "$GOABI" link --json -- gcc main_ord.o -L"$TMPD/L" -l:libp.a -Wl,-Bstatic -lq -Wl,-Bdynamic > "$TMPD/b.json"
-got=$(jget "$TMPD/b.json" 'len([i for i in j["link"]["inputs"] if i["path"].startswith("'"$TMPD/L"'")])')
+got=$(ljget "$TMPD/b.json" 'len([i for i in j["inputs"] if i["path"].startswith("'"$TMPD/L"'")])')
 check "-l:NAME and -Bstatic -lNAME open the files ld --trace opens" "$tr_ld" "$got"
-check "… and the set links like ld" "links" "$(jget "$TMPD/b.json" 'j["link"]["verdict"]')"
+check "… and the set links like ld" "links" "$(ljget "$TMPD/b.json" 'j["verdict"]')"
 
 # -nostdlib: no crt objects, no libc: printf stays undefined, like ld says
 gcc -nostdlib -o "$TMPD/n" fort.o 2>"$TMPD/n.err"
 want=$(grep -o "undefined reference to \`[^']*'" "$TMPD/n.err" | sed "s/.*\`//; s/'//" | sort -u | tr '\n' ' ')
 "$GOABI" link --json -- gcc -nostdlib fort.o > "$TMPD/n.json"
-got=$(jget "$TMPD/n.json" '" ".join(sorted(j["link"]["undefined"]))+" "')
+got=$(ljget "$TMPD/n.json" '" ".join(sorted(j["undefined"]))+" "')
 check "-nostdlib: undefined = ld's set" "$want" "$got"
 
 # --sysroot: a library only inside the sysroot is found by ld, and by goabi
@@ -63,7 +64,7 @@ sr=$TMPD/sr; mkdir -p "$sr/usr/lib/x86_64-linux-gnu" && cp libb.a "$sr/usr/lib/x
 for opt in "--sysroot=$sr" ""; do
 	gcc $opt main_ord.o liba.a -lsronly -o "$TMPD/s" >/dev/null 2>&1; ldrc=$?
 	"$GOABI" link --json -- gcc $opt main_ord.o liba.a -lsronly > "$TMPD/s.json"
-	v=$(jget "$TMPD/s.json" 'j["link"]["verdict"]')
+	v=$(ljget "$TMPD/s.json" 'j["verdict"]')
 	if { [ $ldrc -eq 0 ] && [ "$v" != fails ]; } || { [ $ldrc -ne 0 ] && [ "$v" = fails ]; }; then
 		ok "sysroot '${opt:-none}': verdict '$v' agrees with ld (exit $ldrc)"
 	else
@@ -74,8 +75,8 @@ done
 # ld itself: no implicit inputs
 ld -o "$TMPD/l" main_ord.o liba.a libb.a 2>"$TMPD/l.err"; ldrc=$?
 "$GOABI" link --json -- ld -o "$TMPD/l" main_ord.o liba.a libb.a > "$TMPD/l.json"
-v=$(jget "$TMPD/l.json" 'j["link"]["verdict"]')
-n=$(jget "$TMPD/l.json" 'sum(1 for i in j["link"]["inputs"] if i["implicit"])')
+v=$(ljget "$TMPD/l.json" 'j["verdict"]')
+n=$(ljget "$TMPD/l.json" 'sum(1 for i in j["inputs"] if i["implicit"])')
 check "plain ld: no implicit inputs" 0 "$n"
 if { [ $ldrc -eq 0 ] && [ "$v" != fails ]; } || { [ $ldrc -ne 0 ] && [ "$v" = fails ]; }; then ok "plain ld: verdict '$v' agrees with ld (exit $ldrc)"; else notok "plain ld: verdict '$v', ld exit $ldrc"; fi
 
@@ -88,8 +89,8 @@ for f in garbage.o empty.o trunc.a trunc.o; do
 	gcc main_ord.o "$TMPD/$f" -o "$TMPD/m" > "$TMPD/m.err" 2>&1; ldrc=$?
 	want=$(grep -o "undefined reference to \`[^']*'" "$TMPD/m.err" | sed "s/.*\`//; s/'//" | sort -u | tr '\n' ' ')
 	"$GOABI" link --json main_ord.o "$TMPD/$f" > "$TMPD/m.json"; grc=$?
-	v=$(jget "$TMPD/m.json" 'j["link"]["verdict"]')
-	got=$(jget "$TMPD/m.json" '" ".join(sorted(j["link"]["undefined"]))+" "')
+	v=$(ljget "$TMPD/m.json" 'j["verdict"]')
+	got=$(ljget "$TMPD/m.json" '" ".join(sorted(j["undefined"]))+" "')
 	[ "$got" = " " ] && got=""
 	if [ $grc -le 1 ] && { { [ $ldrc -ne 0 ] && [ "$v" = fails ]; } || { [ $ldrc -eq 0 ] && [ "$v" != fails ]; }; } && [ "$got" = "$want" ]; then
 		ok "malformed $f: verdict '$v', undefined '$got' as ld (exit $ldrc)"
