@@ -246,8 +246,13 @@ static bool add_findings(struct goabi_result *res, const struct lk_result *r, co
 	bool ok = true;
 	for (size_t i = 0; i < r->nf && ok; i++) {
 		const struct lk_finding *lf = &r->f[i];
-		struct goabi_finding *f = goabi_result_add_finding(res, arena_printf(r->ar, "link/%s", lf->kind),
-								   finding_sev(lf->sev), "%s", lf->message);
+		/* the diagnosis joins the message: it is the fix ("add -lm"),
+		 * shown without -v; it is also the property "diagnosis" */
+		struct goabi_finding *f =
+			lf->diagnosis ? goabi_result_add_finding(res, arena_printf(r->ar, "link/%s", lf->kind), finding_sev(lf->sev),
+								 "%s; why: %s", lf->message, lf->diagnosis)
+				      : goabi_result_add_finding(res, arena_printf(r->ar, "link/%s", lf->kind), finding_sev(lf->sev),
+								 "%s", lf->message);
 		if (!f)
 			return false;
 		f->conf = lf->sev == LK_UNKNOWN ? GOABI_UNKNOWN

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/errors.h"
 #include "goabi/checks.h"
 
 static void help(FILE *out)
@@ -27,7 +28,7 @@ int cmd_link(int argc, char **argv)
 	int i = 1;
 	/* options end at the first word that is not one ("--" included), so
 	 * that "-- gcc -o x" reaches the check intact */
-	for (; i < argc; i++) {
+	while (i < argc) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
 			command = true;
@@ -37,28 +38,28 @@ int cmd_link(int argc, char **argv)
 		if (a[0] != '-' || a[1] == 0)
 			break;
 		if (cli_global_opt("link", argc, argv, &i))
-			continue;
+			continue; /* i is past it */
 		if (strcmp(a, "--no-driver") == 0) {
 			no_driver = true;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			help(stdout);
 			return EXIT_CLEAN;
 		} else {
-			fprintf(stderr, "goabi link: unknown option '%s'\n", a);
-			help(stderr);
-			return EXIT_INPUT;
+			if (cli_g.format == CLI_FMT_TEXT)
+				help(stderr);
+			return cli_usage_error("link", NULL, "unknown option '%s'", a);
 		}
+		i++;
 	}
 	if (i >= argc) {
-		help(stderr);
-		return EXIT_INPUT;
+		if (cli_g.format == CLI_FMT_TEXT)
+			help(stderr);
+		return cli_usage_error("link", NULL, "%s", command ? "no command after '--'" : "no input files");
 	}
 	/* the check's own arguments: [--no-driver] [--] WORDS... */
 	char **args = malloc((size_t)(argc - i + 3) * sizeof(*args));
-	if (!args) {
-		fprintf(stderr, "goabi link: out of memory\n");
-		return EXIT_INPUT;
-	}
+	if (!args)
+		return cli_usage_error("link", NULL, "out of memory");
 	static char opt_no_driver[] = "--no-driver", opt_command[] = "--";
 	int n = 0;
 	if (no_driver)
@@ -72,8 +73,7 @@ int cmd_link(int argc, char **argv)
 	int err = goabi_link_check(n, args, &r);
 	free(args);
 	if (err < 0 || !r) {
-		fprintf(stderr, "goabi link: %s\n", goabi_strerror(err));
-		return EXIT_INPUT;
+		return cli_usage_error("link", NULL, "%s", goabi_strerror(err));
 	}
 	int rc = cli_emit_result(r);
 	goabi_result_free(r);

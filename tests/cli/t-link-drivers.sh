@@ -196,14 +196,15 @@ case $msg in *"$dm"*) [ -n "$sym" ] && [ "$dm" != "$sym" ] && ok "names demangle
 *) notok "no '$dm' in the message: $msg" ;; esac
 gcc cc.o -o x 2>ld.dm
 "$GOABI" link -- gcc cc.o > cxx.txt
-quoted=$(sed -n 's/^    ld says: cc.o: \(undefined reference to `.*'"'"'\)\( (and .*\)\{0,1\}$/\1/p' cxx.txt | sed "s/' (and .*/'/" | head -1)
+quoted=$(sed -n 's/^      cc.o: \(undefined reference to `.*'"'"'\)\( (and .*\)\{0,1\}$/\1/p' cxx.txt | sed "s/' (and .*/'/" | head -1)
 if [ -n "$quoted" ] && grep -qF "$quoted" ld.dm; then ok "ld's own demangled message quoted ($quoted)"; else notok "'$quoted' is not among ld's messages: $(grep -c 'undefined reference' ld.dm) of them"; fi
 
 # the report names the driver given
 for d in gcc g++ cc c++ clang-14 clang++-14; do
 	if ! command -v "$d" >/dev/null; then skip "header names $d" "$d not installed"; continue; fi
 	"$GOABI" link -- "$d" cc.o > h.txt
-	if sed -n 2p h.txt | grep -qF "  link: $d "; then ok "header names the driver $d"; else notok "header for $d: $(sed -n 2p h.txt)"; fi
+	# the summary's first line: "  driver  NAME"
+	if sed -n 2p h.txt | grep -qxE "  driver +$(sed 's/[+.]/\\&/g' <<< "$d")"; then ok "header names the driver $d"; else notok "header for $d: $(sed -n 2p h.txt)"; fi
 done
 
 # source files: goabi cannot see what they define; the driver compiles them
