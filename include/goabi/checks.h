@@ -41,7 +41,8 @@ extern "C" {
  * as_needed, dt_needed, for archives members and pulled, for Go inputs
  * go.toolchain, go.version, go.scheme, go.typehash), each archive followed
  * by the members ld pulls (member set, property "for": the symbol that
- * pulled it). Summary: driver, flavor, driver_facts, linker, mode, libc,
+ * pulled it). Summary: driver, flavor, driver_facts, driver_why (when the
+ * driver was not asked), linker, mode, libc,
  * confidence, inputs, implicit_inputs, objects_linked, duplicates,
  * undefined, condition (an unknown verdict: what the sources must define),
  * search_path (':'-separated). No artifact is attached to judged items. */
