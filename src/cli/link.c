@@ -44,6 +44,18 @@ int cmd_link(int argc, char **argv)
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			help(stdout);
 			return EXIT_CLEAN;
+		} else if (a[1] != '-' && strspn(a + 1, "vqh") == strlen(a + 1)) {
+			/* bundled short options, as getopt took them: -vq */
+			for (const char *c = a + 1; *c; c++) {
+				if (*c == 'h') {
+					help(stdout);
+					return EXIT_CLEAN;
+				}
+				if (*c == 'v')
+					cli_g.verbose++;
+				else
+					cli_g.quiet = true;
+			}
 		} else {
 			if (cli_g.format == CLI_FMT_TEXT)
 				help(stderr);

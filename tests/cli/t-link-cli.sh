@@ -4,7 +4,7 @@
 # Oracles: GNU ld (through gcc) and the fixture layout.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/link-lib.sh"
-plan 20
+plan 21
 D=$FIX/link
 if [ ! -f "$D/goa.a" ]; then
 	notok "link fixtures missing in $D"
@@ -25,6 +25,8 @@ check "FILE form: exit 1 when predicted to fail" 1 "$rc"
 gcc main_ord.o liba.a libb.a -o "$TMPD/y" 2>/dev/null; ldrc=$?
 check "text: verdict line agrees with ld (exit $ldrc)" "goabi link: $([ $ldrc -eq 0 ] && echo links || echo fails)" "$(head -1 "$TMPD/t.txt" | sed 's/ \[[a-z]*\]$//')"
 check "text: exit 0 when it links" 0 "$rc"
+out=$("$GOABI" link -vq main_ord.o liba.a libb.a); rc=$?
+check "-vq (bundled short options): nothing printed, exit as ld's ($ldrc)" "$ldrc 0" "$rc ${#out}"
 "$GOABI" link main_ord.o libb.a liba.a > "$TMPD/t2.txt"
 ldmsg=$(gcc main_ord.o libb.a liba.a -o "$TMPD/y" 2>&1 | grep -o "undefined reference to \`b_fn'" | head -1)
 if [ -n "$ldmsg" ] && grep -q "^      .*$ldmsg" "$TMPD/t2.txt"; then ok "text quotes ld's message: $ldmsg"; else notok "text does not quote ld's message '$ldmsg'"; fi
