@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <elf.h>
-#include "check/link.h"
+#include "check/link_int.h"
 #include "read/driver.h"
 #include "read/mapfile.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <elf.h>
-#include "check/link.h"
+#include "check/link_int.h"
 #include "read/mapfile.h"
 #include "util/demangle.h"
 
@@ -304,16 +304,24 @@ static void diagnose_undefined(struct lk_result *r)
 /* One finding for all the undefined symbols one missing library provides
  * ("libstdc++ not linked: 23 symbols, e.g. ..."); every symbol stays in
  * the finding's symbols and in r->undefined. */
+/* one of a group: an undefined symbol of lib_group whose name has no
+ * white space (the group's "symbols" property is the names joined by
+ * spaces; C, C++ and gccgo names have none, Go's gc names may) */
+static bool in_group(const struct lk_finding *g, const struct lk_finding *f)
+{
+	return g->lib_group && strcmp(g->lib_group, f->lib_group) == 0 && strcmp(g->kind, "undefined") == 0 &&
+	       g->sev == f->sev && g->symbol && !strpbrk(g->symbol, " \t\n");
+}
+
 static void group_by_library(struct lk_result *r)
 {
 	for (size_t i = 0; i < r->nf; i++) {
 		struct lk_finding *f = &r->f[i];
-		if (!f->lib_group || strcmp(f->kind, "undefined") != 0 || f->symbols.n)
+		if (!f->lib_group || strcmp(f->kind, "undefined") != 0 || f->symbols.n || !in_group(f, f))
 			continue;
 		size_t n = 0;
 		for (size_t k = i; k < r->nf; k++)
-			n += r->f[k].lib_group && strcmp(r->f[k].lib_group, f->lib_group) == 0 &&
-			     strcmp(r->f[k].kind, "undefined") == 0 && r->f[k].sev == f->sev;
+			n += in_group(&r->f[k], f);
 		if (n < 2)
 			continue;
 		const char *lib = f->lib_group, *first_linker = f->linker;
@@ -325,7 +333,7 @@ static void group_by_library(struct lk_result *r)
 		shown_n++;
 		for (size_t k = i + 1; k < r->nf; k++) {
 			struct lk_finding *g = &r->f[k];
-			if (g->lib_group && strcmp(g->lib_group, lib) == 0 && strcmp(g->kind, "undefined") == 0 && g->sev == f->sev) {
+			if (in_group(g, f)) {
 				strv_push(r->ar, &f->symbols, g->symbol);
 				for (size_t j = 0; j < g->files.n; j++)
 					strv_push_unique(r->ar, &f->files, g->files.v[j]);

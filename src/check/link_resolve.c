@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check/link.h"
+#include "check/link_int.h"
 #include "facts/facts.h"
 #include "read/mapfile.h"
 #include "util/demangle.h"
@@ -596,8 +596,10 @@ static bool input_map(struct lk_result *r, size_t ii, const char *path, struct r
 	}
 	if (st != RD_MAP_OK) {
 		in->kind = LK_IN_BAD;
-		lk_add_finding(r, LK_LINK_ERROR, "unreadable-input", NULL, "%s: cannot be read (%s)", path,
-			       "mmap failed");
+		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "unreadable-input", NULL, "%s: cannot be read (%s)",
+						      path, "mmap failed");
+		if (f)
+			strv_push(r->ar, &f->files, in->path);
 		r->fatal = true;
 		return false;
 	}
@@ -659,8 +661,10 @@ static void input_elf(struct lk_result *r, size_t ii, const char *path, Elf *e, 
 	if (o->etype == ET_EXEC) {
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "wrong-format", NULL,
 						      "%s is an executable; it cannot be linked into another program", path);
-		if (f)
+		if (f) {
 			f->linker = arena_printf(r->ar, "%s: error adding symbols: file in wrong format", path);
+			strv_push(r->ar, &f->files, in->path);
+		}
 	}
 	if (o->etype == ET_DYN && (s->bstatic || r->cmd.is_static)) {
 		/* ld/ldfile.c: fatal for a file named on the command line */
@@ -923,7 +927,7 @@ static void process_items(struct lk_result *r, const struct lk_item *items, size
 					in->implicit = it->implicit;
 					in->group = -1;
 				}
-				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "missing-library", NULL,
+				struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "missing-library", spec,
 								      "library %s is not in the search path", spec);
 				if (f)
 					f->linker = arena_printf(r->ar, "cannot find %s: No such file or directory", spec);
@@ -1027,6 +1031,7 @@ void lk_resolve(struct lk_result *r)
 							 objname(r, a), ld_name(r, g->name), objname(r, b));
 				strv_push(r->ar, &f->files, objname(r, b));
 				strv_push(r->ar, &f->files, objname(r, a));
+				f->at = objname(r, a); /* "A: multiple definition of" */
 			}
 		}
 	}

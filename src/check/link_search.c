@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <elf.h>
-#include "check/link.h"
+#include "check/link_int.h"
 #include "read/mapfile.h"
 
 static bool regular(const char *p)

@@ -2,28 +2,9 @@
 #include "cli/exitcode.h"
 #include "check/diff.h"
 #include "check/image_int.h"
-#include "check/link.h"
 #include "check/plugin.h"
 #include "check/policy.h"
 #include "cli/cli.h"
-
-int exit_link(const struct lk_result *r)
-{
-	if (r->cmd.no_link)
-		return EXIT_INPUT; /* gcc -c: there is no link to predict */
-	switch (r->verdict) {
-	case LK_FAILS:
-	case LK_LINKS_BROKEN:
-		return EXIT_FINDINGS;
-	case LK_UNKNOWN_VERDICT:
-		return EXIT_LINK_UNKNOWN;
-	case LK_LINKS:
-	case LK_LINKS_WITH_HAZARDS:
-		break;
-	}
-	/* the command line was unusable and no input was read: no verdict */
-	return r->cmd.errors.n && !r->ninputs ? EXIT_INPUT : EXIT_CLEAN;
-}
 
 int exit_image(const struct imgc *c, const struct img_fs *fs)
 {

@@ -7,20 +7,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct lk_result;
 struct imgc;
 struct img_fs;
 struct policy_result;
 struct plg_result;
 struct diff_set;
 
-/* link: 0 "links" or "links with hazards"; 1 "links but cannot work" or
- * "fails"; 2 when nothing could be read (command-line errors, no input);
- * 3 "unknown": it depends on inputs goabi cannot read (source files the
- * driver compiles, a driver that is not installed) and nothing else fails. */
+/* link: its exit code comes from its goabi_result (goabi_exit_code): 0
+ * "links" or "links with hazards"; 1 "links but cannot work" or "fails";
+ * 2 nothing could be read; 3 "unknown" (GOABI_VERDICT_UNKNOWN). */
 #define EXIT_LINK_UNKNOWN 3
-
-int exit_link(const struct lk_result *r);
 
 /* image: 2 the image could not be read completely (the check may be
  * incomplete); else 1 some binary "will not start"; else 0 ("may fail" is 0). */

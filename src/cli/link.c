@@ -1,21 +1,20 @@
-/* goabi link: options, then the link prediction's text or JSON report.
- *   goabi link [--json] [-v] [-q] FILE...            linked as "gcc FILE..."
- *   goabi link [--json] [-v] [-q] -- CC-OR-LD ARGS... the user's real command */
-#include <getopt.h>
+/* goabi link: options, then the link prediction (goabi_link_check) rendered
+ * by the shared renderers (text, JSON schema 2, SARIF).
+ *   goabi link [options] FILE...            linked as "gcc FILE..."
+ *   goabi link [options] -- CC-OR-LD ARGS... the user's real command */
 #include <stdlib.h>
 #include <string.h>
-#include "check/link.h"
 #include "cli/cli.h"
-#include "cli/exitcode.h"
-#include "goabi/goabi.h"
-#include "report/link_report.h"
+#include "cli/errors.h"
+#include "goabi/checks.h"
 
 static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: goabi link [options] FILE...\n"
 		"       goabi link [options] -- gcc|g++|clang|clang++|musl-gcc|CROSS-gcc|ld ARGS...\n"
-		"  --json   JSON output (docs/link.md)\n"
+		"  --json   JSON output (schema 2: docs/json-schema.md, docs/link.md)\n"
+		"  --format text|json|sarif  output format (sarif: SARIF 2.1.0, one result per finding)\n"
 		"  --no-driver  do not ask the driver for its link line (DRIVER -###): use goabi's default\n"
 		"  -v       also list every input, the archive members pulled and why, the search path\n"
 		"  -q       print nothing, only set the exit code\n"
@@ -25,64 +24,70 @@ static void help(FILE *out)
 
 int cmd_link(int argc, char **argv)
 {
-	bool json = false, verbose = false, quiet = false, no_driver = false;
-	enum { OPT_JSON = 256, OPT_NO_DRIVER };
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "no-driver", no_argument, NULL, OPT_NO_DRIVER },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	optind = 1;
-	/* '+': stop at the first non-option, so "-- gcc -o x" reaches us intact */
-	while ((c = getopt_long(argc, argv, "+vqh", lo, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: json = true; break;
-		case OPT_NO_DRIVER: no_driver = true; break;
-		case 'v': verbose = true; break;
-		case 'q': quiet = true; break;
-		case 'h': help(stdout); return EXIT_CLEAN;
-		default: help(stderr); return EXIT_INPUT;
+	bool no_driver = false, command = false;
+	int i = 1;
+	/* options end at the first word that is not one ("--" included), so
+	 * that "-- gcc -o x" reaches the check intact */
+	while (i < argc) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			command = true;
+			i++;
+			break;
 		}
+		if (a[0] != '-' || a[1] == 0)
+			break;
+		if (cli_global_opt("link", argc, argv, &i))
+			continue; /* i is past it */
+		if (strcmp(a, "--no-driver") == 0) {
+			no_driver = true;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			help(stdout);
+			return EXIT_CLEAN;
+		} else if (a[1] != '-' && strspn(a + 1, "vqh") == strlen(a + 1)) {
+			/* bundled short options, as getopt took them: -vq */
+			for (const char *c = a + 1; *c; c++) {
+				if (*c == 'h') {
+					help(stdout);
+					return EXIT_CLEAN;
+				}
+				if (*c == 'v')
+					cli_g.verbose++;
+				else
+					cli_g.quiet = true;
+			}
+		} else {
+			if (cli_g.format == CLI_FMT_TEXT)
+				help(stderr);
+			return cli_usage_error("link", NULL, "unknown option '%s'", a);
+		}
+		i++;
 	}
-	bool command = optind > 0 && strcmp(argv[optind - 1], "--") == 0;
-	if (optind >= argc) {
-		help(stderr);
-		return EXIT_INPUT;
+	if (i >= argc) {
+		if (cli_g.format == CLI_FMT_TEXT)
+			help(stderr);
+		return cli_usage_error("link", NULL, "%s", command ? "no command after '--'" : "no input files");
 	}
-	struct goabi_arena *ar = arena_new();
-	if (!ar) {
-		fprintf(stderr, "goabi link: out of memory\n");
-		return EXIT_INPUT;
-	}
-	struct lk_cmd cmd;
-	lk_cmd_init(&cmd, ar);
-	cmd.no_driver = no_driver;
+	/* the check's own arguments: [--no-driver] [--] WORDS... */
+	char **args = malloc((size_t)(argc - i + 3) * sizeof(*args));
+	if (!args)
+		return cli_usage_error("link", NULL, "out of memory");
+	static char opt_no_driver[] = "--no-driver", opt_command[] = "--";
+	int n = 0;
+	if (no_driver)
+		args[n++] = opt_no_driver;
 	if (command)
-		lk_parse_command(&cmd, argc - optind, argv + optind);
-	else
-		lk_parse_files(&cmd, argc - optind, argv + optind);
-	struct lk_result *r = lk_run(&cmd);
-	if (!r) {
-		fprintf(stderr, "goabi link: out of memory\n");
-		arena_free(ar);
-		return EXIT_INPUT;
+		args[n++] = opt_command;
+	for (; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	struct goabi_result *r = NULL;
+	int err = goabi_link_check(n, args, &r);
+	free(args);
+	if (err < 0 || !r) {
+		return cli_usage_error("link", NULL, "%s", goabi_strerror(err));
 	}
-	int rc = exit_link(r);
-	if (json) {
-		json_t *top = json_pack("{s:s, s:s, s:i, s:o}", "tool", "goabi", "version", GOABI_VERSION, "schema",
-					GOABI_JSON_SCHEMA, "link", lk_report_json(r));
-		if (!quiet) {
-			json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
-		}
-		json_decref(top);
-	} else if (!quiet) {
-		lk_report_text(stdout, r, verbose);
-	}
-	lk_result_free(r);
+	int rc = cli_emit_result(r);
+	goabi_result_free(r);
 	return rc;
 }

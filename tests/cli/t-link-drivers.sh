@@ -9,6 +9,7 @@
 # prints; `command -v` and readelf -h for the cross driver that is not
 # installed. Objects and Go c-archives are built here from small sources.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/link-lib.sh"
 plan 49
 GO=/usr/lib/go-1.19/bin/go
 [ -x "$GO" ] || GO=/usr/local/go/bin/go
@@ -93,10 +94,11 @@ compare() {
 	local grc=$?
 	python3 - "$name" "$rc" "ld.$n" "g.$n.json" "$grc" "map.$n" <<'PY'
 import json, os, re, sys
+from link_view import view
 name, rc, ldf, gf, grc, mapf = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
 ld = open(ldf, errors="replace").read()
 try:
-    g = json.load(open(gf))["link"]
+    g = view(json.load(open(gf)))
 except Exception as e:
     print("not ok - %s: no JSON from goabi link (%s)" % (name, e)); sys.exit(0)
 und = set(re.findall(r"undefined reference to `([^']+)'", ld))
@@ -169,7 +171,7 @@ if [ -n "$SO" ]; then
 	compare "gcc cc.o corpus libstdc++.so.6.0.30 -lm" gcc cc.o "$SO" -lm
 	compare "gcc cc.o corpus libstdc++.so.6.0.30 (no -lm)" gcc cc.o "$SO"
 	want=$(grep -o "undefined reference to symbol '[^']*'" "ld.$n" | head -1)
-	got=$(jget "g.$n.json" '" | ".join(f["linker_message"] or "" for f in j["link"]["findings"])')
+	got=$(ljget "g.$n.json" '" | ".join(f["linker_message"] or "" for f in j["findings"])')
 	case $got in
 	*"$want"*"DSO missing from command line"*) [ -n "$want" ] && ok "… ld's own message for a library only a DT_NEEDED entry brings: $want" ||
 		notok "ld printed no 'undefined reference to symbol'" ;;
@@ -184,24 +186,25 @@ fi
 # with every symbol ld names, demangled as c++filt does
 gcc cc.o -o x -Wl,--no-demangle 2>ld.cxx; und=$(grep -o "undefined reference to \`_Z[^']*'" ld.cxx | sed "s/.*\`//; s/'//" | sort -u)
 "$GOABI" link --json -- gcc cc.o > cxx.json
-got=$(jget cxx.json '"\n".join(sorted(s for f in j["link"]["findings"] if "libstdc++" in f["message"] for s in f.get("symbols", []) if s.startswith("_Z")))')
+got=$(ljget cxx.json '"\n".join(sorted(s for f in j["findings"] if "libstdc++" in f["message"] for s in f.get("symbols", []) if s.startswith("_Z")))')
 check "gcc cc.o: one finding holds the $(wc -l <<< "$und") undefined C++ symbols ld names" "$und" "$got"
-check "… and it is the only libstdc++ finding" 1 "$(jget cxx.json 'len([f for f in j["link"]["findings"] if "libstdc++" in f["message"]])')"
-sym=$(jget cxx.json '[s for f in j["link"]["findings"] if "libstdc++" in f["message"] for s in f["symbols"] if s.startswith("_Z")][0]')
+check "… and it is the only libstdc++ finding" 1 "$(ljget cxx.json 'len([f for f in j["findings"] if "libstdc++" in f["message"]])')"
+sym=$(ljget cxx.json '[s for f in j["findings"] if "libstdc++" in f["message"] for s in f["symbols"] if s.startswith("_Z")][0]')
 dm=$(echo "$sym" | c++filt)
-msg=$(jget cxx.json '" ".join(f["message"] for f in j["link"]["findings"] if "libstdc++" in f["message"])')
+msg=$(ljget cxx.json '" ".join(f["message"] for f in j["findings"] if "libstdc++" in f["message"])')
 case $msg in *"$dm"*) [ -n "$sym" ] && [ "$dm" != "$sym" ] && ok "names demangled as c++filt does ($sym -> $dm)" || notok "no C++ symbol in a libstdc++ finding ('$sym')" ;;
 *) notok "no '$dm' in the message: $msg" ;; esac
 gcc cc.o -o x 2>ld.dm
 "$GOABI" link -- gcc cc.o > cxx.txt
-quoted=$(sed -n 's/^    ld says: cc.o: \(undefined reference to `.*'"'"'\)\( (and .*\)\{0,1\}$/\1/p' cxx.txt | sed "s/' (and .*/'/" | head -1)
+quoted=$(sed -n 's/^      cc.o: \(undefined reference to `.*'"'"'\)\( (and .*\)\{0,1\}$/\1/p' cxx.txt | sed "s/' (and .*/'/" | head -1)
 if [ -n "$quoted" ] && grep -qF "$quoted" ld.dm; then ok "ld's own demangled message quoted ($quoted)"; else notok "'$quoted' is not among ld's messages: $(grep -c 'undefined reference' ld.dm) of them"; fi
 
 # the report names the driver given
 for d in gcc g++ cc c++ clang-14 clang++-14; do
 	if ! command -v "$d" >/dev/null; then skip "header names $d" "$d not installed"; continue; fi
 	"$GOABI" link -- "$d" cc.o > h.txt
-	if sed -n 2p h.txt | grep -qF "  link: $d "; then ok "header names the driver $d"; else notok "header for $d: $(sed -n 2p h.txt)"; fi
+	# the summary's first line: "  driver  NAME"
+	if sed -n 2p h.txt | grep -qxE "  driver +$(sed 's/[+.]/\\&/g' <<< "$d")"; then ok "header names the driver $d"; else notok "header for $d: $(sed -n 2p h.txt)"; fi
 done
 
 # source files: goabi cannot see what they define; the driver compiles them
@@ -214,9 +217,9 @@ srcrun() {
 	local rc=$?
 	"$GOABI" link --json -- "$@" -o "s.$n" > "s.$n.json"
 	local grc=$?
-	local v=$(jget "s.$n.json" 'j["link"]["verdict"]')
+	local v=$(ljget "s.$n.json" 'j["verdict"]')
 	local dup=$(grep -o "multiple definition of \`[^']*'" "sld.$n" | sed "s/.*\`//; s/'//" | sort -u | tr '\n' ' ')
-	local gdup=$(jget "s.$n.json" '" ".join(sorted(j["link"]["duplicates"]))+(" " if j["link"]["duplicates"] else "")')
+	local gdup=$(ljget "s.$n.json" '" ".join(sorted(j["duplicates"]))+(" " if j["duplicates"] else "")')
 	if [ "$want" = not-fails ]; then
 		if [ $rc -eq 0 ] && [ "$v" = unknown ] && [ $grc -eq 3 ]; then
 			ok "$name: the driver links; goabi says '$v' (exit 3), not fails"
@@ -232,12 +235,12 @@ srcrun() {
 	fi
 }
 srcrun "gcc main1.c libga.a" not-fails gcc main1.c libga.a
-check "… main is what the source must define" "['main']" "$(jget "s.$n.json" 'j["link"]["needs_from_sources"]')"
-check "… the source is an input of kind source" "main1.c" "$(jget "s.$n.json" '" ".join(i["path"] for i in j["link"]["inputs"] if i["kind"] == "source")')"
+check "… main is what the source must define" "['main']" "$(ljget "s.$n.json" 'j["needs_from_sources"]')"
+check "… the source is an input of kind source" "main1.c" "$(ljget "s.$n.json" '" ".join(i["path"] for i in j["inputs"] if i["kind"] == "source")')"
 srcrun "gcc main2.c libga.a libgb.a: two c-archives collide whatever main2.c holds" fails gcc main2.c libga.a libgb.a
 srcrun "gcc defines_helper.c needs_helper.o" not-fails gcc defines_helper.c needs_helper.o
 check "… helper_fn and main are what the source must define" "['helper_fn', 'main']" \
-	"$(jget "s.$n.json" 'sorted(j["link"]["needs_from_sources"])')"
+	"$(ljget "s.$n.json" 'sorted(j["needs_from_sources"])')"
 srcrun "g++ cc.cc" not-fails g++ cc.cc
 srcrun "gcc m.c -lm" not-fails gcc m.c -lm
 srcrun "gcc main1.c -lgoabi_no_such_lib" fails gcc main1.c -lgoabi_no_such_lib
@@ -253,7 +256,7 @@ fi
 gcc m.c -o x >/dev/null 2>&1; rc=$?
 "$GOABI" link --json -- gcc m.c > sm.json; grc=$?
 check "gcc m.c (fails for the source's own exp): goabi does not claim links (driver exit $rc)" "unknown 3" \
-	"$(jget sm.json 'j["link"]["verdict"]') $grc"
+	"$(ljget sm.json 'j["verdict"]') $grc"
 
 # a cross driver that is not installed: its facts are unknown, and said so
 if command -v aarch64-linux-gnu-gcc >/dev/null; then
@@ -263,10 +266,10 @@ else
 	if [ -f "$A64" ] && readelf -h "$A64" | grep -q AArch64; then
 		"$GOABI" link --json -- aarch64-linux-gnu-gcc "$A64" > x.json; grc=$?
 		check "aarch64-linux-gnu-gcc (not installed) on an AArch64 object: unknown, exit 3, driver facts unknown" \
-			"unknown 3 unknown" "$(jget x.json 'j["link"]["verdict"]') $grc $(jget x.json 'j["link"]["driver_facts"]')"
+			"unknown 3 unknown" "$(ljget x.json 'j["verdict"]') $grc $(ljget x.json 'j["driver_facts"]')"
 		"$GOABI" link --json -- aarch64-linux-gnu-gcc cc.o > x2.json; grc=$?
 		check "… an x86-64 object for it still fails (wrong format, whatever the driver's files)" "fails 1" \
-			"$(jget x2.json 'j["link"]["verdict"]') $grc"
+			"$(ljget x2.json 'j["verdict"]') $grc"
 	else
 		for k in 1 2; do skip "cross driver not installed $k" "no AArch64 fixture object"; done
 	fi
@@ -277,6 +280,6 @@ g++ cc.o -o x >/dev/null 2>&1; rc=$?
 "$GOABI" link --json --no-driver -- g++ cc.o > nd.json; grc=$?
 check "--no-driver g++ cc.o: default C++ libraries, verdict as g++ (exit $rc), facts 'default'" \
 	"$([ $rc -eq 0 ] && echo links || echo fails) default" \
-	"$(jget nd.json 'j["link"]["verdict"]') $(jget nd.json 'j["link"]["driver_facts"]')"
+	"$(ljget nd.json 'j["verdict"]') $(ljget nd.json 'j["driver_facts"]')"
 check "asked driver: g++ cc.o has driver_facts 'asked'" "asked" \
-	"$(jget "g.1.json" 'j["link"]["driver_facts"]')"
+	"$(ljget "g.1.json" 'j["driver_facts"]')"

@@ -7,6 +7,7 @@
 # messages, and its hazards with ld's "warning:" lines. Diagnoses are
 # checked by running the fix they propose (e.g. adding -lm) through ld too.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/link-lib.sh"
 D=$FIX/link
 if [ ! -f "$D/goa.a" ]; then
 	notok "link fixtures missing in $D (tests/fixtures/build-link.sh)"
@@ -32,11 +33,12 @@ compare() {
 	[ $rc -eq 0 ] && [ -f "$out" ] && readelf -d "$out" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' > "$TMPD/needed.$name"
 	python3 - "$name" "$rc" "$TMPD/ld.$name" "$TMPD/g.$name.json" "$grc" "$TMPD/map.$name" "$TMPD/needed.$name" "${expects[@]}" <<'PY'
 import json, os, re, sys
+from link_view import view
 name, rc, ldf, gf, grc, mapf, needf = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7]
 expects = sys.argv[8:]
 ld = open(ldf, errors="replace").read()
 try:
-    g = json.load(open(gf))["link"]
+    g = view(json.load(open(gf)))
 except Exception as e:
     print("not ok - %s: goabi link produced no JSON (%s)" % (name, e)); sys.exit(0)
 dup = set(re.findall(r"multiple definition of `([^']+)'", ld))
@@ -163,7 +165,7 @@ gcc main_cet-cet.o cet_fn-cet.o -o "$TMPD/cet" 2>/dev/null
 in_cet=$(readelf -n main_cet-cet.o | grep -c 'x86 feature: IBT, SHSTK')
 out_cet=$(readelf -n "$TMPD/cet" | grep -c 'x86 feature: IBT, SHSTK')
 "$GOABI" link --json -- gcc main_cet-cet.o cet_fn-cet.o > "$TMPD/cet.json"
-note=$(jget "$TMPD/cet.json" 'sum(1 for f in j["link"]["findings"] if f["kind"]=="x86-cet-dropped")')
+note=$(ljget "$TMPD/cet.json" 'sum(1 for f in j["findings"] if f["kind"]=="x86-cet-dropped")')
 if [ "$in_cet" -ge 1 ] && [ "$out_cet" = 0 ] && [ "$note" = 1 ]; then
 	ok "cet: inputs marked IBT+SHSTK, ld's output is not (readelf -n), goabi notes the loss"
 elif [ "$out_cet" -ge 1 ] && [ "$note" = 0 ]; then
@@ -173,16 +175,16 @@ else
 fi
 "$GOABI" link --json -- gcc main_cet-cet.o cet_fn-nocet.o > "$TMPD/cet2.json"
 check "cet: a user object without the property is named" 1 \
-	"$(jget "$TMPD/cet2.json" 'sum(1 for f in j["link"]["findings"] if f["kind"]=="x86-cet-dropped" and "cet_fn-nocet.o" in f["message"])')"
+	"$(ljget "$TMPD/cet2.json" 'sum(1 for f in j["findings"] if f["kind"]=="x86-cet-dropped" and "cet_fn-nocet.o" in f["message"])')"
 
 # RISC-V float ABI: no riscv linker here; the oracle is readelf's decoding of e_flags
 fa=$(readelf -h rv-lp64d.o | sed -n 's/.*Flags:.*, \([a-z]*-float\) ABI.*/\1/p')
 fb=$(readelf -h rv-lp64.o | sed -n 's/.*Flags:.*, \([a-z]*-float\) ABI.*/\1/p')
 "$GOABI" link --json -- riscv64-linux-gnu-ld -o "$TMPD/rv" rv-lp64d.o rv-lp64.o > "$TMPD/rv.json"
-msg=$(jget "$TMPD/rv.json" '[f["message"] for f in j["link"]["findings"] if f["kind"]=="float-abi"]')
+msg=$(ljget "$TMPD/rv.json" '[f["message"] for f in j["findings"] if f["kind"]=="float-abi"]')
 case "$msg" in
 *"$fa"*"$fb"*) ok "riscv: float-ABI mismatch $fa vs $fb, as readelf decodes e_flags" ;;
 *) notok "riscv: readelf says $fa / $fb, goabi: $msg" ;;
 esac
 check "riscv: same ABI twice is no finding" 0 \
-	"$("$GOABI" link --json -- riscv64-linux-gnu-ld -o "$TMPD/rv" rv-lp64d.o rv-lp64d.o | python3 -c 'import json,sys; print(sum(1 for f in json.load(sys.stdin)["link"]["findings"] if f["kind"]=="float-abi"))')"
+	"$("$GOABI" link --json -- riscv64-linux-gnu-ld -o "$TMPD/rv" rv-lp64d.o rv-lp64d.o | python3 -c 'import json,sys; from link_view import view; print(sum(1 for f in view(json.load(sys.stdin))["findings"] if f["kind"]=="float-abi"))')"

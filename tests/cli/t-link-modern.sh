@@ -8,6 +8,7 @@
 # its symbol scheme and type-hash era (the Go 1.20 naming change and the
 # verified type-hash table).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/link-lib.sh"
 L=$FIX/link M=$FIX/modern
 [ -f "$L/goa.a" ] || { notok "link fixtures missing in $L"; exit 0; }
 gcc -c "$TOP/tests/fixtures/src/link/main_ab.c" -o "$TMPD/mab.o"
@@ -30,10 +31,11 @@ diff_link() {
 	"$GOABI" link --json -- "$@" -o "$TMPD/a.out" > "$TMPD/g.json" 2>/dev/null; local grc=$?
 	python3 - "$name" "$rc" "$grc" "$TMPD/ld.txt" "$TMPD/g.json" "${rts[@]}" <<'PY'
 import json, re, sys
+from link_view import view
 name, rc, grc, ldf, gf = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 rts = [x.rsplit(":", 3) for x in sys.argv[6:]]
 ld = open(ldf, errors="replace").read()
-g = json.load(open(gf))["link"]
+g = view(json.load(open(gf)))
 def rep(ok, what): print(("ok - " if ok else "not ok - ") + "%s: %s" % (name, what))
 want = "fails" if rc else "links"
 rep(g["verdict"] == want or (want == "links" and g["verdict"] in ("links with hazards", "links but cannot work")),
@@ -66,7 +68,7 @@ for tc in go126 go127; do
 	diff_link "$tc package archive" -- gcc "$TMPD/m.o" "$M/$tc-pkg.a"
 	"$GOABI" link --json -- gcc "$TMPD/m.o" "$M/$tc-pkg.a" > "$TMPD/p.json" 2>/dev/null
 	check "$tc package archive: explained as Go's object format, version $v, fix -buildmode=c-archive" yes \
-		"$(jget "$TMPD/p.json" "'yes' if any(f['kind']=='go-object-format' and '$v' in f['diagnosis'] and '-buildmode=c-archive' in f['diagnosis'] for f in j['link']['findings']) else 'no'")"
+		"$(ljget "$TMPD/p.json" "'yes' if any(f['kind']=='go-object-format' and '$v' in f['diagnosis'] and '-buildmode=c-archive' in f['diagnosis'] for f in j['findings']) else 'no'")"
 done
 v126=$(tv go126) v127=$(tv go127)
 if [ -n "$v126" ] && [ -n "$v127" ]; then

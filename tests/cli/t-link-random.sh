@@ -14,6 +14,7 @@
 # RANDOM_SEED and RANDOM_CASES override the seed and the number of cases;
 # a failing case prints its seed, its command line and the sources' dir.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/link-lib.sh"
 command -v gcc >/dev/null || { skip "random link cases" "no gcc"; exit 0; }
 SEED=${RANDOM_SEED:-20261126}
 CASES=${RANDOM_CASES:-45}
@@ -21,6 +22,7 @@ W=$TMPD/rnd
 mkdir -p "$W"
 python3 - "$GOABI" "$W" "$SEED" "$CASES" <<'PY'
 import json, os, random, re, shutil, subprocess, sys
+from link_view import view
 
 goabi, work, seed0, ncases = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 
@@ -187,7 +189,7 @@ for case in range(ncases):
     try:
         gp = subprocess.run([goabi, "link", "--json", "--"] + cmd, cwd=d, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-        g = json.loads(gp.stdout)["link"]
+        g = view(json.loads(gp.stdout))
     except Exception as e:
         print("not ok - %s: goabi produced no JSON (%s); command (in %s): %s" % (tag, e, d, " ".join(cmd))); fails += 1
         continue

@@ -8,6 +8,7 @@
 # section (dropped from the link). 32-bit objects carry r_info in the ELF32
 # layout; libelf hands it out in the 64-bit one (read/elfview.c ev_reloc).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/link-lib.sh"
 export LC_ALL=C
 command -v as >/dev/null && command -v ld >/dev/null || { skip "link relocations" "binutils (as, ld) not installed"; exit 0; }
 cd "$TMPD"
@@ -30,7 +31,8 @@ compare() { # NAME EMU ASFLAG OBJ...
 	"$GOABI" link --json -- ld -m "$emu" -o out "${objs[@]}" > g.json 2> g.err
 	python3 - "$name ($emu)" "$rc" ld.out g.json <<'PY'
 import json, re, sys
-name, rc, ld, g = sys.argv[1], int(sys.argv[2]), open(sys.argv[3]).read(), json.load(open(sys.argv[4]))["link"]
+from link_view import view
+name, rc, ld, g = sys.argv[1], int(sys.argv[2]), open(sys.argv[3]).read(), view(json.load(open(sys.argv[4])))
 def out(ok, d, why=""): print(("ok - %s" % d) if ok else ("not ok - %s: %s" % (d, why)))
 want = "links" if rc == 0 else "fails"
 out(g["verdict"] == want, "%s: verdict as ld's exit status %d" % (name, rc), "goabi says %s" % g["verdict"])

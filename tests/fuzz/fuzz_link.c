@@ -5,7 +5,7 @@
  * itself (lk_run) is not run: it would open whatever files the input names. */
 #include "fuzz.h"
 #include "fuzz_tmp.h"
-#include "check/link.h"
+#include "check/link_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/wait.h>
-#include "check/link.h"
+#include "check/link_int.h"
+#include "goabi/checks.h"
 #include "unit.h"
 #include "util/util.h"
 
@@ -299,6 +300,88 @@ static void test_resolve(void)
 	expect("-l search in -L", "main.o -L. -lfb", LK_LINKS, NULL, NULL, "foo.o", NULL);
 }
 
+/* goabi_link_check, the library call: the one result model. Oracle: the
+ * real link of the same files (cc, GNU ld): its exit status and the object
+ * its "multiple definition" message names first; its link map (-Map) for
+ * the member pulled. */
+static const struct goabi_finding *find_rule(const struct goabi_result *r, const char *rule)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].rule, rule) == 0)
+			return &r->findings[i];
+	return NULL;
+}
+
+static void test_library(void)
+{
+	char a[512], b[512], m[512], lib[512];
+	snprintf(m, sizeof(m), "%s/main.o", dir);
+	snprintf(a, sizeof(a), "%s/foo.o", dir);
+	snprintf(b, sizeof(b), "%s/foo2.o", dir);
+	snprintf(lib, sizeof(lib), "%s/libfb.a", dir);
+	/* two definitions of foo: ld names foo2.o ("foo2.o: in function `foo': ... multiple definition of `foo'; foo.o: first defined here") */
+	int ld_rc = sh("cd %s && cc main.o foo.o foo2.o -o lib.out 2> lib.err", dir);
+	int ld_names = sh("cd %s && grep -q ': foo2.o: in function' lib.err && grep -q \"multiple definition of .foo'; foo.o:\" lib.err", dir);
+	char *files[] = { m, a, b, NULL };
+	struct goabi_result *r = NULL;
+	int rc = goabi_link_check(3, files, &r);
+	CHECK(rc == 0 && r, "goabi_link_check(main.o foo.o foo2.o): a result (%d)", rc);
+	if (r) {
+		const struct goabi_finding *f = find_rule(r, "link/multiple-definition");
+		CHECK(ld_rc != 0 && r->verdict == GOABI_VERDICT_FAIL && goabi_exit_code(r) == 1 &&
+			      strcmp(r->verdict_word, "fails") == 0 && strcmp(r->check, "link") == 0,
+		      "… fails (%s, exit %d) as the real link does (exit %d)", r->verdict_word, goabi_exit_code(r), ld_rc);
+		CHECK(ld_names == 0 && f && f->sev == GOABI_SEV_ERROR && f->subject.path && strcmp(f->subject.path, b) == 0 &&
+			      !f->subject.member && f->subject.symbol && strcmp(f->subject.symbol, "foo") == 0 && f->tool_says &&
+			      strstr(f->tool_says, "multiple definition of `foo'"),
+		      "… link/multiple-definition of foo located at foo2.o, the object ld names (%s)",
+		      f && f->subject.path ? f->subject.path : "none");
+		enum goabi_verdict vm = GOABI_VERDICT_ERROR, vb = GOABI_VERDICT_ERROR;
+		for (size_t i = 0; i < r->njudged; i++) {
+			if (strcmp(r->judged[i].subject.path, m) == 0)
+				vm = r->judged[i].verdict;
+			if (strcmp(r->judged[i].subject.path, b) == 0)
+				vb = r->judged[i].verdict;
+		}
+		CHECK(vm == GOABI_VERDICT_PASS && vb == GOABI_VERDICT_FAIL, "… judged: main.o pass, foo2.o fail (%d %d)", (int)vm,
+		      (int)vb);
+	}
+	goabi_result_free(r);
+
+	/* main.o libfb.a: links; the member pulled as in ld's map */
+	ld_rc = sh("cd %s && cc main.o libfb.a -o lib2.out -Wl,-Map=lib2.map", dir);
+	int in_map = sh("cd %s && grep -q '^[^ ]*libfb.a(foo.o)' lib2.map", dir);
+	char *files2[] = { m, lib, NULL };
+	r = NULL;
+	rc = goabi_link_check(2, files2, &r);
+	bool pulled = false;
+	for (size_t i = 0; r && i < r->njudged; i++) {
+		const struct goabi_judged *j = &r->judged[i];
+		if (j->subject.member && strcmp(j->subject.path, lib) == 0 && strcmp(j->subject.member, "foo.o") == 0)
+			for (size_t k = 0; k < j->props.n; k++)
+				pulled |= strcmp(j->props.v[k].name, "for") == 0 && j->props.v[k].value &&
+					  strcmp(j->props.v[k].value, "foo") == 0;
+	}
+	CHECK(rc == 0 && r && ld_rc == 0 && in_map == 0 && r->verdict <= GOABI_VERDICT_WARN && goabi_exit_code(r) == 0 && pulled,
+	      "goabi_link_check(main.o libfb.a): links as ld does, foo.o pulled for foo as in ld's map");
+	goabi_result_free(r);
+
+	/* no input, and a driver that does not link: no verdict, exit 2 */
+	r = NULL;
+	rc = goabi_link_check(0, NULL, &r);
+	CHECK(rc == 0 && r && r->verdict == GOABI_VERDICT_ERROR && goabi_exit_code(r) == 2 && r->nerrors == 1,
+	      "goabi_link_check with no input: verdict error, exit 2, one error");
+	goabi_result_free(r);
+	char dd[] = "--", nd[] = "--no-driver", cc[] = "gcc", dc[] = "-c";
+	char *cmd[] = { nd, dd, cc, dc, m, NULL };
+	r = NULL;
+	rc = goabi_link_check(5, cmd, &r);
+	CHECK(rc == 0 && r && r->verdict == GOABI_VERDICT_ERROR && goabi_exit_code(r) == 2 && r->nerrors >= 1 &&
+		      strcmp(r->verdict_word, "no link") == 0,
+	      "goabi_link_check(--no-driver -- gcc -c main.o): no link, exit 2 (%s)", r ? r->verdict_word : "no result");
+	goabi_result_free(r);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "%s/goabi-unit-link-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -309,6 +392,7 @@ int main(void)
 	test_parse();
 	test_script();
 	test_resolve();
+	test_library();
 	sh("rm -rf %s", dir);
 	return UNIT_RESULT();
 }

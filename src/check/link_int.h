@@ -1,17 +1,18 @@
 /* goabi link: predict whether a set of objects, archives and libraries will
- * link with GNU ld, and why not. Private to src/check/link*.c,
- * src/report/link_report.c and src/cli/link.c.
+ * link with GNU ld, and why not. Private to src/check/link*.c (and the
+ * link unit and fuzz tests); the public entry point is goabi_link_check
+ * (include/goabi/checks.h), which returns the one result model.
  *
  *   lk_parse_*    command line -> struct lk_cmd (link_args.c)
  *   lk_run        search libraries, load symbols, resolve, find problems
  *                 -> struct lk_result (link_resolve.c, link_search.c,
  *                 link_findings.c)
- *   lk_report_*   text and JSON (src/report/link_report.h)
+ *   lk_to_result  struct lk_result -> struct goabi_result (link_result.c)
  *
  * Everything lives in one arena per run (lk_result_free). Nothing here
  * prints. */
-#ifndef GOABI_CHECK_LINK_H
-#define GOABI_CHECK_LINK_H
+#ifndef GOABI_CHECK_LINK_INT_H
+#define GOABI_CHECK_LINK_INT_H
 
 #include "read/symtab.h"
 
@@ -143,6 +144,8 @@ struct lk_finding {
 	long refobj;                 /* undefined: first referencing object, -1 */
 	struct goabi_strv symbols;   /* a group of undefined symbols one library provides */
 	const char *lib_group;       /* undefined: the missing library that defines it ("m", "stdc++") */
+	const char *at;              /* the file or member ld's message names first ("path(member)"),
+				      * when it is not files.v[0]; NULL */
 };
 
 /* The verdict alone decides the exit code (src/cli/exitcode.c): links and
