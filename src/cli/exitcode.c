@@ -1,7 +1,6 @@
 /* Verdicts to exit codes, one function per command (exitcode.h). */
 #include "cli/exitcode.h"
 #include "check/diff.h"
-#include "check/image_int.h"
 #include "check/link.h"
 #include "check/plugin.h"
 #include "check/policy.h"
@@ -23,13 +22,6 @@ int exit_link(const struct lk_result *r)
 	}
 	/* the command line was unusable and no input was read: no verdict */
 	return r->cmd.errors.n && !r->ninputs ? EXIT_INPUT : EXIT_CLEAN;
-}
-
-int exit_image(const struct imgc *c, const struct img_fs *fs)
-{
-	if (fs->nerrors)
-		return EXIT_INPUT;
-	return c->counts[IMGC_WILL_NOT_START] ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 unsigned exit_diff(unsigned errbits, const struct diff_set *s)

@@ -8,8 +8,6 @@
 #include <stddef.h>
 
 struct lk_result;
-struct imgc;
-struct img_fs;
 struct policy_result;
 struct plg_result;
 struct diff_set;
@@ -22,9 +20,9 @@ struct diff_set;
 
 int exit_link(const struct lk_result *r);
 
-/* image: 2 the image could not be read completely (the check may be
- * incomplete); else 1 some binary "will not start"; else 0 ("may fail" is 0). */
-int exit_image(const struct imgc *c, const struct img_fs *fs);
+/* image: goabi_exit_code (include/goabi/result.h) of goabi_image_check's
+ * result: 2 the image could not be read completely (verdict ERROR); else 1
+ * some binary "will not start" (FAIL); else 0 ("may fail" is WARN: 0). */
 
 /* diff: a bitmask (DIFF_EXIT_*): errbits (input 1, usage 2) | 4 a change
  * | 8 a breaking change | 16 a possibly breaking change. */
