@@ -607,7 +607,7 @@ static void check_one(struct imgchk *c, struct imgchk_bin *b, struct tree *t)
 			const char *rel = glibc_release(c, lib);
 			bool floor_ok = rel && (!o->glibc_floor || version_cmp(o->glibc_floor, rel) <= 0);
 			char miss[512];
-			size_t mo = 0, nmiss = 0;
+			size_t mo = 0, nmiss = 0, nnum = 0;
 			miss[0] = 0;
 			for (size_t j = 0; j < v->nvers; j++) {
 				bool numbered = rel && strncmp(v->vers[j], "GLIBC_", 6) == 0 && v->vers[j][6] >= '0' &&
@@ -615,6 +615,7 @@ static void check_one(struct imgchk *c, struct imgchk_bin *b, struct tree *t)
 				bool missing = numbered ? !floor_ok && version_cmp(v->vers[j], rel) > 0
 							: !has_str(lib->verdef, lib->nverdef, v->vers[j]);
 				if (missing) {
+					nnum += numbered;
 					if (mo < sizeof(miss) - 80)
 						mo += (size_t)snprintf(miss + mo, sizeof(miss) - mo, "%s%s", nmiss ? ", " : "",
 								       v->vers[j]);
@@ -626,7 +627,7 @@ static void check_one(struct imgchk *c, struct imgchk_bin *b, struct tree *t)
 				size_t fl = strcspn(miss, ",");
 				const char *says = arena_printf(c->ar, "%s: version `%.*s' not found (required by %s)", lib->path,
 								(int)fl, miss, o->path);
-				problem(c, b, true, rel && strncmp(miss, "GLIBC_", 6) == 0 ? "image/glibc-too-old" : "image/missing-version",
+				problem(c, b, true, nnum ? "image/glibc-too-old" : "image/missing-version",
 					says, "%s not defined by %s%s%s%s", miss, lib->path,
 					lib_label(c, lib), q ? " (needed by " : "", q ? arena_printf(c->ar, "%s)", o->path) : "");
 			}

@@ -59,11 +59,10 @@ static void summary_image(struct goabi_result *r, const struct img_fs *fs, const
 	SUM("platform", fs->os || fs->arch ? fmt(r, "%s/%s%s%s", fs->os ? fs->os : "?", fs->arch ? fs->arch : "?",
 						 fs->variant ? "/" : "", fs->variant ? fs->variant : "")
 					  : NULL);
-	SUM("os", fs->os);
-	SUM("architecture", fs->arch);
-	SUM("variant", fs->variant);
-	SUM("ref", fs->ref);
-	SUM("digest", fs->digest);
+	if (fs->ref)
+		SUM("ref", fs->ref);
+	if (fs->digest)
+		SUM("digest", fs->digest);
 	SUM("layers", fmt(r, "%u", fs->nlayers));
 	SUM("cached_layers", fmt(r, "%u", fs->cached_layers));
 	SUM("entries", fmt(r, "%llu", (unsigned long long)fs->nentries));
@@ -100,11 +99,10 @@ static void summary_check(struct goabi_result *r, const struct imgchk *c)
 		SUM("nsswitch", nc->present ? "present" : "absent (glibc's defaults)");
 		for (int d = 0; d < NSSDB_COUNT; d++) {
 			const struct nss_line *l = &nc->db[d];
-			SUM(fmt(r, "nsswitch[%s]", nss_db_name(d)), l->text);
-			SUM(fmt(r, "nsswitch[%s].sources", nss_db_name(d)), join(r, l->sources, l->nsources, ", "));
-			SUM(fmt(r, "nsswitch[%s].consulted_on_notfound", nss_db_name(d)), fmt(r, "%zu", l->nreach));
-			SUM(fmt(r, "nsswitch[%s].line", nss_db_name(d)), fmt(r, "%u", l->line));
-			SUM(fmt(r, "nsswitch[%s].from", nss_db_name(d)), l->how);
+			/* "files extrausers (nsswitch.conf line 9; 2 asked for an unknown entry)" */
+			SUM(fmt(r, "nsswitch[%s]", nss_db_name(d)),
+			    fmt(r, "%s (%s; %zu asked for an unknown entry)", l->text ? l->text : "", l->how ? l->how : "?",
+				l->nreach));
 		}
 		if (nc->error)
 			SUM("nsswitch.error", fmt(r, "line %u is invalid for glibc: %s", nc->error_line, nc->error));
@@ -191,6 +189,8 @@ static void judged_one(struct goabi_result *r, const struct imgchk *c, const str
 		f->tool_says = goabi_result_str(r, p->tool_says);
 		f->key = goabi_result_str(r, p->msg);
 		goabi_props_add(r, &f->props, "binary_verdict", imgc_verdict_name(b->verdict));
+		/* fatal: stops the binary (a library: stops its users) */
+		goabi_props_add(r, &f->props, "fatal", p->fatal ? "true" : "false");
 		if (strcmp(p->rule, "image/glibc-too-old") == 0 && b->glibc_floor) {
 			goabi_props_add(r, &f->props, "glibc_floor", b->glibc_floor);
 			strv_push(r->arena, &f->evidence, goabi_result_str(r, fmt(r, "glibc floor %s: %s", b->glibc_floor,

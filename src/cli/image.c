@@ -147,15 +147,25 @@ int cmd_image(int argc, char **argv)
 	/* the shared options (--json, --format, -q, -v, --color) where they
 	 * follow the command name; the rest with getopt */
 	int nargc = 1;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc;) {
 		if (strcmp(argv[i], "--") == 0) {
 			while (i < argc)
 				argv[nargc++] = argv[i++];
 			break;
 		}
-		if (!cli_global_opt("image", argc, argv, &i))
-			argv[nargc++] = argv[i];
+		bool takes_value = strcmp(argv[i], "-j") == 0;
+		for (const struct option *l = lo; l->name && !takes_value; l++)
+			takes_value = l->has_arg == required_argument && argv[i][0] == '-' && argv[i][1] == '-' &&
+				      strcmp(argv[i] + 2, l->name) == 0;
+		if (takes_value) { /* its value is not a shared option */
+			argv[nargc++] = argv[i++];
+			if (i < argc)
+				argv[nargc++] = argv[i++];
+		} else if (!cli_global_opt("image", argc, argv, &i)) {
+			argv[nargc++] = argv[i++];
+		}
 	}
+	argv[nargc] = NULL;
 	argc = nargc;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
