@@ -162,11 +162,9 @@ if [ "$(id -u)" = 0 ]; then
 		*) notok "$1 $2: tool_says '$says' is not in the loader's message '$real'" ;;
 		esac
 	done
-	real=$(chroot "$F/scratch" /bin/true 2>&1; true)
-	gv3=$(mktemp -d "$TMPD/v3.XXXXXX")
-	cp "$F/bin/go-static-v3" "$gv3/" && says=$(says_of "$TMPD/cpu.json" /app/v3)
+	says=$(says_of "$TMPD/cpu.json" /app/v3)
 	# the Go runtime's own message, from the binary's bytes (it prints it on a CPU below the level)
-	if grep -aqF "$says" "$gv3/go-static-v3"; then ok "GOAMD64=$lvl: tool_says is the Go runtime's message in the binary ($says)"
+	if [ -n "$says" ] && grep -aqF "$says" "$F/bin/go-static-v3"; then ok "GOAMD64=$lvl: tool_says is the Go runtime's message in the binary ($says)"
 	else notok "GOAMD64=$lvl: '$says' is not in the binary's bytes"; fi
 else
 	skip "tool_says against the loader's own message" "chroot needs root"
