@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "check/imagecheck_int.h"
+#include "check/image_check_int.h"
 #include "facts/facts.h"
 
 #define MAX_TREE 512u    /* objects in one dependency tree */

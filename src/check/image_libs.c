@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check/imagecheck_int.h"
+#include "check/image_check_int.h"
 #include "facts/facts.h"
 
 #define MAX_MUSL_SCAN (8u << 20) /* musl's libc.so is under 1 MB */

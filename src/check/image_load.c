@@ -1,9 +1,9 @@
-/* The narrow loader view of the image check (check/loadcheck.h) for other
+/* The narrow loader view of the image check (check/image_loader.h) for other
  * checks: run the check over a file table and copy out, per ELF file, what
  * its DT_NEEDED resolved to and its problems and notes. */
 #include <stdlib.h>
 #include <string.h>
-#include "check/imagecheck_int.h"
+#include "check/image_check_int.h"
 
 void imgc_search_paths(struct imgc *c)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check/imagecheck_int.h"
+#include "check/image_check_int.h"
 #include "check/nss.h"
 #include "goabi/checks.h"
 #include "read/registry.h"

@@ -1,12 +1,12 @@
 /* Private to src/check/image*.c and src/check/nss.c: the image check's
  * working state. Others use its result (goabi_image_check,
- * include/goabi/checks.h) or the narrow loader view (check/loadcheck.h). */
-#ifndef GOABI_CHECK_IMAGECHECK_INT_H
-#define GOABI_CHECK_IMAGECHECK_INT_H
+ * include/goabi/checks.h) or the narrow loader view (check/image_loader.h). */
+#ifndef GOABI_CHECK_IMAGE_CHECK_INT_H
+#define GOABI_CHECK_IMAGE_CHECK_INT_H
 
 #include <pthread.h>
 #include <sys/types.h>
-#include "check/loadcheck.h"
+#include "check/image_loader.h"
 #include "read/image.h"
 
 enum imgc_verdict { IMGC_OK, IMGC_MAY_FAIL, IMGC_WILL_NOT_START, IMGC_SKIPPED };
@@ -141,7 +141,7 @@ const char *imgc_musl_version(const uint8_t *p, size_t n, struct goabi_arena *ar
  * multiarch and default directories) and musl (/etc/ld-musl-ARCH.path or
  * its default). */
 void imgchk_search_paths(struct imgchk *c);
-/* the same into two lists (check/loadcheck.h) */
+/* the same into two lists (check/image_loader.h) */
 void imgchk_search_dirs(struct img_fs *fs, struct goabi_arena *ar, struct goabi_strv *glibc, struct goabi_strv *musl);
 /* e_machine for an OCI architecture name; 0 when unknown. */
 unsigned imgc_arch_machine(const char *arch);

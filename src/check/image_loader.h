@@ -3,13 +3,13 @@
  * a root, and for each ELF file of the table what its DT_NEEDED resolved to
  * and why it would not load. A narrow view: the image check's working
  * state (threads, caches, arenas per worker) stays in
- * check/imagecheck_int.h, private to src/check/image*.c and nss.c.
+ * check/image_check_int.h, private to src/check/image*.c and nss.c.
  *
  * The problem texts are those of `goabi image` ("NAME not found",
  * "NAME: only PATH found, for another machine or class", "V1, V2 not
  * defined by LIB (glibc 2.N) (needed by X)", ...). */
-#ifndef GOABI_CHECK_LOADCHECK_H
-#define GOABI_CHECK_LOADCHECK_H
+#ifndef GOABI_CHECK_IMAGE_LOADER_H
+#define GOABI_CHECK_IMAGE_LOADER_H
 
 #include <stdbool.h>
 #include <stdint.h>
