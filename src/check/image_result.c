@@ -125,7 +125,13 @@ static void summary_check(struct goabi_result *r, const struct imgchk *c)
 	}
 }
 
-#define PROP(k, v) goabi_props_add(r, &j->props, (k), (v))
+/* absent values are left out (JSON: no key; schema 1 had null) */
+#define PROP(k, v)                                                       \
+	do {                                                             \
+		const char *v_ = (v);                                    \
+		if (v_)                                                  \
+			goabi_props_add(r, &j->props, (k), v_);          \
+	} while (0)
 
 static void judged_one(struct goabi_result *r, const struct imgchk *c, const struct img_fs *fs, const struct imgchk_bin *b)
 {

@@ -37,6 +37,12 @@ def convert(raw):
         p = dict(it.get("properties") or {})
         b = {"path": it["member"], "verdict": it["verdict"], "verdict_class": it["verdict_class"],
              "image": it["path"]}
+        # absent properties were null (lists: empty) in schema 1
+        for k in ("reason", "type", "machine", "interp", "rpath", "runpath", "libc", "linkage",
+                  "isa_declared", "isa_required", "glibc_floor", "layer"):
+            b[k] = None
+        for k in LISTS:
+            b[k] = []
         for k, v in p.items():
             b[k] = _split(v, LISTS[k]) if k in LISTS else v
         b["executable"] = p.get("executable") == "true"
