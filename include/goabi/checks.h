@@ -10,6 +10,9 @@
 #ifndef GOABI_CHECKS_H
 #define GOABI_CHECKS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "goabi/result.h"
 
 #ifdef __cplusplus
@@ -49,6 +52,62 @@ extern "C" {
 int goabi_link_check(int argc, char **argv, struct goabi_result **out);
 
 /* ---- image: every binary of a container image or root filesystem ---- */
+/* goabi_image_check reads INPUT (a root filesystem directory, a docker-save
+ * or OCI tarball, an OCI layout, or TRANSPORT:REF: docker://, docker-daemon:,
+ * oci:, oci-archive:, docker-archive:; docs/image.md) and predicts for every
+ * ELF file whether it will start, without running anything.
+ *
+ * The result (check "image"):
+ *   judged: every ELF file, sorted by path: subject.path the input,
+ *     subject.member the path inside the image; verdict PASS "will start",
+ *     WARN "may fail", FAIL "will not start", PASS "not checked" (not
+ *     loaded by itself: relocatable objects, separate debug files, files
+ *     that are not readable ELF; props "reason" says why); props: the
+ *     loader's facts (type, machine, class, executable, interp, needed,
+ *     resolved, rpath, runpath, libc, linkage, glibc_floor, go.*, nss.*,
+ *     isa_*, layer; lists joined with ", ", resolved with "; ").
+ *   findings: one per problem of a binary, rule "image/KIND" (docs/image.md
+ *     lists them), subject path/member as its judged item, tool_says the
+ *     loader's (kernel's, Go runtime's) own words where known.
+ *   summary: the image (input, format, platform, ref, digest, layers,
+ *     cached_layers, entries, bytes_read, read = complete|incomplete|failed),
+ *     its C libraries with evidence (libc, libc[N].family/version/path/
+ *     evidence), loaders, search paths, nsswitch.conf, the counts per verdict
+ *     and per libc family (by_libc[FAMILY]) and the Go inventory
+ *     (go[VERSION].binaries/cgo/static).
+ *   errors: what could not be read (one per diagnostic of the reader when
+ *     the image was not read completely).
+ * Verdict: ERROR when the image could not be read completely (read =
+ * incomplete or failed), else the worst binary: FAIL when one will not
+ * start, else WARN or PASS. Exit code (goabi_exit_code): 2, 1, 0.
+ * Warnings of the reader that do not make the read incomplete are in the
+ * summary ("warning[N]"). Nothing is printed. */
+struct goabi_image_opts {
+	const char *platform;     /* "os/arch[/variant]", NULL: the host's */
+	const char *ref;          /* image name in an index or docker-save, NULL: the first */
+	const char *const *adds;  /* --add specs "FILE[:/PATH]", checked as if copied in */
+	size_t nadds;
+	int cpu_level;            /* 1..4 for x86-64-vN, 0: no CPU given */
+	int jobs;                 /* worker threads, 0: the default (docs/image.md) */
+	bool isa_scan;            /* disassemble for the ISA level binaries require */
+	/* limits, 0 for the defaults */
+	uint64_t max_bytes, max_entries, max_file;
+	size_t max_path;
+	unsigned max_symlinks;
+	/* registries (docker://) and engines (docker-daemon:) */
+	const char *creds;        /* "USER:PASS", NULL: auth files, credential helpers */
+	int tls_verify;           /* -1 default, 0 false, 1 true */
+	const char *cache_dir;    /* layer cache, NULL: none */
+	unsigned timeout;         /* seconds, 0: the default (30) */
+	/* progress, all optional; called from the calling thread except
+	 * check_progress (worker threads, serialised) */
+	void (*read_progress)(void *ctx, uint64_t entries, uint64_t bytes);
+	void (*layer_progress)(void *ctx, unsigned layer, unsigned nlayers, const char *digest, uint64_t done,
+			       uint64_t total, bool finished);
+	void (*check_progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
+	void *progress_ctx;
+};
+int goabi_image_check(const char *input, const struct goabi_image_opts *o, struct goabi_result **out);
 
 /* ---- plugin: what plugin.Open returns for each plugin, in order ---- */
 

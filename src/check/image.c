@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "check/image_int.h"
+#include "check/image_check_int.h"
 #include "facts/facts.h"
 
 #define MAX_TREE 512u    /* objects in one dependency tree */
@@ -20,8 +20,8 @@
 const char *imgc_verdict_name(enum imgc_verdict v)
 {
 	switch (v) {
-	case IMGC_OK: return "ok";
-	case IMGC_MAY_FAIL: return "may fail at run time";
+	case IMGC_OK: return "will start";
+	case IMGC_MAY_FAIL: return "may fail";
 	case IMGC_WILL_NOT_START: return "will not start";
 	default: return "not checked";
 	}
@@ -29,7 +29,7 @@ const char *imgc_verdict_name(enum imgc_verdict v)
 
 /* ---- collection ---- */
 struct collect {
-	struct imgc *c;
+	struct imgchk *c;
 	size_t n, cap;
 	bool count_only;
 };
@@ -52,7 +52,7 @@ static void collect_fn(void *ctx, struct img_node *n)
 
 static int path_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct imgc_bin *)a)->path, ((const struct imgc_bin *)b)->path);
+	return strcmp(((const struct imgchk_bin *)a)->path, ((const struct imgchk_bin *)b)->path);
 }
 
 /* ---- inspection (worker threads) ---- */
@@ -63,7 +63,7 @@ static const char *sdup(struct goabi_arena *ar, const char *s)
 
 /* musl's version string is not an ELF structure: search the bytes of a
  * file named like musl's loader or libc (bounded in imgc_musl_version). */
-static void musl_version(struct imgc *c, struct imgc_bin *b, struct goabi_arena *ar)
+static void musl_version(struct imgchk *c, struct imgchk_bin *b, struct goabi_arena *ar)
 {
 	const char *bn = strrchr(b->path, '/') ? strrchr(b->path, '/') + 1 : b->path;
 	const uint8_t *p;
@@ -76,7 +76,7 @@ static void musl_version(struct imgc *c, struct imgc_bin *b, struct goabi_arena 
 	img_unmap(b->node, p, len);
 }
 
-static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar)
+static void extract(struct imgchk *c, struct imgchk_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar)
 {
 	if (a->kind != GOABI_KIND_ELF || !a->id.elfclass) {
 		b->error = a->ndiags ? sdup(ar, a->diags[0].message) : "not a readable ELF file";
@@ -98,6 +98,9 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
 	b->linkage = sdup(ar, l->linkage.value);
 	b->family = sdup(ar, l->family.value);
 	b->family_evidence = sdup(ar, l->family.evidence);
+	b->family_conf = l->family.value ? goabi_conf_name(l->family.conf) : NULL;
+	b->glibc_floor = sdup(ar, l->glibc_floor.value);
+	b->glibc_floor_ev = sdup(ar, l->glibc_floor.evidence);
 	if (l->needed.n) {
 		b->needed = arena_alloc(ar, l->needed.n * sizeof(*b->needed));
 		for (size_t i = 0; b->needed && i < l->needed.n; i++)
@@ -139,7 +142,7 @@ static void extract(struct imgc *c, struct imgc_bin *b, const struct goabi_artif
  * symlinks) or a file kept inside a layer or the temp file is mapped
  * copy-on-write where it lies (img_map_private, goabi_inspect_private), so
  * memory holds only the pages the extractors touch. */
-static void inspect_node(struct imgc *c, struct imgc_bin *b, const struct goabi_opts *opts, struct goabi_artifact **a)
+static void inspect_node(struct imgchk *c, struct imgchk_bin *b, const struct goabi_opts *opts, struct goabi_artifact **a)
 {
 	uint8_t *p;
 	size_t len;
@@ -150,14 +153,14 @@ static void inspect_node(struct imgc *c, struct imgc_bin *b, const struct goabi_
 }
 
 struct worker {
-	struct imgc *c;
+	struct imgchk *c;
 	struct goabi_arena *ar;
 };
 
 static void *work(void *arg)
 {
 	struct worker *w = arg;
-	struct imgc *c = w->c;
+	struct imgchk *c = w->c;
 	struct goabi_opts opts = { 0 };
 	opts.no_dwarf = true;
 	opts.isa = c->o.isa_scan;
@@ -170,7 +173,7 @@ static void *work(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		if (i >= c->nbins)
 			break;
-		struct imgc_bin *b = &c->bins[i];
+		struct imgchk_bin *b = &c->bins[i];
 		struct goabi_artifact *a = NULL;
 		inspect_node(c, b, &opts, &a);
 		if (a)
@@ -210,10 +213,14 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-static void problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* Record a problem of b: the message in b->problems (fatal) or b->notes,
+ * and a finding with its rule id ("image/KIND") and the loader's own words
+ * (says, NULL when not known). */
+static void problem(struct imgchk *c, struct imgchk_bin *b, bool fatal, const char *rule, const char *says,
+		    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static void problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *fmt, ...)
+static void problem(struct imgchk *c, struct imgchk_bin *b, bool fatal, const char *rule, const char *says,
+		    const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -221,8 +228,23 @@ static void problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	struct goabi_strv *sv = fatal ? &b->problems : &b->notes;
-	if (sv->n < MAX_PROBLEMS)
-		strv_push_unique(c->ar, sv, arena_strdup(c->ar, buf));
+	if (sv->n < MAX_PROBLEMS && !strv_contains(sv, buf)) {
+		const char *m = arena_strdup(c->ar, buf);
+		if (m && strv_push(c->ar, sv, m)) {
+			if (b->nfinds == b->findcap) {
+				size_t nc = b->findcap ? 2 * b->findcap : 4;
+				struct imgchk_find *nf = arena_alloc(c->ar, nc * sizeof(*nf));
+				if (nf) {
+					if (b->nfinds)
+						memcpy(nf, b->finds, b->nfinds * sizeof(*nf));
+					b->finds = nf;
+					b->findcap = nc;
+				}
+			}
+			if (b->nfinds < b->findcap)
+				b->finds[b->nfinds++] = (struct imgchk_find){ rule, m, says ? arena_strdup(c->ar, says) : NULL, fatal };
+		}
+	}
 	if (fatal && b->verdict < IMGC_WILL_NOT_START)
 		b->verdict = b->executable ? IMGC_WILL_NOT_START : IMGC_MAY_FAIL;
 	else if (!fatal && b->verdict < IMGC_MAY_FAIL)
@@ -230,13 +252,13 @@ static void problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *
 	b->reason = b->problems.n ? b->problems.v[0] : b->notes.n ? b->notes.v[0] : NULL;
 }
 
-void imgc_problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *msg)
+void imgc_problem(struct imgchk *c, struct imgchk_bin *b, bool fatal, const char *rule, const char *msg)
 {
-	problem(c, b, fatal, "%s", msg);
+	problem(c, b, fatal, rule, NULL, "%s", msg);
 }
 
 /* Expand $ORIGIN, $LIB and $PLATFORM (glibc elf/dl-load.c _dl_dst_substitute). */
-static const char *expand(struct imgc *c, const char *dir, const char *origin, int elfclass)
+static const char *expand(struct imgchk *c, const char *dir, const char *origin, int elfclass)
 {
 	char out[4096];
 	size_t o = 0;
@@ -270,14 +292,14 @@ static const char *expand(struct imgc *c, const char *dir, const char *origin, i
 	return arena_strdup(c->ar, out);
 }
 
-static bool compatible(const struct imgc_bin *a, const struct imgc_bin *b)
+static bool compatible(const struct imgchk_bin *a, const struct imgchk_bin *b)
 {
 	return b->ok && a->machine == b->machine && a->elfclass == b->elfclass;
 }
 
 /* Look for NAME in a colon-separated DT_RPATH/DT_RUNPATH list, then the
  * system directories. Sets *other to a same-named file for another machine. */
-static ssize_t find_in(struct imgc *c, const struct imgc_bin *from, const char *list, const char *origin,
+static ssize_t find_in(struct imgchk *c, const struct imgchk_bin *from, const char *list, const char *origin,
 		       const char *name, const char **other)
 {
 	char dirs[4096];
@@ -298,10 +320,10 @@ static ssize_t find_in(struct imgc *c, const struct imgc_bin *from, const char *
 	return -1;
 }
 
-static ssize_t find_lib(struct imgc *c, const struct tree *t, size_t from_i, const char *name, bool musl,
+static ssize_t find_lib(struct imgchk *c, const struct tree *t, size_t from_i, const char *name, bool musl,
 			const char **other)
 {
-	const struct imgc_bin *from = &c->bins[from_i];
+	const struct imgchk_bin *from = &c->bins[from_i];
 	if (strchr(name, '/')) {
 		struct img_node *n = img_lookup(c->fs, name, true, NULL);
 		if (n && n->type == IMG_REG && n->bin >= 0 && compatible(from, &c->bins[n->bin]))
@@ -320,7 +342,7 @@ static ssize_t find_lib(struct imgc *c, const struct tree *t, size_t from_i, con
 		if (!from->runpath) {
 			if (from->rpath && (r = find_in(c, from, from->rpath, origin, name, other)) >= 0)
 				return r;
-			const struct imgc_bin *exe = &c->bins[t->obj[0]];
+			const struct imgchk_bin *exe = &c->bins[t->obj[0]];
 			if (exe != from && exe->rpath && !exe->runpath) {
 				char eo[4096];
 				snprintf(eo, sizeof(eo), "%s", exe->path);
@@ -397,7 +419,7 @@ static bool has_str(const char **v, size_t n, const char *s)
 }
 
 /* " (glibc 2.17)" when lib is one of the image's C libraries */
-static const char *lib_label(struct imgc *c, const struct imgc_bin *lib)
+static const char *lib_label(struct imgchk *c, const struct imgchk_bin *lib)
 {
 	for (size_t i = 0; i < c->nlibcs; i++)
 		if (strcmp(c->libcs[i].path, lib->path) == 0 && c->libcs[i].version)
@@ -405,7 +427,17 @@ static const char *lib_label(struct imgc *c, const struct imgc_bin *lib)
 	return "";
 }
 
-static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
+/* "GLIBC_2.36" when lib is the image's glibc libc.so.6 of a known release */
+static const char *glibc_release(struct imgchk *c, const struct imgchk_bin *lib)
+{
+	for (size_t i = 0; i < c->nlibcs; i++)
+		if (strcmp(c->libcs[i].path, lib->path) == 0 && strcmp(c->libcs[i].family, "glibc") == 0 &&
+		    c->libcs[i].version)
+			return arena_printf(c->ar, "GLIBC_%s", c->libcs[i].version);
+	return NULL;
+}
+
+static void check_one(struct imgchk *c, struct imgchk_bin *b, struct tree *t)
 {
 	if (!b->ok) {
 		b->verdict = IMGC_SKIPPED;
@@ -426,7 +458,7 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 	b->verdict = IMGC_OK;
 	bool foreign = c->image_machine && b->machine != c->image_machine;
 	if (foreign && b->executable)
-		problem(c, b, true, "built for %s, the image is %s/%s", b->machine_name ? b->machine_name : "another machine",
+		problem(c, b, true, "image/foreign-machine", "Exec format error", "built for %s, the image is %s/%s", b->machine_name ? b->machine_name : "another machine",
 			c->fs->os ? c->fs->os : "?", c->fs->arch ? c->fs->arch : "?");
 	/* which loader runs it */
 	bool musl = false;
@@ -443,18 +475,22 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 		if (!n) {
 			bool fam_mismatch = c->nlibcs && !musl && strcmp(c->libcs[0].family, "musl") == 0;
 			bool fam_mismatch2 = c->nlibcs && musl && strcmp(c->libcs[0].family, "glibc") == 0;
-			problem(c, b, true, "interpreter %s: %s in the image%s", b->interp, why,
+			problem(c, b, true, "image/missing-interpreter", "No such file or directory",
+				"interpreter %s: %s in the image%s", b->interp, why,
 				fam_mismatch ? " (a glibc binary in a musl image)"
 				: fam_mismatch2 ? " (a musl binary in a glibc image)" : "");
 		} else if (n->type != IMG_REG || n->bin < 0 || !c->bins[n->bin].ok) {
-			problem(c, b, true, "interpreter %s is not an ELF file in the image", b->interp);
+			problem(c, b, true, "image/bad-interpreter", "Accessing a corrupted shared library",
+				"interpreter %s is not an ELF file in the image", b->interp);
 		} else if (!compatible(b, &c->bins[n->bin])) {
-			problem(c, b, true, "interpreter %s is for %s", b->interp, c->bins[n->bin].machine_name);
+			problem(c, b, true, "image/bad-interpreter", "Accessing a corrupted shared library",
+				"interpreter %s is for %s", b->interp, c->bins[n->bin].machine_name);
 		} else {
 			interp_path = c->bins[n->bin].path;
-			const struct imgc_bin *ib = &c->bins[n->bin];
+			const struct imgchk_bin *ib = &c->bins[n->bin];
 			if (!musl && ib->musl_version)
-				problem(c, b, false, "glibc binary run by musl's loader %s (gcompat?): symbol versions not checked",
+				problem(c, b, false, "image/glibc-on-musl-loader", NULL,
+					"glibc binary run by musl's loader %s (gcompat?): symbol versions not checked",
 					interp_path);
 			if (!musl && ib->musl_version)
 				musl = true;
@@ -473,7 +509,7 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 	t->obj[t->n] = (size_t)(b - c->bins);
 	t->loaded_as[t->n++] = b->path;
 	for (size_t q = 0; q < t->n; q++) {
-		struct imgc_bin *o = &c->bins[t->obj[q]];
+		struct imgchk_bin *o = &c->bins[t->obj[q]];
 		for (size_t k = 0; k < o->nneeded; k++) {
 			const char *name = o->needed[k];
 			if (interp_path && (strcmp(name, loader_name) == 0 || (musl && is_musl_libc_name(name)))) {
@@ -486,11 +522,18 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 			const char *other = NULL;
 			ssize_t r = find_lib(c, t, t->obj[q], name, musl, &other);
 			if (r < 0) {
+				/* the loaders' words: glibc dl-load.c _dl_map_object, musl
+				 * ldso/dynlink.c load_library's caller */
+				const char *says = musl ? arena_printf(c->ar, "Error loading shared library %s: No such file or directory (needed by %s)",
+								  name, o->path)
+							: arena_printf(c->ar, "error while loading shared libraries: %s: cannot open shared object file: No such file or directory",
+								  name);
 				if (other)
-					problem(c, b, true, "%s%s%s: only %s found, for another machine or class", name,
+					problem(c, b, true, "image/library-wrong-machine", says,
+						"%s%s%s: only %s found, for another machine or class", name,
 						q ? " (needed by " : "", q ? arena_printf(c->ar, "%s)", o->path) : "", other);
 				else
-					problem(c, b, true, "%s%s%s not found", name, q ? " (needed by " : "",
+					problem(c, b, true, "image/missing-library", says, "%s%s%s not found", name, q ? " (needed by " : "",
 						q ? arena_printf(c->ar, "%s)", o->path) : "");
 				continue;
 			}
@@ -511,7 +554,7 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 		bool gccgo = false;
 		who[0] = 0;
 		for (size_t q = 0; q < t->n; q++) {
-			const struct imgc_bin *o = &c->bins[t->obj[q]];
+			const struct imgchk_bin *o = &c->bins[t->obj[q]];
 			if (!o->go_version)
 				continue;
 			bool gc = strstr(o->go_version, "gccgo") == NULL;
@@ -523,18 +566,18 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 				wl += (size_t)snprintf(who + wl, sizeof(who) - wl, "%s%s (%s)", wl ? ", " : "", o->path, o->go_version);
 		}
 		if (nrt >= 2)
-			problem(c, b, false, "%zu Go runtimes in one process: %s; Go supports one runtime per process "
+			problem(c, b, false, "image/go-runtimes", NULL, "%zu Go runtimes in one process: %s; Go supports one runtime per process "
 				"(golang/go#18976, #65050)", nrt, who);
 	}
 	/* symbol versions: glibc's loader refuses to start when a version from
 	 * .gnu.version_r is not defined by the library (dl-version.c) */
 	for (size_t q = 0; q < t->n; q++) {
-		struct imgc_bin *o = &c->bins[t->obj[q]];
+		struct imgchk_bin *o = &c->bins[t->obj[q]];
 		for (size_t k = 0; k < o->nvn; k++) {
 			const struct imgc_verneed *v = &o->vn[k];
-			struct imgc_bin *lib = NULL;
+			struct imgchk_bin *lib = NULL;
 			for (size_t j = 0; j < t->n && !lib; j++) {
-				struct imgc_bin *cand = &c->bins[t->obj[j]];
+				struct imgchk_bin *cand = &c->bins[t->obj[j]];
 				if (strcmp(t->loaded_as[j], v->file) == 0 || (cand->soname && strcmp(cand->soname, v->file) == 0))
 					lib = cand;
 			}
@@ -547,44 +590,71 @@ static void check_one(struct imgc *c, struct imgc_bin *b, struct tree *t)
 				continue;
 			if (musl) {
 				if (q == 0 && v->nvers && strncmp(v->vers[0], "GLIBC_", 6) == 0 && !lib->nverdef && lib->musl_version)
-					problem(c, b, false, "needs %s from %s, provided by musl: symbols may be missing", v->vers[0], v->file);
+					problem(c, b, false, "image/glibc-symbols-on-musl", NULL,
+						"needs %s from %s, provided by musl: symbols may be missing", v->vers[0], v->file);
 				continue;
 			}
 			if (!lib->nverdef)
 				continue; /* glibc only warns ("no version information available") */
+			/* The image's glibc libc.so.6: its release decides, against the
+			 * object's glibc floor (the libc.glibc_floor fact: the newest
+			 * GLIBC_x.y it needs). glibc never drops a version node, so
+			 * GLIBC_x.y is defined exactly when x.y is not newer than the
+			 * release: the same answer as looking each one up. Other
+			 * versions (GLIBC_PRIVATE, other libraries' GLIBCXX_3.4.30 ...)
+			 * are looked up in the library's definitions, as dl-version.c
+			 * does. */
+			const char *rel = glibc_release(c, lib);
+			bool floor_ok = rel && (!o->glibc_floor || version_cmp(o->glibc_floor, rel) <= 0);
 			char miss[512];
-			size_t mo = 0, nmiss = 0;
+			size_t mo = 0, nmiss = 0, nnum = 0;
 			miss[0] = 0;
-			for (size_t j = 0; j < v->nvers; j++)
-				if (!has_str(lib->verdef, lib->nverdef, v->vers[j])) {
+			for (size_t j = 0; j < v->nvers; j++) {
+				bool numbered = rel && strncmp(v->vers[j], "GLIBC_", 6) == 0 && v->vers[j][6] >= '0' &&
+						v->vers[j][6] <= '9';
+				bool missing = numbered ? !floor_ok && version_cmp(v->vers[j], rel) > 0
+							: !has_str(lib->verdef, lib->nverdef, v->vers[j]);
+				if (missing) {
+					nnum += numbered;
 					if (mo < sizeof(miss) - 80)
 						mo += (size_t)snprintf(miss + mo, sizeof(miss) - mo, "%s%s", nmiss ? ", " : "",
 								       v->vers[j]);
 					nmiss++;
 				}
-			if (nmiss)
-				problem(c, b, true, "%s not defined by %s%s%s%s", miss, lib->path,
+			}
+			if (nmiss) {
+				/* glibc names the first missing version (dl-version.c match_symbol) */
+				size_t fl = strcspn(miss, ",");
+				const char *says = arena_printf(c->ar, "%s: version `%.*s' not found (required by %s)", lib->path,
+								(int)fl, miss, o->path);
+				problem(c, b, true, nnum ? "image/glibc-too-old" : "image/missing-version",
+					says, "%s not defined by %s%s%s%s", miss, lib->path,
 					lib_label(c, lib), q ? " (needed by " : "", q ? arena_printf(c->ar, "%s)", o->path) : "");
+			}
 		}
 	}
 	/* ISA level */
 	if (c->o.cpu_level && b->machine == EM_X86_64) {
 		int d = goabi_x86_level(b->isa_declared), r = goabi_x86_level(b->isa_required);
 		if (d > c->o.cpu_level)
-			problem(c, b, b->go_version != NULL, "declares %s, CPU is x86-64-v%d%s", b->isa_declared, c->o.cpu_level,
+			/* the Go runtime's words (runtime/asm_amd64.s bad_cpu_msg) */
+			problem(c, b, b->go_version != NULL, "image/isa-above-cpu",
+				b->go_version ? arena_printf(c->ar, "This program can only be run on AMD64 processors with v%d microarchitecture support.", d)
+					      : NULL,
+				"declares %s, CPU is x86-64-v%d%s", b->isa_declared, c->o.cpu_level,
 				b->go_version ? " (the Go runtime checks at start-up)" : "");
 		else if (r > c->o.cpu_level)
-			problem(c, b, false, "uses %s instructions outside CPU-feature checks, CPU is x86-64-v%d",
+			problem(c, b, false, "image/isa-used-above-cpu", NULL, "uses %s instructions outside CPU-feature checks, CPU is x86-64-v%d",
 				b->isa_required, c->o.cpu_level);
 	}
 	imgc_nss_check(c, b);
 }
 
 /* ---- the image's C libraries ---- */
-static void find_libcs(struct imgc *c)
+static void find_libcs(struct imgchk *c)
 {
 	for (size_t i = 0; i < c->nbins; i++) {
-		struct imgc_bin *b = &c->bins[i];
+		struct imgchk_bin *b = &c->bins[i];
 		if (!b->ok)
 			continue;
 		/* by file name, else by SONAME: before glibc 2.34 the files are
@@ -637,7 +707,7 @@ static void find_libcs(struct imgc *c)
  * average) two threads cost 45 % more CPU for the same wall time as one
  * (BENCHMARKS.md); on a directory of 10 MB Go programs they halve the wall
  * time. So: all cores once the ELF files average 1 MB or more, else one. */
-static int default_workers(const struct imgc *c)
+static int default_workers(const struct imgchk *c)
 {
 	uint64_t bytes = 0;
 	for (size_t i = 0; i < c->nbins; i++)
@@ -648,7 +718,7 @@ static int default_workers(const struct imgc *c)
 	return n > 0 ? (int)n : 1;
 }
 
-int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o)
+int imgchk_run(struct imgchk *c, struct img_fs *fs, const struct imgc_opts *o)
 {
 	memset(c, 0, sizeof(*c));
 	c->fs = fs;
@@ -710,7 +780,7 @@ int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o)
 	free(ws);
 
 	find_libcs(c);
-	imgc_search_paths(c);
+	imgchk_search_paths(c);
 	imgc_nss_load(c);
 	struct tree *t = malloc(sizeof(*t));
 	if (!t)
@@ -723,7 +793,7 @@ int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o)
 	return 0;
 }
 
-void imgc_free(struct imgc *c)
+void imgchk_free(struct imgchk *c)
 {
 	for (int i = 0; i < c->nworkers; i++)
 		arena_free(c->warena[i]);
@@ -734,11 +804,11 @@ void imgc_free(struct imgc *c)
 	memset(c, 0, sizeof(*c));
 }
 
-size_t imgc_go_inventory(const struct imgc *c, struct imgc_goinv *g, size_t max)
+size_t imgc_go_inventory(const struct imgchk *c, struct imgc_goinv *g, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < c->nbins; i++) {
-		const struct imgc_bin *b = &c->bins[i];
+		const struct imgchk_bin *b = &c->bins[i];
 		if (!b->go_version)
 			continue;
 		size_t k;
@@ -762,11 +832,11 @@ size_t imgc_go_inventory(const struct imgc *c, struct imgc_goinv *g, size_t max)
 }
 
 
-size_t imgc_family_counts(const struct imgc *c, struct imgc_famcount *f, size_t max)
+size_t imgc_family_counts(const struct imgchk *c, struct imgc_famcount *f, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < c->nbins; i++) {
-		const struct imgc_bin *b = &c->bins[i];
+		const struct imgchk_bin *b = &c->bins[i];
 		if (b->verdict == IMGC_SKIPPED)
 			continue;
 		const char *fam = b->family ? b->family : "unknown";

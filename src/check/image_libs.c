@@ -6,8 +6,9 @@
 #include <elf.h>
 #include <fnmatch.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "check/image_int.h"
+#include "check/image_check_int.h"
 #include "facts/facts.h"
 
 #define MAX_MUSL_SCAN (8u << 20) /* musl's libc.so is under 1 MB */
@@ -83,7 +84,7 @@ static const char *musl_arch(const char *arch)
 	return arch;
 }
 
-static void add_dir(struct imgc *c, struct goabi_strv *sv, const char *d, size_t len)
+static void add_dir(struct imgchk *c, struct goabi_strv *sv, const char *d, size_t len)
 {
 	while (len > 1 && d[len - 1] == '/')
 		len--;
@@ -94,9 +95,9 @@ static void add_dir(struct imgc *c, struct goabi_strv *sv, const char *d, size_t
 		strv_push_unique(c->ar, sv, s);
 }
 
-static void read_conf(struct imgc *c, const char *path, unsigned depth);
+static void read_conf(struct imgchk *c, const char *path, unsigned depth);
 
-static void conf_include(struct imgc *c, const char *pat, unsigned depth)
+static void conf_include(struct imgchk *c, const char *pat, unsigned depth)
 {
 	char full[4096];
 	if (pat[0] == '/')
@@ -132,7 +133,7 @@ static void conf_include(struct imgc *c, const char *pat, unsigned depth)
 /* ld.so.conf syntax (glibc elf/ldconfig.c parse_conf): '#' comments,
  * "include PATTERN", "hwcap ..." (ignored), directories separated by
  * white space, ':' or ','. */
-static void read_conf(struct imgc *c, const char *path, unsigned depth)
+static void read_conf(struct imgchk *c, const char *path, unsigned depth)
 {
 	if (depth > MAX_CONF_DEPTH)
 		return;
@@ -173,7 +174,7 @@ static void read_conf(struct imgc *c, const char *path, unsigned depth)
 	img_unmap(n, p, len);
 }
 
-void imgc_search_paths(struct imgc *c)
+void imgchk_search_paths(struct imgchk *c)
 {
 	const char *arch = c->fs->arch;
 	read_conf(c, "/etc/ld.so.conf", 0);
@@ -221,4 +222,17 @@ void imgc_search_paths(struct imgc *c)
 		add_dir(c, &c->musl_dirs, "/usr/local/lib", 14);
 		add_dir(c, &c->musl_dirs, "/usr/lib", 8);
 	}
+}
+
+void imgchk_search_dirs(struct img_fs *fs, struct goabi_arena *ar, struct goabi_strv *glibc, struct goabi_strv *musl)
+{
+	struct imgchk *c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->fs = fs;
+	c->ar = ar;
+	imgchk_search_paths(c);
+	*glibc = c->glibc_dirs;
+	*musl = c->musl_dirs;
+	free(c);
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check/image_int.h"
+#include "check/image_check_int.h"
 #include "check/nss.h"
 #include "facts/facts.h"
 
@@ -201,7 +201,7 @@ void nss_conf_parse(struct nss_conf *nc, const char *text, size_t n, int glibc_m
 
 /* ---- the image check (called from image.c) ---- */
 
-void imgc_nss_extract(struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar)
+void imgc_nss_extract(struct imgchk_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar)
 {
 	const struct goabi_nss *n = &a->nss;
 	b->nss_go_user = n->go_user.value ? arena_strdup(ar, n->go_user.value) : NULL;
@@ -234,7 +234,7 @@ void imgc_nss_extract(struct imgc_bin *b, const struct goabi_artifact *a, struct
 	b->nss_builtin = n->builtin_files_dns;
 }
 
-void imgc_nss_load(struct imgc *c)
+void imgc_nss_load(struct imgchk *c)
 {
 	struct nss_conf *nc = arena_alloc(c->ar, sizeof(*nc));
 	if (!nc)
@@ -260,7 +260,7 @@ void imgc_nss_load(struct imgc *c)
 
 /* "os/user.readColonFile; build setting CGO_ENABLED=0" from the fact's
  * evidence "functions A, B, ...: what; build setting X" */
-static const char *short_evidence(struct imgc *c, const char *ev)
+static const char *short_evidence(struct imgchk *c, const char *ev)
 {
 	if (!ev)
 		return "";
@@ -272,7 +272,7 @@ static const char *short_evidence(struct imgc *c, const char *ev)
 }
 
 /* sources of db that Go's own code does not implement, as "'a', 'b'" */
-static const char *foreign_sources(struct imgc *c, const struct nss_line *l, bool hosts, size_t *count)
+static const char *foreign_sources(struct imgchk *c, const struct nss_line *l, bool hosts, size_t *count)
 {
 	char buf[512];
 	size_t used = 0;
@@ -293,7 +293,7 @@ static const char *foreign_sources(struct imgc *c, const struct nss_line *l, boo
 	return arena_strdup(c->ar, buf);
 }
 
-static bool module_present(struct imgc *c, const struct imgc_bin *b, const char *module)
+static bool module_present(struct imgchk *c, const struct imgchk_bin *b, const char *module)
 {
 	for (size_t i = 0; i < c->glibc_dirs.n; i++) {
 		char path[4096];
@@ -306,7 +306,7 @@ static bool module_present(struct imgc *c, const struct imgc_bin *b, const char 
 	return false;
 }
 
-static const char *all_calls(struct imgc *c, const struct imgc_bin *b)
+static const char *all_calls(struct imgchk *c, const struct imgchk_bin *b)
 {
 	const char *r = NULL;
 	for (int d = 0; d < NSSDB_COUNT; d++)
@@ -315,7 +315,7 @@ static const char *all_calls(struct imgc *c, const struct imgc_bin *b)
 	return r ? r : "?";
 }
 
-void imgc_nss_check(struct imgc *c, struct imgc_bin *b)
+void imgc_nss_check(struct imgchk *c, struct imgchk_bin *b)
 {
 	const struct nss_conf *nc = c->nss;
 	if (!nc || !(b->nss_go_dbs || b->nss_c_dbs))
@@ -334,12 +334,12 @@ void imgc_nss_check(struct imgc *c, struct imgc_bin *b)
 		if (!nf)
 			continue;
 		if (hosts)
-			imgc_problem(c, b, false,
+			imgc_problem(c, b, false, "image/nss-go-resolver",
 				     arena_printf(c->ar, "hosts: NSS source%s %s (%s) not used by Go's resolver, which reads /etc/hosts and asks DNS itself (%s): names only %s resolve%s are not found",
 						  nf > 1 ? "s" : "", f, l->how, short_evidence(c, b->nss_go_res_ev),
 						  nf > 1 ? "they" : "it", nf > 1 ? "" : "s"));
 		else
-			imgc_problem(c, b, false,
+			imgc_problem(c, b, false, "image/nss-go-user",
 				     arena_printf(c->ar, "%s: NSS source%s %s (%s) not used by Go's os/user, which reads /etc/%s itself (%s): %s only %s know%s are not found",
 						  nss_db_name(d), nf > 1 ? "s" : "", f, l->how, nss_db_name(d),
 						  short_evidence(c, b->nss_go_user_ev), d == NSSDB_PASSWD ? "users" : "groups",
@@ -349,7 +349,7 @@ void imgc_nss_check(struct imgc *c, struct imgc_bin *b)
 		return;
 	/* the C library's NSS: glibc rejects a file with an invalid line */
 	if (nc->error) {
-		imgc_problem(c, b, false,
+		imgc_problem(c, b, false, "image/nss-invalid-conf",
 			     arena_printf(c->ar, "nsswitch.conf line %u is invalid for glibc (%s): glibc rejects the file and every NSS lookup (%s) fails",
 					  nc->error_line, nc->error, all_calls(c, b)));
 		return;
@@ -369,16 +369,16 @@ void imgc_nss_check(struct imgc *c, struct imgc_bin *b)
 			if (s[0] == '#' || (builtin && (strcmp(s, "files") == 0 || strcmp(s, "dns") == 0)))
 				continue;
 			if (!module_present(c, b, s)) {
-				imgc_problem(c, b, false,
+				imgc_problem(c, b, false, "image/nss-missing-module",
 					     arena_printf(c->ar, "%s: NSS module libnss_%s.so.2 (%s) not found on the library path: %s skip%s the source, entries only it knows are not found",
 							  nss_db_name(d), s, l->how, b->nss_calls[d] ? b->nss_calls[d] : "lookups",
 							  b->nss_calls[d] && strchr(b->nss_calls[d], ',') ? "" : "s"));
 			} else if (b->nss_static && builtin && c->glibc_minor && c->glibc_minor < 34) {
-				imgc_problem(c, b, false,
+				imgc_problem(c, b, false, "image/nss-static-glibc-mismatch",
 					     arena_printf(c->ar, "%s: statically linked glibc (2.34 or later: files and dns built in) loads libnss_%s.so.2 with the image's glibc 2.%d: NSS modules must come from the glibc the program was linked with",
 							  nss_db_name(d), s, c->glibc_minor));
 			} else if (b->nss_static && !c->glibc_minor) {
-				imgc_problem(c, b, false,
+				imgc_problem(c, b, false, "image/nss-static-no-glibc",
 					     arena_printf(c->ar, "%s: statically linked glibc loads libnss_%s.so.2, which needs the image's libc.so.6 of the same glibc; the image has no glibc libc.so.6",
 							  nss_db_name(d), s));
 			}

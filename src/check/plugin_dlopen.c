@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check/image_int.h"
+#include "check/image_loader.h"
 #include "check/plugin.h"
 #include "read/image_sparse.h"
 

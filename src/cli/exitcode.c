@@ -1,17 +1,9 @@
 /* Verdicts to exit codes, one function per command (exitcode.h). */
 #include "cli/exitcode.h"
 #include "check/diff.h"
-#include "check/image_int.h"
 #include "check/plugin.h"
 #include "check/policy.h"
 #include "cli/cli.h"
-
-int exit_image(const struct imgc *c, const struct img_fs *fs)
-{
-	if (fs->nerrors)
-		return EXIT_INPUT;
-	return c->counts[IMGC_WILL_NOT_START] ? EXIT_FINDINGS : EXIT_CLEAN;
-}
 
 unsigned exit_diff(unsigned errbits, const struct diff_set *s)
 {

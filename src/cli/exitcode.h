@@ -7,8 +7,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct imgc;
-struct img_fs;
 struct policy_result;
 struct plg_result;
 struct diff_set;
@@ -18,9 +16,6 @@ struct diff_set;
  * 2 nothing could be read; 3 "unknown" (GOABI_VERDICT_UNKNOWN). */
 #define EXIT_LINK_UNKNOWN 3
 
-/* image: 2 the image could not be read completely (the check may be
- * incomplete); else 1 some binary "will not start"; else 0 ("may fail" is 0). */
-int exit_image(const struct imgc *c, const struct img_fs *fs);
 
 /* diff: a bitmask (DIFF_EXIT_*): errbits (input 1, usage 2) | 4 a change
  * | 8 a breaking change | 16 a possibly breaking change. */

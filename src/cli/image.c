@@ -1,19 +1,14 @@
-/* goabi image: options, progress, output (report/image_report.h), exit code. */
+/* goabi image: options and progress; the check is goabi_image_check
+ * (include/goabi/checks.h), its result rendered by the shared renderers. */
 #include <getopt.h>
-#include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "check/image_int.h"
-#include "check/nss.h"
-#include "read/registry.h"
 #include "cli/cli.h"
-#include "cli/errors.h"
-#include "cli/exitcode.h"
+#include "goabi/checks.h"
 #include "goabi/goabi.h"
-#include "report/image_report.h"
-#include "report/report.h"
 
 struct progress {
 	bool on;
@@ -94,7 +89,7 @@ static void help(FILE *out)
 		"                 oci-archive:FILE[:REF], docker-archive:FILE[:REF]\n"
 		"  checks that every ELF binary in a container image or root filesystem will start,\n"
 		"  without running anything (docs/image.md)\n"
-		"  --json                 JSON output\n"
+		"  --json, --format text|json|sarif  output format\n"
 		"  -v                     list every binary, not only the ones with findings\n"
 		"  -q                     print nothing, only set the exit code\n"
 		"  --platform OS/ARCH[/VARIANT]  image of a multi-platform index (default: the host's)\n"
@@ -125,7 +120,6 @@ int cmd_image(int argc, char **argv)
 	enum { O_JSON = 256, O_PLATFORM, O_ADD, O_CPU, O_ISA, O_MAXSIZE, O_MAXENT, O_MAXPATH, O_MAXLINK, O_MAXFILE,
 	       O_NOPROG, O_REF, O_CREDS, O_TLS, O_CACHE, O_TIMEOUT };
 	static const struct option lo[] = {
-		{ "json", no_argument, NULL, O_JSON },
 		{ "platform", required_argument, NULL, O_PLATFORM },
 		{ "ref", required_argument, NULL, O_REF },
 		{ "add", required_argument, NULL, O_ADD },
@@ -142,32 +136,48 @@ int cmd_image(int argc, char **argv)
 		{ "tls-verify", required_argument, NULL, O_TLS },
 		{ "cache", required_argument, NULL, O_CACHE },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, verbose = false, quiet = false, noprog = false;
-	const char *platform = NULL, *ref = NULL;
+	bool noprog = false;
 	const char *adds[256];
-	size_t nadds = 0;
-	struct img_limits lim = { 0 };
-	struct imgc_opts o = { 0 };
-	struct img_remote rm = { .tls_verify = -1, .timeout = IMG_DEF_TIMEOUT, .retries = IMG_DEF_RETRIES };
+	struct goabi_image_opts o = { .tls_verify = -1, .adds = adds };
 	int opt;
 	uint64_t v;
+	/* the shared options (--json, --format, -q, -v, --color) where they
+	 * follow the command name; the rest with getopt */
+	int nargc = 1;
+	for (int i = 1; i < argc;) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[nargc++] = argv[i++];
+			break;
+		}
+		bool takes_value = strcmp(argv[i], "-j") == 0;
+		for (const struct option *l = lo; l->name && !takes_value; l++)
+			takes_value = l->has_arg == required_argument && argv[i][0] == '-' && argv[i][1] == '-' &&
+				      strcmp(argv[i] + 2, l->name) == 0;
+		if (takes_value) { /* its value is not a shared option */
+			argv[nargc++] = argv[i++];
+			if (i < argc)
+				argv[nargc++] = argv[i++];
+		} else if (!cli_global_opt("image", argc, argv, &i)) {
+			argv[nargc++] = argv[i++];
+		}
+	}
+	argv[nargc] = NULL;
+	argc = nargc;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "vqhj:", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
 		switch (opt) {
-		case O_JSON: json = true; break;
-		case O_PLATFORM: platform = optarg; break;
-		case O_REF: ref = optarg; break;
+		case O_PLATFORM: o.platform = optarg; break;
+		case O_REF: o.ref = optarg; break;
 		case O_ADD:
-			if (nadds == 256) {
+			if (o.nadds == 256) {
 				fprintf(stderr, "goabi image: at most 256 --add options\n");
 				return EXIT_INPUT;
 			}
-			adds[nadds++] = optarg;
+			adds[o.nadds++] = optarg;
 			break;
 		case O_CPU:
 			if (strncmp(optarg, "x86-64-v", 8) != 0 || optarg[8] < '1' || optarg[8] > '4' || optarg[9]) {
@@ -188,15 +198,15 @@ int cmd_image(int argc, char **argv)
 				return EXIT_INPUT;
 			}
 			if (opt == O_MAXSIZE)
-				lim.max_bytes = v;
+				o.max_bytes = v;
 			else if (opt == O_MAXFILE)
-				lim.max_file = v;
+				o.max_file = v;
 			else if (opt == O_MAXENT)
-				lim.max_entries = v;
+				o.max_entries = v;
 			else if (opt == O_MAXPATH)
-				lim.max_path = v > 65536 ? 65536 : (size_t)v;
+				o.max_path = v > 65536 ? 65536 : (size_t)v;
 			else
-				lim.max_symlinks = v > 1000 ? 1000 : (unsigned)v;
+				o.max_symlinks = v > 1000 ? 1000 : (unsigned)v;
 			break;
 		case O_NOPROG: noprog = true; break;
 		case O_CREDS:
@@ -204,28 +214,26 @@ int cmd_image(int argc, char **argv)
 				fprintf(stderr, "goabi image: --creds: expected USER:PASS\n");
 				return EXIT_INPUT;
 			}
-			rm.creds = optarg;
+			o.creds = optarg;
 			break;
 		case O_TLS:
 			if (strcmp(optarg, "true") == 0)
-				rm.tls_verify = 1;
+				o.tls_verify = 1;
 			else if (strcmp(optarg, "false") == 0)
-				rm.tls_verify = 0;
+				o.tls_verify = 0;
 			else {
 				fprintf(stderr, "goabi image: --tls-verify '%s': expected true or false\n", optarg);
 				return EXIT_INPUT;
 			}
 			break;
-		case O_CACHE: rm.cache_dir = optarg; break;
+		case O_CACHE: o.cache_dir = optarg; break;
 		case O_TIMEOUT:
 			if (!parse_size(optarg, &v) || v > 86400) {
 				fprintf(stderr, "goabi image: --timeout '%s': expected seconds (1-86400)\n", optarg);
 				return EXIT_INPUT;
 			}
-			rm.timeout = (unsigned)v;
+			o.timeout = (unsigned)v;
 			break;
-		case 'v': verbose = true; break;
-		case 'q': quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
 		default: help(stderr); return EXIT_INPUT;
 		}
@@ -235,77 +243,44 @@ int cmd_image(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	const char *input = argv[optind];
-	struct progress pr = { !noprog && !quiet && isatty(2), now(), 0 };
-	lim.progress = read_progress_cb;
-	lim.progress_ctx = &pr;
-	if (pr.on) {
-		rm.layer_progress = layer_progress_cb;
-		rm.progress_ctx = &pr;
-	}
-	lim.remote = &rm;
-	struct img_fs fs;
-	int rc = img_open(&fs, input, platform, ref, &lim);
-	for (size_t i = 0; i < nadds && rc != GOABI_ENOMEM; i++) {
-		char *spec = strdup(adds[i]);
-		char *colon = strchr(spec, ':');
-		const char *base = strrchr(spec, '/');
-		if (colon)
-			*colon = 0;
-		base = strrchr(spec, '/') ? strrchr(spec, '/') + 1 : spec;
-		char dest[8192];
-		if (!colon)
-			snprintf(dest, sizeof(dest), "/%s", base);
-		else if (colon[1] && colon[strlen(colon + 1)] == '/')
-			snprintf(dest, sizeof(dest), "%s%s", colon + 1, base);
-		else
-			snprintf(dest, sizeof(dest), "%s", colon + 1);
-		img_add_host(&fs, spec, dest);
-		free(spec);
-	}
-	if (rc == 0 || fs.nentries || nadds)
-		img_finish(&fs);
-	for (size_t i = 0; i < fs.diags.n; i++)
-		fprintf(stderr, "goabi image: %s\n", fs.diags.v[i]);
-	if (rc == GOABI_ENOMEM || fs.fatal || (rc != 0 && !fs.nentries && !nadds)) {
-		if (!fs.diags.n)
-			fprintf(stderr, "goabi image: '%s': %s\n", input, goabi_strerror(rc));
-		if (json) { /* the errors as JSON too: nothing else will be printed */
-			struct cli_errors e = { .json = true, .quiet = quiet };
-			for (size_t i = 0; i < fs.diags.n; i++)
-				cli_error(&e, "image", NULL, "%s", fs.diags.v[i]);
-			if (!fs.diags.n)
-				cli_error(&e, "image", input, "%s", goabi_strerror(rc));
-			cli_fail(&e, "image", EXIT_INPUT);
-		}
-		img_close(&fs);
-		return EXIT_INPUT;
-	}
-	if (pr.on && pr.last > 0)
-		fprintf(stderr, "\r%*s\r", 60, "");
-	pr.start = now();
-	o.progress = progress_cb;
+	struct progress pr = { !noprog && !cli_g.quiet && isatty(2), now(), 0 };
+	o.read_progress = read_progress_cb;
+	o.check_progress = progress_cb;
 	o.progress_ctx = &pr;
-	struct imgc c;
-	if (imgc_run(&c, &fs, &o) != 0) {
-		fprintf(stderr, "goabi image: out of memory\n");
-		imgc_free(&c);
-		img_close(&fs);
+	if (pr.on)
+		o.layer_progress = layer_progress_cb;
+	struct goabi_result *r = NULL;
+	int rc = goabi_image_check(input, &o, &r);
+	if (pr.on && pr.last > 0)
+		fprintf(stderr, "\r%*s\r", 80, "");
+	if (rc != 0 || !r) {
+		fprintf(stderr, "goabi image: '%s': %s\n", input, goabi_strerror(rc));
 		return EXIT_INPUT;
 	}
-	if (json) {
-		json_t *j = image_report_json(&c, &fs, verbose);
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-		fputc('\n', stdout);
-		json_decref(j);
-	} else if (!quiet) {
-		image_report_text(stdout, &c, &fs, verbose);
+	/* what the reader said, on stderr as it always was */
+	const char *read = NULL;
+	size_t wnc = 0;
+	for (size_t i = 0; i < r->summary.n; i++) {
+		const struct goabi_prop *p = &r->summary.v[i];
+		if (strcmp(p->name, "read") == 0)
+			read = p->value;
+		else if (strncmp(p->name, "warning[", 8) == 0 && p->value)
+			fprintf(stderr, "goabi image: %s\n", p->value);
+		else if (strcmp(p->name, "will_not_start") == 0 && p->value)
+			wnc = strtoul(p->value, NULL, 10);
 	}
-	int exitc = exit_image(&c, &fs);
-	if (fs.nerrors)
+	for (size_t i = 0; i < r->nerrors; i++)
+		fprintf(stderr, "goabi image: %s\n", r->errors[i].message);
+	int exitc;
+	if (read && strcmp(read, "failed") == 0 && cli_g.format == CLI_FMT_TEXT) {
+		/* nothing was read: the errors above are all there is */
+		exitc = goabi_exit_code(r);
+	} else {
+		exitc = cli_emit_result(r);
+	}
+	if (read && strcmp(read, "incomplete") == 0)
 		fprintf(stderr, "goabi image: '%s': %zu problem%s reading the input (above): the check may be incomplete%s\n",
-			input, fs.nerrors, fs.nerrors == 1 ? "" : "s",
-			c.counts[IMGC_WILL_NOT_START] ? "; some binaries will not start" : "");
-	imgc_free(&c);
-	img_close(&fs);
+			input, r->nerrors, r->nerrors == 1 ? "" : "s", wnc ? "; some binaries will not start" : "");
+	goabi_result_free(r);
 	return exitc;
 }

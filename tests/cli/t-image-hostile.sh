@@ -6,7 +6,9 @@
 # (nothing created outside $TMPDIR, nothing left in it), tar -tvf of the
 # hostile layer, and the exit codes documented in docs/image.md.
 . "$(dirname "$0")/../lib.sh"
-plan 25
+plan 27
+# the schema-2 JSON read per binary (tests/cli/image_v2.py)
+ijget() { python3 "$TOP/tests/cli/image_v2.py" "$1" "$2"; }
 F=$FIX/image
 if [ ! -d "$F/musl" ]; then
 	notok "image fixtures missing (tests/fixtures/build-image.sh)"
@@ -58,24 +60,24 @@ left=$(find "$TMPD" -name escape-file | wc -l)
 check "no file created outside the image by the '..' entry" 0 "$left"
 check "nothing left in \$TMPDIR after the run" "" "$(ls -A "$W/tmp")"
 check "nothing created in the working directory" "evil.err evil.json" "$(ls | tr '\n' ' ' | sed 's/ $//')"
-paths=$(jget evil.json '" ".join(sorted(b["path"] for b in j["binaries"]))')
+paths=$(ijget evil.json '" ".join(sorted(b["path"] for b in j["binaries"]))')
 check "absolute entry name /abs/evil lands inside the image" "/abs/evil /bin/hello-c" "$paths"
 [ -e /lib64/ld-linux-x86-64.so.2 ] && ok "the host has /lib64/ld-linux-x86-64.so.2 (a leak would find it)" || notok "host lacks the loader"
-reason=$(jget evil.json '[b["reason"] for b in j["binaries"] if b["path"]=="/bin/hello-c"][0]')
+reason=$(ijget evil.json '[b["reason"] for b in j["binaries"] if b["path"]=="/bin/hello-c"][0]')
 case $reason in
 *"ld-linux-x86-64.so.2"*symlink*) ok "escaping symlink stays inside: interpreter unresolvable ($reason)" ;;
 *) notok "escaping symlink: unexpected reason '$reason'" ;;
 esac
 check "hello-c in the hostile image will not start" "will not start" \
-	"$(jget evil.json '[b["verdict"] for b in j["binaries"] if b["path"]=="/bin/hello-c"][0]')"
+	"$(ijget evil.json '[b["verdict"] for b in j["binaries"] if b["path"]=="/bin/hello-c"][0]')"
 if grep -q "passwd" evil.err; then ok "hard link to ../../../etc/passwd refused"; else notok "hard link not reported: $(cat evil.err)"; fi
 
 # 2. symlink depth limit
 "$GOABI" image --json "$W/chain.tar" > chain.json 2>/dev/null
-check "3 chained symlinks to the loader resolve with the default limit" ok \
-	"$(jget chain.json '[b["verdict"] for b in j["binaries"] if b["path"]=="/bin/hello"][0]')"
+check "3 chained symlinks to the loader resolve with the default limit" "will start" \
+	"$(ijget chain.json '[b["verdict"] for b in j["binaries"] if b["path"]=="/bin/hello"][0]')"
 "$GOABI" image --json --max-symlinks 2 "$W/chain.tar" > chain2.json 2>/dev/null
-r=$(jget chain2.json '[b["reason"] for b in j["binaries"] if b["path"]=="/bin/hello"][0]')
+r=$(ijget chain2.json '[b["reason"] for b in j["binaries"] if b["path"]=="/bin/hello"][0]')
 case $r in *"too many symlinks"*) ok "--max-symlinks 2: the chain of 3 is refused ($r)" ;; *) notok "--max-symlinks 2: '$r'" ;; esac
 
 # 3. limits stop reading with a clear error and exit 2
@@ -101,10 +103,16 @@ if gzip -t "$f" 2>/dev/null; then notok "truncated layer still passes gzip -t"; 
 "$GOABI" image --json --ref app "$W/corrupt" > corrupt.json 2> corrupt.err < "$TOP/README.md"; rc=$?
 check "corrupt layer: exit 2" 2 "$rc"
 grep -q "layer 2" corrupt.err && ok "the diagnostic names layer 2" || notok "corrupt: $(cat corrupt.err)"
-check "layer 1 and 3 are still checked (/usr/bin/hello-musl from layer 1)" ok \
-	"$(jget corrupt.json '([b["verdict"] for b in j["binaries"] if b["path"]=="/usr/bin/hello-musl"] or ["absent"])[0]')"
+check "layer 1 and 3 are still checked (/usr/bin/hello-musl from layer 1)" "will start" \
+	"$(ijget corrupt.json '([b["verdict"] for b in j["binaries"] if b["path"]=="/usr/bin/hello-musl"] or ["absent"])[0]')"
 check "layer 3 still applied (whiteout of /app/cgo-glibc)" 0 \
-	"$(jget corrupt.json 'len([b for b in j["binaries"] if b["path"]=="/app/cgo-glibc"])')"
+	"$(ijget corrupt.json 'len([b for b in j["binaries"] if b["path"]=="/app/cgo-glibc"])')"
+# schema 2: the read was incomplete, so the verdict is "error" (exit 2) and
+# the diagnostic is an error of the result, naming layer 2 as on stderr
+check "corrupt layer: schema-2 verdict_class error, read incomplete" "error incomplete" \
+	"$(ijget corrupt.json 'j["raw"]["verdict_class"] + " " + j["image"]["read"]')"
+check "corrupt layer: the JSON errors name layer 2" True \
+	"$(ijget corrupt.json 'any("layer 2" in e["message"] for e in j["errors"])')"
 
 # 5. not an image at all
 printf 'not a tar\n' > junk

@@ -10,8 +10,8 @@ if [ ! -f "$d/twolibs" ] || [ ! -d "$R" ]; then notok "fixtures missing (build-p
 L=/usr/lib/x86_64-linux-gnu
 vadd=$(go version "$d/libgoadd.so" 2>/dev/null | awk '{print $2}'); [ -n "$vadd" ] || vadd=$(/usr/lib/go-1.19/bin/go env GOVERSION)
 vmul=$(GOTOOLCHAIN=local "${GO126:-/usr/lib/go-1.19/bin/go}" env GOVERSION 2>/dev/null) # the Go that built libgomul.so (build-plugin.sh)
-reason() { # JSON PATH
-	jget "$1" "[b for b in j['binaries'] if b['path']=='$2'][0]['verdict'] + ' | ' + ' '.join([b for b in j['binaries'] if b['path']=='$2'][0]['notes'] + [b for b in j['binaries'] if b['path']=='$2'][0]['problems'])"
+reason() { # JSON PATH (schema 2, read per binary by tests/cli/image_v2.py)
+	python3 "$TOP/tests/cli/image_v2.py" "$1" "[b for b in j['binaries'] if b['path']=='$2'][0]['verdict'] + ' | ' + ' '.join([b for b in j['binaries'] if b['path']=='$2'][0]['notes'] + [b for b in j['binaries'] if b['path']=='$2'][0]['problems'])"
 }
 check "oracle: twolibs needs libgoadd.so and libgomul.so" "libgoadd.so libgomul.so" \
 	"$(readelf -d "$d/twolibs" | sed -n 's/.*NEEDED.*\[\(libgo[a-z]*\.so\)\]/\1/p' | tr '\n' ' ' | sed 's/ $//')"
@@ -19,7 +19,7 @@ check "oracle: twolibs needs libgoadd.so and libgomul.so" "libgoadd.so libgomul.
 	--add "$d/libgomul.so:$L/libgomul.so" > "$TMPD/two.json" 2>/dev/null
 r=$(reason "$TMPD/two.json" /app/twolibs)
 case $r in
-"may fail at run time | "*"2 Go runtimes in one process"*"libgoadd.so ($vadd)"*"libgomul.so ($vmul)"*) ok "C program with two Go c-shared libraries: 2 runtimes, $vadd and $vmul" ;;
+"may fail | "*"2 Go runtimes in one process"*"libgoadd.so ($vadd)"*"libgomul.so ($vmul)"*) ok "C program with two Go c-shared libraries: 2 runtimes, $vadd and $vmul" ;;
 *) notok "C program with two Go c-shared libraries: '$r'" ;;
 esac
 # one Go library: no finding (twolibs' twin linked with libgoadd only)

@@ -78,7 +78,7 @@ for f in "$TMPD"/out/*; do
 done
 "$GOABI" image --json "$TMPD/root" > "$TMPD/img.json" 2>/dev/null
 check "image summary: binaries, cgo, static over the stripped builds = readelf (dynamic ones link cgo)" "$n $c $st" \
-	"$(jget "$TMPD/img.json" "' '.join(str(sum(v[k] for v in j['summary']['go'].values())) for k in ('binaries','cgo','static'))")"
+	"$(python3 "$TOP/tests/cli/image_v2.py" "$TMPD/img.json" "' '.join(str(sum(v[k] for v in j['summary']['go'].values())) for k in ('binaries','cgo','static'))")"
 
 # gccgo-12: libgo carries its own _cgo_panic (nm), shared or -static-libgo;
 # only the program's cgo wrappers decide, the same with both libgo links

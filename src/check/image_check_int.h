@@ -1,9 +1,12 @@
-/* Private to src/check/image*.c and src/cli/image.c: the image check. */
-#ifndef GOABI_CHECK_IMAGE_INT_H
-#define GOABI_CHECK_IMAGE_INT_H
+/* Private to src/check/image*.c and src/check/nss.c: the image check's
+ * working state. Others use its result (goabi_image_check,
+ * include/goabi/checks.h) or the narrow loader view (check/image_loader.h). */
+#ifndef GOABI_CHECK_IMAGE_CHECK_INT_H
+#define GOABI_CHECK_IMAGE_CHECK_INT_H
 
 #include <pthread.h>
 #include <sys/types.h>
+#include "check/image_loader.h"
 #include "read/image.h"
 
 enum imgc_verdict { IMGC_OK, IMGC_MAY_FAIL, IMGC_WILL_NOT_START, IMGC_SKIPPED };
@@ -14,8 +17,17 @@ struct imgc_verneed {
 	size_t nvers;
 };
 
+/* One problem found for a binary: a finding of the result (rule
+ * "image/KIND", the message, the loader's own words when known). */
+struct imgchk_find {
+	const char *rule;
+	const char *msg;
+	const char *tool_says;
+	bool fatal;        /* the binary will not start (a library: may fail) */
+};
+
 /* What the check needs of one ELF file, copied out of its inspected artifact. */
-struct imgc_bin {
+struct imgchk_bin {
 	struct img_node *node;
 	const char *path;          /* image path */
 	bool ok;                   /* read as ELF */
@@ -36,6 +48,9 @@ struct imgc_bin {
 	const char *go_version, *go_cgo; /* NULL when not Go */
 	const char *isa_declared, *isa_required;
 	const char *musl_version;  /* when the file is a musl libc/loader */
+	const char *glibc_floor;   /* newest GLIBC_x.y it needs (the libc.glibc_floor fact) */
+	const char *glibc_floor_ev;
+	const char *family_conf;   /* confidence of the libc family fact */
 	/* name-service lookups (check/nss.c): Go's own readers, C library NSS */
 	const char *nss_go_user, *nss_go_user_ev, *nss_go_res, *nss_go_res_ev;
 	unsigned nss_go_dbs, nss_c_dbs; /* bit per NSSDB_* (check/nss.h) */
@@ -47,6 +62,8 @@ struct imgc_bin {
 	const char *reason;
 	struct goabi_strv problems, notes;
 	struct goabi_strv deps;    /* "NAME => /path" */
+	struct imgchk_find *finds; /* problems and notes with their rule ids, in order */
+	size_t nfinds, findcap;
 };
 
 struct imgc_libc {
@@ -54,15 +71,6 @@ struct imgc_libc {
 	const char *version; /* "2.36" / "1.2.3", NULL if unknown */
 	const char *path;
 	const char *evidence;
-};
-
-struct imgc_opts {
-	int cpu_level;       /* 1..4 for x86-64-vN, 0 when not given */
-	int jobs;            /* worker threads, 0 = all cores */
-	bool isa_scan;       /* run the disassembly ISA scan (slow) */
-	/* called from worker threads, serialised by the checker */
-	void (*progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
-	void *progress_ctx;
 };
 
 /* find_lib's memo of system-directory lookups */
@@ -76,13 +84,13 @@ struct syscache {
 };
 #define IMGC_CACHE 4096u
 
-struct imgc {
+struct imgchk {
 	struct img_fs *fs;
 	struct imgc_opts o;
 	struct goabi_arena *ar;      /* results not owned by a worker */
 	struct goabi_arena **warena; /* one per worker */
 	int nworkers;
-	struct imgc_bin *bins;
+	struct imgchk_bin *bins;
 	size_t nbins;
 	struct imgc_libc libcs[16];
 	size_t nlibcs;
@@ -100,8 +108,8 @@ struct imgc {
 	uint64_t bytes;
 };
 
-int imgc_run(struct imgc *c, struct img_fs *fs, const struct imgc_opts *o);
-void imgc_free(struct imgc *c);
+int imgchk_run(struct imgchk *c, struct img_fs *fs, const struct imgc_opts *o);
+void imgchk_free(struct imgchk *c);
 const char *imgc_verdict_name(enum imgc_verdict v);
 
 /* Go binaries per toolchain version (cgo, static), in first-seen order;
@@ -110,21 +118,21 @@ struct imgc_goinv {
 	const char *version;
 	size_t n, cgo, stat;
 };
-size_t imgc_go_inventory(const struct imgc *c, struct imgc_goinv *g, size_t max);
+size_t imgc_go_inventory(const struct imgchk *c, struct imgc_goinv *g, size_t max);
 /* Checked binaries per libc family ("unknown" when none), first-seen order. */
 struct imgc_famcount {
 	const char *family;
 	size_t n;
 };
-size_t imgc_family_counts(const struct imgc *c, struct imgc_famcount *f, size_t max);
+size_t imgc_family_counts(const struct imgchk *c, struct imgc_famcount *f, size_t max);
 
 /* nss.c: name-service lookups (docs/image.md) */
 struct goabi_artifact;
-void imgc_nss_extract(struct imgc_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar);
-void imgc_nss_load(struct imgc *c);
-void imgc_nss_check(struct imgc *c, struct imgc_bin *b);
-/* image.c: add a finding to b (fatal: will not start) */
-void imgc_problem(struct imgc *c, struct imgc_bin *b, bool fatal, const char *msg);
+void imgc_nss_extract(struct imgchk_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar);
+void imgc_nss_load(struct imgchk *c);
+void imgc_nss_check(struct imgchk *c, struct imgchk_bin *b);
+/* image.c: add a finding to b (fatal: will not start), rule "image/KIND" */
+void imgc_problem(struct imgchk *c, struct imgchk_bin *b, bool fatal, const char *rule, const char *msg);
 
 /* image_libs.c: loader facts read from the image */
 /* musl's version string ("1.2.3") next to "musl libc (" in a musl libc or loader. */
@@ -132,7 +140,9 @@ const char *imgc_musl_version(const uint8_t *p, size_t n, struct goabi_arena *ar
 /* Library search directories: glibc (ld.so.conf + includes, then the
  * multiarch and default directories) and musl (/etc/ld-musl-ARCH.path or
  * its default). */
-void imgc_search_paths(struct imgc *c);
+void imgchk_search_paths(struct imgchk *c);
+/* the same into two lists (check/image_loader.h) */
+void imgchk_search_dirs(struct img_fs *fs, struct goabi_arena *ar, struct goabi_strv *glibc, struct goabi_strv *musl);
 /* e_machine for an OCI architecture name; 0 when unknown. */
 unsigned imgc_arch_machine(const char *arch);
 
