@@ -9,6 +9,8 @@ setting() { go version -m "$1" | awk -v k="$2" '$1=="build" && index($2, k"=")==
 n=0
 for f in "$NPM"/*/esbuild; do
 	[ -f "$f" ] || continue
+	# ELF builds only (the list also holds darwin/win32 releases)
+	[ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || continue
 	spec=$(basename "$(dirname "$f")")
 	m=$(readelf -h "$f" 2>/dev/null | sed -n 's/.*Machine: *//p')
 	isa_json "$f" "$TMPD/j" || { notok "npm $spec: goabi failed"; continue; }
