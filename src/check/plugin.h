@@ -18,7 +18,10 @@
  *     go:link.pkghash.P the dynamic linker binds, the first definition in
  *     global scope (host, then every plugin dlopen accepted, failed ones
  *     too, then the plugin itself).
- * Nothing is executed. */
+ * Nothing is executed.
+ *
+ * Internal to the plugin check (src/check/plugin*.c): others call
+ * goabi_plugin_check (goabi/checks.h), which returns the one result model. */
 #ifndef GOABI_CHECK_PLUGIN_H
 #define GOABI_CHECK_PLUGIN_H
 
@@ -105,14 +108,15 @@ struct plg_result {
 	size_t nplugins;
 	struct plg_verdict *verdicts; /* one per plugin, in load order */
 	struct goabi_strv host_notes; /* facts about the host used */
-	const char *usage_error;      /* an input that cannot be read / used */
+	const char *usage_file;       /* the input that cannot be read / used */
+	const char *usage_error;      /* and why (no file name in it) */
 };
 
 /* Read the host and the plugins and predict every plugin.Open in order.
  * Returns 0, or a negative goabi_err (out of memory). res->usage_error is
  * set when an input is unreadable or the host cannot open plugins at all
  * for a reason that is not a plugin.Open answer. */
-int plg_check(struct plg_result *res, const char *host, char **plugins, size_t nplugins,
+int plg_check(struct plg_result *res, const char *host, char *const *plugins, size_t nplugins,
 	      const struct plg_opts *o);
 void plg_result_free(struct plg_result *res);
 const char *plg_outcome_name(enum plg_outcome o);

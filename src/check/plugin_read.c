@@ -1,7 +1,8 @@
 /* goabi plugin: what the prediction needs of one host or plugin file.
  *
  * Go facts come from goabi_inspect_path. The plugin facts are read here
- * through an elfview (libelf), as cmd/link writes them (symtab.go, Go 1.19
+ * through an elfview and its dynamic relocations (src/read/dynreloc.h; no
+ * ELF bytes are decoded here), as cmd/link writes them (symtab.go, Go 1.19
  * to 1.27):
  *   go:link.pkghashbytes.P  the package's fingerprint (8 bytes)
  *   go:link.pkghash.P       a string header {&pkghashbytes.P, len}
@@ -17,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check/plugin.h"
+#include "read/dynreloc.h"
 #include "read/elfview.h"
-#include "read/mapfile.h"
 
 #define MAX_PKGS 100000u
 
@@ -152,11 +153,7 @@ static bool pointer_at(const struct elfview *ev, const struct relative *rr, size
 		*out = h->addend;
 		return true;
 	}
-	const uint8_t *p;
-	if (!ev_vaddr(ev, vaddr, ev->ptrsize, &p, NULL))
-		return false;
-	*out = rdptr(p, ev->be, ev->ptrsize);
-	return true;
+	return ev_read_ptr(ev, vaddr, out);
 }
 
 /* The plugin path as plugin.Open compares it (runtime/plugin.go:
@@ -176,10 +173,9 @@ static void pluginpath_from_moduledata(struct rd *r, const struct relative *rr, 
 		uint64_t o = rr[i].off, v, len, ptr, plen;
 		if (o < 2 * ps || !pointer_at(ev, rr, nrr, o, &v) || v != base)
 			continue;
-		const uint8_t *p;
-		if (!ev_vaddr(ev, o + ps, ps, &p, NULL) || (len = rdptr(p, ev->be, (int)ps)) != m->npkghashes)
+		if (!ev_read_ptr(ev, o + ps, &len) || len != m->npkghashes)
 			continue;
-		if (!ev_vaddr(ev, o - ps, ps, &p, NULL) || !(plen = rdptr(p, ev->be, (int)ps)) || plen >= GOABI_MAX_STRING ||
+		if (!ev_read_ptr(ev, o - ps, &plen) || !plen || plen >= GOABI_MAX_STRING ||
 		    !pointer_at(ev, rr, nrr, o - 2 * ps, &ptr))
 			continue;
 		const char *path = ev_vaddr_string(ev, ptr, plen);
@@ -195,49 +191,23 @@ static void pluginpath_from_moduledata(struct rd *r, const struct relative *rr, 
  * type against a go:link.pkghash.P symbol, in address order. */
 static void read_pkghashes(struct rd *r)
 {
-	const struct elfview *ev = r->ev;
-	if (!ev->sections_ok)
-		return;
 	struct reloc *rel = NULL;
 	size_t nrel = 0, cap = 0;
 	struct relative *rr = NULL; /* relocations without a symbol: relative */
 	size_t nrr = 0, rrcap = 0;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) || !sh.sh_entsize)
+	struct ev_dynreloc *dr;
+	size_t ndr = ev_dynrelocs(r->ev, r->ar, &dr);
+	for (size_t i = 0; i < ndr; i++) {
+		if (!dr[i].sym) {
+			if (arena_grow(r->ar, &rr, &rrcap, nrr + 1, sizeof(*rr)))
+				rr[nrr++] = (struct relative){ dr[i].offset, (uint64_t)dr[i].addend };
 			continue;
-		Elf_Scn *symscn = elf_getscn(ev->elf, sh.sh_link);
-		GElf_Shdr ssh;
-		if (!symscn || !gelf_getshdr(symscn, &ssh) || ssh.sh_type != SHT_DYNSYM)
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL), *sd = elf_getdata(symscn, NULL);
-		if (!d || !sd)
-			continue;
-		size_t n = sh.sh_size / sh.sh_entsize;
-		if (n > GOABI_MAX_SYMBOLS)
-			n = GOABI_MAX_SYMBOLS;
-		for (size_t i = 0; i < n; i++) {
-			GElf_Rela ra;
-			if (!ev_reloc(d, sh.sh_type, i, &ra))
-				break;
-			uint64_t off = ra.r_offset;
-			size_t si = GELF_R_SYM(ra.r_info);
-			GElf_Sym s;
-			if (!si) {
-				if (nrr < GOABI_MAX_SYMBOLS && arena_grow(r->ar, &rr, &rrcap, nrr + 1, sizeof(*rr)))
-					rr[nrr++] = (struct relative){ off, (uint64_t)ra.r_addend };
-				continue;
-			}
-			if (!gelf_getsym(sd, (int)si, &s))
-				continue;
-			const char *name = elf_strptr(ev->elf, ssh.sh_link, s.st_name);
-			if (!name || !hash_pkg(name))
-				continue;
-			if (nrel >= MAX_PKGS || !arena_grow(r->ar, &rel, &cap, nrel + 1, sizeof(*rel)))
-				break;
-			rel[nrel++] = (struct reloc){ off, name };
 		}
+		if (!hash_pkg(dr[i].sym))
+			continue;
+		if (nrel >= MAX_PKGS || !arena_grow(r->ar, &rel, &cap, nrel + 1, sizeof(*rel)))
+			break;
+		rel[nrel++] = (struct reloc){ dr[i].offset, dr[i].sym };
 	}
 	if (!nrel)
 		return;
@@ -277,24 +247,16 @@ const struct plg_hash *plg_find_export(const struct plg_module *m, const char *s
 
 static void read_elf(struct goabi_arena *ar, struct plg_module *m)
 {
-	struct rd_map map;
-	char err[256];
-	if (rd_map_file(m->path, 0, &map, err, sizeof(err)) != RD_MAP_OK || map.len == 0)
-		return;
-	struct goabi_artifact scratch = { .arena = ar, .path = m->path };
-	Elf *e = elf_memory(map.p, map.len);
-	struct elfview ev;
-	if (e && elf_kind(e) == ELF_K_ELF && ev_init(&ev, e, &scratch, NULL)) {
-		struct rd r = { .ar = ar, .ev = &ev, .m = m, .dynamic = true };
-		ev_for_each_symbol(&ev, true, sym_cb, &r);
+	struct rd_elf f;
+	if (rd_elf_open(&f, ar, m->path)) {
+		struct rd r = { .ar = ar, .ev = &f.ev, .m = m, .dynamic = true };
+		ev_for_each_symbol(&f.ev, true, sym_cb, &r);
 		r.dynamic = false;
-		ev_for_each_symbol(&ev, false, sym_cb, &r);
+		ev_for_each_symbol(&f.ev, false, sym_cb, &r);
 		fill_hash_bytes(&r);
 		read_pkghashes(&r);
 	}
-	if (e)
-		elf_end(e);
-	rd_unmap(&map);
+	rd_elf_close(&f);
 }
 
 void plg_read_module(struct goabi_arena *ar, struct plg_module *m)
