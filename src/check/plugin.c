@@ -387,10 +387,9 @@ static const char *rule_message(struct goabi_arena *ar, const struct plg_verdict
 {
 	const char *r = v->rule ? v->rule : "";
 	if (strcmp(r, "pkghash") == 0)
-		return arena_printf(ar, "built with another version of package %s than the one %s binds first (%s in the plugin, %s in %s)",
-				    v->package ? v->package : "?", v->provider ? v->provider : "the process",
-				    v->plugin_hash ? v->plugin_hash : "?", v->provider_hash ? v->provider_hash : "?",
-				    v->provider ? v->provider : "?");
+		return arena_printf(ar, "built with another version of package %s (%s in the plugin, %s in %s, bound first)",
+				    v->package ? v->package : "?", v->plugin_hash ? v->plugin_hash : "?",
+				    v->provider_hash ? v->provider_hash : "?", v->provider ? v->provider : "?");
 	if (strcmp(r, "dlopen") == 0)
 		return "dlopen(3) rejects it";
 	if (strcmp(r, "not-implemented") == 0)
@@ -511,10 +510,12 @@ static void to_result(struct conv *c, const struct plg_result *pr, const char *r
 			if (!strv_push(r->arena, &f->evidence, goabi_result_str(r, v->evidence.v[k])))
 				c->oom = true;
 		put(c, &f->props, "outcome", v->outcome == PLG_NOT_REACHED ? "not-reached" : plg_outcome_name(v->outcome));
-		put(c, &f->props, "package", v->package);
-		put(c, &f->props, "plugin_hash", v->plugin_hash);
-		put(c, &f->props, "provider_hash", v->provider_hash);
-		put(c, &f->props, "provider", v->provider);
+		if (v->package) { /* pkghash: the package, both hashes, whose hash was bound */
+			put(c, &f->props, "package", v->package);
+			put(c, &f->props, "plugin_hash", v->plugin_hash);
+			put(c, &f->props, "provider_hash", v->provider_hash);
+			put(c, &f->props, "provider", v->provider);
+		}
 	}
 	put(c, &r->summary, "loads", num(ar, loads));
 	put(c, &r->summary, "fails", num(ar, fails));

@@ -149,7 +149,7 @@ check "text: the host and one verdict line per plugin, in order" "1 $d/p3.so: lo
 	"$(grep -c "^  host  *$d/host\$" text.out) $(grep -E '^  [^ ].*: (loads|fails|aborts|not reached)$' text.out | sed 's/^  //' | tr '\n' '|')"
 check "text: the failing plugin's finding carries the package hashes and plugin.Open's message" \
 	"1 $(sed -n 2p oracle.out | sed 's/^fail //')" \
-	"$(grep -c "^  $d/p4.so 'example.com/extra': .*example.com/extra.* ([0-9a-f]* in the plugin, [0-9a-f]* in $d/p3.so) \[plugin/pkghash\]$" text.out) $(grep -A1 '\[plugin/pkghash\]$' text.out | tail -1 | sed 's/^ *//')"
+	"$(grep -c "^  $d/p4.so 'example.com/extra': .*example.com/extra.* ([0-9a-f]* in the plugin, [0-9a-f]* in $d/p3.so, bound first) \[plugin/pkghash\]$" text.out) $(grep -A1 '\[plugin/pkghash\]$' text.out | tail -1 | sed 's/^ *//')"
 # SARIF 2.1.0: valid against the published schema, one result per plugin
 # the runtime did not load (error level), located at the plugin
 SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
