@@ -26,25 +26,6 @@ static void help(FILE *out)
 		"      16 a possibly breaking change; 0 when nothing changed\n");
 }
 
-/* The shared options (cli_global_opt) taken out of argv before getopt;
- * returns the new argc. Nothing after "--" is touched. */
-static int shared_opts(const char *cmd, int argc, char **argv)
-{
-	int out = 1;
-	for (int i = 1; i < argc;) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[out++] = argv[i++];
-			break;
-		}
-		if (cli_global_opt(cmd, argc, argv, &i))
-			continue;
-		argv[out++] = argv[i++];
-	}
-	argv[out] = NULL;
-	return out;
-}
-
 /* Usage errors: exit 2 (the DIFF_EXIT_USAGE bit), help in text mode. */
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
@@ -74,7 +55,7 @@ int cmd_diff(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	/* the shared options first: an option error later is JSON in JSON mode */
-	argc = shared_opts("diff", argc, argv);
+	argc = cli_global_take("diff", argc, argv);
 	int c;
 	optind = 1;
 	opterr = 0;

@@ -27,25 +27,6 @@ static void help(FILE *out)
 		"      2 usage error or unreadable input\n");
 }
 
-/* The shared options (cli_global_opt) taken out of argv before getopt;
- * returns the new argc. Nothing after "--" is touched. */
-static int shared_opts(const char *cmd, int argc, char **argv)
-{
-	int out = 1;
-	for (int i = 1; i < argc;) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[out++] = argv[i++];
-			break;
-		}
-		if (cli_global_opt(cmd, argc, argv, &i))
-			continue;
-		argv[out++] = argv[i++];
-	}
-	argv[out] = NULL;
-	return out;
-}
-
 /* Input errors on stderr as every command prints them in text mode
  * ("goabi plugin: 'FILE': message"); JSON and SARIF carry them. */
 static void errors_to_stderr(const struct goabi_result *r)
@@ -72,7 +53,7 @@ int cmd_plugin(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root = "/";
-	argc = shared_opts("plugin", argc, argv);
+	argc = cli_global_take("plugin", argc, argv);
 	int c;
 	optind = 1;
 	opterr = 0;
