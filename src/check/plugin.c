@@ -18,11 +18,11 @@ const char *plg_outcome_name(enum plg_outcome o)
 	}
 }
 
-static const char *hex(struct goabi_arena *ar, const struct plg_hash *h)
+static const char *hex(struct goabi_arena *ar, const struct rd_pkghash *h)
 {
 	if (!h || !h->len)
 		return NULL;
-	char buf[PLG_MAX_HASH * 2 + 1];
+	char buf[RD_PKGHASH_MAX * 2 + 1];
 	for (size_t i = 0; i < h->len; i++)
 		snprintf(buf + 2 * i, 3, "%02x", h->bytes[i]);
 	return arena_strdup(ar, buf);
@@ -110,10 +110,10 @@ static bool same_layout(const struct plg_module *h, const struct plg_module *p, 
 }
 
 static const struct plg_module *provider(const struct state *s, const struct plg_module *self, const char *sym,
-					 const struct plg_hash **out)
+					 const struct rd_pkghash **out)
 {
 	for (size_t i = 0; i < s->nscope; i++) {
-		const struct plg_hash *h = plg_find_export(s->scope[i].m, sym);
+		const struct rd_pkghash *h = plg_find_export(s->scope[i].m, sym);
 		if (h) {
 			*out = h;
 			return s->scope[i].m;
@@ -273,8 +273,8 @@ static void predict_loaded(struct state *s, size_t idx, const struct plg_opts *o
 		if (!m->pluginpath)
 			ev(r, v, "plugin path unknown (no .symtab): the already-loaded rule was not checked");
 		for (size_t i = 0; i < m->npkghashes && !err; i++) {
-			const struct plg_hash *want = &m->pkghashes[i];
-			const struct plg_hash *got = NULL;
+			const struct rd_pkghash *want = &m->pkghashes[i];
+			const struct rd_pkghash *got = NULL;
 			const struct plg_module *pm = provider(s, m, want->sym, &got);
 			if (!pm || !got || !want->len || !got->len)
 				continue;

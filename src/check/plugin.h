@@ -29,17 +29,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "goabi/goabi.h"
+#include "read/goplugin.h"
 
-#define PLG_MAX_HASH 32u   /* bytes of one package hash kept (Go writes 8) */
 #define PLG_MAX_PLUGINS 4096u
-
-/* One package hash: the bytes behind go:link.pkghash.P (pkghashbytes.P). */
-struct plg_hash {
-	const char *pkg;      /* import path P */
-	const char *sym;      /* "go:link.pkghash.P" or "go.link.pkghash.P" */
-	uint8_t bytes[PLG_MAX_HASH];
-	size_t len;           /* 0 when the bytes could not be read */
-};
 
 /* What the prediction needs of one ELF file (host or plugin). */
 struct plg_module {
@@ -64,13 +56,13 @@ struct plg_module {
 	uint64_t moduledata_size; /* st_size of runtime.firstmoduledata, 0 unknown */
 	/* go:link.pkghash.P defined in .dynsym: what this module provides to
 	 * later dlopens (global scope) */
-	struct plg_hash *exports;
-	size_t nexports, expcap;
+	const struct rd_pkghash *exports;
+	size_t nexports;
 	/* plugins: moduledata pkghashes in order, from the dynamic relocations
 	 * that fill their runtimehash pointers; bytes = the link-time hash
 	 * (the plugin's own pkghashbytes.P, written from the same fingerprint) */
-	struct plg_hash *pkghashes;
-	size_t npkghashes, pkcap;
+	const struct rd_pkghash *pkghashes;
+	size_t npkghashes;
 	const char *pkghash_evidence;
 	bool links_plugin_pkg;    /* exports go:link.pkghash.plugin */
 };
@@ -123,7 +115,7 @@ const char *plg_outcome_name(enum plg_outcome o);
 
 /* plugin_read.c: fill m (path set, everything else zero) from the file. */
 void plg_read_module(struct goabi_arena *ar, struct plg_module *m);
-const struct plg_hash *plg_find_export(const struct plg_module *m, const char *sym);
+const struct rd_pkghash *plg_find_export(const struct plg_module *m, const char *sym);
 
 /* plugin_dlopen.c: the dlopen(3) error glibc gives for m loaded into host
  * with libraries resolved under root, or NULL when dlopen succeeds. The
