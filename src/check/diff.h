@@ -1,8 +1,12 @@
 /* goabi diff: the changes between two inspected artifacts that can break
- * their users, each classified (docs/diff.md). Reads only the model. */
+ * their users, each classified (docs/diff.md). Reads only the model.
+ * Internal to the diff check (src/check/diff*.c, its unit and fuzz tests):
+ * others call goabi_diff (goabi/checks.h), which returns the one result
+ * model. */
 #ifndef GOABI_CHECK_DIFF_H
 #define GOABI_CHECK_DIFF_H
 
+#include "goabi/checks.h"
 #include "goabi/goabi.h"
 
 enum diff_class {
@@ -15,12 +19,13 @@ enum diff_class {
 	DIFF_NCLASS
 };
 
-/* Exit-code bits of `goabi diff` (like libabigail's abidiff). */
-#define DIFF_EXIT_ERROR 1u     /* an input could not be (fully) read */
-#define DIFF_EXIT_USAGE 2u     /* usage error */
-#define DIFF_EXIT_CHANGE 4u    /* at least one change reported */
-#define DIFF_EXIT_BREAKING 8u  /* at least one breaking change */
-#define DIFF_EXIT_POSSIBLE 16u /* at least one possibly breaking change */
+/* Exit-code bits of `goabi diff` (like libabigail's abidiff; public as
+ * GOABI_DIFF_EXIT_* in goabi/checks.h). */
+#define DIFF_EXIT_ERROR GOABI_DIFF_EXIT_ERROR
+#define DIFF_EXIT_USAGE GOABI_DIFF_EXIT_USAGE
+#define DIFF_EXIT_CHANGE GOABI_DIFF_EXIT_CHANGE
+#define DIFF_EXIT_BREAKING GOABI_DIFF_EXIT_BREAKING
+#define DIFF_EXIT_POSSIBLE GOABI_DIFF_EXIT_POSSIBLE
 
 struct diff_change {
 	enum diff_class cls;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check/plugin.h"
+#include "goabi/checks.h"
 #include "util/util.h"
 
 const char *plg_outcome_name(enum plg_outcome o)
@@ -17,11 +18,11 @@ const char *plg_outcome_name(enum plg_outcome o)
 	}
 }
 
-static const char *hex(struct goabi_arena *ar, const struct plg_hash *h)
+static const char *hex(struct goabi_arena *ar, const struct rd_pkghash *h)
 {
 	if (!h || !h->len)
 		return NULL;
-	char buf[PLG_MAX_HASH * 2 + 1];
+	char buf[RD_PKGHASH_MAX * 2 + 1];
 	for (size_t i = 0; i < h->len; i++)
 		snprintf(buf + 2 * i, 3, "%02x", h->bytes[i]);
 	return arena_strdup(ar, buf);
@@ -109,10 +110,10 @@ static bool same_layout(const struct plg_module *h, const struct plg_module *p, 
 }
 
 static const struct plg_module *provider(const struct state *s, const struct plg_module *self, const char *sym,
-					 const struct plg_hash **out)
+					 const struct rd_pkghash **out)
 {
 	for (size_t i = 0; i < s->nscope; i++) {
-		const struct plg_hash *h = plg_find_export(s->scope[i].m, sym);
+		const struct rd_pkghash *h = plg_find_export(s->scope[i].m, sym);
 		if (h) {
 			*out = h;
 			return s->scope[i].m;
@@ -272,8 +273,8 @@ static void predict_loaded(struct state *s, size_t idx, const struct plg_opts *o
 		if (!m->pluginpath)
 			ev(r, v, "plugin path unknown (no .symtab): the already-loaded rule was not checked");
 		for (size_t i = 0; i < m->npkghashes && !err; i++) {
-			const struct plg_hash *want = &m->pkghashes[i];
-			const struct plg_hash *got = NULL;
+			const struct rd_pkghash *want = &m->pkghashes[i];
+			const struct rd_pkghash *got = NULL;
 			const struct plg_module *pm = provider(s, m, want->sym, &got);
 			if (!pm || !got || !want->len || !got->len)
 				continue;
@@ -310,7 +311,7 @@ static void predict_loaded(struct state *s, size_t idx, const struct plg_opts *o
 	}
 }
 
-int plg_check(struct plg_result *r, const char *host, char **plugins, size_t nplugins, const struct plg_opts *o)
+int plg_check(struct plg_result *r, const char *host, char *const *plugins, size_t nplugins, const struct plg_opts *o)
 {
 	memset(r, 0, sizeof(*r));
 	r->ar = arena_new();
@@ -324,26 +325,32 @@ int plg_check(struct plg_result *r, const char *host, char **plugins, size_t npl
 	r->host.path = host;
 	plg_read_module(r->ar, &r->host);
 	if (!r->host.readable) {
-		r->usage_error = arena_printf(r->ar, "'%s': %s", host, r->host.error ? r->host.error : "unreadable");
+		r->usage_file = host;
+		r->usage_error = r->host.error ? r->host.error : "unreadable";
 		return 0;
 	}
 	struct plg_module *h = &r->host;
 	if (!h->is_go) {
-		r->usage_error = arena_printf(r->ar, "'%s': not a Go program (no Go evidence)", host);
+		r->usage_file = host;
+		r->usage_error = "not a Go program (no Go evidence)";
 		return 0;
 	}
 	strv_push(r->ar, &r->host_notes, arena_printf(r->ar, "Go %s, cgo %s, %zu go:link.pkghash.* exported",
 						    h->go_version ? h->go_version : "version unknown",
 						    h->cgo ? h->cgo : "unknown", h->nexports));
 	bool nocgo = h->cgo && strcmp(h->cgo, "0") == 0;
-	if (!nocgo && !h->links_plugin_pkg)
-		r->usage_error = arena_printf(r->ar, "'%s': does not link package plugin with cgo "
-					    "(no go:link.pkghash.plugin in .dynsym): it cannot call plugin.Open", host);
+	if (!nocgo && !h->links_plugin_pkg) {
+		r->usage_file = host;
+		r->usage_error = "does not link package plugin with cgo "
+				 "(no go:link.pkghash.plugin in .dynsym): it cannot call plugin.Open";
+	}
 	for (size_t i = 0; i < nplugins; i++) {
 		r->plugins[i].path = plugins[i];
 		plg_read_module(r->ar, &r->plugins[i]);
-		if (!r->plugins[i].real && !r->usage_error)
-			r->usage_error = arena_printf(r->ar, "'%s': %s", plugins[i], "cannot read the file");
+		if (!r->plugins[i].real && !r->usage_error) {
+			r->usage_file = plugins[i];
+			r->usage_error = "cannot read the file";
+		}
 	}
 	if (r->usage_error && h->links_plugin_pkg == false && !nocgo)
 		return 0;
@@ -371,4 +378,180 @@ void plg_result_free(struct plg_result *r)
 			goabi_artifact_free(r->plugins[i].a);
 	arena_free(r->ar);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- the one result model (goabi/checks.h) ---- */
+
+/* One plain sentence per rule: why plugin.Open does not return the plugin. */
+static const char *rule_message(struct goabi_arena *ar, const struct plg_verdict *v, const struct plg_module *host)
+{
+	const char *r = v->rule ? v->rule : "";
+	if (strcmp(r, "pkghash") == 0)
+		return arena_printf(ar, "built with another version of package %s (%s in the plugin, %s in %s, bound first)",
+				    v->package ? v->package : "?", v->plugin_hash ? v->plugin_hash : "?",
+				    v->provider_hash ? v->provider_hash : "?", v->provider ? v->provider : "?");
+	if (strcmp(r, "dlopen") == 0)
+		return "dlopen(3) rejects it";
+	if (strcmp(r, "not-implemented") == 0)
+		return arena_printf(ar, "the host %s is built without cgo: its plugin.Open is the stub that always fails",
+				    host->path);
+	if (strcmp(r, "realpath") == 0)
+		return "its path does not resolve (realpath fails)";
+	if (strcmp(r, "previous-failure") == 0)
+		return "the same file failed to load before: plugin.Open returns the cached error";
+	if (strcmp(r, "no-module-data") == 0)
+		return "the runtime finds no plugin module data to initialise and aborts the process (exit status 2)";
+	if (strcmp(r, "not-registered") == 0)
+		return "its module data does not reach the host runtime's module list (not a Go plugin of the host's release)";
+	if (strcmp(r, "already-loaded") == 0)
+		return "a plugin with the same plugin path is loaded already";
+	if (strcmp(r, "not-reached") == 0)
+		return "never opened: an earlier plugin aborted the process";
+	return "plugin.Open does not return the plugin";
+}
+
+static const char *outcome_word(enum plg_outcome o)
+{
+	switch (o) {
+	case PLG_LOADS: return "loads";
+	case PLG_ERROR: return "fails";
+	case PLG_FATAL: return "aborts";
+	default: return "not reached";
+	}
+}
+
+static enum goabi_verdict outcome_verdict(enum plg_outcome o)
+{
+	switch (o) {
+	case PLG_LOADS: return GOABI_VERDICT_PASS;
+	case PLG_ERROR:
+	case PLG_FATAL: return GOABI_VERDICT_FAIL;
+	default: return GOABI_VERDICT_UNKNOWN;
+	}
+}
+
+struct conv {
+	struct goabi_result *r;
+	bool oom;
+};
+
+static void put(struct conv *c, struct goabi_props *p, const char *name, const char *value)
+{
+	if (!goabi_props_add(c->r, p, name, value))
+		c->oom = true;
+}
+
+static const char *num(struct goabi_arena *ar, unsigned long long v)
+{
+	return arena_printf(ar, "%llu", v);
+}
+
+static const char *joined(struct goabi_arena *ar, const struct goabi_strv *sv)
+{
+	const char *s = NULL;
+	for (size_t i = 0; i < sv->n; i++)
+		s = s ? arena_printf(ar, "%s; %s", s, sv->v[i]) : sv->v[i];
+	return s;
+}
+
+static void to_result(struct conv *c, const struct plg_result *pr, const char *root)
+{
+	struct goabi_result *r = c->r;
+	struct goabi_arena *ar = pr->ar;
+	const struct plg_module *h = &pr->host;
+	put(c, &r->summary, "host", h->path);
+	put(c, &r->summary, "host_go_version", h->go_version);
+	put(c, &r->summary, "host_cgo", h->cgo);
+	put(c, &r->summary, "host_links_plugin", h->readable ? (h->links_plugin_pkg ? "true" : "false") : NULL);
+	put(c, &r->summary, "host_pkghash_exports", h->readable ? num(ar, h->nexports) : NULL);
+	put(c, &r->summary, "host_moduledata_size", h->moduledata_size ? num(ar, h->moduledata_size) : NULL);
+	put(c, &r->summary, "root", root ? root : "/");
+	size_t loads = 0, fails = 0, aborts = 0;
+	for (size_t i = 0; i < pr->nplugins; i++) {
+		const struct plg_verdict *v = &pr->verdicts[i];
+		const struct plg_module *m = &pr->plugins[i];
+		if (!v->rule)
+			continue; /* not predicted (the host cannot open plugins) */
+		enum goabi_verdict jv = outcome_verdict(v->outcome);
+		struct goabi_judged *j = goabi_result_add_judged(r, m->path, NULL, jv, outcome_word(v->outcome));
+		if (!j) {
+			c->oom = true;
+			return;
+		}
+		goabi_result_raise(r, jv == GOABI_VERDICT_UNKNOWN ? GOABI_VERDICT_FAIL : jv);
+		loads += v->outcome == PLG_LOADS;
+		fails += v->outcome == PLG_ERROR;
+		aborts += v->outcome == PLG_FATAL;
+		put(c, &j->props, "outcome", v->outcome == PLG_NOT_REACHED ? "not-reached" : plg_outcome_name(v->outcome));
+		put(c, &j->props, "rule", v->rule);
+		put(c, &j->props, "error", v->error);
+		put(c, &j->props, "confidence", goabi_conf_name(v->conf));
+		put(c, &j->props, "real_path", m->real);
+		put(c, &j->props, "go_version", m->go_version);
+		put(c, &j->props, "plugin_path", m->pluginpath);
+		put(c, &j->props, "pkghashes", num(ar, m->npkghashes));
+		put(c, &j->props, "evidence", joined(ar, &v->evidence));
+		if (v->outcome == PLG_LOADS)
+			continue;
+		static const enum goabi_finding_sev sev[] = { [PLG_LOADS] = GOABI_SEV_NOTE, [PLG_ERROR] = GOABI_SEV_ERROR,
+							      [PLG_FATAL] = GOABI_SEV_ERROR, [PLG_NOT_REACHED] = GOABI_SEV_NOTE };
+		struct goabi_finding *f = goabi_result_add_finding(r, arena_printf(ar, "plugin/%s", v->rule), sev[v->outcome],
+								   "%s", rule_message(ar, v, h));
+		if (!f) {
+			c->oom = true;
+			return;
+		}
+		f->conf = v->conf;
+		f->subject.path = goabi_result_str(r, m->path);
+		f->subject.symbol = goabi_result_str(r, v->package);
+		f->tool_says = goabi_result_str(r, v->error);
+		f->key = goabi_result_str(r, num(ar, i)); /* the same file opened twice: two findings */
+		for (size_t k = 0; k < v->evidence.n; k++)
+			if (!strv_push(r->arena, &f->evidence, goabi_result_str(r, v->evidence.v[k])))
+				c->oom = true;
+		put(c, &f->props, "outcome", v->outcome == PLG_NOT_REACHED ? "not-reached" : plg_outcome_name(v->outcome));
+		if (v->package) { /* pkghash: the package, both hashes, whose hash was bound */
+			put(c, &f->props, "package", v->package);
+			put(c, &f->props, "plugin_hash", v->plugin_hash);
+			put(c, &f->props, "provider_hash", v->provider_hash);
+			put(c, &f->props, "provider", v->provider);
+		}
+	}
+	put(c, &r->summary, "loads", num(ar, loads));
+	put(c, &r->summary, "fails", num(ar, fails));
+	put(c, &r->summary, "aborts", num(ar, aborts));
+	r->verdict_word = aborts ? "a plugin aborts the process" : fails ? "a plugin fails to load" : "every plugin loads";
+	if (pr->usage_error) {
+		if (!goabi_result_add_error(r, pr->usage_file, NULL, pr->usage_error))
+			c->oom = true;
+		goabi_result_raise(r, GOABI_VERDICT_ERROR);
+		r->verdict_word = "input unusable";
+	}
+}
+
+int goabi_plugin_check(const char *host, char *const *plugins, size_t n, const char *root,
+		       struct goabi_result **out)
+{
+	*out = NULL;
+	if (!host || (n && !plugins))
+		return GOABI_EFORMAT;
+	if (n > PLG_MAX_PLUGINS)
+		return GOABI_ELIMIT;
+	struct plg_result pr;
+	struct plg_opts o = { .root = root ? root : "/" };
+	int err = plg_check(&pr, host, plugins, n, &o);
+	if (err) {
+		plg_result_free(&pr);
+		return err;
+	}
+	struct conv c = { goabi_result_new("plugin"), false };
+	if (c.r)
+		to_result(&c, &pr, o.root);
+	plg_result_free(&pr);
+	if (!c.r || c.oom) {
+		goabi_result_free(c.r);
+		return GOABI_ENOMEM;
+	}
+	*out = c.r;
+	return 0;
 }

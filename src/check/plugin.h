@@ -18,7 +18,10 @@
  *     go:link.pkghash.P the dynamic linker binds, the first definition in
  *     global scope (host, then every plugin dlopen accepted, failed ones
  *     too, then the plugin itself).
- * Nothing is executed. */
+ * Nothing is executed.
+ *
+ * Internal to the plugin check (src/check/plugin*.c): others call
+ * goabi_plugin_check (goabi/checks.h), which returns the one result model. */
 #ifndef GOABI_CHECK_PLUGIN_H
 #define GOABI_CHECK_PLUGIN_H
 
@@ -26,17 +29,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "goabi/goabi.h"
+#include "read/goplugin.h"
 
-#define PLG_MAX_HASH 32u   /* bytes of one package hash kept (Go writes 8) */
 #define PLG_MAX_PLUGINS 4096u
-
-/* One package hash: the bytes behind go:link.pkghash.P (pkghashbytes.P). */
-struct plg_hash {
-	const char *pkg;      /* import path P */
-	const char *sym;      /* "go:link.pkghash.P" or "go.link.pkghash.P" */
-	uint8_t bytes[PLG_MAX_HASH];
-	size_t len;           /* 0 when the bytes could not be read */
-};
 
 /* What the prediction needs of one ELF file (host or plugin). */
 struct plg_module {
@@ -61,13 +56,13 @@ struct plg_module {
 	uint64_t moduledata_size; /* st_size of runtime.firstmoduledata, 0 unknown */
 	/* go:link.pkghash.P defined in .dynsym: what this module provides to
 	 * later dlopens (global scope) */
-	struct plg_hash *exports;
-	size_t nexports, expcap;
+	const struct rd_pkghash *exports;
+	size_t nexports;
 	/* plugins: moduledata pkghashes in order, from the dynamic relocations
 	 * that fill their runtimehash pointers; bytes = the link-time hash
 	 * (the plugin's own pkghashbytes.P, written from the same fingerprint) */
-	struct plg_hash *pkghashes;
-	size_t npkghashes, pkcap;
+	const struct rd_pkghash *pkghashes;
+	size_t npkghashes;
 	const char *pkghash_evidence;
 	bool links_plugin_pkg;    /* exports go:link.pkghash.plugin */
 };
@@ -105,21 +100,22 @@ struct plg_result {
 	size_t nplugins;
 	struct plg_verdict *verdicts; /* one per plugin, in load order */
 	struct goabi_strv host_notes; /* facts about the host used */
-	const char *usage_error;      /* an input that cannot be read / used */
+	const char *usage_file;       /* the input that cannot be read / used */
+	const char *usage_error;      /* and why (no file name in it) */
 };
 
 /* Read the host and the plugins and predict every plugin.Open in order.
  * Returns 0, or a negative goabi_err (out of memory). res->usage_error is
  * set when an input is unreadable or the host cannot open plugins at all
  * for a reason that is not a plugin.Open answer. */
-int plg_check(struct plg_result *res, const char *host, char **plugins, size_t nplugins,
+int plg_check(struct plg_result *res, const char *host, char *const *plugins, size_t nplugins,
 	      const struct plg_opts *o);
 void plg_result_free(struct plg_result *res);
 const char *plg_outcome_name(enum plg_outcome o);
 
 /* plugin_read.c: fill m (path set, everything else zero) from the file. */
 void plg_read_module(struct goabi_arena *ar, struct plg_module *m);
-const struct plg_hash *plg_find_export(const struct plg_module *m, const char *sym);
+const struct rd_pkghash *plg_find_export(const struct plg_module *m, const char *sym);
 
 /* plugin_dlopen.c: the dlopen(3) error glibc gives for m loaded into host
  * with libraries resolved under root, or NULL when dlopen succeeds. The

@@ -1,13 +1,15 @@
-/* goabi plugin: options, the prediction, text or JSON output, exit code. */
+/* goabi plugin: options, the check (goabi_plugin_check), the shared
+ * renderers and exit rule (cli_emit_result). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check/plugin.h"
 #include "cli/cli.h"
-#include "cli/exitcode.h"
+#include "cli/errors.h"
+#include "goabi/checks.h"
 #include "goabi/goabi.h"
-#include "report/plugin_report.h"
 #include "report/report.h"
+
+#define MAX_PLUGINS 4096u /* goabi_plugin_check's limit (checks.h) */
 
 static void help(FILE *out)
 {
@@ -15,7 +17,9 @@ static void help(FILE *out)
 		"usage: goabi plugin [options] HOST PLUGIN...\n"
 		"  predicts, in load order, whether the Go program HOST's plugin.Open succeeds for each\n"
 		"  PLUGIN and the exact error it returns, without loading anything (docs/plugin.md)\n"
-		"  --json        JSON output (docs/json-schema.md)\n"
+		"  --json        JSON output (schema 2, docs/json-schema.md)\n"
+		"  --format text|json|sarif  output format (sarif: SARIF 2.1.0, one result per plugin\n"
+		"                that does not load)\n"
 		"  --root DIR    resolve the plugins' libraries under DIR (default /)\n"
 		"  -v            all evidence for every plugin\n"
 		"  -q            print nothing, only set the exit code\n"
@@ -23,71 +27,59 @@ static void help(FILE *out)
 		"      2 usage error or unreadable input\n");
 }
 
+/* Input errors on stderr as every command prints them in text mode
+ * ("goabi plugin: 'FILE': message"); JSON and SARIF carry them. */
+static void errors_to_stderr(const struct goabi_result *r)
+{
+	if (cli_g.format != CLI_FMT_TEXT)
+		return;
+	for (size_t i = 0; i < r->nerrors; i++) {
+		fputs("goabi plugin: ", stderr);
+		if (r->errors[i].file) {
+			fputc('\'', stderr);
+			report_put(stderr, r->errors[i].file);
+			fputs("': ", stderr);
+		}
+		report_put(stderr, r->errors[i].message);
+		fputc('\n', stderr);
+	}
+}
+
 int cmd_plugin(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'J' },
 		{ "root", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, verbose = false, quiet = false;
 	const char *root = "/";
+	argc = cli_global_take("plugin", argc, argv);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+vqh", lo, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'J': json = true; break;
 		case 'R': root = optarg; break;
-		case 'v': verbose = true; break;
-		case 'q': quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
-		default: help(stderr); return EXIT_INPUT;
+		default:
+			if (cli_g.format == CLI_FMT_TEXT)
+				help(stderr);
+			return cli_usage_error("plugin", NULL, "unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind < 2) {
-		fprintf(stderr, "goabi plugin: need a HOST and at least one PLUGIN\n");
-		help(stderr);
-		return EXIT_INPUT;
+		if (cli_g.format == CLI_FMT_TEXT)
+			help(stderr);
+		return cli_usage_error("plugin", NULL, "need a HOST and at least one PLUGIN");
 	}
-	if ((size_t)(argc - optind - 1) > PLG_MAX_PLUGINS) {
-		fprintf(stderr, "goabi plugin: more than %u plugins\n", PLG_MAX_PLUGINS);
-		return EXIT_INPUT;
-	}
-	struct plg_opts o = { .root = root };
-	struct plg_result r;
-	int err = plg_check(&r, argv[optind], argv + optind + 1, (size_t)(argc - optind - 1), &o);
-	if (err) {
-		fprintf(stderr, "goabi plugin: %s\n", goabi_strerror(err));
-		plg_result_free(&r);
-		return EXIT_INPUT;
-	}
-	int rc = exit_plugin(&r);
-	bool predicted = r.nplugins && r.verdicts[0].rule;
-	if (r.usage_error) {
-		if (!json) {
-			fputs("goabi plugin: ", stderr);
-			report_put(stderr, r.usage_error);
-			fputc('\n', stderr);
-		}
-	}
-	if (json) {
-		json_t *j = plugin_report_json(&r, root);
-		json_object_set_new(j, "errors", json_array());
-		if (r.usage_error) {
-			json_t *e = json_object();
-			json_object_set_new(e, "message", json_str(r.usage_error));
-			json_array_append_new(json_object_get(j, "errors"), e);
-		}
-		json_object_set_new(j, "exit", json_integer(rc));
-		if (!quiet) {
-			json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
-		}
-		json_decref(j);
-	} else if (!quiet && predicted) {
-		plugin_report_text(stdout, &r, verbose);
-	}
-	plg_result_free(&r);
+	if ((size_t)(argc - optind - 1) > MAX_PLUGINS)
+		return cli_usage_error("plugin", NULL, "more than %u plugins", MAX_PLUGINS);
+	struct goabi_result *r = NULL;
+	int err = goabi_plugin_check(argv[optind], argv + optind + 1, (size_t)(argc - optind - 1), root, &r);
+	if (err)
+		return cli_usage_error("plugin", NULL, "%s", goabi_strerror(err));
+	errors_to_stderr(r);
+	int rc = cli_emit_result(r);
+	goabi_result_free(r);
 	return rc;
 }

@@ -7,6 +7,15 @@ abidiff OUT OLD.h NEW.h  -> "removed|added|changed NAME" lines from abidiff's
                             per-build _cgoexp_<hash>_ helpers)
 headers OLD.h NEW.h      -> the same computed from the two cgo headers alone
 goabi JSON [AREA]        -> the same from `goabi diff --json` (area exports)
+changes JSON             -> `goabi diff --json` (schema 2: one finding per
+                            change) as {"changes": [{class, where, area, kind,
+                            subject, old, new, detail}], "summary", "exit",
+                            "errors"}; class from the finding's severity and
+                            confidence (error breaking, warning possibly-
+                            breaking, note informational, note with confidence
+                            unknown not-comparable); fails (AssertionError)
+                            when a rule id is not diff/AREA-KIND or the
+                            class property disagrees with the severity
 gomods OLD NEW           -> "added|removed|upgraded|downgraded PATH" from two
                             `go version -m` outputs (dep lines)
 """
@@ -53,8 +62,30 @@ def headers(h1, h2):
     return res
 
 
+def changes(path):
+    j = json.load(open(path))
+    assert j['schema'] == 2 and j['command'] == 'diff', (j.get('schema'), j.get('command'))
+    out = []
+    for f in j['findings']:
+        p = f['properties']
+        cls = {'error': 'breaking', 'warning': 'possibly-breaking'}.get(
+            f['severity'], 'not-comparable' if f['confidence'] == 'unknown' else 'informational')
+        slug = lambda s: s.replace(' ', '-').replace('_', '-')
+        assert f['check'] == 'diff' and f['rule'] == 'diff/%s-%s' % (slug(p['area']), slug(p['kind'])), f['rule']
+        assert p['class'] == cls, (f['rule'], p['class'], f['severity'], f['confidence'])
+        out.append({'class': cls, 'where': p['where'], 'area': p['area'], 'kind': p['kind'],
+                    'subject': f['subject']['symbol'], 'old': p['old'], 'new': p['new'],
+                    'detail': p['detail'], 'path': f['subject']['path'], 'member': f['subject']['member']})
+    summary = {k: int(v) for k, v in j['summary'].items()
+               if k in ('breaking', 'possibly_breaking', 'informational', 'not_comparable')}
+    return {'changes': out, 'summary': summary, 'exit': j['exit'], 'errors': j['errors'],
+            'verdict': j['verdict'], 'verdict_class': j['verdict_class']}
+
+
 def goabi(path, area='exports'):
     j = json.load(open(path))
+    if 'findings' in j:  # schema 2 as goabi printed it (else diffjson's OUT)
+        j = changes(path)
     return set('%s %s' % (c['kind'], c['subject']) for c in j['changes'] if c['area'] == area)
 
 
@@ -91,6 +122,9 @@ def gomods(f1, f2):
 
 if __name__ == '__main__':
     cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == 'changes':
+        json.dump(changes(*args), sys.stdout, indent=1)
+        sys.exit(0)
     out = {'abidiff': abidiff, 'headers': headers, 'goabi': goabi, 'gomods': gomods}[cmd](*args)
     for line in sorted(out):
         print(line)

@@ -4,6 +4,7 @@
 # checked for one rule per policy item and results located at the audited
 # files (oracle: the policy given and the file list).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/diff-lib.sh"
 D=$FIX/diff
 SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
 if [ ! -f "$D/prog-cgo" ]; then
@@ -68,16 +69,16 @@ check "sarif: an absolute path becomes a file:// URI" "file://$D/prog-cgo" \
 # goabi diff --format sarif on the directory pair: valid, one result per change
 "$GOABI" diff --format sarif tree-old tree-new > "$TMPD/d.sarif"
 drc=$?
-"$GOABI" diff --json tree-old tree-new > "$TMPD/d.json"
+diffjson "$TMPD/d.json" tree-old tree-new
 if [ -n "$PY" ]; then
 	check "diff sarif: valid against the SARIF 2.1.0 JSON schema" valid "$(validate "$TMPD/d.sarif" | tail -1)"
 fi
 check "diff sarif: one result per change of --json, levels by class" \
-	"$(jget "$TMPD/d.json" "' '.join({'breaking':'error','possibly-breaking':'warning','informational':'note'}[c['class']] for c in j['changes'])")" \
+	"$(jget "$TMPD/d.json" "' '.join({'breaking':'error','possibly-breaking':'warning','informational':'note','not-comparable':'note'}[c['class']] for c in j['changes'])")" \
 	"$(jget "$TMPD/d.sarif" "' '.join(r['level'] for r in j['runs'][0]['results'])")"
 check "diff sarif: removed file located in OLD, others in NEW (find)" \
 	"$(cd tree-old && find . -name libgone.so | sed 's|^\./|tree-old/|') $(cd tree-new && find . -name libnew.so | sed 's|^\./|tree-new/|')" \
-	"$(jget "$TMPD/d.sarif" "' '.join(r['locations'][0]['physicalLocation']['artifactLocation']['uri'] for r in j['runs'][0]['results'] if r['properties']['kind'] in ('removed','added') and r['ruleId']=='file')")"
+	"$(jget "$TMPD/d.sarif" "' '.join(r['locations'][0]['physicalLocation']['artifactLocation']['uri'] for r in j['runs'][0]['results'] if r['ruleId'] in ('diff/file-removed','diff/file-added'))")"
 check "diff sarif: exit code = --json's bitmask" "$(jget "$TMPD/d.json" "j['exit']")" "$drc"
 "$GOABI" audit --format xml --cgo off prog-cgo > /dev/null 2>&1
 check "--format xml: usage error (exit 2)" 2 $?

@@ -3,12 +3,13 @@
 # script, .symver and different GLIBC symbol sets (tests/fixtures/src/diffclib).
 # Oracles: readelf --dyn-syms/-d, objdump -T, abidiff (SONAME, symbols).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/diff-lib.sh"
 D=$FIX/diff
 if [ ! -f "$D/libfoo-v2.so" ]; then
 	notok "diff fixtures missing in $D"
 	exit 0
 fi
-"$GOABI" diff --json "$D/libfoo-v1.so" "$D/libfoo-v2.so" > "$TMPD/c.json"
+diffjson "$TMPD/c.json" "$D/libfoo-v1.so" "$D/libfoo-v2.so"
 rc=$?
 readelf --dyn-syms -W "$D/libfoo-v1.so" > "$TMPD/1.sym"
 readelf --dyn-syms -W "$D/libfoo-v2.so" > "$TMPD/2.sym"
@@ -40,12 +41,12 @@ nadd=$(comm -13 <(readelf -d -W "$D/libfoo-v1.so" | sed -n 's/.*(NEEDED).*\[\(.*
 check "exit: 4|8 (breaking changes), |16 only with a DT_NEEDED added (readelf -d: $nadd)" \
 	"$((12 | (nadd > 0 ? 16 : 0)))" "$rc"
 # reversed: the floor is lowered (informational), the removed symbol is an addition
-"$GOABI" diff --json "$D/libfoo-v2.so" "$D/libfoo-v1.so" > "$TMPD/r.json"
+diffjson "$TMPD/r.json" "$D/libfoo-v2.so" "$D/libfoo-v1.so"
 check "reversed: glibc floor lowered" lowered "$(jget "$TMPD/r.json" "next(c['kind'] for c in j['changes'] if c['area']=='glibc')")"
 
 # static libraries, member by member: defined global symbols (nm) of foo.o
 if [ -f "$D/libfoo-v2.a" ]; then
-	"$GOABI" diff --json "$D/libfoo-v1.a" "$D/libfoo-v2.a" > "$TMPD/a.json"
+	diffjson "$TMPD/a.json" "$D/libfoo-v1.a" "$D/libfoo-v2.a"
 	rc=$?
 	nmdef() { nm -g --defined-only "$1" | awk 'NF == 3 { print $3 }' | sort; }
 	want=$( (comm -23 <(nmdef "$D/libfoo-v1.a") <(nmdef "$D/libfoo-v2.a") | sed 's/^/removed /'
@@ -64,7 +65,7 @@ fi
 if gcc -shared -fPIC -o "$TMPD/r1.so" "$TOP/tests/fixtures/src/diffclib/foo.c" -Wl,-rpath,/opt/one 2> /dev/null &&
 	gcc -shared -fPIC -o "$TMPD/r2.so" "$TOP/tests/fixtures/src/diffclib/foo.c" -Wl,-rpath,/opt/two 2> /dev/null; then
 	rp() { readelf -d -W "$1" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p'; }
-	"$GOABI" diff --json "$TMPD/r1.so" "$TMPD/r2.so" > "$TMPD/r.json"
+	diffjson "$TMPD/r.json" "$TMPD/r1.so" "$TMPD/r2.so"
 	check "DT_RUNPATH change = readelf -d" "$(rp "$TMPD/r1.so") -> $(rp "$TMPD/r2.so")" \
 		"$(jget "$TMPD/r.json" "next((c['old']+' -> '+c['new'] for c in j['changes'] if c['subject']=='DT_RUNPATH'), 'none')")"
 fi

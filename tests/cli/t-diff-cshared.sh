@@ -4,13 +4,14 @@
 # Oracles: abidiff (libabigail) on the same .so pair, cgo's own headers,
 # cmp (identical inputs), the exit-code bits abidiff sets on the pair.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/diff-lib.sh"
 D=$FIX/diff
 ORA="python3 $TOP/tests/cli/diff-oracle.py"
 if [ ! -f "$D/cshared-v2.so" ]; then
 	notok "diff fixtures missing in $D"
 	exit 0
 fi
-"$GOABI" diff --json "$D/cshared-v1.so" "$D/cshared-v2.so" > "$TMPD/so.json"
+diffjson "$TMPD/so.json" "$D/cshared-v1.so" "$D/cshared-v2.so"
 rc=$?
 $ORA goabi "$TMPD/so.json" > "$TMPD/so.goabi"
 $ORA headers "$D/cshared-v1.h" "$D/cshared-v2.h" > "$TMPD/so.hdr"
@@ -38,7 +39,7 @@ if command -v abidiff > /dev/null; then
 	if [ -f "$D/cshared-v3.so" ]; then
 		abidiff --redundant "$D/cshared-v1.so" "$D/cshared-v3.so" > "$TMPD/abidiff3.out" 2>&1
 		arc=$?
-		"$GOABI" diff --json "$D/cshared-v1.so" "$D/cshared-v3.so" > "$TMPD/v3.json"
+		diffjson "$TMPD/v3.json" "$D/cshared-v1.so" "$D/cshared-v3.so"
 		rc=$?
 		$ORA abidiff "$TMPD/abidiff3.out" "$D/cshared-v1.h" "$D/cshared-v3.h" > "$TMPD/v3.abi"
 		check "struct layout change: headers' extern lines identical" "" "$($ORA headers "$D/cshared-v1.h" "$D/cshared-v3.h")"
@@ -50,20 +51,20 @@ if command -v abidiff > /dev/null; then
 	# abidiff on a pair without export changes: v1 against itself
 	abidiff "$D/cshared-v1.so" "$D/cshared-v1.so" > /dev/null 2>&1
 	arc=$?
-	"$GOABI" diff --json "$D/cshared-v1.so" "$D/cshared-v1.so" > "$TMPD/same.json"
+	diffjson "$TMPD/same.json" "$D/cshared-v1.so" "$D/cshared-v1.so"
 	rc=$?
 	check "same file: exit bits = abidiff's (0)" "$arc" "$rc"
 else
 	skip "abidiff cross-check" "abidiff (abigail-tools) not installed"
 fi
 cp "$D/cshared-v1.so" "$TMPD/copy.so"
-"$GOABI" diff --json "$D/cshared-v1.so" "$TMPD/copy.so" > "$TMPD/same.json"
+diffjson "$TMPD/same.json" "$D/cshared-v1.so" "$TMPD/copy.so"
 rc=$?
 check "identical files (cmp): no change reported, exit 0" "$(cmp -s "$D/cshared-v1.so" "$TMPD/copy.so" && echo '0 0')" \
 	"$(jget "$TMPD/same.json" "len(j['changes'])") $rc"
 
 # c-archive pair: abidiff cannot read archives; cgo's headers are the oracle
-"$GOABI" diff --json "$D/carchive-v1.a" "$D/carchive-v2.a" > "$TMPD/a.json"
+diffjson "$TMPD/a.json" "$D/carchive-v1.a" "$D/carchive-v2.a"
 rc=$?
 $ORA goabi "$TMPD/a.json" > "$TMPD/a.goabi"
 $ORA headers "$D/carchive-v1.h" "$D/carchive-v2.h" > "$TMPD/a.hdr"
@@ -79,7 +80,7 @@ check "c-archive: members added = ar t difference" "$only_new" \
 	"$(jget "$TMPD/a.json" "''.join(c['subject']+' ' for c in sorted(j['changes'], key=lambda c: c['subject']) if c['area']=='member' and c['kind']=='added')")"
 
 # --header: prototypes from the headers (the -s -w case has no DWARF): same verdicts
-"$GOABI" diff --json --no-dwarf --header "$D/cshared-v1.h" --header "$D/cshared-v2.h" "$D/cshared-v1.so" "$D/cshared-v2.so" > "$TMPD/h.json"
+diffjson "$TMPD/h.json" --no-dwarf --header "$D/cshared-v1.h" --header "$D/cshared-v2.h" "$D/cshared-v1.so" "$D/cshared-v2.so"
 check "--header: changes = headers' difference" "$(cat "$TMPD/so.hdr" | tr '\n' ';')" "$($ORA goabi "$TMPD/h.json" | tr '\n' ';')"
 check "--header: changed prototypes quote the header's text" \
 	"$(grep -E '^extern .* AddInts\(' "$D/cshared-v2.h" | sed 's/^extern //; s/;$//')" \

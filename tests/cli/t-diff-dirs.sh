@@ -3,6 +3,7 @@
 # (tests/fixtures/build-diff.sh tree-old/, tree-new/). Oracles: find + comm
 # for the pairing, readelf --dyn-syms and go version -m for the paired files.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/diff-lib.sh"
 D=$FIX/diff
 if [ ! -d "$D/tree-old" ]; then
 	notok "diff fixtures missing in $D"
@@ -10,7 +11,7 @@ if [ ! -d "$D/tree-old" ]; then
 fi
 bins() { (cd "$1" && find . -type f | sed 's|^\./||' | while read -r f; do
 	case $(head -c 4 "$f" | od -An -c | tr -d ' ') in '177ELF') echo "$f" ;; esac; done | sort); }
-"$GOABI" diff --json "$D/tree-old" "$D/tree-new" > "$TMPD/d.json"
+diffjson "$TMPD/d.json" "$D/tree-old" "$D/tree-new"
 rc=$?
 check "files removed = binaries only in OLD (find, comm)" "$(comm -23 <(bins "$D/tree-old") <(bins "$D/tree-new") | tr '\n' ' ')" \
 	"$(jget "$TMPD/d.json" "''.join(c['subject']+' ' for c in j['changes'] if c['area']=='file' and c['kind']=='removed')")"

@@ -6,6 +6,7 @@
 # Go's documented scheme changes (type..eq. -> type:.eq. in 1.20, type hashes
 # MD5 -> notsha256 in 1.19).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/diff-lib.sh"
 D=$FIX/diff
 ORA="python3 $TOP/tests/cli/diff-oracle.py"
 if [ ! -f "$D/prog-cgo" ]; then
@@ -17,7 +18,7 @@ q() { jget "$1" "next((str(c['$4']) for c in j['changes'] if c['area']=='$2' and
 setting() { go version -m "$1" | awk -v k="$2" '$1 == "build" { split($2, kv, "="); if (kv[1] == k) print substr($2, length(k) + 2) }'; }
 
 # --- cgo off -> on
-"$GOABI" diff --json "$D/prog-nocgo" "$D/prog-cgo" > "$TMPD/cgo.json"
+diffjson "$TMPD/cgo.json" "$D/prog-nocgo" "$D/prog-cgo"
 rc=$?
 check "cgo: CGO_ENABLED old -> new = go version -m" "$(setting "$D/prog-nocgo" CGO_ENABLED) -> $(setting "$D/prog-cgo" CGO_ENABLED)" \
 	"$(q "$TMPD/cgo.json" go CGO_ENABLED old) -> $(q "$TMPD/cgo.json" go CGO_ENABLED new)"
@@ -41,14 +42,14 @@ check "cgo: the glibc floor raise is classed breaking" breaking "$(q "$TMPD/cgo.
 check "cgo: interpreter added (kind)" added "$(q "$TMPD/cgo.json" interp PT_INTERP kind)"
 check "cgo: cgo linked 0 -> 1 (nm: x_cgo_init only in NEW)" "$(nm "$D/prog-nocgo" 2>/dev/null | grep -c ' x_cgo_init$') -> $(nm "$D/prog-cgo" 2>/dev/null | grep -c ' x_cgo_init$')" \
 	"$(q "$TMPD/cgo.json" go cgo old) -> $(q "$TMPD/cgo.json" go cgo new)"
-"$GOABI" diff --json "$D/prog-cgo" "$D/prog-nocgo" > "$TMPD/nocgo.json"
+diffjson "$TMPD/nocgo.json" "$D/prog-cgo" "$D/prog-nocgo"
 check "cgo -> no cgo: interpreter removed (readelf -l: OLD has one, NEW none)" "removed $interp None" \
 	"$(q "$TMPD/nocgo.json" interp PT_INTERP kind) $(q "$TMPD/nocgo.json" interp PT_INTERP old) $(q "$TMPD/nocgo.json" interp PT_INTERP new)"
 "$GOABI" diff "$D/prog-cgo" "$D/prog-nocgo" > "$TMPD/nocgo.txt"
 check "cgo -> no cgo: text says the interpreter was removed" 1 "$(grep -c 'interp removed' "$TMPD/nocgo.txt")"
 
 # --- GOAMD64 v1 -> v3
-"$GOABI" diff --json "$D/prog-v1" "$D/prog-v3" > "$TMPD/isa.json"
+diffjson "$TMPD/isa.json" "$D/prog-v1" "$D/prog-v3"
 rc=$?
 check "GOAMD64: declared ISA level old -> new = go version -m" \
 	"x86-64-$(setting "$D/prog-v1" GOAMD64) -> x86-64-$(setting "$D/prog-v3" GOAMD64)" \
@@ -57,14 +58,14 @@ check "GOAMD64: declared raise is breaking (exit bit 8: Go's runtime refuses old
 check "GOAMD64: no libc change reported (readelf -l: neither has an interpreter)" \
 	"$(readelf -l -W "$D/prog-v1" "$D/prog-v3" | grep -c 'program interpreter')" \
 	"$(jget "$TMPD/isa.json" "sum(1 for c in j['changes'] if c['area'] in ('interp','libc','needed','glibc'))")"
-"$GOABI" diff --json "$D/prog-v3" "$D/prog-v1" > "$TMPD/isa2.json"
+diffjson "$TMPD/isa2.json" "$D/prog-v3" "$D/prog-v1"
 rc=$?
 check "GOAMD64 v3 -> v1: lowered, informational (exit 4)" "lowered 4" "$(q "$TMPD/isa2.json" isa 'ISA level declared' kind) $rc"
 
 # --- real-world: esbuild 0.13.15 (go1.17.2) -> 0.18.5 (go1.20.5)
 old=$NPM/esbuild-linux-64@0.13.15/esbuild new=$NPM/@esbuild_linux-x64@0.18.5/esbuild
 if [ -f "$old" ] && [ -f "$new" ]; then
-	"$GOABI" diff --json "$old" "$new" > "$TMPD/npm.json"
+	diffjson "$TMPD/npm.json" "$old" "$new"
 	vo=$(go version -m "$old" | head -1 | awk '{print $2}') vn=$(go version -m "$new" | head -1 | awk '{print $2}')
 	check "esbuild: Go version old -> new = go version -m" "$vo -> $vn" \
 		"$(q "$TMPD/npm.json" go 'Go version' old) -> $(q "$TMPD/npm.json" go 'Go version' new)"
@@ -94,7 +95,7 @@ fi
 # schemes do not link together)
 o=$FIX/inspect/go119-c-shared.so n=$FIX/modern/go126-c-shared.so
 if [ -f "$o" ] && [ -f "$n" ]; then
-	"$GOABI" diff --json "$o" "$n" > "$TMPD/cs.json"
+	diffjson "$TMPD/cs.json" "$o" "$n"
 	check "c-shared 1.19 -> 1.26: shared libraries (readelf -h DYN, no PT_INTERP)" "DYN DYN 0" \
 		"$(readelf -h "$o" | awk '/Type:/ {print $2}') $(readelf -h "$n" | awk '/Type:/ {print $2}') $(readelf -lW "$o" "$n" | grep -c 'program interpreter')"
 	check "c-shared 1.19 -> 1.26: symbol scheme dot -> colon, possibly breaking" "dot colon possibly-breaking" \

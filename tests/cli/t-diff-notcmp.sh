@@ -5,6 +5,7 @@
 # old file, strings(1) for the new one's runtime.buildVersion, readelf for
 # the missing section, tests/cli/typehash-oracle.py for the digests.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/diff-lib.sh"
 o="$NPM/@esbuild_linux-x64@0.26.0/esbuild" n="$NPM/@esbuild_linux-x64@0.27.3/esbuild"
 if [ ! -f "$o" ] || [ ! -f "$n" ]; then skip "esbuild 0.26.0 -> 0.27.3 diff" "not fetched"; exit 0; fi
 cp "$o" "$TMPD/old" && chmod +x "$TMPD/old"
@@ -12,7 +13,7 @@ vo=$(go version "$TMPD/old" | awk '{print $2}')
 vn=$(strings -a "$n" | grep -xE 'go1\.[0-9]+(\.[0-9]+)?' | sort -u)
 check "oracle: NEW has no .go.buildinfo section" 0 "$(readelf -SW "$n" | grep -c '\.go\.buildinfo')"
 ho=$(python3 "$TOP/tests/cli/typehash-oracle.py" elf "$o"); hn=$(python3 "$TOP/tests/cli/typehash-oracle.py" elf "$n")
-"$GOABI" diff --json "$o" "$n" > "$TMPD/d.json"; rc=$?
+diffjson "$TMPD/d.json" "$o" "$n"; rc=$?
 q() { jget "$TMPD/d.json" "$1"; }
 check "no module reported removed (NEW's modules are unknown)" 0 "$(q "len([c for c in j['changes'] if c['area']=='module'])")"
 check "no build setting reported changed" 0 "$(q "len([c for c in j['changes'] if c['kind']=='setting changed'])")"

@@ -7,6 +7,7 @@
 # direction of each dependency change, readelf -h (same machine, no ELF
 # change), the SARIF 2.1.0 schema for --format sarif.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/diff-lib.sh"
 ORA="python3 $TOP/tests/cli/npm-audit-oracle.py"
 SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
 chain=(esbuild-linux-64@0.11.23 esbuild-linux-64@0.13.15 esbuild-linux-64@0.14.54
@@ -53,7 +54,7 @@ for p in "${pairs[@]}"; do
 	go version -m "$new" > "$TMPD/n.m"
 	$ORA gomod "$TMPD/o.m" > "$TMPD/o.json"
 	$ORA gomod "$TMPD/n.m" > "$TMPD/n.json"
-	"$GOABI" diff --json "$old" "$new" > "$TMPD/d.json"
+	diffjson "$TMPD/d.json" "$old" "$new"
 	rc=$?
 	vo=$(jget "$TMPD/o.json" "j['version']") vn=$(jget "$TMPD/n.json" "j['version']")
 	check "$label: Go version old -> new = go version -m" "$vo -> $vn" \
@@ -91,7 +92,7 @@ check "downgrade go1.23.8 -> go1.22.5: exit bit 16" 16 "$(($? & 16))"
 # SARIF of one pair, relative paths: valid, one result per change, levels by class
 cd "$NPM" || exit 0
 "$GOABI" diff --format sarif esbuild-linux-64@0.13.15/esbuild @esbuild_linux-x64@0.18.5/esbuild > "$TMPD/d.sarif"
-"$GOABI" diff --json esbuild-linux-64@0.13.15/esbuild @esbuild_linux-x64@0.18.5/esbuild > "$TMPD/d.json"
+diffjson "$TMPD/d.json" esbuild-linux-64@0.13.15/esbuild @esbuild_linux-x64@0.18.5/esbuild
 if python3 -c 'import jsonschema' 2> /dev/null; then
 	check "diff sarif (esbuild pair): valid against the SARIF 2.1.0 schema" valid "$(python3 - "$SCHEMA" "$TMPD/d.sarif" << 'PY'
 import json, sys, jsonschema
@@ -103,6 +104,6 @@ PY
 fi
 check "diff sarif: Go version result located at NEW (relative uri, %SRCROOT%)" \
 	"%40esbuild_linux-x64%400.18.5/esbuild %SRCROOT%" \
-	"$(jget "$TMPD/d.sarif" "next(r['locations'][0]['physicalLocation']['artifactLocation']['uri']+' '+r['locations'][0]['physicalLocation']['artifactLocation']['uriBaseId'] for r in j['runs'][0]['results'] if r['ruleId']=='go')")"
+	"$(jget "$TMPD/d.sarif" "next(r['locations'][0]['physicalLocation']['artifactLocation']['uri']+' '+r['locations'][0]['physicalLocation']['artifactLocation']['uriBaseId'] for r in j['runs'][0]['results'] if r['ruleId'].startswith('diff/go-'))")"
 check "diff sarif: partialFingerprints distinct per result" True \
 	"$(jget "$TMPD/d.sarif" "len(set(str(r['partialFingerprints']) for r in j['runs'][0]['results']))==len(j['runs'][0]['results'])")"

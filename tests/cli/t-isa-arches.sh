@@ -5,6 +5,7 @@
 # cross-built here with Go 1.26 (/usr/local/go, or scripts/go-toolchain.sh).
 # Oracles: the flags each program was built with and `go version -m`.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/diff-lib.sh"
 GO=/usr/local/go/bin/go
 builds=(
 	"riscv64 GORISCV64 rva20u64 riscv64-"
@@ -63,7 +64,7 @@ for p in "${pairs[@]}"; do
 	set -- $p
 	a="$TMPD/$1" b="$TMPD/$2" want=$3
 	if [ ! -f "$a" ] || [ ! -f "$b" ]; then notok "diff $1 -> $2: build missing"; continue; fi
-	"$GOABI" diff --json "$a" "$b" > "$TMPD/d.json"
+	diffjson "$TMPD/d.json" "$a" "$b"
 	rc=$?
 	cls=breaking bit=8
 	[ "$want" = lowered ] && cls=informational bit=0
@@ -72,5 +73,5 @@ for p in "${pairs[@]}"; do
 		"$want:$cls 4 $bit" "$got $((rc & 4)) $((rc & 8))"
 done
 # the same build twice: no ISA change
-"$GOABI" diff --json "$TMPD/riscv64-rva22u64" "$TMPD/riscv64-rva22u64" > "$TMPD/same.json"
+diffjson "$TMPD/same.json" "$TMPD/riscv64-rva22u64" "$TMPD/riscv64-rva22u64"
 check "diff of a build with itself: no isa change" 0 "$(jget "$TMPD/same.json" "sum(1 for c in j['changes'] if c['area'] == 'isa')")"

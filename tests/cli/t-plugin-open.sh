@@ -30,8 +30,13 @@ try:
 except Exception as e:
     print(f"not ok - {desc}: goabi printed no JSON ({e}): {open('goabi.err').read().strip()}")
     sys.exit(0)
-got = j["plugins"]
+# schema 2: one judged item per plugin in load order; one finding per
+# plugin that does not load, its tool_says = what plugin.Open returned
+# (or the runtime printed)
+got = [dict(jd["properties"], path=jd["path"], verdict_class=jd["verdict_class"]) for jd in j["judged"]]
+finds = [f for f in j["findings"] if f["check"] == "plugin"]
 bad = []
+want_finds = []
 for i, p in enumerate(plugins):
     if i < len(lines):
         l = lines[i]
@@ -44,9 +49,18 @@ for i, p in enumerate(plugins):
     have = (g.get("outcome"), g.get("error"))
     if have != want:
         bad.append(f"{p}: runtime {want}, goabi {have}")
-exp_rc = 0 if all(g.get("loads") for g in got) else 1
-if grc != exp_rc:
-    bad.append(f"goabi exit {grc}, expected {exp_rc}")
+    if g.get("path") != p:
+        bad.append(f"judged item {i} is {g.get('path')}, not {p}")
+    if want[0] != "loads":
+        want_finds.append((p, want[1], "plugin/" + str(g.get("rule"))))
+have_finds = [(f["subject"]["path"], f["tool_says"], f["rule"]) for f in finds]
+if have_finds != want_finds:
+    bad.append(f"findings (path, tool_says, rule) {have_finds}, runtime {want_finds}")
+if any(f["severity"] != ("note" if f["rule"] == "plugin/not-reached" else "error") for f in finds):
+    bad.append("a finding of a plugin that fails is not an error: " + ", ".join(f["rule"] + " " + f["severity"] for f in finds))
+exp_rc = 0 if all(g.get("verdict_class") == "pass" for g in got) else 1
+if grc != exp_rc or j["exit"] != exp_rc:
+    bad.append(f"goabi exit {grc} (JSON {j['exit']}), expected {exp_rc}")
 if bad:
     print(f"not ok - {desc}: " + "; ".join(bad))
 else:
@@ -126,11 +140,35 @@ for pair in "go119 go126" "go126 go119" "go126 go127" "go127 go126" "go119 go127
 	compare "host $1, plugin $2 (first plugin)" "$P/$1/host" "$P/$2/p1.so"
 	compare "host $1, plugin $2 after one of $1" "$P/$1/host" "$P/$1/p3.so" "$P/$2/p1.so" "$P/$1/p1.so"
 done
-# text output: one verdict line per plugin after the host line
+# text output: the host, one verdict line per plugin in load order, the
+# failing plugin's finding with both package hashes and plugin.Open's words
+# (the oracle: what the host printed for the same two plugins)
+"$d/host" "$d/p3.so" "$d/p4.so" > oracle.out 2> /dev/null
 "$GOABI" plugin "$d/host" "$d/p3.so" "$d/p4.so" > text.out
-check "text: a host line and one line per plugin" 3 "$(wc -l < text.out)"
-check "text: the failing plugin's line carries the message and the package hashes" 1 \
-	"$(grep -c '^fails .*different version of package example.com/extra .*in the plugin, .* in ' text.out)"
+check "text: the host and one verdict line per plugin, in order" "1 $d/p3.so: loads|$d/p4.so: fails|" \
+	"$(grep -c "^  host  *$d/host\$" text.out) $(grep -E '^  [^ ].*: (loads|fails|aborts|not reached)$' text.out | sed 's/^  //' | tr '\n' '|')"
+check "text: the failing plugin's finding carries the package hashes and plugin.Open's message" \
+	"1 $(sed -n 2p oracle.out | sed 's/^fail //')" \
+	"$(grep -c "^  $d/p4.so 'example.com/extra': .*example.com/extra.* ([0-9a-f]* in the plugin, [0-9a-f]* in $d/p3.so, bound first) \[plugin/pkghash\]$" text.out) $(grep -A1 '\[plugin/pkghash\]$' text.out | tail -1 | sed 's/^ *//')"
+# SARIF 2.1.0: valid against the published schema, one result per plugin
+# the runtime did not load (error level), located at the plugin
+SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
+"$GOABI" plugin --format sarif "$d/host" "$d/p3.so" "$d/p4.so" > p.sarif
+src=$?
+if python3 -c 'import jsonschema' 2> /dev/null; then
+	check "sarif: valid against the SARIF 2.1.0 schema" valid "$(python3 - "$SCHEMA" p.sarif << 'PY'
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1])); log = json.load(open(sys.argv[2]))
+errs = list(jsonschema.validators.validator_for(s)(s).iter_errors(log))
+print('valid' if not errs else 'invalid: ' + errs[0].message[:200])
+PY
+)"
+else
+	notok "sarif: no python3 with jsonschema (Debian python3-jsonschema)"
+fi
+check "sarif: results (rule, level, uri, toolSays) = the plugins the host failed to load, exit 1" \
+	"$(grep '^fail ' oracle.out | sed 's/^fail //' | while read -r m; do echo "plugin/pkghash error file://$d/p4.so $m"; done) 1" \
+	"$(jget p.sarif "'\n'.join(' '.join([r['ruleId'], r['level'], r['locations'][0]['physicalLocation']['artifactLocation']['uri'], r['properties']['toolSays']]) for r in j['runs'][0]['results'])") $src"
 # usage and unreadable input
 "$GOABI" plugin "$d/host" > /dev/null 2>&1
 check "usage: no plugin -> exit 2" 2 $?
@@ -138,3 +176,6 @@ check "usage: no plugin -> exit 2" 2 $?
 check "unreadable plugin -> exit 2" 2 $?
 "$GOABI" plugin "$d/libc-only.so" "$d/p1.so" > /dev/null 2>&1
 check "a host that is not Go -> exit 2" 2 $?
+"$GOABI" plugin --json "$d/host" "$TMPD/absent.so" > absent.json 2> absent.err
+check "unreadable plugin, --json: exit 2, verdict error, the file named in errors, stderr empty" \
+	"2 error $TMPD/absent.so 0" "$? $(jget absent.json "j['verdict_class'] + ' ' + ' '.join(e['file'] for e in j['errors'])") $(wc -c < absent.err)"

@@ -2,8 +2,10 @@
  * and module versions, glibc versions: the orders `go` and `sort -V` use),
  * prototype canonical forms, policy value validation. */
 #include <stdlib.h>
+#include <string.h>
 #include "check/diff.h"
 #include "check/policy.h"
+#include "goabi/checks.h"
 #include "unit.h"
 #include "util/util.h"
 
@@ -87,8 +89,37 @@ static void test_policy_values(void)
 	policy_release(&p);
 }
 
+/* goabi_diff's inputs that cannot be compared: the result, not the call,
+ * carries them, with docs/diff.md's exit bits (1 input, 2 usage). */
+static void test_goabi_diff_inputs(void)
+{
+	struct goabi_result *r = NULL;
+	int rc = goabi_diff("/nonexistent/old.so", "/nonexistent/new.so", NULL, &r);
+	CHECK(rc == 0 && r, "goabi_diff on missing files returns a result");
+	if (r) {
+		CHECK(r->exit_bits == GOABI_DIFF_EXIT_ERROR && r->verdict == GOABI_VERDICT_ERROR &&
+			      goabi_exit_code(r) == 1,
+		      "missing OLD: exit bits 1, verdict error (exit_bits %u, verdict %d)", r->exit_bits, (int)r->verdict);
+		CHECK(r->nerrors == 1 && r->errors[0].file && strcmp(r->errors[0].file, "/nonexistent/old.so") == 0,
+		      "missing OLD: one input error naming OLD");
+		CHECK(r->nfindings == 0 && strcmp(r->check, "diff") == 0, "no change reported, check diff");
+		goabi_result_free(r);
+	}
+	r = NULL;
+	rc = goabi_diff("/", "/nonexistent/new.so", NULL, &r);
+	CHECK(rc == 0 && r && r->exit_bits == GOABI_DIFF_EXIT_USAGE && r->nerrors == 1,
+	      "a directory against a file: exit bits 2 (usage), one error");
+	goabi_result_free(r);
+	r = NULL;
+	struct goabi_diff_opts o = { .old_header = "old.h" };
+	rc = goabi_diff("/", "/", &o, &r);
+	CHECK(rc == 0 && r && r->exit_bits == GOABI_DIFF_EXIT_USAGE, "one header only: exit bits 2 (usage)");
+	goabi_result_free(r);
+}
+
 int main(void)
 {
+	test_goabi_diff_inputs();
 	test_vercmp();
 	test_canon();
 	test_policy_values();
