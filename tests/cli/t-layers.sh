@@ -94,8 +94,8 @@ private_includes() {
 # reads bytes or includes another check's header fails now.
 KNOWN_BYTES="src/check/link_int.h src/check/link_findings.c src/check/link_resolve.c src/check/link_search.c src/check/plugin_read.c"
 KNOWN_PRIVATE="src/check/plugin_dlopen.c:check/image_loader.h src/check/policy.c:check/diff.h
-src/cli/audit.c:check/policy.h src/cli/diff.c:check/diff.h src/cli/exitcode.c:check/diff.h
-src/cli/exitcode.c:check/image_int.h src/cli/exitcode.c:check/link.h src/cli/exitcode.c:check/plugin.h
+src/cli/audit.c:check/policy.h src/cli/diff.c:check/diff.h
+src/cli/exitcode.c:check/image_int.h src/cli/exitcode.c:check/link.h
 src/cli/exitcode.c:check/policy.h src/cli/image.c:check/image_int.h src/cli/image.c:check/nss.h
 src/cli/link.c:check/link.h src/cli/plugin.c:check/plugin.h src/report/diff_report.h:check/diff.h
 src/report/image_report.c:check/nss.h src/report/image_report.h:check/image_int.h
