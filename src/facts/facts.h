@@ -42,4 +42,15 @@ typedef bool (*note_fn)(void *ctx, const char *owner, uint32_t type,
 			const uint8_t *desc, size_t descsz, const char *where);
 void ev_for_each_note(const struct elfview *ev, note_fn fn, void *ctx);
 
+/* Typed facts (typed.c): set a fact's string and a->typed together. The
+ * value must be one of its family's names (goabi.h); NULL when unknown. */
+enum fact_typed_id {
+	FT_TOOLCHAIN, FT_CGO, FT_CGO_SETTING, FT_BUILDMODE, FT_LIBC, FT_LINKAGE,
+	FT_ISA_DECLARED, FT_ISA_REQUIRED, FT_ISA_USED, /* last: facts_retype's loop ends here */
+};
+void fact_set_typed(struct goabi_artifact *a, enum fact_typed_id id, enum goabi_conf c, const char *value,
+		    const char *evfmt, ...) __attribute__((format(printf, 5, 6)));
+/* a->typed again from the strings, after facts were copied in place (roll-ups) */
+void facts_retype(struct goabi_artifact *a);
+
 #endif

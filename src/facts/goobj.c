@@ -222,13 +222,13 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 	go_setting_add(a, "GOOS", goos);
 	go_setting_add(a, "GOARCH", goarch);
 	goarch_machine(a, goarch, ev);
-	fact_set(a, &g->toolchain, GOABI_KNOWN, "gc", "Go object header \"%s\"", ev);
+	fact_set_typed(a, FT_TOOLCHAIN, GOABI_KNOWN, "gc", "Go object header \"%s\"", ev);
 	fact_set(a, &g->version, GOABI_KNOWN, version, "Go object header \"%s\"", ev);
-	fact_set(a, &g->buildmode, GOABI_KNOWN, "archive",
+	fact_set_typed(a, FT_BUILDMODE, GOABI_KNOWN, "archive",
 		 "Go's own object format (go build -buildmode=archive, go tool compile/pack, GOCACHE): not ELF, "
 		 "a C linker rejects it (\"file format not recognized\"); build with -buildmode=c-archive for C");
-	fact_set(a, &g->cgo, GOABI_UNKNOWN, NULL, "Go object: cgo is decided when the Go linker links it");
-	fact_set(a, &g->cgo_setting, GOABI_UNKNOWN, NULL, "Go object: no build settings recorded");
+	fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "Go object: cgo is decided when the Go linker links it");
+	fact_set_typed(a, FT_CGO_SETTING, GOABI_UNKNOWN, NULL, "Go object: no build settings recorded");
 	/* the compiled object follows "\n!\n"; __.PKGDEF holds export data */
 	const uint8_t *bang = memmem(p, n, "\n!\n", 3);
 	if (!bang) {
