@@ -85,19 +85,7 @@ static void inspect_elf(struct goabi_artifact *a, Elf *elf, const struct goabi_o
 	a->kind = GOABI_KIND_ELF;
 	if (!ev_init(&ev, elf, a, opts))
 		return;
-	facts_elfid(&ev);
-	if (ev.eh.e_type == ET_CORE) {
-		diag_add(a, GOABI_DIAG_WARNING, "core file: only the ELF identity is reported");
-		return;
-	}
-	facts_libc(&ev);
-	if (!opts->loader_only || facts_go_evident(&ev))
-		facts_go(&ev);
-	facts_libc_family(&ev);
-	facts_nss(&ev);
-	if (!opts->loader_only && (!opts->no_dwarf || a->go.toolchain.value))
-		facts_cabi(&ev);
-	facts_isa(&ev);
+	facts_run(&ev); /* the extractor table, extractors.c */
 }
 
 static void add_member(struct goabi_artifact *parent, struct goabi_artifact *m)
