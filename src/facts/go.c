@@ -446,9 +446,8 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 		strv_push(a->arena, &go->conflicts,
 			  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,
 				       go_pclntab_range(pt->magic), go->version.value));
-	const char *c = go->typehash.conf == GOABI_KNOWN && gc ? go_typehash_conflict(a, go->version.value, go->typehash.value) : NULL;
-	if (c)
-		strv_push(a->arena, &go->conflicts, c);
+	if (go->typehash.conf == GOABI_KNOWN && gc)
+		go_typehash_check(a, go->version.value);
 }
 
 void facts_go(struct elfview *ev)

@@ -97,7 +97,8 @@ static void try_descriptor(struct objscan *s, const char *nm, size_t l, uint32_t
 	const char *scheme = go_typehash_match(link, h);
 	if (!scheme) {
 		if (!s->mismatch)
-			s->mismatch = arena_printf(s->a->arena, "%.*s carries hash %#010x, none of the four digests", (int)l, nm, h);
+			s->mismatch = arena_printf(s->a->arena, "%.*s carries hash %#010x, none of the %s digests", (int)l, nm, h,
+						     go_typehash_eras_count());
 		return;
 	}
 	fact_set(s->a, &s->a->go.typehash, GOABI_KNOWN, scheme,
@@ -238,8 +239,6 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 	}
 	size_t at = (size_t)(bang - p) + 3;
 	scan_object(a, p + at, n - at, goarch);
-	const char *c = go_typehash_conflict(a, version, g->typehash.value);
-	if (c)
-		strv_push(a->arena, &g->conflicts, c);
+	go_typehash_check(a, version);
 	return true;
 }
