@@ -72,7 +72,26 @@ $(BUILD)/libgoabi.a: $(LIB_OBJ) Makefile
 	$(Q)$(OBJCOPY) --wildcard --keep-global-symbol='goabi_*' $(BUILD)/libgoabi-all.o $(BUILD)/libgoabi.o
 	$(Q)rm -f $@ $(BUILD)/libgoabi-all.o && ar rcs $@ $(BUILD)/libgoabi.o
 
-all: $(BUILD)/libgoabi.a
+all: $(BUILD)/libgoabi.a $(BUILD)/goabi.pc
+
+# goabi.pc for pkg-config (docs/example/goabi-example.c shows the use),
+# written with the PREFIX of the build and again by `make install` with the
+# PREFIX of the install. Only the static libgoabi.a is installed, so every
+# program that links it needs its dependencies: they are in Libs as well as
+# Libs.private (libdwarf is static-only on Debian and has no .pc; capstone,
+# libarchive, libcurl and libcrypto are loaded with dlopen on first use).
+PC_PRIVATE = -ldwarf $(shell $(PKG_CONFIG) --libs $(LINKED_PKGS) 2>/dev/null) -lmd -lz -lpthread
+PC_VERSION = $(shell sed -n 's/^\#define GOABI_VERSION "\(.*\)"/\1/p' include/goabi/goabi.h)
+define write_pc
+printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$${exec_prefix}/lib' \
+	'includedir=$${prefix}/include' '' 'Name: goabi' \
+	'Description: Go/C ABI compatibility facts of ELF files and ar archives, and the checks over them' \
+	'Version: $(PC_VERSION)' 'Cflags: -I$${includedir}' \
+	'Libs: -L$${libdir} -lgoabi $(strip $(PC_PRIVATE))' 'Libs.private: $(strip $(PC_PRIVATE))' > $(1)
+endef
+$(BUILD)/goabi.pc: Makefile include/goabi/goabi.h
+	@mkdir -p $(dir $@)
+	$(Q)$(call write_pc,$@)
 
 $(BUILD)/goabi: $(CLI_OBJ) $(BUILD)/libgoabi-internal.a
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgoabi-internal.a $(DEP_LIBS)
@@ -127,10 +146,12 @@ fuzz-build:
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libgoabi-internal.a
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(BUILD)/libgoabi-internal.a $(DEP_LIBS)
 
-install: $(BUILD)/goabi $(BUILD)/libgoabi.a
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/goabi $(DESTDIR)$(PREFIX)/share/man/man1
+install: $(BUILD)/goabi $(BUILD)/libgoabi.a $(BUILD)/goabi.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/goabi $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/goabi $(DESTDIR)$(PREFIX)/bin/goabi
 	install -m 644 $(BUILD)/libgoabi.a $(DESTDIR)$(PREFIX)/lib/libgoabi.a
+	$(call write_pc,$(DESTDIR)$(PREFIX)/lib/pkgconfig/goabi.pc)
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/goabi.pc
 	install -m 644 include/goabi/*.h $(DESTDIR)$(PREFIX)/include/goabi/
 	install -m 644 docs/goabi.1 $(DESTDIR)$(PREFIX)/share/man/man1/goabi.1
 

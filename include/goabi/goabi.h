@@ -22,7 +22,7 @@ extern "C" {
 
 #define GOABI_VERSION "0.1.0"
 /* Bumped when a JSON field changes meaning or disappears (docs/json-schema.md). */
-#define GOABI_JSON_SCHEMA 1
+#define GOABI_JSON_SCHEMA 2
 
 enum goabi_err {
 	GOABI_OK = 0,

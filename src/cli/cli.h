@@ -29,6 +29,11 @@ extern struct cli_global cli_g;
  * argument); true when it was one. A bad value prints "goabi CMD: ..." and
  * exits 2. */
 bool cli_global_opt(const char *cmd, int argc, char **argv, int *i);
+/* Take every shared option out of argv[1..argc) before "--" into cli_g (so
+ * that the command's own getopt loop sees only its own options); returns
+ * the new argc (argv[argc] = NULL). Only for commands none of whose own
+ * options takes an argument that could be a shared option ("-v", "--json"). */
+int cli_global_take(const char *cmd, int argc, char **argv);
 struct goabi_result;
 /* Render r on stdout in cli_g.format (text, JSON schema 2, SARIF 2.1.0) and
  * return its exit code (goabi_exit_code). */

@@ -3,13 +3,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/cli.h"
 #include "cli/errors.h"
 #include "goabi/goabi.h"
+#include "goabi/result.h"
 #include "report/report.h"
 
 bool cli_wants_json(int argc, char **argv)
 {
-	bool json = false;
+	/* given before the command name (goabi --json CMD ...) */
+	bool json = cli_g.format == CLI_FMT_JSON;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
@@ -73,15 +76,56 @@ void cli_errors_release(struct cli_errors *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* The run's errors as a result of verdict ERROR (exit rc): the schema-2
+ * envelope, or a SARIF log whose toolExecutionNotifications carry them. */
+static struct goabi_result *errors_result(const struct cli_errors *e, const char *cmd, int rc)
+{
+	struct goabi_result *r = goabi_result_new(cmd);
+	if (!r)
+		return NULL;
+	r->verdict = rc == EXIT_CLEAN ? GOABI_VERDICT_PASS : GOABI_VERDICT_ERROR;
+	if (strcmp(cmd, "diff") == 0)
+		r->exit_bits = (unsigned)rc;
+	for (size_t i = 0; e && i < e->n; i++)
+		goabi_result_add_error(r, e->v[i].file, NULL, e->v[i].message);
+	return r;
+}
+
+static void print_errors(const struct cli_errors *e, const char *cmd, int rc, bool sarif)
+{
+	struct goabi_result *r = errors_result(e, cmd, rc);
+	json_t *top = NULL;
+	if (r)
+		top = sarif ? report_result_sarif(r) : report_result_json(r, NULL, rc);
+	if (!top) /* out of memory: still valid JSON with the exit code */
+		top = json_pack("{s:s, s:s, s:i, s:s, s:i, s:[]}", "tool", "goabi", "version", GOABI_VERSION, "schema",
+				GOABI_JSON_SCHEMA, "command", cmd, "exit", rc, "errors");
+	cli_print_json(top);
+	json_decref(top);
+	goabi_result_free(r);
+}
+
 int cli_fail(struct cli_errors *e, const char *cmd, int rc)
 {
-	if (e->json && !e->quiet) {
-		json_t *top = json_pack("{s:s, s:s, s:i, s:s, s:o, s:i}", "tool", "goabi", "version", GOABI_VERSION, "schema",
-					GOABI_JSON_SCHEMA, "command", cmd, "errors", cli_errors_json(e), "exit", rc);
-		json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(top);
-	}
+	if (e->json && !e->quiet && !cli_g.quiet)
+		print_errors(e, cmd, rc, false);
 	cli_errors_release(e);
 	return rc;
+}
+
+int cli_usage_error(const char *cmd, const char *file, const char *fmt, ...)
+{
+	struct cli_errors e = { .json = cli_g.format == CLI_FMT_JSON || cli_g.format == CLI_FMT_SARIF };
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	cli_error(&e, cmd, file, "%s", msg ? msg : "out of memory");
+	free(msg);
+	if (e.json && !cli_g.quiet)
+		print_errors(&e, cmd, EXIT_INPUT, cli_g.format == CLI_FMT_SARIF);
+	cli_errors_release(&e);
+	return EXIT_INPUT;
 }

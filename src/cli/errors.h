@@ -31,8 +31,18 @@ json_t *cli_errors_json(const struct cli_errors *e);
 void cli_errors_release(struct cli_errors *e);
 
 /* The whole output of a run that stopped on an error (usage, policy,
- * header): in JSON mode {"tool", "version", "schema", "command", "errors",
- * "exit"} on stdout; else the errors were already on stderr. Returns rc. */
+ * header): in JSON mode the schema-2 envelope (verdict "error", exit rc,
+ * "errors" [{file, member, message}]) on stdout; else the errors were already on stderr. Returns rc. */
 int cli_fail(struct cli_errors *e, const char *cmd, int rc);
+
+/* One usage or input error that ends the run (exit 2), for every command:
+ * "goabi CMD: 'file': message" on stderr in text mode; in JSON mode (cli_g,
+ * from the shared options) the schema-2 envelope with "errors" on stdout,
+ * in SARIF mode a log whose invocation carries it. Returns EXIT_INPUT (2). */
+int cli_usage_error(const char *cmd, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print j on stdout as goabi prints JSON (indent 2, keys in order, newline). */
+void cli_print_json(json_t *j);
 
 #endif

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "cli/cli.h"
+#include "cli/errors.h"
 #include "goabi/goabi.h"
+#include "goabi/result.h"
 #include "read/package.h"
 #include "report/cyclonedx.h"
 #include "report/report.h"
@@ -17,7 +19,7 @@ struct inspect_run {
 	bool brief;         /* --brief: one line per file, in the spirit of go version */
 	struct walk_opts walk; /* -L follows symbolic links */
 	json_t *arr;
-	json_t *errors;     /* --json: [{"file", "member", "message"}] */
+	struct goabi_result *res; /* --json: the envelope's verdict and "errors" */
 	int rc;
 	size_t nfiles;
 };
@@ -75,9 +77,8 @@ static void fail(struct inspect_run *r, const char *path, const char *msg)
 	fputs("': ", stderr);
 	report_put(stderr, msg);
 	fputc('\n', stderr);
-	if (r->json)
-		json_array_append_new(r->errors, json_pack("{s:o, s:n, s:o}", "file", json_str(path), "member", "message",
-							   json_str(msg)));
+	if (r->res)
+		goabi_result_add_error(r->res, path, NULL, msg);
 	r->rc = EXIT_INPUT;
 }
 
@@ -141,9 +142,8 @@ static void emit(struct inspect_run *r, const char *path, struct goabi_artifact 
 		fputs("goabi inspect: '", stderr);
 		report_put(stderr, path);
 		fprintf(stderr, "': %s\n", goabi_strerror(err));
-		if (r->json)
-			json_array_append_new(r->errors, json_pack("{s:o, s:n, s:o}", "file", json_str(path), "member",
-								   "message", json_str(goabi_strerror(err))));
+		if (r->res)
+			goabi_result_add_error(r->res, path, NULL, goabi_strerror(err));
 		r->rc = EXIT_INPUT;
 		return;
 	}
@@ -163,10 +163,9 @@ static void emit(struct inspect_run *r, const char *path, struct goabi_artifact 
 			report_put(stderr, w->diags[0].message);
 			fputc('\n', stderr);
 		}
-		if (r->json)
-			json_array_append_new(r->errors,
-					      json_pack("{s:o, s:o, s:o}", "file", json_str(path), "member", json_str(w ? w->member : NULL),
-							"message", json_str(w && w->ndiags ? w->diags[0].message : goabi_strerror(err))));
+		if (r->res)
+			goabi_result_add_error(r->res, path, w ? w->member : NULL,
+					       w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
 	}
 	if (r->json) {
 		json_array_append_new(r->arr, report_json(a, &r->ro));
@@ -183,8 +182,8 @@ static void emit(struct inspect_run *r, const char *path, struct goabi_artifact 
 static void help(FILE *out)
 {
 	fprintf(out,
-		"usage: goabi inspect [options] FILE|DIR...\n"
-		"  --json         JSON output (schema: docs/json-schema.md)\n"
+		"usage: goabi [shared options] inspect [options] FILE|DIR...\n"
+		"  --json         JSON output (schema %d: docs/json-schema.md)\n"
 		"  --format F     text, json, or cyclonedx (a CycloneDX 1.6 SBOM: docs/sbom.md)\n"
 		"  -r             walk directories, inspecting ELF files and archives\n"
 		"  -L             with -r, follow symbolic links (loops and repeats visited once)\n"
@@ -195,60 +194,85 @@ static void help(FILE *out)
 		"  --no-isa       no disassembly (the default: declared ISA level only)\n"
 		"  --no-dwarf     skip DWARF prototypes of exported functions\n"
 		"  -q             print nothing, only set the exit code\n"
-		"exit: 0 all read, 2 usage error or a file could not be (fully) read\n");
+		"exit: 0 all read, 2 usage error or a file could not be (fully) read\n",
+		GOABI_JSON_SCHEMA);
+}
+
+/* the schema-2 envelope of inspect: the result model's envelope with
+ * "artifacts" in place of "judged" and "findings" */
+static json_t *envelope(struct inspect_run *r)
+{
+	struct goabi_result *res = r->res;
+	res->verdict = r->rc ? GOABI_VERDICT_ERROR : GOABI_VERDICT_PASS;
+	res->verdict_word = r->rc ? "not fully read" : "read";
+	char n[32];
+	snprintf(n, sizeof(n), "%zu", r->nfiles);
+	goabi_props_add(res, &res->summary, "files", n);
+	snprintf(n, sizeof(n), "%zu", res->nerrors);
+	goabi_props_add(res, &res->summary, "errors", n);
+	json_t *top = report_result_json(res, &r->ro, r->rc);
+	if (!top)
+		return NULL;
+	json_t *errs = json_incref(json_object_get(top, "errors"));
+	json_object_del(top, "judged");
+	json_object_del(top, "findings");
+	json_object_del(top, "errors");
+	json_object_set_new(top, "artifacts", r->arr);
+	r->arr = NULL;
+	json_object_set_new(top, "errors", errs ? errs : json_array());
+	return top;
 }
 
 int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_run r = { 0 };
-	enum { OPT_JSON = 256, OPT_FORMAT, OPT_BRIEF, OPT_ISA, OPT_ISA_DETAIL, OPT_NO_DWARF, OPT_NO_ISA };
+	enum { OPT_BRIEF = 256, OPT_ISA, OPT_ISA_DETAIL, OPT_NO_DWARF, OPT_NO_ISA };
 	bool no_isa = false, isa = false;
 	static const struct option lo[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "brief", no_argument, NULL, OPT_BRIEF },
 		{ "isa", no_argument, NULL, OPT_ISA },
 		{ "isa-detail", no_argument, NULL, OPT_ISA_DETAIL },
 		{ "no-isa", no_argument, NULL, OPT_NO_ISA },
 		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF },
 		{ "recursive", no_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	argc = cli_global_take("inspect", argc, argv);
+	if (cli_g.format == CLI_FMT_SARIF)
+		return cli_usage_error("inspect", NULL, "--format sarif: inspect reports facts, not findings; use text, json or cyclonedx");
+	r.json = cli_g.format == CLI_FMT_JSON || cli_g.format == CLI_FMT_CYCLONEDX;
+	r.sbom = cli_g.format == CLI_FMT_CYCLONEDX;
+	r.quiet = cli_g.quiet;
+	r.ro.verbose = cli_g.verbose > 0;
+	r.ro.color = cli_g.color;
 	int c;
 	optind = 1;
+	opterr = !r.json; /* JSON mode: the error is in the JSON */
 	while ((c = getopt_long(argc, argv, "rLvqh", lo, NULL)) != -1) {
 		switch (c) {
-		case OPT_JSON: r.json = true; r.sbom = false; break;
 		case OPT_BRIEF: r.brief = true; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0) {
-				r.json = r.sbom = false;
-			} else if (strcmp(optarg, "json") == 0) {
-				r.json = true;
-				r.sbom = false;
-			} else if (strcmp(optarg, "cyclonedx") == 0) {
-				r.json = r.sbom = true;
-			} else {
-				fprintf(stderr, "goabi inspect: --format '%s': use text, json or cyclonedx\n", optarg);
-				return EXIT_INPUT;
-			}
-			break;
 		case OPT_ISA: isa = true; break;
 		case OPT_ISA_DETAIL: isa = r.opts.isa_detail = r.ro.isa_detail = true; break;
 		case OPT_NO_DWARF: r.opts.no_dwarf = true; break;
 		case OPT_NO_ISA: no_isa = true; break;
 		case 'r': r.recursive = true; break;
 		case 'L': r.walk.follow = true; break;
-		case 'v': r.ro.verbose = true; break;
-		case 'q': r.quiet = true; break;
+		case 'v': r.ro.verbose = true; cli_g.verbose++; break; /* in a cluster: -rv */
+		case 'q': r.quiet = cli_g.quiet = true; break;
 		case 'h': help(stdout); return EXIT_CLEAN;
-		default: help(stderr); return EXIT_INPUT;
+		default:
+			if (r.json)
+				return cli_usage_error("inspect", NULL, "unknown option or missing argument: '%s' (goabi inspect --help)",
+						       argv[optind - 1 < argc && optind > 1 ? optind - 1 : 0]);
+			help(stderr);
+			return EXIT_INPUT;
 		}
 	}
+	opterr = 1;
 	if (optind >= argc) {
+		if (r.json)
+			return cli_usage_error("inspect", NULL, "no FILE or DIR to inspect (goabi inspect --help)");
 		help(stderr);
 		return EXIT_INPUT;
 	}
@@ -259,7 +283,13 @@ int cmd_inspect(int argc, char **argv)
 		r.opts.isa_detail = r.ro.isa_detail = false;
 	if (r.json) {
 		r.arr = json_array();
-		r.errors = json_array();
+		r.res = goabi_result_new("inspect");
+		if (!r.arr || !r.res) {
+			json_decref(r.arr);
+			goabi_result_free(r.res);
+			fprintf(stderr, "goabi inspect: out of memory\n");
+			return EXIT_INPUT;
+		}
 	}
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
@@ -272,9 +302,8 @@ int cmd_inspect(int argc, char **argv)
 			fputs("goabi inspect: '", stderr);
 			report_put(stderr, argv[i]);
 			fprintf(stderr, "': %s\n", msg);
-			if (r.json)
-				json_array_append_new(r.errors, json_pack("{s:o, s:n, s:s}", "file", json_str(argv[i]),
-									   "member", "message", msg));
+			if (r.res)
+				goabi_result_add_error(r.res, argv[i], NULL, msg);
 			r.rc = EXIT_INPUT;
 		} else {
 			one(&r, argv[i]);
@@ -285,18 +314,17 @@ int cmd_inspect(int argc, char **argv)
 			r.walk.skipped_links, r.walk.skipped_links == 1 ? "" : "s");
 	walk_opts_free(&r.walk);
 	if (r.json) {
-		json_t *top = json_pack("{s:s, s:s, s:i, s:o, s:o, s:i}", "tool", "goabi", "version", GOABI_VERSION, "schema",
-					GOABI_JSON_SCHEMA, "artifacts", r.arr, "errors", r.errors, "exit", r.rc);
+		json_t *top = NULL;
 		if (r.sbom) {
-			json_t *bom = cyclonedx_bom(r.arr, GOABI_VERSION);
-			json_decref(top);
-			top = bom;
+			top = cyclonedx_bom(r.arr, GOABI_VERSION);
+			json_decref(r.arr);
+		} else {
+			top = envelope(&r);
 		}
-		if (!r.quiet && top) {
-			json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
-		}
+		if (!r.quiet && top)
+			cli_print_json(top);
 		json_decref(top);
+		goabi_result_free(r.res);
 	}
 	return r.rc;
 }

@@ -22,9 +22,16 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: goabi <command> [options] FILE...\n\ncommands:\n");
+	fprintf(out, "usage: goabi [--json | --format F] [-q] [-v] [--color[=WHEN]] <command> [options] FILE...\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\nshared options (before or after the command):\n"
+		     "  --json, --format F   text, json (schema %d: docs/json-schema.md), sarif (SARIF 2.1.0),\n"
+		     "                       cyclonedx (inspect)\n"
+		     "  -q                   print nothing, only set the exit code\n"
+		     "  -v                   verbose: evidence and details\n"
+		     "  --color[=WHEN]       colour text output: auto (stdout is a terminal), always, never\n",
+		GOABI_JSON_SCHEMA);
 	fprintf(out, "\nrun 'goabi <command> --help' for a command's options; 'man goabi' for everything\n");
 }
 
@@ -44,22 +51,35 @@ static void keep_freed_memory(void)
 int main(int argc, char **argv)
 {
 	keep_freed_memory();
-	if (argc < 2) {
+	/* the shared options before the command name, as bpftool does:
+	 * goabi --json link ..., goabi --format sarif -q image ... */
+	int i = 1;
+	while (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "-h") != 0 &&
+	       strcmp(argv[i], "--version") != 0) {
+		if (!cli_global_opt(NULL, argc, argv, &i)) {
+			fprintf(stderr, "goabi: '%s' is not a shared option (those before the command: --json, --format F, -q, -v, --color[=WHEN])\n",
+				argv[i]);
+			usage(stderr);
+			return EXIT_INPUT;
+		}
+	}
+	if (i >= argc) {
 		usage(stderr);
 		return EXIT_INPUT;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+	const char *name = argv[i];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
 		usage(stdout);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
 		printf("goabi %s (JSON schema %d)\n", GOABI_VERSION, GOABI_JSON_SCHEMA);
 		return EXIT_CLEAN;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "goabi: unknown command '%s'\n", argv[1]);
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (strcmp(name, commands[k].name) == 0)
+			return commands[k].fn(argc - i, argv + i);
+	fprintf(stderr, "goabi: unknown command '%s'\n", name);
 	usage(stderr);
 	return EXIT_INPUT;
 }

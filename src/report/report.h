@@ -29,6 +29,8 @@ struct goabi_result;
 void report_result_text(FILE *out, const struct goabi_result *r, const struct report_opts *o);
 /* The schema-2 envelope (caller owns the reference); exit is the exit code. */
 json_t *report_result_json(const struct goabi_result *r, const struct report_opts *o, int exit);
+/* r's "errors" as a JSON array [{"file", "member", "message"}] (new reference). */
+json_t *report_result_errors_json(const struct goabi_result *r);
 /* A SARIF 2.1.0 log with one run (rules from the findings' rule ids). */
 json_t *report_result_sarif(const struct goabi_result *r);
 

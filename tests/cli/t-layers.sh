@@ -1,9 +1,13 @@
 #!/bin/bash
 # The layers hold (README "Architecture"): below src/cli and src/report
-# nothing prints or exits, and only src/read opens, maps or lists files.
+# nothing prints or exits, and only src/read opens, maps or lists files;
+# the checks (src/check) read the model, not bytes (no libelf, no elfview
+# walk, no symbol-table read, no mapping or read(2) of their own: the shared
+# loader in src/read and src/facts does that), and a check's own headers
+# (src/check/NAME.h, NAME_int.h) are included only by that check's files.
 # Oracle: grep over the sources; the scan is checked to catch planted calls.
 . "$(dirname "$0")/../lib.sh"
-plan 4
+plan 8
 cd "$TOP"
 
 OPENS='\b(fopen|freopen|fdopen|open|openat|open64|creat|opendir|fdopendir|popen|mmap|mkstemp|tmpfile|json_load_file|json_dump_file)[[:space:]]*\('
@@ -56,3 +60,86 @@ r=$(scan "$TMPD/tree" "$OPENS" src/read | grep -c 'open(' || true)
 check "the scan finds planted calls by file:line, skips comments, sees src/read's own open" \
 	"src/check/planted.c:4|src/check/planted.c:5|src/check/planted.c:6|yes" \
 	"$o|$p|$e|$([ "$r" -gt 0 ] && echo yes || echo no)"
+
+# ---- checks read the model, not bytes; a check's headers are its own ----
+# libelf and gelf calls, elfview walks (ev_*), symtab_read, mapping and
+# read(2)-style calls, and the headers that bring them
+BYTES='\b(elf_[a-z0-9_]+|gelf_[a-z0-9_]+|elf(32|64)_[a-z0-9_]+|ev_[a-z0-9_]+|symtab_read|rd_map_file|rd_read_head|read|pread|pread64|fread|readv|mmap)[[:space:]]*\(|#[[:space:]]*include[[:space:]]*[<"](libelf\.h|gelf\.h|read/elfview\.h|read/symtab\.h)[>"]'
+# the check a file or header of src/check belongs to (nss is the image
+# check's name-service part, policy the audit check's)
+# private_includes ROOT: "includer: check/H.h" for every include of a
+# src/check header by a file of src/ outside that header's check
+private_includes() {
+	(cd "$1" && grep -rnE --include='*.c' --include='*.h' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"check/[A-Za-z0-9_]+\.h"' src 2>/dev/null) |
+		awk -F: '
+		function group(n) {
+			sub(/^.*\//, "", n); sub(/\.[ch]$/, "", n); sub(/_int$/, "", n)
+			if (n ~ /^nss/) return "image"
+			if (n ~ /^policy/) return "audit"
+			sub(/_.*/, "", n)
+			return n
+		}
+		{
+			h = $0; sub(/^[^"]*"check\//, "", h); sub(/".*/, "", h)
+			f = $1
+			fg = (f ~ /^src\/check\//) ? group(f) : "outside"
+			if (fg != group(h)) print f ":" $2 ": check/" h
+		}' || true
+}
+# Known violations, issue 21's conversions in flight (link, image, plugin,
+# diff, audit move to the result model and include/goabi/checks.h): listed
+# by file so that each one that goes away is seen below; a NEW file that
+# reads bytes or includes another check's header fails now.
+KNOWN_BYTES="src/check/link.h src/check/link_findings.c src/check/link_resolve.c src/check/link_search.c src/check/plugin_read.c"
+KNOWN_PRIVATE="src/check/plugin_dlopen.c:check/image_int.h src/check/policy.c:check/diff.h
+src/cli/audit.c:check/policy.h src/cli/diff.c:check/diff.h src/cli/exitcode.c:check/diff.h
+src/cli/exitcode.c:check/image_int.h src/cli/exitcode.c:check/link.h src/cli/exitcode.c:check/plugin.h
+src/cli/exitcode.c:check/policy.h src/cli/image.c:check/image_int.h src/cli/image.c:check/nss.h
+src/cli/link.c:check/link.h src/cli/plugin.c:check/plugin.h src/report/diff_report.h:check/diff.h
+src/report/image_report.c:check/nss.h src/report/image_report.h:check/image_int.h
+src/report/link_report.h:check/link.h src/report/plugin_report.h:check/plugin.h
+src/report/sarif.c:check/diff.h src/report/sarif.h:check/policy.h"
+bytes=$(scan "$TOP" "$BYTES" src/check)
+priv=$(private_includes "$TOP")
+new_bytes=$(grep -vE "^($(echo $KNOWN_BYTES | tr ' ' '|')):" <<< "$bytes" | grep . || true)
+new_priv=$(while IFS= read -r l; do
+	[ -n "$l" ] || continue
+	k="${l%%:*}:${l##*: }"
+	grep -qxF "$k" <<< "$(tr ' ' '\n' <<< "$KNOWN_PRIVATE")" || echo "$l"
+done <<< "$priv")
+result "no check reads bytes itself (libelf, elfview, symtab_read, mmap, read) outside the known list" "$new_bytes"
+result "no check's private header (src/check/*.h) included outside that check outside the known list" "$new_priv"
+left=""
+for f in $KNOWN_BYTES; do grep -q "^$f:" <<< "$bytes" && left="$left $f(bytes)"; done
+for k in $KNOWN_PRIVATE; do
+	grep -q "^${k%%:*}:[0-9]*: ${k#*:}\$" <<< "$priv" && left="$left $k"
+done
+if [ -z "$left" ]; then
+	ok "the known list of layer violations is empty"
+else
+	skip "known layer violations remain ($(wc -w <<< "$left"), issue 21 conversions)" "$left"
+fi
+
+# the new scans on planted code: a gelf call, an elfview walk, a libelf
+# include and another check's private header are caught by file:line; a
+# check's own header (image.c, nss.c with image_int.h) and comments are not
+mkdir -p "$TMPD/tree2/src/check" "$TMPD/tree2/src/report"
+cat > "$TMPD/tree2/src/check/plugin_planted.c" <<'C'
+#include <gelf.h>
+#include "check/image_int.h"
+/* gelf_getshdr(scn, &sh) in a comment does not count */
+static void f(Elf_Scn *scn, struct elfview *ev)
+{
+	GElf_Shdr sh;
+	gelf_getshdr(scn, &sh);
+	ev_for_each_symbol(ev, true, NULL, NULL);
+}
+C
+printf '#include "check/image_int.h"\n#include "check/nss.h"\n' > "$TMPD/tree2/src/check/image_x.c"
+printf '#include "check/image_int.h"\n' > "$TMPD/tree2/src/check/nss.c"
+printf '#include "check/link.h"\n' > "$TMPD/tree2/src/report/r.c"
+b=$(scan "$TMPD/tree2" "$BYTES" src/check | cut -d: -f1,2 | tr '\n' ' ')
+pv=$(private_includes "$TMPD/tree2" | sort | tr '\n' ' ')
+check "the byte and header scans find planted calls and includes by file:line, not a check's own header" \
+	"src/check/plugin_planted.c:1 src/check/plugin_planted.c:7 src/check/plugin_planted.c:8 |src/check/plugin_planted.c:2: check/image_int.h src/report/r.c:1: check/link.h " \
+	"$b|$pv"

@@ -1,0 +1,131 @@
+#!/bin/bash
+# The one result model's shared paths (issue 21): the shared options before
+# the command name (goabi --json inspect ...), JSON errors in JSON mode (a
+# schema-2 envelope with "errors", exit 2, nothing but JSON on stdout), the
+# shared renderers' SARIF valid against the published SARIF 2.1.0 JSON
+# schema (testdata/sarif-2.1.0-schema.json, python jsonschema) and their
+# JSON envelope keys as include/goabi/result.h's header comment lists them.
+# Oracles: the file system (the missing file does not exist), readelf -h
+# (the machine of the file inspected), the schema files and the header.
+. "$(dirname "$0")/../lib.sh"
+plan 16
+I=$FIX/inspect
+SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
+UNIT=$TOP/$BUILD/tests/unit/test_result
+cd "$TMPD"
+missing=$TMPD/no-such-file
+[ -e "$missing" ] && rm -f "$missing"
+
+# envelope FILE: "schema command verdict_class exit nerrors first-error-file"
+envelope() {
+	python3 - "$1" <<'PY'
+import json, sys
+try:
+    j = json.load(open(sys.argv[1]))
+except Exception as e:
+    print("not JSON: %s" % e); sys.exit(0)
+e = j.get("errors") or [{}]
+print(j.get("tool"), j.get("schema"), j.get("command"), j.get("verdict_class"), j.get("exit"), len(j.get("errors", [])),
+      e[0].get("file"))
+PY
+}
+
+"$GOABI" --json inspect "$missing" > out.json 2> err.txt
+rc=$?
+check "goabi --json inspect MISSING: schema-2 envelope with the error, exit 2" \
+	"goabi 2 inspect error 2 1 $missing|2" "$(envelope out.json)|$rc"
+"$GOABI" inspect --json "$missing" > out2.json 2> /dev/null
+check "the same after the command name (inspect --json MISSING)" "$(envelope out.json)" "$(envelope out2.json)"
+"$GOABI" --json inspect --no-such-option > out.json 2> err.txt
+rc=$?
+check "JSON mode: a usage error is a schema-2 envelope with errors (exit 2), stderr has no usage text" \
+	"goabi 2 inspect error 2 1 None|2|0" "$(envelope out.json)|$rc|$(grep -c usage: err.txt)"
+"$GOABI" --json inspect > out.json 2> /dev/null
+rc=$?
+check "JSON mode: no FILE given is a JSON error too" "goabi 2 inspect error 2 1 None|2" "$(envelope out.json)|$rc"
+"$GOABI" --json audit --no-such-option > out.json 2> /dev/null
+rc=$?
+check "the shared error path: audit's usage error in JSON mode given before the command" \
+	"goabi 2 audit error 2 1 None|2" "$(envelope out.json)|$rc"
+"$GOABI" -q --json inspect "$missing" > out.json 2> /dev/null
+rc=$?
+check "-q before the command: nothing on stdout, exit 2" "0|2" "$(wc -c < out.json)|$rc"
+
+# global options before the command on a real file; oracle: readelf -h
+f=$I/c-dyn
+if [ -f "$f" ]; then
+	m=$(LC_ALL=C readelf -h "$f" | sed -n 's/^ *Machine: *//p')
+	"$GOABI" --format=json -v inspect "$f" > out.json 2> /dev/null
+	rc=$?
+	got=$(jget out.json "'%s %s %d %s' % (j['command'], j['verdict_class'], j['exit'], j['artifacts'][0]['elf']['machine_name'])")
+	want="inspect pass 0 $(case $m in *X86-64*) echo x86_64 ;; *AArch64*) echo aarch64 ;; *) echo "$m" ;; esac)"
+	check "goabi --format=json -v inspect FILE: JSON, verdict pass, exit 0, machine as readelf -h says" "$want|0" "$got|$rc"
+	"$GOABI" --format json inspect "$f" > a.json 2> /dev/null
+	"$GOABI" inspect --format json "$f" > b.json 2> /dev/null
+	check "--format json before and after the command give the same document" same \
+		"$(cmp -s a.json b.json && echo same || echo differ)"
+	"$GOABI" --color=never inspect "$f" > t1.txt 2> /dev/null
+	"$GOABI" inspect "$f" > t2.txt 2> /dev/null
+	check "--color=never before the command: text output as without it, no escape bytes" "same|0" \
+		"$(cmp -s t1.txt t2.txt && echo same || echo differ)|$(grep -c $'\033' t1.txt)"
+else
+	for d in "JSON of a real file" "--format before/after" "--color=never"; do notok "$d: fixture $f missing"; done
+fi
+
+"$GOABI" --format bogus inspect "$missing" > out.json 2> err.txt
+rc=$?
+check "a bad --format value before the command: exit 2, named on stderr" "2|1" "$rc|$(grep -c "'bogus'" err.txt)"
+"$GOABI" --no-such-global inspect "$missing" > /dev/null 2> err.txt
+rc=$?
+check "an unknown option before the command: exit 2, named on stderr" "2|1" "$rc|$(grep -c -- "--no-such-global" err.txt)"
+"$GOABI" --color=sometimes inspect "$missing" > /dev/null 2> err.txt
+check "--color=sometimes: exit 2" 2 "$?"
+
+# the shared renderers on a sample result (tests/unit/test_result.c DIR)
+PY=""
+for p in ${SARIF_PY:-python3 /usr/bin/python3}; do
+	if "$p" -c 'import jsonschema' 2> /dev/null; then PY=$p; break; fi
+done
+validate() {
+	"$PY" - "$SCHEMA" "$1" <<'PY'
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+log = json.load(open(sys.argv[2]))
+cls = jsonschema.validators.validator_for(schema)
+errs = sorted(cls(schema).iter_errors(log), key=lambda e: list(e.path))
+for e in errs[:5]:
+    print('/'.join(map(str, e.path)), e.message[:200])
+print('valid' if not errs else 'invalid')
+PY
+}
+"$GOABI" --format sarif inspect "$missing" > err.sarif 2> /dev/null
+if [ -x "$UNIT" ] && "$UNIT" "$TMPD" && [ -n "$PY" ]; then
+	check "shared SARIF renderer: a result with findings, members, symbols and an unreadable input is valid SARIF 2.1.0" \
+		valid "$(validate sample.sarif | tail -1)"
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["runs"][0]["results"][0]["level"]="fatal"; json.dump(j, open(sys.argv[2],"w"))' sample.sarif bad.sarif
+	check "the validator rejects a broken log (an invalid level)" invalid "$(validate bad.sarif | tail -1)"
+	check "SARIF mode: inspect's usage error is a valid SARIF log with the error as a notification, exit 2" \
+		"valid|1" "$(validate err.sarif | tail -1)|$(jget err.sarif "len(j['runs'][0]['invocations'][0]['toolExecutionNotifications'])")"
+else
+	for d in "sample SARIF valid" "validator rejects" "SARIF usage error"; do notok "$d: no $UNIT or no python3 jsonschema"; done
+fi
+# the JSON envelope's keys are those include/goabi/result.h's comment lists, in order
+want=$(python3 - "$TOP/include/goabi/result.h" <<'PY'
+import re, sys
+h = open(sys.argv[1]).read()
+c = h[h.index("JSON schema 2"):]
+c = c[:c.index("*/")]
+keys = []
+for line in c.splitlines():
+    m = re.match(r' \*   \{ (.*)', line)          # the first line: { "tool": ..., "version": ..., "schema": 2,
+    if m:
+        keys += re.findall(r'"(\w+)":', m.group(1)); continue
+    m = re.match(r' \*     "(\w+)":', line)        # top-level keys, five spaces in
+    if m:
+        keys.append(m.group(1))
+print(" ".join(keys), end=" ")
+PY
+)
+check "the envelope's top-level keys are the header comment's, in order" "$want" \
+	"$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))), end=" ")' sample.json 2>/dev/null)"
