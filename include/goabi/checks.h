@@ -26,6 +26,20 @@ extern "C" {
 /* ---- diff: changes between two artifacts that can break their users ---- */
 
 /* ---- audit: a release policy over artifacts ---- */
+/* Audit the files paths[0..n) against the policy file policy_path (JSON,
+ * docs/audit.md): each file is inspected (ELF files and ar archives) and
+ * judged by every rule the policy sets. The result: one judged item per
+ * file ("pass", "unverified", "broken"), one finding per broken rule
+ * (rule "audit/<rule id>", severity error) and per rule that could not be
+ * verified (severity note, confidence unknown: verdict WARN, exit 0), the
+ * policy's rules and the counts as summary. A policy that cannot be read
+ * or sets no rule, and files that cannot be (fully) read, are in
+ * result.errors with verdict ERROR (exit 2); no file is judged without a
+ * policy. Directories and release packages (.deb, .rpm, .apk) are walked
+ * by the command only (goabi audit -r, PKG!/path). Returns 0 and *out (free
+ * with goabi_result_free), GOABI_ENOMEM, or GOABI_EFORMAT when policy_path
+ * is NULL or paths is NULL with n > 0. */
+int goabi_audit(const char *policy_path, char *const *paths, size_t n, struct goabi_result **out);
 
 #ifdef __cplusplus
 }
