@@ -11,18 +11,67 @@
 #include "check/policy.h"
 #include "goabi/checks.h"
 
-struct goabi_result *audit_begin(void)
+struct goabi_policy {
+	struct policy p;
+};
+
+struct goabi_policy *goabi_policy_new(void)
+{
+	struct goabi_policy *gp = malloc(sizeof(*gp));
+	if (gp)
+		policy_init(&gp->p);
+	return gp;
+}
+
+void goabi_policy_free(struct goabi_policy *gp)
+{
+	if (!gp)
+		return;
+	policy_release(&gp->p);
+	free(gp);
+}
+
+int goabi_policy_load(struct goabi_policy *gp, const char *path, char *err, size_t errlen)
+{
+	return policy_load(&gp->p, path, err, errlen);
+}
+
+int goabi_policy_set(struct goabi_policy *gp, const char *rule_id, const char *value, char *err, size_t errlen)
+{
+	for (int k = 0; k < RULE_COUNT; k++)
+		if (strcmp(policy_rule_id((enum policy_rule)k), rule_id) == 0)
+			return policy_set(&gp->p, (enum policy_rule)k, value, err, errlen);
+	snprintf(err, errlen, "unknown rule '%s'", rule_id);
+	return -1;
+}
+
+bool goabi_policy_has_rules(const struct goabi_policy *gp)
+{
+	for (int k = 0; k < RULE_COUNT; k++)
+		if (gp->p.set[k])
+			return true;
+	return false;
+}
+
+void goabi_policy_inspect_opts(const struct goabi_policy *gp, struct goabi_opts *o)
+{
+	o->isa = gp->p.set[RULE_MAX_ISA];
+	o->no_dwarf = true; /* no rule reads prototypes */
+}
+
+struct goabi_result *goabi_audit_begin(void)
 {
 	return goabi_result_new("audit");
 }
 
-void audit_input_error(struct goabi_result *r, const char *file, const char *member, const char *message)
+void goabi_audit_input_error(struct goabi_result *r, const char *file, const char *member, const char *message)
 {
 	goabi_result_add_error(r, file, member, message);
 	goabi_result_raise(r, GOABI_VERDICT_ERROR);
 }
 
-void audit_judge(struct goabi_result *r, const struct policy *p, const char *path, const struct goabi_artifact *a)
+/* the rules on one artifact that was read */
+static void judge(struct goabi_result *r, const struct policy *p, const char *path, const struct goabi_artifact *a)
 {
 	struct policy_result pr = { 0 };
 	policy_check(p, a, &pr);
@@ -50,8 +99,9 @@ void audit_judge(struct goabi_result *r, const struct policy *p, const char *pat
 	policy_result_release(&pr);
 }
 
-void audit_finish(struct goabi_result *r, const struct policy *p, const char *policy_path)
+void goabi_audit_finish(struct goabi_result *r, const struct goabi_policy *gp, const char *policy_path)
 {
+	const struct policy *p = &gp->p;
 	goabi_props_add(r, &r->summary, "policy", policy_path ? policy_path : "(rule flags)");
 	for (int k = 0; k < RULE_COUNT; k++)
 		if (p->set[k]) {
@@ -76,15 +126,17 @@ void audit_finish(struct goabi_result *r, const struct policy *p, const char *po
 	r->verdict_word = words[r->verdict];
 }
 
-/* An artifact with an error diagnostic: the first problem, named */
+/* An artifact with an error diagnostic: the first problem, named (in a
+ * member when the archive itself has none) */
 static void input_problem(struct goabi_result *r, const char *path, const struct goabi_artifact *a, int err)
 {
 	const struct goabi_artifact *w = goabi_artifact_first_error(a);
-	audit_input_error(r, path, w && w->member && w->ndiags ? w->member : NULL,
+	goabi_audit_input_error(r, path, w && w->member && w->ndiags ? w->member : NULL,
 			  w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
 }
 
-void audit_file(struct goabi_result *r, const struct policy *p, const char *path, struct goabi_artifact *a, int err)
+void goabi_audit_file(struct goabi_result *r, const struct goabi_policy *gp, const char *path,
+		      const struct goabi_artifact *a, int err)
 {
 	if (!a || err || goabi_artifact_has_errors(a)) {
 		input_problem(r, path, a, err);
@@ -92,7 +144,7 @@ void audit_file(struct goabi_result *r, const struct policy *p, const char *path
 		if (!a || err || a->kind == GOABI_KIND_OTHER)
 			return;
 	}
-	audit_judge(r, p, path, a);
+	judge(r, &gp->p, path, a);
 }
 
 int goabi_audit(const char *policy_path, char *const *paths, size_t n, struct goabi_result **out)
@@ -100,32 +152,30 @@ int goabi_audit(const char *policy_path, char *const *paths, size_t n, struct go
 	*out = NULL;
 	if (!policy_path || (n && !paths))
 		return GOABI_EFORMAT;
-	struct goabi_result *r = audit_begin();
-	if (!r)
+	struct goabi_result *r = goabi_audit_begin();
+	struct goabi_policy *p = goabi_policy_new();
+	if (!r || !p) {
+		goabi_result_free(r);
+		goabi_policy_free(p);
 		return GOABI_ENOMEM;
-	struct policy p;
-	policy_init(&p);
-	char err[512];
-	bool any = false;
-	if (policy_load(&p, policy_path, err, sizeof(err)) != 0) {
-		audit_input_error(r, policy_path, NULL, err);
-	} else {
-		for (int k = 0; k < RULE_COUNT; k++)
-			any |= p.set[k];
-		if (!any)
-			audit_input_error(r, policy_path, NULL, "the policy sets no rule");
 	}
-	if (any) {
-		struct goabi_opts o = { .isa = p.set[RULE_MAX_ISA], .no_dwarf = true };
+	char err[512];
+	if (goabi_policy_load(p, policy_path, err, sizeof(err)) != 0)
+		goabi_audit_input_error(r, policy_path, NULL, err);
+	else if (!goabi_policy_has_rules(p))
+		goabi_audit_input_error(r, policy_path, NULL, "the policy sets no rule");
+	else {
+		struct goabi_opts o = { 0 };
+		goabi_policy_inspect_opts(p, &o);
 		for (size_t i = 0; i < n; i++) {
 			struct goabi_artifact *a = NULL;
 			int e = goabi_inspect_path(paths[i], &o, &a);
-			audit_file(r, &p, paths[i], a, e);
+			goabi_audit_file(r, p, paths[i], a, e);
 			goabi_artifact_free(a);
 		}
 	}
-	audit_finish(r, &p, policy_path);
-	policy_release(&p);
+	goabi_audit_finish(r, p, policy_path);
+	goabi_policy_free(p);
 	*out = r;
 	return 0;
 }

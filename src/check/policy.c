@@ -7,7 +7,6 @@
 #include <string.h>
 #include <errno.h>
 #include <jansson.h>
-#include "check/diff.h"
 #include "check/policy.h"
 #include "read/mapfile.h"
 #include "util/util.h"

@@ -76,19 +76,7 @@ const char *policy_rule_summary(enum policy_rule r);   /* one sentence */
 /* The rule's setting as text, for reports ("2.28", "glibc", "go1.22.7,go1.23.1"). */
 char *policy_rule_value(const struct policy *p, enum policy_rule r);
 
-/* ---- the audit as a struct goabi_result (audit.c) ---- */
-struct goabi_result;
-/* A new result of check "audit"; NULL when out of memory. */
-struct goabi_result *audit_begin(void);
-/* One inspected file (a may be NULL, err its goabi_inspect_* return): an
- * input error when it could not be (fully) read, and judged by every rule
- * when something of it was read. The artifact stays the caller's. */
-void audit_file(struct goabi_result *r, const struct policy *p, const char *path, struct goabi_artifact *a, int err);
-/* Judge an artifact that was read (audit_file without the error part). */
-void audit_judge(struct goabi_result *r, const struct policy *p, const char *path, const struct goabi_artifact *a);
-/* An input (or the policy) that could not be read: verdict ERROR. */
-void audit_input_error(struct goabi_result *r, const char *file, const char *member, const char *message);
-/* The summary (the policy, counts) and the verdict word. */
-void audit_finish(struct goabi_result *r, const struct policy *p, const char *policy_path);
+/* The audit as a struct goabi_result: src/check/audit.c, the public
+ * goabi_policy_* / goabi_audit_* calls of include/goabi/checks.h. */
 
 #endif

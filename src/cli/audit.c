@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "check/policy.h"
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "goabi/checks.h"
@@ -14,7 +13,7 @@
 
 struct audit_run {
 	struct goabi_opts opts;
-	struct policy pol;
+	struct goabi_policy *pol;
 	struct goabi_result *res;
 	bool recursive;
 };
@@ -29,7 +28,7 @@ static void input_error(struct audit_run *r, const char *file, const char *membe
 		else
 			fprintf(stderr, "goabi audit: '%s': %s\n", file, msg);
 	}
-	audit_input_error(r->res, file, member, msg);
+	goabi_audit_input_error(r->res, file, member, msg);
 }
 
 static void help(FILE *out)
@@ -106,16 +105,17 @@ static void one(void *ctx, const char *path)
 static void judge(struct audit_run *r, const char *path, struct goabi_artifact *a, int err)
 {
 	if (!a || err || goabi_artifact_has_errors(a)) {
-		/* name the first problem, in a member when the archive has none */
+		/* on stderr in text mode; goabi_audit_file records it in the result */
 		const struct goabi_artifact *w = goabi_artifact_first_error(a);
-		input_error(r, path, w && w->member && w->ndiags ? w->member : NULL,
-			    w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
-		if (!a || err || a->kind == GOABI_KIND_OTHER) {
-			goabi_artifact_free(a);
-			return;
+		const char *msg = w && w->ndiags ? w->diags[0].message : goabi_strerror(err);
+		if (cli_g.format == CLI_FMT_TEXT) {
+			if (w && w->member && w->ndiags)
+				fprintf(stderr, "goabi audit: '%s': member '%s': %s\n", path, w->member, msg);
+			else
+				fprintf(stderr, "goabi audit: '%s': %s\n", path, msg);
 		}
 	}
-	audit_judge(r->res, &r->pol, path, a);
+	goabi_audit_file(r->res, r->pol, path, a, err);
 	goabi_artifact_free(a);
 }
 
@@ -124,19 +124,20 @@ int cmd_audit(int argc, char **argv)
 	struct audit_run r = { 0 };
 	const char *policy_file = NULL;
 	enum { OPT_POLICY = 256, OPT_RULE };
+	/* the rule flags: their names are the rule ids (goabi_policy_set) */
 	static const struct option lo[] = {
+		{ "max-glibc", required_argument, NULL, OPT_RULE + 0 },
+		{ "libc", required_argument, NULL, OPT_RULE + 1 },
+		{ "require-static", no_argument, NULL, OPT_RULE + 2 },
+		{ "cgo", required_argument, NULL, OPT_RULE + 3 },
+		{ "min-go", required_argument, NULL, OPT_RULE + 4 },
+		{ "max-isa", required_argument, NULL, OPT_RULE + 5 },
+		{ "require-trimpath", no_argument, NULL, OPT_RULE + 6 },
+		{ "forbid-vcs-modified", no_argument, NULL, OPT_RULE + 7 },
+		{ "forbid-module", required_argument, NULL, OPT_RULE + 8 },
+		{ "buildmode", required_argument, NULL, OPT_RULE + 9 },
+		{ "forbid-pure-go-nss", no_argument, NULL, OPT_RULE + 10 },
 		{ "policy", required_argument, NULL, OPT_POLICY },
-		{ "max-glibc", required_argument, NULL, OPT_RULE + RULE_MAX_GLIBC },
-		{ "libc", required_argument, NULL, OPT_RULE + RULE_LIBC },
-		{ "require-static", no_argument, NULL, OPT_RULE + RULE_REQUIRE_STATIC },
-		{ "cgo", required_argument, NULL, OPT_RULE + RULE_CGO },
-		{ "min-go", required_argument, NULL, OPT_RULE + RULE_MIN_GO },
-		{ "max-isa", required_argument, NULL, OPT_RULE + RULE_MAX_ISA },
-		{ "require-trimpath", no_argument, NULL, OPT_RULE + RULE_REQUIRE_TRIMPATH },
-		{ "forbid-vcs-modified", no_argument, NULL, OPT_RULE + RULE_FORBID_VCS_MODIFIED },
-		{ "forbid-module", required_argument, NULL, OPT_RULE + RULE_FORBID_MODULE },
-		{ "buildmode", required_argument, NULL, OPT_RULE + RULE_BUILDMODE },
-		{ "forbid-pure-go-nss", no_argument, NULL, OPT_RULE + RULE_FORBID_PURE_GO_NSS },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -146,7 +147,7 @@ int cmd_audit(int argc, char **argv)
 	argc = cli_global_take("audit", argc, argv);
 	/* two passes: the policy file first, then flags on top of it */
 	struct {
-		enum policy_rule rule;
+		const char *rule;
 		const char *value;
 	} flags[64];
 	size_t nflags = 0;
@@ -154,10 +155,10 @@ int cmd_audit(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "rh", lo, NULL)) != -1) {
-		if (c >= OPT_RULE && c < OPT_RULE + RULE_COUNT) {
+		if (c >= OPT_RULE && c <= OPT_RULE + 10) {
 			if (nflags == sizeof(flags) / sizeof(flags[0]))
 				return cli_usage_error("audit", NULL, "too many rule flags (at most %zu)", nflags);
-			flags[nflags].rule = (enum policy_rule)(c - OPT_RULE);
+			flags[nflags].rule = lo[c - OPT_RULE].name;
 			flags[nflags++].value = optarg ? optarg : "true";
 			continue;
 		}
@@ -176,42 +177,36 @@ int cmd_audit(int argc, char **argv)
 			help(stderr);
 		return cli_usage_error("audit", NULL, "no file to audit");
 	}
-	policy_init(&r.pol);
-	char err[512];
-	if (policy_file && policy_load(&r.pol, policy_file, err, sizeof(err)) != 0) {
-		policy_release(&r.pol);
-		return cli_usage_error("audit", NULL, "%s", err);
-	}
-	for (size_t i = 0; i < nflags; i++)
-		if (policy_set(&r.pol, flags[i].rule, flags[i].value, err, sizeof(err)) != 0) {
-			policy_release(&r.pol);
-			return cli_usage_error("audit", NULL, "--%s", err);
-		}
-	bool any = false;
-	for (int k = 0; k < RULE_COUNT; k++)
-		any |= r.pol.set[k];
-	if (!any) {
-		policy_release(&r.pol);
-		return cli_usage_error("audit", NULL, "no rule given (--policy FILE or rule flags)");
-	}
-	if (!(r.res = audit_begin())) {
-		policy_release(&r.pol);
+	if (!(r.pol = goabi_policy_new()))
 		return cli_usage_error("audit", NULL, "out of memory");
+	char err[512];
+	int rc = 0;
+	if (policy_file && goabi_policy_load(r.pol, policy_file, err, sizeof(err)) != 0)
+		rc = cli_usage_error("audit", NULL, "%s", err);
+	for (size_t i = 0; i < nflags && !rc; i++)
+		if (goabi_policy_set(r.pol, flags[i].rule, flags[i].value, err, sizeof(err)) != 0)
+			rc = cli_usage_error("audit", NULL, "--%s", err);
+	if (!rc && !goabi_policy_has_rules(r.pol))
+		rc = cli_usage_error("audit", NULL, "no rule given (--policy FILE or rule flags)");
+	if (!rc && !(r.res = goabi_audit_begin()))
+		rc = cli_usage_error("audit", NULL, "out of memory");
+	if (rc) {
+		goabi_policy_free(r.pol);
+		return rc;
 	}
-	r.opts.isa = r.pol.set[RULE_MAX_ISA];
-	r.opts.no_dwarf = true; /* no rule reads prototypes */
+	goabi_policy_inspect_opts(r.pol, &r.opts);
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (walk_tree("audit", argv[i], one, &r))
-				audit_input_error(r.res, argv[i], NULL, "some entries could not be read");
+				goabi_audit_input_error(r.res, argv[i], NULL, "some entries could not be read");
 		} else {
 			one(&r, argv[i]);
 		}
 	}
-	audit_finish(r.res, &r.pol, policy_file);
-	int rc = cli_emit_result(r.res);
+	goabi_audit_finish(r.res, r.pol, policy_file);
+	rc = cli_emit_result(r.res);
 	goabi_result_free(r.res);
-	policy_release(&r.pol);
+	goabi_policy_free(r.pol);
 	return rc;
 }
