@@ -252,6 +252,61 @@ struct goabi_nss {
 };
 
 
+/* ---- typed facts (src/facts/typed.c) ------------------------------------- */
+/* The closed value sets of the facts that checks compare, as enumerations
+ * beside their display strings (struct goabi_fact.value stays the text and
+ * JSON value). The extractors set both at once (fact_set_typed), so a
+ * typed value always names the same thing as its string; 0 (..._UNSET) is
+ * "value NULL: not determined". goabi_*_name() gives the display string,
+ * goabi_*_parse() the enumerator of one (the one table per family). */
+enum goabi_toolchain { GOABI_TC_UNSET = 0, GOABI_TC_NONE, GOABI_TC_GC, GOABI_TC_GCCGO };
+enum goabi_libc_family {
+	GOABI_LIBC_UNSET = 0, GOABI_LIBC_NONE, GOABI_LIBC_GLIBC, GOABI_LIBC_MUSL,
+	GOABI_LIBC_UNKNOWN, /* "unknown": dynamic, but no libc named, or none recognised */
+};
+enum goabi_linkage {
+	GOABI_LINK_UNSET = 0, GOABI_LINK_STATIC, GOABI_LINK_STATIC_PIE, GOABI_LINK_DYNAMIC,
+	GOABI_LINK_RELOCATABLE,
+};
+/* go.cgo ("1"/"0") and go.cgo_setting (CGO_ENABLED's value: OTHER for a
+ * value that is neither "1" nor "0") */
+enum goabi_cgo { GOABI_CGO_UNSET = 0, GOABI_CGO_OFF, GOABI_CGO_ON, GOABI_CGO_OTHER };
+enum goabi_buildmode {
+	GOABI_BM_UNSET = 0, GOABI_BM_EXE, GOABI_BM_PIE, GOABI_BM_C_ARCHIVE, GOABI_BM_C_SHARED,
+	GOABI_BM_SHARED, GOABI_BM_PLUGIN, GOABI_BM_ARCHIVE, GOABI_BM_OBJECT,
+	GOABI_BM_OTHER, /* a -buildmode value goabi does not name */
+};
+/* ISA level families (goabi_isa_rank): levels compare within one family */
+enum goabi_isa_family {
+	GOABI_ISA_UNSET = 0, GOABI_ISA_X86_64, GOABI_ISA_386, GOABI_ISA_ARM64, GOABI_ISA_ARM,
+	GOABI_ISA_RISCV64, GOABI_ISA_PPC64, GOABI_ISA_MIPS, GOABI_ISA_MIPS64,
+	GOABI_ISA_OTHER, /* a value that is not a level name goabi knows */
+};
+struct goabi_isa_level {
+	enum goabi_isa_family family;
+	int level; /* goabi_isa_rank's order within the family; -1 when family is UNSET/OTHER */
+};
+struct goabi_typed {
+	enum goabi_toolchain toolchain;    /* go.toolchain */
+	enum goabi_cgo cgo, cgo_setting;   /* go.cgo, go.cgo_setting */
+	enum goabi_buildmode buildmode;    /* go.buildmode */
+	enum goabi_libc_family libc;       /* libc.family */
+	enum goabi_linkage linkage;        /* libc.linkage */
+	struct goabi_isa_level isa_declared, isa_required, isa_used; /* isa.* */
+};
+const char *goabi_toolchain_name(enum goabi_toolchain t);
+enum goabi_toolchain goabi_toolchain_parse(const char *s);
+const char *goabi_libc_family_name(enum goabi_libc_family f);
+enum goabi_libc_family goabi_libc_family_parse(const char *s);
+const char *goabi_linkage_name(enum goabi_linkage l);
+enum goabi_linkage goabi_linkage_parse(const char *s);
+const char *goabi_cgo_name(enum goabi_cgo c);
+enum goabi_cgo goabi_cgo_parse(const char *s);
+const char *goabi_buildmode_name(enum goabi_buildmode b);
+enum goabi_buildmode goabi_buildmode_parse(const char *s);
+const char *goabi_isa_family_name(enum goabi_isa_family f);
+struct goabi_isa_level goabi_isa_level_parse(const char *s);
+
 struct goabi_artifact {
 	struct goabi_arena *arena;
 	const char *path;         /* file path as given */
@@ -269,6 +324,7 @@ struct goabi_artifact {
 	struct goabi_cabi cabi;
 	struct goabi_isa isa;
 	struct goabi_nss nss;
+	struct goabi_typed typed; /* the facts above that checks compare, typed */
 
 	struct goabi_diag *diags;
 	size_t ndiags, diagcap;

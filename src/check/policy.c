@@ -7,7 +7,6 @@
 #include <string.h>
 #include <errno.h>
 #include <jansson.h>
-#include "check/diff.h"
 #include "check/policy.h"
 #include "read/mapfile.h"
 #include "util/util.h"
@@ -138,11 +137,15 @@ static int add_item(struct policy *p, enum policy_rule r, const char *v, char *e
 	char **list;
 	size_t *n, cap;
 	switch (r) {
-	case RULE_LIBC:
-		if (strcmp(v, "glibc") && strcmp(v, "musl") && strcmp(v, "none"))
+	case RULE_LIBC: {
+		enum goabi_libc_family f = goabi_libc_family_parse(v);
+		if (f != GOABI_LIBC_GLIBC && f != GOABI_LIBC_MUSL && f != GOABI_LIBC_NONE)
 			return fail(err, errlen, "libc: '%s' is not glibc, musl or none", v);
 		list = p->libc, n = &p->nlibc, cap = 4;
+		if (*n < cap)
+			p->libc_t[*n] = f;
 		break;
+	}
 	case RULE_MIN_GO:
 		if (!go_release_valid(v))
 			return fail(err, errlen, "min-go: '%s' is not a Go release like go1.22.7", v);
@@ -158,13 +161,14 @@ static int add_item(struct policy *p, enum policy_rule r, const char *v, char *e
 		list = p->forbid, n = &p->nforbid, cap = POLICY_MAX_ITEMS;
 		break;
 	case RULE_BUILDMODE: {
-		static const char *const ok[] = { "exe", "pie", "c-archive", "c-shared", "shared", "plugin", "archive" };
-		bool found = false;
-		for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-			found |= strcmp(v, ok[i]) == 0;
-		if (!found)
+		/* go help buildmode's modes; "object" is goabi's word for a Go
+		 * object file, not a mode */
+		enum goabi_buildmode b = goabi_buildmode_parse(v);
+		if (b == GOABI_BM_OTHER || b == GOABI_BM_OBJECT)
 			return fail(err, errlen, "buildmode: '%s' is not a Go build mode", v);
 		list = p->buildmode, n = &p->nbuildmode, cap = 16;
+		if (*n < cap)
+			p->buildmode_t[*n] = b;
 		break;
 	}
 	default:
@@ -458,14 +462,15 @@ static void rule_libc(const struct rule_ctx *x)
 {
 	const struct goabi_libc *lc = &x->a->libc;
 	const char *fam = lc->family.value;
-	if (!fam || strcmp(fam, "unknown") == 0) {
+	enum goabi_libc_family ft = x->a->typed.libc;
+	if (ft == GOABI_LIBC_UNSET || ft == GOABI_LIBC_UNKNOWN) {
 		add(x->res, RULE_LIBC, false, x->w, NULL, "libc family could not be determined (%s)",
 		    lc->family.evidence ? lc->family.evidence : "no evidence");
 		return;
 	}
 	bool ok = false;
 	for (size_t i = 0; i < x->p->nlibc; i++)
-		ok |= strcmp(x->p->libc[i], fam) == 0;
+		ok |= x->p->libc_t[i] == ft;
 	if (!ok) {
 		char *allowed = policy_rule_value(x->p, RULE_LIBC);
 		add(x->res, RULE_LIBC, true, x->w, NULL, "libc family is %s (%s); the policy allows %s", fam,
@@ -479,14 +484,15 @@ static void rule_require_static(const struct rule_ctx *x)
 	const struct goabi_artifact *a = x->a;
 	const struct goabi_libc *lc = &a->libc;
 	const char *l = lc->linkage.value;
-	bool rel = a->kind == GOABI_KIND_AR || (l && strcmp(l, "relocatable") == 0);
+	enum goabi_linkage lt = a->typed.linkage;
+	bool rel = a->kind == GOABI_KIND_AR || lt == GOABI_LINK_RELOCATABLE;
 	if (rel)
 		add(x->res, RULE_REQUIRE_STATIC, false, x->w, NULL, "relocatable object or archive: linkage is decided when it is linked");
-	else if (!l)
+	else if (lt == GOABI_LINK_UNSET)
 		add(x->res, RULE_REQUIRE_STATIC, false, x->w, NULL, "linkage could not be determined");
-	else if (a->id.type == 3 /* ET_DYN */ && !a->id.pie && strcmp(l, "static-pie") != 0)
+	else if (a->id.type == 3 /* ET_DYN */ && !a->id.pie && lt != GOABI_LINK_STATIC_PIE)
 		add(x->res, RULE_REQUIRE_STATIC, false, x->w, NULL, "shared library: the rule applies to executables");
-	else if (strcmp(l, "static") != 0 && strcmp(l, "static-pie") != 0)
+	else if (lt != GOABI_LINK_STATIC && lt != GOABI_LINK_STATIC_PIE)
 		add(x->res, RULE_REQUIRE_STATIC, true, x->w, NULL, "linkage is %s (%s%s%s%s%s)", l,
 		    lc->interp ? "PT_INTERP " : "", lc->interp ? lc->interp : "", lc->interp && lc->needed.n ? ", " : "",
 		    lc->needed.n ? "DT_NEEDED " : "", lc->needed.n ? lc->needed.v[0] : "");
@@ -495,11 +501,11 @@ static void rule_require_static(const struct rule_ctx *x)
 static void rule_cgo(const struct rule_ctx *x)
 {
 	const struct goabi_go *g = &x->a->go;
-	const char *c = g->cgo.value;
-	if (!c)
+	enum goabi_cgo c = x->a->typed.cgo;
+	if (c == GOABI_CGO_UNSET)
 		add(x->res, RULE_CGO, false, x->w, NULL, "cgo could not be determined");
-	else if ((strcmp(c, "1") == 0) != x->p->cgo_on)
-		add(x->res, RULE_CGO, true, x->w, NULL, "cgo is %s (%s); the policy requires %s", strcmp(c, "1") == 0 ? "on" : "off",
+	else if ((c == GOABI_CGO_ON) != x->p->cgo_on)
+		add(x->res, RULE_CGO, true, x->w, NULL, "cgo is %s (%s); the policy requires %s", c == GOABI_CGO_ON ? "on" : "off",
 		    g->cgo.evidence ? g->cgo.evidence : "", x->p->cgo_on ? "on" : "off");
 }
 
@@ -538,9 +544,10 @@ static void rule_max_isa(const struct rule_ctx *x)
 	/* one finding per artifact: the higher of declared and required
 	 * (the declared one when they are equal) */
 	const struct goabi_fact *fs[2] = { &a->isa.declared, &a->isa.required };
+	const struct goabi_isa_level *ls[2] = { &a->typed.isa_declared, &a->typed.isa_required };
 	int best = -1, top = 0;
 	for (int i = 0; i < 2; i++) {
-		int lvl = goabi_x86_level(fs[i]->value);
+		int lvl = ls[i]->family == GOABI_ISA_X86_64 ? ls[i]->level : 0;
 		if (lvl > top) {
 			top = lvl;
 			best = i;
@@ -631,13 +638,14 @@ static void rule_buildmode(const struct rule_ctx *x)
 {
 	const struct goabi_go *g = &x->a->go;
 	const char *b = g->buildmode.value;
-	if (!b) {
+	enum goabi_buildmode bt = x->a->typed.buildmode;
+	if (bt == GOABI_BM_UNSET) {
 		add(x->res, RULE_BUILDMODE, false, x->w, NULL, "build mode could not be determined");
 		return;
 	}
 	bool ok = false;
 	for (size_t i = 0; i < x->p->nbuildmode; i++)
-		ok |= strcmp(x->p->buildmode[i], b) == 0;
+		ok |= x->p->buildmode_t[i] == bt;
 	if (!ok) {
 		char *allowed = policy_rule_value(x->p, RULE_BUILDMODE);
 		add(x->res, RULE_BUILDMODE, true, x->w, NULL, "build mode is %s (%s); the policy allows %s", b,
@@ -684,7 +692,7 @@ static const struct {
 void policy_check(const struct policy *p, const struct goabi_artifact *a, struct policy_result *res)
 {
 	const struct rule_ctx x = { p, a, res, a->path };
-	bool go = goabi_go_is_go(&a->go);
+	bool go = a->typed.toolchain != GOABI_TC_UNSET && a->typed.toolchain != GOABI_TC_NONE;
 	res->nchecked++;
 	for (int r = 0; r < RULE_COUNT; r++)
 		if (p->set[r] && (go || !checks[r].go_only))

@@ -27,6 +27,7 @@ struct policy {
 	bool set[RULE_COUNT];           /* which rules are in force */
 	char *max_glibc;                /* "2.28" (a "GLIBC_" prefix is accepted) */
 	char *libc[4];                  /* allowed families: glibc, musl, none */
+	enum goabi_libc_family libc_t[4]; /* the same, typed */
 	size_t nlibc;
 	bool cgo_on;                    /* cgo: on (true) or off */
 	char *min_go[POLICY_MAX_ITEMS]; /* oldest accepted release per Go minor: "go1.22.7" */
@@ -35,6 +36,7 @@ struct policy {
 	char *forbid[POLICY_MAX_ITEMS]; /* "module", "module@v1.2.3", "module@<v1.2.3", "module@>=v1,<v2" */
 	size_t nforbid;
 	char *buildmode[16];            /* allowed build modes */
+	enum goabi_buildmode buildmode_t[16]; /* the same, typed */
 	size_t nbuildmode;
 };
 
@@ -73,5 +75,8 @@ const char *policy_rule_name(enum policy_rule r);      /* "MaxGlibc" ... */
 const char *policy_rule_summary(enum policy_rule r);   /* one sentence */
 /* The rule's setting as text, for reports ("2.28", "glibc", "go1.22.7,go1.23.1"). */
 char *policy_rule_value(const struct policy *p, enum policy_rule r);
+
+/* The audit as a struct goabi_result: src/check/audit.c, the public
+ * goabi_policy_* / goabi_audit_* calls of include/goabi/checks.h. */
 
 #endif

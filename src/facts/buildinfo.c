@@ -233,7 +233,7 @@ static bool parse_at(struct elfview *ev, const uint8_t *p, size_t n, const char 
 	if (vlen) {
 		const char *v = utf8_sanitize(a->arena, ver, vlen);
 		fact_set(a, &g->version, GOABI_KNOWN, v, "build info (%s)", g->buildinfo_where);
-		fact_set(a, &g->toolchain, GOABI_KNOWN, "gc", "build info header");
+		fact_set_typed(a, FT_TOOLCHAIN, GOABI_KNOWN, "gc", "build info header");
 	}
 	/* module info framed by 16-byte sentinels; "\n" precedes the end one */
 	if (mod && mlen >= 2 * MODINFO_SENTINEL_LEN + 1 && mod[mlen - MODINFO_SENTINEL_LEN - 1] == '\n')

@@ -150,8 +150,8 @@ void facts_cabi(struct elfview *ev)
 	struct exp_ctx c = { .ev = ev };
 	ev_for_each_symbol_prefix(ev, false, "_cgoexp_", exp_cb, &c);
 	ev_for_each_symbol_prefix(ev, true, "_cgoexp_", exp_cb, &c);
-	const char *tc = ev->a->go.toolchain.value;
-	if (ev->eh.e_type == ET_DYN || (ev->eh.e_type == ET_REL && (!tc || strcmp(tc, "none") == 0)))
+	enum goabi_toolchain tc = ev->a->typed.toolchain;
+	if (ev->eh.e_type == ET_DYN || (ev->eh.e_type == ET_REL && (tc == GOABI_TC_UNSET || tc == GOABI_TC_NONE)))
 		dynsyms(ev);
 	/* only objects that define or call _cgoexp_ wrappers (c-shared, go.o,
 	 * the _cgo_export.c member) can hold _cgo_export.c: skip the DWARF of

@@ -42,4 +42,39 @@ typedef bool (*note_fn)(void *ctx, const char *owner, uint32_t type,
 			const uint8_t *desc, size_t descsz, const char *where);
 void ev_for_each_note(const struct elfview *ev, note_fn fn, void *ctx);
 
+/* The extractor table (extractors.c): parts of the model an extractor
+ * reads or writes. */
+enum facts_part {
+	FP_ID = 1 << 0,           /* id: ELF identity (e_type, machine, build id) */
+	FP_PIE = 1 << 1,          /* id.pie */
+	FP_LOADER = 1 << 2,       /* libc: linkage, interp, needed, soname, paths,
+				   * verneed, verdef, floors, hash style */
+	FP_GO = 1 << 3,           /* go: every Go fact */
+	FP_LIBC_FAMILY = 1 << 4,  /* libc.family, undef_libc, def_libc */
+	FP_NSS = 1 << 5,          /* nss */
+	FP_CABI = 1 << 6,         /* cabi */
+	FP_ISA = 1 << 7,          /* isa */
+};
+struct facts_extractor {
+	const char *name;
+	void (*run)(struct elfview *ev);
+	bool (*when)(struct elfview *ev); /* runs only when true */
+	bool stop;                /* after it ran, no later extractor runs */
+	unsigned reads, writes;   /* enum facts_part bits */
+};
+const struct facts_extractor *facts_extractors(size_t *n);
+/* Every extractor of the table, in order, on one ELF object. */
+void facts_run(struct elfview *ev);
+
+/* Typed facts (typed.c): set a fact's string and a->typed together. The
+ * value must be one of its family's names (goabi.h); NULL when unknown. */
+enum fact_typed_id {
+	FT_TOOLCHAIN, FT_CGO, FT_CGO_SETTING, FT_BUILDMODE, FT_LIBC, FT_LINKAGE,
+	FT_ISA_DECLARED, FT_ISA_REQUIRED, FT_ISA_USED, /* last: facts_retype's loop ends here */
+};
+void fact_set_typed(struct goabi_artifact *a, enum fact_typed_id id, enum goabi_conf c, const char *value,
+		    const char *evfmt, ...) __attribute__((format(printf, 5, 6)));
+/* a->typed again from the strings, after facts were copied in place (roll-ups) */
+void facts_retype(struct goabi_artifact *a);
+
 #endif

@@ -290,7 +290,7 @@ static void scheme(struct goscan *g)
 {
 	struct goabi_artifact *a = g->ev->a;
 	struct goabi_go *go = &a->go;
-	if (go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0) {
+	if (a->typed.toolchain == GOABI_TC_GCCGO) {
 		fact_set(a, &go->scheme, GOABI_KNOWN, "gccgo",
 			 "gccgo mangling (T..d type descriptors, pkg..import, __go_ runtime entry points; %zu such symbols), not gc's type./go. names",
 			 g->ngccgo);
@@ -319,13 +319,13 @@ static void cgo(struct goscan *g)
 	struct goabi_artifact *a = ev->a;
 	struct goabi_go *go = &a->go;
 	const char *s = goabi_go_setting(go, "CGO_ENABLED");
-	bool gccgo = go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0;
+	bool gccgo = a->typed.toolchain == GOABI_TC_GCCGO;
 	bool looked = g->nsyms || g->from_pclntab;
 	const char *where = g->from_pclntab ? "pclntab function names" : "symbol table";
 	if (s)
-		fact_set(a, &go->cgo_setting, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s", s);
+		fact_set_typed(a, FT_CGO_SETTING, GOABI_KNOWN, s, "build setting CGO_ENABLED=%s", s);
 	else
-		fact_set(a, &go->cgo_setting, GOABI_UNKNOWN, NULL, "no build setting CGO_ENABLED recorded");
+		fact_set_typed(a, FT_CGO_SETTING, GOABI_UNKNOWN, NULL, "no build setting CGO_ENABLED recorded");
 	bool marks = false;
 	for (int i = 0; i < CGO_NMARK; i++)
 		if (g->cgo[i] && (!gccgo || i == CGO_WRAPPER || i == CGO_EXPORT)) {
@@ -334,8 +334,8 @@ static void cgo(struct goscan *g)
 		}
 	const char *set = s ? arena_printf(a->arena, "; build setting CGO_ENABLED=%s", s) : "";
 	if (marks) {
-		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo code linked (%s)%s", go->cgo_evidence.v[0], set);
-		if (s && strcmp(s, "0") == 0 && !gccgo)
+		fact_set_typed(a, FT_CGO, GOABI_KNOWN, "1", "cgo code linked (%s)%s", go->cgo_evidence.v[0], set);
+		if (a->typed.cgo_setting == GOABI_CGO_OFF && !gccgo)
 			strv_push(a->arena, &go->conflicts,
 				  arena_printf(a->arena, "build setting CGO_ENABLED=0 but cgo symbols are present (%s)",
 					       go->cgo_evidence.v[0]));
@@ -345,34 +345,34 @@ static void cgo(struct goscan *g)
 		/* libgo (shared or -static-libgo) is the same C runtime in every
 		 * gccgo program: only the program's own cgo wrappers count */
 		if (g->nsyms)
-			fact_set(a, &go->cgo, GOABI_INFERRED, "0",
+			fact_set_typed(a, FT_CGO, GOABI_INFERRED, "0",
 				 "no cgo wrapper (_cgo_<hash>_Cfunc_*) or export in the symbol table (libgo's own _cgo_panic is in every gccgo program)");
 		else
-			fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "gccgo without symbols: cgo wrappers cannot be looked for");
+			fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "gccgo without symbols: cgo wrappers cannot be looked for");
 		return;
 	}
-	if (s && strcmp(s, "0") == 0) {
-		fact_set(a, &go->cgo, GOABI_KNOWN, "0", "build setting CGO_ENABLED=0");
+	if (a->typed.cgo_setting == GOABI_CGO_OFF) {
+		fact_set_typed(a, FT_CGO, GOABI_KNOWN, "0", "build setting CGO_ENABLED=0");
 		return;
 	}
 	if (ev->eh.e_type == ET_REL) {
 		if (s)
-			fact_set(a, &go->cgo, GOABI_INFERRED, s, "build setting CGO_ENABLED=%s; this object has no cgo symbol, other members may", s);
+			fact_set_typed(a, FT_CGO, GOABI_INFERRED, s, "build setting CGO_ENABLED=%s; this object has no cgo symbol, other members may", s);
 		else
-			fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "this object has no cgo symbol; other members may");
+			fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "this object has no cgo symbol; other members may");
 		return;
 	}
 	if (looked) {
-		fact_set(a, &go->cgo, GOABI_INFERRED, "0", "no cgo code: no cgo symbol (x_cgo_init, crosscall2, _cgo_panic) in the %s%s%s",
+		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "0", "no cgo code: no cgo symbol (x_cgo_init, crosscall2, _cgo_panic) in the %s%s%s",
 			 where, set, s ? " (no package uses cgo)" : "");
 		return;
 	}
 	if (a->libc.needed.n) {
-		fact_set(a, &go->cgo, GOABI_INFERRED, "1", "no symbols to look for cgo in, but the binary has DT_NEEDED %s%s",
+		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "1", "no symbols to look for cgo in, but the binary has DT_NEEDED %s%s",
 			 a->libc.needed.v[0], set);
 		return;
 	}
-	fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "no symbols to look for cgo in%s", set);
+	fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "no symbols to look for cgo in%s", set);
 }
 
 static bool needs_libgo(const struct goabi_artifact *a)
@@ -390,12 +390,12 @@ static void buildmode(struct goscan *g)
 	struct goabi_go *go = &a->go;
 	const char *s = goabi_go_setting(go, "-buildmode");
 	if (s) {
-		fact_set(a, &go->buildmode, GOABI_KNOWN, s, "build setting -buildmode=%s", s);
+		fact_set_typed(a, FT_BUILDMODE, GOABI_KNOWN, s, "build setting -buildmode=%s", s);
 		/* pie, c-shared, plugin and shared are position-independent:
 		 * the linker writes ET_DYN (an exe on some targets is a PIE too,
 		 * so only this direction is a contradiction) */
-		if (ev->eh.e_type == ET_EXEC && (strcmp(s, "pie") == 0 || strcmp(s, "c-shared") == 0 ||
-						  strcmp(s, "plugin") == 0 || strcmp(s, "shared") == 0))
+		if (ev->eh.e_type == ET_EXEC && (a->typed.buildmode == GOABI_BM_PIE || a->typed.buildmode == GOABI_BM_C_SHARED ||
+						  a->typed.buildmode == GOABI_BM_PLUGIN || a->typed.buildmode == GOABI_BM_SHARED))
 			strv_push(a->arena, &go->conflicts,
 				  arena_printf(a->arena, "build setting -buildmode=%s but the file is ET_EXEC, position-dependent "
 					       "(Go's linker writes ET_DYN for that mode)", s));
@@ -403,25 +403,25 @@ static void buildmode(struct goscan *g)
 	}
 	if (ev->eh.e_type == ET_REL) {
 		if (g->rt0_lib)
-			fact_set(a, &go->buildmode, GOABI_INFERRED, "c-archive", "relocatable Go object defining _rt0_*_lib");
+			fact_set_typed(a, FT_BUILDMODE, GOABI_INFERRED, "c-archive", "relocatable Go object defining _rt0_*_lib");
 		else
-			fact_set(a, &go->buildmode, GOABI_INFERRED, "object", "relocatable Go object");
+			fact_set_typed(a, FT_BUILDMODE, GOABI_INFERRED, "object", "relocatable Go object");
 	} else if (g->plugin) {
-		fact_set(a, &go->buildmode, GOABI_INFERRED, "plugin", "go.plugin.* symbols");
+		fact_set_typed(a, FT_BUILDMODE, GOABI_INFERRED, "plugin", "go.plugin.* symbols");
 	} else if (g->shared_lib) {
-		fact_set(a, &go->buildmode, GOABI_INFERRED, "shared", "go.link.abihashbytes symbol");
+		fact_set_typed(a, FT_BUILDMODE, GOABI_INFERRED, "shared", "go.link.abihashbytes symbol");
 	} else if (ev->eh.e_type == ET_DYN && g->gccgo_rt && !a->libc.interp && !needs_libgo(a) &&
-		   go->toolchain.value && strcmp(go->toolchain.value, "gccgo") == 0) {
-		fact_set(a, &go->buildmode, GOABI_INFERRED, "shared",
+		   a->typed.toolchain == GOABI_TC_GCCGO) {
+		fact_set_typed(a, FT_BUILDMODE, GOABI_INFERRED, "shared",
 			 "the gccgo runtime library (libgo): a shared object that defines %s and needs no libgo.so; "
 			 "gccgo programs link against it", g->gccgo_rt);
 	} else if (ev->eh.e_type == ET_DYN && (g->rt0_lib || (!a->libc.interp && ev->eh.e_entry == 0))) {
-		fact_set(a, &go->buildmode, GOABI_INFERRED, "c-shared",
+		fact_set_typed(a, FT_BUILDMODE, GOABI_INFERRED, "c-shared",
 			 g->rt0_lib ? "shared object defining _rt0_*_lib" : "shared object without PT_INTERP or entry point");
 	} else if (ev->eh.e_type == ET_DYN) {
-		fact_set(a, &go->buildmode, GOABI_INFERRED, "pie", a->libc.interp ? "ET_DYN with PT_INTERP" : "ET_DYN with an entry point");
+		fact_set_typed(a, FT_BUILDMODE, GOABI_INFERRED, "pie", a->libc.interp ? "ET_DYN with PT_INTERP" : "ET_DYN with an entry point");
 	} else if (ev->eh.e_type == ET_EXEC) {
-		fact_set(a, &go->buildmode, GOABI_INFERRED, "exe", "ET_EXEC");
+		fact_set_typed(a, FT_BUILDMODE, GOABI_INFERRED, "exe", "ET_EXEC");
 	}
 }
 
@@ -434,7 +434,7 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 	int lo, hi;
 	if (!go_minor_span(go->version.value, &lo, &hi))
 		return;
-	bool gc = strcmp(go->toolchain.value ? go->toolchain.value : "", "gc") == 0;
+	bool gc = a->typed.toolchain == GOABI_TC_GC;
 	if (go->scheme.value && gc) {
 		bool colon = strcmp(go->scheme.value, "colon") == 0, dot = strcmp(go->scheme.value, "dot") == 0;
 		if ((lo >= 120 && dot) || (hi < 120 && colon))
@@ -446,9 +446,8 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 		strv_push(a->arena, &go->conflicts,
 			  arena_printf(a->arena, "pclntab magic %#x (%s) contradicts version %s", pt->magic,
 				       go_pclntab_range(pt->magic), go->version.value));
-	const char *c = go->typehash.conf == GOABI_KNOWN && gc ? go_typehash_conflict(a, go->version.value, go->typehash.value) : NULL;
-	if (c)
-		strv_push(a->arena, &go->conflicts, c);
+	if (go->typehash.conf == GOABI_KNOWN && gc)
+		go_typehash_check(a, go->version.value);
 }
 
 void facts_go(struct elfview *ev)
@@ -533,22 +532,22 @@ void facts_go(struct elfview *ev)
 			ev_parts[nev++] = "section .go_export";
 		if (g.gccgo_sym)
 			ev_parts[nev++] = arena_printf(a->arena, "symbol %s", g.gccgo_sym);
-		fact_set(a, &go->toolchain, GOABI_KNOWN, "gccgo", "%s%s%s%s%s", ev_parts[0], nev > 1 ? ", " : "",
+		fact_set_typed(a, FT_TOOLCHAIN, GOABI_KNOWN, "gccgo", "%s%s%s%s%s", ev_parts[0], nev > 1 ? ", " : "",
 			 nev > 1 ? ev_parts[1] : "", nev > 2 ? ", " : "", nev > 2 ? ev_parts[2] : "");
 		gccgo_version(ev);
 	} else if (is_go) {
 		if (!go->toolchain.value && debug_go)
-			fact_set(a, &go->toolchain, GOABI_INFERRED, "gc", "gc's sections (SHT_NOBITS: a debug file)");
+			fact_set_typed(a, FT_TOOLCHAIN, GOABI_INFERRED, "gc", "gc's sections (SHT_NOBITS: a debug file)");
 		else if (!go->toolchain.value)
-			fact_set(a, &go->toolchain, have_pt ? GOABI_KNOWN : GOABI_INFERRED, "gc",
+			fact_set_typed(a, FT_TOOLCHAIN, have_pt ? GOABI_KNOWN : GOABI_INFERRED, "gc",
 				 have_pt ? "pclntab %s" : "runtime symbols with %s", have_pt ? pt.where :
 				 go_sections ? "gc's sections" : g.buildversion ? "runtime.buildVersion" : "gc type names");
 	} else if (ev->truncated) {
-		fact_set(a, &go->toolchain, GOABI_UNKNOWN, NULL,
+		fact_set_typed(a, FT_TOOLCHAIN, GOABI_UNKNOWN, NULL,
 			 "no Go build info, pclntab or runtime symbols in the part of the file that is present (truncated)");
 		return;
 	} else {
-		fact_set(a, &go->toolchain, GOABI_KNOWN, "none",
+		fact_set_typed(a, FT_TOOLCHAIN, GOABI_KNOWN, "none",
 			 g.runtime ? "no Go build info, pclntab or Go sections (runtime.* symbols alone are not Go's)"
 				   : "no Go build info, pclntab or runtime symbols");
 		return;

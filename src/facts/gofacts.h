@@ -66,6 +66,13 @@ void go_typehash(struct elfview *ev, const struct typehash_in *in);
  * go_minor_span) agrees with either era of its span. The scheme itself is
  * always read from a descriptor, never from the version. */
 const char *go_typehash_conflict(struct goabi_artifact *a, const char *version, const char *scheme);
+/* "four": the number of eras, as a word (messages) */
+const char *go_typehash_eras_count(void);
+/* go_typehash_conflict of a's typehash fact, pushed on a->go.conflicts. */
+void go_typehash_check(struct goabi_artifact *a, const char *version);
+/* docs/inspect.md's era table (markdown rows), made from the era table;
+ * returns the length it needs (snprintf-like, NUL-terminated when cap > 0). */
+size_t go_typehash_doc_table(char *buf, size_t cap);
 /* The scheme whose digest of link string gives hash h, or NULL. */
 const char *go_typehash_match(const char *link, uint32_t h);
 /* "bytes 0-3 of MD5" etc. for a scheme name. */

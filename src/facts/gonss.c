@@ -107,7 +107,7 @@ static void c_call(struct nscan *s, const char *name, bool defined)
 		return;
 	/* musl has no NSS: its getpwnam, getaddrinfo... read /etc/passwd,
 	 * /etc/hosts and DNS themselves (and ask nscd), never nsswitch.conf */
-	bool musl = a->libc.family.value && strcmp(a->libc.family.value, "musl") == 0;
+	bool musl = a->typed.libc == GOABI_LIBC_MUSL;
 	for (size_t i = 0; i < NCALLS; i++)
 		if (strcmp(name, nss_calls[i].name) == 0) {
 			strv_push_unique(a->arena, &a->nss.calls, nss_calls[i].name);
@@ -167,12 +167,12 @@ static const char *names(struct goabi_arena *ar, const char **v, size_t n)
 }
 
 /* "; build setting CGO_ENABLED=0" or "; build setting -tags=osusergo" */
-static const char *why_setting(struct goabi_arena *ar, const struct goabi_go *go, const char *tag)
+static const char *why_setting(struct goabi_arena *ar, const struct goabi_artifact *a, const char *tag)
 {
-	const char *tags = goabi_go_setting(go, "-tags"), *cgo = goabi_go_setting(go, "CGO_ENABLED");
+	const char *tags = goabi_go_setting(&a->go, "-tags");
 	if (has_tag(tags, tag))
 		return arena_printf(ar, "; build setting -tags=%s", tags);
-	if (cgo && strcmp(cgo, "0") == 0)
+	if (a->typed.cgo_setting == GOABI_CGO_OFF)
 		return "; build setting CGO_ENABLED=0";
 	return "";
 }
@@ -186,7 +186,7 @@ static void go_facts(struct nscan *s)
 	if (s->npure_user) {
 		fact_set(a, &nss->go_user, GOABI_KNOWN, "pure",
 			 "%s %s: os/user reads /etc/passwd and /etc/group itself (lookup_unix.go)%s", src,
-			 names(ar, s->pure_user, s->npure_user), why_setting(ar, &a->go, "osusergo"));
+			 names(ar, s->pure_user, s->npure_user), why_setting(ar, a, "osusergo"));
 		bool both = !s->passwd && !s->group;
 		if (s->passwd || both)
 			strv_push_unique(ar, &nss->go_databases, "passwd");
@@ -199,7 +199,7 @@ static void go_facts(struct nscan *s)
 	if (s->ngo_res && !s->ncgo_res) {
 		fact_set(a, &nss->go_resolver, GOABI_KNOWN, "pure",
 			 "%s %s and no getaddrinfo wrapper: only Go's resolver (files and DNS)%s", src,
-			 names(ar, s->go_res, s->ngo_res), why_setting(ar, &a->go, "netgo"));
+			 names(ar, s->go_res, s->ngo_res), why_setting(ar, a, "netgo"));
 		strv_push_unique(ar, &nss->go_databases, "hosts");
 	} else if (s->ncgo_res) {
 		fact_set(a, &nss->go_resolver, GOABI_KNOWN, "cgo",
@@ -216,13 +216,13 @@ void facts_nss(struct elfview *ev)
 	/* goabi image judges programs only: its loader-only reading skips the
 	 * symbol walk of shared libraries (most of an image's ELF files) */
 	if (ev->opts && ev->opts->loader_only && ev->eh.e_type == ET_DYN && !a->libc.interp &&
-	    !(a->libc.linkage.value && strcmp(a->libc.linkage.value, "static-pie") == 0))
+	    a->typed.linkage != GOABI_LINK_STATIC_PIE)
 		return;
 	struct nscan s = { .ev = ev };
-	bool is_gc = a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0;
+	bool is_gc = a->typed.toolchain == GOABI_TC_GC;
 	/* musl has no NSS modules (it reads the files and asks nscd) */
-	bool is_static = a->libc.linkage.value && PFX(a->libc.linkage.value, "static") &&
-			 !(a->libc.family.value && strcmp(a->libc.family.value, "musl") == 0);
+	bool is_static = (a->typed.linkage == GOABI_LINK_STATIC || a->typed.linkage == GOABI_LINK_STATIC_PIE) &&
+			 a->typed.libc != GOABI_LIBC_MUSL;
 	s.dynamic = true;
 	ev_for_each_symbol(ev, true, sym_cb, &s);
 	s.dynamic = false;

@@ -97,7 +97,8 @@ static void try_descriptor(struct objscan *s, const char *nm, size_t l, uint32_t
 	const char *scheme = go_typehash_match(link, h);
 	if (!scheme) {
 		if (!s->mismatch)
-			s->mismatch = arena_printf(s->a->arena, "%.*s carries hash %#010x, none of the four digests", (int)l, nm, h);
+			s->mismatch = arena_printf(s->a->arena, "%.*s carries hash %#010x, none of the %s digests", (int)l, nm, h,
+						     go_typehash_eras_count());
 		return;
 	}
 	fact_set(s->a, &s->a->go.typehash, GOABI_KNOWN, scheme,
@@ -222,13 +223,13 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 	go_setting_add(a, "GOOS", goos);
 	go_setting_add(a, "GOARCH", goarch);
 	goarch_machine(a, goarch, ev);
-	fact_set(a, &g->toolchain, GOABI_KNOWN, "gc", "Go object header \"%s\"", ev);
+	fact_set_typed(a, FT_TOOLCHAIN, GOABI_KNOWN, "gc", "Go object header \"%s\"", ev);
 	fact_set(a, &g->version, GOABI_KNOWN, version, "Go object header \"%s\"", ev);
-	fact_set(a, &g->buildmode, GOABI_KNOWN, "archive",
+	fact_set_typed(a, FT_BUILDMODE, GOABI_KNOWN, "archive",
 		 "Go's own object format (go build -buildmode=archive, go tool compile/pack, GOCACHE): not ELF, "
 		 "a C linker rejects it (\"file format not recognized\"); build with -buildmode=c-archive for C");
-	fact_set(a, &g->cgo, GOABI_UNKNOWN, NULL, "Go object: cgo is decided when the Go linker links it");
-	fact_set(a, &g->cgo_setting, GOABI_UNKNOWN, NULL, "Go object: no build settings recorded");
+	fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "Go object: cgo is decided when the Go linker links it");
+	fact_set_typed(a, FT_CGO_SETTING, GOABI_UNKNOWN, NULL, "Go object: no build settings recorded");
 	/* the compiled object follows "\n!\n"; __.PKGDEF holds export data */
 	const uint8_t *bang = memmem(p, n, "\n!\n", 3);
 	if (!bang) {
@@ -238,8 +239,6 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 	}
 	size_t at = (size_t)(bang - p) + 3;
 	scan_object(a, p + at, n - at, goarch);
-	const char *c = go_typehash_conflict(a, version, g->typehash.value);
-	if (c)
-		strv_push(a->arena, &g->conflicts, c);
+	go_typehash_check(a, version);
 	return true;
 }

@@ -85,19 +85,7 @@ static void inspect_elf(struct goabi_artifact *a, Elf *elf, const struct goabi_o
 	a->kind = GOABI_KIND_ELF;
 	if (!ev_init(&ev, elf, a, opts))
 		return;
-	facts_elfid(&ev);
-	if (ev.eh.e_type == ET_CORE) {
-		diag_add(a, GOABI_DIAG_WARNING, "core file: only the ELF identity is reported");
-		return;
-	}
-	facts_libc(&ev);
-	if (!opts->loader_only || facts_go_evident(&ev))
-		facts_go(&ev);
-	facts_libc_family(&ev);
-	facts_nss(&ev);
-	if (!opts->loader_only && (!opts->no_dwarf || a->go.toolchain.value))
-		facts_cabi(&ev);
-	facts_isa(&ev);
+	facts_run(&ev); /* the extractor table, extractors.c */
 }
 
 static void add_member(struct goabi_artifact *parent, struct goabi_artifact *m)
@@ -285,7 +273,7 @@ static void libc_rollup(struct goabi_artifact *a)
 		collect_libc(a, a->members[i], true);
 	for (size_t i = 0; i < a->nmembers; i++)
 		collect_libc(a, a->members[i], false);
-	fact_set(a, &lc->linkage, GOABI_KNOWN, "relocatable", "ar archive of %zu members", a->nmembers);
+	fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "relocatable", "ar archive of %zu members", a->nmembers);
 	size_t ng = 0, nm = 0;
 	const char *g = NULL, *mu = NULL;
 	for (size_t i = 0; i < lc->undef_libc.n; i++) {
@@ -296,13 +284,13 @@ static void libc_rollup(struct goabi_artifact *a)
 			mu = lc->undef_libc.v[i];
 	}
 	if (ng && !nm)
-		fact_set(a, &lc->family, GOABI_INFERRED, "glibc",
+		fact_set_typed(a, FT_LIBC, GOABI_INFERRED, "glibc",
 			 "archive members leave %zu symbols undefined that only glibc exports (%s)", ng, g);
 	else if (nm && !ng)
-		fact_set(a, &lc->family, GOABI_INFERRED, "musl",
+		fact_set_typed(a, FT_LIBC, GOABI_INFERRED, "musl",
 			 "archive members leave %zu symbols undefined that only musl exports (%s)", nm, mu);
 	else
-		fact_set(a, &lc->family, GOABI_UNKNOWN, NULL,
+		fact_set_typed(a, FT_LIBC, GOABI_UNKNOWN, NULL,
 			 "archive: decided at link time (%zu undefined libc symbols not defined by a member%s)",
 			 lc->undef_libc.n, ng && nm ? ", some glibc-only, some musl-only" : ", all exported by both glibc and musl");
 }
@@ -373,7 +361,8 @@ static void rollup(struct goabi_artifact *a)
 			fact_copy(a, &a->machine, &m->machine, m->member);
 	}
 	if (!gm) {
-		fact_set(a, &go->toolchain, GOABI_KNOWN, "none", "no member carries Go build info, pclntab or runtime symbols");
+		fact_set_typed(a, FT_TOOLCHAIN, GOABI_KNOWN, "none", "no member carries Go build info, pclntab or runtime symbols");
+		facts_retype(a);
 		return;
 	}
 	fact_copy(a, &go->toolchain, &gm->go.toolchain, gm->member);
@@ -416,19 +405,20 @@ static void rollup(struct goabi_artifact *a)
 		for (size_t j = 0; j < m->go.cgo_evidence.n; j++)
 			strv_push_unique(a->arena, &go->cgo_evidence,
 					 arena_printf(a->arena, "%s (member %s)", m->go.cgo_evidence.v[j], m->member));
-		if (m->go.cgo.value && strcmp(m->go.cgo.value, "1") == 0 && !cg)
+		if (m->typed.cgo == GOABI_CGO_ON && !cg)
 			cg = m;
 	}
 	if (gm->kind == GOABI_KIND_GOOBJ && !go->cgo_evidence.n)
-		fact_set(a, &go->cgo, GOABI_UNKNOWN, NULL, "member %s: %s", gm->member,
+		fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "member %s: %s", gm->member,
 			 gm->go.cgo.evidence ? gm->go.cgo.evidence : "");
 	else if (gm->go.cgo.conf == GOABI_KNOWN && gm->go.cgo.value && strstr(gm->go.cgo.evidence, "build setting"))
 		fact_copy(a, &go->cgo, &gm->go.cgo, gm->member);
 	else if (go->cgo_evidence.n)
-		fact_set(a, &go->cgo, GOABI_KNOWN, "1", "cgo symbols in members (%s)", go->cgo_evidence.v[0]);
+		fact_set_typed(a, FT_CGO, GOABI_KNOWN, "1", "cgo symbols in members (%s)", go->cgo_evidence.v[0]);
 	else
-		fact_set(a, &go->cgo, GOABI_INFERRED, "0", "no member has cgo symbols");
+		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "0", "no member has cgo symbols");
 	rollup_exports(a);
+	facts_retype(a); /* the facts copied from members above */
 }
 
 /* GNU thin archive: "!<thin>\n", members are paths beside the archive. libelf

@@ -60,7 +60,7 @@ void facts_isa(struct elfview *ev)
 	const char *v = NULL;
 	for (size_t k = 0; k < sizeof(go_levels) / sizeof(go_levels[0]) && !v; k++)
 		if ((v = goabi_go_setting(&a->go, go_levels[k].key)) && *v)
-			fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "%s%s", go_levels[k].prefix, v),
+			fact_set_typed(a, FT_ISA_DECLARED, GOABI_KNOWN, arena_printf(a->arena, "%s%s", go_levels[k].prefix, v),
 				 "build setting %s=%s", go_levels[k].key, v);
 		else
 			v = NULL;
@@ -71,7 +71,7 @@ void facts_isa(struct elfview *ev)
 		for (unsigned b = 1; b < 4; b++)
 			if (isa->note_isa_needed & (1u << b))
 				lvl = b + 1;
-		fact_set(a, &isa->declared, GOABI_KNOWN, arena_printf(a->arena, "x86-64-v%u", lvl),
+		fact_set_typed(a, FT_ISA_DECLARED, GOABI_KNOWN, arena_printf(a->arena, "x86-64-v%u", lvl),
 			 ".note.gnu.property GNU_PROPERTY_X86_ISA_1_NEEDED %#x", isa->note_isa_needed);
 	}
 	if (ev->opts && ev->opts->isa)

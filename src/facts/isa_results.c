@@ -202,7 +202,7 @@ void isa_results(struct scan *s)
 	if (nlisted)
 		why = arena_printf(a->arena, "%s; %zu functions (crypto/aes, Go GC AVX-512 kernels, runtime.asyncPreempt) counted as guarded by the fallback list", why,
 				   nlisted);
-	fact_set(a, &isa->used, GOABI_KNOWN, level_name(s->arch, lu),
+	fact_set_typed(a, FT_ISA_USED, GOABI_KNOWN, level_name(s->arch, lu),
 		 "disassembly of %llu bytes of code in %llu functions (from %s)%s%s",
 		 (unsigned long long)isa->text_bytes, (unsigned long long)s->nf, s->funcs_from,
 		 n ? ": " : ", no extension beyond the baseline", n ? ext_names(a, &isa->extensions) : "");
@@ -243,11 +243,11 @@ void isa_results(struct scan *s)
 	bool go_check = a->isa.declared.evidence && strstr(a->isa.declared.evidence, "GOAMD64");
 	if (go_check && dl > lr && s->arch == A_X64) {
 		/* runtime/asm_amd64.s refuses to start below GOAMD64 */
-		fact_set(a, &isa->required, GOABI_KNOWN, isa->declared.value,
+		fact_set_typed(a, FT_ISA_REQUIRED, GOABI_KNOWN, isa->declared.value,
 			 "the Go runtime checks GOAMD64=v%d at start-up (runtime/asm_amd64.s); the code alone needs %s: %s",
 			 dl, level_name(s->arch, lr), reqev);
 	} else {
-		fact_set(a, &isa->required, GOABI_INFERRED, level_name(s->arch, lr), "%s", reqev);
+		fact_set_typed(a, FT_ISA_REQUIRED, GOABI_INFERRED, level_name(s->arch, lr), "%s", reqev);
 	}
 	if (dl >= 0 && lr > dl && top >= 0)
 		strv_push(a->arena, &isa->conflicts,

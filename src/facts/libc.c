@@ -340,7 +340,7 @@ static bool undef_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t nd
 	return true;
 }
 
-#define SETF(...) do { fact_set(__VA_ARGS__); return; } while (0)
+#define SETF(...) do { fact_set_typed(__VA_ARGS__); return; } while (0)
 
 static void family_rel(struct elfview *ev)
 {
@@ -349,16 +349,16 @@ static void family_rel(struct elfview *ev)
 	struct undef_ctx u = { ev, 0, 0, NULL, NULL };
 	ev_for_each_symbol(ev, false, undef_cb, &u);
 	if (u.nglibc && !u.nmusl)
-		SETF(a, &lc->family, GOABI_INFERRED, "glibc",
+		SETF(a, FT_LIBC, GOABI_INFERRED, "glibc",
 		     "relocatable object; %zu undefined symbols only glibc exports (%s)", u.nglibc, u.glibc_only);
 	if (u.nmusl && !u.nglibc)
-		SETF(a, &lc->family, GOABI_INFERRED, "musl",
+		SETF(a, FT_LIBC, GOABI_INFERRED, "musl",
 		     "relocatable object; %zu undefined symbols only musl exports (%s)", u.nmusl, u.musl_only);
 	if (u.nmusl && u.nglibc)
-		SETF(a, &lc->family, GOABI_UNKNOWN, NULL,
+		SETF(a, FT_LIBC, GOABI_UNKNOWN, NULL,
 		     "relocatable object needing both glibc-only (%s) and musl-only (%s) symbols", u.glibc_only,
 		     u.musl_only);
-	fact_set(a, &lc->family, GOABI_UNKNOWN, NULL,
+	fact_set_typed(a, FT_LIBC, GOABI_UNKNOWN, NULL,
 		 "relocatable object: decided at link time (%zu undefined libc symbols, all exported by both glibc and musl)",
 		 lc->undef_libc.n);
 }
@@ -398,33 +398,33 @@ static void family(struct elfview *ev)
 	struct goabi_artifact *a = ev->a;
 	struct goabi_libc *lc = &a->libc;
 	if (ev->phdrs_missing && ev->eh.e_type != ET_REL)
-		SETF(a, &lc->family, GOABI_UNKNOWN, NULL, "the program headers are not in the file");
+		SETF(a, FT_LIBC, GOABI_UNKNOWN, NULL, "the program headers are not in the file");
 	if (lc->interp) {
 		if (strstr(lc->interp, "ld-musl"))
-			SETF(a, &lc->family, GOABI_KNOWN, "musl", "PT_INTERP %s", lc->interp);
+			SETF(a, FT_LIBC, GOABI_KNOWN, "musl", "PT_INTERP %s", lc->interp);
 		if (strstr(lc->interp, "ld-linux") || strstr(lc->interp, "ld64.so") || strstr(lc->interp, "ld.so.1"))
-			SETF(a, &lc->family, GOABI_KNOWN, "glibc", "PT_INTERP %s", lc->interp);
+			SETF(a, FT_LIBC, GOABI_KNOWN, "glibc", "PT_INTERP %s", lc->interp);
 	}
 	for (size_t i = 0; i < lc->needed.n; i++) {
 		const char *n = lc->needed.v[i];
 		if (strcmp(n, "libc.so.6") == 0 || strcmp(n, "libc.so.6.1") == 0 || strcmp(n, "libc.so.7") == 0)
-			SETF(a, &lc->family, GOABI_KNOWN, "glibc", "DT_NEEDED %s", n);
+			SETF(a, FT_LIBC, GOABI_KNOWN, "glibc", "DT_NEEDED %s", n);
 		if (strncmp(n, "libc.musl-", 10) == 0 || strncmp(n, "ld-musl-", 8) == 0)
-			SETF(a, &lc->family, GOABI_KNOWN, "musl", "DT_NEEDED %s", n);
+			SETF(a, FT_LIBC, GOABI_KNOWN, "musl", "DT_NEEDED %s", n);
 		if (strcmp(n, "libc.so") == 0)
-			SETF(a, &lc->family, GOABI_INFERRED, "musl", "DT_NEEDED libc.so (musl's soname)");
+			SETF(a, FT_LIBC, GOABI_INFERRED, "musl", "DT_NEEDED libc.so (musl's soname)");
 	}
 	for (size_t i = 0; i < lc->nverneed; i++)
 		for (size_t j = 0; j < lc->verneed[i].versions.n; j++)
 			if (strncmp(lc->verneed[i].versions.v[j], "GLIBC_", 6) == 0)
-				SETF(a, &lc->family, GOABI_KNOWN, "glibc", ".gnu.version_r %s",
+				SETF(a, FT_LIBC, GOABI_KNOWN, "glibc", ".gnu.version_r %s",
 						lc->verneed[i].versions.v[j]);
 	if (ev->eh.e_type == ET_REL) {
 		family_rel(ev);
 		return;
 	}
 	if (lc->needed.n)
-		SETF(a, &lc->family, GOABI_UNKNOWN, "unknown", "DT_NEEDED names no known libc");
+		SETF(a, FT_LIBC, GOABI_UNKNOWN, "unknown", "DT_NEEDED names no known libc");
 	bool tag = false;
 	/* a PT_INTERP or PT_DYNAMIC whose content is not in the file (truncated,
 	 * or a debug file): dynamically linked to a libc it does not name here */
@@ -433,41 +433,41 @@ static void family(struct elfview *ev)
 	if (unread) {
 		ev_for_each_note(ev, abitag_cb, &tag);
 		if (tag)
-			SETF(a, &lc->family, GOABI_INFERRED, "glibc",
+			SETF(a, FT_LIBC, GOABI_INFERRED, "glibc",
 			     ".note.ABI-tag (GNU) from glibc's crt1.o (PT_INTERP or PT_DYNAMIC is not in the file)");
-		SETF(a, &lc->family, GOABI_UNKNOWN, NULL,
+		SETF(a, FT_LIBC, GOABI_UNKNOWN, NULL,
 		     "PT_INTERP or PT_DYNAMIC is not in the file: the libraries it needs are unknown");
 	}
 	/* no libc named: statically linked (or a shared object that needs
 	 * none, such as the dynamic loader itself); look for
 	 * implementation-specific symbols, then glibc's ABI note */
-	const char *how = lc->linkage.value && strncmp(lc->linkage.value, "static", 6) == 0
+	const char *how = a->typed.linkage == GOABI_LINK_STATIC || a->typed.linkage == GOABI_LINK_STATIC_PIE
 				  ? "statically linked" : "no libc in DT_NEEDED";
 	struct static_libc_ctx s = { 0 };
 	/* every marker name starts "__" or "_d": only those names are read */
 	static const char *const marker_keys[] = { "__", "_d" };
 	ev_for_each_symbol_keys(ev, false, marker_keys, 2, static_libc_cb, &s);
 	if (s.glibc && !s.musl)
-		SETF(a, &lc->family, GOABI_KNOWN, "glibc", "%s; symbol %s", how, s.glibc_sym);
+		SETF(a, FT_LIBC, GOABI_KNOWN, "glibc", "%s; symbol %s", how, s.glibc_sym);
 	if (s.musl && !s.glibc)
-		SETF(a, &lc->family, GOABI_KNOWN, "musl", "%s; symbol %s", how, s.musl_sym);
+		SETF(a, FT_LIBC, GOABI_KNOWN, "musl", "%s; symbol %s", how, s.musl_sym);
 	ev_for_each_note(ev, abitag_cb, &tag);
 	if (tag)
-		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "%s; .note.ABI-tag (GNU) from glibc's crt1.o", how);
+		SETF(a, FT_LIBC, GOABI_INFERRED, "glibc", "%s; .note.ABI-tag (GNU) from glibc's crt1.o", how);
 	/* a Go binary needs a libc only through cgo; CGO_ENABLED=1 alone does not
 	 * link one in (no package may use cgo, e.g. Go's own cmd/compile) */
-	if (a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 && a->go.cgo_evidence.n == 0 &&
+	if (a->typed.toolchain == GOABI_TC_GC && a->go.cgo_evidence.n == 0 &&
 	    !ev->truncated)
-		SETF(a, &lc->family, GOABI_KNOWN, "none",
+		SETF(a, FT_LIBC, GOABI_KNOWN, "none",
 		     "Go binary without cgo symbols (x_cgo_init, crosscall2, _cgo_panic), no interpreter, no DT_NEEDED");
 	static const char *const glibc_marks[] = { "GLIBC_TUNABLES" };
 	static const char *const musl_marks[] = { "-0X+0X 0X-0x+0x 0x", "No error information" };
 	const char *gm = rodata_marker(ev, glibc_marks, 1), *mm = rodata_marker(ev, musl_marks, 2);
 	if (gm && !mm)
-		SETF(a, &lc->family, GOABI_INFERRED, "glibc", "%s; read-only data holds glibc's \"%s\"", how, gm);
+		SETF(a, FT_LIBC, GOABI_INFERRED, "glibc", "%s; read-only data holds glibc's \"%s\"", how, gm);
 	if (mm && !gm)
-		SETF(a, &lc->family, GOABI_INFERRED, "musl", "%s; read-only data holds musl's \"%s\"", how, mm);
-	fact_set(a, &lc->family, GOABI_UNKNOWN, "unknown", "%s, no libc-specific symbol or note found%s", how,
+		SETF(a, FT_LIBC, GOABI_INFERRED, "musl", "%s; read-only data holds musl's \"%s\"", how, mm);
+	fact_set_typed(a, FT_LIBC, GOABI_UNKNOWN, "unknown", "%s, no libc-specific symbol or note found%s", how,
 		 ev->truncated ? " in what the file holds" : "");
 }
 
@@ -527,36 +527,36 @@ void facts_libc(struct elfview *ev)
 	bool dyn_unread = d.t->present && !d.t->readable;
 	const char *why_unread = ev->debug_only ? "a debug file's .dynamic is SHT_NOBITS" : "PT_DYNAMIC is not in the file";
 	if (ev->phdrs_missing && ev->eh.e_type != ET_REL) {
-		fact_set(a, &lc->linkage, GOABI_UNKNOWN, NULL, "the program headers are not in the file");
+		fact_set_typed(a, FT_LINKAGE, GOABI_UNKNOWN, NULL, "the program headers are not in the file");
 		goto floors;
 	}
 	switch (ev->eh.e_type) {
 	case ET_REL:
-		fact_set(a, &lc->linkage, GOABI_KNOWN, "relocatable", "e_type ET_REL");
+		fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "relocatable", "e_type ET_REL");
 		break;
 	case ET_EXEC:
 		if (interp || d.t->nneeded)
-			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", interp ? "PT_INTERP" : "DT_NEEDED");
+			fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "dynamic", interp ? "PT_INTERP" : "DT_NEEDED");
 		else if (dyn_unread)
-			fact_set(a, &lc->linkage, GOABI_UNKNOWN, NULL, "ET_EXEC without PT_INTERP; %s", why_unread);
+			fact_set_typed(a, FT_LINKAGE, GOABI_UNKNOWN, NULL, "ET_EXEC without PT_INTERP; %s", why_unread);
 		else
-			fact_set(a, &lc->linkage, GOABI_KNOWN, "static", "ET_EXEC without PT_INTERP or DT_NEEDED");
+			fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "static", "ET_EXEC without PT_INTERP or DT_NEEDED");
 		break;
 	case ET_DYN:
 		if (interp) {
 			a->id.pie = true;
-			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", "PT_INTERP (position-independent executable)");
+			fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "dynamic", "PT_INTERP (position-independent executable)");
 		} else if (dyn_unread) {
-			fact_set(a, &lc->linkage, GOABI_UNKNOWN, NULL,
+			fact_set_typed(a, FT_LINKAGE, GOABI_UNKNOWN, NULL,
 				 "ET_DYN without PT_INTERP (shared object or static PIE); %s", why_unread);
 		} else if (d.t->present && (d.t->flags_1 & DF_1_PIE) && d.t->nneeded == 0) {
 			a->id.pie = true;
-			fact_set(a, &lc->linkage, GOABI_KNOWN, "static-pie", "ET_DYN, DF_1_PIE, no PT_INTERP or DT_NEEDED");
+			fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "static-pie", "ET_DYN, DF_1_PIE, no PT_INTERP or DT_NEEDED");
 		} else if (d.t->present && d.t->nneeded == 0 && !lc->soname && ev->eh.e_entry != 0) {
 			a->id.pie = true;
-			fact_set(a, &lc->linkage, GOABI_INFERRED, "static-pie", "ET_DYN with an entry point, no PT_INTERP, DT_NEEDED or DT_SONAME");
+			fact_set_typed(a, FT_LINKAGE, GOABI_INFERRED, "static-pie", "ET_DYN with an entry point, no PT_INTERP, DT_NEEDED or DT_SONAME");
 		} else {
-			fact_set(a, &lc->linkage, GOABI_KNOWN, "dynamic", "ET_DYN shared object%s", lc->soname ? " with DT_SONAME" : "");
+			fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "dynamic", "ET_DYN shared object%s", lc->soname ? " with DT_SONAME" : "");
 		}
 		break;
 	default:

@@ -3,13 +3,9 @@
  * {size uintptr; ptrdata uintptr; hash uint32; tflag, align, fieldAlign,
  * kind uint8}. The compiler sets hash to four bytes, read little-endian, of
  * a digest of the type's link string (cmd/compile/internal/types TypeHash).
- * The digest changed three times; each era is recognised by recomputing the
- * hash of a well-known type and finding a descriptor that carries it:
- *   md5           Go 1.9-1.18   MD5, bytes 0-3
- *   notsha256     Go 1.19-1.23  SHA-256 with every bit inverted, bytes 0-3
- *   sha256[8:12]  Go 1.24       SHA-256, bytes 8-11
- *   sha256^0xff   Go 1.25+      SHA-256 with byte 0 XOR 0xff, bytes 0-3
- *                               (cmd/internal/hash.Sum32)
+ * The digest changed three times (the eras, table `eras` below); each era is
+ * recognised by recomputing the hash of a well-known type and finding a
+ * descriptor that carries it.
  * The scheme always comes from a descriptor, never from the version.
  *
  * Descriptors are found, cheapest first: by symbol (type:int, Go <= 1.25
@@ -19,6 +15,7 @@
  * none of these exist, in the allocated data sections. */
 #include <md5.h>
 #include <sha2.h>
+#include <stdio.h>
 #include <string.h>
 #include "facts/gofacts.h"
 
@@ -39,12 +36,38 @@ static const struct known_type known[] = {
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 
-enum { TH_MD5, TH_NOTSHA256, TH_SHA256_8, TH_SHA256_XOR, TH_N };
-static const char *const scheme_name[TH_N] = { "md5", "notsha256", "sha256[8:12]", "sha256^0xff" };
-/* how the hash was computed, after the type name */
-static const char *const scheme_expr[TH_N] = {
-	"bytes 0-3 of MD5", "bytes 0-3 of SHA-256, inverted", "bytes 8-11 of SHA-256", "bytes 0-3 of SHA-256, byte 0 ^ 0xff",
+/* The type-hash eras: the one table that the search, the facts' evidence,
+ * the contradiction messages and docs/inspect.md's table are made from
+ * (tests/unit/test_typehash.c compares that table with go_typehash_doc_table).
+ * Adding an era is adding a row here, in release order. */
+enum th_digest { TH_MD5, TH_SHA256 };
+static const struct typehash_era {
+	const char *name;     /* the fact's value */
+	int first, last;      /* Go minor releases 1.first ... 1.last; the last row's
+			       * last is the newest release checked, the era
+			       * continues past it until a new row says otherwise */
+	enum th_digest digest;
+	unsigned offset;      /* the 4 bytes taken from the digest */
+	uint8_t xor0;         /* XORed into the first of them */
+	bool invert;          /* every bit inverted */
+	const char *expr;     /* how the hash is computed, in evidence: "bytes 0-3 of MD5" */
+	const char *doc;      /* the same for docs/inspect.md */
+	const char *symbol;   /* the `int` descriptor's symbol in unstripped files */
+	const char *checked;  /* binaries the era was checked on (docs) */
+} eras[] = {
+	{ "md5", 9, 18, TH_MD5, 0, 0, false, "bytes 0-3 of MD5", "MD5, bytes 0–3", "`type.int`",
+	  "esbuild 0.9.7, 0.11.23 (go1.16.2/.3), 0.13.15 (go1.17.2)" },
+	{ "notsha256", 19, 23, TH_SHA256, 0, 0, true, "bytes 0-3 of SHA-256, inverted",
+	  "SHA-256 with every bit inverted (\"notsha256\"), bytes 0–3", "`type.int` (1.19), `type:int`",
+	  "Go 1.19.8 fixtures (amd64, arm64, 386, s390x); esbuild go1.19 … go1.23.12 on 9 architectures; lefthook go1.22.7, go1.23.4" },
+	{ "sha256[8:12]", 24, 24, TH_SHA256, 8, 0, false, "bytes 8-11 of SHA-256", "SHA-256, bytes 8–11", "`type:int`",
+	  "lefthook 1.11.13 (go1.24.3), 1.12.4 (go1.24.6)" },
+	{ "sha256^0xff", 25, 27, TH_SHA256, 0, 0xff, false, "bytes 0-3 of SHA-256, byte 0 ^ 0xff",
+	  "SHA-256 with byte 0 XOR 0xff (`cmd/internal/hash.Sum32`), bytes 0–3", "`type:int` (1.25; none since 1.26)",
+	  "lefthook 1.13.6, 2.0.16, 2.1.17 (go1.25.1, go1.25.6, go1.26.6); esbuild 0.27.3 (go1.25.7), arm64 0.28.0 (go1.26.1); "
+	  "Go 1.26.8 and 1.27.3 fixtures (exe, PIE, c-shared, c-archive, stripped, `GOAMD64=v3`, arm64, package archives)" },
 };
+#define TH_N (sizeof(eras) / sizeof(eras[0]))
 
 static void digests(const char *s, uint32_t out[TH_N])
 {
@@ -57,18 +80,24 @@ static void digests(const char *s, uint32_t out[TH_N])
 	SHA256Init(&sc);
 	SHA256Update(&sc, (const uint8_t *)s, strlen(s));
 	SHA256Final(d, &sc);
-	out[TH_MD5] = rd32(m, false);
-	out[TH_SHA256_8] = rd32(d + 8, false);
-	uint8_t x[4] = { (uint8_t)(d[0] ^ 0xff), d[1], d[2], d[3] };
-	out[TH_SHA256_XOR] = rd32(x, false);
-	for (int i = 0; i < 4; i++)
-		x[i] = (uint8_t)~d[i];
-	out[TH_NOTSHA256] = rd32(x, false);
+	for (size_t e = 0; e < TH_N; e++) {
+		const uint8_t *src = (eras[e].digest == TH_MD5 ? m : d) + eras[e].offset;
+		uint8_t x[4] = { (uint8_t)(src[0] ^ eras[e].xor0), src[1], src[2], src[3] };
+		if (eras[e].invert)
+			for (int i = 0; i < 4; i++)
+				x[i] = (uint8_t)~x[i];
+		out[e] = rd32(x, false);
+	}
 }
 
-static const char *era_of(int minor)
+/* the era of Go 1.minor (go_minor_span's 100 + minor), NULL before the first */
+static const struct typehash_era *era_of(int minor)
 {
-	return minor < 109 ? NULL : minor < 119 ? "md5" : minor < 124 ? "notsha256" : minor < 125 ? "sha256[8:12]" : "sha256^0xff";
+	const struct typehash_era *e = NULL;
+	for (size_t i = 0; i < TH_N; i++)
+		if (minor >= 100 + eras[i].first)
+			e = &eras[i];
+	return e;
 }
 
 const char *go_typehash_conflict(struct goabi_artifact *a, const char *version, const char *scheme)
@@ -76,13 +105,20 @@ const char *go_typehash_conflict(struct goabi_artifact *a, const char *version, 
 	int lo, hi;
 	if (!scheme || !go_minor_span(version, &lo, &hi))
 		return NULL;
-	const char *elo = era_of(lo), *ehi = era_of(hi);
-	if (!elo || !ehi || strcmp(scheme, elo) == 0 || strcmp(scheme, ehi) == 0)
+	const struct typehash_era *elo = era_of(lo), *ehi = era_of(hi);
+	if (!elo || !ehi || strcmp(scheme, elo->name) == 0 || strcmp(scheme, ehi->name) == 0)
 		return NULL;
-	if (strcmp(elo, ehi) == 0)
-		return arena_printf(a->arena, "type hashes use %s, but %s uses %s", scheme, version, ehi);
+	if (elo == ehi)
+		return arena_printf(a->arena, "type hashes use %s, but %s uses %s", scheme, version, ehi->name);
 	return arena_printf(a->arena, "type hashes use %s, but %s, a development build of go1.%d, uses %s (go1.%d's) or %s",
-			    scheme, version, hi - 100, elo, lo - 100, ehi);
+			    scheme, version, hi - 100, elo->name, lo - 100, ehi->name);
+}
+
+void go_typehash_check(struct goabi_artifact *a, const char *version)
+{
+	const char *c = go_typehash_conflict(a, version, a->go.typehash.value);
+	if (c)
+		strv_push(a->arena, &a->go.conflicts, c);
 }
 
 const char *go_typehash_match(const char *link, uint32_t h)
@@ -91,16 +127,56 @@ const char *go_typehash_match(const char *link, uint32_t h)
 	digests(link, d);
 	for (size_t s = 0; s < TH_N; s++)
 		if (d[s] == h)
-			return scheme_name[s];
+			return eras[s].name;
 	return NULL;
 }
 
 const char *go_typehash_describe(const char *scheme)
 {
 	for (size_t s = 0; s < TH_N; s++)
-		if (strcmp(scheme, scheme_name[s]) == 0)
-			return scheme_expr[s];
+		if (strcmp(scheme, eras[s].name) == 0)
+			return eras[s].expr;
 	return "?";
+}
+
+const char *go_typehash_eras_count(void)
+{
+	static const char *const words[] = { "no", "one", "two", "three", "four", "five", "six", "seven", "eight" };
+	return TH_N < sizeof(words) / sizeof(words[0]) ? words[TH_N] : "several";
+}
+
+/* "md5 0xf75371fa, notsha256 0xcb735792, ..." for a link string */
+static const char *digest_list(struct goabi_arena *ar, const uint32_t d[TH_N])
+{
+	char buf[512];
+	size_t used = 0;
+	for (size_t s = 0; s < TH_N && used < sizeof(buf); s++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %#010x", s ? ", " : "", eras[s].name, d[s]);
+	return arena_strdup(ar, buf);
+}
+
+size_t go_typehash_doc_table(char *buf, size_t cap)
+{
+	size_t used = 0;
+#define OUT(...)                                                                               \
+	do {                                                                                   \
+		int k_ = snprintf(buf + (used < cap ? used : cap), used < cap ? cap - used : 0, __VA_ARGS__); \
+		used += k_ > 0 ? (size_t)k_ : 0;                                               \
+	} while (0)
+	uint32_t d[TH_N];
+	digests("int", d);
+	OUT("| Go | digest | `int` | reported as | `int`'s descriptor symbol | checked here on |\n");
+	OUT("|---|---|---|---|---|---|\n");
+	for (size_t e = 0; e < TH_N; e++) {
+		if (eras[e].first == eras[e].last)
+			OUT("| 1.%d.x", eras[e].first);
+		else
+			OUT("| 1.%d … 1.%d", eras[e].first, eras[e].last);
+		OUT(" | %s | `%#010x` | `%s` | %s | %s |\n", eras[e].doc, d[e], eras[e].name, eras[e].symbol,
+		    eras[e].checked);
+	}
+#undef OUT
+	return used;
 }
 
 struct candidates {
@@ -164,9 +240,9 @@ static bool scan(const struct elfview *ev, const struct candidates *c, const uin
 static void record(struct elfview *ev, const struct hit *h, uint32_t value, const char *where)
 {
 	const char *tname = known[h->k].name;
-	fact_set(ev->a, &ev->a->go.typehash, GOABI_KNOWN, scheme_name[h->scheme],
+	fact_set(ev->a, &ev->a->go.typehash, GOABI_KNOWN, eras[h->scheme].name,
 		 "descriptor of '%s' at %s carries hash %#010x = %s of \"%s\"", tname, where, value,
-		 scheme_expr[h->scheme], tname);
+		 eras[h->scheme].expr, tname);
 }
 
 /* Search [lo, hi) for a descriptor; true when the fact was recorded. */
@@ -222,8 +298,8 @@ static bool by_symbols(struct elfview *ev, const struct candidates *c, const str
 			}
 		uint32_t got = avail >= 2 * (size_t)ev->ptrsize + 4 ? rd32(p + 2 * ev->ptrsize, ev->be) : 0;
 		fact_set(a, &a->go.typehash, GOABI_UNKNOWN, NULL,
-			 "%s carries hash %#010x, none of md5 %#010x, notsha256 %#010x, sha256[8:12] %#010x, sha256^0xff %#010x of \"%s\"",
-			 where, got, c->h[k][0], c->h[k][1], c->h[k][2], c->h[k][3], known[k].name);
+			 "%s carries hash %#010x, none of %s of \"%s\"", where, got, digest_list(a->arena, c->h[k]),
+			 known[k].name);
 		return true;
 	}
 	return false;

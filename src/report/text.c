@@ -64,7 +64,8 @@ static void list(FILE *out, int ind, const char *label, const struct goabi_strv 
 	line(out, ind, label, "%s", buf);
 }
 
-static void go_block(FILE *out, int ind, const struct goabi_go *g, const struct report_opts *o)
+static void go_block(FILE *out, int ind, const struct goabi_go *g, const struct goabi_typed *t,
+		     const struct report_opts *o)
 {
 	if (!g->toolchain.value) {
 		/* unknown with a reason (a truncated file); loader_only leaves
@@ -73,7 +74,7 @@ static void go_block(FILE *out, int ind, const struct goabi_go *g, const struct 
 			fact(out, ind, "go", &g->toolchain);
 		return;
 	}
-	if (strcmp(g->toolchain.value, "none") == 0) {
+	if (t->toolchain == GOABI_TC_NONE) {
 		line(out, ind, "go", "not Go  [%s]", g->toolchain.evidence ? g->toolchain.evidence : "");
 		return;
 	}
@@ -151,9 +152,9 @@ static void libc_block(FILE *out, int ind, const struct goabi_libc *l, const str
 }
 
 /* name-service lookups (docs/inspect.md): shown when there are any */
-static void nss_block(FILE *out, int ind, const struct goabi_nss *n, const struct goabi_libc *l)
+static void nss_block(FILE *out, int ind, const struct goabi_nss *n, const struct goabi_typed *t)
 {
-	bool musl = l->family.value && strcmp(l->family.value, "musl") == 0;
+	bool musl = t->libc == GOABI_LIBC_MUSL;
 	if (n->go_user.value)
 		fact(out, ind, "user lookup", &n->go_user);
 	if (n->go_resolver.value)
@@ -215,11 +216,11 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 	}
 	if (a->machine.value || a->machine.evidence)
 		fact(out, ind, "machine", &a->machine);
-	go_block(out, ind, &a->go, o);
+	go_block(out, ind, &a->go, &a->typed, o);
 	if (a->kind == GOABI_KIND_ELF)
 		libc_block(out, ind, &a->libc, o);
 	if (a->kind == GOABI_KIND_ELF)
-		nss_block(out, ind, &a->nss, &a->libc);
+		nss_block(out, ind, &a->nss, &a->typed);
 	if (a->kind == GOABI_KIND_ELF || a->isa.scanned || a->isa.declared.value) {
 		fact(out, ind, "isa declared", &a->isa.declared);
 		if (a->isa.scanned) {

@@ -28,7 +28,7 @@ run "diff --json, unknown option" 2 diff --json --bogus "$D/prog-v1" "$D/prog-v3
 run "diff --format json, one operand" 2 diff --format json "$D/prog-v1"
 run "diff, --json after a usage error (--header once)" 2 diff --header x.h --json "$D/prog-v1" "$D/prog-v3"
 run "audit --json, unreadable file beside a readable one" 2 audit --json --cgo off "$TMPD/missing" "$D/prog-v1"
-check "audit --json: the audited file is still reported" "$D/prog-v1" "$(jget "$TMPD/out" "' '.join(j['files'])")"
+check "audit --json: the audited file is still reported" "$D/prog-v1" "$(jget "$TMPD/out" "' '.join(x['path'] for x in j['judged'])")"
 run "audit --json, invalid forbid-module range" 2 audit --json --forbid-module 'golang.org/x/net@latest' "$D/prog-v1"
 echo '{"max-glibc": 2.28}' > "$TMPD/bad.json"
 run "audit --json, policy value of the wrong JSON type" 2 audit --json --policy "$TMPD/bad.json" "$D/prog-v1"

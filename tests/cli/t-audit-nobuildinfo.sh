@@ -14,7 +14,7 @@ printf '{"forbid-module": ["golang.org/x/sys"], "forbid-vcs-modified": true, "re
 check "settings rules: exit 0 (nothing broken)" 0 "$rc"
 for r in forbid-module forbid-vcs-modified require-trimpath; do
 	check "$r: unverified without build info" unverified \
-		"$(jget "$TMPD/a.json" "','.join(x['status'] for x in j['findings'] if x['rule']=='$r') or 'passed'")"
+		"$(jget "$TMPD/a.json" "','.join({'error': 'broken', 'note': 'unverified'}[x['severity']] for x in j['findings'] if x['rule']=='audit/$r') or 'passed'")"
 done
 # min-go: one patch above the recovered version breaks, the version itself passes
 printf '{"min-go": ["go1.%s.%s"]}\n' "$minor" "$((patch + 1))" > "$TMPD/p1.json"

@@ -30,7 +30,7 @@ check "semver oracle: v1.2.3 < v1.2.10, pseudo < release, +incompatible ignored"
 
 # status RULE JSON: broken | unverified | ok (no finding) for the single file audited
 status() {
-	jget "$2" "next((f['status'] for f in j['findings'] if f['rule']=='$1'), 'ok')"
+	jget "$2" "next(({'error': 'broken', 'note': 'unverified'}[f['severity']] for f in j['findings'] if f['rule']=='audit/$1'), 'ok')"
 }
 
 # min-go go1.22.7,go1.23.1: refuses go1.22.5 and older minors, accepts go1.23.8
@@ -86,7 +86,7 @@ for f in "$NPM/lefthook-linux-x64@1.7.18/lefthook" "$NPM/esbuild-linux-64@0.13.1
 		python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))[int(sys.argv[2])]; json.dump({"forbid-module": c}, open(sys.argv[3], "w"))' \
 			"$TMPD/chunks.json" "$k" "$TMPD/pol.json"
 		"$GOABI" audit --json --policy "$TMPD/pol.json" "$f" > "$TMPD/f.json"
-		jget "$TMPD/f.json" "''.join(f['message'].rsplit(\"forbidden by '\", 1)[1][:-1]+'\n' for f in j['findings'] if f['rule']=='forbid-module')" >> "$TMPD/got"
+		jget "$TMPD/f.json" "''.join(f['message'].rsplit(\"forbidden by '\", 1)[1][:-1]+'\n' for f in j['findings'] if f['rule']=='audit/forbid-module')" >> "$TMPD/got"
 	done
 	sed -i '/^$/d' "$TMPD/got"
 	total=$(jget "$TMPD/chunks.json" "sum(len(c) for c in j)")
@@ -116,9 +116,9 @@ else
 fi
 exp=$(for r in "${rel[@]}"; do
 	go version -m "$r" > "$TMPD/m" 2> /dev/null || continue
-	[ "$($ORA mingo "$(head -1 "$TMPD/m" | awk '{print $2}')" "$POL")" = broken ] && echo "min-go $r"
+	[ "$($ORA mingo "$(head -1 "$TMPD/m" | awk '{print $2}')" "$POL")" = broken ] && echo "audit/min-go $r"
 	grep -q '^[[:space:]]*build[[:space:]]' "$TMPD/m" && ! grep -q '^[[:space:]]*build[[:space:]]*-trimpath=true' "$TMPD/m" &&
-		echo "require-trimpath $r"
+		echo "audit/require-trimpath $r"
 done | sort | tr '\n' ';')
 check "sarif: error results (ruleId, relative uri) = go version -m's broken pairs" "$exp" \
 	"$(jget "$TMPD/all.sarif" "''.join(x+';' for x in sorted(r['ruleId']+' '+__import__('urllib.parse').parse.unquote(r['locations'][0]['physicalLocation']['artifactLocation']['uri']) for r in j['runs'][0]['results'] if r['level']=='error'))")"

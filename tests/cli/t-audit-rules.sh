@@ -10,8 +10,8 @@ if [ ! -f "$D/prog-trim" ]; then
 	exit 0
 fi
 old=$NPM/esbuild-linux-64@0.13.15/esbuild new=$NPM/@esbuild_linux-x64@0.18.5/esbuild
-# 36 checks, and 5 on the npm esbuild binaries or one skip line
-plan $((36 + $([ -f "$old" ] && [ -f "$new" ] && echo 5 || echo 1)))
+# 37 checks, and 5 on the npm esbuild binaries or one skip line
+plan $((37 + $([ -f "$old" ] && [ -f "$new" ] && echo 5 || echo 1)))
 setting() { go version -m "$1" | awk -v k="$2" '$1 == "build" { split($2, kv, "="); if (kv[1] == k) print substr($2, length(k) + 2) }'; }
 # verdict FILE FLAGS...: "broken" or "ok" from the exit code (1 / 0), "error RC" otherwise
 verdict() {
@@ -105,7 +105,10 @@ echo '{"forbid-vcs-modified": true}' > "$TMPD/vcs.json"
 "$GOABI" audit --json --policy "$TMPD/vcs.json" "$A/vcs-dirty" "$A/vcs-clean" > "$TMPD/vcs.out"
 rc=$?
 check "policy file forbid-vcs-modified: exit 1, one finding naming vcs-dirty" "1 vcs-dirty" \
-	"$rc $(jget "$TMPD/vcs.out" "' '.join(sorted(f['file'].rsplit('/', 1)[-1] for f in j['findings'] if f['status'] == 'broken'))")"
+	"$rc $(jget "$TMPD/vcs.out" "' '.join(sorted(f['subject']['path'].rsplit('/', 1)[-1] for f in j['findings'] if f['severity'] == 'error'))")"
+check "policy file forbid-vcs-modified: judged vcs-dirty broken, vcs-clean pass (go version -m vcs.modified true/false)" \
+	"vcs-dirty:broken:fail vcs-clean:pass:pass" \
+	"$(jget "$TMPD/vcs.out" "' '.join('%s:%s:%s' % (x['path'].rsplit('/', 1)[-1], x['verdict'], x['verdict_class']) for x in j['judged'])")"
 echo '{"forbid-vcs-modified": false}' > "$TMPD/vcs-off.json"
 check "policy file forbid-vcs-modified false: vcs-dirty met" ok "$(verdict "$A/vcs-dirty" --policy "$TMPD/vcs-off.json" --cgo off)"
 
@@ -156,11 +159,11 @@ JSON
 rc=$?
 # prog-cgo: glibc above 2.17, glibc not musl, dynamic, cgo on, older patch,
 # GOAMD64=v1 (not above v2), no -trimpath, buildmode exe (ok)
-check "policy file: broken rules on prog-cgo" "cgo libc max-glibc min-go require-static require-trimpath" \
-	"$(jget "$TMPD/p.json" "' '.join(sorted(set(f['rule'] for f in j['findings'] if f['status']=='broken')))")"
+check "policy file: broken rules on prog-cgo" "audit/cgo audit/libc audit/max-glibc audit/min-go audit/require-static audit/require-trimpath" \
+	"$(jget "$TMPD/p.json" "' '.join(sorted(set(f['rule'] for f in j['findings'] if f['severity']=='error')))")"
 check "policy file: exit 1 when a rule is broken" 1 "$rc"
 check "policy file: a flag overrides the file (--max-glibc ${hi#GLIBC_})" 0 \
-	"$("$GOABI" audit --json --policy "$TMPD/policy.json" --max-glibc "${hi#GLIBC_}" "$D/prog-cgo" | python3 -c 'import json,sys; print(sum(1 for f in json.load(sys.stdin)["findings"] if f["rule"]=="max-glibc"))')"
+	"$("$GOABI" audit --json --policy "$TMPD/policy.json" --max-glibc "${hi#GLIBC_}" "$D/prog-cgo" | python3 -c 'import json,sys; print(sum(1 for f in json.load(sys.stdin)["findings"] if f["rule"]=="audit/max-glibc"))')"
 echo '{"max-glibc": "2.17", "no-such-rule": true}' > "$TMPD/bad.json"
 "$GOABI" audit --policy "$TMPD/bad.json" "$D/prog-cgo" > /dev/null 2>&1
 check "policy file with an unknown key: exit 2" 2 $?

@@ -175,5 +175,5 @@ for p in "$F"/bin/lookup*; do
 done
 echo '{"forbid-pure-go-nss": true}' > "$TMPD/policy.json"
 "$GOABI" audit --policy "$TMPD/policy.json" --format sarif "$F/bin/lookuphost-go126-nocgo" "$F/bin/lookuphost-go126-cgo" > "$TMPD/a.sarif"
-check "audit SARIF: one forbid-pure-go-nss result, for the CGO_ENABLED=0 resolver" "forbid-pure-go-nss lookuphost-go126-nocgo" \
+check "audit SARIF: one forbid-pure-go-nss result, for the CGO_ENABLED=0 resolver" "audit/forbid-pure-go-nss lookuphost-go126-nocgo" \
 	"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; print(" ".join(x["ruleId"]+" "+x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/",1)[-1] for x in r))' "$TMPD/a.sarif")"

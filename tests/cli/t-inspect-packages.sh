@@ -67,6 +67,6 @@ want=$(readelf -V -W "$x/$rel" | sed -n 's/.*Name: \(GLIBC_[0-9][0-9.]*\) .*/\1/
 "$GOABI" audit --max-glibc 2.17 "$f" > "$TMPD/audit" 2>&1
 check "audit --max-glibc 2.17 $n: exit 1 (readelf -V: $rel needs $want)" 1 $?
 case $(cat "$TMPD/audit") in
-*"$f!/$rel: BROKEN max-glibc: needs $want,"*) ok "audit names $n!/$rel and its floor $want" ;;
+*"$f!/$rel: needs $want,"*"[audit/max-glibc]"*) ok "audit names $n!/$rel and its floor $want" ;;
 *) notok "audit of $n: '$(head -2 "$TMPD/audit")'" ;;
 esac

@@ -6,6 +6,7 @@
  * `go` and `sort -V`, not from goabi's output. */
 #include <stdlib.h>
 #include "check/policy.h"
+#include "facts/facts.h"
 #include "unit.h"
 #include "util/util.h"
 
@@ -63,7 +64,10 @@ static const char *run(const char *rule_flags[][2], size_t nflags, const struct 
 			return out;
 		}
 	}
-	policy_check(&p, a, &res);
+	/* the typed facts from the strings set above, as the extractors set both */
+	struct goabi_artifact typed = *a;
+	facts_retype(&typed);
+	policy_check(&p, &typed, &res);
 	size_t len = 0;
 	for (size_t i = 0; i < res.n; i++)
 		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s=%s", len ? " " : "",
