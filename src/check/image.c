@@ -97,6 +97,9 @@ static void extract(struct imgchk *c, struct imgchk_bin *b, const struct goabi_a
 	b->runpath = sdup(ar, l->runpath);
 	b->linkage = sdup(ar, l->linkage.value);
 	b->family = sdup(ar, l->family.value);
+	b->fam = a->typed.libc;
+	b->link = a->typed.linkage;
+	b->cgo = a->typed.cgo;
 	b->family_evidence = sdup(ar, l->family.evidence);
 	b->family_conf = l->family.value ? goabi_conf_name(l->family.conf) : NULL;
 	b->glibc_floor = sdup(ar, l->glibc_floor.value);
@@ -465,7 +468,7 @@ static void check_one(struct imgchk *c, struct imgchk_bin *b, struct tree *t)
 	if (b->interp)
 		musl = strstr(b->interp, "ld-musl") != NULL;
 	else if (b->family)
-		musl = strcmp(b->family, "musl") == 0;
+		musl = b->fam == GOABI_LIBC_MUSL;
 	else
 		musl = c->main_family && strcmp(c->main_family, "musl") == 0;
 	const char *interp_path = NULL;
@@ -823,7 +826,7 @@ size_t imgc_go_inventory(const struct imgchk *c, struct imgc_goinv *g, size_t ma
 			n++;
 		}
 		g[k].n++;
-		if (b->go_cgo && strcmp(b->go_cgo, "1") == 0)
+		if (b->cgo == GOABI_CGO_ON)
 			g[k].cgo++;
 		if (!b->interp && !b->nneeded)
 			g[k].stat++;

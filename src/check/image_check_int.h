@@ -44,7 +44,10 @@ struct imgchk_bin {
 	size_t nvn;
 	const char **verdef;       /* versions this object defines */
 	size_t nverdef;
-	const char *family, *family_evidence, *linkage;
+	const char *family, *family_evidence, *linkage; /* display strings */
+	enum goabi_libc_family fam;   /* the same facts, typed (compared) */
+	enum goabi_linkage link;
+	enum goabi_cgo cgo;
 	const char *go_version, *go_cgo; /* NULL when not Go */
 	const char *isa_declared, *isa_required;
 	const char *musl_version;  /* when the file is a musl libc/loader */

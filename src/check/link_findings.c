@@ -279,7 +279,7 @@ static void diagnose_undefined(struct lk_result *r)
 				ref ? ref->name : "the link", n, colon ? "Go 1.20+" : "Go 1.19 and older", r->objs[altdef].name, alt,
 				colon ? "Go 1.19 and older" : "Go 1.20+");
 			strv_push_unique(r->ar, &f->files, r->objs[altdef].name);
-		} else if (rg && strcmp(rg->go.toolchain.value, "gccgo") == 0) {
+		} else if (rg && rg->typed.toolchain == GOABI_TC_GCCGO) {
 			f->diagnosis = arena_printf(r->ar,
 				"%s was compiled by gccgo: it needs gccgo's runtime libgo (link with gccgo, or add -lgo); "
 				"gccgo objects cannot share a program with gc-compiled Go code", ref->name);
@@ -526,7 +526,7 @@ static size_t needed_go_libs(struct lk_result *r, struct goart *arts, size_t n, 
 			owned[(*nowned)++] = a;
 			qa[nq] = a;
 			qp[nq++] = p;
-			if (n < max && a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0) {
+			if (n < max && a->typed.toolchain == GOABI_TC_GC) {
 				arts[n].in = NULL;
 				arts[n].a = a;
 				arts[n].path = p;
@@ -569,7 +569,7 @@ static void go_findings(struct lk_result *r)
 	size_t runtimes = 0;
 	struct goabi_strv who = { 0 };
 	for (size_t i = 0; i < n; i++) {
-		bool gccgo = strcmp(arts[i].a->go.toolchain.value, "gccgo") == 0;
+		bool gccgo = arts[i].a->typed.toolchain == GOABI_TC_GCCGO;
 		if (gccgo && gccgo_seen)
 			continue;
 		gccgo_seen |= gccgo;

@@ -320,7 +320,7 @@ void imgc_nss_check(struct imgchk *c, struct imgchk_bin *b)
 	const struct nss_conf *nc = c->nss;
 	if (!nc || !(b->nss_go_dbs || b->nss_c_dbs))
 		return;
-	bool program = b->executable || (b->linkage && strcmp(b->linkage, "static-pie") == 0);
+	bool program = b->executable || b->link == GOABI_LINK_STATIC_PIE;
 	if (!program)
 		return;
 	/* Go's own readers: every source besides files (and dns) is bypassed */
@@ -354,7 +354,7 @@ void imgc_nss_check(struct imgchk *c, struct imgchk_bin *b)
 					  nc->error_line, nc->error, all_calls(c, b)));
 		return;
 	}
-	bool musl = b->family && strcmp(b->family, "musl") == 0;
+	bool musl = b->fam == GOABI_LIBC_MUSL;
 	if (musl)
 		return; /* musl has no NSS modules */
 	/* files and dns are inside libc since glibc 2.34 (a static program's

@@ -63,7 +63,7 @@ void plg_read_module(struct goabi_arena *ar, struct plg_module *m)
 	m->etype = a->id.type;
 	m->big_endian = a->id.big_endian;
 	const struct goabi_go *g = &a->go;
-	m->is_go = g->toolchain.value && strcmp(g->toolchain.value, "gc") == 0;
+	m->is_go = a->typed.toolchain == GOABI_TC_GC;
 	if (g->version.value) {
 		m->go_version = g->version.value;
 		m->go_version_exact = true;
