@@ -42,7 +42,7 @@ static const struct os_min windows_min[] = {
 static const struct os_min *os_min_for(const struct os_min *t, size_t n, int minor)
 {
 	for (size_t i = 0; i < n; i++)
-		if (minor >= t[i].minor)
+		if (minor >= 100 + t[i].minor) /* go_minor: 121 = Go 1.21 */
 			return &t[i];
 	return NULL;
 }
@@ -93,6 +93,8 @@ struct synth {
 	uint8_t *buf;
 	size_t len;
 	const char **elfnames; /* per section: the name in the ELF image */
+	const char **phnames;  /* per PT_LOAD: the native segment or section */
+	size_t nph;
 };
 
 static size_t al(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
@@ -112,7 +114,8 @@ static bool synth_build(const struct fxview *v, unsigned etype, struct synth *ou
 			nph += v->sect[i].alloc;
 	}
 	const char **names = arena_alloc(ar, (v->nsect + 1) * sizeof(*names));
-	if (!names)
+	const char **phn = arena_alloc(ar, (nph + 1) * sizeof(*phn));
+	if (!names || !phn)
 		return false;
 	size_t shstrsz = 1 + sizeof(".symtab") + sizeof(".strtab") + sizeof(".shstrtab");
 	for (size_t i = 0; i < v->nsect; i++) {
@@ -170,11 +173,13 @@ static bool synth_build(const struct fxview *v, unsigned etype, struct synth *ou
 			if (!s->filesz && !s->memsz)
 				continue;
 			addr = s->addr, memsz = s->memsz, off = s->off, filesz = s->filesz, wr = s->write, ex = s->exec;
+			phn[k] = s->name;
 		} else {
 			const struct fx_section *s = &v->sect[i];
 			if (!s->alloc)
 				continue;
 			addr = s->addr, memsz = s->size, off = s->off, filesz = s->filesz, wr = s->write, ex = s->exec;
+			phn[k] = s->name;
 		}
 		if (filesz > memsz)
 			memsz = filesz;
@@ -284,6 +289,8 @@ static bool synth_build(const struct fxview *v, unsigned etype, struct synth *ou
 	out->buf = b;
 	out->len = len;
 	out->elfnames = names;
+	out->phnames = phn;
+	out->nph = nph;
 	return true;
 }
 
@@ -305,10 +312,14 @@ static const char *native_text(struct goabi_artifact *a, const struct fxview *v,
 			continue;
 		cur = arena_printf(a->arena, "%.*s%s%s", (int)(hit - cur), cur, v->sect[i].name, hit + l);
 	}
-	const char *pt = strstr(cur, "PT_LOAD");
-	if (pt)
-		cur = arena_printf(a->arena, "%.*s%s%s", (int)(pt - cur), cur,
-				   v->format == FX_MACHO ? "segment" : "section", pt + 7);
+	const char *pt = strstr(cur, "PT_LOAD[");
+	if (pt) {
+		char *end;
+		unsigned long i = strtoul(pt + 8, &end, 10);
+		if (*end == ']' && i < sy->nph)
+			cur = arena_printf(a->arena, "%.*s%s %s%s", (int)(pt - cur), cur,
+					   v->format == FX_MACHO ? "segment" : "section", sy->phnames[i], end + 1);
+	}
 	const char *et = strstr(cur, "ET_EXEC");
 	if (!et)
 		et = strstr(cur, "ET_DYN");
@@ -463,7 +474,7 @@ static void macho_os(struct goabi_artifact *a, const struct fxview *v)
 	/* darwin/arm64 (Apple silicon) starts at macOS 11 whatever the table says */
 	static const struct os_min arm64_mac = { 16, 11, 0, "macOS 11 Big Sur (darwin/arm64, Go 1.16 release notes: the first macOS on Apple silicon)",
 						 "Go 1.16 release notes: darwin/arm64 port" };
-	if (mac && minor >= 16 && v->elf_machine == 183 && (!tm || tm->major < 11))
+	if (mac && minor >= 116 && v->elf_machine == 183 && (!tm || tm->major < 11))
 		tm = &arm64_mac;
 	if (!mac) {
 		fact_set(a, &o->binary_min, v->min_cmd ? GOABI_KNOWN : GOABI_UNKNOWN, v->min_cmd ?
