@@ -516,8 +516,12 @@ static void pe_os(struct goabi_artifact *a, const struct fxview *v)
 
 static void ident(struct goabi_artifact *a, const struct fxview *v)
 {
-	fact_set(a, &a->machine, GOABI_KNOWN, v->machine, v->format == FX_MACHO ? "Mach-O cputype" : "PE machine %#x",
-		 v->pe_machine);
+	/* named as elf.machine_name names ELF machines (docs/json-schema.md) */
+	const char *n = v->elf_machine ? elf_machine_name(v->elf_machine) : v->machine;
+	if (v->format == FX_MACHO)
+		fact_set(a, &a->machine, GOABI_KNOWN, n, "Mach-O cputype %s", v->machine);
+	else
+		fact_set(a, &a->machine, GOABI_KNOWN, n, "PE machine %#x", v->pe_machine);
 }
 
 /* One thin Mach-O or PE image. */
@@ -551,7 +555,6 @@ bool facts_foreign(struct goabi_artifact *a, const uint8_t *p, size_t n, const s
 	if (!fx_is_fat(p, n))
 		return false;
 	a->kind = GOABI_KIND_MACHO;
-	a->os.filetype = "universal";
 	struct fx_slice sl[FX_MAX_SLICES];
 	size_t k = fx_fat_slices(a, p, n, sl);
 	struct goabi_artifact *first = NULL;
@@ -570,7 +573,13 @@ bool facts_foreign(struct goabi_artifact *a, const uint8_t *p, size_t n, const s
 		if (!first && m->go.toolchain.value)
 			first = m;
 	}
-	fact_set(a, &a->machine, GOABI_KNOWN, arena_printf(a->arena, "universal (%zu slices)", a->nmembers), "universal header");
+	{
+		char archs[256] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < k && used < sizeof(archs) - 32; i++)
+			used += (size_t)snprintf(archs + used, sizeof(archs) - used, "%s%s", i ? ", " : "", sl[i].arch);
+		a->os.filetype = arena_printf(a->arena, "universal (%s)", archs);
+	}
 	/* the file as a whole: the Go facts of the first slice, the OS of all */
 	if (first) {
 		a->go.toolchain = first->go.toolchain;
