@@ -63,12 +63,16 @@ if command -v llvm-lipo-14 >/dev/null && [ -f "$W/g126-darwin-amd64" ] && [ -f "
 fi
 cp /bin/true "$W/linux-true" # an ELF beside them for inspect -r
 NB=${#BUILDS[@]}
-# per thin build: 10 checks; universal: 4; inspect -r: 3
-plan $(( NB * 10 + 4 + 3 ))
-python3 - "$GOABI" "$GOV" "$W" "$LIPO" "${BUILDS[@]}" <<'PY'
-import ast, json, re, subprocess, sys
-goabi, gov, w, lipo = sys.argv[1:5]
-builds = [b.split() for b in sys.argv[5:]]
+# real release binaries from npm (testdata/npm-macho-pe-binaries.tsv, fetched
+# into $NPM by tests/fetch-npm.sh): the same checks plus the machine the
+# package is named for
+NN=$(grep -cv '^#' "$TOP/testdata/npm-macho-pe-binaries.tsv")
+# per thin build: 10 checks; per npm binary: 11; universal: 4; inspect -r: 3
+plan $(( NB * 10 + NN * 11 + 4 + 3 ))
+python3 - "$GOABI" "$GOV" "$W" "$LIPO" "$TOP/testdata/npm-macho-pe-binaries.tsv" "$NPM" "${BUILDS[@]}" <<'PY'
+import ast, json, os, re, subprocess, sys
+goabi, gov, w, lipo, npmtsv, npmdir = sys.argv[1:7]
+builds = [b.split() for b in sys.argv[7:]]
 
 def out(ok, d, why=""):
     print(("ok - %s" % d) if ok else ("not ok - %s: %s" % (d, why)))
@@ -146,6 +150,8 @@ def pe_oracle(path):
         k, v = m.groups()
         if k in ('MajorOperatingSystemVersion', 'MinorOperatingSystemVersion', 'MajorSubsystemVersion', 'MinorSubsystemVersion'):
             r[k] = int(v)
+        elif k == 'CertificateTableSize':
+            r[k] = int(v, 16)
         elif k == 'Magic' and v.startswith('0x'):
             r['magic'] = 'PE32+' if v == '0x20B' else 'PE32'
         elif k == 'Name' and l.startswith('Name:') and v.endswith(('.dll', '.DLL')):
@@ -207,7 +213,8 @@ def check_thin(label, path, a, goos):
         got = {d['name']: d['imports'] for d in osj['libraries']}
         out(list(got) == po['dlls'] and all(got[d] == po['imports'][d] for d in po['dlls']),
             "%s: DLLs and imported functions = llvm-readobj --coff-imports" % label, "%s vs %s" % (list(got), po['dlls']))
-        out(osj['signature']['value'] == 'none', "%s: no Authenticode (unsigned build)" % label, osj['signature'])
+        cert = po.get('CertificateTableSize', 0) != 0
+        out((osj['signature']['value'] == 'present') == cert, "%s: Authenticode %s per llvm-readobj CertificateTableSize" % (label, cert), osj['signature'])
         tm = table(WINDOWS, minor)
         fl = max(sv, tm)
         out(osj['floor']['value'] == 'windows ' + WINNAME[fl], "%s: os.floor windows %s = max(subsystem %d.%d, Go %s's minimum)" % ((label, WINNAME[fl]) + sv + (vm['version'],)),
@@ -220,6 +227,23 @@ for b in builds:
     out(rc == 0 and a is not None and not any(d['severity'] == 'error' for d in a['diagnostics']),
         "%s: inspect exits 0 without error diagnostics" % label, "rc %d %s" % (rc, e.strip()[:200]))
     check_thin(label, path, a, goos)
+
+# npm release binaries
+for row in open(npmtsv):
+    if row.startswith('#') or not row.strip():
+        continue
+    spec, file, sha, gover, mach = row.rstrip('\n').split('\t')
+    path = "%s/%s/%s" % (npmdir, spec.replace('/', '_'), file.rsplit('/', 1)[-1])
+    goos = 'darwin' if '/darwin-' in spec else 'windows'
+    if not os.path.exists(path):
+        for i in range(11):
+            print("skip - %s check %d: not fetched (tests/fetch-npm.sh)" % (spec, i))
+        continue
+    rc, a, e = inspect(path)
+    out(rc == 0 and a is not None, "%s: inspect exits 0" % spec, "rc %d %s" % (rc, e.strip()[:200]))
+    out(a is not None and a['machine']['value'] == mach, "%s: machine %s (the package's platform)" % (spec, mach),
+        a and a['machine'])
+    check_thin(spec, path, a, goos)
 
 # universal
 if lipo:
