@@ -171,9 +171,9 @@ def inspect(path):
 
 def check_thin(label, path, a, goos):
     vm = govm(path)
-    if vm is None or a is None:
+    if vm is None or a is None or 'os' not in a or 'go' not in a:
         for i in range(9):
-            out(False, "%s: check %d" % (label, i), "no go version -m or no goabi JSON")
+            out(False, "%s: check %d" % (label, i), "no go version -m, or goabi reported no go/os facts")
         return
     out(a.get('format') == ('macho' if goos == 'darwin' else 'pe'), "%s: format" % label, a.get('format'))
     g = a['go']
@@ -241,8 +241,8 @@ for row in open(npmtsv):
         continue
     rc, a, e = inspect(path)
     out(rc == 0 and a is not None, "%s: inspect exits 0" % spec, "rc %d %s" % (rc, e.strip()[:200]))
-    out(a is not None and a['machine']['value'] == mach, "%s: machine %s (the package's platform)" % (spec, mach),
-        a and a['machine'])
+    out(a is not None and (a.get('machine') or {}).get('value') == mach, "%s: machine %s (the package's platform)" % (spec, mach),
+        a and a.get('machine'))
     check_thin(spec, path, a, goos)
 
 # universal
@@ -255,14 +255,14 @@ if lipo:
     mem = [m.get('member') for m in a.get('members', [])] if a else []
     out(mem == archs, "universal: one member per slice = llvm-lipo -archs %s" % archs, mem)
     vm = govm(path)
-    out(a and vm and all(m['go']['version']['value'] == vm['version'] for m in a['members']),
+    out(a and vm and mem and all(m['go']['version']['value'] == vm['version'] for m in a['members']),
         "universal: each slice's version = go version -m", "")
     okm = True
-    for m in (a or {}).get('members', []):
+    for m in (a or {}).get('members', []) if mem == archs else []:
         thin = "%s/g126-darwin-%s" % (w, 'amd64' if m['member'] == 'x86_64' else 'arm64')
         okm &= m['os']['floor']['value'] == inspect(thin)[1]['os']['floor']['value'] and \
             [d['name'] for d in m['os']['libraries']] == macho_oracle(thin)['dylibs']
-    out(okm and a and a['members'], "universal: each slice's floor and dylibs = those of the thin file it came from (llvm-objdump)", "")
+    out(okm and mem == archs, "universal: each slice's floor and dylibs = those of the thin file it came from (llvm-objdump)", "")
 else:
     for i in range(4):
         print("skip - universal check %d: no llvm-lipo-14 or slices" % i)
@@ -278,7 +278,7 @@ files = sorted(f for f in os.listdir(w))
 out(rc == 0, "inspect -r over a mixed release folder exits 0", "rc %d: %s" % (rc, e.strip()[:300]))
 out(sorted(os.path.basename(x['path']) for x in arts) == files, "inspect -r reports every file (%d)" % len(files),
     sorted(os.path.basename(x['path']) for x in arts))
-fm = {os.path.basename(x['path']): x['format'] for x in arts}
+fm = {os.path.basename(x['path']): x.get('format') for x in arts}
 want = {f: ('elf' if f.startswith('linux') else 'macho' if 'darwin' in f or f == 'universal' else 'pe') for f in files}
 out(fm == want, "inspect -r: format per file (elf/macho/pe by how each was built)", fm)
 PY
