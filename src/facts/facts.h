@@ -30,6 +30,8 @@ void facts_isa(struct elfview *ev);
  * when p is none of them. new_member adds one artifact per universal slice. */
 bool facts_foreign(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts,
 		   struct goabi_artifact *(*new_member)(struct goabi_artifact *parent, const char *name));
+/* ELF: os.name and the kernel floor (.note.ABI-tag against Go's minimum). */
+void facts_os_elf(struct elfview *ev);
 /* Archive: ISA facts of the members rolled up (the highest level wins). */
 void facts_isa_rollup(struct goabi_artifact *a);
 

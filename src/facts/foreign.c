@@ -603,3 +603,105 @@ bool facts_foreign(struct goabi_artifact *a, const uint8_t *p, size_t n, const s
 	}
 	return true;
 }
+
+/* ---- ELF: the target OS and the kernel floor (issue 23, "Linux too") --- */
+struct abitag {
+	bool be, found;
+	uint32_t os, v[3];
+	const char *where;
+};
+
+static bool elf_abitag_cb(void *ctx, const char *owner, uint32_t type, const uint8_t *desc, size_t descsz,
+			  const char *where)
+{
+	struct abitag *t = ctx;
+	/* NT_GNU_ABI_TAG: four words in the object's byte order, the OS (0
+	 * Linux, 1 Hurd, 2 Solaris, 3 FreeBSD) then the oldest kernel version */
+	if (type != 1 || strcmp(owner, "GNU") != 0 || descsz < 16)
+		return true;
+	t->found = true;
+	t->os = rd32(desc, t->be);
+	for (int i = 0; i < 3; i++)
+		t->v[i] = rd32(desc + 4 + 4 * i, t->be);
+	t->where = where;
+	return false;
+}
+
+static const char *kver(struct goabi_arena *ar, const uint32_t v[3])
+{
+	return v[2] ? arena_printf(ar, "%u.%u.%u", v[0], v[1], v[2]) : arena_printf(ar, "%u.%u", v[0], v[1]);
+}
+
+static int kcmp(const uint32_t x[3], const uint32_t y[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+void facts_os_elf(struct elfview *ev)
+{
+	struct goabi_artifact *a = ev->a;
+	struct goabi_os *o = &a->os;
+	if (ev->eh.e_type == ET_REL || ev->eh.e_type == ET_CORE)
+		return;
+	struct abitag tag = { .be = ev->be };
+	ev_for_each_note(ev, elf_abitag_cb, &tag);
+	const char *goos = goabi_go_setting(&a->go, "GOOS");
+	unsigned osabi = ev->eh.e_ident[EI_OSABI];
+	if (goos)
+		fact_set(a, &o->name, GOABI_KNOWN, goos, "build setting GOOS=%s", goos);
+	else if (osabi == ELFOSABI_FREEBSD || osabi == ELFOSABI_NETBSD || osabi == ELFOSABI_OPENBSD || osabi == ELFOSABI_SOLARIS)
+		fact_set(a, &o->name, GOABI_KNOWN, osabi == ELFOSABI_FREEBSD ? "freebsd" : osabi == ELFOSABI_NETBSD ? "netbsd"
+			 : osabi == ELFOSABI_OPENBSD ? "openbsd" : "solaris", "EI_OSABI %u", osabi);
+	else if (tag.found && tag.os <= 3)
+		fact_set(a, &o->name, GOABI_KNOWN, (const char *const[]){ "linux", "hurd", "solaris", "freebsd" }[tag.os],
+			 "%s: NT_GNU_ABI_TAG OS %u", tag.where, tag.os);
+	else if (a->libc.interp && (strstr(a->libc.interp, "ld-linux") || strstr(a->libc.interp, "ld-musl") ||
+				    strstr(a->libc.interp, "ld64.so")))
+		fact_set(a, &o->name, GOABI_INFERRED, "linux", "PT_INTERP %s (a Linux dynamic loader)", a->libc.interp);
+	else
+		fact_set(a, &o->name, GOABI_UNKNOWN, NULL, "no GOOS build setting, OS ABI byte, ABI note or Linux loader");
+	if (!o->name.value || strcmp(o->name.value, "linux") != 0)
+		return;
+	/* the binary's own minimum: glibc's crt1.o ABI note (static or dynamic glibc programs) */
+	bool have_b = tag.found && tag.os == 0;
+	const char *bwhere = have_b ? arena_printf(a->arena, "%s: NT_GNU_ABI_TAG Linux %s (glibc's crt1.o)", tag.where,
+						    kver(a->arena, tag.v))
+				    : "no .note.ABI-tag (Go's own linker and musl write none)";
+	if (have_b)
+		fact_set(a, &o->binary_min, GOABI_KNOWN, arena_printf(a->arena, "linux %s", kver(a->arena, tag.v)), "%s", bwhere);
+	else
+		fact_set(a, &o->binary_min, GOABI_UNKNOWN, NULL, "%s", bwhere);
+	/* Go's own minimum kernel: Go 1.24 release notes ("Go 1.24 requires
+	 * Linux kernel version 3.2 or later"); before, 2.6.32 (Go 1.23 release
+	 * notes, the MinimumRequirements wiki page) */
+	const char *gv = a->go.version.value;
+	int minor = gv && a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 ? go_minor(gv) : -1;
+	uint32_t tm[3] = { 0 };
+	bool have_t = minor > 0;
+	if (minor >= 124)
+		tm[0] = 3, tm[1] = 2;
+	else if (have_t)
+		tm[0] = 2, tm[1] = 6, tm[2] = 32;
+	const char *tsrc = minor >= 124 ? "Go 1.24 release notes: Linux kernel 3.2 or later"
+					: "Go 1.23 release notes and the MinimumRequirements wiki page: Linux kernel 2.6.32 or later";
+	if (have_t)
+		fact_set(a, &o->toolchain_min, GOABI_KNOWN, arena_printf(a->arena, "linux %s", kver(a->arena, tm)), "Go %s (%s)",
+			 gv, tsrc);
+	else
+		fact_set(a, &o->toolchain_min, GOABI_UNKNOWN, NULL, a->go.toolchain.value && strcmp(a->go.toolchain.value, "none")
+			 ? "the gc Go version is unknown" : "not a gc Go program");
+	if (!have_b && !have_t) {
+		fact_set(a, &o->floor, GOABI_UNKNOWN, NULL, "neither an ABI note nor a Go version names a minimum kernel");
+		return;
+	}
+	int cmp = !have_b ? -1 : !have_t ? 1 : kcmp(tag.v, tm);
+	if (cmp >= 0)
+		fact_set(a, &o->floor, GOABI_KNOWN, o->binary_min.value, "%s%s%s", cmp == 0 ? "the binary and Go agree: " :
+			 "the binary decides: ", bwhere, have_t ? arena_printf(a->arena, "; Go %s needs %s", gv, o->toolchain_min.value) : "");
+	else
+		fact_set(a, &o->floor, GOABI_KNOWN, o->toolchain_min.value, "Go decides: %s needs %s (%s)%s%s", gv,
+			 o->toolchain_min.value, tsrc, have_b ? "; the binary says " : "; ", have_b ? o->binary_min.value : bwhere);
+}

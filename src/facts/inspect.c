@@ -94,6 +94,7 @@ static void inspect_elf(struct goabi_artifact *a, Elf *elf, const struct goabi_o
 	if (!opts->loader_only || facts_go_evident(&ev))
 		facts_go(&ev);
 	facts_libc_family(&ev);
+	facts_os_elf(&ev);
 	facts_nss(&ev);
 	if (!opts->loader_only && (!opts->no_dwarf || a->go.toolchain.value))
 		facts_cabi(&ev);

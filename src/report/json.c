@@ -227,6 +227,14 @@ json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro
 			json_object_set_new(o, "machine", json_fact(&a->machine));
 		json_object_set_new(o, "go", go_json(&a->go));
 		if (a->kind == GOABI_KIND_ELF) {
+			if (a->os.name.evidence) {
+				json_t *os = json_object();
+				json_object_set_new(os, "name", json_fact(&a->os.name));
+				json_object_set_new(os, "floor", json_fact(&a->os.floor));
+				json_object_set_new(os, "binary_min", json_fact(&a->os.binary_min));
+				json_object_set_new(os, "toolchain_min", json_fact(&a->os.toolchain_min));
+				json_object_set_new(o, "os", os);
+			}
 			json_object_set_new(o, "libc", libc_json(&a->libc));
 			json_object_set_new(o, "nss", nss_json(&a->nss));
 		}

@@ -249,6 +249,8 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 	if (a->kind == GOABI_KIND_MACHO || a->kind == GOABI_KIND_PE)
 		os_block(out, ind, a, o);
 	go_block(out, ind, &a->go, o);
+	if (a->kind == GOABI_KIND_ELF && a->os.floor.evidence)
+		fact(out, ind, "os floor", &a->os.floor);
 	if (a->kind == GOABI_KIND_ELF)
 		libc_block(out, ind, &a->libc, o);
 	if (a->kind == GOABI_KIND_ELF)

@@ -49,6 +49,8 @@ BUILDS=(
 	"g119-darwin-amd64 /usr/lib/go-1.19/bin/go darwin amd64"
 	"g119-windows-amd64 /usr/lib/go-1.19/bin/go windows amd64"
 	"g119-windows-386 /usr/lib/go-1.19/bin/go windows 386"
+	"g126-linux-amd64 $GOV linux amd64"
+	"g119-linux-amd64 /usr/lib/go-1.19/bin/go linux amd64"
 )
 for b in "${BUILDS[@]}"; do
 	set -- $b
@@ -62,13 +64,14 @@ if command -v llvm-lipo-14 >/dev/null && [ -f "$W/g126-darwin-amd64" ] && [ -f "
 	llvm-lipo-14 -create "$W/g126-darwin-amd64" "$W/g126-darwin-arm64" -output "$W/universal" && LIPO=1
 fi
 cp /bin/true "$W/linux-true" # an ELF beside them for inspect -r
-NB=${#BUILDS[@]}
+NB=$(( ${#BUILDS[@]} - 2 )) # the two linux builds: ELF kernel floor checks only
 # real release binaries from npm (testdata/npm-macho-pe-binaries.tsv, fetched
 # into $NPM by tests/fetch-npm.sh): the same checks plus the machine the
 # package is named for
 NN=$(grep -cv '^#' "$TOP/testdata/npm-macho-pe-binaries.tsv")
-# per thin build: 10 checks; per npm binary: 11; universal: 4; inspect -r: 3
-plan $(( NB * 10 + NN * 11 + 4 + 3 ))
+# per thin build: 10 checks; per npm binary: 11; universal: 4; inspect -r: 3;
+# ELF kernel floor: 3
+plan $(( NB * 10 + NN * 11 + 4 + 3 + 3 ))
 python3 - "$GOABI" "$GOV" "$W" "$LIPO" "$TOP/testdata/npm-macho-pe-binaries.tsv" "$NPM" "${BUILDS[@]}" <<'PY'
 import ast, json, os, re, subprocess, sys
 goabi, gov, w, lipo, npmtsv, npmdir = sys.argv[1:7]
@@ -220,8 +223,29 @@ def check_thin(label, path, a, goos):
         out(osj['floor']['value'] == 'windows ' + WINNAME[fl], "%s: os.floor windows %s = max(subsystem %d.%d, Go %s's minimum)" % ((label, WINNAME[fl]) + sv + (vm['version'],)),
             osj['floor'])
 
+# ELF (Linux): os.floor = max(readelf -n NT_GNU_ABI_TAG, Go's minimum kernel:
+# 3.2 from Go 1.24 (its release notes), 2.6.32 before)
+def elf_floor(path):
+    _, o, _ = run('readelf', '-nW', path)
+    m = re.search(r'OS: Linux, ABI: (\d+)\.(\d+)\.(\d+)', o)
+    tag = tuple(int(x) for x in m.groups()) if m else None
+    vm = govm(path)
+    t = None
+    if vm:
+        t = (3, 2, 0) if gominor(vm['version']) >= 124 else (2, 6, 32)
+    f = max(x for x in (tag, t) if x)
+    return 'linux %d.%d' % f[:2] if f[2] == 0 else 'linux %d.%d.%d' % f
+for label in ('linux-true', 'g126-linux-amd64', 'g119-linux-amd64'):
+    path = "%s/%s" % (w, label)
+    rc, a, e = inspect(path)
+    want = elf_floor(path)
+    got = ((a or {}).get('os') or {}).get('floor', {}).get('value')
+    out(got == want, "%s: ELF os.floor %s = max(readelf -n ABI tag, Go's minimum kernel)" % (label, want), got)
+
 for b in builds:
     label, goos = b[0], b[2]
+    if goos == 'linux':
+        continue
     path = "%s/%s" % (w, label)
     rc, a, e = inspect(path)
     out(rc == 0 and a is not None and not any(d['severity'] == 'error' for d in a['diagnostics']),
@@ -279,6 +303,6 @@ out(rc == 0, "inspect -r over a mixed release folder exits 0", "rc %d: %s" % (rc
 out(sorted(os.path.basename(x['path']) for x in arts) == files, "inspect -r reports every file (%d)" % len(files),
     sorted(os.path.basename(x['path']) for x in arts))
 fm = {os.path.basename(x['path']): x.get('format') for x in arts}
-want = {f: ('elf' if f.startswith('linux') else 'macho' if 'darwin' in f or f == 'universal' else 'pe') for f in files}
+want = {f: ('elf' if 'linux' in f else 'macho' if 'darwin' in f or f == 'universal' else 'pe') for f in files}
 out(fm == want, "inspect -r: format per file (elf/macho/pe by how each was built)", fm)
 PY
