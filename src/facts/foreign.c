@@ -99,20 +99,27 @@ struct synth {
 
 static size_t al(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
 
-static bool synth_build(const struct fxview *v, unsigned etype, struct synth *out)
+/* Only the sections the Go readers look at are copied: allocated ones,
+ * code only when the ISA scan will disassemble it (with_code); DWARF and
+ * the link-edit data are left out (the symbols come as .symtab). One
+ * PT_LOAD per copied section, so "PT_LOAD[i]" names a section. */
+static bool copied(const struct fx_section *s, bool with_code)
+{
+	return s->alloc && s->filesz && (with_code || !s->exec);
+}
+
+static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, struct synth *out)
 {
 	struct goabi_arena *ar = v->a->arena;
 	bool c64 = v->is64;
 	size_t ehs = c64 ? 64 : 52, phs = c64 ? 56 : 32, shs = c64 ? 64 : 40, sys = c64 ? 24 : 16;
-	/* segments: Mach-O's, or one per allocated PE section */
-	size_t nph = 0;
-	if (v->format == FX_MACHO) {
-		for (size_t i = 0; i < v->nseg; i++)
-			nph += v->seg[i].filesz || v->seg[i].memsz ? 1 : 0;
-	} else {
-		for (size_t i = 0; i < v->nsect; i++)
-			nph += v->sect[i].alloc;
-	}
+	size_t nph = 0, datasz = 0;
+	for (size_t i = 0; i < v->nsect; i++)
+		if (v->sect[i].alloc) {
+			nph++;
+			if (copied(&v->sect[i], with_code))
+				datasz = al(datasz, 16) + (size_t)v->sect[i].filesz;
+		}
 	const char **names = arena_alloc(ar, (v->nsect + 1) * sizeof(*names));
 	const char **phn = arena_alloc(ar, (nph + 1) * sizeof(*phn));
 	if (!names || !phn)
@@ -128,14 +135,31 @@ static bool synth_build(const struct fxview *v, unsigned etype, struct synth *ou
 		strsz += strlen(v->sym[i].name) + 1;
 	size_t nsh = v->nsect + 4;
 	size_t fileoff = al(ehs + nph * phs, 64);
-	size_t shoff = al(fileoff + v->n, 8);
+	size_t shoff = al(fileoff + datasz, 8);
 	size_t shstroff = shoff + nsh * shs;
 	size_t symoff = al(shstroff + shstrsz, 8);
 	size_t stroff = symoff + (v->nsym + 1) * sys;
 	size_t len = stroff + strsz;
-	uint8_t *b = calloc(1, len);
-	if (!b)
+	/* malloc: the copied bytes are overwritten, the rest zeroed below */
+	uint8_t *b = malloc(len);
+	size_t *doff = arena_alloc(ar, (v->nsect + 1) * sizeof(*doff));
+	if (!b || !doff) {
+		free(b);
 		return false;
+	}
+	memset(b, 0, fileoff);
+	memset(b + fileoff + datasz, 0, len - fileoff - datasz);
+	size_t dp = 0;
+	for (size_t i = 0; i < v->nsect; i++) {
+		doff[i] = 0;
+		if (!copied(&v->sect[i], with_code))
+			continue;
+		size_t st = al(dp, 16);
+		memset(b + fileoff + dp, 0, st - dp);
+		doff[i] = fileoff + st;
+		memcpy(b + doff[i], v->p + v->sect[i].off, (size_t)v->sect[i].filesz);
+		dp = st + (size_t)v->sect[i].filesz;
+	}
 	struct wr w = { b, v->be, c64 };
 	memcpy(b, "\x7f" "ELF", 4);
 	b[4] = c64 ? 2 : 1;
@@ -163,39 +187,29 @@ static bool synth_build(const struct fxview *v, unsigned etype, struct synth *ou
 		w16(&w, 48, nsh);
 		w16(&w, 50, nsh - 1);
 	}
-	/* program headers: PT_LOAD, R + W/X from the segment's protection */
+	/* program headers: PT_LOAD per allocated section, R + W/X from its flags */
 	size_t k = 0;
-	for (size_t i = 0; i < (v->format == FX_MACHO ? v->nseg : v->nsect); i++) {
-		uint64_t addr, memsz, off, filesz;
-		bool wr, ex;
-		if (v->format == FX_MACHO) {
-			const struct fx_segment *s = &v->seg[i];
-			if (!s->filesz && !s->memsz)
-				continue;
-			addr = s->addr, memsz = s->memsz, off = s->off, filesz = s->filesz, wr = s->write, ex = s->exec;
-			phn[k] = s->name;
-		} else {
-			const struct fx_section *s = &v->sect[i];
-			if (!s->alloc)
-				continue;
-			addr = s->addr, memsz = s->size, off = s->off, filesz = s->filesz, wr = s->write, ex = s->exec;
-			phn[k] = s->name;
-		}
-		if (filesz > memsz)
-			memsz = filesz;
+	for (size_t i = 0; i < v->nsect; i++) {
+		const struct fx_section *s = &v->sect[i];
+		if (!s->alloc)
+			continue;
+		bool cp = copied(s, with_code);
+		uint64_t addr = s->addr, filesz = cp ? s->filesz : 0, off = cp ? doff[i] : 0;
+		uint64_t memsz = s->size > filesz ? s->size : filesz;
+		phn[k] = s->name;
 		size_t o = ehs + k++ * phs;
-		uint32_t flags = 4u | (wr ? 2u : 0u) | (ex ? 1u : 0u);
+		uint32_t flags = 4u | (s->write ? 2u : 0u) | (s->exec ? 1u : 0u);
 		w32(&w, o, 1); /* PT_LOAD */
 		if (c64) {
 			w32(&w, o + 4, flags);
-			w64(&w, o + 8, filesz ? fileoff + off : 0);
+			w64(&w, o + 8, off);
 			w64(&w, o + 16, addr);
 			w64(&w, o + 24, addr);
 			w64(&w, o + 32, filesz);
 			w64(&w, o + 40, memsz);
 			w64(&w, o + 48, 1);
 		} else {
-			w32(&w, o + 4, filesz ? fileoff + off : 0);
+			w32(&w, o + 4, off);
 			w32(&w, o + 8, addr);
 			w32(&w, o + 12, addr);
 			w32(&w, o + 16, filesz);
@@ -204,7 +218,6 @@ static bool synth_build(const struct fxview *v, unsigned etype, struct synth *ou
 			w32(&w, o + 28, 1);
 		}
 	}
-	memcpy(b + fileoff, v->p, v->n);
 	/* section headers and their names */
 	size_t sp = shstroff + 1;
 	for (size_t i = 0; i <= v->nsect + 2; i++) {
@@ -216,11 +229,15 @@ static bool synth_build(const struct fxview *v, unsigned etype, struct synth *ou
 		if (i < v->nsect) {
 			const struct fx_section *s = &v->sect[i];
 			nm = names[i];
-			type = s->filesz ? 1 /* PROGBITS */ : 8 /* NOBITS */;
+			bool cp = copied(s, with_code);
+			/* code not copied: PROGBITS of size 0, not NOBITS (NOBITS
+			 * code is how elfview recognises a separate debug file) */
+			bool skipped_code = !cp && s->exec && s->filesz;
+			type = cp || skipped_code ? 1 /* PROGBITS */ : 8 /* NOBITS: bss, or bytes not copied */;
 			flags = (s->alloc ? 2u : 0u) | (s->write ? 1u : 0u) | (s->exec ? 4u : 0u);
 			addr = s->alloc ? s->addr : 0;
-			off = s->filesz ? fileoff + s->off : fileoff;
-			size = s->filesz ? s->filesz : s->size;
+			off = cp ? doff[i] : fileoff;
+			size = cp ? s->filesz : skipped_code ? 0 : s->size;
 		} else if (i == v->nsect) {
 			nm = ".symtab";
 			type = 2;
@@ -338,7 +355,7 @@ static void native_fact(struct goabi_artifact *a, const struct fxview *v, const 
 static void go_facts(struct goabi_artifact *a, const struct fxview *v, const struct goabi_opts *opts)
 {
 	struct synth sy;
-	if (!synth_build(v, v->exec ? 2 /* ET_EXEC */ : 3 /* ET_DYN */, &sy)) {
+	if (!synth_build(v, v->exec ? 2 /* ET_EXEC */ : 3 /* ET_DYN */, opts->isa, &sy)) {
 		diag_add(a, GOABI_DIAG_ERROR, "out of memory presenting the sections to the Go readers");
 		return;
 	}
