@@ -246,7 +246,7 @@ struct goabi_dylib {
 
 struct goabi_os {
 	struct goabi_fact name;    /* "linux", "darwin", "windows" (GOOS spelling) */
-	struct goabi_fact floor;   /* "macos 12.0", "windows 10": the higher of the
+	struct goabi_fact floor;   /* "macos 12.0", "windows 10", "linux 3.2": the higher of the
 				    * binary's own minimum and the Go toolchain's */
 	struct goabi_fact binary_min;    /* Mach-O minos / PE subsystem version */
 	struct goabi_fact toolchain_min; /* from the Go version (docs/macho-pe.md table) */
@@ -301,7 +301,7 @@ struct goabi_artifact {
 	struct goabi_cabi cabi;
 	struct goabi_isa isa;
 	struct goabi_nss nss;
-	struct goabi_os os;       /* Mach-O, PE (issue 23); ELF: name only */
+	struct goabi_os os;       /* Mach-O, PE (issue 23); ELF: name and the kernel floor only */
 
 	struct goabi_diag *diags;
 	size_t ndiags, diagcap;
