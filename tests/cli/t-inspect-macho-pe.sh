@@ -68,10 +68,13 @@ NB=$(( ${#BUILDS[@]} - 2 )) # the two linux builds: ELF kernel floor checks only
 # real release binaries from npm (testdata/npm-macho-pe-binaries.tsv, fetched
 # into $NPM by tests/fetch-npm.sh): the same checks plus the machine the
 # package is named for
-NN=$(grep -cv '^#' "$TOP/testdata/npm-macho-pe-binaries.tsv")
-# per thin build: 10 checks; per npm binary: 11; universal: 4; inspect -r: 3;
-# ELF kernel floor: 3
-plan $(( NB * 10 + NN * 11 + 4 + 3 + 3 ))
+# and programs that are not Go (Rust): not called Go, their own floor, libraries
+NALL=$(grep -cv '^#' "$TOP/testdata/npm-macho-pe-binaries.tsv")
+NNONE=$(grep -v '^#' "$TOP/testdata/npm-macho-pe-binaries.tsv" | awk -F'\t' '$4 == "none"' | wc -l)
+NN=$(( NALL - NNONE ))
+# per thin build: 10 checks; per npm Go binary: 11, not Go: 5; universal: 4;
+# inspect -r: 3; ELF kernel floor: 3
+plan $(( NB * 10 + NN * 11 + NNONE * 5 + 4 + 3 + 3 ))
 python3 - "$GOABI" "$GOV" "$W" "$LIPO" "$TOP/testdata/npm-macho-pe-binaries.tsv" "$NPM" "${BUILDS[@]}" <<'PY'
 import ast, json, os, re, subprocess, sys
 goabi, gov, w, lipo, npmtsv, npmdir = sys.argv[1:7]
@@ -258,12 +261,34 @@ for row in open(npmtsv):
         continue
     spec, file, sha, gover, mach = row.rstrip('\n').split('\t')
     path = "%s/%s/%s" % (npmdir, spec.replace('/', '_'), file.rsplit('/', 1)[-1])
-    goos = 'darwin' if '/darwin-' in spec else 'windows'
+    goos = 'darwin' if 'darwin-' in spec else 'windows'
     if not os.path.exists(path):
-        for i in range(11):
+        for i in range(11 if gover != 'none' else 5):
             print("skip - %s check %d: not fetched (tests/fetch-npm.sh)" % (spec, i))
         continue
     rc, a, e = inspect(path)
+    if gover == 'none':
+        a = a or {}
+        osj = a.get('os') or {}
+        out(rc == 0 and (a.get('go') or {}).get('toolchain', {}).get('value') == 'none',
+            "%s: exit 0, not called Go (go version -m: not a Go executable)" % spec, "rc %d %s" % (rc, (a.get('go') or {}).get('toolchain')))
+        out((a.get('machine') or {}).get('value') == mach.split()[0], "%s: machine %s" % (spec, mach.split()[0]), a.get('machine'))
+        out(osj.get('name', {}).get('value') == goos, "%s: os.name %s" % (spec, goos), osj.get('name'))
+        if goos == 'darwin':
+            mo = macho_oracle(path)
+            mn = tuple(int(x) for x in mo['minos'].split('.')[:2])
+            out(osj.get('floor', {}).get('value') == 'macos %d.%d' % mn, "%s: os.floor = minos %s (no Go minimum)" % (spec, mo['minos']),
+                osj.get('floor'))
+            out([d['name'] for d in osj.get('libraries', [])] == mo['dylibs'], "%s: dylibs = llvm-objdump" % spec, "")
+        else:
+            po = pe_oracle(path)
+            sv = (po['MajorSubsystemVersion'], po['MinorSubsystemVersion'])
+            out(osj.get('floor', {}).get('value') == 'windows ' + WINNAME.get(sv, '?') and osj.get('subsystem_version') == '%d.%d' % sv,
+                "%s: os.floor = subsystem %d.%d (no Go minimum)" % ((spec,) + sv), osj.get('floor'))
+            got = {d['name']: d['imports'] for d in osj.get('libraries', [])}
+            out(list(got) == po['dlls'] and all(got[d] == po['imports'][d] for d in po['dlls']),
+                "%s: %d DLLs and their functions = llvm-readobj --coff-imports" % (spec, len(po['dlls'])), "%s vs %s" % (list(got), po['dlls']))
+        continue
     out(rc == 0 and a is not None, "%s: inspect exits 0" % spec, "rc %d %s" % (rc, e.strip()[:200]))
     out(a is not None and (a.get('machine') or {}).get('value') == mach, "%s: machine %s (the package's platform)" % (spec, mach),
         a and a.get('machine'))
