@@ -1,6 +1,7 @@
 #!/bin/bash
 # Fetch the pinned real-world binaries of testdata/npm-go-binaries.tsv and
-# testdata/npm-other-binaries.tsv (non-Go programs) into a cache (default ~/.cache/goabi/npm), verifying each by sha256.
+# testdata/npm-other-binaries.tsv (non-Go programs) and testdata/npm-macho-pe-binaries.tsv
+# (macOS and Windows builds) into a cache (default ~/.cache/goabi/npm), verifying each by sha256.
 # A cached file whose checksum matches is not downloaded again.
 # Layout: DIR/<package@version with / -> _>/<basename of file>
 set -eu
@@ -30,5 +31,5 @@ while IFS=$'\t' read -r spec file sha gover mach; do
 		echo "fetched $spec ($gover, $mach)"
 	fi
 	rm -rf "$tmp"
-done < <(cat "$TOP/testdata/npm-go-binaries.tsv" "$TOP/testdata/npm-other-binaries.tsv")
+done < <(cat "$TOP/testdata/npm-go-binaries.tsv" "$TOP/testdata/npm-other-binaries.tsv" "$TOP/testdata/npm-macho-pe-binaries.tsv")
 exit $bad

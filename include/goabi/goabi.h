@@ -231,7 +231,39 @@ struct goabi_isa {
 
 /* GOOBJ: Go's own object format (cmd/internal/goobj), e.g. the members of a
  * -buildmode=archive package archive: Go facts only, no ELF identity. */
-enum goabi_kind { GOABI_KIND_ELF, GOABI_KIND_AR, GOABI_KIND_OTHER, GOABI_KIND_GOOBJ };
+enum goabi_kind { GOABI_KIND_ELF, GOABI_KIND_AR, GOABI_KIND_OTHER, GOABI_KIND_GOOBJ,
+		  GOABI_KIND_MACHO, GOABI_KIND_PE };
+
+/* ---- Mach-O and PE: target OS and its floor (issue 23, docs/macho-pe.md) -- */
+/* A Mach-O universal (fat) file is GOABI_KIND_MACHO with one member per
+ * architecture slice; a thin Mach-O or a PE image has no members. */
+struct goabi_dylib {
+	const char *name;          /* LC_LOAD_DYLIB path, or PE DLL name */
+	const char *compat;        /* Mach-O compatibility version "1.0.0", NULL for PE */
+	bool weak;                 /* LC_LOAD_WEAK_DYLIB */
+	struct goabi_strv imports; /* PE: functions imported from it ("#12" for an ordinal) */
+};
+
+struct goabi_os {
+	struct goabi_fact name;    /* "linux", "darwin", "windows" (GOOS spelling) */
+	struct goabi_fact floor;   /* "macos 12.0", "windows 10", "linux 3.2": the higher of the
+				    * binary's own minimum and the Go toolchain's */
+	struct goabi_fact binary_min;    /* Mach-O minos / PE subsystem version */
+	struct goabi_fact toolchain_min; /* from the Go version (docs/macho-pe.md table) */
+	/* Mach-O */
+	const char *platform;      /* LC_BUILD_VERSION platform ("macos", "ios"...) */
+	const char *sdk;           /* LC_BUILD_VERSION / LC_VERSION_MIN_* sdk */
+	const char *filetype;      /* "MH_EXECUTE", "MH_DYLIB"...; PE: "exe", "dll" */
+	struct goabi_dylib *dylibs;/* LC_LOAD_*DYLIB or PE import directory, in order */
+	size_t ndylibs, dylibcap;
+	struct goabi_strv rpaths;  /* LC_RPATH */
+	struct goabi_fact signature; /* "ad-hoc"/"present"/"none": LC_CODE_SIGNATURE or
+				      * the PE certificate table (Authenticode) */
+	/* PE */
+	const char *subsystem;     /* "console", "gui" ... */
+	const char *subsystem_version, *os_version; /* "6.1" */
+	const char *pe_magic;      /* "PE32", "PE32+" */
+};
 /* ---- name-service lookups (src/facts/gonss.c, docs/image.md) ------------- */
 /* Which user/group and host lookups a program contains and who answers
  * them: Go's own code (reads /etc/passwd, /etc/group, /etc/hosts and DNS,
@@ -325,6 +357,7 @@ struct goabi_artifact {
 	struct goabi_isa isa;
 	struct goabi_nss nss;
 	struct goabi_typed typed; /* the facts above that checks compare, typed */
+	struct goabi_os os;       /* Mach-O, PE (issue 23); ELF: name and the kernel floor only */
 
 	struct goabi_diag *diags;
 	size_t ndiags, diagcap;

@@ -772,7 +772,7 @@ static void diff_one(struct diff_set *s, const char *where, const struct goabi_a
 		     const struct goabi_artifact *n, const struct diff_opts *opts, bool member)
 {
 	if (o->kind != n->kind) {
-		static const char *const kinds[] = { "ELF", "archive", "other", "Go object" };
+		static const char *const kinds[] = { "ELF", "archive", "other", "Go object", "Mach-O", "PE" };
 		diff_add(s, DIFF_BREAKING, where, "file", "changed", "kind", kinds[o->kind], kinds[n->kind], NULL);
 		return;
 	}

@@ -45,6 +45,11 @@ static void brief_line(FILE *out, const char *path, const struct goabi_artifact 
 	} else {
 		fputs(" Go unknown", out);
 	}
+	const char *osf = fv(&a->os.floor), *sig = fv(&a->os.signature);
+	if (a->kind == GOABI_KIND_MACHO || a->kind == GOABI_KIND_PE)
+		fprintf(out, ", %s %s, floor %s%s%s", a->kind == GOABI_KIND_PE ? "PE" : "Mach-O",
+			a->nmembers ? "universal" : fv(&a->machine) ? fv(&a->machine) : "?", osf ? osf : "unknown",
+			sig ? ", signature " : "", sig ? sig : "");
 	const char *fam = fv(&a->libc.family), *floor = fv(&a->libc.glibc_floor), *link = fv(&a->libc.linkage);
 	if (fam && strcmp(fam, "none") != 0)
 		fprintf(out, ", %s%s%s", fam, floor ? " " : "", floor ? floor + (strncmp(floor, "GLIBC_", 6) == 0 ? 6 : 0) : "");

@@ -14,10 +14,27 @@ bool looks_like_binary(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return true; /* let inspect report why it cannot be read */
-	unsigned char b[8];
+	unsigned char b[64];
 	ssize_t n = read(fd, b, sizeof(b));
+	/* PE: "MZ", then "PE\0\0" where e_lfanew (offset 0x3c) points */
+	unsigned char pe[4] = { 0 };
+	bool is_pe = n >= 64 && b[0] == 'M' && b[1] == 'Z' &&
+		     pread(fd, pe, 4, (off_t)((unsigned)b[60] | (unsigned)b[61] << 8 | (unsigned)b[62] << 16 |
+					       (unsigned)b[63] << 24)) == 4 && memcmp(pe, "PE\0\0", 4) == 0;
 	close(fd);
+	if (is_pe)
+		return true;
 	if (n >= 4 && memcmp(b, "\x7f" "ELF", 4) == 0)
+		return true;
+	/* Mach-O (either byte order, 32/64-bit), universal (big-endian
+	 * 0xcafebabe/0xcafebabf with fewer than 45 slices: not a Java class) */
+	static const unsigned char mo[][4] = { { 0xfe, 0xed, 0xfa, 0xce }, { 0xfe, 0xed, 0xfa, 0xcf },
+						{ 0xce, 0xfa, 0xed, 0xfe }, { 0xcf, 0xfa, 0xed, 0xfe } };
+	for (size_t i = 0; n >= 4 && i < 4; i++)
+		if (memcmp(b, mo[i], 4) == 0)
+			return true;
+	if (n >= 8 && b[0] == 0xca && b[1] == 0xfe && b[2] == 0xba && (b[3] == 0xbe || b[3] == 0xbf) && !b[4] && !b[5] &&
+	    !b[6] && b[7] && b[7] < 45)
 		return true;
 	return n >= 8 && (memcmp(b, "!<arch>\n", 8) == 0 || memcmp(b, "!<thin>\n", 8) == 0);
 }

@@ -48,6 +48,8 @@ static const struct facts_extractor table[] = {
 	{ "go", facts_go, want_go, false, FP_ID | FP_LOADER, FP_GO },
 	/* a cgo-less gc binary has no libc; static ones by their symbols */
 	{ "libc_family", facts_libc_family, always, false, FP_ID | FP_LOADER | FP_GO, FP_LIBC_FAMILY },
+	/* the OS and its kernel floor: .note.ABI-tag against the Go release's minimum */
+	{ "os", facts_os_elf, always, false, FP_ID | FP_LOADER | FP_GO, FP_OS },
 	{ "nss", facts_nss, always, false, FP_ID | FP_LOADER | FP_GO | FP_LIBC_FAMILY, FP_NSS },
 	{ "cabi", facts_cabi, want_cabi, false, FP_ID | FP_GO, FP_CABI },
 	/* declared level from build settings and notes, --isa scan (pclntab, toolchain) */

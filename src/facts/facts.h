@@ -26,6 +26,12 @@ void facts_nss(struct elfview *ev);
 /* The NSS database a C library function looks up ("getpwnam" -> "passwd"), NULL if none. */
 const char *facts_nss_call_db(const char *call);
 void facts_isa(struct elfview *ev);
+/* Mach-O (thin or universal) and PE images (foreign.c, issue 23): false
+ * when p is none of them. new_member adds one artifact per universal slice. */
+bool facts_foreign(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts,
+		   struct goabi_artifact *(*new_member)(struct goabi_artifact *parent, const char *name));
+/* ELF: os.name and the kernel floor (.note.ABI-tag against Go's minimum). */
+void facts_os_elf(struct elfview *ev);
 /* Archive: ISA facts of the members rolled up (the highest level wins). */
 void facts_isa_rollup(struct goabi_artifact *a);
 
@@ -54,6 +60,7 @@ enum facts_part {
 	FP_NSS = 1 << 5,          /* nss */
 	FP_CABI = 1 << 6,         /* cabi */
 	FP_ISA = 1 << 7,          /* isa */
+	FP_OS = 1 << 8,           /* os: name and the kernel floor (ELF) */
 };
 struct facts_extractor {
 	const char *name;

@@ -429,11 +429,22 @@ static void rollup(struct goabi_artifact *a)
 static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts,
 			unsigned depth, uint64_t *thin_left);
 
+/* A universal Mach-O slice: a member of the file, like an archive's. */
+static struct goabi_artifact *slice_member(struct goabi_artifact *parent, const char *name)
+{
+	struct goabi_artifact *m = artifact_new(parent->path, name);
+	if (m)
+		add_member(parent, m);
+	return m;
+}
+
 static int inspect_mem(struct goabi_artifact *a, void *buf, size_t n, const struct goabi_opts *opts, unsigned depth,
 		       uint64_t *thin_left)
 {
 	if (n >= 8 && memcmp(buf, "!<thin>\n", 8) == 0)
 		return inspect_thin(a, buf, n, opts, depth, thin_left);
+	if (facts_foreign(a, buf, n, opts, slice_member))
+		return 0;
 	Elf *elf = elf_memory(buf, n);
 	if (!elf) {
 		diag_add(a, GOABI_DIAG_ERROR, "libelf cannot read it: %s", elf_errmsg(-1));

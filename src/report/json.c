@@ -160,15 +160,66 @@ static json_t *nss_json(const struct goabi_nss *n)
 	return o;
 }
 
+/* Mach-O and PE: target OS, floor and what decides it (issue 23). */
+static json_t *os_json(const struct goabi_os *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_fact(&s->name));
+	json_object_set_new(o, "floor", json_fact(&s->floor));
+	json_object_set_new(o, "binary_min", json_fact(&s->binary_min));
+	json_object_set_new(o, "toolchain_min", json_fact(&s->toolchain_min));
+	json_object_set_new(o, "filetype", json_str(s->filetype));
+	if (s->platform || s->sdk) {
+		json_object_set_new(o, "platform", json_str(s->platform));
+		json_object_set_new(o, "sdk", json_str(s->sdk));
+	}
+	if (s->pe_magic) {
+		json_object_set_new(o, "pe", json_str(s->pe_magic));
+		json_object_set_new(o, "subsystem", json_str(s->subsystem));
+		json_object_set_new(o, "subsystem_version", json_str(s->subsystem_version));
+		json_object_set_new(o, "os_version", json_str(s->os_version));
+	}
+	json_t *d = json_array();
+	for (size_t i = 0; i < s->ndylibs; i++) {
+		const struct goabi_dylib *l = &s->dylibs[i];
+		json_t *e = json_pack("{s:o}", "name", json_str(l->name));
+		if (l->compat)
+			json_object_set_new(e, "compatibility_version", json_str(l->compat));
+		if (l->weak)
+			json_object_set_new(e, "weak", json_true());
+		if (s->pe_magic)
+			json_object_set_new(e, "imports", json_strv(&l->imports));
+		json_array_append_new(d, e);
+	}
+	json_object_set_new(o, "libraries", d);
+	json_object_set_new(o, "rpaths", json_strv(&s->rpaths));
+	json_object_set_new(o, "signature", json_fact(&s->signature));
+	return o;
+}
+
 json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro)
 {
 	json_t *o = json_object();
-	static const char *kinds[] = { "elf", "ar", "other", "goobj" };
+	static const char *kinds[] = { "elf", "ar", "other", "goobj", "macho", "pe" };
 	json_object_set_new(o, "path", json_str(a->path));
 	if (a->member)
 		json_object_set_new(o, "member", json_str(a->member));
 	json_object_set_new(o, "kind", json_string(kinds[a->kind]));
+	json_object_set_new(o, "format", json_string(kinds[a->kind]));
 	json_object_set_new(o, "size", json_integer((json_int_t)a->size));
+	if (a->kind == GOABI_KIND_MACHO || a->kind == GOABI_KIND_PE) {
+		if (a->machine.value || a->machine.evidence)
+			json_object_set_new(o, "machine", json_fact(&a->machine));
+		json_object_set_new(o, "os", os_json(&a->os));
+		json_object_set_new(o, "go", go_json(&a->go));
+		json_object_set_new(o, "isa", isa_json(&a->isa));
+		if (a->nmembers) {
+			json_t *m = json_array();
+			for (size_t i = 0; i < a->nmembers; i++)
+				json_array_append_new(m, report_json(a->members[i], ro));
+			json_object_set_new(o, "members", m);
+		}
+	}
 	if (a->kind == GOABI_KIND_ELF || a->kind == GOABI_KIND_AR || a->kind == GOABI_KIND_GOOBJ) {
 		if (a->id.machine_name)
 			json_object_set_new(o, "elf", id_json(&a->id));
@@ -176,6 +227,14 @@ json_t *report_json(const struct goabi_artifact *a, const struct report_opts *ro
 			json_object_set_new(o, "machine", json_fact(&a->machine));
 		json_object_set_new(o, "go", go_json(&a->go));
 		if (a->kind == GOABI_KIND_ELF) {
+			if (a->os.name.evidence) {
+				json_t *os = json_object();
+				json_object_set_new(os, "name", json_fact(&a->os.name));
+				json_object_set_new(os, "floor", json_fact(&a->os.floor));
+				json_object_set_new(os, "binary_min", json_fact(&a->os.binary_min));
+				json_object_set_new(os, "toolchain_min", json_fact(&a->os.toolchain_min));
+				json_object_set_new(o, "os", os);
+			}
 			json_object_set_new(o, "libc", libc_json(&a->libc));
 			json_object_set_new(o, "nss", nss_json(&a->nss));
 		}

@@ -180,6 +180,37 @@ void report_text(FILE *out, const struct goabi_artifact *a, const struct report_
 	report_depth(out, a, o, 0);
 }
 
+/* Mach-O and PE (issue 23): format, OS, its floor, libraries, signature. */
+static void os_block(FILE *out, int ind, const struct goabi_artifact *a, const struct report_opts *o)
+{
+	const struct goabi_os *s = &a->os;
+	if (a->kind == GOABI_KIND_MACHO)
+		line(out, ind, "format", "Mach-O %s%s%s%s%s", s->filetype ? s->filetype : "", s->platform ? ", platform " : "",
+		     s->platform ? s->platform : "", s->sdk ? ", sdk " : "", s->sdk ? s->sdk : "");
+	else
+		line(out, ind, "format", "%s %s, subsystem %s %s, MajorOperatingSystemVersion %s", s->pe_magic ? s->pe_magic : "PE",
+		     s->filetype ? s->filetype : "", s->subsystem ? s->subsystem : "?", s->subsystem_version ? s->subsystem_version : "",
+		     s->os_version ? s->os_version : "");
+	fact(out, ind, "os", &s->name);
+	fact(out, ind, "os floor", &s->floor);
+	if (o->verbose) {
+		fact(out, ind, "binary min", &s->binary_min);
+		fact(out, ind, "go min", &s->toolchain_min);
+	}
+	for (size_t i = 0; i < s->ndylibs; i++) {
+		const struct goabi_dylib *l = &s->dylibs[i];
+		if (l->compat)
+			line(out, ind, i ? "" : "dylibs", "%s (compatibility %s)%s", l->name, l->compat, l->weak ? " weak" : "");
+		else
+			line(out, ind, i ? "" : "dlls", "%s (%zu functions)", l->name, l->imports.n);
+		if (o->verbose)
+			for (size_t j = 0; j < l->imports.n; j++)
+				line(out, ind + 2, "", "%s", l->imports.v[j]);
+	}
+	list(out, ind, "rpaths", &s->rpaths, 16);
+	fact(out, ind, "signature", &s->signature);
+}
+
 /* depth: archive nesting; members are indented two columns per level */
 static void report_depth(FILE *out, const struct goabi_artifact *a, const struct report_opts *o, int depth)
 {
@@ -216,7 +247,11 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 	}
 	if (a->machine.value || a->machine.evidence)
 		fact(out, ind, "machine", &a->machine);
+	if (a->kind == GOABI_KIND_MACHO || a->kind == GOABI_KIND_PE)
+		os_block(out, ind, a, o);
 	go_block(out, ind, &a->go, &a->typed, o);
+	if (a->kind == GOABI_KIND_ELF && a->os.floor.evidence)
+		fact(out, ind, "os floor", &a->os.floor);
 	if (a->kind == GOABI_KIND_ELF)
 		libc_block(out, ind, &a->libc, o);
 	if (a->kind == GOABI_KIND_ELF)
@@ -261,6 +296,9 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 		fact(out, ind, "libc", &a->libc.family);
 		list(out, ind, "undef libc", &a->libc.undef_libc, o->verbose ? 10000 : 16);
 	}
+	if (a->kind == GOABI_KIND_MACHO)
+		for (size_t i = 0; i < a->nmembers; i++)
+			report_depth(out, a->members[i], o, depth + 1);
 	if (a->kind == GOABI_KIND_AR && (o->verbose || a->nmembers <= 8)) {
 		for (size_t i = 0; i < a->nmembers; i++)
 			report_depth(out, a->members[i], o, depth + 1);
