@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/errors.h"
 #include "goabi/checks.h"
 #include "goabi/goabi.h"
 
@@ -168,21 +169,20 @@ int cmd_image(int argc, char **argv)
 	argv[nargc] = NULL;
 	argc = nargc;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
+	opterr = 0; /* the errors below, in the output format asked for */
+	while ((opt = getopt_long(argc, argv, ":hj:", lo, NULL)) != -1) {
 		switch (opt) {
 		case O_PLATFORM: o.platform = optarg; break;
 		case O_REF: o.ref = optarg; break;
 		case O_ADD:
 			if (o.nadds == 256) {
-				fprintf(stderr, "goabi image: at most 256 --add options\n");
-				return EXIT_INPUT;
+				return cli_usage_error("image", NULL, "at most 256 --add options");
 			}
 			adds[o.nadds++] = optarg;
 			break;
 		case O_CPU:
 			if (strncmp(optarg, "x86-64-v", 8) != 0 || optarg[8] < '1' || optarg[8] > '4' || optarg[9]) {
-				fprintf(stderr, "goabi image: --cpu '%s': expected x86-64-v1, -v2, -v3 or -v4\n", optarg);
-				return EXIT_INPUT;
+				return cli_usage_error("image", NULL, "--cpu '%s': expected x86-64-v1, -v2, -v3 or -v4", optarg);
 			}
 			o.cpu_level = optarg[8] - '0';
 			break;
@@ -194,8 +194,7 @@ int cmd_image(int argc, char **argv)
 		case O_MAXPATH:
 		case O_MAXLINK:
 			if (!parse_size(optarg, &v)) {
-				fprintf(stderr, "goabi image: '%s': expected a positive number\n", optarg);
-				return EXIT_INPUT;
+				return cli_usage_error("image", NULL, "'%s': expected a positive number", optarg);
 			}
 			if (opt == O_MAXSIZE)
 				o.max_bytes = v;
@@ -211,8 +210,7 @@ int cmd_image(int argc, char **argv)
 		case O_NOPROG: noprog = true; break;
 		case O_CREDS:
 			if (!strchr(optarg, ':') || optarg[0] == ':') {
-				fprintf(stderr, "goabi image: --creds: expected USER:PASS\n");
-				return EXIT_INPUT;
+				return cli_usage_error("image", NULL, "--creds: expected USER:PASS");
 			}
 			o.creds = optarg;
 			break;
@@ -222,23 +220,24 @@ int cmd_image(int argc, char **argv)
 			else if (strcmp(optarg, "false") == 0)
 				o.tls_verify = 0;
 			else {
-				fprintf(stderr, "goabi image: --tls-verify '%s': expected true or false\n", optarg);
-				return EXIT_INPUT;
+				return cli_usage_error("image", NULL, "--tls-verify '%s': expected true or false", optarg);
 			}
 			break;
 		case O_CACHE: o.cache_dir = optarg; break;
 		case O_TIMEOUT:
 			if (!parse_size(optarg, &v) || v > 86400) {
-				fprintf(stderr, "goabi image: --timeout '%s': expected seconds (1-86400)\n", optarg);
-				return EXIT_INPUT;
+				return cli_usage_error("image", NULL, "--timeout '%s': expected seconds (1-86400)", optarg);
 			}
 			o.timeout = (unsigned)v;
 			break;
 		case 'h': help(stdout); return EXIT_CLEAN;
-		default: help(stderr); return EXIT_INPUT;
+		case ':': return cli_usage_error("image", NULL, "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage_error("image", NULL, "unknown option '%s' (goabi image --help)", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1) {
+		if (cli_g.format != CLI_FMT_TEXT)
+			return cli_usage_error("image", NULL, optind >= argc ? "no image given" : "one image at a time");
 		help(stderr);
 		return EXIT_INPUT;
 	}
@@ -254,8 +253,7 @@ int cmd_image(int argc, char **argv)
 	if (pr.on && pr.last > 0)
 		fprintf(stderr, "\r%*s\r", 80, "");
 	if (rc != 0 || !r) {
-		fprintf(stderr, "goabi image: '%s': %s\n", input, goabi_strerror(rc));
-		return EXIT_INPUT;
+		return cli_usage_error("image", NULL, "'%s': %s", input, goabi_strerror(rc));
 	}
 	/* what the reader said, on stderr as it always was */
 	const char *read = NULL;

@@ -8,7 +8,7 @@
 # Oracles: the file system (the missing file does not exist), readelf -h
 # (the machine of the file inspected), the schema files and the header.
 . "$(dirname "$0")/../lib.sh"
-plan 16
+plan $((16 + 2 * 6))
 I=$FIX/inspect
 SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
 UNIT=$TOP/$BUILD/tests/unit/test_result
@@ -47,6 +47,35 @@ check "JSON mode: no FILE given is a JSON error too" "goabi 2 inspect error 2 1 
 rc=$?
 check "the shared error path: audit's usage error in JSON mode given before the command" \
 	"goabi 2 audit error 2 1 None|2" "$(envelope out.json)|$rc"
+# every command: an unknown option and a missing input in JSON mode (before
+# the command) are one schema-2 envelope on stdout naming the command, exit 2
+for c in inspect diff audit link image plugin; do
+	"$GOABI" --json $c --no-such-option x y > out.json 2> /dev/null
+	rc=$?
+	check "JSON mode, $c: an unknown option is a schema-2 error envelope, exit 2" "goabi 2 $c error 2 1 None|2" "$(envelope out.json)|$rc"
+	case $c in
+	diff) set -- "$missing" "$missing" ;;
+	plugin) set -- "$missing" "$missing" ;;
+	audit) set -- --max-glibc 2.28 "$missing" ;;
+	link) set -- --no-driver -- ld "$missing" ;;
+	*) set -- "$missing" ;;
+	esac
+	"$GOABI" --json $c "$@" > out.json 2> /dev/null
+	rc=$?
+	# ld itself fails on a missing input (exit 1, "cannot find"): link's
+	# missing input is a finding, not an unreadable run
+	python3 - out.json "$rc" "$c" > res.txt <<'PY'
+import json, sys
+try:
+    j = json.load(open(sys.argv[1]))
+except Exception as e:
+    print("not JSON: %s" % e); sys.exit(0)
+rc = int(sys.argv[2])
+named = any(sys.argv[3] == j.get("command") and ("no-such-file" in json.dumps(e)) for e in j.get("errors", []) + j.get("findings", []))
+print("ok" if j.get("schema") == 2 and j.get("exit") == rc and rc in (1, 2) and named else "bad: rc %d %s" % (rc, json.dumps(j)[:200]))
+PY
+	check "JSON mode, $c: a missing input named in the envelope (errors or findings), exit = envelope's exit" ok "$(cat res.txt)"
+done
 "$GOABI" -q --json inspect "$missing" > out.json 2> /dev/null
 rc=$?
 check "-q before the command: nothing on stdout, exit 2" "0|2" "$(wc -c < out.json)|$rc"
