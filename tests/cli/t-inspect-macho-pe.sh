@@ -72,9 +72,9 @@ NB=$(( ${#BUILDS[@]} - 2 )) # the two linux builds: ELF kernel floor checks only
 NALL=$(grep -cv '^#' "$TOP/testdata/npm-macho-pe-binaries.tsv")
 NNONE=$(grep -v '^#' "$TOP/testdata/npm-macho-pe-binaries.tsv" | awk -F'\t' '$4 == "none"' | wc -l)
 NN=$(( NALL - NNONE ))
-# per thin build: 10 checks; per npm Go binary: 11, not Go: 5; universal: 4;
+# per thin build: 11 checks; per npm Go binary: 12, not Go: 5; universal: 4;
 # inspect -r: 3; ELF kernel floor: 3
-plan $(( NB * 10 + NN * 11 + NNONE * 5 + 4 + 3 + 3 ))
+plan $(( NB * 11 + NN * 12 + NNONE * 5 + 4 + 3 + 3 ))
 python3 - "$GOABI" "$GOV" "$W" "$LIPO" "$TOP/testdata/npm-macho-pe-binaries.tsv" "$NPM" "${BUILDS[@]}" <<'PY'
 import ast, json, os, re, subprocess, sys
 goabi, gov, w, lipo, npmtsv, npmdir = sys.argv[1:7]
@@ -178,7 +178,7 @@ def inspect(path):
 def check_thin(label, path, a, goos):
     vm = govm(path)
     if vm is None or a is None or 'os' not in a or 'go' not in a:
-        for i in range(9):
+        for i in range(10):
             out(False, "%s: check %d" % (label, i), "no go version -m, or goabi reported no go/os facts")
         return
     out(a.get('format') == ('macho' if goos == 'darwin' else 'pe'), "%s: format" % label, a.get('format'))
