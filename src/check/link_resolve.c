@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check/link_int.h"
+#include "read/foreign.h"
 #include "facts/facts.h"
 #include "read/mapfile.h"
 #include "util/demangle.h"
@@ -619,6 +620,21 @@ static void input_not_elf(struct lk_result *r, size_t ii, const char *path, stru
 	struct lk_item *items;
 	size_t nitems;
 	size_t tl = map->len < LK_MAX_SCRIPT ? map->len : LK_MAX_SCRIPT;
+	/* Mach-O and PE (issue 23): programs and libraries for macOS and
+	 * Windows; GNU ld for Linux reads neither */
+	const uint8_t *mp = (const uint8_t *)map->p;
+	const char *foreign = fx_is_fat(mp, map->len) ? "a universal Mach-O file (macOS)"
+			      : fx_is_macho(mp, map->len) ? "a Mach-O file (macOS)"
+			      : fx_is_pe(mp, map->len) ? "a PE file (Windows)" : NULL;
+	if (foreign) {
+		rd_unmap(map);
+		unusable_input(r, &r->inputs[ii], "foreign-format",
+			       arena_printf(r->ar, "%s is %s: it cannot take part in a Linux link (ELF objects, archives and "
+						   "shared libraries only); goabi inspect reports its own facts and OS floor",
+					    path, foreign),
+			       arena_printf(r->ar, "%s: file format not recognized; treating as linker script", path));
+		return;
+	}
 	bool text = memchr(map->p, 0, tl) == NULL;
 	if (text && lk_script_items(r, path, map->p, tl, &items, &nitems)) {
 		r->inputs[ii].kind = LK_IN_SCRIPT;
