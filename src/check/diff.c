@@ -884,10 +884,11 @@ static void diff_one(struct diff_set *s, const char *where, const struct goabi_a
 void diff_artifacts(struct diff_set *s, const char *where, const struct goabi_artifact *o,
 		    const struct goabi_artifact *n, const struct diff_opts *opts)
 {
-	diff_one(s, where, o, n, opts, false);
 	/* universal Mach-O files: slices paired by architecture, each compared
 	 * as a whole program */
 	bool fat = o->kind == GOABI_KIND_MACHO && n->kind == GOABI_KIND_MACHO && (o->nmembers || n->nmembers);
+	if (!fat || (o->nmembers && n->nmembers))
+		diff_one(s, where, o, n, opts, false);
 	if (fat && (!o->nmembers || !n->nmembers)) {
 		/* thin <-> universal: compare the thin file with the slice of its
 		 * architecture; slices of other architectures are added/removed */

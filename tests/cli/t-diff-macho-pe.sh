@@ -52,13 +52,18 @@ if command -v osslsigncode >/dev/null && command -v openssl >/dev/null && [ -f "
 	osslsigncode sign -certs "$TMPD/c.pem" -key "$TMPD/k.pem" -in "$TMPD/new/windows-amd64" -out "$TMPD/signed.exe" >/dev/null 2>&1; then
 	SIGN=1
 fi
-# per target: 4 checks; signature: Mach-O 3, PE 3
-plan $(( 4 * 4 + 3 + 3 ))
-PYTHONPATH=$TOP/tests/cli python3 - "$GOABI" "$GOV" "$TMPD" "$SIGN" $TARGETS <<'PY'
+LIPO=
+if command -v llvm-lipo-14 >/dev/null && [ -f "$TMPD/old/darwin-amd64" ] && [ -f "$TMPD/new/darwin-arm64" ]; then
+	llvm-lipo-14 -create "$TMPD/old/darwin-amd64" "$TMPD/old/darwin-arm64" -output "$TMPD/uni-old" &&
+		llvm-lipo-14 -create "$TMPD/new/darwin-amd64" "$TMPD/new/darwin-arm64" -output "$TMPD/uni-new" && LIPO=1
+fi
+# per target: 4 checks; signature: Mach-O 3, PE 3; universal: 2
+plan $(( 4 * 4 + 3 + 3 + 2 ))
+PYTHONPATH=$TOP/tests/cli python3 - "$GOABI" "$GOV" "$TMPD" "$SIGN" "$LIPO" $TARGETS <<'PY'
 import json, os, subprocess, sys
 import macho_pe_oracle as O
-goabi, gov, tmp, sign = sys.argv[1:5]
-targets = sys.argv[5:]
+goabi, gov, tmp, sign, lipo = sys.argv[1:6]
+targets = sys.argv[6:]
 
 def out(ok, d, why=""):
     print(("ok - %s" % d) if ok else ("not ok - %s: %s" % (d, why)))
@@ -158,4 +163,24 @@ if sign:
 else:
     for i in range(3):
         print("skip - PE signature check %d: needs osslsigncode and openssl" % i)
+
+# universal files: slices paired by architecture (llvm-lipo-14 -archs), each
+# slice's floor change as for the thin files it was made of
+if lipo:
+    uo, un = os.path.join(tmp, 'uni-old'), os.path.join(tmp, 'uni-new')
+    archs = O.run('llvm-lipo-14', '-archs', un)[1].split()
+    thin = {'x86_64': 'darwin-amd64', 'arm64': 'darwin-arm64'}
+    want = sorted(('%s(%s)' % (uo, a), O.floor_str(O.floor(gov, os.path.join(tmp, 'old', thin[a]), 'macho')),
+                   O.floor_str(O.floor(gov, os.path.join(tmp, 'new', thin[a]), 'macho'))) for a in archs if a in thin)
+    rc, d = diff(uo, un)
+    got = sorted((f['properties']['where'], f['properties']['old'], f['properties']['new']) for f in by_rule(d, 'diff/os-raised'))
+    out(got == want and rc & 8, "universal Go 1.19 -> 1.26: diff/os-raised per slice %s (oracle)" % archs, (got, want))
+    rc, d = diff(os.path.join(tmp, 'new', 'darwin-arm64'), un)
+    added = [f['subject']['symbol'] for f in by_rule(d, 'diff/slice-added')]
+    out(added == ['x86_64'] and not by_rule(d, 'diff/os-raised') and not (rc & 8) and
+        all(f['rule'] == 'diff/slice-added' for f in d['findings']),
+        "thin arm64 -> universal of the same builds: slice x86_64 added, the arm64 slice unchanged", [f['rule'] for f in d['findings']])
+else:
+    for i in range(2):
+        print("skip - universal diff %d: needs llvm-lipo-14" % i)
 PY
