@@ -18,7 +18,6 @@
 #    Mach-O audit validates against testdata/sarif-2.1.0-schema.json.
 . "$(dirname "$0")/../lib.sh"
 GOV=${GO126:-}
-[ -z "$GOV" ] && [ -x /usr/local/go/bin/go ] && GOV=/usr/local/go/bin/go
 G119=/usr/lib/go-1.19/bin/go
 if [ -z "$GOV" ] || [ ! -x "$G119" ] || ! command -v llvm-objdump-14 >/dev/null || ! command -v llvm-readobj-14 >/dev/null; then
 	plan 1

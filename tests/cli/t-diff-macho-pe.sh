@@ -19,7 +19,6 @@
 #    say which file is signed. Lost -> diff/signature-removed, breaking.
 . "$(dirname "$0")/../lib.sh"
 GOV=${GO126:-}
-[ -z "$GOV" ] && [ -x /usr/local/go/bin/go ] && GOV=/usr/local/go/bin/go
 G119=/usr/lib/go-1.19/bin/go
 if [ -z "$GOV" ] || [ ! -x "$G119" ] || ! command -v llvm-objdump-14 >/dev/null || ! command -v llvm-readobj-14 >/dev/null; then
 	plan 1

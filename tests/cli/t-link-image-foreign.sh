@@ -15,7 +15,6 @@
 #    same tree without the foreign files (the Go program starts: it runs).
 . "$(dirname "$0")/../lib.sh"
 GOV=${GO126:-}
-[ -z "$GOV" ] && [ -x /usr/local/go/bin/go ] && GOV=/usr/local/go/bin/go
 if [ -z "$GOV" ] || ! command -v llvm-readobj-14 >/dev/null || ! command -v gcc >/dev/null; then
 	plan 1
 	skip "Mach-O/PE in link and image" "needs Go 1.26.8, gcc and llvm-readobj-14"

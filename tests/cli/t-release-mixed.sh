@@ -13,7 +13,6 @@
 #    audit 0 all rules met, 1 a rule broken, 2 an unreadable input.
 . "$(dirname "$0")/../lib.sh"
 GOV=${GO126:-}
-[ -z "$GOV" ] && [ -x /usr/local/go/bin/go ] && GOV=/usr/local/go/bin/go
 if [ -z "$GOV" ] || ! command -v llvm-readobj-14 >/dev/null || ! command -v llvm-objdump-14 >/dev/null; then
 	plan 1
 	skip "mixed release folder" "needs Go 1.26.8 and llvm-14's llvm-readobj/llvm-objdump"
