@@ -183,7 +183,8 @@ int goabi_diff(const char *old_path, const char *new_path, const struct goabi_di
 /* A release policy (docs/audit.md): rules by their ids ("max-glibc",
  * "libc", "require-static", "cgo", "min-go", "max-isa", "require-trimpath",
  * "forbid-vcs-modified", "forbid-module", "buildmode",
- * "forbid-pure-go-nss"). Opaque; goabi_policy_free releases it. */
+ * "forbid-pure-go-nss", "max-macos", "max-windows", "require-signature",
+ * "forbid-dll"). Opaque; goabi_policy_free releases it. */
 struct goabi_policy;
 struct goabi_policy *goabi_policy_new(void); /* NULL when out of memory */
 void goabi_policy_free(struct goabi_policy *p);

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "check/diff.h"
+#include "check/osfloor.h"
 #include "read/mapfile.h"
 #include "util/util.h"
 
@@ -671,12 +673,15 @@ static void compare_fact(struct diff_set *s, const char *where, const char *subj
  * plugin, archive or object. */
 static bool is_program(const struct goabi_artifact *a)
 {
-	if (a->kind != GOABI_KIND_ELF)
+	bool foreign = a->kind == GOABI_KIND_MACHO || a->kind == GOABI_KIND_PE;
+	if (a->kind != GOABI_KIND_ELF && !foreign)
 		return false;
 	const char *bm = a->go.buildmode.value;
 	if (bm && (strcmp(bm, "c-shared") == 0 || strcmp(bm, "plugin") == 0 || strcmp(bm, "shared") == 0 ||
 		   strcmp(bm, "c-archive") == 0 || strcmp(bm, "object") == 0))
 		return false;
+	if (foreign) /* Mach-O MH_EXECUTE, PE without IMAGE_FILE_DLL */
+		return a->os.filetype && (strcmp(a->os.filetype, "MH_EXECUTE") == 0 || strcmp(a->os.filetype, "exe") == 0);
 	return a->id.type == ET_EXEC || (a->id.type == ET_DYN && a->id.pie);
 }
 
@@ -768,6 +773,91 @@ static void diff_elf(struct diff_set *s, const char *where, const struct goabi_a
 		diff_add(s, DIFF_BREAKING, where, "elf", "changed", "type", o->id.type_name, n->id.type_name, NULL);
 }
 
+/* ---- Mach-O and PE: the OS floor, the code signature, the libraries ---- */
+
+static const struct goabi_dylib *find_lib(const struct goabi_os *o, const char *name, bool pe)
+{
+	for (size_t i = 0; i < o->ndylibs; i++)
+		if (o->dylibs[i].name && (pe ? strcasecmp(o->dylibs[i].name, name) == 0 : strcmp(o->dylibs[i].name, name) == 0))
+			return &o->dylibs[i];
+	return NULL;
+}
+
+static void diff_os(struct diff_set *s, const char *where, const struct goabi_artifact *oa,
+		    const struct goabi_artifact *na)
+{
+	const struct goabi_os *o = &oa->os, *n = &na->os;
+	const char *on = fv(&o->name), *nn = fv(&n->name);
+	if (on && nn && strcmp(on, nn) != 0) {
+		diff_add(s, DIFF_BREAKING, where, "os", "changed", "target OS", on, nn, "built for another operating system");
+		return;
+	}
+	/* the floor: NEW no longer starts where OLD ran (macOS refuses an
+	 * LC_BUILD_VERSION minos above the running system, Windows a subsystem
+	 * version; Go's own minimum refuses at run time or is unsupported) */
+	const char *fo = fv(&o->floor), *fn = fv(&n->floor);
+	if (fo && fn && strcmp(fo, fn) != 0) {
+		bool ok;
+		int c = osfloor_cmp(fo, fn, &ok);
+		if (!ok)
+			diff_add(s, DIFF_POSSIBLE, where, "os", "changed", "OS floor", fo, fn, "the two floors do not compare");
+		else if (c < 0)
+			diff_add(s, DIFF_BREAKING, where, "os", "raised", "OS floor", fo, fn,
+				 arena_printf(s->arena, "NEW no longer runs on %s where OLD ran: %s", fo,
+					      n->floor.evidence ? n->floor.evidence : "no evidence"));
+		else if (c > 0)
+			diff_add(s, DIFF_INFO, where, "os", "lowered", "OS floor", fo, fn, n->floor.evidence);
+	} else if (!fo != !fn) {
+		const struct goabi_fact *m = fo ? &n->floor : &o->floor;
+		diff_add(s, DIFF_NOTCMP, where, "os", "not comparable", "OS floor", fo, fn,
+			 arena_printf(s->arena, "%s: %s", fo ? "NEW" : "OLD", m->evidence ? m->evidence : "not stated"));
+	}
+	/* the code signature: an unsigned arm64 Mach-O is killed on Apple
+	 * silicon; an unsigned PE fails Authenticode policies (SmartScreen,
+	 * WDAC) where the signed one passed */
+	const char *so = fv(&o->signature), *sn = fv(&n->signature);
+	if (so && sn && strcmp(so, sn) != 0) {
+		bool gone = strcmp(sn, "none") == 0, came = strcmp(so, "none") == 0;
+		diff_add(s, gone ? DIFF_BREAKING : DIFF_INFO, where, "signature", gone ? "removed" : came ? "added" : "changed",
+			 oa->kind == GOABI_KIND_PE ? "certificate table" : "LC_CODE_SIGNATURE", so, sn,
+			 gone ? (oa->kind == GOABI_KIND_PE ? "NEW has no Authenticode signature: code-integrity policies that accepted OLD refuse it"
+							   : "NEW is unsigned: macOS on Apple silicon kills an unsigned arm64 program")
+			      : NULL);
+	}
+	/* libraries: like DT_NEEDED (a new one must exist on the target) */
+	bool pe = oa->kind == GOABI_KIND_PE;
+	const char *area = pe ? "dll" : "dylib";
+	for (size_t i = 0; i < n->ndylibs; i++) {
+		const struct goabi_dylib *nl = &n->dylibs[i];
+		if (!nl->name)
+			continue;
+		const struct goabi_dylib *ol = find_lib(o, nl->name, pe);
+		if (!ol) {
+			diff_add(s, nl->weak ? DIFF_INFO : DIFF_POSSIBLE, where, area, "added", nl->name, NULL, nl->name,
+				 nl->weak ? "weakly linked: a missing library does not stop the program"
+					  : pe ? "new DLL must exist on the target" : "new dylib must exist on the target");
+			continue;
+		}
+		if (!pe && ol->compat && nl->compat && strcmp(ol->compat, nl->compat) != 0) {
+			int c = version_cmp(ol->compat, nl->compat);
+			diff_add(s, c < 0 ? DIFF_POSSIBLE : DIFF_INFO, where, area, c < 0 ? "raised" : "lowered",
+				 arena_printf(s->arena, "%s compatibility version", nl->name), ol->compat, nl->compat,
+				 c < 0 ? "dyld refuses a library whose current version is below the compatibility version" : NULL);
+		}
+		if (!pe && ol->weak && !nl->weak)
+			diff_add(s, DIFF_POSSIBLE, where, area, "changed", nl->name, "weak", "required",
+				 "now LC_LOAD_DYLIB: the program no longer starts without it");
+		for (size_t j = 0; pe && j < nl->imports.n; j++)
+			if (!strv_has(&ol->imports, nl->imports.v[j]))
+				diff_add(s, DIFF_INFO, where, "dll", "import-added",
+					 arena_printf(s->arena, "%s!%s", nl->name, nl->imports.v[j]), NULL, nl->imports.v[j],
+					 "function newly imported from the DLL");
+	}
+	for (size_t i = 0; i < o->ndylibs; i++)
+		if (o->dylibs[i].name && !find_lib(n, o->dylibs[i].name, pe))
+			diff_add(s, DIFF_INFO, where, area, "removed", o->dylibs[i].name, o->dylibs[i].name, NULL, NULL);
+}
+
 static void diff_one(struct diff_set *s, const char *where, const struct goabi_artifact *o,
 		     const struct goabi_artifact *n, const struct diff_opts *opts, bool member)
 {
@@ -787,13 +877,37 @@ static void diff_one(struct diff_set *s, const char *where, const struct goabi_a
 		diff_libc(s, where, o, n);
 		diff_dynsyms(s, where, o, n);
 	}
+	if ((o->kind == GOABI_KIND_MACHO && !o->nmembers && !n->nmembers) || o->kind == GOABI_KIND_PE)
+		diff_os(s, where, o, n);
 }
 
 void diff_artifacts(struct diff_set *s, const char *where, const struct goabi_artifact *o,
 		    const struct goabi_artifact *n, const struct diff_opts *opts)
 {
-	diff_one(s, where, o, n, opts, false);
-	if (o->kind != GOABI_KIND_AR || n->kind != GOABI_KIND_AR)
+	/* universal Mach-O files: slices paired by architecture, each compared
+	 * as a whole program */
+	bool fat = o->kind == GOABI_KIND_MACHO && n->kind == GOABI_KIND_MACHO && (o->nmembers || n->nmembers);
+	if (!fat || (o->nmembers && n->nmembers))
+		diff_one(s, where, o, n, opts, false);
+	if (fat && (!o->nmembers || !n->nmembers)) {
+		/* thin <-> universal: compare the thin file with the slice of its
+		 * architecture; slices of other architectures are added/removed */
+		const struct goabi_artifact *thin = o->nmembers ? n : o, *uni = o->nmembers ? o : n;
+		const char *arch = thin->machine.value;
+		for (size_t i = 0; i < uni->nmembers; i++) {
+			const struct goabi_artifact *m = uni->members[i];
+			const char *mn = m->member ? m->member : "?";
+			const char *w = arena_printf(s->arena, "%s(%s)", where, mn);
+			if (arch && m->machine.value && strcmp(arch, m->machine.value) == 0)
+				diff_one(s, w, o->nmembers ? m : thin, o->nmembers ? thin : m, opts, false);
+			else if (o->nmembers)
+				diff_add(s, DIFF_BREAKING, w, "slice", "removed", mn, mn, NULL, "NEW no longer runs on this architecture");
+			else
+				diff_add(s, DIFF_INFO, w, "slice", "added", mn, NULL, mn, NULL);
+		}
+		return;
+	}
+	if (!fat && (o->kind != GOABI_KIND_AR || n->kind != GOABI_KIND_AR))
 		return;
 	/* members paired by name, in order (the k-th "x.o" with the k-th "x.o") */
 	bool *used = calloc(n->nmembers ? n->nmembers : 1, sizeof(bool));
@@ -809,16 +923,18 @@ void diff_artifacts(struct diff_set *s, const char *where, const struct goabi_ar
 				nm = n->members[j];
 			}
 		const char *w = arena_printf(s->arena, "%s(%s)", where, mn);
-		if (!nm)
+		if (!nm && fat)
+			diff_add(s, DIFF_BREAKING, w, "slice", "removed", mn, mn, NULL, "NEW no longer runs on this architecture");
+		else if (!nm)
 			diff_add(s, DIFF_INFO, w, "member", "removed", mn, mn, NULL, NULL);
 		else
-			diff_one(s, w, om, nm, opts, true);
+			diff_one(s, w, om, nm, opts, !fat);
 	}
 	for (size_t j = 0; j < n->nmembers; j++)
 		if (!used[j]) {
 			const char *mn = n->members[j]->member ? n->members[j]->member : "?";
-			diff_add(s, DIFF_INFO, arena_printf(s->arena, "%s(%s)", where, mn), "member", "added", mn, NULL, mn,
-				 NULL);
+			diff_add(s, DIFF_INFO, arena_printf(s->arena, "%s(%s)", where, mn), fat ? "slice" : "member", "added", mn,
+				 NULL, mn, NULL);
 		}
 	free(used);
 }

@@ -50,6 +50,21 @@ static void collect_fn(void *ctx, struct img_node *n)
 	}
 }
 
+/* Mach-O and PE files: named in a note, not checked (Linux ELF only) */
+static void foreign_fn(void *ctx, struct img_node *n)
+{
+	struct imgchk *c = ctx;
+	if (n->type != IMG_REG || !n->foreign || c->foreign.n >= GOABI_MAX_LIST)
+		return;
+	static const char *const kinds[] = { NULL, "a Mach-O file (macOS)", "a universal Mach-O file (macOS)", "a PE file (Windows)" };
+	char buf[8192];
+	const char *path = img_path(c->fs, n, buf, sizeof(buf));
+	if (path && n->foreign < 4) {
+		strv_push(c->ar, &c->foreign, arena_strdup(c->ar, path));
+		strv_push(c->ar, &c->foreign_kind, kinds[n->foreign]);
+	}
+}
+
 static int path_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct imgchk_bin *)a)->path, ((const struct imgchk_bin *)b)->path);
@@ -742,6 +757,7 @@ int imgchk_run(struct imgchk *c, struct img_fs *fs, const struct imgc_opts *o)
 	k.n = 0;
 	img_walk(fs, collect_fn, &k);
 	c->nbins = k.n;
+	img_walk(fs, foreign_fn, c);
 	for (size_t i = 0; i < c->nbins; i++) {
 		char buf[8192];
 		c->bins[i].path = arena_strdup(c->ar, img_path(fs, c->bins[i].node, buf, sizeof(buf)));

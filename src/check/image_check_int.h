@@ -105,6 +105,8 @@ struct imgchk {
 	struct nss_conf *nss;        /* /etc/nsswitch.conf as glibc reads it */
 	int glibc_minor;             /* the image's glibc 2.N, 0 if none */
 	struct syscache *cache[IMGC_CACHE];
+	struct goabi_strv foreign;   /* Mach-O / PE files (issue 23): not checked */
+	struct goabi_strv foreign_kind; /* beside them: "a Mach-O file (macOS)"... */
 	/* progress */
 	pthread_mutex_t mu;
 	size_t next, done;

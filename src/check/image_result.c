@@ -300,6 +300,20 @@ int goabi_image_check(const char *input, const struct goabi_image_opts *o, struc
 	}
 	for (size_t i = 0; i < c->nbins; i++)
 		judged_one(r, c, &fs, &c->bins[i]);
+	/* Mach-O / PE files: not checked, a note each (issue 23) */
+	if (c->foreign.n)
+		SUM("foreign_files", fmt(r, "%zu", c->foreign.n));
+	for (size_t i = 0; i < c->foreign.n && i < c->foreign_kind.n; i++) {
+		struct goabi_finding *f = goabi_result_add_finding(r, "image/foreign-format", GOABI_SEV_NOTE,
+			"%s: not checked (a container image runs Linux ELF programs; goabi inspect reports its own facts and OS floor)",
+			c->foreign_kind.v[i]);
+		if (!f)
+			continue;
+		f->conf = GOABI_KNOWN;
+		f->subject.path = goabi_result_str(r, input);
+		f->subject.member = goabi_result_str(r, c->foreign.v[i]);
+		f->key = f->subject.member;
+	}
 	enum goabi_verdict v = c->counts[IMGC_WILL_NOT_START] ? GOABI_VERDICT_FAIL
 			       : c->counts[IMGC_MAY_FAIL]     ? GOABI_VERDICT_WARN
 							      : GOABI_VERDICT_PASS;

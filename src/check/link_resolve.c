@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check/link_int.h"
+#include "read/foreign.h"
 #include "facts/facts.h"
 #include "read/mapfile.h"
 #include "util/demangle.h"
@@ -619,6 +620,36 @@ static void input_not_elf(struct lk_result *r, size_t ii, const char *path, stru
 	struct lk_item *items;
 	size_t nitems;
 	size_t tl = map->len < LK_MAX_SCRIPT ? map->len : LK_MAX_SCRIPT;
+	/* Mach-O and PE (issue 23): programs and libraries for macOS and
+	 * Windows; GNU ld for Linux reads neither */
+	const uint8_t *mp = (const uint8_t *)map->p;
+	const char *foreign = fx_is_fat(mp, map->len) ? "a universal Mach-O file (macOS)"
+			      : fx_is_macho(mp, map->len) ? "a Mach-O file (macOS)"
+			      : fx_is_pe(mp, map->len) ? "a PE file (Windows)" : NULL;
+	if (foreign && fx_is_pe(mp, map->len)) {
+		/* BFD reads PE images where binutils has PE targets (Debian's
+		 * x86-64 ld links a pei-x86-64 file without a word), but the code
+		 * is a Windows program's: its imports are Windows DLLs */
+		rd_unmap(map);
+		struct lk_finding *f = lk_add_finding(
+			r, LK_ERROR, "foreign-format", NULL,
+			"%s is %s: it cannot take part in a Linux program (its code calls Windows DLLs); GNU ld built with PE "
+			"targets (Debian's x86-64 binutils) still reads it, ld without them fails with 'file format not "
+			"recognized'; goabi inspect reports its own facts and OS floor", path, foreign);
+		if (f)
+			strv_push(r->ar, &f->files, r->inputs[ii].path);
+		r->inputs[ii].kind = LK_IN_BAD;
+		return;
+	}
+	if (foreign) {
+		rd_unmap(map);
+		unusable_input(r, &r->inputs[ii], "foreign-format",
+			       arena_printf(r->ar, "%s is %s: it cannot take part in a Linux link (ELF objects, archives and "
+						   "shared libraries only); goabi inspect reports its own facts and OS floor",
+					    path, foreign),
+			       arena_printf(r->ar, "%s: file not recognized: file format not recognized", path));
+		return;
+	}
 	bool text = memchr(map->p, 0, tl) == NULL;
 	if (text && lk_script_items(r, path, map->p, tl, &items, &nitems)) {
 		r->inputs[ii].kind = LK_IN_SCRIPT;

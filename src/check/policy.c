@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <jansson.h>
 #include "check/policy.h"
+#include "check/osfloor.h"
+#include <strings.h>
 #include "read/mapfile.h"
 #include "util/util.h"
 
@@ -25,6 +27,10 @@ static const struct {
 	[RULE_FORBID_MODULE] = { "forbid-module", "ForbidModule", "Go binaries must not contain the forbidden module versions." },
 	[RULE_BUILDMODE] = { "buildmode", "BuildMode", "The Go build mode must be one the policy allows." },
 	[RULE_FORBID_PURE_GO_NSS] = { "forbid-pure-go-nss", "ForbidPureGoNss", "Go binaries must not contain Go's own user/group lookup or resolver, which bypass NSS modules (CGO_ENABLED=0, -tags osusergo/netgo)." },
+	[RULE_MAX_MACOS] = { "max-macos", "MaxMacos", "A Mach-O file's macOS floor (the higher of LC_BUILD_VERSION minos and the Go release's minimum) must not exceed the policy's." },
+	[RULE_MAX_WINDOWS] = { "max-windows", "MaxWindows", "A PE file's Windows floor (the higher of its subsystem version and the Go release's minimum) must not exceed the policy's." },
+	[RULE_REQUIRE_SIGNATURE] = { "require-signature", "RequireSignature", "Mach-O files must carry a code signature (LC_CODE_SIGNATURE), PE files an Authenticode certificate table." },
+	[RULE_FORBID_DLL] = { "forbid-dll", "ForbidDll", "PE files must not import the forbidden DLLs (names compared case-insensitively)." },
 };
 
 const char *policy_rule_id(enum policy_rule r) { return rules[r].id; }
@@ -50,6 +56,9 @@ void policy_release(struct policy *p)
 	free_list(p->min_go, &p->nmin_go);
 	free_list(p->forbid, &p->nforbid);
 	free_list(p->buildmode, &p->nbuildmode);
+	free(p->max_macos);
+	free(p->max_windows);
+	free_list(p->forbid_dll, &p->nforbid_dll);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -171,6 +180,11 @@ static int add_item(struct policy *p, enum policy_rule r, const char *v, char *e
 			p->buildmode_t[*n] = b;
 		break;
 	}
+	case RULE_FORBID_DLL:
+		if (!*v || strchr(v, '/') || strchr(v, '\\'))
+			return fail(err, errlen, "forbid-dll: '%s' is not a DLL name like winmm.dll", v);
+		list = p->forbid_dll, n = &p->nforbid_dll, cap = POLICY_MAX_ITEMS;
+		break;
 	default:
 		return fail(err, errlen, "%s: not a list rule", rules[r].id);
 	}
@@ -196,10 +210,27 @@ int policy_set(struct policy *p, enum policy_rule r, const char *value, char *er
 		p->set[r] = p->max_glibc != NULL;
 		return p->max_glibc ? 0 : fail(err, errlen, "out of memory");
 	}
+	case RULE_MAX_MACOS:
+	case RULE_MAX_WINDOWS: {
+		bool mac = r == RULE_MAX_MACOS;
+		const char *v = value;
+		unsigned ma, mi;
+		if (!strncmp(v, mac ? "macos " : "windows ", mac ? 6 : 8))
+			v += mac ? 6 : 8;
+		if (!osfloor_parse_version(mac ? "macos" : "windows", v, &ma, &mi))
+			return fail(err, errlen, mac ? "max-macos: '%s' is not a macOS version like 11.0"
+						     : "max-windows: '%s' is not a Windows version: 10, 8.1, 8, 7, vista, xp or ntX.Y", value);
+		char **dst = mac ? &p->max_macos : &p->max_windows;
+		free(*dst);
+		*dst = strdup(v);
+		p->set[r] = *dst != NULL;
+		return *dst ? 0 : fail(err, errlen, "out of memory");
+	}
 	case RULE_REQUIRE_STATIC:
 	case RULE_REQUIRE_TRIMPATH:
 	case RULE_FORBID_VCS_MODIFIED:
 	case RULE_FORBID_PURE_GO_NSS:
+	case RULE_REQUIRE_SIGNATURE:
 		if (!is_bool_word(value, &b))
 			return fail(err, errlen, "%s: '%s' is not true or false", rules[r].id, value);
 		p->set[r] = b;
@@ -315,7 +346,11 @@ char *policy_rule_value(const struct policy *p, enum policy_rule r)
 	case RULE_REQUIRE_STATIC:
 	case RULE_REQUIRE_TRIMPATH:
 	case RULE_FORBID_VCS_MODIFIED:
-	case RULE_FORBID_PURE_GO_NSS: return strdup(p->set[r] ? "true" : "false");
+	case RULE_FORBID_PURE_GO_NSS:
+	case RULE_REQUIRE_SIGNATURE: return strdup(p->set[r] ? "true" : "false");
+	case RULE_MAX_MACOS: return strdup(p->max_macos ? p->max_macos : "");
+	case RULE_MAX_WINDOWS: return strdup(p->max_windows ? p->max_windows : "");
+	case RULE_FORBID_DLL: list = p->forbid_dll, n = p->nforbid_dll; break;
 	case RULE_LIBC: list = p->libc, n = p->nlibc; break;
 	case RULE_MIN_GO: list = p->min_go, n = p->nmin_go; break;
 	case RULE_FORBID_MODULE: list = p->forbid, n = p->nforbid; break;
@@ -669,6 +704,99 @@ static void rule_forbid_pure_go_nss(const struct rule_ctx *x)
 		    f->evidence ? f->evidence : "");
 }
 
+/* Mach-O / PE rules (docs/audit.md): a file of another format, or a
+ * universal file's slice... is not of that platform: not applicable, no
+ * finding. */
+static bool is_platform(const struct goabi_artifact *a, const char *os)
+{
+	const char *n = a->os.name.value;
+	if (strcmp(os, "macos") == 0)
+		return a->kind == GOABI_KIND_MACHO;
+	return a->kind == GOABI_KIND_PE && (!n || strcmp(n, "windows") == 0);
+}
+
+/* A universal Mach-O file: the rule on each slice, as FILE(arch) (a slice
+ * above the policy fails on the machines that run that slice). */
+static bool per_slice(const struct rule_ctx *x, void (*fn)(const struct rule_ctx *))
+{
+	if (x->a->kind != GOABI_KIND_MACHO || !x->a->nmembers)
+		return false;
+	for (size_t i = 0; i < x->a->nmembers; i++) {
+		char w[4096];
+		const struct goabi_artifact *m = x->a->members[i];
+		snprintf(w, sizeof(w), "%s(%s)", x->w, m->member ? m->member : "?");
+		const struct rule_ctx sx = { x->p, m, x->res, w };
+		fn(&sx);
+	}
+	return true;
+}
+
+static void max_os(const struct rule_ctx *x, enum policy_rule r, const char *os, const char *max)
+{
+	const struct goabi_artifact *a = x->a;
+	if (!is_platform(a, os))
+		return;
+	if (a->kind == GOABI_KIND_MACHO && a->os.platform && strcmp(a->os.platform, "macos") != 0)
+		return; /* an iOS, tvOS... slice: not macOS */
+	const struct goabi_fact *f = &a->os.floor;
+	if (!f->value) {
+		add(x->res, r, false, x->w, NULL, "%s floor could not be determined (%s)", os,
+		    f->evidence ? f->evidence : "no evidence");
+		return;
+	}
+	char lim[64];
+	snprintf(lim, sizeof(lim), "%s %s", os, max);
+	bool ok;
+	int c = osfloor_cmp(f->value, lim, &ok);
+	if (!ok)
+		add(x->res, r, false, x->w, NULL, "the floor %s does not compare with %s", f->value, lim);
+	else if (c > 0)
+		add(x->res, r, true, x->w, NULL, "needs %s, above the policy's %s (%s)", f->value, lim,
+		    f->evidence ? f->evidence : "");
+}
+
+static void rule_max_macos(const struct rule_ctx *x)
+{
+	if (per_slice(x, rule_max_macos))
+		return;
+	max_os(x, RULE_MAX_MACOS, "macos", x->p->max_macos);
+}
+
+static void rule_max_windows(const struct rule_ctx *x)
+{
+	max_os(x, RULE_MAX_WINDOWS, "windows", x->p->max_windows);
+}
+
+static void rule_require_signature(const struct rule_ctx *x)
+{
+	if (per_slice(x, rule_require_signature))
+		return;
+	const struct goabi_artifact *a = x->a;
+	if (a->kind != GOABI_KIND_MACHO && a->kind != GOABI_KIND_PE)
+		return;
+	const struct goabi_fact *f = &a->os.signature;
+	if (!f->value)
+		add(x->res, RULE_REQUIRE_SIGNATURE, false, x->w, NULL, "code signature could not be determined (%s)",
+		    f->evidence ? f->evidence : "no evidence");
+	else if (strcmp(f->value, "none") == 0)
+		add(x->res, RULE_REQUIRE_SIGNATURE, true, x->w, NULL, "%s (%s)",
+		    a->kind == GOABI_KIND_PE ? "not Authenticode-signed" : "not code-signed", f->evidence ? f->evidence : "");
+}
+
+static void rule_forbid_dll(const struct rule_ctx *x)
+{
+	const struct goabi_artifact *a = x->a;
+	if (a->kind != GOABI_KIND_PE)
+		return;
+	for (size_t i = 0; i < a->os.ndylibs; i++) {
+		const char *dll = a->os.dylibs[i].name;
+		for (size_t j = 0; dll && j < x->p->nforbid_dll; j++)
+			if (strcasecmp(dll, x->p->forbid_dll[j]) == 0)
+				add(x->res, RULE_FORBID_DLL, true, x->w, dll, "imports %s (%zu functions), forbidden by '%s'", dll,
+				    a->os.dylibs[i].imports.n, x->p->forbid_dll[j]);
+	}
+}
+
 /* One function per rule, beside rules[] (same index); go_only: the rule
  * applies to Go artifacts only. Findings of one artifact come in the order
  * of enum policy_rule. */
@@ -687,6 +815,10 @@ static const struct {
 	[RULE_FORBID_MODULE] = { rule_forbid_module, true },
 	[RULE_BUILDMODE] = { rule_buildmode, true },
 	[RULE_FORBID_PURE_GO_NSS] = { rule_forbid_pure_go_nss, true },
+	[RULE_MAX_MACOS] = { rule_max_macos, false },
+	[RULE_MAX_WINDOWS] = { rule_max_windows, false },
+	[RULE_REQUIRE_SIGNATURE] = { rule_require_signature, false },
+	[RULE_FORBID_DLL] = { rule_forbid_dll, false },
 };
 
 void policy_check(const struct policy *p, const struct goabi_artifact *a, struct policy_result *res)

@@ -18,6 +18,10 @@ enum policy_rule {
 	RULE_FORBID_MODULE,
 	RULE_BUILDMODE,
 	RULE_FORBID_PURE_GO_NSS,
+	RULE_MAX_MACOS,          /* Mach-O: os.floor "macos X.Y" at most this (docs/macho-pe.md) */
+	RULE_MAX_WINDOWS,        /* PE: os.floor "windows N" at most this */
+	RULE_REQUIRE_SIGNATURE,  /* Mach-O LC_CODE_SIGNATURE / PE certificate table present */
+	RULE_FORBID_DLL,         /* PE imported DLLs, case-insensitive */
 	RULE_COUNT
 };
 
@@ -38,6 +42,10 @@ struct policy {
 	char *buildmode[16];            /* allowed build modes */
 	enum goabi_buildmode buildmode_t[16]; /* the same, typed */
 	size_t nbuildmode;
+	char *max_macos;                /* "11.0" */
+	char *max_windows;              /* "10", "8.1", "7", "nt6.1" (as os.floor names them) */
+	char *forbid_dll[POLICY_MAX_ITEMS]; /* "winmm.dll" */
+	size_t nforbid_dll;
 };
 
 struct policy_finding {

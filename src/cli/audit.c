@@ -47,6 +47,10 @@ static void help(FILE *out)
 		"  --forbid-pure-go-nss      no Go user/group lookup or resolver that bypasses NSS\n"
 		"  --forbid-module MOD[@RANGE]  e.g. golang.org/x/net@<v0.23.0 (repeatable)\n"
 		"  --buildmode exe,pie       allowed Go build modes\n"
+		"  --max-macos 11.0          highest macOS floor of a Mach-O file\n"
+		"  --max-windows 10          highest Windows floor of a PE file (10, 8.1, 8, 7, vista, xp)\n"
+		"  --require-signature       Mach-O code signature / PE Authenticode certificate table\n"
+		"  --forbid-dll winmm.dll,...  DLLs a PE file must not import (any case)\n"
 		"options:\n"
 		"  --policy FILE             policy JSON (flags add to / override it)\n"
 		"  --format text|json|sarif  output format (default text); --json = --format json\n"
@@ -137,6 +141,10 @@ int cmd_audit(int argc, char **argv)
 		{ "forbid-module", required_argument, NULL, OPT_RULE + 8 },
 		{ "buildmode", required_argument, NULL, OPT_RULE + 9 },
 		{ "forbid-pure-go-nss", no_argument, NULL, OPT_RULE + 10 },
+		{ "max-macos", required_argument, NULL, OPT_RULE + 11 },
+		{ "max-windows", required_argument, NULL, OPT_RULE + 12 },
+		{ "require-signature", no_argument, NULL, OPT_RULE + 13 },
+		{ "forbid-dll", required_argument, NULL, OPT_RULE + 14 },
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
@@ -155,7 +163,7 @@ int cmd_audit(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "rh", lo, NULL)) != -1) {
-		if (c >= OPT_RULE && c <= OPT_RULE + 10) {
+		if (c >= OPT_RULE && c <= OPT_RULE + 14) {
 			if (nflags == sizeof(flags) / sizeof(flags[0]))
 				return cli_usage_error("audit", NULL, "too many rule flags (at most %zu)", nflags);
 			flags[nflags].rule = lo[c - OPT_RULE].name;

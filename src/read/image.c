@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "read/image_int.h"
+#include "read/foreign.h"
 #include "read/mapfile.h"
 
 void img_diag(struct img_fs *fs, bool error, const char *fmt, ...)
@@ -519,12 +520,27 @@ struct layer_src {
 /* A regular file's bytes: referenced in place when the layer is not
  * compressed (libarchive hands out pointers into the mapping), else copied
  * to the temp file. The first block tells whether the file is ELF. */
+uint8_t img_foreign_kind(const uint8_t *p, size_t n)
+{
+	return fx_is_fat(p, n) ? IMG_FOREIGN_FAT : fx_is_macho(p, n) ? IMG_FOREIGN_MACHO
+	       : fx_is_pe(p, n) ? IMG_FOREIGN_PE : IMG_FOREIGN_NONE;
+}
+
+void img_sniff_fd(struct img_node *n, int fd)
+{
+	unsigned char b[512];
+	ssize_t got = read(fd, b, sizeof(b));
+	n->elf = got >= 4 && memcmp(b, "\x7f" "ELF", 4) == 0;
+	n->foreign = got > 0 && !n->elf ? img_foreign_kind(b, (size_t)got) : IMG_FOREIGN_NONE;
+}
+
 static int keep_file(struct img_fs *fs, struct archive *a, struct img_node *n, const char *path,
 		     const struct layer_src *ls, const char *where)
 {
 	const void *buf;
 	size_t sz;
 	la_int64_t boff;
+	n->foreign = IMG_FOREIGN_NONE;
 	int r = archive_read_data_block(a, &buf, &sz, &boff);
 	if (r == ARCHIVE_EOF)
 		return 0;
@@ -532,6 +548,7 @@ static int keep_file(struct img_fs *fs, struct archive *a, struct img_node *n, c
 		return GOABI_EFORMAT;
 	fs->bytes += sz;
 	n->elf = boff == 0 && sz >= 4 && memcmp(buf, "\x7f" "ELF", 4) == 0;
+	n->foreign = boff == 0 && !n->elf ? img_foreign_kind(buf, sz) : IMG_FOREIGN_NONE;
 	if (!n->elf && !wanted_config(path))
 		return 0; /* the rest is skipped by archive_read_next_header */
 	const uint8_t *b = buf;
@@ -668,6 +685,7 @@ static int apply_entry1(struct img_fs *fs, struct archive *a, struct archive_ent
 		n->off = target->off;
 		n->host = target->host;
 		n->elf = target->elf;
+		n->foreign = target->foreign;
 		n->mode = target->mode;
 		return 0;
 	}
@@ -933,8 +951,7 @@ static int walk_dir(struct img_fs *fs, int dfd, const char *hostdir, struct img_
 			n->host = hp;
 			int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 			if (fd >= 0) {
-				unsigned char b[4];
-				n->elf = read(fd, b, 4) == 4 && memcmp(b, "\x7f" "ELF", 4) == 0;
+				img_sniff_fd(n, fd);
 				close(fd);
 			}
 			fs->bytes += (uint64_t)st.st_size;
@@ -1005,8 +1022,7 @@ int img_add_host(struct img_fs *fs, const char *hostfile, const char *path)
 	n->host = arena_strdup(fs->ar, hostfile);
 	int fd = open(hostfile, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		unsigned char b[4];
-		n->elf = read(fd, b, 4) == 4 && memcmp(b, "\x7f" "ELF", 4) == 0;
+		img_sniff_fd(n, fd);
 		close(fd);
 	}
 	if (!n->elf)

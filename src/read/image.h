@@ -40,8 +40,11 @@ struct img_node {
 	int fd;                /* IMG_SRC_BLOB: a descriptor the table keeps open: the */
 	uint64_t off;          /* temp file, or an uncompressed layer/tar read in place */
 	bool elf;              /* starts with \x7fELF */
+	uint8_t foreign;       /* IMG_FOREIGN_*: a Mach-O or PE file (issue 23), not checked */
 	int bin;               /* index given by the checker, -1 when none */
 };
+
+enum { IMG_FOREIGN_NONE, IMG_FOREIGN_MACHO, IMG_FOREIGN_FAT, IMG_FOREIGN_PE };
 
 /* Limits, all configurable (goabi image --max-*); 0 means the default. */
 struct img_limits {

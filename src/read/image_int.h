@@ -67,5 +67,10 @@ int img_read_registry(struct img_fs *fs, const char *ref, const char *os, const 
 		      bool platform_given);
 int img_read_daemon(struct img_fs *fs, const char *name, const char *os, const char *arch, const char *var);
 
+/* IMG_FOREIGN_* of a file from its first n bytes (PE: "MZ" and the "PE\0\0"
+ * e_lfanew points to, when it lies in those bytes). */
+uint8_t img_foreign_kind(const uint8_t *p, size_t n);
+/* Read the first bytes of fd: n->elf and n->foreign. */
+void img_sniff_fd(struct img_node *n, int fd);
 
 #endif

@@ -62,8 +62,7 @@ static struct img_node *add_one(struct img_fs *fs, struct img_node *dir, const c
 		n->host = arena_strdup(fs->ar, hp);
 		int fd = open(hp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 		if (fd >= 0) {
-			unsigned char b[4];
-			n->elf = read(fd, b, 4) == 4 && memcmp(b, "\x7f" "ELF", 4) == 0;
+			img_sniff_fd(n, fd);
 			close(fd);
 		}
 	}

@@ -261,8 +261,61 @@ static void test_forbid_module(void)
 	       "a replacement by the same path pins the version built in (v1.9.0)");
 }
 
+/* Mach-O / PE rules (issue 23): floors compared by number (macOS 10.15 <
+ * 11.0 < 12.0 as `sort -V` orders them; Windows names by their NT version,
+ * docs/macho-pe.md: xp 5.1 < vista 6.0 < 7 6.1 < 8.1 6.3 < 10 10.0), and no
+ * finding on a file of another platform. */
+static void test_macho_pe(void)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct goabi_dylib dl[2] = { { .name = "KERNEL32.dll" }, { .name = "WinMM.DLL" } };
+	f.a.kind = GOABI_KIND_PE;
+	f.a.os.name.value = "windows";
+	f.a.os.floor.value = "windows 8.1";
+	f.a.os.signature.value = "none";
+	f.a.os.dylibs = dl;
+	f.a.os.ndylibs = 2;
+	EXPECT("max-windows=broken", RUN1("max-windows", "7", &f.a), "max-windows 7: floor 8.1 (NT 6.3) above 7 (6.1)");
+	EXPECT("", RUN1("max-windows", "10", &f.a), "max-windows 10: floor 8.1 met (8.1 < 10 by NT version, not as text)");
+	EXPECT("", RUN1("max-windows", "8.1", &f.a), "max-windows 8.1: equal floor met");
+	EXPECT("", RUN1("max-windows", "nt6.3", &f.a), "max-windows nt6.3 = 8.1: met");
+	EXPECT("max-windows=broken", RUN1("max-windows", "vista", &f.a), "max-windows vista: 8.1 above it");
+	EXPECT("", RUN1("max-macos", "10.13", &f.a), "max-macos on a PE file: not applicable");
+	EXPECT("require-signature=broken", RUN1("require-signature", "true", &f.a), "require-signature: no certificate table");
+	EXPECT("forbid-dll=broken", RUN1("forbid-dll", "winmm.dll", &f.a), "forbid-dll: WinMM.DLL matches winmm.dll (Windows names ignore case)");
+	EXPECT("", RUN1("forbid-dll", "ws2_32.dll", &f.a), "forbid-dll: a DLL not imported");
+	f.a.os.signature.value = "present";
+	EXPECT("", RUN1("require-signature", "true", &f.a), "require-signature: certificate table present");
+	f.a.os.floor.value = NULL;
+	EXPECT("max-windows=unverified", RUN1("max-windows", "10", &f.a), "max-windows: unknown floor is unverified");
+
+	fixture_init(&f);
+	f.a.kind = GOABI_KIND_MACHO;
+	f.a.os.name.value = "darwin";
+	f.a.os.platform = "macos";
+	f.a.os.floor.value = "macos 10.15";
+	f.a.os.signature.value = "ad-hoc";
+	EXPECT("", RUN1("max-macos", "11.0", &f.a), "max-macos 11.0: 10.15 below it (numerically, not as text)");
+	EXPECT("max-macos=broken", RUN1("max-macos", "10.9", &f.a), "max-macos 10.9: 10.15 above it");
+	EXPECT("", RUN1("max-macos", "10.15", &f.a), "max-macos: equal floor met");
+	EXPECT("", RUN1("require-signature", "true", &f.a), "require-signature: ad-hoc signature present");
+	EXPECT("", RUN1("max-windows", "7", &f.a), "max-windows on a Mach-O file: not applicable");
+	EXPECT("", RUN1("forbid-dll", "libSystem.B.dylib", &f.a), "forbid-dll on a Mach-O file: not applicable");
+	f.a.os.platform = "ios";
+	EXPECT("", RUN1("max-macos", "10.9", &f.a), "max-macos on an iOS binary: not macOS");
+
+	fixture_init(&f); /* an ELF program */
+	f.a.os.floor.value = "linux 3.2";
+	EXPECT("", RUN1("max-macos", "10.9", &f.a), "max-macos on ELF: not applicable");
+	EXPECT("", RUN1("require-signature", "true", &f.a), "require-signature on ELF: not applicable");
+	EXPECT("bad rule max-macos=eleven", RUN1("max-macos", "eleven", &f.a), "max-macos: a non-version is refused");
+	EXPECT("bad rule max-windows=95", RUN1("max-windows", "95", &f.a), "max-windows: 95 is not a name goabi uses");
+}
+
 int main(void)
 {
+	test_macho_pe();
 	test_max_glibc();
 	test_libc_static();
 	test_cgo_buildmode();
