@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "check/diff.h"
-#include "check/osfloor.h"
+#include "util/osfloor.h"
 #include "read/mapfile.h"
 #include "util/util.h"
 

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include "check/policy.h"
-#include "check/osfloor.h"
+#include "util/osfloor.h"
 #include <strings.h>
 #include "read/mapfile.h"
 #include "util/util.h"

@@ -1,8 +1,8 @@
-/* OS floors compared by number (src/check/osfloor.h). */
+/* OS floors compared by number (src/util/osfloor.h). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check/osfloor.h"
+#include "util/osfloor.h"
 
 /* Windows version names as src/facts/foreign.c writes them (win_label). */
 static const struct {

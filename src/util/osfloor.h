@@ -1,7 +1,7 @@
 /* OS floors ("macos 11.0", "windows 10", "linux 3.2": goabi_os.floor,
  * docs/macho-pe.md) compared by their numbers, for diff and audit. */
-#ifndef GOABI_CHECK_OSFLOOR_H
-#define GOABI_CHECK_OSFLOOR_H
+#ifndef GOABI_UTIL_OSFLOOR_H
+#define GOABI_UTIL_OSFLOOR_H
 
 #include <stdbool.h>
 #include <stddef.h>
