@@ -143,7 +143,9 @@ static void expand_args(struct lk_cmd *c, int argc, char **argv, struct goabi_st
 			continue;
 		}
 		if (depth >= LK_MAX_RESPONSE_DEPTH) {
-			strv_push(c->ar, &c->errors, arena_printf(c->ar, "response file '%s' nested deeper than %u", a + 1,
+			/* once per file: a file naming itself ten times hit the
+			 * limit 18000 times, one finding each */
+			strv_push_unique(c->ar, &c->errors, arena_printf(c->ar, "response file '%s' nested deeper than %u", a + 1,
 								  LK_MAX_RESPONSE_DEPTH));
 			continue;
 		}

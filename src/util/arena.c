@@ -20,11 +20,20 @@ struct chunk {
 struct goabi_arena {
 	struct chunk *head;
 	size_t total;
+	size_t first; /* the first chunk's size, 0: CHUNK_FIRST */
 };
 
 struct goabi_arena *arena_new(void)
 {
 	return calloc(1, sizeof(struct goabi_arena));
+}
+
+struct goabi_arena *arena_new_sized(size_t first)
+{
+	struct goabi_arena *ar = arena_new();
+	if (ar)
+		ar->first = first < CHUNK_MAX ? first : CHUNK_MAX;
+	return ar;
 }
 
 void arena_free(struct goabi_arena *ar)
@@ -50,7 +59,7 @@ void *arena_alloc(struct goabi_arena *ar, size_t n)
 		n = al;
 	struct chunk *c = ar->head;
 	if (!c || c->size - c->used < n) {
-		size_t next = c ? (c->size < CHUNK_MAX / 2 ? c->size * 2 : CHUNK_MAX) : CHUNK_FIRST;
+		size_t next = c ? (c->size < CHUNK_MAX / 2 ? c->size * 2 : CHUNK_MAX) : ar->first ? ar->first : CHUNK_FIRST;
 		size_t sz = n > next ? n : next;
 		if (ar->total + sz > ARENA_MAX)
 			return NULL;

@@ -11,6 +11,9 @@
 
 /* ---- arena: one per artifact, freed at once ---- */
 struct goabi_arena *arena_new(void);
+/* An arena whose first chunk holds FIRST bytes (at most 64 KiB): sized so
+ * that what is always allocated fits in one chunk. */
+struct goabi_arena *arena_new_sized(size_t first);
 void arena_free(struct goabi_arena *ar);
 /* Zeroed memory; NULL only when out of memory or n is absurd. */
 void *arena_alloc(struct goabi_arena *ar, size_t n);
