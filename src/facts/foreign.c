@@ -5,10 +5,13 @@
  * is format-independent once the sections are found, so the sections,
  * segments and symbols that src/read/macho.c / pe.c read are presented to
  * them as a small ELF image built in memory: an ELF header, one PT_LOAD per
- * segment, one section header per section (Mach-O's Go sections under the
- * names Go's ELF linker gives the same data: __go_buildinfo as
- * .go.buildinfo, __gopclntab as .gopclntab ...), the file's bytes, and a
- * .symtab of the Mach-O nlist / PE COFF symbols. Evidence strings are then
+ * allocated section, one section header per section (Mach-O's Go sections
+ * under the names Go's ELF linker gives the same data: __go_buildinfo as
+ * .go.buildinfo, __gopclntab as .gopclntab ...) and a .symtab of the Mach-O
+ * nlist / PE COFF symbols. The image holds no section bytes: the offsets in
+ * its headers are the Mach-O/PE file's own, and the elfview is a split one
+ * (ev_init_split) that reads them in place from the mapped file, so a
+ * reader touches only the pages it reads. Evidence strings are then
  * rewritten back to the native names. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,27 +102,27 @@ struct synth {
 
 static size_t al(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
 
-/* Only the sections the Go readers look at are copied: allocated ones,
- * code only when the ISA scan will disassemble it (with_code); DWARF and
- * the link-edit data are left out (the symbols come as .symtab). One
- * PT_LOAD per copied section, so "PT_LOAD[i]" names a section. */
-static bool copied(const struct fx_section *s, bool with_code)
+/* The sections the Go readers look at: allocated ones with bytes, code
+ * only when the ISA scan will disassemble it (with_code); DWARF and the
+ * link-edit data are left out (the symbols come as .symtab). One PT_LOAD
+ * per allocated section, so "PT_LOAD[i]" names a section. */
+static bool presented(const struct fx_section *s, bool with_code)
 {
 	return s->alloc && s->filesz && (with_code || !s->exec);
 }
 
+/* The image holds headers and tables only: every presented section's and
+ * segment's offset is its offset in the Mach-O or PE object, whose bytes
+ * the split view (ev_init_split) reads in place. */
 static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, struct synth *out)
 {
 	struct goabi_arena *ar = v->a->arena;
 	bool c64 = v->is64;
 	size_t ehs = c64 ? 64 : 52, phs = c64 ? 56 : 32, shs = c64 ? 64 : 40, sys = c64 ? 24 : 16;
-	size_t nph = 0, datasz = 0;
+	size_t nph = 0;
 	for (size_t i = 0; i < v->nsect; i++)
-		if (v->sect[i].alloc) {
+		if (v->sect[i].alloc)
 			nph++;
-			if (copied(&v->sect[i], with_code))
-				datasz = al(datasz, 16) + (size_t)v->sect[i].filesz;
-		}
 	const char **names = arena_alloc(ar, (v->nsect + 1) * sizeof(*names));
 	const char **phn = arena_alloc(ar, (nph + 1) * sizeof(*phn));
 	if (!names || !phn)
@@ -134,32 +137,14 @@ static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, 
 	for (size_t i = 0; i < v->nsym; i++)
 		strsz += strlen(v->sym[i].name) + 1;
 	size_t nsh = v->nsect + 4;
-	size_t fileoff = al(ehs + nph * phs, 64);
-	size_t shoff = al(fileoff + datasz, 8);
+	size_t shoff = al(ehs + nph * phs, 8);
 	size_t shstroff = shoff + nsh * shs;
 	size_t symoff = al(shstroff + shstrsz, 8);
 	size_t stroff = symoff + (v->nsym + 1) * sys;
 	size_t len = stroff + strsz;
-	/* malloc: the copied bytes are overwritten, the rest zeroed below */
-	uint8_t *b = malloc(len);
-	size_t *doff = arena_alloc(ar, (v->nsect + 1) * sizeof(*doff));
-	if (!b || !doff) {
-		free(b);
+	uint8_t *b = calloc(1, len);
+	if (!b)
 		return false;
-	}
-	memset(b, 0, fileoff);
-	memset(b + fileoff + datasz, 0, len - fileoff - datasz);
-	size_t dp = 0;
-	for (size_t i = 0; i < v->nsect; i++) {
-		doff[i] = 0;
-		if (!copied(&v->sect[i], with_code))
-			continue;
-		size_t st = al(dp, 16);
-		memset(b + fileoff + dp, 0, st - dp);
-		doff[i] = fileoff + st;
-		memcpy(b + doff[i], v->p + v->sect[i].off, (size_t)v->sect[i].filesz);
-		dp = st + (size_t)v->sect[i].filesz;
-	}
 	struct wr w = { b, v->be, c64 };
 	memcpy(b, "\x7f" "ELF", 4);
 	b[4] = c64 ? 2 : 1;
@@ -193,8 +178,8 @@ static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, 
 		const struct fx_section *s = &v->sect[i];
 		if (!s->alloc)
 			continue;
-		bool cp = copied(s, with_code);
-		uint64_t addr = s->addr, filesz = cp ? s->filesz : 0, off = cp ? doff[i] : 0;
+		bool cp = presented(s, with_code);
+		uint64_t addr = s->addr, filesz = cp ? s->filesz : 0, off = cp ? s->off : 0;
 		uint64_t memsz = s->size > filesz ? s->size : filesz;
 		phn[k] = s->name;
 		size_t o = ehs + k++ * phs;
@@ -229,14 +214,14 @@ static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, 
 		if (i < v->nsect) {
 			const struct fx_section *s = &v->sect[i];
 			nm = names[i];
-			bool cp = copied(s, with_code);
-			/* code not copied: PROGBITS of size 0, not NOBITS (NOBITS
+			bool cp = presented(s, with_code);
+			/* code not presented: PROGBITS of size 0, not NOBITS (NOBITS
 			 * code is how elfview recognises a separate debug file) */
 			bool skipped_code = !cp && s->exec && s->filesz;
-			type = cp || skipped_code ? 1 /* PROGBITS */ : 8 /* NOBITS: bss, or bytes not copied */;
+			type = cp || skipped_code ? 1 /* PROGBITS */ : 8 /* NOBITS: bss, or bytes not presented */;
 			flags = (s->alloc ? 2u : 0u) | (s->write ? 1u : 0u) | (s->exec ? 4u : 0u);
 			addr = s->alloc ? s->addr : 0;
-			off = cp ? doff[i] : fileoff;
+			off = cp ? s->off : 0;
 			size = cp ? s->filesz : skipped_code ? 0 : s->size;
 		} else if (i == v->nsect) {
 			nm = ".symtab";
@@ -364,7 +349,7 @@ static void go_facts(struct goabi_artifact *a, const struct fxview *v, const str
 	enum goabi_kind kind = a->kind;
 	struct goabi_opts o = *opts;
 	o.loader_only = false;
-	if (elf && ev_init(&ev, elf, a, &o)) {
+	if (elf && ev_init_split(&ev, elf, v->p, v->n, a, &o)) {
 		facts_go(&ev);
 		facts_isa(&ev);
 	} else {

@@ -33,6 +33,15 @@ static bool nobits_by_design(const struct elfview *ev, const GElf_Shdr *sh)
 	return strcmp(n, ".interp") == 0 || strcmp(n, ".dynamic") == 0 || strcmp(n, ".dynsym") == 0;
 }
 
+/* Where a section's bytes are: in a split view the symbol and string
+ * tables are in the header image, everything else in the object. */
+static void section_base(const struct elfview *ev, const GElf_Shdr *sh, const uint8_t **base, size_t *size)
+{
+	bool hdr = ev->hdr_raw && (sh->sh_type == SHT_SYMTAB || sh->sh_type == SHT_STRTAB || sh->sh_type == SHT_DYNSYM);
+	*base = hdr ? ev->hdr_raw : ev->raw;
+	*size = hdr ? ev->hdr_size : ev->size;
+}
+
 /* Every section and segment with bytes in the file must have them inside
  * it: a file whose headers promise more is truncated (one diagnostic per
  * kind, naming the first and counting the rest). A separate debug file is
@@ -50,8 +59,11 @@ static void check_contents(struct elfview *ev)
 				continue;
 			if (nobits_by_design(ev, &sh))
 				nobits_code = true;
+			const uint8_t *base;
+			size_t size;
+			section_base(ev, &sh, &base, &size);
 			if (sh.sh_type == SHT_NOBITS || sh.sh_type == SHT_NULL || sh.sh_size == 0 ||
-			    range_ok(sh.sh_offset, sh.sh_size, ev->size))
+			    range_ok(sh.sh_offset, sh.sh_size, size))
 				continue;
 			if (!nsec++) {
 				fs = sh;
@@ -105,8 +117,8 @@ static uint64_t section_count(const struct elfview *ev)
 	return ev->ptrsize == 8 ? rd64(s0 + 32, ev->be) : rd32(s0 + 20, ev->be);
 }
 
-bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
-	     const struct goabi_opts *opts)
+static bool init(struct elfview *ev, Elf *elf, const uint8_t *bytes, size_t n, struct goabi_artifact *a,
+		 const struct goabi_opts *opts)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->elf = elf;
@@ -176,8 +188,25 @@ bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 			ev->sections_ok = true;
 		}
 	}
+	if (bytes) {
+		ev->hdr_raw = ev->raw;
+		ev->hdr_size = ev->size;
+		ev->raw = bytes;
+		ev->size = n;
+	}
 	check_contents(ev);
 	return true;
+}
+
+bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a, const struct goabi_opts *opts)
+{
+	return init(ev, elf, NULL, 0, a, opts);
+}
+
+bool ev_init_split(struct elfview *ev, Elf *elf, const uint8_t *bytes, size_t n, struct goabi_artifact *a,
+		   const struct goabi_opts *opts)
+{
+	return init(ev, elf, bytes, n, a, opts);
 }
 
 const char *ev_section_name(const struct elfview *ev, const GElf_Shdr *sh)
@@ -208,16 +237,19 @@ Elf_Scn *ev_section(const struct elfview *ev, const char *name, GElf_Shdr *sh)
 bool ev_section_bytes(const struct elfview *ev, const GElf_Shdr *sh,
 		      const uint8_t **p, size_t *n)
 {
-	if (sh->sh_type == SHT_NOBITS || !ev->raw)
+	const uint8_t *base;
+	size_t size;
+	section_base(ev, sh, &base, &size);
+	if (sh->sh_type == SHT_NOBITS || !base)
 		return false;
-	if (!range_ok(sh->sh_offset, sh->sh_size, ev->size)) {
+	if (!range_ok(sh->sh_offset, sh->sh_size, size)) {
 		diag_add(ev->a, GOABI_DIAG_ERROR,
 			 "section '%s' (offset %#llx, size %#llx) extends past the end of the file",
 			 ev_section_name(ev, sh), (unsigned long long)sh->sh_offset,
 			 (unsigned long long)sh->sh_size);
 		return false;
 	}
-	*p = ev->raw + sh->sh_offset;
+	*p = base + sh->sh_offset;
 	*n = (size_t)sh->sh_size;
 	return true;
 }
