@@ -338,6 +338,25 @@ struct ev_symcache {
 	size_t nparts;
 };
 
+/* Each entry's key, names checked once here: the iterations after this one
+ * touch only the names their callbacks read (the string table of a C++
+ * program is megabytes, in an order unrelated to the symbols') */
+static bool part_keys(const struct elfview *ev, struct ev_symtab_part *t)
+{
+	t->key = arena_alloc(ev->a->arena, t->n * sizeof(*t->key));
+	if (!t->key)
+		return false;
+	bool nul_ended = t->str[t->strsz - 1] == 0;
+	for (size_t i = 1; i < t->n; i++) {
+		size_t off = t->syms[i].st_name;
+		if (off == 0 || off >= t->strsz || !t->str[off] ||
+		    (!nul_ended && !memchr(t->str + off, 0, t->strsz - off)))
+			continue;
+		t->key[i] = (uint16_t)((uint8_t)t->str[off] | (uint8_t)t->str[off + 1] << 8);
+	}
+	return true;
+}
+
 /* Collect the tables of one type. A 64-bit table in the host's byte order is
  * used where libelf has it (GElf_Sym is Elf64_Sym): nothing is copied, which
  * matters for large C++ programs (Node.js: 150 000 symbols, read by five
@@ -402,21 +421,9 @@ static struct ev_symcache *symcache_build(const struct elfview *ev, bool dynamic
 			t->syms = syms;
 			t->n = i;
 		}
-		/* names checked once here: the iterations after this one touch
-		 * only the names their callbacks read (the string table of a C++
-		 * program is megabytes, in an order unrelated to the symbols') */
-		t->key = arena_alloc(ar, t->n * sizeof(*t->key));
-		if (!t->key) {
+		if (!part_keys(ev, t)) {
 			diag_add(ev->a, GOABI_DIAG_ERROR, "out of memory reading %zu symbols", n);
 			return c;
-		}
-		bool nul_ended = t->str[t->strsz - 1] == 0;
-		for (size_t i = 1; i < t->n; i++) {
-			size_t off = t->syms[i].st_name;
-			if (off == 0 || off >= t->strsz || !t->str[off] ||
-			    (!nul_ended && !memchr(t->str + off, 0, t->strsz - off)))
-				continue;
-			t->key[i] = (uint16_t)((uint8_t)t->str[off] | (uint8_t)t->str[off + 1] << 8);
 		}
 		c->nparts++;
 	}
@@ -492,6 +499,33 @@ size_t ev_for_each_symbol_keys(const struct elfview *ev, bool dynamic, const cha
 size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx)
 {
 	return ev_for_each_symbol_keys(ev, dynamic, &prefix, 1, fn, ctx);
+}
+
+bool ev_add_symbols(struct elfview *ev, const GElf_Sym *syms, size_t n, const char *str, size_t strsz)
+{
+	struct goabi_arena *ar = ev->a->arena;
+	struct ev_symcache *c = ev->symcache[0];
+	if (!c) {
+		c = arena_alloc(ar, sizeof(*c));
+		if (!c)
+			return false;
+		ev->symcache[0] = c;
+	}
+	if (n < 2 || !syms || !str || !strsz)
+		return true;
+	if (n > GOABI_MAX_SYMBOLS)
+		n = GOABI_MAX_SYMBOLS;
+	struct ev_symtab_part *parts = arena_alloc(ar, (c->nparts + 1) * sizeof(*parts));
+	if (!parts)
+		return false;
+	if (c->nparts)
+		memcpy(parts, c->parts, c->nparts * sizeof(*parts));
+	parts[c->nparts] = (struct ev_symtab_part){ .syms = syms, .n = n, .str = str, .strsz = strsz };
+	if (!part_keys(ev, &parts[c->nparts]))
+		return false;
+	c->parts = parts;
+	c->nparts++;
+	return true;
 }
 
 bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2])

@@ -90,6 +90,12 @@ size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const cha
  * pair[0] pair[1] one after the other anywhere (in any name, or between
  * names)? False says no symbol name contains them; true is only a maybe. */
 bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2]);
+/* Give a view (a split one) the symbols of its .symtab instead of a
+ * section: n entries, entry 0 unused as in ELF, st_name an offset into
+ * str[0..strsz) (each name is checked to end inside it). May be called
+ * more than once; the arrays must outlive the view. False when out of
+ * memory. */
+bool ev_add_symbols(struct elfview *ev, const GElf_Sym *syms, size_t n, const char *str, size_t strsz);
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 
