@@ -417,7 +417,8 @@ static void macho_os(struct goabi_artifact *a, const struct fxview *v)
 	const char *pn = platform_name(v->platform);
 	bool mac = !v->platform || v->platform == 1;
 	o->platform = pn ? pn : v->platform ? arena_printf(a->arena, "platform %u", v->platform) : NULL;
-	o->sdk = v->min_cmd ? vstr(a->arena, v->sdk) : NULL;
+	/* sdk 0: none recorded (llvm-objdump prints "n/a"; clang -c writes 0) */
+	o->sdk = v->min_cmd && v->sdk ? vstr(a->arena, v->sdk) : NULL;
 	fact_set(a, &o->name, mac ? (v->min_cmd ? GOABI_KNOWN : GOABI_INFERRED) : GOABI_KNOWN, mac ? "darwin" : pn ? pn : "unknown",
 		 v->min_cmd ? "%s platform %s" : "Mach-O file without LC_BUILD_VERSION or LC_VERSION_MIN_*%s",
 		 v->min_cmd ? v->min_cmd : "", v->min_cmd ? (pn ? pn : "unknown") : "");
@@ -430,7 +431,7 @@ static void macho_os(struct goabi_artifact *a, const struct fxview *v)
 			 v->elf_machine == 183 /* EM_AARCH64 */ && v->filetype == 2
 			 ? ": macOS on Apple silicon kills an unsigned arm64 executable" : "");
 	const char *bwhere = v->min_cmd ? arena_printf(a->arena, "%s minos %s (sdk %s)", v->min_cmd, vstr(a->arena, v->minos),
-						       o->sdk) : "no LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX";
+						       o->sdk ? o->sdk : "n/a") : "no LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX";
 	const struct os_min *tm = NULL;
 	const char *gv = a->go.version.value;
 	int minor = gv && a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 ? go_minor(gv) : -1;
