@@ -249,6 +249,11 @@ bool fx_pe_read(struct fxview *v, struct goabi_artifact *a, const uint8_t *p, si
 	size_t st = opt + optsz;
 	if (nsect > 96)
 		diag_add(a, GOABI_DIAG_WARNING, "PE header lists %u sections; the Windows loader accepts at most 96", nsect);
+	if (nsect > FX_MAX_SECTIONS) { /* the section indices of the view the Go readers get must fit */
+		diag_add(a, GOABI_DIAG_ERROR, "PE header lists %u sections, more than the limit of %u; reading the first %u", nsect,
+			 FX_MAX_SECTIONS, FX_MAX_SECTIONS);
+		nsect = FX_MAX_SECTIONS;
+	}
 	if (!range_ok(st, (uint64_t)nsect * 40, n)) {
 		diag_add(a, GOABI_DIAG_ERROR, "PE section table (%u sections at %#zx) is past the end of the file (%zu bytes)", nsect,
 			 st, n);
