@@ -48,6 +48,55 @@ echo "goabi links $(ldd "$GOABI" 2>/dev/null | grep -c '=>') shared libraries at
 echo "are loaded only by \`image\` and \`--isa\` (src/util/lazylib.c, lazynet.c)."
 echo
 
+# --- Mach-O and PE (issue 23): inspect --json against go version -m of Go
+# 1.26.8 (it reads both formats) on the pinned npm binaries of
+# testdata/npm-macho-pe-binaries.tsv and on cross builds made here with Go
+# 1.26.8: a small program and a big one (cmd/go from GOROOT), darwin/arm64
+# and windows/amd64
+. "$TOP/tests/toolchains.sh"
+if [ -n "${GO126:-}" ]; then
+	echo "### Mach-O and PE (issue 23)"
+	echo
+	echo "Peer: \`go version -m\` of $(GOTOOLCHAIN=local "$GO126" env GOVERSION), which reads Mach-O and PE. Medians of $RUNS"
+	echo "alternating runs, CPU (wall) ms; ratio = goabi CPU / peer CPU (target ≤ 1.0). The sections are read in place"
+	echo "from the mapped file (src/facts/foreign.c: a split elfview), as for ELF."
+	echo
+	echo "| input | MB | goabi CPU (wall) | go version -m CPU (wall) | ratio |"
+	echo "|---|---:|---:|---:|---:|"
+	mkdir -p "$W/xsrc" "$W/xbin"
+	printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' > "$W/xsrc/main.go"
+	printf 'module example.com/hello\n\ngo 1.19\n' > "$W/xsrc/go.mod"
+	xb=()
+	for t in darwin/arm64 windows/amd64; do
+		o=${t%/*} a=${t#*/}
+		(cd "$W/xsrc" && GOTOOLCHAIN=local GOOS=$o GOARCH=$a CGO_ENABLED=0 "$GO126" build -o "$W/xbin/hello-$o-$a" .) 2>/dev/null &&
+			xb+=("small program, Go 1.26.8 $o/$a|$W/xbin/hello-$o-$a")
+		(cd "$(GOTOOLCHAIN=local "$GO126" env GOROOT)/src" && GOTOOLCHAIN=local GOOS=$o GOARCH=$a CGO_ENABLED=0 \
+			"$GO126" build -o "$W/xbin/cmd-go-$o-$a" ./cmd/go) 2>/dev/null &&
+			xb+=("cmd/go, Go 1.26.8 $o/$a|$W/xbin/cmd-go-$o-$a")
+	done
+	worst=0 wg=0 wv=0 nx=0
+	while IFS=$'\t' read -r spec file _ gov mach; do
+		case $spec in '#'*|'') continue ;; esac
+		f=$NPM/${spec//\//_}/$(basename "$file")
+		[ -f "$f" ] && xb+=("npm $spec ($gov, $mach)|$f")
+	done < "$TOP/testdata/npm-macho-pe-binaries.tsv"
+	for x in "${xb[@]}"; do
+		name=${x%%|*} f=${x#*|}
+		mapfile -t m < <(measure "$RUNS" "$GOABI" inspect --json "$f" ::: env GOTOOLCHAIN=local "$GO126" version -m "$f")
+		read -r gw gc <<< "${m[0]}"; read -r vw vc <<< "${m[1]}"
+		r=$(ratio "$gc" "$vc")
+		mb=$(python3 -c "import os,sys; print('%.1f' % (os.path.getsize(sys.argv[1]) / 1e6))" "$f")
+		echo "| $name | $mb | $gc ($gw) | $vc ($vw) | $r |"
+		nx=$((nx + 1))
+		if python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) else 1)" "$r" "$worst"; then
+			worst=$r wg=$gc wv=$vc
+		fi
+	done
+	[ "$nx" -gt 0 ] && summary "\`inspect --json\` on Mach-O/PE (the highest ratio of $nx inputs)" "$wg" "\`go version -m\` (Go 1.26.8)" "$wv" "$worst" 1.0
+	echo
+fi
+
 # --- inspect -r over the corpus, 1x 4x 16x
 mkdir -p "$W/c1"
 cp -al "$NPM" "$W/c1/npm" 2>/dev/null || cp -a "$NPM" "$W/c1/npm"

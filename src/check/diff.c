@@ -773,6 +773,32 @@ static void diff_elf(struct diff_set *s, const char *where, const struct goabi_a
 		diff_add(s, DIFF_BREAKING, where, "elf", "changed", "type", o->id.type_name, n->id.type_name, NULL);
 }
 
+/* ---- ELF: the Linux kernel floor (os.floor: the higher of glibc's ABI note
+ * and the Go toolchain's minimum, src/facts/foreign.c facts_os_elf) ----
+ * Compared only when both sides state one: a program without either (a
+ * musl or Rust binary, a Go version not known) says nothing about its
+ * kernel, which is no change. A raised floor is breaking as on macOS and
+ * Windows: the Go runtime of NEW is not supported on (and may fail at start
+ * on) the older kernels OLD ran on, and glibc's startup code refuses a
+ * kernel below its ABI note ("FATAL: kernel too old"). */
+static void diff_kernel_floor(struct diff_set *s, const char *where, const struct goabi_artifact *oa,
+			      const struct goabi_artifact *na)
+{
+	const char *fo = fv(&oa->os.floor), *fn = fv(&na->os.floor);
+	if (!fo || !fn || strcmp(fo, fn) == 0)
+		return;
+	bool ok;
+	int c = osfloor_cmp(fo, fn, &ok);
+	if (!ok)
+		diff_add(s, DIFF_POSSIBLE, where, "os", "changed", "OS floor", fo, fn, "the two floors do not compare");
+	else if (c < 0)
+		diff_add(s, DIFF_BREAKING, where, "os", "raised", "OS floor", fo, fn,
+			 arena_printf(s->arena, "NEW no longer runs on %s where OLD ran: %s", fo,
+				      na->os.floor.evidence ? na->os.floor.evidence : "no evidence"));
+	else if (c > 0)
+		diff_add(s, DIFF_INFO, where, "os", "lowered", "OS floor", fo, fn, na->os.floor.evidence);
+}
+
 /* ---- Mach-O and PE: the OS floor, the code signature, the libraries ---- */
 
 static const struct goabi_dylib *find_lib(const struct goabi_os *o, const char *name, bool pe)
@@ -879,6 +905,8 @@ static void diff_one(struct diff_set *s, const char *where, const struct goabi_a
 	}
 	if ((o->kind == GOABI_KIND_MACHO && !o->nmembers && !n->nmembers) || o->kind == GOABI_KIND_PE)
 		diff_os(s, where, o, n);
+	else if (o->kind == GOABI_KIND_ELF)
+		diff_kernel_floor(s, where, o, n);
 }
 
 void diff_artifacts(struct diff_set *s, const char *where, const struct goabi_artifact *o,

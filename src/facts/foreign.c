@@ -5,10 +5,14 @@
  * is format-independent once the sections are found, so the sections,
  * segments and symbols that src/read/macho.c / pe.c read are presented to
  * them as a small ELF image built in memory: an ELF header, one PT_LOAD per
- * segment, one section header per section (Mach-O's Go sections under the
- * names Go's ELF linker gives the same data: __go_buildinfo as
- * .go.buildinfo, __gopclntab as .gopclntab ...), the file's bytes, and a
- * .symtab of the Mach-O nlist / PE COFF symbols. Evidence strings are then
+ * allocated section, one section header per section (Mach-O's Go sections
+ * under the names Go's ELF linker gives the same data: __go_buildinfo as
+ * .go.buildinfo, __gopclntab as .gopclntab ...). The Mach-O nlist / PE
+ * COFF symbols are handed to the view as ELF symbols whose names stay in
+ * the file (ev_add_symbols). The image holds no section bytes: the offsets in
+ * its headers are the Mach-O/PE file's own, and the elfview is a split one
+ * (ev_init_split) that reads them in place from the mapped file, so a
+ * reader touches only the pages it reads. Evidence strings are then
  * rewritten back to the native names. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,67 +103,44 @@ struct synth {
 
 static size_t al(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
 
-/* Only the sections the Go readers look at are copied: allocated ones,
- * code only when the ISA scan will disassemble it (with_code); DWARF and
- * the link-edit data are left out (the symbols come as .symtab). One
- * PT_LOAD per copied section, so "PT_LOAD[i]" names a section. */
-static bool copied(const struct fx_section *s, bool with_code)
+/* The sections the Go readers look at: allocated ones with bytes, code
+ * only when the ISA scan will disassemble it (with_code); DWARF and the
+ * link-edit data are left out (the symbols come by ev_add_symbols). One PT_LOAD
+ * per allocated section, so "PT_LOAD[i]" names a section. */
+static bool presented(const struct fx_section *s, bool with_code)
 {
 	return s->alloc && s->filesz && (with_code || !s->exec);
 }
 
+/* The image holds headers and tables only: every presented section's and
+ * segment's offset is its offset in the Mach-O or PE object, whose bytes
+ * the split view (ev_init_split) reads in place. */
 static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, struct synth *out)
 {
 	struct goabi_arena *ar = v->a->arena;
 	bool c64 = v->is64;
-	size_t ehs = c64 ? 64 : 52, phs = c64 ? 56 : 32, shs = c64 ? 64 : 40, sys = c64 ? 24 : 16;
-	size_t nph = 0, datasz = 0;
+	size_t ehs = c64 ? 64 : 52, phs = c64 ? 56 : 32, shs = c64 ? 64 : 40;
+	size_t nph = 0;
 	for (size_t i = 0; i < v->nsect; i++)
-		if (v->sect[i].alloc) {
+		if (v->sect[i].alloc)
 			nph++;
-			if (copied(&v->sect[i], with_code))
-				datasz = al(datasz, 16) + (size_t)v->sect[i].filesz;
-		}
 	const char **names = arena_alloc(ar, (v->nsect + 1) * sizeof(*names));
 	const char **phn = arena_alloc(ar, (nph + 1) * sizeof(*phn));
 	if (!names || !phn)
 		return false;
-	size_t shstrsz = 1 + sizeof(".symtab") + sizeof(".strtab") + sizeof(".shstrtab");
+	size_t shstrsz = 1 + sizeof(".shstrtab");
 	for (size_t i = 0; i < v->nsect; i++) {
 		const char *e = elf_name(v, v->sect[i].name);
 		names[i] = e ? e : v->sect[i].name;
 		shstrsz += strlen(names[i]) + 1;
 	}
-	size_t strsz = 1;
-	for (size_t i = 0; i < v->nsym; i++)
-		strsz += strlen(v->sym[i].name) + 1;
-	size_t nsh = v->nsect + 4;
-	size_t fileoff = al(ehs + nph * phs, 64);
-	size_t shoff = al(fileoff + datasz, 8);
+	size_t nsh = v->nsect + 2; /* SHN_UNDEF, the sections, .shstrtab */
+	size_t shoff = al(ehs + nph * phs, 8);
 	size_t shstroff = shoff + nsh * shs;
-	size_t symoff = al(shstroff + shstrsz, 8);
-	size_t stroff = symoff + (v->nsym + 1) * sys;
-	size_t len = stroff + strsz;
-	/* malloc: the copied bytes are overwritten, the rest zeroed below */
-	uint8_t *b = malloc(len);
-	size_t *doff = arena_alloc(ar, (v->nsect + 1) * sizeof(*doff));
-	if (!b || !doff) {
-		free(b);
+	size_t len = shstroff + shstrsz;
+	uint8_t *b = calloc(1, len);
+	if (!b)
 		return false;
-	}
-	memset(b, 0, fileoff);
-	memset(b + fileoff + datasz, 0, len - fileoff - datasz);
-	size_t dp = 0;
-	for (size_t i = 0; i < v->nsect; i++) {
-		doff[i] = 0;
-		if (!copied(&v->sect[i], with_code))
-			continue;
-		size_t st = al(dp, 16);
-		memset(b + fileoff + dp, 0, st - dp);
-		doff[i] = fileoff + st;
-		memcpy(b + doff[i], v->p + v->sect[i].off, (size_t)v->sect[i].filesz);
-		dp = st + (size_t)v->sect[i].filesz;
-	}
 	struct wr w = { b, v->be, c64 };
 	memcpy(b, "\x7f" "ELF", 4);
 	b[4] = c64 ? 2 : 1;
@@ -193,8 +174,8 @@ static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, 
 		const struct fx_section *s = &v->sect[i];
 		if (!s->alloc)
 			continue;
-		bool cp = copied(s, with_code);
-		uint64_t addr = s->addr, filesz = cp ? s->filesz : 0, off = cp ? doff[i] : 0;
+		bool cp = presented(s, with_code);
+		uint64_t addr = s->addr, filesz = cp ? s->filesz : 0, off = cp ? s->off : 0;
 		uint64_t memsz = s->size > filesz ? s->size : filesz;
 		phn[k] = s->name;
 		size_t o = ehs + k++ * phs;
@@ -220,37 +201,23 @@ static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, 
 	}
 	/* section headers and their names */
 	size_t sp = shstroff + 1;
-	for (size_t i = 0; i <= v->nsect + 2; i++) {
+	for (size_t i = 0; i <= v->nsect; i++) {
 		size_t o = shoff + (i + 1) * shs;
 		const char *nm;
 		uint32_t type;
-		uint64_t flags = 0, addr = 0, off, size, entsize = 0;
-		uint32_t link = 0, info = 0;
+		uint64_t flags = 0, addr = 0, off, size;
 		if (i < v->nsect) {
 			const struct fx_section *s = &v->sect[i];
 			nm = names[i];
-			bool cp = copied(s, with_code);
-			/* code not copied: PROGBITS of size 0, not NOBITS (NOBITS
+			bool cp = presented(s, with_code);
+			/* code not presented: PROGBITS of size 0, not NOBITS (NOBITS
 			 * code is how elfview recognises a separate debug file) */
 			bool skipped_code = !cp && s->exec && s->filesz;
-			type = cp || skipped_code ? 1 /* PROGBITS */ : 8 /* NOBITS: bss, or bytes not copied */;
+			type = cp || skipped_code ? 1 /* PROGBITS */ : 8 /* NOBITS: bss, or bytes not presented */;
 			flags = (s->alloc ? 2u : 0u) | (s->write ? 1u : 0u) | (s->exec ? 4u : 0u);
 			addr = s->alloc ? s->addr : 0;
-			off = cp ? doff[i] : fileoff;
+			off = cp ? s->off : 0;
 			size = cp ? s->filesz : skipped_code ? 0 : s->size;
-		} else if (i == v->nsect) {
-			nm = ".symtab";
-			type = 2;
-			off = symoff;
-			size = (v->nsym + 1) * sys;
-			entsize = sys;
-			link = (uint32_t)(v->nsect + 2);
-			info = 1;
-		} else if (i == v->nsect + 1) {
-			nm = ".strtab";
-			type = 3;
-			off = stroff;
-			size = strsz;
 		} else {
 			nm = ".shstrtab";
 			type = 3;
@@ -267,40 +234,14 @@ static bool synth_build(const struct fxview *v, unsigned etype, bool with_code, 
 			w64(&w, o + 16, addr);
 			w64(&w, o + 24, off);
 			w64(&w, o + 32, size);
-			w32(&w, o + 40, link);
-			w32(&w, o + 44, info);
 			w64(&w, o + 48, 1);
-			w64(&w, o + 56, entsize);
 		} else {
 			w32(&w, o + 8, flags);
 			w32(&w, o + 12, addr);
 			w32(&w, o + 16, off);
 			w32(&w, o + 20, size);
-			w32(&w, o + 24, link);
-			w32(&w, o + 28, info);
 			w32(&w, o + 32, 1);
-			w32(&w, o + 36, entsize);
 		}
-	}
-	/* symbols */
-	size_t tp = stroff + 1;
-	for (size_t i = 0; i < v->nsym; i++) {
-		const struct fx_symbol *s = &v->sym[i];
-		size_t o = symoff + (i + 1) * sys, l = strlen(s->name);
-		memcpy(b + tp, s->name, l + 1);
-		bool func = s->sect && v->sect[s->sect - 1].exec;
-		uint8_t info = (uint8_t)(1 << 4 | (s->sect ? (func ? 2 : 1) : 0)); /* GLOBAL, FUNC/OBJECT/NOTYPE */
-		w32(&w, o, tp - stroff);
-		if (c64) {
-			b[o + 4] = info;
-			w16(&w, o + 6, s->sect);
-			w64(&w, o + 8, s->value);
-		} else {
-			w32(&w, o + 4, s->value);
-			b[o + 12] = info;
-			w16(&w, o + 14, s->sect);
-		}
-		tp += l + 1;
 	}
 	(void)waddr;
 	out->buf = b;
@@ -352,7 +293,7 @@ static void native_fact(struct goabi_artifact *a, const struct fxview *v, const 
 	f->evidence = native_text(a, v, sy, f->evidence);
 }
 
-static void go_facts(struct goabi_artifact *a, const struct fxview *v, const struct goabi_opts *opts)
+static void go_facts(struct goabi_artifact *a, struct fxview *v, const struct goabi_opts *opts)
 {
 	struct synth sy;
 	if (!synth_build(v, v->exec ? 2 /* ET_EXEC */ : 3 /* ET_DYN */, opts->isa, &sy)) {
@@ -364,7 +305,14 @@ static void go_facts(struct goabi_artifact *a, const struct fxview *v, const str
 	enum goabi_kind kind = a->kind;
 	struct goabi_opts o = *opts;
 	o.loader_only = false;
-	if (elf && ev_init(&ev, elf, a, &o)) {
+	if (elf && ev_init_split(&ev, elf, v->p, v->n, a, &o)) {
+		/* the symbols go to the view as they are: nlist / COFF entries
+		 * as ELF symbols, the names read in place */
+		bool symok = fx_symbols(v);
+		for (size_t i = 0; symok && i < v->nsymtab; i++)
+			symok = ev_add_symbols(&ev, v->symtab[i].syms, v->symtab[i].n, v->symtab[i].str, v->symtab[i].strsz);
+		if (!symok)
+			diag_add(a, GOABI_DIAG_ERROR, "out of memory reading %u symbols", v->nsyms);
 		facts_go(&ev);
 		facts_isa(&ev);
 	} else {
@@ -469,7 +417,8 @@ static void macho_os(struct goabi_artifact *a, const struct fxview *v)
 	const char *pn = platform_name(v->platform);
 	bool mac = !v->platform || v->platform == 1;
 	o->platform = pn ? pn : v->platform ? arena_printf(a->arena, "platform %u", v->platform) : NULL;
-	o->sdk = v->min_cmd ? vstr(a->arena, v->sdk) : NULL;
+	/* sdk 0: none recorded (llvm-objdump prints "n/a"; clang -c writes 0) */
+	o->sdk = v->min_cmd && v->sdk ? vstr(a->arena, v->sdk) : NULL;
 	fact_set(a, &o->name, mac ? (v->min_cmd ? GOABI_KNOWN : GOABI_INFERRED) : GOABI_KNOWN, mac ? "darwin" : pn ? pn : "unknown",
 		 v->min_cmd ? "%s platform %s" : "Mach-O file without LC_BUILD_VERSION or LC_VERSION_MIN_*%s",
 		 v->min_cmd ? v->min_cmd : "", v->min_cmd ? (pn ? pn : "unknown") : "");
@@ -482,7 +431,7 @@ static void macho_os(struct goabi_artifact *a, const struct fxview *v)
 			 v->elf_machine == 183 /* EM_AARCH64 */ && v->filetype == 2
 			 ? ": macOS on Apple silicon kills an unsigned arm64 executable" : "");
 	const char *bwhere = v->min_cmd ? arena_printf(a->arena, "%s minos %s (sdk %s)", v->min_cmd, vstr(a->arena, v->minos),
-						       o->sdk) : "no LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX";
+						       o->sdk ? o->sdk : "n/a") : "no LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX";
 	const struct os_min *tm = NULL;
 	const char *gv = a->go.version.value;
 	int minor = gv && a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 ? go_minor(gv) : -1;

@@ -33,6 +33,15 @@ static bool nobits_by_design(const struct elfview *ev, const GElf_Shdr *sh)
 	return strcmp(n, ".interp") == 0 || strcmp(n, ".dynamic") == 0 || strcmp(n, ".dynsym") == 0;
 }
 
+/* Where a section's bytes are: in a split view the symbol and string
+ * tables are in the header image, everything else in the object. */
+static void section_base(const struct elfview *ev, const GElf_Shdr *sh, const uint8_t **base, size_t *size)
+{
+	bool hdr = ev->hdr_raw && (sh->sh_type == SHT_SYMTAB || sh->sh_type == SHT_STRTAB || sh->sh_type == SHT_DYNSYM);
+	*base = hdr ? ev->hdr_raw : ev->raw;
+	*size = hdr ? ev->hdr_size : ev->size;
+}
+
 /* Every section and segment with bytes in the file must have them inside
  * it: a file whose headers promise more is truncated (one diagnostic per
  * kind, naming the first and counting the rest). A separate debug file is
@@ -50,8 +59,11 @@ static void check_contents(struct elfview *ev)
 				continue;
 			if (nobits_by_design(ev, &sh))
 				nobits_code = true;
+			const uint8_t *base;
+			size_t size;
+			section_base(ev, &sh, &base, &size);
 			if (sh.sh_type == SHT_NOBITS || sh.sh_type == SHT_NULL || sh.sh_size == 0 ||
-			    range_ok(sh.sh_offset, sh.sh_size, ev->size))
+			    range_ok(sh.sh_offset, sh.sh_size, size))
 				continue;
 			if (!nsec++) {
 				fs = sh;
@@ -105,8 +117,8 @@ static uint64_t section_count(const struct elfview *ev)
 	return ev->ptrsize == 8 ? rd64(s0 + 32, ev->be) : rd32(s0 + 20, ev->be);
 }
 
-bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
-	     const struct goabi_opts *opts)
+static bool init(struct elfview *ev, Elf *elf, const uint8_t *bytes, size_t n, struct goabi_artifact *a,
+		 const struct goabi_opts *opts)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->elf = elf;
@@ -176,8 +188,25 @@ bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 			ev->sections_ok = true;
 		}
 	}
+	if (bytes) {
+		ev->hdr_raw = ev->raw;
+		ev->hdr_size = ev->size;
+		ev->raw = bytes;
+		ev->size = n;
+	}
 	check_contents(ev);
 	return true;
+}
+
+bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a, const struct goabi_opts *opts)
+{
+	return init(ev, elf, NULL, 0, a, opts);
+}
+
+bool ev_init_split(struct elfview *ev, Elf *elf, const uint8_t *bytes, size_t n, struct goabi_artifact *a,
+		   const struct goabi_opts *opts)
+{
+	return init(ev, elf, bytes, n, a, opts);
 }
 
 const char *ev_section_name(const struct elfview *ev, const GElf_Shdr *sh)
@@ -208,16 +237,19 @@ Elf_Scn *ev_section(const struct elfview *ev, const char *name, GElf_Shdr *sh)
 bool ev_section_bytes(const struct elfview *ev, const GElf_Shdr *sh,
 		      const uint8_t **p, size_t *n)
 {
-	if (sh->sh_type == SHT_NOBITS || !ev->raw)
+	const uint8_t *base;
+	size_t size;
+	section_base(ev, sh, &base, &size);
+	if (sh->sh_type == SHT_NOBITS || !base)
 		return false;
-	if (!range_ok(sh->sh_offset, sh->sh_size, ev->size)) {
+	if (!range_ok(sh->sh_offset, sh->sh_size, size)) {
 		diag_add(ev->a, GOABI_DIAG_ERROR,
 			 "section '%s' (offset %#llx, size %#llx) extends past the end of the file",
 			 ev_section_name(ev, sh), (unsigned long long)sh->sh_offset,
 			 (unsigned long long)sh->sh_size);
 		return false;
 	}
-	*p = ev->raw + sh->sh_offset;
+	*p = base + sh->sh_offset;
 	*n = (size_t)sh->sh_size;
 	return true;
 }
@@ -306,6 +338,25 @@ struct ev_symcache {
 	size_t nparts;
 };
 
+/* Each entry's key, names checked once here: the iterations after this one
+ * touch only the names their callbacks read (the string table of a C++
+ * program is megabytes, in an order unrelated to the symbols') */
+static bool part_keys(const struct elfview *ev, struct ev_symtab_part *t)
+{
+	t->key = arena_alloc(ev->a->arena, t->n * sizeof(*t->key));
+	if (!t->key)
+		return false;
+	bool nul_ended = t->str[t->strsz - 1] == 0;
+	for (size_t i = 1; i < t->n; i++) {
+		size_t off = t->syms[i].st_name;
+		if (off == 0 || off >= t->strsz || !t->str[off] ||
+		    (!nul_ended && !memchr(t->str + off, 0, t->strsz - off)))
+			continue;
+		t->key[i] = (uint16_t)((uint8_t)t->str[off] | (uint8_t)t->str[off + 1] << 8);
+	}
+	return true;
+}
+
 /* Collect the tables of one type. A 64-bit table in the host's byte order is
  * used where libelf has it (GElf_Sym is Elf64_Sym): nothing is copied, which
  * matters for large C++ programs (Node.js: 150 000 symbols, read by five
@@ -370,21 +421,9 @@ static struct ev_symcache *symcache_build(const struct elfview *ev, bool dynamic
 			t->syms = syms;
 			t->n = i;
 		}
-		/* names checked once here: the iterations after this one touch
-		 * only the names their callbacks read (the string table of a C++
-		 * program is megabytes, in an order unrelated to the symbols') */
-		t->key = arena_alloc(ar, t->n * sizeof(*t->key));
-		if (!t->key) {
+		if (!part_keys(ev, t)) {
 			diag_add(ev->a, GOABI_DIAG_ERROR, "out of memory reading %zu symbols", n);
 			return c;
-		}
-		bool nul_ended = t->str[t->strsz - 1] == 0;
-		for (size_t i = 1; i < t->n; i++) {
-			size_t off = t->syms[i].st_name;
-			if (off == 0 || off >= t->strsz || !t->str[off] ||
-			    (!nul_ended && !memchr(t->str + off, 0, t->strsz - off)))
-				continue;
-			t->key[i] = (uint16_t)((uint8_t)t->str[off] | (uint8_t)t->str[off + 1] << 8);
 		}
 		c->nparts++;
 	}
@@ -460,6 +499,33 @@ size_t ev_for_each_symbol_keys(const struct elfview *ev, bool dynamic, const cha
 size_t ev_for_each_symbol_prefix(const struct elfview *ev, bool dynamic, const char *prefix, ev_sym_fn fn, void *ctx)
 {
 	return ev_for_each_symbol_keys(ev, dynamic, &prefix, 1, fn, ctx);
+}
+
+bool ev_add_symbols(struct elfview *ev, const GElf_Sym *syms, size_t n, const char *str, size_t strsz)
+{
+	struct goabi_arena *ar = ev->a->arena;
+	struct ev_symcache *c = ev->symcache[0];
+	if (!c) {
+		c = arena_alloc(ar, sizeof(*c));
+		if (!c)
+			return false;
+		ev->symcache[0] = c;
+	}
+	if (n < 2 || !syms || !str || !strsz)
+		return true;
+	if (n > GOABI_MAX_SYMBOLS)
+		n = GOABI_MAX_SYMBOLS;
+	struct ev_symtab_part *parts = arena_alloc(ar, (c->nparts + 1) * sizeof(*parts));
+	if (!parts)
+		return false;
+	if (c->nparts)
+		memcpy(parts, c->parts, c->nparts * sizeof(*parts));
+	parts[c->nparts] = (struct ev_symtab_part){ .syms = syms, .n = n, .str = str, .strsz = strsz };
+	if (!part_keys(ev, &parts[c->nparts]))
+		return false;
+	c->parts = parts;
+	c->nparts++;
+	return true;
 }
 
 bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2])

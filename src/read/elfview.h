@@ -12,6 +12,10 @@ struct elfview {
 	Elf *elf;
 	const uint8_t *raw;   /* this object's bytes (elf_rawfile) */
 	size_t size;
+	/* a split view (ev_init_split): the image libelf reads, which holds
+	 * the headers and the symbol and string tables; NULL otherwise */
+	const uint8_t *hdr_raw;
+	size_t hdr_size;
 	GElf_Ehdr eh;
 	int ptrsize;          /* 4 or 8, from the ELF class */
 	bool be;
@@ -42,6 +46,13 @@ struct elfview {
  * header cannot be read at all. */
 bool ev_init(struct elfview *ev, Elf *elf, struct goabi_artifact *a,
 	     const struct goabi_opts *opts);
+
+/* A split view: headers, symbol and string tables from elf (a small image
+ * built in memory), every other section's and segment's bytes at its
+ * offsets in bytes[0..n), read in place. src/facts/foreign.c presents a
+ * Mach-O or PE file's sections to the Go readers this way. */
+bool ev_init_split(struct elfview *ev, Elf *elf, const uint8_t *bytes, size_t n, struct goabi_artifact *a,
+		   const struct goabi_opts *opts);
 
 /* Find a section by exact name; returns NULL when absent. */
 Elf_Scn *ev_section(const struct elfview *ev, const char *name, GElf_Shdr *sh);
@@ -79,6 +90,12 @@ size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const cha
  * pair[0] pair[1] one after the other anywhere (in any name, or between
  * names)? False says no symbol name contains them; true is only a maybe. */
 bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2]);
+/* Give a view (a split one) the symbols of its .symtab instead of a
+ * section: n entries, entry 0 unused as in ELF, st_name an offset into
+ * str[0..strsz) (each name is checked to end inside it). May be called
+ * more than once; the arrays must outlive the view. False when out of
+ * memory. */
+bool ev_add_symbols(struct elfview *ev, const GElf_Sym *syms, size_t n, const char *str, size_t strsz);
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 

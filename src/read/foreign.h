@@ -7,6 +7,7 @@
 #ifndef GOABI_FOREIGN_H
 #define GOABI_FOREIGN_H
 
+#include <gelf.h>
 #include "util/util.h"
 
 enum fx_format { FX_MACHO = 1, FX_PE = 2 };
@@ -30,10 +31,15 @@ struct fx_segment {
 	bool write, exec;
 };
 
-struct fx_symbol {
-	const char *name;       /* Mach-O's leading '_' removed */
-	uint64_t value;         /* virtual address */
-	unsigned sect;          /* 1-based index into sections, 0 undefined/absolute */
+/* A symbol table as the Go readers' symbol walks take it (elfview's
+ * ev_add_symbols): ELF symbols, entry 0 unused, st_name an offset into str
+ * (Mach-O's leading '_' skipped), st_shndx the 1-based index into the
+ * sections (0 undefined or absolute), st_value the virtual address. */
+struct fx_symtab {
+	const GElf_Sym *syms;
+	size_t n;
+	const char *str;
+	size_t strsz;
 };
 
 struct fxview {
@@ -49,8 +55,12 @@ struct fxview {
 	size_t nsect, sectcap;
 	struct fx_segment *seg;
 	size_t nseg, segcap;
-	struct fx_symbol *sym;
-	size_t nsym;
+	/* the symbol table's place, checked by the header reader; its
+	 * symbols are decoded only when asked for (fx_symbols) */
+	bool has_symtab;
+	uint32_t symoff, nsyms, stroff, strsize;
+	struct fx_symtab symtab[2]; /* a PE's long names in its string table, short ones copied */
+	size_t nsymtab;
 	bool truncated;         /* a header placed content past the end */
 	/* Mach-O */
 	uint32_t filetype;
@@ -91,6 +101,12 @@ size_t fx_fat_slices(struct goabi_artifact *a, const uint8_t *p, size_t n, struc
  * otherwise, with diagnostics for the parts that were skipped. */
 bool fx_macho_read(struct fxview *v, struct goabi_artifact *a, const uint8_t *p, size_t n);
 bool fx_pe_read(struct fxview *v, struct goabi_artifact *a, const uint8_t *p, size_t n);
+
+/* Decode the symbol table of a view read by fx_macho_read / fx_pe_read
+ * into v->symtab (arrays in the artifact's arena; the names stay in the
+ * object where they are NUL-terminated there). False when out of memory. */
+bool fx_symbols(struct fxview *v);
+bool fx_pe_symbols(struct fxview *v); /* the PE half of it */
 
 /* Mach-O CPU names for a cputype/cpusubtype ("x86_64", "arm64", "i386"). */
 const char *fx_macho_arch(uint32_t cputype, uint32_t cpusubtype);

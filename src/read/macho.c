@@ -250,6 +250,15 @@ static bool seg_cmd(struct fxview *v, const uint8_t *c, uint32_t cmdsize, bool i
 	return true;
 }
 
+static bool macho_symbols(struct fxview *v);
+
+bool fx_symbols(struct fxview *v)
+{
+	if (v->nsymtab)
+		return true;
+	return v->format == FX_PE ? fx_pe_symbols(v) : macho_symbols(v);
+}
+
 static void symtab_cmd(struct fxview *v, const uint8_t *c, uint32_t cmdsize)
 {
 	struct goabi_artifact *a = v->a;
@@ -275,27 +284,45 @@ static void symtab_cmd(struct fxview *v, const uint8_t *c, uint32_t cmdsize)
 		diag_add(a, GOABI_DIAG_WARNING, "LC_SYMTAB lists %u symbols; only the first %u are read", nsyms, GOABI_MAX_SYMBOLS);
 		nsyms = GOABI_MAX_SYMBOLS;
 	}
-	const char *str = (const char *)v->p + stroff;
-	v->sym = arena_alloc(a->arena, (size_t)nsyms * sizeof(*v->sym) + 1);
-	if (!v->sym)
-		return;
-	for (uint32_t i = 0; i < nsyms; i++) {
-		const uint8_t *e = v->p + symoff + (size_t)i * es;
+	v->has_symtab = true;
+	v->symoff = symoff;
+	v->nsyms = nsyms;
+	v->stroff = stroff;
+	v->strsize = strsize;
+}
+
+/* nlist entries as ELF symbols, names left in the string table (the
+ * symbol walks check that each ends inside it) */
+static bool macho_symbols(struct fxview *v)
+{
+	if (!v->has_symtab || !v->nsyms)
+		return true;
+	struct goabi_arena *ar = v->a->arena;
+	size_t es = v->is64 ? 16 : 12;
+	GElf_Sym *out = arena_alloc(ar, ((size_t)v->nsyms + 1) * sizeof(*out));
+	if (!out)
+		return false;
+	const char *str = (const char *)v->p + v->stroff;
+	size_t k = 1;
+	for (uint32_t i = 0; i < v->nsyms; i++) {
+		const uint8_t *e = v->p + v->symoff + (size_t)i * es;
 		uint32_t strx = r32(v, e);
 		uint8_t type = e[4], sect = e[5];
-		if ((type & N_STAB) || strx == 0 || strx >= strsize)
+		if ((type & N_STAB) || strx == 0 || strx >= v->strsize || !str[strx])
 			continue;
-		const char *nm = str + strx;
-		size_t l = strnlen(nm, strsize - strx);
-		if (l == strsize - strx || l == 0)
-			continue; /* not NUL-terminated inside the table */
-		if (nm[0] == '_')
-			nm++;
-		struct fx_symbol s = { .name = nm, .value = v->is64 ? r64(v, e + 8) : r32(v, e + 8) };
-		if ((type & N_TYPE) == N_SECT && sect != 0 && sect <= v->nsect)
-			s.sect = sect;
-		v->sym[v->nsym++] = s;
+		if (str[strx] == '_' && strx + 1 < v->strsize && str[strx + 1])
+			strx++;
+		bool in_sect = (type & N_TYPE) == N_SECT && sect != 0 && sect <= v->nsect;
+		out[k++] = (GElf_Sym){
+			.st_name = strx,
+			.st_value = v->is64 ? r64(v, e + 8) : r32(v, e + 8),
+			.st_shndx = in_sect ? sect : 0,
+			.st_info = GELF_ST_INFO(STB_GLOBAL, !in_sect ? STT_NOTYPE : v->sect[sect - 1].exec ? STT_FUNC : STT_OBJECT),
+		};
 	}
+	v->symtab[0] = (struct fx_symtab){ out, k, str, v->strsize };
+	v->nsymtab = 1;
+	return true;
 }
 
 /* CodeDirectory flags of the first code directory in the signature's
@@ -393,7 +420,7 @@ bool fx_macho_read(struct fxview *v, struct goabi_artifact *a, const uint8_t *p,
 				goto done;
 			break;
 		case LC_SYMTAB:
-			if (!v->sym)
+			if (!v->has_symtab)
 				symtab_cmd(v, c, cmdsize);
 			break;
 		case LC_LOAD_DYLIB:

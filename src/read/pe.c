@@ -108,7 +108,8 @@ static void imports(struct fxview *v, uint32_t rva, uint32_t size)
 }
 
 /* COFF symbols (Go writes them into PE images unless -s): 18-byte records,
- * the string table right after them. */
+ * the string table right after them. Where they are, checked; decoded by
+ * fx_pe_symbols. */
 static void symbols(struct fxview *v, uint32_t symoff, uint32_t nsyms)
 {
 	struct goabi_artifact *a = v->a;
@@ -126,39 +127,66 @@ static void symbols(struct fxview *v, uint32_t symoff, uint32_t nsyms)
 		diag_add(a, GOABI_DIAG_ERROR, "COFF string table of %u bytes at %#zx is past the end of the file", strsize, stroff);
 		strsize = 4;
 	}
-	const char *str = (const char *)v->p + stroff;
 	if (nsyms > GOABI_MAX_SYMBOLS)
 		nsyms = GOABI_MAX_SYMBOLS;
-	v->sym = arena_alloc(a->arena, (size_t)nsyms * sizeof(*v->sym) + 1);
-	if (!v->sym)
-		return;
-	for (uint32_t i = 0; i < nsyms; i++) {
-		const uint8_t *e = v->p + symoff + (size_t)i * 18;
-		uint8_t naux = e[17];
+	v->has_symtab = true;
+	v->symoff = symoff;
+	v->nsyms = nsyms;
+	v->stroff = (uint32_t)stroff;
+	v->strsize = strsize;
+}
+
+/* The symbols as ELF symbols: long names stay in the string table (the
+ * symbol walks check that each ends inside it), the short ones (8 bytes in
+ * the record, NUL-terminated only when shorter) are copied into a table of
+ * their own. Auxiliary records are skipped. */
+bool fx_pe_symbols(struct fxview *v)
+{
+	if (!v->has_symtab || v->nsymtab)
+		return true;
+	struct goabi_arena *ar = v->a->arena;
+	size_t cap = (size_t)v->nsyms + 1;
+	GElf_Sym *lng = arena_alloc(ar, cap * sizeof(*lng)), *shrt = arena_alloc(ar, cap * sizeof(*shrt));
+	if (!lng || !shrt)
+		return false;
+	size_t nl = 1, ns = 1, shortsz = 1;
+	for (uint32_t i = 0; i < v->nsyms; i += 1 + v->p[v->symoff + (size_t)i * 18 + 17])
+		if (r32(v->p + v->symoff + (size_t)i * 18) != 0)
+			shortsz += 9;
+	char *sstr = arena_alloc(ar, shortsz);
+	if (!sstr)
+		return false;
+	size_t sp = 1;
+	const char *str = (const char *)v->p + v->stroff;
+	for (uint32_t i = 0; i < v->nsyms; i += 1 + v->p[v->symoff + (size_t)i * 18 + 17]) {
+		const uint8_t *e = v->p + v->symoff + (size_t)i * 18;
 		int16_t secno = (int16_t)r16(e + 12);
-		const char *nm;
+		if (secno < 0 || (size_t)secno > v->nsect)
+			continue;
+		GElf_Sym s = {
+			.st_shndx = (uint16_t)secno,
+			.st_value = secno > 0 ? v->sect[secno - 1].addr + r32(e + 8) : 0,
+			.st_info = GELF_ST_INFO(STB_GLOBAL, secno == 0 ? STT_NOTYPE : v->sect[secno - 1].exec ? STT_FUNC : STT_OBJECT),
+		};
 		if (r32(e) == 0) {
 			uint32_t so = r32(e + 4);
-			if (so < 4 || so >= strsize)
-				goto next;
-			size_t l = strnlen(str + so, strsize - so);
-			if (l == 0 || l == strsize - so)
-				goto next;
-			nm = str + so;
+			if (so < 4 || so >= v->strsize || !str[so])
+				continue;
+			s.st_name = so;
+			lng[nl++] = s;
 		} else {
 			size_t l = strnlen((const char *)e, 8);
-			nm = arena_strndup(a->arena, (const char *)e, l);
-			if (!nm)
-				goto next;
+			memcpy(sstr + sp, e, l);
+			sstr[sp + l] = 0;
+			s.st_name = (uint32_t)sp;
+			sp += l + 1;
+			shrt[ns++] = s;
 		}
-		if (secno > 0 && (size_t)secno <= v->nsect)
-			v->sym[v->nsym++] = (struct fx_symbol){ .name = nm, .sect = (unsigned)secno,
-								.value = v->sect[secno - 1].addr + r32(e + 8) };
-		else if (secno == 0)
-			v->sym[v->nsym++] = (struct fx_symbol){ .name = nm };
-	next:
-		i += naux;
 	}
+	v->symtab[0] = (struct fx_symtab){ lng, nl, str, v->strsize };
+	v->symtab[1] = (struct fx_symtab){ shrt, ns, sstr, sp };
+	v->nsymtab = 2;
+	return true;
 }
 
 bool fx_pe_read(struct fxview *v, struct goabi_artifact *a, const uint8_t *p, size_t n)
@@ -221,6 +249,11 @@ bool fx_pe_read(struct fxview *v, struct goabi_artifact *a, const uint8_t *p, si
 	size_t st = opt + optsz;
 	if (nsect > 96)
 		diag_add(a, GOABI_DIAG_WARNING, "PE header lists %u sections; the Windows loader accepts at most 96", nsect);
+	if (nsect > FX_MAX_SECTIONS) { /* the section indices of the view the Go readers get must fit */
+		diag_add(a, GOABI_DIAG_ERROR, "PE header lists %u sections, more than the limit of %u; reading the first %u", nsect,
+			 FX_MAX_SECTIONS, FX_MAX_SECTIONS);
+		nsect = FX_MAX_SECTIONS;
+	}
 	if (!range_ok(st, (uint64_t)nsect * 40, n)) {
 		diag_add(a, GOABI_DIAG_ERROR, "PE section table (%u sections at %#zx) is past the end of the file (%zu bytes)", nsect,
 			 st, n);

@@ -70,6 +70,16 @@ bool osfloor_parse(const char *value, char *os, size_t cap, unsigned *major, uns
 	return osfloor_parse_version(os, sp + 1, major, minor);
 }
 
+/* The third part of a parsed "OS X.Y.Z" value (Linux kernels: "2.6.32"),
+ * 0 when there is none. */
+static unsigned long third(const char *value)
+{
+	const char *v = strchr(value, ' ');
+	const char *d = v ? strchr(v + 1, '.') : NULL;
+	d = d ? strchr(d + 1, '.') : NULL;
+	return d ? strtoul(d + 1, NULL, 10) : 0;
+}
+
 int osfloor_cmp(const char *a, const char *b, bool *ok)
 {
 	char oa[32], ob[32];
@@ -80,5 +90,9 @@ int osfloor_cmp(const char *a, const char *b, bool *ok)
 		return 0;
 	if (ama != bma)
 		return ama < bma ? -1 : 1;
-	return ami < bmi ? -1 : ami > bmi ? 1 : 0;
+	if (ami != bmi)
+		return ami < bmi ? -1 : 1;
+	/* Linux 2.6.18 < 2.6.32; Windows names have no third part */
+	unsigned long at = strcmp(oa, "windows") ? third(a) : 0, bt = strcmp(ob, "windows") ? third(b) : 0;
+	return at < bt ? -1 : at > bt ? 1 : 0;
 }

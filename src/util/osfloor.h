@@ -15,8 +15,9 @@ bool osfloor_parse(const char *value, char *os, size_t cap, unsigned *major, uns
 /* A version alone ("11.0", "10", "7", "nt6.1") read as osfloor_parse reads
  * it for the OS os ("macos", "windows", "linux"). */
 bool osfloor_parse_version(const char *os, const char *v, unsigned *major, unsigned *minor);
-/* <0, 0, >0 as a is below, equal to or above b; *ok false (result 0) when
- * they are not floors of one OS. */
+/* <0, 0, >0 as a is below, equal to or above b (a third part counts here:
+ * "linux 2.6.18" < "linux 2.6.32"); *ok false (result 0) when they are not
+ * floors of one OS. */
 int osfloor_cmp(const char *a, const char *b, bool *ok);
 
 #endif
