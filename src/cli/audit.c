@@ -10,12 +10,14 @@
 #include "goabi/checks.h"
 #include "goabi/goabi.h"
 #include "read/package.h"
+#include "report/report.h"
 
 struct audit_run {
 	struct goabi_opts opts;
 	struct goabi_policy *pol;
 	struct goabi_result *res;
 	bool recursive;
+	json_t *arts; /* --format cyclonedx: report_json of each file judged */
 };
 
 /* an input problem: on stderr in text mode (as every command), and in the
@@ -53,7 +55,8 @@ static void help(FILE *out)
 		"  --forbid-dll winmm.dll,...  DLLs a PE file must not import (any case)\n"
 		"options:\n"
 		"  --policy FILE             policy JSON (flags add to / override it)\n"
-		"  --format text|json|sarif  output format (default text); --json = --format json\n"
+		"  --format text|json|sarif|cyclonedx  output format (default text); --json = --format json;\n"
+		"                            cyclonedx: a CycloneDX 1.6 SBOM with the verdicts (docs/sbom.md)\n"
 		"  -r                        walk directories\n"
 		"  -q                        print nothing, only set the exit code\n"
 		"exit: 0 every rule met, 1 a rule is broken, 2 usage error or unreadable input\n");
@@ -120,6 +123,14 @@ static void judge(struct audit_run *r, const char *path, struct goabi_artifact *
 		}
 	}
 	goabi_audit_file(r->res, r->pol, path, a, err);
+	if (r->arts && a && a->kind != GOABI_KIND_OTHER) {
+		struct report_opts ro = { 0 };
+		json_t *j = report_json(a, &ro);
+		if (j) { /* named as the audit names it (PKG!/path) */
+			json_object_set_new(j, "path", json_string(path));
+			json_array_append_new(r->arts, j);
+		}
+	}
 	goabi_artifact_free(a);
 }
 
@@ -203,6 +214,8 @@ int cmd_audit(int argc, char **argv)
 		return rc;
 	}
 	goabi_policy_inspect_opts(r.pol, &r.opts);
+	if (cli_g.format == CLI_FMT_CYCLONEDX)
+		r.arts = json_array();
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -213,7 +226,8 @@ int cmd_audit(int argc, char **argv)
 		}
 	}
 	goabi_audit_finish(r.res, r.pol, policy_file);
-	rc = cli_emit_result(r.res);
+	rc = r.arts ? cli_emit_sbom(r.res, r.arts) : cli_emit_result(r.res);
+	json_decref(r.arts);
 	goabi_result_free(r.res);
 	goabi_policy_free(r.pol);
 	return rc;

@@ -38,6 +38,11 @@ struct goabi_result;
 /* Render r on stdout in cli_g.format (text, JSON schema 2, SARIF 2.1.0) and
  * return its exit code (goabi_exit_code). */
 int cli_emit_result(const struct goabi_result *r);
+/* --format cyclonedx of a check's result (cyclonedx_result_bom): artifacts is
+ * a JSON array of report_json objects (audit), NULL for image; the exit code
+ * as cli_emit_result's. */
+typedef struct json_t json_t;
+int cli_emit_sbom(const struct goabi_result *r, json_t *artifacts);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "goabi/result.h"
+#include "report/cyclonedx.h"
 #include "report/report.h"
 
 struct cli_global cli_g;
@@ -128,6 +129,17 @@ void cli_print_json(json_t *j)
 	fflush(stdout);
 }
 
+int cli_emit_sbom(const struct goabi_result *r, json_t *artifacts)
+{
+	int rc = goabi_exit_code(r);
+	if (!r || cli_g.quiet)
+		return rc;
+	json_t *j = cyclonedx_result_bom(r, artifacts, GOABI_VERSION);
+	cli_print_json(j);
+	json_decref(j);
+	return rc;
+}
+
 int cli_emit_result(const struct goabi_result *r)
 {
 	int rc = goabi_exit_code(r);
@@ -149,8 +161,16 @@ int cli_emit_result(const struct goabi_result *r)
 		json_decref(j);
 		break;
 	}
-	case CLI_FMT_JSON:
-	case CLI_FMT_CYCLONEDX: { /* a result has no SBOM form: its JSON */
+	case CLI_FMT_CYCLONEDX:
+		if (strcmp(r->check, "image") == 0) { /* the image's binaries (docs/sbom.md) */
+			json_t *j = cyclonedx_result_bom(r, NULL, GOABI_VERSION);
+			cli_print_json(j);
+			json_decref(j);
+			break;
+		}
+		/* the other checks' results have no SBOM form: their JSON */
+		__attribute__((fallthrough));
+	case CLI_FMT_JSON: {
 		json_t *j = report_result_json(r, &ro, rc);
 		cli_print_json(j);
 		json_decref(j);
