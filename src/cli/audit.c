@@ -9,6 +9,7 @@
 #include "cli/errors.h"
 #include "goabi/checks.h"
 #include "goabi/goabi.h"
+#include "goabi/result.h"
 #include "read/package.h"
 #include "report/report.h"
 
@@ -68,7 +69,43 @@ static void judge(struct audit_run *r, const char *path, struct goabi_artifact *
 struct pkg_audit {
 	struct audit_run *r;
 	const char *pkg;
+	struct pkg_meta meta; /* filled before the first binary (control, header, .PKGINFO come first) */
 };
+
+/* the package's declared libc and architecture against what the binary
+ * needs: audit/package-libc (declared lower or another libc: it installs
+ * where the binary cannot start), audit/package-arch, and
+ * audit/package-libc-undeclared (unverified) */
+static void pkg_judge(struct pkg_audit *pa, const char *full, const struct goabi_artifact *a)
+{
+	char msg[1024];
+	bool elf = a->kind == GOABI_KIND_ELF;
+	const char *link = a->libc.linkage.value;
+	const char *rule = pkg_compare(&pa->meta, a->libc.family.value, a->libc.glibc_floor.value,
+				       elf ? a->id.machine_name : NULL, elf && link && strcmp(link, "dynamic") == 0, msg,
+				       sizeof(msg));
+	if (!rule)
+		return;
+	bool undeclared = strcmp(rule, "package-libc-undeclared") == 0;
+	char id[64];
+	snprintf(id, sizeof(id), "audit/%s", rule);
+	struct goabi_finding *f = goabi_result_add_finding(pa->r->res, id, undeclared ? GOABI_SEV_WARNING : GOABI_SEV_ERROR,
+							   "%s", msg);
+	if (!f)
+		return;
+	f->check = "audit";
+	f->conf = GOABI_KNOWN;
+	f->subject.path = goabi_result_str(pa->r->res, full);
+	f->key = goabi_result_str(pa->r->res, rule);
+	goabi_props_add(pa->r->res, &f->props, "package", pa->pkg);
+	goabi_props_add(pa->r->res, &f->props, "declared", pa->meta.libc_decl[0] ? pa->meta.libc_decl : NULL);
+	goabi_props_add(pa->r->res, &f->props, "architecture", pa->meta.arch[0] ? pa->meta.arch : NULL);
+	goabi_props_add(pa->r->res, &f->props, "glibc_floor", a->libc.glibc_floor.value);
+	goabi_props_add(pa->r->res, &f->props, "glibc_floor.evidence", a->libc.glibc_floor.evidence);
+	goabi_result_raise(pa->r->res, undeclared ? GOABI_VERDICT_WARN : GOABI_VERDICT_FAIL);
+	if (cli_g.format == CLI_FMT_TEXT && !cli_g.quiet)
+		fprintf(stderr, "goabi audit: '%s': %s [%s]\n", full, msg, id);
+}
 
 static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t len, const char *why)
 {
@@ -83,6 +120,8 @@ static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t le
 	if (buf) {
 		struct goabi_artifact *a = NULL;
 		int err = goabi_inspect_buffer(full, buf, len, &pa->r->opts, &a);
+		if (a)
+			pkg_judge(pa, full, a);
 		judge(pa->r, full, a, err);
 	}
 	free(full);
@@ -96,8 +135,16 @@ static void one(void *ctx, const char *path)
 		return;
 	if (pk != PKG_NONE) {
 		char err[512];
-		struct pkg_audit pa = { r, path };
-		if (pkg_read(path, pk, pkg_entry, &pa, err, sizeof(err)) != 0) {
+		struct pkg_audit pa = { r, path, { 0 } };
+		int prc = pkg_read(path, pk, pkg_entry, &pa, &pa.meta, err, sizeof(err));
+		if (pa.meta.read) {
+			char key[1024], val[1600];
+			snprintf(key, sizeof(key), "package[%s]", path);
+			snprintf(val, sizeof(val), "%s %s %s %s; libc: %s", pkg_kind_name(pk), pa.meta.name, pa.meta.version,
+				 pa.meta.arch, pa.meta.libc_decl[0] ? pa.meta.libc_decl : "none declared");
+			goabi_props_add(r->res, &r->res->summary, key, val);
+		}
+		if (prc != 0) {
 			char msg[600];
 			snprintf(msg, sizeof(msg), "%s package: %s", pkg_kind_name(pk), err);
 			input_error(r, path, NULL, msg);
