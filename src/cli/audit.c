@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "goabi/checks.h"
@@ -263,15 +264,18 @@ int cmd_audit(int argc, char **argv)
 	goabi_policy_inspect_opts(r.pol, &r.opts);
 	if (cli_g.format == CLI_FMT_CYCLONEDX)
 		r.arts = json_array();
+	/* -r progress: on a terminal only, in text output only */
+	struct walk_opts wo = { .progress = cli_g.format == CLI_FMT_TEXT && !cli_g.quiet && isatty(STDERR_FILENO) == 1 };
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_tree("audit", argv[i], one, &r))
+			if (walk_tree_opts("audit", argv[i], one, &r, &wo))
 				goabi_audit_input_error(r.res, argv[i], NULL, "some entries could not be read");
 		} else {
 			one(&r, argv[i]);
 		}
 	}
+	walk_opts_free(&wo);
 	goabi_audit_finish(r.res, r.pol, policy_file);
 	rc = r.arts ? cli_emit_sbom(r.res, r.arts) : cli_emit_result(r.res);
 	json_decref(r.arts);

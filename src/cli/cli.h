@@ -63,7 +63,12 @@ int walk_tree(const char *cmd, const char *dir, void (*fn)(void *ctx, const char
  * counts the links it did not follow. */
 struct walk_opts {
 	bool follow;
+	bool progress;        /* a progress line on stderr (the caller decides: stderr a terminal, text output) */
 	size_t skipped_links; /* out: symbolic links not followed */
+	/* private: progress */
+	size_t nfiles;
+	double start, last;
+	bool shown;
 	/* private: (dev, inode) pairs seen when following */
 	unsigned long long *seen;
 	size_t nseen, seencap;

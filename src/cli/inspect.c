@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "goabi/goabi.h"
@@ -349,6 +350,8 @@ int cmd_inspect(int argc, char **argv)
 			return EXIT_INPUT;
 		}
 	}
+	/* -r progress: on a terminal only, never with a JSON/SBOM document */
+	r.walk.progress = !r.json && !r.quiet && isatty(STDERR_FILENO) == 1;
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
