@@ -77,7 +77,7 @@ struct pkg_audit {
  * needs: audit/package-libc (declared lower or another libc: it installs
  * where the binary cannot start), audit/package-arch, and
  * audit/package-libc-undeclared (unverified) */
-static void pkg_judge(struct pkg_audit *pa, const char *full, const struct goabi_artifact *a)
+static enum goabi_verdict pkg_judge(struct pkg_audit *pa, const char *full, const struct goabi_artifact *a)
 {
 	char msg[1024];
 	bool elf = a->kind == GOABI_KIND_ELF;
@@ -86,14 +86,14 @@ static void pkg_judge(struct pkg_audit *pa, const char *full, const struct goabi
 				       elf ? a->id.machine_name : NULL, elf && link && strcmp(link, "dynamic") == 0, msg,
 				       sizeof(msg));
 	if (!rule)
-		return;
+		return GOABI_VERDICT_PASS;
 	bool undeclared = strcmp(rule, "package-libc-undeclared") == 0;
 	char id[64];
 	snprintf(id, sizeof(id), "audit/%s", rule);
 	struct goabi_finding *f = goabi_result_add_finding(pa->r->res, id, undeclared ? GOABI_SEV_WARNING : GOABI_SEV_ERROR,
 							   "%s", msg);
 	if (!f)
-		return;
+		return GOABI_VERDICT_PASS;
 	f->check = "audit";
 	f->conf = GOABI_KNOWN;
 	f->subject.path = goabi_result_str(pa->r->res, full);
@@ -106,6 +106,7 @@ static void pkg_judge(struct pkg_audit *pa, const char *full, const struct goabi
 	goabi_result_raise(pa->r->res, undeclared ? GOABI_VERDICT_WARN : GOABI_VERDICT_FAIL);
 	if (cli_g.format == CLI_FMT_TEXT && !cli_g.quiet)
 		fprintf(stderr, "goabi audit: '%s': %s [%s]\n", full, msg, id);
+	return undeclared ? GOABI_VERDICT_WARN : GOABI_VERDICT_FAIL;
 }
 
 static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t len, const char *why)
@@ -121,9 +122,15 @@ static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t le
 	if (buf) {
 		struct goabi_artifact *a = NULL;
 		int err = goabi_inspect_buffer(full, buf, len, &pa->r->opts, &a);
-		if (a)
-			pkg_judge(pa, full, a);
+		enum goabi_verdict pv = a ? pkg_judge(pa, full, a) : GOABI_VERDICT_PASS;
 		judge(pa->r, full, a, err);
+		/* the file's own verdict takes the package finding in */
+		struct goabi_result *res = pa->r->res;
+		struct goabi_judged *j = res->njudged ? &res->judged[res->njudged - 1] : NULL;
+		if (j && pv > j->verdict && j->subject.path && strcmp(j->subject.path, full) == 0) {
+			j->verdict = pv;
+			j->verdict_word = pv == GOABI_VERDICT_FAIL ? "broken" : "unverified";
+		}
 	}
 	free(full);
 }

@@ -508,6 +508,15 @@ static int entries(struct archive *a, struct walk *w, const char *what)
 		const char *name = archive_entry_pathname(e);
 		if (!name)
 			continue;
+		/* "./usr/bin/tool" (deb, apk), "/usr/bin/tool" or "./usr/..." (rpm): "usr/bin/tool" */
+		for (;;) {
+			if (name[0] == '.' && name[1] == '/')
+				name += 2;
+			else if (name[0] == '/')
+				name++;
+			else
+				break;
+		}
 		if (size < 8)
 			continue;
 		if (w->meta && w->kind == PKG_APK && strcmp(name, ".PKGINFO") == 0) {
@@ -572,12 +581,13 @@ int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, s
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
 	int rc = 0;
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-		snprintf(err, errlen, "%s", archive_error_string(a) ? archive_error_string(a) : "cannot open");
+	/* the rpm header first: its own diagnostics (libarchive only says "Unrecognized archive format") */
+	if (kind == PKG_RPM && rpm_meta(path, meta ? meta : &(struct pkg_meta){ 0 }, err, errlen) != 0) {
 		archive_read_free(a);
 		return -1;
 	}
-	if (kind == PKG_RPM && meta && rpm_meta(path, meta, err, errlen) != 0) {
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s", archive_error_string(a) ? archive_error_string(a) : "cannot open");
 		archive_read_free(a);
 		return -1;
 	}
