@@ -44,6 +44,11 @@ int cli_emit_result(const struct goabi_result *r);
 typedef struct json_t json_t;
 int cli_emit_sbom(const struct goabi_result *r, json_t *artifacts);
 
+/* Text output's wrap width: COLUMNS when set (>= 20), else the terminal's
+ * width when stdout is one, else 0 (no wrapping: piped text stays one line
+ * a fact). JSON is never wrapped. */
+int cli_text_width(void);
+
 int cmd_inspect(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

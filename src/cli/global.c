@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
@@ -23,6 +24,21 @@ static bool want_color_auto(void)
 	if (term && strcmp(term, "dumb") == 0)
 		return false;
 	return isatty(STDOUT_FILENO) == 1;
+}
+
+int cli_text_width(void)
+{
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		char *e;
+		long v = strtol(c, &e, 10);
+		if (!*e && v >= 20 && v <= 100000)
+			return (int)v;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 0;
 }
 
 static void bad(const char *cmd, const char *opt, const char *val, const char *use)

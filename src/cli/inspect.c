@@ -305,6 +305,7 @@ int cmd_inspect(int argc, char **argv)
 	r.quiet = cli_g.quiet;
 	r.ro.verbose = cli_g.verbose > 0;
 	r.ro.color = cli_g.color;
+	r.ro.width = cli_text_width();
 	int c;
 	optind = 1;
 	opterr = !r.json; /* JSON mode: the error is in the JSON */

@@ -10,6 +10,7 @@ struct report_opts {
 	bool verbose;     /* evidence for every fact, full lists */
 	bool isa_detail;
 	bool color;
+	int width;        /* text: wrap lines at this many columns (0: never), cli_text_width() */
 };
 
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o);

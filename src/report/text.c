@@ -1,5 +1,7 @@
 /* Human text reporter: one aligned block per artifact, each fact followed
  * by its evidence; members of archives indented under their archive. */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
@@ -20,16 +22,81 @@ void report_put(FILE *out, const char *s)
 	}
 }
 
+/* the wrap width of the report being written (report_text sets it) */
+static int wrap_width;
+
+/* columns a UTF-8 string takes (continuation bytes take none) */
+static size_t cols(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* s (already escaped: no control bytes) after a prefix of pcols columns,
+ * broken at spaces so no line passes width; continuation lines hang under
+ * the value column; a word longer than the room is written whole */
+static void put_wrapped(FILE *out, const char *s, size_t pcols, int width)
+{
+	size_t hang = pcols, room = (size_t)width;
+	if (hang > room / 2)
+		hang = room / 2;
+	size_t at = pcols;
+	bool fresh = true; /* nothing written on this line after the prefix/hang */
+	const char *p = s;
+	while (*p) {
+		const char *sp = p;
+		while (*p == ' ')
+			p++;
+		size_t nsp = (size_t)(p - sp);
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t wl = (size_t)(p - w), wc = cols(w, wl);
+		if (!wl) { /* trailing spaces */
+			break;
+		}
+		if (!fresh && at + nsp + wc > room) {
+			fprintf(out, "\n%*s", (int)hang, "");
+			at = hang;
+			fresh = true;
+		}
+		if (!fresh || at == pcols) { /* keep the spacing inside a line (and after the label) */
+			fprintf(out, "%.*s", (int)nsp, sp);
+			at += nsp;
+		}
+		fwrite(w, 1, wl, out);
+		at += wc;
+		fresh = false;
+	}
+}
+
 static void line(FILE *out, int ind, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void line(FILE *out, int ind, const char *label, const char *fmt, ...)
 {
 	va_list ap;
 	char *s = NULL;
-	fprintf(out, "%*s  %-12s ", ind, "", label);
+	int pre = fprintf(out, "%*s  %-12s ", ind, "", label);
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) >= 0) {
-		report_put(out, s);
+		char *esc = NULL;
+		size_t elen = 0;
+		FILE *m = wrap_width > 0 ? open_memstream(&esc, &elen) : NULL;
+		if (m) { /* escaped first, then wrapped: the escapes are part of the text */
+			report_put(m, s);
+			fclose(m);
+			if (pre < 0)
+				pre = 0;
+			if (esc && cols(esc, elen) + (size_t)pre > (size_t)wrap_width)
+				put_wrapped(out, esc, (size_t)pre, wrap_width);
+			else if (esc)
+				fputs(esc, out);
+			free(esc);
+		} else {
+			report_put(out, s);
+		}
 		free(s);
 	}
 	va_end(ap);
@@ -177,7 +244,9 @@ static void report_depth(FILE *out, const struct goabi_artifact *a, const struct
 
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o)
 {
+	wrap_width = o && o->width >= 20 ? o->width : 0; /* the CLI's one thread */
 	report_depth(out, a, o, 0);
+	wrap_width = 0;
 }
 
 /* Mach-O and PE (issue 23): format, OS, its floor, libraries, signature. */
