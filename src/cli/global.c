@@ -167,10 +167,22 @@ int cli_emit_result(const struct goabi_result *r)
 	}
 	struct report_opts ro = { .verbose = cli_g.verbose > 0, .color = cli_g.color };
 	switch (cli_g.format) {
-	case CLI_FMT_TEXT:
-		report_result_text(stdout, r, &ro);
+	case CLI_FMT_TEXT: {
+		int width = cli_text_width();
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = width ? open_memstream(&buf, &len) : NULL;
+		if (m) { /* rendered, then wrapped to the width */
+			report_result_text(m, r, &ro);
+			fclose(m);
+			report_wrap_text(stdout, buf, len, width);
+			free(buf);
+		} else {
+			report_result_text(stdout, r, &ro);
+		}
 		fflush(stdout);
 		break;
+	}
 	case CLI_FMT_SARIF: {
 		json_t *j = report_result_sarif(r);
 		cli_print_json(j);

@@ -242,6 +242,67 @@ static void nss_block(FILE *out, int ind, const struct goabi_nss *n, const struc
 
 static void report_depth(FILE *out, const struct goabi_artifact *a, const struct report_opts *o, int depth);
 
+/* columns of a line that may hold SGR colour sequences (ESC [ ... m: none) */
+static size_t vis_cols(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
+			i += 2;
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	}
+	return c;
+}
+
+void report_wrap_text(FILE *out, const char *text, size_t len, int width)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (width < 20 || vis_cols(p, n) <= (size_t)width) {
+			fwrite(p, 1, n, out);
+		} else {
+			size_t lead = 0;
+			while (lead < n && p[lead] == ' ')
+				lead++;
+			size_t hang = lead + 4 > (size_t)width / 2 ? (size_t)width / 2 : lead + 4;
+			size_t at = 0;
+			bool fresh = true;
+			size_t i = 0;
+			while (i < n) {
+				size_t sp = i;
+				while (i < n && p[i] == ' ')
+					i++;
+				size_t w = i;
+				while (i < n && p[i] != ' ')
+					i++;
+				if (w == i)
+					break;
+				size_t wc = vis_cols(p + w, i - w), nsp = w - sp;
+				if (!fresh && at + nsp + wc > (size_t)width) {
+					fprintf(out, "\n%*s", (int)hang, "");
+					at = hang;
+					fresh = true;
+				} else {
+					fwrite(p + sp, 1, nsp, out);
+					at += nsp;
+				}
+				fwrite(p + w, 1, i - w, out);
+				at += wc;
+				fresh = false;
+			}
+		}
+		if (nl)
+			fputc('\n', out);
+		p = nl ? nl + 1 : end;
+	}
+}
+
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o)
 {
 	wrap_width = o && o->width >= 20 ? o->width : 0; /* the CLI's one thread */
