@@ -126,6 +126,20 @@ check "audit tool-arch.rpm: exit 1, audit/package-arch, the file broken (readelf
 "$GOABI" audit $A "$TMPD/tool-deb.deb" > "$TMPD/a-deb" 2>&1
 rc=$?
 check "audit tool-deb.deb (libc6 (>= 2.17) < $CGOFLOOR): exit 1, audit/package-libc" "1 yes" "$rc $(grep -q '\[audit/package-libc\]' "$TMPD/a-deb" && echo yes)"
+# Mach-O and PE programs inside a package (a release that ships every
+# platform): each one an artifact, its Go version = go version
+W=$NPM/@esbuild_win32-x64@0.25.5/esbuild.exe; M=$NPM/@esbuild_darwin-arm64@0.25.5/esbuild
+if [ -f "$W" ] && [ -f "$M" ]; then
+	mkpkg tool-multi amd64 rpm "" "$W:/usr/share/tool/windows/esbuild.exe $M:/usr/share/tool/darwin/esbuild $I/go119-static:/usr/bin/static-go"
+	"$GOABI" inspect --brief "$TMPD/tool-multi.rpm" > "$TMPD/multi" 2>&1
+	want="/usr/bin/static-go $(GOTOOLCHAIN=local "$GOV" version "$I/go119-static" | awk '{print $2}')
+/usr/share/tool/darwin/esbuild $(GOTOOLCHAIN=local "$GOV" version "$M" | awk '{print $2}')
+/usr/share/tool/windows/esbuild.exe $(GOTOOLCHAIN=local "$GOV" version "$W" | awk '{print $2}')"
+	check "an .rpm holding ELF, Mach-O and PE programs: each one, with its Go version (go version)" "$want" \
+		"$(sed "s|^$TMPD/tool-multi.rpm!||; s|: \([^,]*\),.*| \1|" "$TMPD/multi" | sort)"
+else
+	skip "Mach-O and PE inside a package" "npm esbuild darwin/win32 binaries not cached"
+fi
 # the same in SARIF and in the SBOM
 "$GOABI" audit $A --format sarif "$TMPD/tool-low.rpm" > "$TMPD/low.sarif" 2>/dev/null
 check "audit tool-low.rpm --format sarif: the rule audit/package-libc" 1 \
