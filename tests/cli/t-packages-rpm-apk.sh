@@ -191,3 +191,25 @@ raw = raw[:512 + len(data) // 2]             # the file's bytes end half-way
 open(sys.argv[2], "wb").write(gzip.compress(bytes(raw)))
 PY
 hostile "an .apk whose tar entry claims more bytes than it holds" "$TMPD/lying.apk"
+# 40 seeded mutations of the rpm's lead and headers and of the .apk's first
+# kilobytes: every run ends with exit 0, 1 or 2 (never a signal), within 20 s
+python3 - "$r" "$a" "$TMPD/mut" <<'PY'
+import os, random, sys
+random.seed(24)
+os.makedirs(sys.argv[3], exist_ok=True)
+for k, src in enumerate(sys.argv[1:3]):
+    b = open(src, "rb").read()
+    span = 4096 if k == 0 else 1024
+    for i in range(20):
+        m = bytearray(b)
+        for _ in range(random.randint(1, 8)):
+            m[random.randrange(min(span, len(m)))] = random.randrange(256)
+        open(os.path.join(sys.argv[3], "m%02d.%s" % (i, "rpm" if k == 0 else "apk")), "wb").write(m)
+PY
+bad=""
+for m in "$TMPD"/mut/*; do
+	timeout 20 "$GOABI" inspect --brief "$m" > /dev/null 2>&1
+	rc=$?
+	[ $rc -le 2 ] || bad="$bad $(basename "$m"):$rc"
+done
+check "40 mutated packages (seeded byte changes in the rpm headers, the apk's first KiB): exit 0-2, no crash or hang" "" "$bad"
