@@ -20,6 +20,7 @@ struct audit_run {
 	struct goabi_result *res;
 	bool recursive;
 	json_t *arts; /* --format cyclonedx: report_json of each file judged */
+	json_t *pkgj; /* the package of the file being judged (its JSON "package") */
 };
 
 /* an input problem: on stderr in text mode (as every command), and in the
@@ -70,6 +71,7 @@ static void judge(struct audit_run *r, const char *path, struct goabi_artifact *
 struct pkg_audit {
 	struct audit_run *r;
 	const char *pkg;
+	enum pkg_kind kind;
 	struct pkg_meta meta; /* filled before the first binary (control, header, .PKGINFO come first) */
 };
 
@@ -79,12 +81,14 @@ struct pkg_audit {
  * audit/package-libc-undeclared (unverified) */
 static enum goabi_verdict pkg_judge(struct pkg_audit *pa, const char *full, const struct goabi_artifact *a)
 {
-	char msg[1024];
+	char msg[1024] = "";
 	bool elf = a->kind == GOABI_KIND_ELF;
 	const char *link = a->libc.linkage.value;
 	const char *rule = pkg_compare(&pa->meta, a->libc.family.value, a->libc.glibc_floor.value,
 				       elf ? a->id.machine_name : NULL, elf && link && strcmp(link, "dynamic") == 0, msg,
 				       sizeof(msg));
+	if (pa->r->arts)
+		pa->r->pkgj = cli_pkg_json(&pa->meta, (int)pa->kind, rule, msg);
 	if (!rule)
 		return GOABI_VERDICT_PASS;
 	bool undeclared = strcmp(rule, "package-libc-undeclared") == 0;
@@ -124,6 +128,8 @@ static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t le
 		int err = goabi_inspect_buffer(full, buf, len, &pa->r->opts, &a);
 		enum goabi_verdict pv = a ? pkg_judge(pa, full, a) : GOABI_VERDICT_PASS;
 		judge(pa->r, full, a, err);
+		json_decref(pa->r->pkgj);
+		pa->r->pkgj = NULL;
 		/* the file's own verdict takes the package finding in */
 		struct goabi_result *res = pa->r->res;
 		struct goabi_judged *j = res->njudged ? &res->judged[res->njudged - 1] : NULL;
@@ -143,7 +149,7 @@ static void one(void *ctx, const char *path)
 		return;
 	if (pk != PKG_NONE) {
 		char err[512];
-		struct pkg_audit pa = { r, path, { 0 } };
+		struct pkg_audit pa = { r, path, pk, { 0 } };
 		int prc = pkg_read(path, pk, pkg_entry, &pa, &pa.meta, err, sizeof(err));
 		if (pa.meta.read) {
 			char key[1024], val[1600];
@@ -183,6 +189,8 @@ static void judge(struct audit_run *r, const char *path, struct goabi_artifact *
 		json_t *j = report_json(a, &ro);
 		if (j) { /* named as the audit names it (PKG!/path) */
 			json_object_set_new(j, "path", json_string(path));
+			if (r->pkgj)
+				json_object_set(j, "package", r->pkgj);
 			json_array_append_new(r->arts, j);
 		}
 	}

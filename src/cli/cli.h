@@ -43,6 +43,11 @@ int cli_emit_result(const struct goabi_result *r);
  * as cli_emit_result's. */
 typedef struct json_t json_t;
 int cli_emit_sbom(const struct goabi_result *r, json_t *artifacts);
+/* A release package's metadata and the comparison with one of its files
+ * (rule and msg from pkg_compare, rule NULL when consistent) as the JSON
+ * "package" object of that file (docs/packages.md). */
+struct pkg_meta;
+json_t *cli_pkg_json(const struct pkg_meta *m, int kind, const char *rule, const char *msg);
 
 /* Text output's wrap width: COLUMNS when set (>= 20), else the terminal's
  * width when stdout is one, else 0 (no wrapping: piped text stays one line

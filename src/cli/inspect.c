@@ -113,10 +113,9 @@ static void pkg_say(struct pkg_run *pr)
 }
 
 /* JSON: the package and the comparison of its declaration with this file */
-static json_t *pkg_json(const struct pkg_run *pr, const char *rule, const char *msg)
+json_t *cli_pkg_json(const struct pkg_meta *m, int kind, const char *rule, const char *msg)
 {
-	const struct pkg_meta *m = &pr->meta;
-	json_t *o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "format", pkg_kind_name(pr->kind), "name",
+	json_t *o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "format", pkg_kind_name((enum pkg_kind)kind), "name",
 			      m->name[0] ? m->name : NULL, "version", m->version[0] ? m->version : NULL, "architecture",
 			      m->arch[0] ? m->arch : NULL, "libc_declared", m->libc_decl[0] ? m->libc_decl : NULL,
 			      "libc_family", m->libc_family[0] ? m->libc_family : NULL, "glibc_min",
@@ -156,7 +155,7 @@ static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t le
 				fprintf(stderr, "': %s [%s]\n", msg, rule);
 			}
 			if (pr->r->json)
-				pr->r->pkgj = pkg_json(pr, rule, msg);
+				pr->r->pkgj = cli_pkg_json(&pr->meta, pr->kind, rule, msg);
 			emit(pr->r, full, a, err);
 			json_decref(pr->r->pkgj);
 			pr->r->pkgj = NULL;

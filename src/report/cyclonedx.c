@@ -234,6 +234,22 @@ static json_t *component(json_t *art, const char *ref, int *seq)
 		snprintf(key, sizeof(key), "goabi:%s.%s", sbom_facts[i][0], sbom_facts[i][1]);
 		fact_props(props, key, v);
 	}
+	/* a file from a release package: the package and its declaration (docs/packages.md) */
+	json_t *pkg = json_object_get(art, "package");
+	if (json_is_object(pkg)) {
+		static const char *const pk[] = { "format", "name", "version", "architecture", "libc_declared" };
+		for (size_t k = 0; k < sizeof(pk) / sizeof(pk[0]); k++) {
+			snprintf(key, sizeof(key), "goabi:package.%s", pk[k]);
+			prop(props, key, jstr(pkg, pk[k]));
+		}
+		json_t *mm = json_object_get(pkg, "mismatch");
+		if (json_is_object(mm)) {
+			char buf[2048];
+			snprintf(buf, sizeof(buf), "%s: %s", jstr(mm, "rule") ? jstr(mm, "rule") : "?",
+				 jstr(mm, "message") ? jstr(mm, "message") : "");
+			prop(props, "goabi:package.mismatch", buf);
+		}
+	}
 	json_t *set = go ? json_object_get(go, "settings") : NULL;
 	const char *k;
 	json_t *x;

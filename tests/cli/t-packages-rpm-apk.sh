@@ -126,6 +126,10 @@ check "audit tool-arch.rpm: exit 1, audit/package-arch, the file broken (readelf
 "$GOABI" audit $A "$TMPD/tool-deb.deb" > "$TMPD/a-deb" 2>&1
 rc=$?
 check "audit tool-deb.deb (libc6 (>= 2.17) < $CGOFLOOR): exit 1, audit/package-libc" "1 yes" "$rc $(grep -q '\[audit/package-libc\]' "$TMPD/a-deb" && echo yes)"
+"$GOABI" inspect --format cyclonedx "$TMPD/tool-low.rpm" > "$TMPD/low-i.cdx" 2>/dev/null
+check "inspect tool-low.rpm --format cyclonedx: each component's goabi:package.name/version/architecture (oracle: the nfpm configuration)" \
+	"tool-low 1.2.3-4 x86_64|tool-low 1.2.3-4 x86_64" \
+	"$(jget "$TMPD/low-i.cdx" "'|'.join(' '.join(v for k in ('name','version','architecture') for p in c['properties'] if p['name']=='goabi:package.'+k for v in [p['value']]) for c in j['components'])")"
 # Mach-O and PE programs inside a package (a release that ships every
 # platform): each one an artifact, its Go version = go version
 W=$NPM/@esbuild_win32-x64@0.25.5/esbuild.exe; M=$NPM/@esbuild_darwin-arm64@0.25.5/esbuild
