@@ -90,6 +90,8 @@ struct goabi_image_opts {
 	int cpu_level;            /* 1..4 for x86-64-vN, 0: no CPU given */
 	int jobs;                 /* worker threads, 0: the default (docs/image.md) */
 	bool isa_scan;            /* disassemble for the ISA level binaries require */
+	bool go_modules;          /* judged property go.modules: each Go binary's module
+				   * lines as go version -m prints them (the SBOM's) */
 	/* limits, 0 for the defaults */
 	uint64_t max_bytes, max_entries, max_file;
 	size_t max_path;

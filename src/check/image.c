@@ -91,6 +91,40 @@ static void musl_version(struct imgchk *c, struct imgchk_bin *b, struct goabi_ar
 	img_unmap(b->node, p, len);
 }
 
+/* the build info's modules as go version -m prints them (for the SBOM) */
+static void mod_line(char **buf, size_t *len, size_t *cap, const char *tag, const char *p, const char *v, const char *s)
+{
+	size_t need = strlen(tag) + strlen(p) + (v ? strlen(v) : 0) + (s ? strlen(s) : 0) + 5;
+	if (*len + need + 1 > *cap) {
+		size_t nc = (*cap + need + 1) * 2;
+		char *nb = realloc(*buf, nc);
+		if (!nb)
+			return;
+		*buf = nb;
+		*cap = nc;
+	}
+	*len += (size_t)snprintf(*buf + *len, *cap - *len, "%s\t%s\t%s\t%s\n", tag, p, v ? v : "", s ? s : "");
+}
+
+static const char *module_lines(const struct goabi_go *g, struct goabi_arena *ar)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	if (g->main.path)
+		mod_line(&buf, &len, &cap, "mod", g->main.path, g->main.version, g->main.sum);
+	for (size_t i = 0; i < g->ndeps; i++) {
+		const struct goabi_module *m = &g->deps[i];
+		if (!m->path)
+			continue;
+		mod_line(&buf, &len, &cap, "dep", m->path, m->version, m->sum);
+		if (m->repl_path)
+			mod_line(&buf, &len, &cap, "=>", m->repl_path, m->repl_version, m->repl_sum);
+	}
+	const char *r = buf ? sdup(ar, buf) : NULL;
+	free(buf);
+	return r;
+}
+
 static void extract(struct imgchk *c, struct imgchk_bin *b, const struct goabi_artifact *a, struct goabi_arena *ar)
 {
 	if (a->kind != GOABI_KIND_ELF || !a->id.elfclass) {
@@ -149,6 +183,8 @@ static void extract(struct imgchk *c, struct imgchk_bin *b, const struct goabi_a
 				    : g->version_range.value ? g->version_range.value
 				    : strcmp(g->toolchain.value, "gccgo") == 0 ? "gccgo (version unknown)" : "go (version unknown)");
 		b->go_cgo = sdup(ar, g->cgo.value);
+		if (c->o.go_modules)
+			b->go_modules = module_lines(g, ar);
 	}
 	b->isa_declared = sdup(ar, a->isa.declared.value);
 	b->isa_required = sdup(ar, a->isa.required.value);

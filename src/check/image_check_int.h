@@ -49,6 +49,7 @@ struct imgchk_bin {
 	enum goabi_linkage link;
 	enum goabi_cgo cgo;
 	const char *go_version, *go_cgo; /* NULL when not Go */
+	const char *go_modules;    /* with imgc_opts.go_modules: "mod\tPATH\tVER\tSUM\n", "dep\t...", "=>\t..." */
 	const char *isa_declared, *isa_required;
 	const char *musl_version;  /* when the file is a musl libc/loader */
 	const char *glibc_floor;   /* newest GLIBC_x.y it needs (the libc.glibc_floor fact) */

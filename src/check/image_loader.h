@@ -20,6 +20,7 @@ struct imgc_opts {
 	int cpu_level;       /* 1..4 for x86-64-vN, 0 when not given */
 	int jobs;            /* worker threads, 0 = default */
 	bool isa_scan;       /* run the disassembly ISA scan (slow) */
+	bool go_modules;     /* keep each Go binary's module lines (imgchk_bin.go_modules) */
 	/* called from worker threads, serialised by the checker */
 	void (*progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
 	void *progress_ctx;

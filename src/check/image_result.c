@@ -159,6 +159,7 @@ static void judged_one(struct goabi_result *r, const struct imgchk *c, const str
 		PROP("go.version", b->go_version);
 		PROP("go.cgo", b->go_cgo);
 		PROP("go.static", !b->interp && !b->nneeded ? "true" : "false");
+		PROP("go.modules", b->go_modules);
 	}
 	if (b->nss_go_dbs || b->nss_c_dbs) {
 		const char *gd[NSSDB_COUNT], *cd[NSSDB_COUNT];
@@ -280,6 +281,7 @@ int goabi_image_check(const char *input, const struct goabi_image_opts *o, struc
 	}
 	struct imgchk *c = calloc(1, sizeof(*c));
 	struct imgc_opts co = { .cpu_level = o->cpu_level, .jobs = o->jobs, .isa_scan = o->isa_scan,
+				.go_modules = o->go_modules,
 				.progress = o->check_progress, .progress_ctx = o->progress_ctx };
 	if (!c || imgchk_run(c, &fs, &co) != 0) {
 		if (c)

@@ -5,17 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "goabi/checks.h"
 #include "goabi/goabi.h"
+#include "goabi/result.h"
 #include "read/package.h"
+#include "report/report.h"
 
 struct audit_run {
 	struct goabi_opts opts;
 	struct goabi_policy *pol;
 	struct goabi_result *res;
 	bool recursive;
+	json_t *arts; /* --format cyclonedx: report_json of each file judged */
+	json_t *pkgj; /* the package of the file being judged (its JSON "package") */
 };
 
 /* an input problem: on stderr in text mode (as every command), and in the
@@ -53,7 +58,8 @@ static void help(FILE *out)
 		"  --forbid-dll winmm.dll,...  DLLs a PE file must not import (any case)\n"
 		"options:\n"
 		"  --policy FILE             policy JSON (flags add to / override it)\n"
-		"  --format text|json|sarif  output format (default text); --json = --format json\n"
+		"  --format text|json|sarif|cyclonedx  output format (default text); --json = --format json;\n"
+		"                            cyclonedx: a CycloneDX 1.6 SBOM with the verdicts (docs/sbom.md)\n"
 		"  -r                        walk directories\n"
 		"  -q                        print nothing, only set the exit code\n"
 		"exit: 0 every rule met, 1 a rule is broken, 2 usage error or unreadable input\n");
@@ -65,7 +71,47 @@ static void judge(struct audit_run *r, const char *path, struct goabi_artifact *
 struct pkg_audit {
 	struct audit_run *r;
 	const char *pkg;
+	enum pkg_kind kind;
+	struct pkg_meta meta; /* filled before the first binary (control, header, .PKGINFO come first) */
 };
+
+/* the package's declared libc and architecture against what the binary
+ * needs: audit/package-libc (declared lower or another libc: it installs
+ * where the binary cannot start), audit/package-arch, and
+ * audit/package-libc-undeclared (unverified) */
+static enum goabi_verdict pkg_judge(struct pkg_audit *pa, const char *full, const struct goabi_artifact *a)
+{
+	char msg[1024] = "";
+	bool elf = a->kind == GOABI_KIND_ELF;
+	const char *link = a->libc.linkage.value;
+	const char *rule = pkg_compare(&pa->meta, a->libc.family.value, a->libc.glibc_floor.value,
+				       elf ? a->id.machine_name : NULL, elf && link && strcmp(link, "dynamic") == 0, msg,
+				       sizeof(msg));
+	if (pa->r->arts)
+		pa->r->pkgj = cli_pkg_json(&pa->meta, (int)pa->kind, rule, msg);
+	if (!rule)
+		return GOABI_VERDICT_PASS;
+	bool undeclared = strcmp(rule, "package-libc-undeclared") == 0;
+	char id[64];
+	snprintf(id, sizeof(id), "audit/%s", rule);
+	struct goabi_finding *f = goabi_result_add_finding(pa->r->res, id, undeclared ? GOABI_SEV_WARNING : GOABI_SEV_ERROR,
+							   "%s", msg);
+	if (!f)
+		return GOABI_VERDICT_PASS;
+	f->check = "audit";
+	f->conf = GOABI_KNOWN;
+	f->subject.path = goabi_result_str(pa->r->res, full);
+	f->key = goabi_result_str(pa->r->res, rule);
+	goabi_props_add(pa->r->res, &f->props, "package", pa->pkg);
+	goabi_props_add(pa->r->res, &f->props, "declared", pa->meta.libc_decl[0] ? pa->meta.libc_decl : NULL);
+	goabi_props_add(pa->r->res, &f->props, "architecture", pa->meta.arch[0] ? pa->meta.arch : NULL);
+	goabi_props_add(pa->r->res, &f->props, "glibc_floor", a->libc.glibc_floor.value);
+	goabi_props_add(pa->r->res, &f->props, "glibc_floor.evidence", a->libc.glibc_floor.evidence);
+	goabi_result_raise(pa->r->res, undeclared ? GOABI_VERDICT_WARN : GOABI_VERDICT_FAIL);
+	if (cli_g.format == CLI_FMT_TEXT && !cli_g.quiet)
+		fprintf(stderr, "goabi audit: '%s': %s [%s]\n", full, msg, id);
+	return undeclared ? GOABI_VERDICT_WARN : GOABI_VERDICT_FAIL;
+}
 
 static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t len, const char *why)
 {
@@ -80,7 +126,17 @@ static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t le
 	if (buf) {
 		struct goabi_artifact *a = NULL;
 		int err = goabi_inspect_buffer(full, buf, len, &pa->r->opts, &a);
+		enum goabi_verdict pv = a ? pkg_judge(pa, full, a) : GOABI_VERDICT_PASS;
 		judge(pa->r, full, a, err);
+		json_decref(pa->r->pkgj);
+		pa->r->pkgj = NULL;
+		/* the file's own verdict takes the package finding in */
+		struct goabi_result *res = pa->r->res;
+		struct goabi_judged *j = res->njudged ? &res->judged[res->njudged - 1] : NULL;
+		if (j && pv > j->verdict && j->subject.path && strcmp(j->subject.path, full) == 0) {
+			j->verdict = pv;
+			j->verdict_word = pv == GOABI_VERDICT_FAIL ? "broken" : "unverified";
+		}
 	}
 	free(full);
 }
@@ -93,8 +149,16 @@ static void one(void *ctx, const char *path)
 		return;
 	if (pk != PKG_NONE) {
 		char err[512];
-		struct pkg_audit pa = { r, path };
-		if (pkg_read(path, pk, pkg_entry, &pa, err, sizeof(err)) != 0) {
+		struct pkg_audit pa = { r, path, pk, { 0 } };
+		int prc = pkg_read(path, pk, pkg_entry, &pa, &pa.meta, err, sizeof(err));
+		if (pa.meta.read) {
+			char key[1024], val[1600];
+			snprintf(key, sizeof(key), "package[%s]", path);
+			snprintf(val, sizeof(val), "%s %s %s %s; libc: %s", pkg_kind_name(pk), pa.meta.name, pa.meta.version,
+				 pa.meta.arch, pa.meta.libc_decl[0] ? pa.meta.libc_decl : "none declared");
+			goabi_props_add(r->res, &r->res->summary, key, val);
+		}
+		if (prc != 0) {
 			char msg[600];
 			snprintf(msg, sizeof(msg), "%s package: %s", pkg_kind_name(pk), err);
 			input_error(r, path, NULL, msg);
@@ -120,6 +184,16 @@ static void judge(struct audit_run *r, const char *path, struct goabi_artifact *
 		}
 	}
 	goabi_audit_file(r->res, r->pol, path, a, err);
+	if (r->arts && a && a->kind != GOABI_KIND_OTHER) {
+		struct report_opts ro = { 0 };
+		json_t *j = report_json(a, &ro);
+		if (j) { /* named as the audit names it (PKG!/path) */
+			json_object_set_new(j, "path", json_string(path));
+			if (r->pkgj)
+				json_object_set(j, "package", r->pkgj);
+			json_array_append_new(r->arts, j);
+		}
+	}
 	goabi_artifact_free(a);
 }
 
@@ -203,17 +277,23 @@ int cmd_audit(int argc, char **argv)
 		return rc;
 	}
 	goabi_policy_inspect_opts(r.pol, &r.opts);
+	if (cli_g.format == CLI_FMT_CYCLONEDX)
+		r.arts = json_array();
+	/* -r progress: on a terminal only, in text output only */
+	struct walk_opts wo = { .progress = cli_g.format == CLI_FMT_TEXT && !cli_g.quiet && isatty(STDERR_FILENO) == 1 };
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk_tree("audit", argv[i], one, &r))
+			if (walk_tree_opts("audit", argv[i], one, &r, &wo))
 				goabi_audit_input_error(r.res, argv[i], NULL, "some entries could not be read");
 		} else {
 			one(&r, argv[i]);
 		}
 	}
+	walk_opts_free(&wo);
 	goabi_audit_finish(r.res, r.pol, policy_file);
-	rc = cli_emit_result(r.res);
+	rc = r.arts ? cli_emit_sbom(r.res, r.arts) : cli_emit_result(r.res);
+	json_decref(r.arts);
 	goabi_result_free(r.res);
 	goabi_policy_free(r.pol);
 	return rc;

@@ -38,6 +38,21 @@ struct goabi_result;
 /* Render r on stdout in cli_g.format (text, JSON schema 2, SARIF 2.1.0) and
  * return its exit code (goabi_exit_code). */
 int cli_emit_result(const struct goabi_result *r);
+/* --format cyclonedx of a check's result (cyclonedx_result_bom): artifacts is
+ * a JSON array of report_json objects (audit), NULL for image; the exit code
+ * as cli_emit_result's. */
+typedef struct json_t json_t;
+int cli_emit_sbom(const struct goabi_result *r, json_t *artifacts);
+/* A release package's metadata and the comparison with one of its files
+ * (rule and msg from pkg_compare, rule NULL when consistent) as the JSON
+ * "package" object of that file (docs/packages.md). */
+struct pkg_meta;
+json_t *cli_pkg_json(const struct pkg_meta *m, int kind, const char *rule, const char *msg);
+
+/* Text output's wrap width: COLUMNS when set (>= 20), else the terminal's
+ * width when stdout is one, else 0 (no wrapping: piped text stays one line
+ * a fact). JSON is never wrapped. */
+int cli_text_width(void);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
@@ -58,7 +73,12 @@ int walk_tree(const char *cmd, const char *dir, void (*fn)(void *ctx, const char
  * counts the links it did not follow. */
 struct walk_opts {
 	bool follow;
+	bool progress;        /* a progress line on stderr (the caller decides: stderr a terminal, text output) */
 	size_t skipped_links; /* out: symbolic links not followed */
+	/* private: progress */
+	size_t nfiles;
+	double start, last;
+	bool shown;
 	/* private: (dev, inode) pairs seen when following */
 	unsigned long long *seen;
 	size_t nseen, seencap;

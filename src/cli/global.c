@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "goabi/result.h"
+#include "report/cyclonedx.h"
 #include "report/report.h"
 
 struct cli_global cli_g;
@@ -22,6 +24,21 @@ static bool want_color_auto(void)
 	if (term && strcmp(term, "dumb") == 0)
 		return false;
 	return isatty(STDOUT_FILENO) == 1;
+}
+
+int cli_text_width(void)
+{
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		char *e;
+		long v = strtol(c, &e, 10);
+		if (!*e && v >= 20 && v <= 100000)
+			return (int)v;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 0;
 }
 
 static void bad(const char *cmd, const char *opt, const char *val, const char *use)
@@ -128,6 +145,17 @@ void cli_print_json(json_t *j)
 	fflush(stdout);
 }
 
+int cli_emit_sbom(const struct goabi_result *r, json_t *artifacts)
+{
+	int rc = goabi_exit_code(r);
+	if (!r || cli_g.quiet)
+		return rc;
+	json_t *j = cyclonedx_result_bom(r, artifacts, GOABI_VERSION);
+	cli_print_json(j);
+	json_decref(j);
+	return rc;
+}
+
 int cli_emit_result(const struct goabi_result *r)
 {
 	int rc = goabi_exit_code(r);
@@ -139,18 +167,38 @@ int cli_emit_result(const struct goabi_result *r)
 	}
 	struct report_opts ro = { .verbose = cli_g.verbose > 0, .color = cli_g.color };
 	switch (cli_g.format) {
-	case CLI_FMT_TEXT:
-		report_result_text(stdout, r, &ro);
+	case CLI_FMT_TEXT: {
+		int width = cli_text_width();
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = width ? open_memstream(&buf, &len) : NULL;
+		if (m) { /* rendered, then wrapped to the width */
+			report_result_text(m, r, &ro);
+			fclose(m);
+			report_wrap_text(stdout, buf, len, width);
+			free(buf);
+		} else {
+			report_result_text(stdout, r, &ro);
+		}
 		fflush(stdout);
 		break;
+	}
 	case CLI_FMT_SARIF: {
 		json_t *j = report_result_sarif(r);
 		cli_print_json(j);
 		json_decref(j);
 		break;
 	}
-	case CLI_FMT_JSON:
-	case CLI_FMT_CYCLONEDX: { /* a result has no SBOM form: its JSON */
+	case CLI_FMT_CYCLONEDX:
+		if (strcmp(r->check, "image") == 0) { /* the image's binaries (docs/sbom.md) */
+			json_t *j = cyclonedx_result_bom(r, NULL, GOABI_VERSION);
+			cli_print_json(j);
+			json_decref(j);
+			break;
+		}
+		/* the other checks' results have no SBOM form: their JSON */
+		__attribute__((fallthrough));
+	case CLI_FMT_JSON: {
 		json_t *j = report_result_json(r, &ro, rc);
 		cli_print_json(j);
 		json_decref(j);

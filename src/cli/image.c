@@ -90,7 +90,7 @@ static void help(FILE *out)
 		"                 oci-archive:FILE[:REF], docker-archive:FILE[:REF]\n"
 		"  checks that every ELF binary in a container image or root filesystem will start,\n"
 		"  without running anything (docs/image.md)\n"
-		"  --json, --format text|json|sarif  output format\n"
+		"  --json, --format text|json|sarif|cyclonedx  output format (cyclonedx: docs/sbom.md)\n"
 		"  -v                     list every binary, not only the ones with findings\n"
 		"  -q                     print nothing, only set the exit code\n"
 		"  --platform OS/ARCH[/VARIANT]  image of a multi-platform index (default: the host's)\n"
@@ -243,6 +243,7 @@ int cmd_image(int argc, char **argv)
 	}
 	const char *input = argv[optind];
 	struct progress pr = { !noprog && !cli_g.quiet && isatty(2), now(), 0 };
+	o.go_modules = cli_g.format == CLI_FMT_CYCLONEDX; /* the SBOM's module components */
 	o.read_progress = read_progress_cb;
 	o.check_progress = progress_cb;
 	o.progress_ctx = &pr;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "goabi/goabi.h"
@@ -19,6 +20,7 @@ struct inspect_run {
 	bool brief;         /* --brief: one line per file, in the spirit of go version */
 	struct walk_opts walk; /* -L follows symbolic links */
 	json_t *arr;
+	json_t *pkgj;       /* the package of the file being emitted (JSON "package") */
 	struct goabi_result *res; /* --json: the envelope's verdict and "errors" */
 	int rc;
 	size_t nfiles;
@@ -92,7 +94,36 @@ static void fail(struct inspect_run *r, const char *path, const char *msg)
 struct pkg_run {
 	struct inspect_run *r;
 	const char *pkg;
+	enum pkg_kind kind;
+	struct pkg_meta meta; /* filled before the first binary */
+	bool said;            /* the package line was printed */
 };
+
+/* text: one line naming the package and what it declares, before its files */
+static void pkg_say(struct pkg_run *pr)
+{
+	if (pr->said || !pr->meta.read || pr->r->json || pr->r->brief || pr->r->quiet)
+		return;
+	pr->said = true;
+	report_put(stdout, pr->pkg);
+	printf(": %s package %s %s, architecture %s, libc declared: ", pkg_kind_name(pr->kind), pr->meta.name,
+	       pr->meta.version, pr->meta.arch[0] ? pr->meta.arch : "?");
+	report_put(stdout, pr->meta.libc_decl[0] ? pr->meta.libc_decl : "none");
+	fputs("\n\n", stdout);
+}
+
+/* JSON: the package and the comparison of its declaration with this file */
+json_t *cli_pkg_json(const struct pkg_meta *m, int kind, const char *rule, const char *msg)
+{
+	json_t *o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "format", pkg_kind_name((enum pkg_kind)kind), "name",
+			      m->name[0] ? m->name : NULL, "version", m->version[0] ? m->version : NULL, "architecture",
+			      m->arch[0] ? m->arch : NULL, "libc_declared", m->libc_decl[0] ? m->libc_decl : NULL,
+			      "libc_family", m->libc_family[0] ? m->libc_family : NULL, "glibc_min",
+			      m->glibc_min[0] ? m->glibc_min : NULL);
+	if (o)
+		json_object_set_new(o, "mismatch", rule ? json_pack("{s:s, s:s}", "rule", rule, "message", msg) : json_null());
+	return o;
+}
 
 static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t len, const char *why)
 {
@@ -110,10 +141,27 @@ static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t le
 		int err = goabi_inspect_buffer(full, buf, len, &pr->r->opts, &a);
 		if (why)
 			fail(pr->r, full, why);
-		if (a)
+		if (a) {
+			char msg[1024];
+			bool elf = a->kind == GOABI_KIND_ELF;
+			const char *link = a->libc.linkage.value;
+			const char *rule = pkg_compare(&pr->meta, a->libc.family.value, a->libc.glibc_floor.value,
+						       elf ? a->id.machine_name : NULL,
+						       elf && link && strcmp(link, "dynamic") == 0, msg, sizeof(msg));
+			pkg_say(pr);
+			if (rule && !pr->r->json && !pr->r->quiet) { /* a fact about the package, not an error */
+				fputs("goabi inspect: '", stderr);
+				report_put(stderr, full);
+				fprintf(stderr, "': %s [%s]\n", msg, rule);
+			}
+			if (pr->r->json)
+				pr->r->pkgj = cli_pkg_json(&pr->meta, pr->kind, rule, msg);
 			emit(pr->r, full, a, err);
-		else
+			json_decref(pr->r->pkgj);
+			pr->r->pkgj = NULL;
+		} else {
 			fail(pr->r, full, goabi_strerror(err));
+		}
 	}
 	free(full);
 }
@@ -126,8 +174,10 @@ static void one(void *ctx, const char *path)
 	enum pkg_kind pk = pkg_sniff(path);
 	if (pk != PKG_NONE) {
 		char err[512];
-		struct pkg_run pr = { r, path };
-		if (pkg_read(path, pk, pkg_entry, &pr, err, sizeof(err)) != 0) {
+		struct pkg_run pr = { r, path, pk, { 0 }, false };
+		int prc = pkg_read(path, pk, pkg_entry, &pr, &pr.meta, err, sizeof(err));
+		pkg_say(&pr); /* a package with no binary inside */
+		if (prc != 0) {
 			char msg[600];
 			snprintf(msg, sizeof(msg), "%s package: %s", pkg_kind_name(pk), err);
 			r->nfiles++;
@@ -173,7 +223,10 @@ static void emit(struct inspect_run *r, const char *path, struct goabi_artifact 
 					       w && w->ndiags ? w->diags[0].message : goabi_strerror(err));
 	}
 	if (r->json) {
-		json_array_append_new(r->arr, report_json(a, &r->ro));
+		json_t *j = report_json(a, &r->ro);
+		if (j && r->pkgj) /* a file from a release package */
+			json_object_set(j, "package", r->pkgj);
+		json_array_append_new(r->arr, j);
 	} else if (r->brief && !r->quiet) {
 		if (a->kind != GOABI_KIND_OTHER) /* a file that is no ELF, ar or Go object: stderr said so */
 			brief_line(stdout, path, a);
@@ -251,6 +304,7 @@ int cmd_inspect(int argc, char **argv)
 	r.quiet = cli_g.quiet;
 	r.ro.verbose = cli_g.verbose > 0;
 	r.ro.color = cli_g.color;
+	r.ro.width = cli_text_width();
 	int c;
 	optind = 1;
 	opterr = !r.json; /* JSON mode: the error is in the JSON */
@@ -296,6 +350,8 @@ int cmd_inspect(int argc, char **argv)
 			return EXIT_INPUT;
 		}
 	}
+	/* -r progress: on a terminal only, never with a JSON/SBOM document */
+	r.walk.progress = !r.json && !r.quiet && isatty(STDERR_FILENO) == 1;
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (r.recursive && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {

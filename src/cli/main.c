@@ -27,7 +27,7 @@ static void usage(FILE *out)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\nshared options (before or after the command):\n"
 		     "  --json, --format F   text, json (schema %d: docs/json-schema.md), sarif (SARIF 2.1.0),\n"
-		     "                       cyclonedx (inspect)\n"
+		     "                       cyclonedx (inspect, audit, image)\n"
 		     "  -q                   print nothing, only set the exit code\n"
 		     "  -v                   verbose: evidence and details\n"
 		     "  --color[=WHEN]       colour text output: auto (stdout is a terminal), always, never\n",

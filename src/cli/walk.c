@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli/cli.h"
@@ -86,6 +88,58 @@ void walk_opts_free(struct walk_opts *o)
 	o->nseen = o->seencap = 0;
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_erase(struct walk_opts *o)
+{
+	if (o && o->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		o->shown = false;
+	}
+}
+
+/* "goabi inspect: 1234 files, 5.6 s: /usr/lib/..." at most ten times a
+ * second, cut to the terminal's width; erased before a file's output when
+ * stdout is the same terminal */
+static void progress_tick(const char *cmd, struct walk_opts *o, const char *path)
+{
+	if (!o || !o->progress)
+		return;
+	double t = mono();
+	if (!o->start)
+		o->start = t;
+	o->nfiles++;
+	if (o->shown && isatty(STDOUT_FILENO))
+		progress_erase(o);
+	if (o->nfiles > 1 && t - o->last < 0.1)
+		return;
+	o->last = t;
+	struct winsize ws;
+	int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "goabi %s: %zu file%s, %.1f s: ", cmd, o->nfiles, o->nfiles == 1 ? "" : "s", t - o->start);
+	if (n < 0 || n >= cols - 1)
+		n = 0;
+	int room = cols - 1 - n;
+	size_t pl = strlen(path);
+	const char *tail = pl > (size_t)room ? path + pl - (size_t)room : path;
+	if (room > 0) { /* control bytes in a file name are not sent to the terminal */
+		int k = n;
+		for (const char *c = tail; *c && k < (int)sizeof(line) - 1 && k < cols - 1; c++)
+			line[k++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+		line[k] = 0;
+	}
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	o->shown = true;
+}
+
 /* ancestors: the directories being walked (a link to one of them is a loop) */
 struct anc {
 	const struct anc *up;
@@ -153,8 +207,10 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 					errs += walk(cmd, path, dev, depth + 1, fn, ctx, o, &me);
 				}
 			} else if (S_ISREG(st.st_mode)) {
-				if (!(o && o->follow) || seen_add(o, st.st_dev, st.st_ino))
+				if (!(o && o->follow) || seen_add(o, st.st_dev, st.st_ino)) {
+					progress_tick(cmd, o, path);
 					fn(ctx, path);
+				}
 			}
 		}
 		free(path);
@@ -185,5 +241,7 @@ int walk_tree_opts(const char *cmd, const char *dir, void (*fn)(void *ctx, const
 	}
 	if (o->follow)
 		seen_add(o, st.st_dev, st.st_ino);
-	return walk(cmd, dir, st.st_dev, 0, fn, ctx, o, NULL);
+	int errs = walk(cmd, dir, st.st_dev, 0, fn, ctx, o, NULL);
+	progress_erase(o);
+	return errs;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "read/package.h"
@@ -76,7 +77,417 @@ static la_ssize_t nested_read(struct archive *a, void *ctx, const void **buf)
 	return (la_ssize_t)sz;
 }
 
+/* ---- the package's own metadata ---- */
+
+static bool binary_magic(const uint8_t *h)
+{
+	static const uint8_t mo[][4] = { { 0xfe, 0xed, 0xfa, 0xce }, { 0xfe, 0xed, 0xfa, 0xcf },
+					  { 0xce, 0xfa, 0xed, 0xfe }, { 0xcf, 0xfa, 0xed, 0xfe } };
+	if (memcmp(h, "\x7f" "ELF", 4) == 0 || memcmp(h, "!<arch>\n", 8) == 0 || memcmp(h, "!<thin>\n", 8) == 0)
+		return true;
+	for (size_t i = 0; i < 4; i++)
+		if (memcmp(h, mo[i], 4) == 0)
+			return true;
+	/* universal Mach-O: 0xcafebabe and a small slice count (not a Java class) */
+	if (h[0] == 0xca && h[1] == 0xfe && h[2] == 0xba && (h[3] == 0xbe || h[3] == 0xbf) && !h[4] && !h[5] && !h[6] &&
+	    h[7] && h[7] < 45)
+		return true;
+	return h[0] == 'M' && h[1] == 'Z'; /* PE: confirmed by is_pe once read */
+}
+
+static bool is_pe(const uint8_t *b, size_t n)
+{
+	if (n < 64)
+		return false;
+	uint32_t off = (uint32_t)b[60] | (uint32_t)b[61] << 8 | (uint32_t)b[62] << 16 | (uint32_t)b[63] << 24;
+	return off <= n - 4 && memcmp(b + off, "PE\0\0", 4) == 0;
+}
+
+static void cat(char *dst, size_t cap, const char *sep, const char *s, size_t n)
+{
+	size_t l = strlen(dst);
+	if (l && l + strlen(sep) < cap) {
+		memcpy(dst + l, sep, strlen(sep) + 1);
+		l += strlen(sep);
+	}
+	if (n > cap - 1 - l)
+		n = cap - 1 - l;
+	memcpy(dst + l, s, n);
+	dst[l + n] = 0;
+}
+
+/* numeric comparison of dotted versions ("2.9" < "2.17") */
+static int vcmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		unsigned long x = strtoul(a, (char **)&a, 10), y = strtoul(b, (char **)&b, 10);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*a == '.')
+			a++;
+		else if (*a)
+			break;
+		if (*b == '.')
+			b++;
+		else if (*b)
+			break;
+	}
+	return 0;
+}
+
+/* a declared glibc version (Debian "2.34-1", rpm "2.34", epochs dropped) */
+static void glibc_at_least(struct pkg_meta *m, const char *v, size_t n)
+{
+	char buf[32];
+	size_t k = 0;
+	const char *colon = memchr(v, ':', n);
+	if (colon) {
+		n -= (size_t)(colon + 1 - v);
+		v = colon + 1;
+	}
+	while (k < n && k + 1 < sizeof(buf) && ((v[k] >= '0' && v[k] <= '9') || v[k] == '.'))
+		buf[k] = v[k], k++;
+	buf[k] = 0;
+	while (k && buf[k - 1] == '.')
+		buf[--k] = 0;
+	if (k && (!m->glibc_min[0] || vcmp(buf, m->glibc_min) > 0))
+		snprintf(m->glibc_min, sizeof(m->glibc_min), "%s", buf);
+}
+
+static void set_family(struct pkg_meta *m, const char *f)
+{
+	if (!m->libc_family[0])
+		snprintf(m->libc_family, sizeof(m->libc_family), "%s", f);
+}
+
+/* one dependency name (and version): does it name a libc? */
+static void libc_dep(struct pkg_meta *m, const char *name, size_t n, const char *ver, size_t vn, const char *as_written,
+		     size_t wn)
+{
+#define IS(lit) (n == sizeof(lit) - 1 && memcmp(name, lit, n) == 0)
+#define STARTS(lit) (n >= sizeof(lit) - 1 && memcmp(name, lit, sizeof(lit) - 1) == 0)
+	if (IS("libc6") || IS("libc6.1") || IS("libc0.1") || IS("libc0.3") || IS("glibc") || STARTS("libc.so.6")) {
+		set_family(m, "glibc");
+		if (STARTS("libc.so.6(GLIBC_")) { /* rpm's automatic requirement: libc.so.6(GLIBC_2.34)(64bit) */
+			const char *v = name + 16;
+			glibc_at_least(m, v, n - 16);
+		} else if (ver && vn) {
+			glibc_at_least(m, ver, vn);
+		}
+		cat(m->libc_decl, sizeof(m->libc_decl), ", ", as_written, wn);
+	} else if (IS("musl") || STARTS("so:libc.musl-") || STARTS("libc.musl-")) {
+		set_family(m, "musl");
+		cat(m->libc_decl, sizeof(m->libc_decl), ", ", as_written, wn);
+	}
+#undef IS
+#undef STARTS
+}
+
+/* Debian: "libc6 (>= 2.34), libgcc-s1 | foo (>= 1)" */
+static void deb_depends(struct pkg_meta *m, const char *v, size_t n)
+{
+	const char *end = v + n;
+	while (v < end) {
+		const char *t = v;
+		while (t < end && *t != ',' && *t != '|')
+			t++;
+		const char *a = v, *b = t;
+		while (a < b && (*a == ' ' || *a == '\t' || *a == '\n'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n'))
+			b--;
+		const char *ne = a;
+		while (ne < b && *ne != ' ' && *ne != '(' && *ne != ':' && *ne != '[')
+			ne++;
+		const char *ver = NULL;
+		size_t vn = 0;
+		const char *ge = memchr(a, '(', (size_t)(b - a));
+		if (ge && b - ge > 3 && ge[1] == '>' && (ge[2] == '=' || ge[2] == '>')) {
+			ver = ge + 3;
+			while (ver < b && *ver == ' ')
+				ver++;
+			const char *ve = memchr(ver, ')', (size_t)(b - ver));
+			vn = (size_t)((ve ? ve : b) - ver);
+		}
+		libc_dep(m, a, (size_t)(ne - a), ver, vn, a, (size_t)(b - a));
+		v = t + 1;
+	}
+}
+
+/* "Key: value" (deb control) or "key = value" (apk .PKGINFO) lines */
+static void meta_lines(struct pkg_meta *m, const char *s, size_t n, bool apk)
+{
+	const char *end = s + n;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *le = nl ? nl : end;
+		/* a Debian field's continuation lines start with a space */
+		while (!apk && nl && le + 1 < end && (le[1] == ' ' || le[1] == '\t')) {
+			nl = memchr(le + 1, '\n', (size_t)(end - le - 1));
+			le = nl ? nl : end;
+		}
+		const char *sep = memchr(s, apk ? '=' : ':', (size_t)(le - s));
+		if (sep && s[0] != '#') {
+			const char *k = s, *ke = sep, *v = sep + 1;
+			while (ke > k && ke[-1] == ' ')
+				ke--;
+			while (v < le && (*v == ' ' || *v == '\t'))
+				v++;
+			size_t kn = (size_t)(ke - k), vn = (size_t)(le - v);
+			int vl = (int)(vn < 255 ? vn : 255);
+#define KEY(lit) (kn == sizeof(lit) - 1 && strncasecmp(k, lit, kn) == 0)
+			if (KEY("Package") || KEY("pkgname"))
+				snprintf(m->name, sizeof(m->name), "%.*s", vl, v);
+			else if (KEY("Version") || KEY("pkgver"))
+				snprintf(m->version, sizeof(m->version), "%.*s", vl, v);
+			else if (KEY("Architecture") || KEY("arch"))
+				snprintf(m->arch, sizeof(m->arch), "%.*s", (int)(vn < 63 ? vn : 63), v);
+			else if (!apk && (KEY("Depends") || KEY("Pre-Depends")))
+				deb_depends(m, v, vn);
+			else if (apk && KEY("depend")) {
+				/* "so:libc.musl-x86_64.so.1", "musl>=1.2.4", "glibc" */
+				const char *ne = v;
+				while (ne < le && *ne != '<' && *ne != '>' && *ne != '=' && *ne != '~' && *ne != ' ')
+					ne++;
+				const char *ver = ne;
+				while (ver < le && (*ver == '<' || *ver == '>' || *ver == '=' || *ver == '~'))
+					ver++;
+				libc_dep(m, v, (size_t)(ne - v), ver, (size_t)(le - ver), v, vn);
+			}
+#undef KEY
+			m->read = true;
+		}
+		s = nl ? nl + 1 : end;
+	}
+}
+
+#define META_MAX (1u << 20) /* a control file or .PKGINFO larger than this is not read */
+
+static char *read_small(struct archive *a, int64_t size, size_t *len)
+{
+	if (size < 0 || size > META_MAX)
+		return NULL;
+	char *b = malloc((size_t)size + 1);
+	if (!b)
+		return NULL;
+	size_t have = 0;
+	while (have < (size_t)size) {
+		la_ssize_t got = archive_read_data(a, b + have, (size_t)size - have);
+		if (got <= 0)
+			break;
+		have += (size_t)got;
+	}
+	b[have] = 0;
+	*len = have;
+	return b;
+}
+
+static void apk_meta(struct archive *a, int64_t size, struct pkg_meta *m)
+{
+	size_t n;
+	char *b = read_small(a, size, &n);
+	if (b)
+		meta_lines(m, b, n, true);
+	free(b);
+}
+
+/* the control member of a .deb: its ./control file */
+static void deb_control(struct archive *outer, struct pkg_meta *m)
+{
+	struct nested n = { outer };
+	struct archive *in = archive_read_new();
+	if (!in)
+		return;
+	archive_read_support_filter_all(in);
+	archive_read_support_format_tar(in);
+	archive_read_support_format_gnutar(in);
+	if (archive_read_open(in, &n, NULL, nested_read, NULL) == ARCHIVE_OK) {
+		struct archive_entry *e;
+		while (archive_read_next_header(in, &e) == ARCHIVE_OK) {
+			const char *p = archive_entry_pathname(e);
+			if (!p || (strcmp(p, "./control") != 0 && strcmp(p, "control") != 0))
+				continue;
+			size_t len;
+			char *b = read_small(in, archive_entry_size(e), &len);
+			if (b)
+				meta_lines(m, b, len, false);
+			free(b);
+			break;
+		}
+	}
+	archive_read_free(in);
+}
+
+/* rpm: the lead (96 bytes), the signature header (padded to 8), the main
+ * header; a header is magic 8e ad e8 01, 4 reserved bytes, the number of
+ * index entries and the data size (big-endian), 16-byte entries (tag, type,
+ * offset, count), then the data. Every count and offset bounded. */
+#define RPM_MAX_INDEX 100000u
+#define RPM_MAX_DATA (64u << 20)
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int rpm_header(int fd, off_t off, uint8_t **idx, uint32_t *nidx, uint8_t **data, uint32_t *dsize, off_t *next,
+		      char *err, size_t errlen, const char *which)
+{
+	uint8_t h[16];
+	if (pread(fd, h, 16, off) != 16) {
+		snprintf(err, errlen, "the %s header is cut short (at offset %lld)", which, (long long)off);
+		return -1;
+	}
+	if (h[0] != 0x8e || h[1] != 0xad || h[2] != 0xe8 || h[3] != 0x01) {
+		snprintf(err, errlen, "no %s header at offset %lld (bad magic)", which, (long long)off);
+		return -1;
+	}
+	uint32_t n = be32(h + 8), ds = be32(h + 12);
+	if (n > RPM_MAX_INDEX || ds > RPM_MAX_DATA) {
+		snprintf(err, errlen, "the %s header claims %u entries and %u data bytes (limits %u, %u)", which, n, ds,
+			 RPM_MAX_INDEX, RPM_MAX_DATA);
+		return -1;
+	}
+	*idx = malloc((size_t)n * 16 + 1);
+	*data = malloc((size_t)ds + 1);
+	if (!*idx || !*data) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (pread(fd, *idx, (size_t)n * 16, off + 16) != (ssize_t)((size_t)n * 16) ||
+	    pread(fd, *data, ds, off + 16 + (off_t)n * 16) != (ssize_t)ds) {
+		snprintf(err, errlen, "the %s header is cut short: %u entries and %u data bytes claimed past the end", which,
+			 n, ds);
+		return -1;
+	}
+	(*data)[ds] = 0;
+	*nidx = n;
+	*dsize = ds;
+	*next = off + 16 + (off_t)n * 16 + ds;
+	return 0;
+}
+
+/* the strings of a STRING / STRING_ARRAY / I18NSTRING entry, NULL-separated in out[] */
+static size_t rpm_strings(const uint8_t *idx, uint32_t nidx, const uint8_t *data, uint32_t ds, uint32_t tag,
+			  const char **out, size_t max)
+{
+	for (uint32_t i = 0; i < nidx; i++) {
+		const uint8_t *e = idx + (size_t)i * 16;
+		if (be32(e) != tag)
+			continue;
+		uint32_t type = be32(e + 4), off = be32(e + 8), cnt = be32(e + 12);
+		if ((type != 6 && type != 8 && type != 9) || off >= ds)
+			return 0;
+		if (type != 8)
+			cnt = 1;
+		size_t k = 0;
+		const char *p = (const char *)data + off, *end = (const char *)data + ds;
+		for (uint32_t c = 0; c < cnt && k < max && p < end; c++) {
+			out[k++] = p; /* data[ds] is 0: every string ends */
+			p += strlen(p) + 1;
+		}
+		return k;
+	}
+	return 0;
+}
+
+static int rpm_meta(const char *path, struct pkg_meta *m, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open");
+		return -1;
+	}
+	uint8_t *si = NULL, *sd = NULL, *hi = NULL, *hd = NULL;
+	uint32_t sn, sds, hn, hds;
+	off_t next;
+	int rc = -1;
+	if (rpm_header(fd, 96, &si, &sn, &sd, &sds, &next, err, errlen, "signature") == 0) {
+		next = (next + 7) & ~(off_t)7;
+		if (rpm_header(fd, next, &hi, &hn, &hd, &hds, &next, err, errlen, "main") == 0) {
+			const char *v[1];
+			char rel[128] = "";
+			if (rpm_strings(hi, hn, hd, hds, 1000, v, 1))
+				snprintf(m->name, sizeof(m->name), "%s", v[0]);
+			if (rpm_strings(hi, hn, hd, hds, 1002, v, 1))
+				snprintf(rel, sizeof(rel), "-%.120s", v[0]);
+			if (rpm_strings(hi, hn, hd, hds, 1001, v, 1))
+				snprintf(m->version, sizeof(m->version), "%.120s%s", v[0], rel);
+			if (rpm_strings(hi, hn, hd, hds, 1022, v, 1))
+				snprintf(m->arch, sizeof(m->arch), "%s", v[0]);
+			const char *names[4096], *vers[4096];
+			size_t nn = rpm_strings(hi, hn, hd, hds, 1049, names, 4096);
+			size_t nv = rpm_strings(hi, hn, hd, hds, 1050, vers, 4096);
+			for (size_t i = 0; i < nn; i++) {
+				const char *ver = i < nv ? vers[i] : "";
+				char w[600];
+				snprintf(w, sizeof(w), "%s%s%s", names[i], *ver ? " >= " : "", ver);
+				libc_dep(m, names[i], strlen(names[i]), ver, strlen(ver), w, strlen(w));
+			}
+			m->read = true;
+			rc = 0;
+		}
+	}
+	free(si);
+	free(sd);
+	free(hi);
+	free(hd);
+	close(fd);
+	return rc;
+}
+
+/* ---- the declaration against a binary ---- */
+
+static const char *arch_machine(const char *a)
+{
+	static const char *const map[][2] = {
+		{ "amd64", "x86_64" },   { "x86_64", "x86_64" }, { "arm64", "aarch64" },  { "aarch64", "aarch64" },
+		{ "i386", "i386" },      { "i486", "i386" },     { "i586", "i386" },      { "i686", "i386" },
+		{ "x86", "i386" },       { "armhf", "arm" },     { "armel", "arm" },      { "armv7", "arm" },
+		{ "armv7hl", "arm" },    { "armhfp", "arm" },    { "armv6hl", "arm" },    { "ppc64el", "ppc64" },
+		{ "ppc64le", "ppc64" },  { "ppc64", "ppc64" },   { "s390x", "s390" },     { "riscv64", "riscv" },
+		{ "loong64", "loongarch" }, { "loongarch64", "loongarch" }, { "mips64el", "mips" }, { "mipsel", "mips" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i][0], a) == 0)
+			return map[i][1];
+	return NULL; /* all, noarch, any, unknown: no claim */
+}
+
+const char *pkg_compare(const struct pkg_meta *m, const char *family, const char *glibc_floor, const char *machine,
+			bool dynamic, char *msg, size_t msglen)
+{
+	if (!m || !m->read)
+		return NULL;
+	const char *want = arch_machine(m->arch);
+	if (want && machine && strcmp(machine, "unknown") != 0 && strcmp(want, machine) != 0) {
+		snprintf(msg, msglen, "the package is for architecture %s, the binary for %s", m->arch, machine);
+		return "package-arch";
+	}
+	if (!dynamic || !family || (strcmp(family, "glibc") != 0 && strcmp(family, "musl") != 0))
+		return NULL;
+	if (!m->libc_family[0]) {
+		snprintf(msg, msglen, "the package declares no dependency on a C library, the binary needs %s%s%s", family,
+			 glibc_floor ? " " : "", glibc_floor ? glibc_floor : "");
+		return "package-libc-undeclared";
+	}
+	if (strcmp(m->libc_family, family) != 0) {
+		snprintf(msg, msglen, "the package declares %s (%s), the binary needs %s", m->libc_family, m->libc_decl,
+			 family);
+		return "package-libc";
+	}
+	if (strcmp(family, "glibc") == 0 && glibc_floor && strncmp(glibc_floor, "GLIBC_", 6) == 0 &&
+	    (!m->glibc_min[0] || vcmp(m->glibc_min, glibc_floor + 6) < 0)) {
+		snprintf(msg, msglen, "the package declares %s, lower than the %s the binary needs", m->libc_decl,
+			 glibc_floor);
+		return "package-libc";
+	}
+	return NULL;
+}
+
 struct walk {
+	enum pkg_kind kind;
+	struct pkg_meta *meta;
 	pkg_entry_fn fn;
 	void *ctx;
 	int64_t total;
@@ -97,14 +508,26 @@ static int entries(struct archive *a, struct walk *w, const char *what)
 		const char *name = archive_entry_pathname(e);
 		if (!name)
 			continue;
+		/* "./usr/bin/tool" (deb, apk), "/usr/bin/tool" or "./usr/..." (rpm): "usr/bin/tool" */
+		for (;;) {
+			if (name[0] == '.' && name[1] == '/')
+				name += 2;
+			else if (name[0] == '/')
+				name++;
+			else
+				break;
+		}
 		if (size < 8)
 			continue;
+		if (w->meta && w->kind == PKG_APK && strcmp(name, ".PKGINFO") == 0) {
+			apk_meta(a, size, w->meta);
+			continue;
+		}
 		uint8_t head[8];
 		la_ssize_t got = archive_read_data(a, head, sizeof(head));
 		if (got < 0)
 			break;
-		if (got < 8 || (memcmp(head, "\x7f" "ELF", 4) != 0 && memcmp(head, "!<arch>\n", 8) != 0 &&
-				memcmp(head, "!<thin>\n", 8) != 0))
+		if (got < 8 || !binary_magic(head))
 			continue;
 		if (size > PKG_MAX_ENTRY || w->total + size > PKG_MAX_TOTAL) {
 			w->fn(w->ctx, name, NULL, (size_t)size, "larger than goabi reads from a package");
@@ -123,6 +546,10 @@ static int entries(struct archive *a, struct walk *w, const char *what)
 				break;
 			have += (size_t)got;
 		}
+		if (head[0] == 'M' && !is_pe(buf, have)) { /* "MZ" but no PE header: a DOS program or data */
+			free(buf);
+			continue;
+		}
 		w->total += size;
 		w->nfiles++;
 		w->fn(w->ctx, name, buf, have, have < (size_t)size ? "the package ends inside this file" : NULL);
@@ -135,14 +562,17 @@ static int entries(struct archive *a, struct walk *w, const char *what)
 	return 0;
 }
 
-int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, char *err, size_t errlen)
+int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, struct pkg_meta *meta, char *err,
+	     size_t errlen)
 {
 	const char *le = lazylib_error(LAZYLIB_ID_ARCHIVE);
 	if (le) {
 		snprintf(err, errlen, "%s", le);
 		return -1;
 	}
-	struct walk w = { fn, ctx, 0, 0, err, errlen };
+	if (meta)
+		memset(meta, 0, sizeof(*meta));
+	struct walk w = { kind, meta, fn, ctx, 0, 0, err, errlen };
 	struct archive *a = archive_read_new();
 	if (!a) {
 		snprintf(err, errlen, "out of memory");
@@ -151,6 +581,11 @@ int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, c
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
 	int rc = 0;
+	/* the rpm header first: its own diagnostics (libarchive only says "Unrecognized archive format") */
+	if (kind == PKG_RPM && rpm_meta(path, meta ? meta : &(struct pkg_meta){ 0 }, err, errlen) != 0) {
+		archive_read_free(a);
+		return -1;
+	}
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
 		snprintf(err, errlen, "%s", archive_error_string(a) ? archive_error_string(a) : "cannot open");
 		archive_read_free(a);
@@ -165,6 +600,10 @@ int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, c
 		bool data = false;
 		while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 			const char *m = archive_entry_pathname(e);
+			if (m && meta && strncmp(m, "control.tar", 11) == 0) {
+				deb_control(a, meta);
+				continue;
+			}
 			if (!m || strncmp(m, "data.tar", 8) != 0)
 				continue;
 			data = true;

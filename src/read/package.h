@@ -3,6 +3,7 @@
 #ifndef GOABI_READ_PACKAGE_H
 #define GOABI_READ_PACKAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,8 +21,30 @@ enum pkg_kind pkg_sniff(const char *path);
  * the bytes are incomplete or missing */
 typedef void (*pkg_entry_fn)(void *ctx, const char *name, const uint8_t *buf, size_t len, const char *why);
 
+/* What the package says of itself: .deb control (Package, Version,
+ * Architecture, Depends/Pre-Depends on libc6), .rpm header (NAME, VERSION-
+ * RELEASE, ARCH, REQUIRENAME libc.so.6(GLIBC_x.y) / glibc >= x.y), .apk
+ * .PKGINFO (pkgname, pkgver, arch, depend = so:libc.musl-ARCH.so.1). Empty
+ * strings when absent. */
+struct pkg_meta {
+	bool read;               /* the metadata was found */
+	char name[256], version[256], arch[64];
+	char libc_decl[512];     /* the declaration as written: "libc6 (>= 2.34)", "libc.so.6(GLIBC_2.34)(64bit), ..." */
+	char libc_family[16];    /* "glibc", "musl" or "" (no libc declared) */
+	char glibc_min[32];      /* the newest glibc version the declaration names ("2.34"), "" if none */
+};
+
 /* 0, or -1 with err set when the package could not be (fully) read; the
- * callback has then seen the files before the problem */
-int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, char *err, size_t errlen);
+ * callback has then seen the files before the problem. meta (may be NULL)
+ * receives the package's own metadata. */
+int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, struct pkg_meta *meta, char *err,
+	     size_t errlen);
+
+/* The package's declaration against one binary's real needs (family
+ * "glibc"/"musl"/NULL, glibc_floor "GLIBC_2.34" or NULL, machine as
+ * elf_machine_name, interp or NULL): 0 when consistent, else a rule
+ * ("package-libc", "package-arch") and a sentence in msg. */
+const char *pkg_compare(const struct pkg_meta *m, const char *family, const char *glibc_floor, const char *machine,
+			bool dynamic, char *msg, size_t msglen);
 
 #endif

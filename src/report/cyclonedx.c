@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "report/cyclonedx.h"
+#include "goabi/result.h"
 #include "util/util.h"
 
 /* purl: percent-encode every byte outside the unreserved set, keeping '/'
@@ -233,6 +234,22 @@ static json_t *component(json_t *art, const char *ref, int *seq)
 		snprintf(key, sizeof(key), "goabi:%s.%s", sbom_facts[i][0], sbom_facts[i][1]);
 		fact_props(props, key, v);
 	}
+	/* a file from a release package: the package and its declaration (docs/packages.md) */
+	json_t *pkg = json_object_get(art, "package");
+	if (json_is_object(pkg)) {
+		static const char *const pk[] = { "format", "name", "version", "architecture", "libc_declared" };
+		for (size_t k = 0; k < sizeof(pk) / sizeof(pk[0]); k++) {
+			snprintf(key, sizeof(key), "goabi:package.%s", pk[k]);
+			prop(props, key, jstr(pkg, pk[k]));
+		}
+		json_t *mm = json_object_get(pkg, "mismatch");
+		if (json_is_object(mm)) {
+			char buf[2048];
+			snprintf(buf, sizeof(buf), "%s: %s", jstr(mm, "rule") ? jstr(mm, "rule") : "?",
+				 jstr(mm, "message") ? jstr(mm, "message") : "");
+			prop(props, "goabi:package.mismatch", buf);
+		}
+	}
 	json_t *set = go ? json_object_get(go, "settings") : NULL;
 	const char *k;
 	json_t *x;
@@ -267,7 +284,8 @@ static json_t *component(json_t *art, const char *ref, int *seq)
 	return c;
 }
 
-json_t *cyclonedx_bom(json_t *artifacts, const char *tool_version)
+/* the document around a component list (and the subject, for image) */
+static json_t *bom(json_t *comps, const char *tool_version, json_t *subject, json_t *meta_props)
 {
 	unsigned char u[16] = { 0 };
 	if (getrandom(u, sizeof(u), 0) != (ssize_t)sizeof(u)) { /* fall back on time and pid */
@@ -285,6 +303,28 @@ json_t *cyclonedx_bom(json_t *artifacts, const char *tool_version)
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_t *b = json_pack("{s:s, s:s, s:s, s:i, s:{s:s, s:{s:[{s:s, s:s, s:s}]}}}", "bomFormat", "CycloneDX",
+			      "specVersion", "1.6", "serialNumber", uuid, "version", 1, "metadata", "timestamp", ts, "tools",
+			      "components", "type", "application", "name", "goabi", "version", tool_version);
+	if (!b) {
+		json_decref(comps);
+		json_decref(subject);
+		json_decref(meta_props);
+		return NULL;
+	}
+	json_t *md = json_object_get(b, "metadata");
+	if (subject)
+		json_object_set_new(md, "component", subject);
+	if (meta_props && json_array_size(meta_props))
+		json_object_set_new(md, "properties", meta_props);
+	else
+		json_decref(meta_props);
+	json_object_set_new(b, "components", comps);
+	return b;
+}
+
+static json_t *artifact_components(json_t *artifacts)
+{
 	json_t *comps = json_array();
 	int seq = 0;
 	size_t i;
@@ -297,8 +337,254 @@ json_t *cyclonedx_bom(json_t *artifacts, const char *tool_version)
 		if (c)
 			json_array_append_new(comps, c);
 	}
-	return json_pack("{s:s, s:s, s:s, s:i, s:{s:s, s:{s:[{s:s, s:s, s:s}]}}, s:o}", "bomFormat", "CycloneDX",
-			 "specVersion", "1.6", "serialNumber", uuid, "version", 1, "metadata", "timestamp", ts, "tools",
-			 "components", "type", "application", "name", "goabi", "version", tool_version, "components",
-			 comps);
+	return comps;
+}
+
+json_t *cyclonedx_bom(json_t *artifacts, const char *tool_version)
+{
+	return bom(artifact_components(artifacts), tool_version, NULL, NULL);
+}
+
+/* ---- a check's result (audit, image) ---- */
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* the result's word on one subject: its verdict, and each finding about it
+ * with its rule, severity, message and evidence */
+static void result_props(json_t *props, const struct goabi_result *r, const char *path, const char *member)
+{
+	char name[128], buf[8192];
+	for (size_t i = 0; i < r->njudged; i++) {
+		const struct goabi_judged *j = &r->judged[i];
+		if (!same(j->subject.path, path) || !same(j->subject.member, member))
+			continue;
+		snprintf(name, sizeof(name), "goabi:%s.verdict", r->check);
+		prop(props, name, j->verdict_word ? j->verdict_word : goabi_verdict_name(j->verdict));
+		snprintf(name, sizeof(name), "goabi:%s.verdict_class", r->check);
+		prop(props, name, goabi_verdict_name(j->verdict));
+		break;
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct goabi_finding *f = &r->findings[i];
+		if (!same(f->subject.path, path) || !same(f->subject.member, member))
+			continue;
+		snprintf(buf, sizeof(buf), "%s (%s): %s", f->rule ? f->rule : "?", goabi_finding_sev_name(f->sev),
+			 f->message ? f->message : "");
+		prop(props, "goabi:finding", buf);
+		if (f->tool_says)
+			prop(props, "goabi:finding:tool_says", f->tool_says);
+		for (size_t k = 0; k < f->evidence.n; k++)
+			prop(props, "goabi:finding:evidence", f->evidence.v[k]);
+	}
+	for (size_t i = 0; i < r->nerrors; i++) {
+		const struct goabi_input_error *e = &r->errors[i];
+		if (same(e->file, path) && same(e->member, member))
+			prop(props, "goabi:diagnostic", e->message);
+	}
+}
+
+/* image's judged properties under the names inspect's facts have
+ * (docs/sbom.md); the rest as goabi:image.NAME */
+static const char *const image_names[][2] = {
+	{ "type", "goabi:elf.type" },         { "machine", "goabi:elf.machine_name" },
+	{ "class", "goabi:elf.class" },       { "interp", "goabi:libc.interp" },
+	{ "libc", "goabi:libc.family" },      { "libc.evidence", "goabi:libc.family:evidence" },
+	{ "linkage", "goabi:libc.linkage" },  { "glibc_floor", "goabi:libc.glibc_floor" },
+	{ "go.version", "goabi:go.version" }, { "go.cgo", "goabi:go.cgo" },
+	{ "isa_declared", "goabi:isa.declared" }, { "isa_required", "goabi:isa.required" },
+};
+
+/* "mod|dep|=>\tPATH\tVERSION\tSUM" lines (image's go.modules) as the JSON
+ * reporter's go object, so add_modules writes them like inspect's */
+static json_t *go_of_lines(const char *lines, const char *version)
+{
+	json_t *go = json_pack("{s:[], s:{s:s?}}", "deps", "version", "value", version);
+	if (!go)
+		return NULL;
+	json_t *deps = json_object_get(go, "deps"), *last = NULL;
+	const char *p = lines;
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char line[4096];
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = 0;
+		p = e ? e + 1 : NULL;
+		char *f[4] = { line, NULL, NULL, NULL };
+		for (int k = 1; k < 4; k++) {
+			char *t = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
+			if (t) {
+				*t = 0;
+				f[k] = t + 1;
+			}
+		}
+		if (!f[1] || !*f[1])
+			continue;
+		json_t *m = json_pack("{s:s}", "path", f[1]);
+		if (!m)
+			continue;
+		if (f[2] && *f[2])
+			json_object_set_new(m, "version", json_string(f[2]));
+		if (f[3] && *f[3])
+			json_object_set_new(m, "sum", json_string(f[3]));
+		if (strcmp(f[0], "mod") == 0) {
+			json_object_set_new(go, "main", m);
+		} else if (strcmp(f[0], "dep") == 0) {
+			json_array_append_new(deps, m);
+			last = m;
+		} else if (strcmp(f[0], "=>") == 0 && last) {
+			json_object_set_new(last, "replace", m);
+		} else {
+			json_decref(m);
+		}
+	}
+	return go;
+}
+
+static json_t *judged_component(const struct goabi_result *r, const struct goabi_judged *j, size_t idx, int *seq)
+{
+	const char *path = j->subject.member ? j->subject.member : j->subject.path ? j->subject.path : "?";
+	const char *name = strrchr(path, '/');
+	name = name && name[1] ? name + 1 : path;
+	const char *exe = NULL, *mods = NULL, *gover = NULL;
+	for (size_t i = 0; i < j->props.n; i++) {
+		const struct goabi_prop *p = &j->props.v[i];
+		if (strcmp(p->name, "executable") == 0)
+			exe = p->value;
+		else if (strcmp(p->name, "go.modules") == 0)
+			mods = p->value;
+		else if (strcmp(p->name, "go.version") == 0)
+			gover = p->value;
+	}
+	char ref[4096];
+	snprintf(ref, sizeof(ref), "goabi:%zu:%s", idx + 1, path);
+	json_t *c = json_pack("{s:s, s:s, s:s}", "type", exe && strcmp(exe, "true") == 0 ? "application" : "library",
+			      "bom-ref", ref, "name", name);
+	if (!c)
+		return NULL;
+	json_t *go = mods || gover ? go_of_lines(mods, gover) : NULL;
+	json_t *mainm = go ? json_object_get(go, "main") : NULL;
+	const char *mpath = jstr(mainm, "path"), *mver = jstr(mainm, "version");
+	if (mpath && mver && strcmp(mver, "(devel)") != 0) {
+		json_object_set_new(c, "version", json_string(mver));
+		json_object_set_new(c, "purl", golang_purl(mpath, mver));
+	}
+	json_t *props = json_array();
+	prop(props, "goabi:path", path);
+	if (j->subject.member)
+		prop(props, "goabi:image", j->subject.path);
+	if (mpath)
+		prop(props, "goabi:go.main", mpath);
+	char key[160];
+	for (size_t i = 0; i < j->props.n; i++) {
+		const struct goabi_prop *p = &j->props.v[i];
+		if (strcmp(p->name, "go.modules") == 0 || strcmp(p->name, "executable") == 0)
+			continue;
+		const char *mapped = NULL;
+		for (size_t k = 0; k < sizeof(image_names) / sizeof(image_names[0]); k++)
+			if (strcmp(image_names[k][0], p->name) == 0)
+				mapped = image_names[k][1];
+		if (strcmp(p->name, "needed") == 0 && p->value) { /* one property per library, as inspect's */
+			const char *s = p->value;
+			while (*s) {
+				const char *e = strstr(s, ", ");
+				size_t n = e ? (size_t)(e - s) : strlen(s);
+				char lib[1024];
+				snprintf(lib, sizeof(lib), "%.*s", (int)(n < sizeof(lib) ? n : sizeof(lib) - 1), s);
+				prop(props, "goabi:libc.needed", lib);
+				s += n;
+				if (e)
+					s += 2;
+			}
+			continue;
+		}
+		if (!mapped) {
+			snprintf(key, sizeof(key), "goabi:%s.%s", r->check, p->name);
+			mapped = key;
+		}
+		prop(props, mapped, p->value);
+	}
+	prop(props, "goabi:executable", exe);
+	result_props(props, r, j->subject.path, j->subject.member);
+	json_object_set_new(c, "properties", props);
+	if (go) {
+		json_t *sub = json_array();
+		add_modules(sub, go, ref, seq);
+		if (json_array_size(sub))
+			json_object_set_new(c, "components", sub);
+		else
+			json_decref(sub);
+		json_decref(go);
+	}
+	return c;
+}
+
+json_t *cyclonedx_result_bom(const struct goabi_result *r, json_t *artifacts, const char *tool_version)
+{
+	json_t *comps, *subject = NULL, *meta = json_array();
+	char name[160];
+	if (artifacts) { /* audit: each file's facts, then the result's word on it */
+		comps = artifact_components(artifacts);
+		size_t i;
+		json_t *c;
+		json_array_foreach(comps, i, c) {
+			json_t *a = json_array_get(artifacts, i);
+			result_props(json_object_get(c, "properties"), r, jstr(a, "path"), NULL);
+		}
+	} else { /* image: each judged binary, from the check's own properties */
+		comps = json_array();
+		int seq = 0;
+		for (size_t i = 0; i < r->njudged; i++) {
+			json_t *c = judged_component(r, &r->judged[i], i, &seq);
+			if (c)
+				json_array_append_new(comps, c);
+		}
+	}
+	const char *image = NULL, *digest = NULL;
+	for (size_t i = 0; i < r->summary.n; i++) {
+		const struct goabi_prop *p = &r->summary.v[i];
+		if (strcmp(r->check, "image") == 0 && strcmp(p->name, "image") == 0)
+			image = p->value;
+		if (strcmp(r->check, "image") == 0 && strcmp(p->name, "digest") == 0)
+			digest = p->value;
+		snprintf(name, sizeof(name), "goabi:%s.summary.%s", r->check, p->name);
+		prop(meta, name, p->value);
+	}
+	snprintf(name, sizeof(name), "goabi:%s.verdict", r->check);
+	prop(meta, name, r->verdict_word ? r->verdict_word : goabi_verdict_name(r->verdict));
+	snprintf(name, sizeof(name), "goabi:%s.verdict_class", r->check);
+	prop(meta, name, goabi_verdict_name(r->verdict));
+	/* findings and errors about no component: the document's */
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct goabi_finding *f = &r->findings[i];
+		bool placed = false;
+		for (size_t k = 0; k < r->njudged && !placed; k++)
+			placed = same(r->judged[k].subject.path, f->subject.path) &&
+				 same(r->judged[k].subject.member, f->subject.member);
+		if (!placed) {
+			char buf[8192];
+			snprintf(buf, sizeof(buf), "%s (%s): %s%s%s", f->rule ? f->rule : "?", goabi_finding_sev_name(f->sev),
+				 f->message ? f->message : "", f->subject.path ? " — " : "",
+				 f->subject.path ? f->subject.path : "");
+			prop(meta, "goabi:finding", buf);
+		}
+	}
+	for (size_t i = 0; i < r->nerrors; i++) {
+		const struct goabi_input_error *e = &r->errors[i];
+		char buf[8192];
+		snprintf(buf, sizeof(buf), "%s%s%s%s: %s", e->file ? e->file : "", e->member ? "(" : "",
+			 e->member ? e->member : "", e->member ? ")" : "", e->message ? e->message : "");
+		prop(meta, "goabi:error", buf);
+	}
+	if (image) {
+		subject = json_pack("{s:s, s:s, s:s}", "type", "container", "bom-ref", "goabi:image", "name", image);
+		if (subject && digest)
+			json_object_set_new(subject, "version", json_string(digest));
+	}
+	return bom(comps, tool_version, subject, meta);
 }

@@ -8,4 +8,13 @@
  * array of report_json objects; tool_version names goabi in the metadata. */
 json_t *cyclonedx_bom(json_t *artifacts, const char *tool_version);
 
+struct goabi_result;
+/* A BOM of a check's result: with artifacts (audit: the report_json objects
+ * of the files judged) one component per artifact as cyclonedx_bom, without
+ * (image) one per judged item from its properties (go.modules: the nested
+ * module components); each with the result's verdict, findings (rule,
+ * severity, message, evidence) and errors about it as goabi: properties,
+ * the summary and verdict in metadata.properties. */
+json_t *cyclonedx_result_bom(const struct goabi_result *r, json_t *artifacts, const char *tool_version);
+
 #endif

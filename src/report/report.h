@@ -10,12 +10,17 @@ struct report_opts {
 	bool verbose;     /* evidence for every fact, full lists */
 	bool isa_detail;
 	bool color;
+	int width;        /* text: wrap lines at this many columns (0: never), cli_text_width() */
 };
 
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o);
 /* Print s with control characters escaped (\n, \t, \xNN, C1 as \u00NN):
  * names and strings from a file must not break lines or drive the terminal. */
 void report_put(FILE *out, const char *s);
+/* text (lines already escaped) with each line longer than width columns
+ * broken at spaces, continuation lines indented 4 past the line's own
+ * indentation; SGR colour sequences take no columns; width < 20: as is */
+void report_wrap_text(FILE *out, const char *text, size_t len, int width);
 /* A new JSON object describing the artifact (caller owns the reference). */
 json_t *report_json(const struct goabi_artifact *a, const struct report_opts *o);
 /* A JSON string from bytes that may not be valid UTF-8 (bad bytes -> U+FFFD). */

@@ -1,5 +1,7 @@
 /* Human text reporter: one aligned block per artifact, each fact followed
  * by its evidence; members of archives indented under their archive. */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
@@ -20,16 +22,81 @@ void report_put(FILE *out, const char *s)
 	}
 }
 
+/* the wrap width of the report being written (report_text sets it) */
+static int wrap_width;
+
+/* columns a UTF-8 string takes (continuation bytes take none) */
+static size_t cols(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* s (already escaped: no control bytes) after a prefix of pcols columns,
+ * broken at spaces so no line passes width; continuation lines hang under
+ * the value column; a word longer than the room is written whole */
+static void put_wrapped(FILE *out, const char *s, size_t pcols, int width)
+{
+	size_t hang = pcols, room = (size_t)width;
+	if (hang > room / 2)
+		hang = room / 2;
+	size_t at = pcols;
+	bool fresh = true; /* nothing written on this line after the prefix/hang */
+	const char *p = s;
+	while (*p) {
+		const char *sp = p;
+		while (*p == ' ')
+			p++;
+		size_t nsp = (size_t)(p - sp);
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t wl = (size_t)(p - w), wc = cols(w, wl);
+		if (!wl) { /* trailing spaces */
+			break;
+		}
+		if (!fresh && at + nsp + wc > room) {
+			fprintf(out, "\n%*s", (int)hang, "");
+			at = hang;
+			fresh = true;
+		}
+		if (!fresh || at == pcols) { /* keep the spacing inside a line (and after the label) */
+			fprintf(out, "%.*s", (int)nsp, sp);
+			at += nsp;
+		}
+		fwrite(w, 1, wl, out);
+		at += wc;
+		fresh = false;
+	}
+}
+
 static void line(FILE *out, int ind, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void line(FILE *out, int ind, const char *label, const char *fmt, ...)
 {
 	va_list ap;
 	char *s = NULL;
-	fprintf(out, "%*s  %-12s ", ind, "", label);
+	int pre = fprintf(out, "%*s  %-12s ", ind, "", label);
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) >= 0) {
-		report_put(out, s);
+		char *esc = NULL;
+		size_t elen = 0;
+		FILE *m = wrap_width > 0 ? open_memstream(&esc, &elen) : NULL;
+		if (m) { /* escaped first, then wrapped: the escapes are part of the text */
+			report_put(m, s);
+			fclose(m);
+			if (pre < 0)
+				pre = 0;
+			if (esc && cols(esc, elen) + (size_t)pre > (size_t)wrap_width)
+				put_wrapped(out, esc, (size_t)pre, wrap_width);
+			else if (esc)
+				fputs(esc, out);
+			free(esc);
+		} else {
+			report_put(out, s);
+		}
 		free(s);
 	}
 	va_end(ap);
@@ -175,9 +242,72 @@ static void nss_block(FILE *out, int ind, const struct goabi_nss *n, const struc
 
 static void report_depth(FILE *out, const struct goabi_artifact *a, const struct report_opts *o, int depth);
 
+/* columns of a line that may hold SGR colour sequences (ESC [ ... m: none) */
+static size_t vis_cols(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
+			i += 2;
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	}
+	return c;
+}
+
+void report_wrap_text(FILE *out, const char *text, size_t len, int width)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (width < 20 || vis_cols(p, n) <= (size_t)width) {
+			fwrite(p, 1, n, out);
+		} else {
+			size_t lead = 0;
+			while (lead < n && p[lead] == ' ')
+				lead++;
+			size_t hang = lead + 4 > (size_t)width / 2 ? (size_t)width / 2 : lead + 4;
+			size_t at = 0;
+			bool fresh = true;
+			size_t i = 0;
+			while (i < n) {
+				size_t sp = i;
+				while (i < n && p[i] == ' ')
+					i++;
+				size_t w = i;
+				while (i < n && p[i] != ' ')
+					i++;
+				if (w == i)
+					break;
+				size_t wc = vis_cols(p + w, i - w), nsp = w - sp;
+				if (!fresh && at + nsp + wc > (size_t)width) {
+					fprintf(out, "\n%*s", (int)hang, "");
+					at = hang;
+					fresh = true;
+				} else {
+					fwrite(p + sp, 1, nsp, out);
+					at += nsp;
+				}
+				fwrite(p + w, 1, i - w, out);
+				at += wc;
+				fresh = false;
+			}
+		}
+		if (nl)
+			fputc('\n', out);
+		p = nl ? nl + 1 : end;
+	}
+}
+
 void report_text(FILE *out, const struct goabi_artifact *a, const struct report_opts *o)
 {
+	wrap_width = o && o->width >= 20 ? o->width : 0; /* the CLI's one thread */
 	report_depth(out, a, o, 0);
+	wrap_width = 0;
 }
 
 /* Mach-O and PE (issue 23): format, OS, its floor, libraries, signature. */

@@ -7,6 +7,10 @@
       property, and the nested module purls = the modules the binary was built
       with (the replacement where there is one) plus pkg:golang/stdlib@X.Y.Z
   sbom_oracle.py refs BOM                    -> every bom-ref unique
+  sbom_oracle.py pick BOM GOABI_PATH OUT     -> OUT: a BOM of the one top-level
+      component whose goabi:path property is GOABI_PATH (for `modules`)
+  sbom_oracle.py props BOM GOABI_PATH NAME   -> the values of property NAME of
+      that component, one a line
 """
 import json
 import os
@@ -84,7 +88,28 @@ def refs(bom):
     print("unique %d" % len(seen) if not dup else "duplicate %r" % dup[:3])
 
 
+def find(bom, path):
+    for c in json.load(open(bom)).get("components", []):
+        if any(p["name"] == "goabi:path" and p["value"] == path for p in c.get("properties", [])):
+            return c
+    return None
+
+
+def pick(bom, path, out):
+    c = find(bom, path)
+    json.dump({"components": [c] if c else []}, open(out, "w"))
+
+
+def props(bom, path, name):
+    c = find(bom, path) or {}
+    for p in c.get("properties", []):
+        if p["name"] == name:
+            print(p["value"])
+
+
 if __name__ == "__main__":
     {"validate": lambda: validate(sys.argv[2], sys.argv[3]),
      "modules": lambda: modules(sys.argv[2], sys.argv[3], sys.argv[4]),
-     "refs": lambda: refs(sys.argv[2])}[sys.argv[1]]()
+     "refs": lambda: refs(sys.argv[2]),
+     "pick": lambda: pick(sys.argv[2], sys.argv[3], sys.argv[4]),
+     "props": lambda: props(sys.argv[2], sys.argv[3], sys.argv[4])}[sys.argv[1]]()
