@@ -71,7 +71,7 @@ for p in tool-ok.rpm tool-low.rpm tool-arch.rpm tool-musl.apk tool-deb.deb; do
 	check "$p: no finding about the package on stderr" "" "$(grep 'package-' "$TMPD/$p.err" | grep -v "$p!/usr/bin/cgo-exe\|$p!/usr/bin/arm-go" | head -1)"
 	case $ext in
 	rpm) if command -v rpm2cpio > /dev/null && command -v cpio > /dev/null; then
-		check "$p: the files = rpm2cpio | cpio -t" "$(rpm2cpio "$f" | cpio -t --quiet 2>/dev/null | sed 's|^\./||' | sort)" "$want"
+		check "$p: the files = rpm2cpio | cpio -t" "$(rpm2cpio "$f" | cpio -t --quiet 2>/dev/null | sed 's|^\.\?/||' | sort)" "$want"
 	     else skip "$p: rpm2cpio | cpio -t" "rpm2cpio/cpio not installed (scripts/install-deps.sh test)"; fi ;;
 	apk) check "$p: the files = tar -tzf (the data part, .PKGINFO and directories left out)" \
 		"$(tar -tzf "$f" 2>/dev/null | grep -v '^\.' | grep -v '/$' | sort)" "$want" ;;
