@@ -1113,7 +1113,7 @@ struct lk_result *lk_run(struct lk_cmd *cmd)
 		return NULL;
 	r->ar = cmd->ar;
 	r->cmd = *cmd;
-	r->ldr = ldr_new(r->ar);
+	r->ldr = ldr_new(r->ar, LDR_SYMBOLS);
 	r->target_machine = cmd->machine;
 	r->target_class = 0;
 	/* the target class: the host's, unless the first user object says otherwise */

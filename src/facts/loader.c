@@ -17,6 +17,7 @@ struct ldr_entry {
 	ino_t ino;
 	struct goabi_artifact *full, *loader_only;
 	bool full_tried, loader_tried;
+	bool other_order;            /* ELF in the other byte order: libelf wrote the mapping */
 	struct ldr_entry *owner;     /* another path to the file of owner: only a key */
 };
 
@@ -25,8 +26,17 @@ struct table {
 	size_t cap, n;
 };
 
+/* mappings kept at once: past this many files (a link of thousands of
+ * objects), a file is unmapped once read and mapped again if its facts
+ * are asked for (the kernel's default vm.max_map_count is 65530) */
+#ifndef LDR_MAX_MAPPED
+#define LDR_MAX_MAPPED 4096u
+#endif
+
 struct ldr {
 	struct goabi_arena *ar;
+	unsigned flags;
+	size_t nmapped;
 	struct table bypath, byid;
 	struct ldr_entry **all;
 	size_t nall, allcap;
@@ -96,11 +106,13 @@ static bool table_put(struct table *t, bool byid, struct ldr_entry *e, const cha
 	return true;
 }
 
-struct ldr *ldr_new(struct goabi_arena *ar)
+struct ldr *ldr_new(struct goabi_arena *ar, unsigned flags)
 {
 	struct ldr *l = arena_alloc(ar, sizeof(*l));
-	if (l)
+	if (l) {
 		l->ar = ar;
+		l->flags = flags;
+	}
 	return l;
 }
 
@@ -175,6 +187,8 @@ static void load_obj(struct ldr *l, struct ldr_obj *o, Elf *elf, struct goabi_ar
 	o->elfclass = ev.ptrsize == 8 ? 64 : 32;
 	o->big_endian = ev.be;
 	o->eflags = (uint32_t)ev.eh.e_flags;
+	if (!(l->flags & LDR_SYMBOLS))
+		return;
 	o->symbols_ok = symtab_read(&ev, l->ar, &o->st);
 	struct prop_ctx pc = { o, ev.be };
 	if (o->etype == ET_REL)
@@ -293,6 +307,10 @@ static void load_mapped(struct ldr *l, struct ldr_entry *e)
 		load_archive(l, e, elf, &scratch);
 	}
 	elf_end(elf);
+	static const uint16_t one = 1;
+	bool host_be = *(const uint8_t *)&one == 0;
+	for (size_t k = 0; k < f->nobjs; k++)
+		e->other_order |= f->objs[k].header_ok && f->objs[k].big_endian != host_be;
 	for (size_t d = 0; d < scratch.ndiags; d++)
 		if (scratch.diags[d].severity == GOABI_DIAG_ERROR)
 			strv_push(l->ar, &f->errors, scratch.diags[d].message);
@@ -346,7 +364,46 @@ const struct ldr_file *ldr_load(struct ldr *l, const char *path)
 		return &e->f;
 	}
 	load_mapped(l, e);
+	if (l->nmapped >= LDR_MAX_MAPPED)
+		rd_unmap(&e->map); /* what was read lives in the arena */
+	else
+		l->nmapped++;
 	return &e->f;
+}
+
+/* The file's bytes for one more libelf reading: the mapping, or when
+ * libelf has converted it in place (the other byte order) or it was
+ * unmapped (LDR_MAX_MAPPED), the file mapped again into again (the caller
+ * unmaps it) */
+static bool bytes(struct ldr_entry *e, struct rd_map *again, void **p, size_t *n)
+{
+	char err[256];
+	*p = e->map.p;
+	*n = e->map.len;
+	if ((e->map.p && !e->other_order) || !e->f.size)
+		return true;
+	if (rd_map_file(e->f.path, 0, again, err, sizeof(err)) == RD_MAP_OK) {
+		*p = again->p;
+		*n = again->len;
+		return true;
+	}
+	return e->map.p != NULL; /* the other byte order: the mapping as it is */
+}
+
+void ldr_goplugin(struct ldr *l, const struct ldr_file *f, struct rd_goplugin *g)
+{
+	memset(g, 0, sizeof(*g));
+	if (!l || !f || f->kind != LDR_ELF)
+		return;
+	struct ldr_entry *e = (struct ldr_entry *)(void *)(uintptr_t)f;
+	struct rd_map again = { 0 };
+	void *p;
+	size_t n;
+	if (bytes(e, &again, &p, &n))
+		rd_goplugin_read_mem(l->ar, f->path, p, n, g);
+	rd_unmap(&again);
+	/* the file's bytes were read once more by libelf: a later reading of
+	 * a file in the other byte order maps it again (bytes above) */
 }
 
 const struct goabi_artifact *ldr_facts(struct ldr *l, const struct ldr_file *f, bool loader_only)
@@ -367,7 +424,11 @@ const struct goabi_artifact *ldr_facts(struct ldr *l, const struct ldr_file *f, 
 	opts.no_dwarf = true;
 	opts.loader_only = loader_only;
 	struct goabi_artifact *a = NULL;
-	int rc = facts_inspect_mapped(f->path, e->map.p, e->map.len, &opts, &a);
+	struct rd_map again = { 0 };
+	void *p;
+	size_t n;
+	int rc = bytes(e, &again, &p, &n) ? facts_inspect_mapped(f->path, p, n, &opts, &a) : GOABI_EIO;
+	rd_unmap(&again);
 	if (loader_only)
 		e->loader_tried = true;
 	else

@@ -16,12 +16,17 @@
  *   - for an archive: whether it has a symbol index, whether every member
  *     header is well formed, libelf's complaint;
  *   - on request, its facts (goabi_inspect over the same mapping, once per
- *     file): Go, libc (DT_NEEDED, SONAME, RPATH/RUNPATH, versions), C ABI.
+ *     file): Go, libc (DT_NEEDED, SONAME, RPATH/RUNPATH, versions), C ABI;
+ *     and what the plugin check needs of its dynamic relocations and
+ *     symbols (read/goplugin.h).
+ * A file in the other byte order is mapped again for each later reading
+ * (libelf converts it in place). 
  * Nothing here prints. Strings live in the arena given to ldr_new (or the
  * artifacts' own arenas), valid until ldr_free. */
 #ifndef GOABI_FACTS_LOADER_H
 #define GOABI_FACTS_LOADER_H
 
+#include "read/goplugin.h"
 #include "read/symtypes.h"
 #include "util/util.h"
 
@@ -79,8 +84,12 @@ struct ldr_file {
 
 struct ldr;
 
-/* A loader whose strings go to ar (the caller frees ar after ldr_free). */
-struct ldr *ldr_new(struct goabi_arena *ar);
+enum {
+	LDR_SYMBOLS = 1, /* read each object's symbol table (the link check) */
+};
+/* A loader whose strings go to ar (the caller frees ar after ldr_free);
+ * flags: LDR_SYMBOLS or 0 (the ELF header and archive walk only). */
+struct ldr *ldr_new(struct goabi_arena *ar, unsigned flags);
 /* Unmaps every file and frees the facts handed out. NULL is fine. */
 void ldr_free(struct ldr *l);
 /* The file at path, loaded on the first call (never NULL unless memory
@@ -91,6 +100,9 @@ const struct ldr_file *ldr_load(struct ldr *l, const char *path);
  * the full facts are there already); NULL when the file could not be
  * mapped. Owned by the loader. */
 const struct goabi_artifact *ldr_facts(struct ldr *l, const struct ldr_file *f, bool loader_only);
+/* The plugin facts of an ELF file (g zeroed; nothing filled when the
+ * file is not ELF or could not be mapped), from the loader's mapping. */
+void ldr_goplugin(struct ldr *l, const struct ldr_file *f, struct rd_goplugin *g);
 /* An e_machine's name as the facts name it ("x86-64", "AArch64"). */
 const char *ldr_machine_name(unsigned machine);
 /* Files mapped so far (each once). */
