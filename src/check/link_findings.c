@@ -456,17 +456,11 @@ static const char *needed_path(struct lk_result *r, const char *lib, const struc
 	const char *slash = strrchr(lib, '/');
 	const char *origin = slash ? arena_strndup(r->ar, lib, (size_t)(slash - lib)) : ".";
 	for (size_t k = 0; k < 2; k++) {
-		if (!lists[k])
-			continue;
-		char buf[4096];
-		snprintf(buf, sizeof(buf), "%s", lists[k]);
-		char *save, *tok;
-		for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-			const char *d = strncmp(tok, "$ORIGIN", 7) == 0 ? arena_printf(r->ar, "%s%s", origin, tok + 7) : tok;
-			const char *p = arena_printf(r->ar, "%s/%s", d, name);
-			if (p && rd_is_regular(p))
-				return p;
-		}
+		struct goabi_strv cand = { 0 };
+		ldr_path_list(r->ar, lists[k], origin, name, &cand);
+		for (size_t i = 0; i < cand.n; i++)
+			if (rd_is_regular(cand.v[i]))
+				return cand.v[i];
 	}
 	const struct goabi_strv *dirs[2] = { &r->cmd.user_dirs, &r->cmd.sys_dirs };
 	for (size_t k = 0; k < 2; k++)

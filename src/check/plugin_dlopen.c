@@ -26,24 +26,16 @@ static const char *dir_of(struct goabi_arena *ar, const char *path)
 	return arena_strndup(ar, path, (size_t)(s - path));
 }
 
-/* Directories a DT_RPATH/DT_RUNPATH list names, $ORIGIN expanded. The image
- * check applies the loader's order; here any candidate is added. */
+/* Candidates a DT_RPATH/DT_RUNPATH list names (ldr_path_list: $ORIGIN
+ * expanded as ld.so does). The image check applies the loader's order;
+ * here any absolute candidate is added. */
 static void add_list(struct img_fs *fs, struct goabi_arena *ar, const char *list, const char *origin, const char *name)
 {
-	if (!list)
-		return;
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", list);
-	char *save, *tok;
-	for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-		const char *d = tok;
-		if (strncmp(tok, "$ORIGIN", 7) == 0)
-			d = arena_printf(ar, "%s%s", origin, tok + 7);
-		else if (strncmp(tok, "${ORIGIN}", 9) == 0)
-			d = arena_printf(ar, "%s%s", origin, tok + 9);
-		if (d && d[0] == '/')
-			img_sparse_add(fs, arena_printf(ar, "%s/%s", d, name));
-	}
+	struct goabi_strv cand = { 0 };
+	ldr_path_list(ar, list, origin, name, &cand);
+	for (size_t i = 0; i < cand.n; i++)
+		if (cand.v[i][0] == '/')
+			img_sparse_add(fs, cand.v[i]);
 }
 
 struct todo {

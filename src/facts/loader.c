@@ -1,6 +1,7 @@
 /* The shared loader (facts/loader.h): one mapping, one archive walk and
  * one symbol-table read per file, the facts inspected from the same
  * mapping on request. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "facts/loader.h"
@@ -130,6 +131,26 @@ void ldr_free(struct ldr *l)
 	free(l->byid.tab);
 	l->bypath.tab = l->byid.tab = NULL;
 	l->nall = 0;
+}
+
+void ldr_path_list(struct goabi_arena *ar, const char *list, const char *origin, const char *name,
+		   struct goabi_strv *out)
+{
+	if (!list)
+		return;
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", list);
+	char *save, *tok;
+	for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+		const char *d = tok;
+		if (strncmp(tok, "$ORIGIN", 7) == 0)
+			d = arena_printf(ar, "%s%s", origin, tok + 7);
+		else if (strncmp(tok, "${ORIGIN}", 9) == 0)
+			d = arena_printf(ar, "%s%s", origin, tok + 9);
+		const char *p = d ? arena_printf(ar, "%s/%s", d, name) : NULL;
+		if (p)
+			strv_push(ar, out, p);
+	}
 }
 
 const char *ldr_machine_name(unsigned machine)
