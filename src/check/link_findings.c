@@ -160,25 +160,21 @@ static void load_cand(struct lk_result *r, struct cand *c)
 	const char *p = lk_find_lib(r, c->lib, r->cmd.is_static);
 	if (!p)
 		return;
-	/* read through a throw-away result so its inputs do not join this link */
-	char head[8] = { 0 };
-	ssize_t n = rd_read_head(p, head, sizeof(head));
-	if (n < 4)
+	/* read through the link's loader, outside the link (its inputs do not
+	 * change): a library the link loaded already is not read again */
+	const struct ldr_file *lf = lk_load(r, p);
+	if (!lf || lf->size < 4)
 		return;
-	if (memcmp(head, "\177ELF", 4) != 0 && memcmp(head, "!<arch>\n", 8) != 0) {
+	if (lf->kind == LDR_OTHER && lf->text) {
 		/* a linker script (libm.so): take its first absolute path */
-		char *buf = rd_read_text(p, LK_MAX_SCRIPT, NULL);
-		if (!buf)
-			return;
-		char *s = strstr(buf, "GROUP");
+		const char *s = strstr(lf->text, "GROUP");
 		if (!s)
-			s = strstr(buf, "INPUT");
-		char *slash = s ? strchr(s, '/') : NULL;
+			s = strstr(lf->text, "INPUT");
+		const char *slash = s ? strchr(s, '/') : NULL;
 		if (slash) {
 			size_t l = strcspn(slash, " \t\n)");
 			p = arena_strndup(r->ar, slash, l);
 		}
-		free(buf);
 	}
 	c->present = lk_read_symbols(r, p, &c->st);
 	nindex_add(r, &c->ix, &c->st, 0, is_default_def);
@@ -460,17 +456,11 @@ static const char *needed_path(struct lk_result *r, const char *lib, const struc
 	const char *slash = strrchr(lib, '/');
 	const char *origin = slash ? arena_strndup(r->ar, lib, (size_t)(slash - lib)) : ".";
 	for (size_t k = 0; k < 2; k++) {
-		if (!lists[k])
-			continue;
-		char buf[4096];
-		snprintf(buf, sizeof(buf), "%s", lists[k]);
-		char *save, *tok;
-		for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-			const char *d = strncmp(tok, "$ORIGIN", 7) == 0 ? arena_printf(r->ar, "%s%s", origin, tok + 7) : tok;
-			const char *p = arena_printf(r->ar, "%s/%s", d, name);
-			if (p && rd_is_regular(p))
-				return p;
-		}
+		struct goabi_strv cand = { 0 };
+		ldr_path_list(r->ar, lists[k], origin, name, &cand);
+		for (size_t i = 0; i < cand.n; i++)
+			if (rd_is_regular(cand.v[i]))
+				return cand.v[i];
 	}
 	const struct goabi_strv *dirs[2] = { &r->cmd.user_dirs, &r->cmd.sys_dirs };
 	for (size_t k = 0; k < 2; k++)
@@ -484,9 +474,9 @@ static const char *needed_path(struct lk_result *r, const char *lib, const struc
 
 /* Go c-shared libraries the shared libraries of the link need, directly or
  * not: each starts its own Go runtime when the program runs. Their
- * artifacts go to owned (freed by the caller). */
+ * facts come from the link's loader (loader facts, once per file). */
 static size_t needed_go_libs(struct lk_result *r, struct goart *arts, size_t n, size_t max,
-			     struct goabi_artifact **owned, size_t *nowned)
+			     size_t *nread)
 {
 	const char *seen[MAX_NEEDED_WALK];
 	const struct goabi_artifact *qa[MAX_NEEDED_WALK];
@@ -512,18 +502,13 @@ static size_t needed_go_libs(struct lk_result *r, struct goart *arts, size_t n, 
 				dup = strcmp(seen[j], p) == 0;
 			for (size_t j = 0; j < r->ninputs && !dup; j++)
 				dup = r->inputs[j].path && strcmp(r->inputs[j].path, p) == 0;
-			if (dup || nseen >= MAX_NEEDED_WALK || *nowned >= MAX_NEEDED_WALK)
+			if (dup || nseen >= MAX_NEEDED_WALK || *nread >= MAX_NEEDED_WALK)
 				continue;
 			seen[nseen++] = p;
-			struct goabi_opts o = { 0 };
-			o.loader_only = true;
-			o.no_dwarf = true;
-			struct goabi_artifact *a = NULL;
-			if (goabi_inspect_path(p, &o, &a) < 0 || !a) {
-				goabi_artifact_free(a);
+			const struct goabi_artifact *a = ldr_facts(r->ldr, lk_load(r, p), true);
+			if (!a)
 				continue;
-			}
-			owned[(*nowned)++] = a;
+			(*nread)++;
 			qa[nq] = a;
 			qp[nq++] = p;
 			if (n < max && a->typed.toolchain == GOABI_TC_GC) {
@@ -562,9 +547,8 @@ static void go_findings(struct lk_result *r)
 					    fact(&a->go.typehash));
 		n++;
 	}
-	struct goabi_artifact *owned[MAX_NEEDED_WALK];
-	size_t nowned = 0;
-	n = needed_go_libs(r, arts, n, 64, owned, &nowned);
+	size_t nread = 0;
+	n = needed_go_libs(r, arts, n, 64, &nread);
 	/* runtimes: each gc artifact carries one; gccgo objects share libgo */
 	size_t runtimes = 0;
 	struct goabi_strv who = { 0 };
@@ -610,8 +594,6 @@ static void go_findings(struct lk_result *r)
 			strv_push(r->ar, &f->files, arts[i].in ? arts[i].in->path : arts[i].path);
 		}
 	}
-	for (size_t i = 0; i < nowned; i++)
-		goabi_artifact_free(owned[i]);
 }
 
 static const char *float_abi_arm(uint32_t fl)

@@ -10,11 +10,15 @@
  *   lk_to_result  struct lk_result -> struct goabi_result (link_result.c)
  *
  * Everything lives in one arena per run (lk_result_free). Nothing here
- * prints. */
+ * prints, and nothing here reads a file: every input, every library the
+ * search finds and every DT_NEEDED library is opened, mapped and read once
+ * by the shared loader (src/facts/loader.h), which hands out its symbol
+ * tables, archive members and facts. */
 #ifndef GOABI_CHECK_LINK_INT_H
 #define GOABI_CHECK_LINK_INT_H
 
-#include "read/symtab.h"
+#include <elf.h>
+#include "facts/loader.h"
 
 #define LK_MAX_INPUTS 100000u   /* command-line items after @file expansion */
 #define LK_MAX_RESPONSE_DEPTH 8u
@@ -99,7 +103,7 @@ struct lk_obj {                  /* one ELF object: a file, a member, a shared l
 	const char *name;            /* "path" or "path(member)" */
 	const char *member;          /* NULL for files */
 	size_t input;                /* index into lk_result.inputs */
-	struct symtab st;
+	struct symtab st;            /* the loader's table (shared, read only) */
 	unsigned machine, etype;
 	int elfclass;
 	bool big_endian;
@@ -119,7 +123,7 @@ struct lk_input {
 	bool implicit, whole, as_needed, is_static_search;
 	int group;                   /* group number, -1 when outside a group */
 	size_t first, nobj;          /* objects of this input in lk_result.objs */
-	struct goabi_artifact *facts;/* goabi_inspect_path result (user inputs) */
+	const struct goabi_artifact *facts; /* the loader's facts (user inputs) */
 	const char *problem;         /* why kind is MISSING/BAD */
 	bool used;                   /* a shared library that satisfied a reference */
 };
@@ -181,6 +185,7 @@ struct lk_result {
 	bool implicit_unknown;          /* a driver's implicit input is not installed (LK_DRV_UNKNOWN) */
 	enum lk_verdict verdict;
 	void *priv;                     /* resolver state */
+	struct ldr *ldr;                /* the shared loader: every file read (lk_result_free) */
 };
 
 /* Run the prediction. Takes ownership of cmd (its arena becomes the result's). */
@@ -205,6 +210,8 @@ void lk_findings(struct lk_result *r);
 void lk_resolve_free(struct lk_result *r);
 /* All global symbols of a file (an archive's members merged), outside the link. */
 bool lk_read_symbols(struct lk_result *r, const char *path, struct symtab *st);
+/* The file at path through the link's loader (read once per link) */
+const struct ldr_file *lk_load(struct lk_result *r, const char *path);
 /* Object defining name (regular definition or common; with any, also a
  * shared library), -1 when none. Valid between lk_resolve and lk_resolve_free. */
 long lk_sym_def(struct lk_result *r, const char *name, bool any);

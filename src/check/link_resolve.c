@@ -19,9 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check/link_int.h"
-#include "read/foreign.h"
-#include "facts/facts.h"
-#include "read/mapfile.h"
 #include "util/demangle.h"
 
 struct gsym {
@@ -402,53 +399,19 @@ static long new_obj(struct lk_result *r)
 	return (long)r->nobjs++;
 }
 
-struct prop_ctx {
-	struct lk_obj *o;
-	bool be;
-};
-
-static bool prop_cb(void *ctx, const char *owner, uint32_t type, const uint8_t *desc, size_t descsz, const char *where)
+/* An object of the link from one of the loader's (whose symbol table it
+ * shares, read only) */
+static void obj_from(struct lk_obj *o, const struct ldr_obj *lo)
 {
-	struct prop_ctx *p = ctx;
-	if (strcmp(owner, "GNU") != 0 || type != 5 /* NT_GNU_PROPERTY_TYPE_0 */)
-		return true;
-	size_t align = p->o->elfclass == 64 ? 8 : 4;
-	size_t off = 0;
-	while (descsz - off >= 8) {
-		uint32_t pt = rd32(desc + off, p->be), sz = rd32(desc + off + 4, p->be);
-		off += 8;
-		if (sz > descsz - off)
-			break;
-		uint32_t v = sz >= 4 ? rd32(desc + off, p->be) : 0;
-		if (pt == 0xc0000002u) { /* GNU_PROPERTY_X86_FEATURE_1_AND */
-			p->o->has_x86_features = true;
-			p->o->x86_features = v;
-		} else if (pt == 0xc0008002u) { /* GNU_PROPERTY_X86_ISA_1_NEEDED */
-			p->o->x86_isa_needed = v;
-		}
-		off += sz;
-		off += (align - off % align) % align;
-		if (off > descsz)
-			break;
-	}
-	return true;
-}
-
-static void load_elf(struct lk_result *r, long oi, Elf *elf, struct goabi_artifact *scratch)
-{
-	struct lk_obj *o = &r->objs[oi];
-	struct elfview ev;
-	if (!ev_init(&ev, elf, scratch, NULL))
-		return;
-	o->machine = ev.eh.e_machine;
-	o->etype = ev.eh.e_type;
-	o->elfclass = ev.ptrsize == 8 ? 64 : 32;
-	o->big_endian = ev.be;
-	o->eflags = (uint32_t)ev.eh.e_flags;
-	symtab_read(&ev, r->ar, &o->st);
-	struct prop_ctx pc = { o, ev.be };
-	if (o->etype == ET_REL)
-		ev_for_each_note(&ev, prop_cb, &pc);
+	o->machine = lo->machine;
+	o->etype = lo->etype;
+	o->elfclass = lo->header_ok ? lo->elfclass : 0;
+	o->big_endian = lo->big_endian;
+	o->eflags = lo->eflags;
+	o->has_x86_features = lo->has_x86_features;
+	o->x86_features = lo->x86_features;
+	o->x86_isa_needed = lo->x86_isa_needed;
+	o->st = lo->st;
 }
 
 /* An input ld cannot use at all: a link error naming it, with what ld says
@@ -472,30 +435,9 @@ static void wrong_format(struct lk_result *r, size_t ii, const char *what, unsig
 	struct lk_input *in = &r->inputs[ii];
 	unusable_input(r, in, "wrong-format",
 		       arena_printf(r->ar, "%s is %s for %s (EM: %u); the link is for %s", in->path, what,
-				    elf_machine_name(machine), machine, elf_machine_name(r->target_machine)),
+				    ldr_machine_name(machine), machine, ldr_machine_name(r->target_machine)),
 		       arena_printf(r->ar, "%s: Relocations in generic ELF (EM: %u); %s: error adding symbols: file in wrong format",
 				    in->path, machine, in->path));
-}
-
-/* Every member header of a (non-thin) ar archive is complete and its data
- * fits in the file (ld rejects the archive otherwise). */
-static bool ar_well_formed(const uint8_t *p, size_t n)
-{
-	if (n < 8 || memcmp(p, "!<arch>\n", 8) != 0)
-		return true; /* thin archives: not checked here */
-	size_t off = 8;
-	for (size_t count = 0; off < n && count <= GOABI_MAX_MEMBERS; count++) {
-		if (n - off < 60 || p[off + 58] != '`' || p[off + 59] != '\n')
-			return false;
-		uint64_t size = 0;
-		for (size_t k = 48; k < 58 && p[off + k] >= '0' && p[off + k] <= '9'; k++)
-			size = size * 10 + (uint64_t)(p[off + k] - '0');
-		off += 60;
-		if (!range_ok(off, size, n))
-			return false;
-		off += (size_t)size + (size & 1);
-	}
-	return true;
 }
 
 /* Returns the input index, or -1 */
@@ -505,12 +447,9 @@ static long open_input(struct lk_result *r, const char *path, const char *spec, 
  * go tool pack, GOCACHE): why ld rejects it and what to build instead. */
 static void goobj_diagnosis(struct lk_result *r, struct lk_finding *f, const char *path)
 {
-	struct goabi_opts opts = { .no_dwarf = true };
-	struct goabi_artifact *a = NULL;
-	if (!f || goabi_inspect_path(path, &opts, &a) < 0 || !a) {
-		goabi_artifact_free(a);
+	const struct goabi_artifact *a = f ? ldr_facts(r->ldr, lk_load(r, path), false) : NULL;
+	if (!a)
 		return;
-	}
 	bool goobj = a->kind == GOABI_KIND_GOOBJ;
 	for (size_t i = 0; i < a->nmembers; i++)
 		goobj |= a->members[i]->kind == GOABI_KIND_GOOBJ;
@@ -524,14 +463,12 @@ static void goobj_diagnosis(struct lk_result *r, struct lk_finding *f, const cha
 			a->go.typehash.value ? a->go.typehash.value : "unknown");
 		f->kind = "go-object-format";
 	}
-	goabi_artifact_free(a);
 }
 
 static void process_items(struct lk_result *r, const struct lk_item *items, size_t n, unsigned depth);
 
 static void add_input_symbols(struct lk_result *r, size_t ii)
 {
-	struct rs *s = r->priv;
 	struct lk_input *in = &r->inputs[ii];
 	switch (in->kind) {
 	case LK_IN_OBJECT:
@@ -548,7 +485,6 @@ static void add_input_symbols(struct lk_result *r, size_t ii)
 	default:
 		break;
 	}
-	(void)s;
 }
 
 /* A new input record for path, placed in the current group and
@@ -571,21 +507,19 @@ static long input_new(struct lk_result *r, const char *path, const char *spec, b
 	return (long)ii;
 }
 
-/* Map input ii's file. False when there is nothing to read: the input is
- * missing or unreadable (a fatal finding) or empty (ld reads an empty file
- * as an empty linker script). */
-static bool input_map(struct lk_result *r, size_t ii, const char *path, struct rd_map *map)
+/* Whether input ii's file has something to read. False when it is missing
+ * or unreadable (a fatal finding) or empty (ld reads an empty file as an
+ * empty linker script). */
+static bool input_present(struct lk_result *r, size_t ii, const char *path, const struct ldr_file *lf)
 {
 	struct lk_input *in = &r->inputs[ii];
-	char err[256];
-	enum rd_map_status st = rd_map_file(path, 0, map, err, sizeof(err));
-	if ((st == RD_MAP_EOPEN || st == RD_MAP_ENOTREG) && in->implicit && r->cmd.driver_facts == LK_DRV_UNKNOWN) {
+	if (lf && lf->kind == LDR_MISSING && in->implicit && r->cmd.driver_facts == LK_DRV_UNKNOWN) {
 		in->kind = LK_IN_MISSING;
 		in->problem = "the driver is not installed";
 		r->implicit_unknown = true;
 		return false;
 	}
-	if (st == RD_MAP_EOPEN || st == RD_MAP_ENOTREG) {
+	if (lf && lf->kind == LDR_MISSING) {
 		in->kind = LK_IN_MISSING;
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "missing-input", NULL, "%s: no such file", path);
 		if (f) {
@@ -595,7 +529,7 @@ static bool input_map(struct lk_result *r, size_t ii, const char *path, struct r
 		r->fatal = true;
 		return false;
 	}
-	if (st != RD_MAP_OK) {
+	if (!lf || lf->kind == LDR_UNREADABLE) {
 		in->kind = LK_IN_BAD;
 		struct lk_finding *f = lk_add_finding(r, LK_LINK_ERROR, "unreadable-input", NULL, "%s: cannot be read (%s)",
 						      path, "mmap failed");
@@ -604,7 +538,7 @@ static bool input_map(struct lk_result *r, size_t ii, const char *path, struct r
 		r->fatal = true;
 		return false;
 	}
-	if (map->len == 0) {
+	if (lf->kind == LDR_EMPTY) {
 		in->kind = LK_IN_SCRIPT;
 		return false;
 	}
@@ -612,25 +546,21 @@ static bool input_map(struct lk_result *r, size_t ii, const char *path, struct r
 }
 
 /* Neither ELF nor ar: a linker script standing in for a library (glibc's
- * libc.so), processed in place of the input, or a format ld rejects.
- * Unmaps map. */
-static void input_not_elf(struct lk_result *r, size_t ii, const char *path, struct rd_map *map)
+ * libc.so), processed in place of the input, or a format ld rejects. */
+static void input_not_elf(struct lk_result *r, size_t ii, const char *path, const struct ldr_file *lf)
 {
 	struct rs *s = r->priv;
 	struct lk_item *items;
 	size_t nitems;
-	size_t tl = map->len < LK_MAX_SCRIPT ? map->len : LK_MAX_SCRIPT;
 	/* Mach-O and PE (issue 23): programs and libraries for macOS and
 	 * Windows; GNU ld for Linux reads neither */
-	const uint8_t *mp = (const uint8_t *)map->p;
-	const char *foreign = fx_is_fat(mp, map->len) ? "a universal Mach-O file (macOS)"
-			      : fx_is_macho(mp, map->len) ? "a Mach-O file (macOS)"
-			      : fx_is_pe(mp, map->len) ? "a PE file (Windows)" : NULL;
-	if (foreign && fx_is_pe(mp, map->len)) {
+	const char *foreign = lf->foreign == LDR_MACHO_FAT ? "a universal Mach-O file (macOS)"
+			      : lf->foreign == LDR_MACHO ? "a Mach-O file (macOS)"
+			      : lf->foreign == LDR_PE ? "a PE file (Windows)" : NULL;
+	if (lf->foreign == LDR_PE) {
 		/* BFD reads PE images where binutils has PE targets (Debian's
 		 * x86-64 ld links a pei-x86-64 file without a word), but the code
 		 * is a Windows program's: its imports are Windows DLLs */
-		rd_unmap(map);
 		struct lk_finding *f = lk_add_finding(
 			r, LK_ERROR, "foreign-format", NULL,
 			"%s is %s: it cannot take part in a Linux program (its code calls Windows DLLs); GNU ld built with PE "
@@ -642,7 +572,6 @@ static void input_not_elf(struct lk_result *r, size_t ii, const char *path, stru
 		return;
 	}
 	if (foreign) {
-		rd_unmap(map);
 		unusable_input(r, &r->inputs[ii], "foreign-format",
 			       arena_printf(r->ar, "%s is %s: it cannot take part in a Linux link (ELF objects, archives and "
 						   "shared libraries only); goabi inspect reports its own facts and OS floor",
@@ -650,10 +579,9 @@ static void input_not_elf(struct lk_result *r, size_t ii, const char *path, stru
 			       arena_printf(r->ar, "%s: file not recognized: file format not recognized", path));
 		return;
 	}
-	bool text = memchr(map->p, 0, tl) == NULL;
-	if (text && lk_script_items(r, path, map->p, tl, &items, &nitems)) {
+	size_t tl = lf->textlen < LK_MAX_SCRIPT ? lf->textlen : LK_MAX_SCRIPT;
+	if (lf->text && lk_script_items(r, path, lf->text, tl, &items, &nitems)) {
 		r->inputs[ii].kind = LK_IN_SCRIPT;
-		rd_unmap(map);
 		if (s->script_depth >= 8) {
 			lk_add_finding(r, LK_LINK_ERROR, "script-loop", NULL,
 				       "%s: linker scripts nested deeper than 8 (a script including itself?)", path);
@@ -666,7 +594,6 @@ static void input_not_elf(struct lk_result *r, size_t ii, const char *path, stru
 		s->script_depth--;
 		return;
 	}
-	rd_unmap(map);
 	struct lk_finding *f = unusable_input(
 		r, &r->inputs[ii], "wrong-format",
 		arena_printf(r->ar, "%s is neither an ELF object, an archive nor a linker script", path),
@@ -676,7 +603,7 @@ static void input_not_elf(struct lk_result *r, size_t ii, const char *path, stru
 }
 
 /* An ELF object or shared library named as an input */
-static void input_elf(struct lk_result *r, size_t ii, const char *path, Elf *e, struct goabi_artifact *scratch)
+static void input_elf(struct lk_result *r, size_t ii, const char *path, const struct ldr_file *lf)
 {
 	struct rs *s = r->priv;
 	struct lk_input *in = &r->inputs[ii];
@@ -685,7 +612,8 @@ static void input_elf(struct lk_result *r, size_t ii, const char *path, Elf *e, 
 		return;
 	r->objs[oi].name = in->path;
 	r->objs[oi].input = ii;
-	load_elf(r, oi, e, scratch);
+	if (lf->nobjs)
+		obj_from(&r->objs[oi], &lf->objs[0]);
 	in->nobj = 1;
 	struct lk_obj *o = &r->objs[oi];
 	in->kind = o->etype == ET_DYN ? LK_IN_SHARED : LK_IN_OBJECT;
@@ -711,49 +639,25 @@ static void input_elf(struct lk_result *r, size_t ii, const char *path, Elf *e, 
 
 /* An ar archive: every ELF member becomes an object (pulled later on
  * demand); no symbol index or a malformed archive stops ld. */
-static void input_archive(struct lk_result *r, size_t ii, const char *path, Elf *e, struct goabi_artifact *scratch,
-			  const struct rd_map *map)
+static void input_archive(struct lk_result *r, size_t ii, const char *path, const struct ldr_file *lf)
 {
 	struct rs *s = r->priv;
 	struct lk_input *in = &r->inputs[ii];
 	in->kind = LK_IN_ARCHIVE;
-	Elf_Cmd cmd = ELF_C_READ_MMAP;
-	Elf *m;
-	size_t count = 0;
-	bool checked = false;
-	(void)elf_errno(); /* clear a stale error */
-	while ((m = elf_begin(-1, cmd, e)) != NULL) {
-		Elf_Arhdr *h = elf_getarhdr(m);
-		if (!h || ++count > GOABI_MAX_MEMBERS) {
-			elf_end(m);
+	for (size_t k = 0; k < lf->nobjs; k++) {
+		long oi = new_obj(r);
+		if (oi < 0)
 			break;
-		}
-		bool skip = !h->ar_name || strcmp(h->ar_name, "/") == 0 || strcmp(h->ar_name, "//") == 0 ||
-			    strcmp(h->ar_name, "/SYM64/") == 0 || elf_kind(m) != ELF_K_ELF;
-		if (!skip) {
-			long oi = new_obj(r);
-			if (oi >= 0) {
-				struct lk_obj *o = &r->objs[oi];
-				o->member = arena_strdup(r->ar, h->ar_name);
-				o->name = arena_printf(r->ar, "%s(%s)", in->path, h->ar_name);
-				o->input = ii;
-				load_elf(r, oi, m, scratch);
-				in->nobj++;
-				if (!checked) {
-					checked = true;
-					if (o->machine != r->target_machine)
-						wrong_format(r, ii, "an archive of objects", o->machine);
-				}
-			}
-		}
-		cmd = elf_next(m);
-		elf_end(m);
-		if (cmd == ELF_C_NULL)
-			break;
+		struct lk_obj *o = &r->objs[oi];
+		o->member = lf->objs[k].member;
+		o->name = arena_printf(r->ar, "%s(%s)", in->path, lf->objs[k].member);
+		o->input = ii;
+		obj_from(o, &lf->objs[k]);
+		in->nobj++;
+		if (k == 0 && o->machine != r->target_machine)
+			wrong_format(r, ii, "an archive of objects", o->machine);
 	}
-	int err = elf_errno();
-	size_t narsym = 0;
-	if (!s->stop && !in->whole && count > 0 && !elf_getarsym(e, &narsym)) {
+	if (!s->stop && !in->whole && lf->nheaders > 0 && !lf->has_index) {
 		/* ld searches an archive through its symbol index only (but
 		 * --whole-archive loads every member without it)
 		 * (bfd/elflink.c elf_link_add_archive_symbols) */
@@ -764,27 +668,20 @@ static void input_archive(struct lk_result *r, size_t ii, const char *path, Elf 
 		if (f)
 			goobj_diagnosis(r, f, path);
 	}
-	(void)elf_errno();
-	if (!s->stop && !ar_well_formed(map->p, map->len)) {
+	if (!s->stop && !lf->well_formed) {
 		unusable_input(r, in, "malformed-archive",
 			       arena_printf(r->ar, "%s: archive is truncated or malformed after %zu members (%s)", path,
-					    in->nobj, err ? elf_errmsg(err) : "member extends past the end"),
+					    in->nobj, lf->ar_error ? lf->ar_error : "member extends past the end"),
 			       arena_printf(r->ar, "%s: file format not recognized (malformed archive)", path));
 	}
 }
 
 /* Go and libc facts of what the user named (not of the system's crt/libc),
- * on the input and on each of its objects, from the mapping the symbols
- * were read from (a thin archive's members are other files: by path) */
-static void input_facts(struct lk_result *r, size_t ii, const char *path, struct rd_map *map)
+ * on the input and on each of its objects, inspected by the loader from
+ * the mapping the symbols were read from */
+static void input_facts(struct lk_result *r, size_t ii, const struct ldr_file *lf)
 {
-	struct goabi_opts opts = { .no_dwarf = true };
-	struct goabi_artifact *a = NULL;
-	static const char thin[] = "!<thin>\n";
-	if (map->len >= sizeof(thin) - 1 && memcmp(map->p, thin, sizeof(thin) - 1) == 0)
-		goabi_inspect_path(path, &opts, &a);
-	else
-		goabi_inspect_private(path, map->p, map->len, &opts, &a);
+	const struct goabi_artifact *a = ldr_facts(r->ldr, lf, false);
 	struct lk_input *in = &r->inputs[ii];
 	in->facts = a;
 	if (a && in->kind == LK_IN_ARCHIVE) {
@@ -800,34 +697,32 @@ static void input_facts(struct lk_result *r, size_t ii, const char *path, struct
 	}
 }
 
+const struct ldr_file *lk_load(struct lk_result *r, const char *path)
+{
+	return ldr_load(r->ldr, path);
+}
+
 static long open_input(struct lk_result *r, const char *path, const char *spec, bool implicit)
 {
 	struct rs *s = r->priv;
 	long ii = input_new(r, path, spec, implicit);
 	if (ii < 0)
 		return -1;
-	struct rd_map map;
-	if (!input_map(r, (size_t)ii, path, &map))
+	const struct ldr_file *lf = lk_load(r, path);
+	if (!input_present(r, (size_t)ii, path, lf))
 		return ii;
-	struct goabi_artifact scratch = { .arena = r->ar, .path = r->inputs[ii].path };
-	Elf *e = elf_memory(map.p, map.len);
-	if (!e || elf_kind(e) == ELF_K_NONE) {
-		if (e)
-			elf_end(e);
-		input_not_elf(r, (size_t)ii, path, &map);
+	if (lf->kind == LDR_OTHER) {
+		input_not_elf(r, (size_t)ii, path, lf);
 		return ii;
 	}
-	if (elf_kind(e) == ELF_K_ELF)
-		input_elf(r, (size_t)ii, path, e, &scratch);
+	if (lf->kind == LDR_ELF)
+		input_elf(r, (size_t)ii, path, lf);
 	else
-		input_archive(r, (size_t)ii, path, e, &scratch, &map);
-	elf_end(e);
-	for (size_t d = 0; d < scratch.ndiags; d++)
-		if (scratch.diags[d].severity == GOABI_DIAG_ERROR)
-			lk_add_finding(r, LK_WARNING, "malformed-input", NULL, "%s: %s", path, scratch.diags[d].message);
+		input_archive(r, (size_t)ii, path, lf);
+	for (size_t d = 0; d < lf->errors.n; d++)
+		lk_add_finding(r, LK_WARNING, "malformed-input", NULL, "%s: %s", path, lf->errors.v[d]);
 	if (!implicit && !s->stop)
-		input_facts(r, (size_t)ii, path, &map);
-	rd_unmap(&map);
+		input_facts(r, (size_t)ii, lf);
 	return ii;
 }
 
@@ -1185,57 +1080,40 @@ bool lk_sym_referenced(struct lk_result *r, const char *name)
 bool lk_read_symbols(struct lk_result *r, const char *path, struct symtab *st)
 {
 	memset(st, 0, sizeof(*st));
-	struct rd_map map;
-	char err[256];
-	if (rd_map_file(path, 0, &map, err, sizeof(err)) != RD_MAP_OK || map.len == 0)
+	const struct ldr_file *lf = lk_load(r, path);
+	if (!lf)
 		return false;
-	void *buf = map.p;
-	size_t len = map.len;
-	struct goabi_artifact scratch = { .arena = r->ar, .path = path };
-	Elf *e = elf_memory(buf, len);
+	if (lf->kind == LDR_ELF) {
+		if (!lf->nobjs || !lf->objs[0].symbols_ok)
+			return false;
+		*st = lf->objs[0].st;
+		return true;
+	}
+	if (lf->kind != LDR_ARCHIVE)
+		return false;
 	bool ok = false;
-	if (e && elf_kind(e) == ELF_K_ELF) {
-		struct elfview ev;
-		ok = ev_init(&ev, e, &scratch, NULL) && symtab_read(&ev, r->ar, st);
-	} else if (e && elf_kind(e) == ELF_K_AR) {
-		Elf_Cmd cmd = ELF_C_READ_MMAP;
-		Elf *m;
-		size_t count = 0;
-		while ((m = elf_begin(-1, cmd, e)) != NULL) {
-			if (++count > GOABI_MAX_MEMBERS) {
-				elf_end(m);
-				break;
-			}
-			struct elfview ev;
-			struct symtab one = { 0 };
-			if (elf_kind(m) == ELF_K_ELF && ev_init(&ev, m, &scratch, NULL) && symtab_read(&ev, r->ar, &one)) {
-				ok = true;
-				/* a member without globals: nothing to copy (memcpy from NULL is undefined) */
-				if (one.n && arena_grow(r->ar, &st->syms, &st->cap, st->n + one.n, sizeof(*st->syms))) {
-					memcpy(st->syms + st->n, one.syms, one.n * sizeof(*one.syms));
-					st->n += one.n;
-				}
-			}
-			cmd = elf_next(m);
-			elf_end(m);
-			if (cmd == ELF_C_NULL)
-				break;
+	for (size_t k = 0; k < lf->nobjs; k++) {
+		const struct symtab *one = &lf->objs[k].st;
+		if (!lf->objs[k].symbols_ok)
+			continue;
+		ok = true;
+		/* a member without globals: nothing to copy (memcpy from NULL is undefined) */
+		if (one->n && arena_grow(r->ar, &st->syms, &st->cap, st->n + one->n, sizeof(*st->syms))) {
+			memcpy(st->syms + st->n, one->syms, one->n * sizeof(*one->syms));
+			st->n += one->n;
 		}
 	}
-	if (e)
-		elf_end(e);
-	rd_unmap(&map);
 	return ok;
 }
 
 struct lk_result *lk_run(struct lk_cmd *cmd)
 {
-	elf_version(EV_CURRENT);
 	struct lk_result *r = arena_alloc(cmd->ar, sizeof(*r));
 	if (!r)
 		return NULL;
 	r->ar = cmd->ar;
 	r->cmd = *cmd;
+	r->ldr = ldr_new(r->ar, LDR_SYMBOLS);
 	r->target_machine = cmd->machine;
 	r->target_class = 0;
 	/* the target class: the host's, unless the first user object says otherwise */
@@ -1250,8 +1128,7 @@ void lk_result_free(struct lk_result *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->ninputs; i++)
-		goabi_artifact_free(r->inputs[i].facts);
+	ldr_free(r->ldr); /* the inputs' facts with it */
 	struct goabi_arena *ar = r->ar;
 	arena_free(ar);
 }

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <elf.h>
 #include "check/link_int.h"
 #include "read/mapfile.h"
 
@@ -15,19 +14,16 @@ static bool regular(const char *p)
 
 /* ld skips a library of another machine while searching ("skipping
  * incompatible ... when searching for -lfoo"). Archives and scripts are
- * accepted here and checked when loaded. */
-static bool compatible(const struct lk_result *r, const char *path)
+ * accepted here and checked when loaded. The file is read through the
+ * link's loader: the library found is not read again when it is loaded. */
+static bool compatible(struct lk_result *r, const char *path)
 {
-	unsigned char h[20];
-	ssize_t n = rd_read_head(path, h, sizeof(h));
-	if (n < 0)
+	const struct ldr_file *f = lk_load(r, path);
+	if (!f || f->kind == LDR_MISSING)
 		return false;
-	if (n < 20 || memcmp(h, ELFMAG, SELFMAG) != 0)
+	if (!f->ident_machine && !f->ident_class)
 		return true;
-	bool be = h[EI_DATA] == ELFDATA2MSB;
-	unsigned m = be ? (unsigned)(h[18] << 8 | h[19]) : (unsigned)(h[19] << 8 | h[18]);
-	int cls = h[EI_CLASS] == ELFCLASS64 ? 64 : 32;
-	return m == r->target_machine && (!r->target_class || cls == r->target_class);
+	return f->ident_machine == r->target_machine && (!r->target_class || f->ident_class == r->target_class);
 }
 
 static const char *try_dir(struct lk_result *r, const char *dir, const char *name, bool static_only)

@@ -186,7 +186,7 @@ static void predict_loaded(struct state *s, size_t idx, const struct plg_opts *o
 	const struct plg_module *host = &r->host;
 	const struct plg_module *m = &r->plugins[idx];
 	struct plg_verdict *v = &r->verdicts[idx];
-	const char *dlerr = plg_dlopen_error(ar, host, m, o->root, &v->evidence);
+	const char *dlerr = plg_dlopen_error(ar, r->ldr, host, m, o->root, &v->evidence);
 	if (dlerr) {
 		v->outcome = PLG_ERROR;
 		v->rule = "dlopen";
@@ -322,8 +322,11 @@ int plg_check(struct plg_result *r, const char *host, char *const *plugins, size
 	r->verdicts = arena_alloc(r->ar, (nplugins ? nplugins : 1) * sizeof(*r->verdicts));
 	if (!r->plugins || !r->verdicts)
 		return GOABI_ENOMEM;
+	r->ldr = ldr_new(r->ar, 0);
+	if (!r->ldr)
+		return GOABI_ENOMEM;
 	r->host.path = host;
-	plg_read_module(r->ar, &r->host);
+	plg_read_module(r->ar, r->ldr, &r->host);
 	if (!r->host.readable) {
 		r->usage_file = host;
 		r->usage_error = r->host.error ? r->host.error : "unreadable";
@@ -346,7 +349,7 @@ int plg_check(struct plg_result *r, const char *host, char *const *plugins, size
 	}
 	for (size_t i = 0; i < nplugins; i++) {
 		r->plugins[i].path = plugins[i];
-		plg_read_module(r->ar, &r->plugins[i]);
+		plg_read_module(r->ar, r->ldr, &r->plugins[i]);
 		if (!r->plugins[i].real && !r->usage_error) {
 			r->usage_file = plugins[i];
 			r->usage_error = "cannot read the file";
@@ -371,11 +374,7 @@ int plg_check(struct plg_result *r, const char *host, char *const *plugins, size
 
 void plg_result_free(struct plg_result *r)
 {
-	if (r->host.a)
-		goabi_artifact_free(r->host.a);
-	for (size_t i = 0; r->plugins && i < r->nplugins; i++)
-		if (r->plugins[i].a)
-			goabi_artifact_free(r->plugins[i].a);
+	ldr_free(r->ldr); /* the modules' facts with it */
 	arena_free(r->ar);
 	memset(r, 0, sizeof(*r));
 }

@@ -29,7 +29,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "goabi/goabi.h"
-#include "read/goplugin.h"
+#include "facts/loader.h"
 
 #define PLG_MAX_PLUGINS 4096u
 
@@ -39,7 +39,7 @@ struct plg_module {
 	const char *real;         /* realpath(3) on this machine */
 	dev_t dev;
 	ino_t ino;
-	struct goabi_artifact *a; /* inspected (loader facts and Go facts) */
+	const struct goabi_artifact *a; /* inspected by the loader (loader facts and Go facts) */
 	bool readable;            /* an ELF file goabi could read */
 	const char *error;        /* why not */
 	int elfclass;
@@ -102,6 +102,7 @@ struct plg_result {
 	struct goabi_strv host_notes; /* facts about the host used */
 	const char *usage_file;       /* the input that cannot be read / used */
 	const char *usage_error;      /* and why (no file name in it) */
+	struct ldr *ldr;              /* the shared loader: every file read once (plg_result_free) */
 };
 
 /* Read the host and the plugins and predict every plugin.Open in order.
@@ -113,14 +114,16 @@ int plg_check(struct plg_result *res, const char *host, char *const *plugins, si
 void plg_result_free(struct plg_result *res);
 const char *plg_outcome_name(enum plg_outcome o);
 
-/* plugin_read.c: fill m (path set, everything else zero) from the file. */
-void plg_read_module(struct goabi_arena *ar, struct plg_module *m);
+/* plugin_read.c: fill m (path set, everything else zero) from the file,
+ * read through the loader l. */
+void plg_read_module(struct goabi_arena *ar, struct ldr *l, struct plg_module *m);
 const struct rd_pkghash *plg_find_export(const struct plg_module *m, const char *sym);
 
 /* plugin_dlopen.c: the dlopen(3) error glibc gives for m loaded into host
  * with libraries resolved under root, or NULL when dlopen succeeds. The
- * message is dlerror()'s text; evidence goes to ev. */
-const char *plg_dlopen_error(struct goabi_arena *ar, const struct plg_module *host, const struct plg_module *m,
-			     const char *root, struct goabi_strv *ev);
+ * message is dlerror()'s text; evidence goes to ev. The files of the
+ * plugin's DT_NEEDED closure are read through the loader l. */
+const char *plg_dlopen_error(struct goabi_arena *ar, struct ldr *l, const struct plg_module *host,
+			     const struct plg_module *m, const char *root, struct goabi_strv *ev);
 
 #endif

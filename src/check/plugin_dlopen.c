@@ -26,24 +26,16 @@ static const char *dir_of(struct goabi_arena *ar, const char *path)
 	return arena_strndup(ar, path, (size_t)(s - path));
 }
 
-/* Directories a DT_RPATH/DT_RUNPATH list names, $ORIGIN expanded. The image
- * check applies the loader's order; here any candidate is added. */
+/* Candidates a DT_RPATH/DT_RUNPATH list names (ldr_path_list: $ORIGIN
+ * expanded as ld.so does). The image check applies the loader's order;
+ * here any absolute candidate is added. */
 static void add_list(struct img_fs *fs, struct goabi_arena *ar, const char *list, const char *origin, const char *name)
 {
-	if (!list)
-		return;
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", list);
-	char *save, *tok;
-	for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-		const char *d = tok;
-		if (strncmp(tok, "$ORIGIN", 7) == 0)
-			d = arena_printf(ar, "%s%s", origin, tok + 7);
-		else if (strncmp(tok, "${ORIGIN}", 9) == 0)
-			d = arena_printf(ar, "%s%s", origin, tok + 9);
-		if (d && d[0] == '/')
-			img_sparse_add(fs, arena_printf(ar, "%s/%s", d, name));
-	}
+	struct goabi_strv cand = { 0 };
+	ldr_path_list(ar, list, origin, name, &cand);
+	for (size_t i = 0; i < cand.n; i++)
+		if (cand.v[i][0] == '/')
+			img_sparse_add(fs, cand.v[i]);
 }
 
 struct todo {
@@ -52,7 +44,8 @@ struct todo {
 };
 
 /* Add the files the closure of the plugin can touch. */
-static void populate(struct img_fs *fs, struct goabi_arena *ar, const char *plugin_img, const char *plugin_host)
+static void populate(struct img_fs *fs, struct goabi_arena *ar, struct ldr *ld, const char *plugin_img,
+		     const char *plugin_host)
 {
 	img_sparse_add(fs, "/etc/ld.so.conf");
 	img_sparse_add_dir(fs, "/etc/ld.so.conf.d");
@@ -69,14 +62,11 @@ static void populate(struct img_fs *fs, struct goabi_arena *ar, const char *plug
 	size_t nq = 0;
 	q[nq++] = (struct todo){ plugin_img, plugin_host };
 	for (size_t i = 0; i < nq; i++) {
-		struct goabi_artifact *a = NULL;
-		struct goabi_opts o = { 0 };
-		o.loader_only = true;
-		o.no_dwarf = true;
-		if (goabi_inspect_path(q[i].host, &o, &a) < 0 || !a) {
-			goabi_artifact_free(a);
+		/* through the loader: the plugin itself and a library two
+		 * plugins need are read once */
+		const struct goabi_artifact *a = ldr_facts(ld, ldr_load(ld, q[i].host), true);
+		if (!a)
 			continue;
-		}
 		const struct goabi_libc *l = &a->libc;
 		const char *origin = dir_of(ar, q[i].img_path);
 		for (size_t k = 0; k < l->needed.n; k++) {
@@ -106,7 +96,6 @@ static void populate(struct img_fs *fs, struct goabi_arena *ar, const char *plug
 					q[nq++] = (struct todo){ cand.v[c], n->host };
 			}
 		}
-		goabi_artifact_free(a);
 	}
 }
 
@@ -147,8 +136,8 @@ static const char *dlerror_for(struct goabi_arena *ar, const char *problem, cons
 	return NULL;
 }
 
-const char *plg_dlopen_error(struct goabi_arena *ar, const struct plg_module *host, const struct plg_module *m,
-			     const char *root, struct goabi_strv *ev)
+const char *plg_dlopen_error(struct goabi_arena *ar, struct ldr *l, const struct plg_module *host,
+			     const struct plg_module *m, const char *root, struct goabi_strv *ev)
 {
 	const char *real = m->real ? m->real : m->path;
 	/* open_verify: class first (not fatal in a search, fatal for a path) */
@@ -186,7 +175,7 @@ const char *plg_dlopen_error(struct goabi_arena *ar, const struct plg_module *ho
 		img_close(&fs);
 		return NULL;
 	}
-	populate(&fs, ar, real, m->path);
+	populate(&fs, ar, l, real, m->path);
 	img_finish(&fs);
 	struct imgc c;
 	struct imgc_opts o = { 0 };

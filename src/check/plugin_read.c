@@ -1,12 +1,12 @@
 /* goabi plugin: what the prediction needs of one host or plugin file.
  *
- * Go facts come from goabi_inspect_path; the plugin facts (package hashes,
- * pkghashes relocations, plugin path, moduledata size) from
- * rd_goplugin_read (src/read/goplugin.c): nothing here reads bytes. */
+ * The file is mapped once by the shared loader (src/facts/loader.h): Go
+ * facts are inspected from that mapping, and so are the plugin facts
+ * (package hashes, pkghashes relocations, plugin path, moduledata size:
+ * src/read/goplugin.c). Nothing here reads bytes. */
 #include <stdlib.h>
 #include <string.h>
 #include "check/plugin.h"
-#include "read/goplugin.h"
 #include "read/mapfile.h"
 
 const struct rd_pkghash *plg_find_export(const struct plg_module *m, const char *sym)
@@ -17,10 +17,10 @@ const struct rd_pkghash *plg_find_export(const struct plg_module *m, const char 
 	return NULL;
 }
 
-static void read_elf(struct goabi_arena *ar, struct plg_module *m)
+static void read_elf(struct ldr *l, const struct ldr_file *f, struct plg_module *m)
 {
 	struct rd_goplugin g;
-	rd_goplugin_read(ar, m->path, &g);
+	ldr_goplugin(l, f, &g);
 	m->pluginpath = g.pluginpath;
 	m->pluginpath_evidence = g.pluginpath_evidence;
 	m->moduledata_size = g.moduledata_size;
@@ -32,7 +32,7 @@ static void read_elf(struct goabi_arena *ar, struct plg_module *m)
 	m->links_plugin_pkg = g.links_plugin_pkg;
 }
 
-void plg_read_module(struct goabi_arena *ar, struct plg_module *m)
+void plg_read_module(struct goabi_arena *ar, struct ldr *l, struct plg_module *m)
 {
 	if (!rd_file_id(m->path, &m->dev, &m->ino)) {
 		m->error = "cannot read the file";
@@ -43,11 +43,10 @@ void plg_read_module(struct goabi_arena *ar, struct plg_module *m)
 		m->real = arena_strdup(ar, rp);
 		free(rp);
 	}
-	struct goabi_opts opts = { 0 };
-	opts.no_dwarf = true;
-	int rc = goabi_inspect_path(m->path, &opts, &m->a);
-	if (rc < 0 || !m->a) {
-		m->error = goabi_strerror(rc);
+	const struct ldr_file *f = ldr_load(l, m->path);
+	m->a = ldr_facts(l, f, false);
+	if (!m->a) {
+		m->error = goabi_strerror(f ? GOABI_EIO : GOABI_ENOMEM);
 		return;
 	}
 	const struct goabi_artifact *a = m->a;
@@ -72,7 +71,7 @@ void plg_read_module(struct goabi_arena *ar, struct plg_module *m)
 	}
 	m->cgo = g->cgo.value;
 	m->buildmode = g->buildmode.value;
-	read_elf(ar, m);
+	read_elf(l, f, m);
 	if (!m->pluginpath && m->npkghashes) {
 		/* stripped plugin: the main package is compiled as the plugin path
 		 * (cmd/go passes -p and -pluginpath alike): the build info's path,

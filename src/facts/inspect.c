@@ -590,6 +590,20 @@ static int inspect_thin(struct goabi_artifact *a, const uint8_t *p, size_t n, co
 	return 0;
 }
 
+/* A file's mapping (path names it; a thin archive's members are the files
+ * beside it, within GOABI_MAX_THIN_BYTES) */
+static int inspect_mapped(struct goabi_artifact *a, void *buf, size_t len, const struct goabi_opts *opts)
+{
+	a->size = len;
+	if (len == 0) {
+		a->kind = GOABI_KIND_OTHER;
+		diag_add(a, GOABI_DIAG_ERROR, "empty file");
+		return 0;
+	}
+	uint64_t thin_left = GOABI_MAX_THIN_BYTES;
+	return inspect_mem(a, buf, len, opts, 0, &thin_left);
+}
+
 int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct goabi_artifact **out)
 {
 	static const struct goabi_opts defaults;
@@ -607,16 +621,21 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
 		return GOABI_EIO;
 	}
-	a->size = map.len;
-	if (map.len == 0) {
-		a->kind = GOABI_KIND_OTHER;
-		diag_add(a, GOABI_DIAG_ERROR, "empty file");
-		return 0;
-	}
-	uint64_t thin_left = GOABI_MAX_THIN_BYTES;
-	int rc = inspect_mem(a, map.p, map.len, opts, 0, &thin_left);
+	int rc = inspect_mapped(a, map.p, map.len, opts);
 	rd_unmap(&map);
 	return rc;
+}
+
+int facts_inspect_mapped(const char *path, void *buf, size_t len, const struct goabi_opts *opts,
+			 struct goabi_artifact **out)
+{
+	static const struct goabi_opts defaults;
+	elf_version(EV_CURRENT);
+	struct goabi_artifact *a = artifact_new(path, NULL);
+	if (!a)
+		return GOABI_ENOMEM;
+	*out = a;
+	return inspect_mapped(a, buf, len, opts ? opts : &defaults);
 }
 
 /* Common start of the buffer entry points: a new artifact in *out, *ap left

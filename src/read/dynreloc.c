@@ -8,9 +8,16 @@ bool rd_elf_open(struct rd_elf *f, struct goabi_arena *ar, const char *path)
 	char err[256];
 	if (rd_map_file(path, 0, &f->map, err, sizeof(err)) != RD_MAP_OK || f->map.len == 0)
 		return false;
+	return rd_elf_open_mem(f, ar, path, f->map.p, f->map.len);
+}
+
+bool rd_elf_open_mem(struct rd_elf *f, struct goabi_arena *ar, const char *path, void *buf, size_t len)
+{
+	if (!buf || !len)
+		return false;
 	f->scratch.arena = ar;
 	f->scratch.path = path;
-	f->elf = elf_memory(f->map.p, f->map.len);
+	f->elf = elf_memory(buf, len);
 	return f->elf && elf_kind(f->elf) == ELF_K_ELF && ev_init(&f->ev, f->elf, &f->scratch, NULL);
 }
 

@@ -22,6 +22,9 @@ struct rd_elf {
 /* False when the file cannot be mapped or is not an ELF object; release
  * with rd_elf_close in every case. */
 bool rd_elf_open(struct rd_elf *f, struct goabi_arena *ar, const char *path);
+/* The same over bytes mapped already (f->map stays empty: rd_elf_close
+ * leaves buf alone). f zeroed by the caller. */
+bool rd_elf_open_mem(struct rd_elf *f, struct goabi_arena *ar, const char *path, void *buf, size_t len);
 void rd_elf_close(struct rd_elf *f);
 
 /* One entry of a SHT_REL/SHT_RELA section whose symbol table is .dynsym. */

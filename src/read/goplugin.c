@@ -241,18 +241,33 @@ const struct rd_pkghash *rd_goplugin_export(const struct rd_goplugin *m, const c
 	return NULL;
 }
 
+static void goplugin_read(struct goabi_arena *ar, struct rd_elf *f, bool ok, struct rd_goplugin *m)
+{
+	if (ok) {
+		struct rd r = { .ar = ar, .ev = &f->ev, .m = m, .dynamic = true };
+		ev_for_each_symbol(&f->ev, true, sym_cb, &r);
+		r.dynamic = false;
+		ev_for_each_symbol(&f->ev, false, sym_cb, &r);
+		fill_hash_bytes(&r);
+		read_pkghashes(&r);
+	}
+	rd_elf_close(f);
+}
+
 void rd_goplugin_read(struct goabi_arena *ar, const char *path, struct rd_goplugin *m)
 {
 	memset(m, 0, sizeof(*m));
 	struct rd_elf f;
-	if (rd_elf_open(&f, ar, path)) {
-		struct rd r = { .ar = ar, .ev = &f.ev, .m = m, .dynamic = true };
-		ev_for_each_symbol(&f.ev, true, sym_cb, &r);
-		r.dynamic = false;
-		ev_for_each_symbol(&f.ev, false, sym_cb, &r);
-		fill_hash_bytes(&r);
-		read_pkghashes(&r);
-	}
-	rd_elf_close(&f);
+	bool ok = rd_elf_open(&f, ar, path);
+	goplugin_read(ar, &f, ok, m);
+}
+
+void rd_goplugin_read_mem(struct goabi_arena *ar, const char *path, void *buf, size_t len, struct rd_goplugin *m)
+{
+	memset(m, 0, sizeof(*m));
+	struct rd_elf f;
+	memset(&f, 0, sizeof(f));
+	bool ok = rd_elf_open_mem(&f, ar, path, buf, len);
+	goplugin_read(ar, &f, ok, m);
 }
 

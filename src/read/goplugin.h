@@ -40,6 +40,9 @@ struct rd_goplugin {
 /* Fill g (zeroed first) from the file at path; nothing is filled when it
  * cannot be mapped or is not ELF (the caller's inspect says why). */
 void rd_goplugin_read(struct goabi_arena *ar, const char *path, struct rd_goplugin *g);
+/* The same over a file mapped already (the shared loader, facts/loader.h);
+ * libelf may write buf (it converts in place). */
+void rd_goplugin_read_mem(struct goabi_arena *ar, const char *path, void *buf, size_t len, struct rd_goplugin *g);
 /* The export named sym ("go:link.pkghash.P"), NULL when absent. */
 const struct rd_pkghash *rd_goplugin_export(const struct rd_goplugin *g, const char *sym);
 

@@ -8,34 +8,7 @@
 
 #include "read/elfview.h"
 
-enum st_kind { ST_UNDEF, ST_DEF, ST_COMMON };
-
-struct st_sym {
-	const char *name;     /* arena */
-	const char *version;  /* shared objects: version name, NULL when none */
-	uint8_t bind, type, vis, kind;
-	bool comdat;          /* defined in a section of a COMDAT group */
-	const char *group;    /* comdat: the group's signature (arena), NULL when unknown */
-	bool ver_hidden;      /* non-default version (name@VER): new links cannot bind to it */
-	bool reloc_ref;       /* undefined, and a relocation of an allocated section uses it */
-	bool ver_ref;         /* shared objects: undefined with a required version (name@VER,
-			       * .gnu.version_r); version holds VER */
-};
-
-struct st_warning {
-	const char *sym, *text; /* from section .gnu.warning.SYM */
-};
-
-struct symtab {
-	struct st_sym *syms;  /* STB_GLOBAL, STB_WEAK and STB_GNU_UNIQUE symbols only */
-	size_t n, cap;
-	struct st_warning *warn;
-	size_t nwarn, warncap;
-	size_t ncomdat;       /* COMDAT groups */
-	const char **groups;  /* their signatures (those that could be read) */
-	size_t ngroups, groupcap;
-	bool dynamic;         /* read from .dynsym (shared object) */
-};
+#include "read/symtypes.h"
 
 /* Read ev's symbols into out (zero it first); strings go to ar. Relocatable
  * objects and executables use .symtab, shared objects .dynsym. Problems are

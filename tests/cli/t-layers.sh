@@ -22,8 +22,10 @@ scan() {
 	shift 2
 	(cd "$root" && grep -rnE --include='*.c' --include='*.h' "$re" "$@" 2>/dev/null) |
 		grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*|//)' |
-		# a match inside a string literal ("not read (a source file)") is text, not a call
-		RE="$re" perl -ne 'my ($loc, $c) = /^([^:]+:[0-9]+:)(.*)$/s or next; $c =~ s/"(?:[^"\\]|\\.)*"/""/g; print if $c =~ /$ENV{RE}/' || true
+		# a match inside a string literal ("not read (a source file)") or a
+		# comment after the code ("/* the file read (a script) */") is text,
+		# not a call
+		RE="$re" perl -ne 'my ($loc, $c) = /^([^:]+:[0-9]+:)(.*)$/s or next; $c =~ s/"(?:[^"\\]|\\.)*"/""/g; $c =~ s{/\*.*?(?:\*/|$)|//.*$}{}g; print if $c =~ /$ENV{RE}/' || true
 }
 
 # result DESC MATCHES
@@ -92,7 +94,7 @@ private_includes() {
 # diff, audit move to the result model and include/goabi/checks.h): listed
 # by file so that each one that goes away is seen below; a NEW file that
 # reads bytes or includes another check's header fails now.
-KNOWN_BYTES="src/check/link_int.h src/check/link_findings.c src/check/link_resolve.c src/check/link_search.c src/check/plugin_read.c"
+KNOWN_BYTES=""
 KNOWN_PRIVATE="src/check/plugin_dlopen.c:check/image_loader.h"
 bytes=$(scan "$TOP" "$BYTES" src/check)
 priv=$(private_includes "$TOP")
@@ -127,7 +129,8 @@ static void f(Elf_Scn *scn, struct elfview *ev)
 {
 	GElf_Shdr sh;
 	gelf_getshdr(scn, &sh);
-	ev_for_each_symbol(ev, true, NULL, NULL);
+	ev_for_each_symbol(ev, true, NULL, NULL); /* a call before a comment counts */
+	int n; /* the file read (a script's library) after code does not */
 }
 C
 printf '#include "check/image_int.h"\n#include "check/nss.h"\n' > "$TMPD/tree2/src/check/image_x.c"
