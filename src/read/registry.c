@@ -900,7 +900,7 @@ static void clear_failure(struct img_fs *fs)
  * the listing. */
 #define LIST_PAGE 1000
 #define LIST_MAX 1000000
-static int list_names(struct reg *r, const char *base, const char *key, char ***out, size_t *nout)
+static int list_names(struct reg *r, const char *base, const char *key, bool missing_ok, char ***out, size_t *nout)
 {
 	char **v = NULL;
 	size_t n = 0, cap = 0;
@@ -914,6 +914,10 @@ static int list_names(struct reg *r, const char *base, const char *key, char ***
 		struct img_http_resp resp = { 0 };
 		struct req q = { path, NULL, 64u << 20, NULL, 0, false };
 		if ((rc = request(r, &q, &resp, NULL)) != 0) {
+			img_http_resp_free(&resp);
+			break;
+		}
+		if (resp.status == 404 && missing_ok) { /* a repository without tags (blobs only) */
 			img_http_resp_free(&resp);
 			break;
 		}
@@ -1043,7 +1047,7 @@ static void resolve_one(struct reg *r, const char *name, const char *ref, const 
 }
 
 /* every tag of r->repo */
-static void resolve_tags(struct reg *r, const char *platform, img_reg_found_fn cb, void *ctx)
+static void resolve_tags(struct reg *r, const char *platform, bool from_catalog, img_reg_found_fn cb, void *ctx)
 {
 	char base[700], repo[900];
 	snprintf(base, sizeof(base), "/v2/%s/tags/list", r->repo);
@@ -1051,7 +1055,7 @@ static void resolve_tags(struct reg *r, const char *platform, img_reg_found_fn c
 	char **tags = NULL;
 	size_t nt = 0;
 	size_t d0 = r->fs->diags.n;
-	if (list_names(r, base, "tags", &tags, &nt) != 0) {
+	if (list_names(r, base, "tags", from_catalog, &tags, &nt) != 0) {
 		char name[1000];
 		snprintf(name, sizeof(name), "%s:*", repo);
 		cb(ctx, name, repo, NULL, NULL, r->fs->diags.n > d0 ? last_diag(r->fs) : "tags not listed");
@@ -1115,11 +1119,11 @@ int img_registry_expand(const struct img_remote *rm, const char *refstr, const c
 		snprintf(name, sizeof(name), "%s/%s%s%s", r.host, r.repo, r.by_digest ? "@" : ":", r.ref);
 		resolve_one(&r, name, r.ref, platform, 0, cb, ctx);
 	} else if (kind == TAGS) {
-		resolve_tags(&r, platform, cb, ctx);
+		resolve_tags(&r, platform, false, cb, ctx);
 	} else {
 		char **repos = NULL;
 		size_t nr = 0;
-		if (list_names(&r, "/v2/_catalog", "repositories", &repos, &nr) != 0) {
+		if (list_names(&r, "/v2/_catalog", "repositories", false, &repos, &nr) != 0) {
 			cb(ctx, refstr, refstr, NULL, NULL, last_diag(&fs));
 		} else {
 			size_t pl = strlen(prefix);
@@ -1128,7 +1132,7 @@ int img_registry_expand(const struct img_remote *rm, const char *refstr, const c
 			for (size_t i = 0; i < nr; i++) {
 				if (strncmp(repos[i], prefix, pl) == 0 && repo_ok(repos[i]) && strlen(repos[i]) < sizeof(r.repo)) {
 					snprintf(r.repo, sizeof(r.repo), "%s", repos[i]);
-					resolve_tags(&r, platform, cb, ctx);
+					resolve_tags(&r, platform, true, cb, ctx);
 				}
 				free(repos[i]);
 			}
