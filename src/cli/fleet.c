@@ -659,9 +659,9 @@ static int cmd_merge(int argc, char **argv)
 	json_t *images = json_array();
 	for (size_t i = 0; i < n;) {
 		char ka[2048], kb[2048];
-		line_key(lines[i], ka, sizeof(ka));
+		const char *key = line_key(lines[i], ka, sizeof(ka));
 		size_t j = i, best = i;
-		while (j < n && strcmp(line_key(lines[j], kb, sizeof(kb)), ka) == 0) {
+		while (j < n && strcmp(line_key(lines[j], kb, sizeof(kb)), key) == 0) {
 			if (!is_read(lines[best]) && is_read(lines[j]))
 				best = j;
 			j++;
