@@ -14,17 +14,17 @@
 # single-process report as the oracle of the sharded and merged ones; the
 # cache entries re-hashed (sha256) after writers were killed.
 . "$(dirname "$0")/../lib.sh"
-plan 33
+plan 35
 F=$FIX/image
 NIMG=${FLEET_IMAGES:-200}
 ORA=$TOP/tests/fleet/fleet_oracle.py
 FRONT=$TOP/tests/registry/regfront.py
 if [ ! -d "$F/musl" ] || [ ! -f "$F/expect.tsv" ]; then
-	for i in $(seq 33); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
+	for i in $(seq 35); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
 	exit 0
 fi
 for t in docker-registry python3 curl sha256sum; do
-	command -v $t >/dev/null || { for i in $(seq 33); do skip "fleet $i" "$t is not installed"; done; exit 0; }
+	command -v $t >/dev/null || { for i in $(seq 35); do skip "fleet $i" "$t is not installed"; done; exit 0; }
 done
 cd "$TMPD" || exit 0
 PIDS=()
@@ -329,4 +329,17 @@ head -c 1500 s2-1.jsonl > torn.jsonl
 "$GOABI" fleet merge --json torn.jsonl > /dev/null 2> torn.err; rc=$?
 grep -q "incomplete (a killed shard?)" torn.err && [ $rc != 2 -o -s torn.err ] && ok "fleet merge skips a torn last line, naming it" ||
 	notok "torn line: rc=$rc $(head -2 torn.err)"
+# ---- docs/fleet.md's Kubernetes manifest, decoded strictly with the Kubernetes API types ----
+GO=/usr/local/go/bin/go
+if [ -x "$GO" ] && (cd "$TOP/tests/fleet/k8scheck" && timeout 300 "$GO" build -o "$TMPD/k8scheck" .) > k8s.build 2>&1; then
+	out=$("$TMPD/k8scheck" "$TOP/docs/fleet.md")
+	check "docs/fleet.md Indexed Job: yaml.UnmarshalStrict into batch/v1 Job, completionMode Indexed, --shard-count = completions" \
+		"ok completions=8 parallelism=8" "$out"
+	sed 's/^  completionMode: Indexed$/  completionMode: Indexed\n  completionMod: Indexed/' "$TOP/docs/fleet.md" > bad.md
+	"$TMPD/k8scheck" bad.md > bad.out 2>&1 && notok "k8scheck accepted a misspelt field" ||
+		check "k8scheck is strict: a misspelt field is rejected" 1 "$(grep -c 'unknown field "completionMod"' bad.out)"
+else
+	skip "docs/fleet.md Indexed Job decoded with k8s.io/api" "Go 1.26 or the module proxy unavailable: $(tail -1 k8s.build 2>/dev/null)"
+	skip "k8scheck is strict" "not built"
+fi
 echo "# t-fleet.sh: $(python3 -c "print(round($(date +%s.%N)-$T0,1))") s" >&2
