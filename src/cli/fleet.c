@@ -441,6 +441,9 @@ static void merge_help(FILE *out)
 		"  fleet view: for each rule, the images it breaks grouped by the layer that\n"
 		"  brings the binary (docs/fleet.md). An image listed twice counts once (a read\n"
 		"  beats an unread one); a torn last line (a killed shard) is skipped.\n"
+		"  --json, --format text|json|sarif  output format\n"
+		"  -v                     list every binary of every image (text)\n"
+		"  -q                     print nothing, only set the exit code\n"
 		"exit: 0 every image read and expected to start, 1 a binary will not start,\n"
 		"      2 usage error or an image unread\n");
 }
@@ -832,15 +835,10 @@ static int cmd_merge(int argc, char **argv)
 	return exitc;
 }
 
-static void fleet_help(FILE *out)
-{
-	fprintf(out, "usage: goabi fleet merge [options] FILE...   (goabi fleet merge --help; docs/fleet.md)\n");
-}
-
 int cmd_fleet(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		fleet_help(argc < 2 ? stderr : stdout);
+		merge_help(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_INPUT : EXIT_CLEAN;
 	}
 	if (strcmp(argv[1], "merge") == 0)
