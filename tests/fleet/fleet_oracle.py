@@ -17,16 +17,37 @@ import hashlib
 import json
 import os
 import sys
-import urllib.request
+import http.client
+import socket
+import urllib.parse
 
 ACCEPT = ("application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
           "application/vnd.docker.distribution.manifest.list.v2+json, "
           "application/vnd.docker.distribution.manifest.v2+json")
 
 
+CONN = {}
+
+
+class NotFound(Exception):
+    pass
+
+
 def get(url):
-    r = urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": ACCEPT}), timeout=30)
-    return r.headers, r.read()
+    """GET over one kept-alive connection per host (urllib opens one per request)."""
+    u = urllib.parse.urlparse(url)
+    c = CONN.get(u.netloc)
+    if c is None:
+        c = CONN[u.netloc] = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        c.connect()
+        c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    c.request("GET", u.path + ("?" + u.query if u.query else ""), headers={"Accept": ACCEPT})
+    r = c.getresponse()
+    body = r.read()
+    if r.status == 404:
+        raise NotFound(url)
+    assert r.status == 200, (url, r.status)
+    return r.headers, body
 
 
 def truth(reg, out, prefix=""):
@@ -38,10 +59,8 @@ def truth(reg, out, prefix=""):
             continue
         try:
             _, b = get(base + "/v2/%s/tags/list" % repo)
-        except urllib.error.HTTPError as e:
-            if e.code == 404:
-                continue
-            raise
+        except NotFound:
+            continue
         for tag in json.loads(b).get("tags") or []:
             h, body = get(base + "/v2/%s/manifests/%s" % (repo, tag))
             d = "sha256:" + hashlib.sha256(body).hexdigest()
