@@ -1,7 +1,7 @@
 #!/bin/bash
 # goabi image over a fleet of images (docs/fleet.md), against Debian's
 # docker-registry on 127.0.0.1 (started as t-image-registry.sh does), filled
-# by tests/fleet/mkfleet.py with FLEET_IMAGES (default 200) images built from
+# by tests/fleet/mkfleet.py with FLEET_IMAGES (default 60; 200 passes, slower) images from
 # the four fixture root trees as shared base layers, extra tags on the same
 # digests, a two-platform index and one image whose layer is corrupted in the
 # registry's storage; tests/registry/regfront.py gives a Bearer front, a
@@ -16,7 +16,7 @@
 . "$(dirname "$0")/../lib.sh"
 plan 35
 F=$FIX/image
-NIMG=${FLEET_IMAGES:-200}
+NIMG=${FLEET_IMAGES:-60}
 ORA=$TOP/tests/fleet/fleet_oracle.py
 FRONT=$TOP/tests/registry/regfront.py
 if [ ! -d "$F/musl" ] || [ ! -f "$F/expect.tsv" ]; then
