@@ -657,6 +657,10 @@ static int cmd_merge(int argc, char **argv)
 	}
 	if (!nfiles)
 		return cli_usage_error("fleet", NULL, "no input (goabi fleet merge FILE...)");
+	if (!n) {
+		free(lines);
+		return cli_usage_error("fleet", NULL, "no image line in the input (goabi image --json over many images)");
+	}
 	qsort(lines, n, sizeof(*lines), cmp_line);
 	/* one per key: a read line beats an unread one; references united */
 	json_t *images = json_array();
