@@ -6,12 +6,15 @@
  * one report (per image, and per rule grouped by the layer that brings the
  * problem). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "cli/fleet.h"
@@ -111,13 +114,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void emit_line(json_t *o)
+static void emit_line(FILE *out, json_t *o)
 {
 	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (s) {
-		fputs(s, stdout);
-		fputc('\n', stdout);
-		fflush(stdout);
+		fputs(s, out);
+		fputc('\n', out);
+		fflush(out);
 		free(s);
 	}
 }
@@ -299,6 +302,27 @@ bool fleet_parse_shard(const char *s, unsigned *idx, unsigned *n)
 	return true;
 }
 
+/* --resume FILE: the keys of the images FILE already holds a complete line
+ * for (read or unread), as a JSON object used as a set */
+static json_t *resume_keys(FILE *f)
+{
+	json_t *done = json_object();
+	char *line = NULL;
+	size_t ll = 0;
+	ssize_t got;
+	while ((got = getline(&line, &ll, f)) >= 0) {
+		if (got == 0 || line[got - 1] != '\n')
+			continue; /* torn: done again */
+		json_t *o = json_loadb(line, (size_t)got, 0, NULL);
+		const char *k = json_string_value(json_object_get(o, "key"));
+		if (k)
+			json_object_set_new(done, k, json_true());
+		json_decref(o);
+	}
+	free(line);
+	return done;
+}
+
 int fleet_image(const struct fleet_opts *fo, const struct goabi_image_opts *io, char **inputs, size_t ninputs)
 {
 	const char **list = NULL;
@@ -311,6 +335,28 @@ int fleet_image(const struct fleet_opts *fo, const struct goabi_image_opts *io, 
 			free(list);
 			return rc;
 		}
+	json_t *done = NULL;
+	FILE *out = stdout;
+	if (fo->resume) {
+		int fd = open(fo->resume, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		FILE *rf = fd >= 0 ? fdopen(fd, "a+") : NULL;
+		if (!rf) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			for (size_t k = 0; k < nlist; k++)
+				free((char *)list[k]);
+			free(list);
+			return cli_usage_error("image", fo->resume, "--resume: %s", strerror(e));
+		}
+		rewind(rf);
+		done = resume_keys(rf);
+		struct stat st;
+		char last = '\n';
+		if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+			fputc('\n', rf); /* end a torn line: it stays invalid, merge skips it */
+		out = rf;
+	}
 	struct img_remote rm = { .tls_verify = io->tls_verify, .timeout = io->timeout ? io->timeout : IMG_DEF_TIMEOUT,
 				 .retries = IMG_DEF_RETRIES, .creds = io->creds, .cache_dir = io->cache_dir };
 	struct fleet f = { 0 };
@@ -358,7 +404,7 @@ int fleet_image(const struct fleet_opts *fo, const struct goabi_image_opts *io, 
 				im.platform = f.v[k].platform;
 		}
 		i = j;
-		if (shard_of(im.key, fo->nshards) != fo->shard) {
+		if (shard_of(im.key, fo->nshards) != fo->shard || (done && json_object_get(done, im.key))) {
 			free(im.refs);
 			continue;
 		}
@@ -386,6 +432,7 @@ int fleet_image(const struct fleet_opts *fo, const struct goabi_image_opts *io, 
 				nlayers = 0; /* binaries keep their layer number */
 		}
 		json_t *line = image_line(&im, r, layers, nlayers, unread);
+		json_object_set_new(line, "key", json_string(im.key)); /* dedup/shard key (docs/fleet.md) */
 		const char *st = json_string_value(json_object_get(line, "status"));
 		enum goabi_verdict v = GOABI_VERDICT_ERROR;
 		if (st && strcmp(st, "read") == 0) {
@@ -398,11 +445,13 @@ int fleet_image(const struct fleet_opts *fo, const struct goabi_image_opts *io, 
 		}
 		if (v > worst)
 			worst = v;
-		if (!cli_g.quiet) {
+		if (out != stdout)
+			emit_line(out, line);
+		else if (!cli_g.quiet) {
 			if (cli_g.format == CLI_FMT_TEXT)
 				text_line(line);
 			else
-				emit_line(line);
+				emit_line(stdout, line);
 		}
 		json_decref(line);
 		for (size_t k = 0; k < nlayers; k++)
@@ -419,6 +468,9 @@ int fleet_image(const struct fleet_opts *fo, const struct goabi_image_opts *io, 
 	if (exitc == EXIT_CLEAN)
 		exitc = worst == GOABI_VERDICT_ERROR ? EXIT_INPUT : worst == GOABI_VERDICT_FAIL ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
+	if (out != stdout)
+		fclose(out);
+	json_decref(done);
 	for (size_t i = 0; i < f.n; i++) {
 		free(f.v[i].name);
 		free(f.v[i].repo);
@@ -480,6 +532,7 @@ static bool is_read(json_t *o)
 /* fields of a line that depend on the run, not the image (cache state) */
 static void drop_volatile(json_t *o)
 {
+	json_object_del(o, "key");
 	json_t *s = json_object_get(o, "summary");
 	json_object_del(s, "cached_layers");
 	json_object_del(s, "bytes_read");
@@ -624,8 +677,8 @@ static int cmd_merge(int argc, char **argv)
 			json_t *o = json_loadb(line, (size_t)got, 0, NULL);
 			if (!json_is_object(o) || strcmp(jstr(o, "kind") ? jstr(o, "kind") : "", "fleet-image") != 0) {
 				json_decref(o);
-				bool last_torn = line[got - 1] != '\n';
-				if (!last_torn) {
+				bool torn = line[got - 1] != '\n' || strncmp(line, "{\"tool\":\"goabi\"", 15) == 0;
+				if (!torn) {
 					free(line);
 					if (f != stdin)
 						fclose(f);

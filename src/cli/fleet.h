@@ -10,6 +10,7 @@ struct fleet_opts {
 	const char *const *lists; /* --from-list FILE ("-": stdin) */
 	size_t nlists;
 	unsigned shard, nshards;  /* this shard (0-based) of nshards */
+	const char *resume;       /* --resume FILE: skip the images it holds, append to it */
 };
 /* "I/N", I from 1: *idx = I-1 */
 bool fleet_parse_shard(const char *s, unsigned *idx, unsigned *n);

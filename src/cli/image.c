@@ -119,6 +119,8 @@ static void help(FILE *out)
 		"  --from-list FILE       references, one a line ('-': stdin)\n"
 		"  --shard I/N            only the images of shard I of N (by manifest digest)\n"
 		"  --shard-count N        shard $JOB_COMPLETION_INDEX+1 of N (Kubernetes Indexed Job)\n"
+		"  --resume FILE          JSON Lines appended to FILE, skipping the images it already\n"
+		"                         holds (a shard killed and started again)\n"
 		"exit: 0 every binary is expected to start, 1 a binary will not start,\n"
 		"      2 usage error, unreadable or incomplete image (corrupt layer, limit hit;\n"
 		"      many images: an image unread, the others still checked)\n");
@@ -128,7 +130,7 @@ int cmd_image(int argc, char **argv)
 {
 	enum { O_JSON = 256, O_PLATFORM, O_ADD, O_CPU, O_ISA, O_MAXSIZE, O_MAXENT, O_MAXPATH, O_MAXLINK, O_MAXFILE,
 	       O_NOPROG, O_REF, O_CREDS, O_TLS, O_CACHE, O_TIMEOUT, O_FROMLIST, O_SHARD, O_SHARDCOUNT,
-	       O_CACHEMAX };
+	       O_CACHEMAX, O_RESUME };
 	static const struct option lo[] = {
 		{ "platform", required_argument, NULL, O_PLATFORM },
 		{ "ref", required_argument, NULL, O_REF },
@@ -150,6 +152,7 @@ int cmd_image(int argc, char **argv)
 		{ "shard", required_argument, NULL, O_SHARD },
 		{ "shard-count", required_argument, NULL, O_SHARDCOUNT },
 		{ "cache-max", required_argument, NULL, O_CACHEMAX },
+		{ "resume", required_argument, NULL, O_RESUME },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -262,6 +265,10 @@ int cmd_image(int argc, char **argv)
 			shard_count = (unsigned)v;
 			fleet = true;
 			break;
+		case O_RESUME:
+			fo.resume = optarg;
+			fleet = true;
+			break;
 		case O_CACHEMAX:
 			if (!parse_size(optarg, &v))
 				return cli_usage_error("image", NULL, "--cache-max '%s': expected a size in bytes (K/M/G)", optarg);
@@ -290,6 +297,8 @@ int cmd_image(int argc, char **argv)
 			(strncmp(argv[i], "docker://", 9) == 0 && l > 9 && (argv[i][l - 1] == '*' || argv[i][l - 1] == '/'));
 	}
 	if (fleet) {
+		if (fo.resume && cli_g.format != CLI_FMT_JSON)
+			return cli_usage_error("image", NULL, "--resume writes JSON Lines: give --json");
 		if (cli_g.format == CLI_FMT_SARIF || cli_g.format == CLI_FMT_CYCLONEDX)
 			return cli_usage_error("image", NULL, "many images: --json gives JSON Lines; goabi fleet merge --format sarif "
 					       "renders them");

@@ -14,17 +14,17 @@
 # single-process report as the oracle of the sharded and merged ones; the
 # cache entries re-hashed (sha256) after writers were killed.
 . "$(dirname "$0")/../lib.sh"
-plan 35
+plan 36
 F=$FIX/image
 NIMG=${FLEET_IMAGES:-60}
 ORA=$TOP/tests/fleet/fleet_oracle.py
 FRONT=$TOP/tests/registry/regfront.py
 if [ ! -d "$F/musl" ] || [ ! -f "$F/expect.tsv" ]; then
-	for i in $(seq 35); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
+	for i in $(seq 36); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
 	exit 0
 fi
 for t in docker-registry python3 curl sha256sum; do
-	command -v $t >/dev/null || { for i in $(seq 35); do skip "fleet $i" "$t is not installed"; done; exit 0; }
+	command -v $t >/dev/null || { for i in $(seq 36); do skip "fleet $i" "$t is not installed"; done; exit 0; }
 done
 cd "$TMPD" || exit 0
 PIDS=()
@@ -246,7 +246,26 @@ G --json --cache "$TMPD/cache3" --shard 1/2 "${SUB[@]}" > k1b.jsonl
 "$GOABI" fleet merge --json k1.jsonl k1b.jsonl s2-2.jsonl > mk.json 2> mk.err
 check "shard killed after $kn of $(grep -c . s2-1.jsonl) lines, rerun: merged = the single-process report" same "$(same mk.json)"
 
-lap shards
+lap shards# the same with --resume FILE: the rerun appends only the images the killed run did not finish
+G --json --cache "$TMPD/cache3" --shard 1/2 --resume r1.jsonl "${SUB[@]}" &
+kp=$!
+for i in $(seq 200); do [ "$(grep -c . r1.jsonl 2>/dev/null)" -ge 3 ] && break; sleep 0.05; done
+kill -9 $kp 2>/dev/null
+wait $kp 2>/dev/null
+rn=$(grep -c . r1.jsonl)
+G --json --cache "$TMPD/cache3" --shard 1/2 --resume r1.jsonl "${SUB[@]}"
+"$GOABI" fleet merge --json r1.jsonl s2-2.jsonl > mr.json 2> mr.err
+check "--resume: killed after $rn lines, rerun appends the rest once each; merged = the single-process report" \
+	"same $(grep -c . s2-1.jsonl)" "$(same mr.json) $(python3 -c '
+import json, sys
+keys = []
+for l in open("r1.jsonl"):
+    try:
+        keys.append(json.loads(l)["key"])
+    except ValueError:
+        pass
+print(len(set(keys)) if len(keys) == len(set(keys)) else "duplicates")')"
+lap killed shards
 # ---- --from-list (stdin), dedup, --platform ----
 d0=$(jget pushed.json 'j["images"][0]["digest"]')
 printf '%s\n' "# a comment" "docker://$R/fleet/r00:v0" "" "docker://$R/fleet/r00:alias0" "docker://$R/fleet/r00@$d0" |
