@@ -20,7 +20,7 @@ _goabi()
 	case $prev in
 	--format) COMPREPLY=($(compgen -W 'text json sarif cyclonedx' -- "$cur")); return ;;
 	--color) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")); return ;;
-	--policy|--header|--creds|--cache) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--policy|--header|--creds|--cache|--from-list|--resume) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(goabi "$cmd" --help 2>/dev/null | grep -oE '^ +(-[A-Za-z], )?--?[A-Za-z][a-z0-9-]*' | tr -d ' ' | tr ',' ' ')" -- "$cur"))

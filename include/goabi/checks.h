@@ -101,6 +101,7 @@ struct goabi_image_opts {
 	int tls_verify;           /* -1 default, 0 false, 1 true */
 	const char *cache_dir;    /* layer cache, NULL: none */
 	unsigned timeout;         /* seconds, 0: the default (30) */
+	uint64_t cache_max;       /* bytes the layer cache may hold (LRU eviction), 0: unbounded */
 	/* progress, all optional; called from the calling thread except
 	 * check_progress (worker threads, serialised) */
 	void (*read_progress)(void *ctx, uint64_t entries, uint64_t bytes);

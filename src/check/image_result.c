@@ -250,6 +250,7 @@ int goabi_image_check(const char *input, const struct goabi_image_opts *o, struc
 	lim.progress_ctx = o->progress_ctx;
 	struct img_remote rm = { .tls_verify = o->tls_verify, .timeout = o->timeout ? o->timeout : IMG_DEF_TIMEOUT,
 				 .retries = IMG_DEF_RETRIES, .creds = o->creds, .cache_dir = o->cache_dir,
+				 .cache_max = o->cache_max,
 				 .layer_progress = o->layer_progress, .progress_ctx = o->progress_ctx };
 	lim.remote = &rm;
 	struct img_fs fs;

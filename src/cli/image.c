@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
+#include "cli/fleet.h"
 #include "goabi/checks.h"
 #include "goabi/goabi.h"
 
@@ -84,7 +85,7 @@ static bool parse_size(const char *s, uint64_t *out)
 static void help(FILE *out)
 {
 	fprintf(out,
-		"usage: goabi image [options] ROOTFS-DIR|IMAGE.tar|OCI-LAYOUT|TRANSPORT:REF\n"
+		"usage: goabi image [options] ROOTFS-DIR|IMAGE.tar|OCI-LAYOUT|TRANSPORT:REF...\n"
 		"  TRANSPORT:REF  docker://[HOST[:PORT]/]REPO[:TAG|@DIGEST] (a registry),\n"
 		"                 docker-daemon:NAME[:TAG] (the engine at $DOCKER_HOST), oci:DIR[:REF],\n"
 		"                 oci-archive:FILE[:REF], docker-archive:FILE[:REF]\n"
@@ -112,14 +113,24 @@ static void help(FILE *out)
 		"                         loopback registries plain HTTP)\n"
 		"  --cache DIR            reuse layers already read (keyed by digest; shareable)\n"
 		"  --timeout SECONDS      give up on a server silent this long (default 30)\n"
+		"  --cache-max BYTES      bound the --cache directory (least recently used evicted; K/M/G)\n"
+		"many images (docs/fleet.md): several references, or docker://HOST/REPO:* (every tag),\n"
+		"  docker://HOST/* or HOST/PREFIX* (the catalog); one line per image (--json: JSON Lines)\n"
+		"  --from-list FILE       references, one a line ('-': stdin)\n"
+		"  --shard I/N            only the images of shard I of N (by manifest digest)\n"
+		"  --shard-count N        shard $JOB_COMPLETION_INDEX+1 of N (Kubernetes Indexed Job)\n"
+		"  --resume FILE          JSON Lines appended to FILE, skipping the images it already\n"
+		"                         holds (a shard killed and started again)\n"
 		"exit: 0 every binary is expected to start, 1 a binary will not start,\n"
-		"      2 usage error, unreadable or incomplete image (corrupt layer, limit hit)\n");
+		"      2 usage error, unreadable or incomplete image (corrupt layer, limit hit;\n"
+		"      many images: an image unread, the others still checked)\n");
 }
 
 int cmd_image(int argc, char **argv)
 {
 	enum { O_JSON = 256, O_PLATFORM, O_ADD, O_CPU, O_ISA, O_MAXSIZE, O_MAXENT, O_MAXPATH, O_MAXLINK, O_MAXFILE,
-	       O_NOPROG, O_REF, O_CREDS, O_TLS, O_CACHE, O_TIMEOUT };
+	       O_NOPROG, O_REF, O_CREDS, O_TLS, O_CACHE, O_TIMEOUT, O_FROMLIST, O_SHARD, O_SHARDCOUNT,
+	       O_CACHEMAX, O_RESUME };
 	static const struct option lo[] = {
 		{ "platform", required_argument, NULL, O_PLATFORM },
 		{ "ref", required_argument, NULL, O_REF },
@@ -137,11 +148,18 @@ int cmd_image(int argc, char **argv)
 		{ "tls-verify", required_argument, NULL, O_TLS },
 		{ "cache", required_argument, NULL, O_CACHE },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "from-list", required_argument, NULL, O_FROMLIST },
+		{ "shard", required_argument, NULL, O_SHARD },
+		{ "shard-count", required_argument, NULL, O_SHARDCOUNT },
+		{ "cache-max", required_argument, NULL, O_CACHEMAX },
+		{ "resume", required_argument, NULL, O_RESUME },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool noprog = false;
-	const char *adds[256];
+	bool noprog = false, fleet = false;
+	const char *adds[256], *lists[64];
+	struct fleet_opts fo = { .lists = lists, .nshards = 1 };
+	unsigned shard_count = 0;
 	struct goabi_image_opts o = { .tls_verify = -1, .adds = adds };
 	int opt;
 	uint64_t v;
@@ -230,10 +248,65 @@ int cmd_image(int argc, char **argv)
 			}
 			o.timeout = (unsigned)v;
 			break;
+		case O_FROMLIST:
+			if (fo.nlists == 64)
+				return cli_usage_error("image", NULL, "at most 64 --from-list options");
+			lists[fo.nlists++] = optarg;
+			fleet = true;
+			break;
+		case O_SHARD:
+			if (!fleet_parse_shard(optarg, &fo.shard, &fo.nshards))
+				return cli_usage_error("image", NULL, "--shard '%s': expected I/N with 1 <= I <= N", optarg);
+			fleet = true;
+			break;
+		case O_SHARDCOUNT:
+			if (!parse_size(optarg, &v) || v > 1000000)
+				return cli_usage_error("image", NULL, "--shard-count '%s': expected a number of shards", optarg);
+			shard_count = (unsigned)v;
+			fleet = true;
+			break;
+		case O_RESUME:
+			fo.resume = optarg;
+			fleet = true;
+			break;
+		case O_CACHEMAX:
+			if (!parse_size(optarg, &v))
+				return cli_usage_error("image", NULL, "--cache-max '%s': expected a size in bytes (K/M/G)", optarg);
+			o.cache_max = v;
+			break;
 		case 'h': help(stdout); return EXIT_CLEAN;
 		case ':': return cli_usage_error("image", NULL, "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage_error("image", NULL, "unknown option '%s' (goabi image --help)", argv[optind - 1]);
 		}
+	}
+	if (shard_count) {
+		const char *e = getenv("JOB_COMPLETION_INDEX");
+		char *end = NULL;
+		unsigned long idx = e ? strtoul(e, &end, 10) : 0;
+		if (fo.nshards > 1)
+			return cli_usage_error("image", NULL, "--shard and --shard-count: give one of them");
+		if (!e || !*e || *end || idx >= shard_count)
+			return cli_usage_error("image", NULL, "--shard-count %u: $JOB_COMPLETION_INDEX must be 0..%u (is %s)",
+					       shard_count, shard_count - 1, e ? e : "unset");
+		fo.shard = (unsigned)idx;
+		fo.nshards = shard_count;
+	}
+	for (int i = optind; i < argc && !fleet; i++) {
+		size_t l = strlen(argv[i]);
+		fleet = argc - optind > 1 ||
+			(strncmp(argv[i], "docker://", 9) == 0 && l > 9 && (argv[i][l - 1] == '*' || argv[i][l - 1] == '/'));
+	}
+	if (fleet) {
+		if (fo.resume && cli_g.format != CLI_FMT_JSON)
+			return cli_usage_error("image", NULL, "--resume writes JSON Lines: give --json");
+		if (cli_g.format == CLI_FMT_SARIF || cli_g.format == CLI_FMT_CYCLONEDX)
+			return cli_usage_error("image", NULL, "many images: --json gives JSON Lines; goabi fleet merge --format sarif "
+					       "renders them");
+		if (optind >= argc && !fo.nlists)
+			return cli_usage_error("image", NULL, "no image given");
+		if (o.nadds || o.ref)
+			return cli_usage_error("image", NULL, "--add and --ref apply to one image at a time");
+		return fleet_image(&fo, &o, argv + optind, (size_t)(argc - optind));
 	}
 	if (optind != argc - 1) {
 		if (cli_g.format != CLI_FMT_TEXT)

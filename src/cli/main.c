@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/fleet.h"
 #include "goabi/goabi.h"
 
 struct command {
@@ -17,6 +18,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, "does a release meet a policy (max glibc, static, cgo, minimum Go, ISA level, trimpath, modules)" },
 	{ "link", cmd_link, "predict whether objects, archives and libraries will link, and explain every failure" },
 	{ "image", cmd_image, "check that every binary in a container image or root filesystem will start" },
+	{ "fleet", cmd_fleet, "merge the JSON lines of goabi image over many images (shards) into one report" },
 	{ "plugin", cmd_plugin, "predict what Go's plugin.Open returns for each plugin a host opens, in load order" },
 };
 

@@ -17,17 +17,34 @@
  * follows) and the tar. Written only after the layer's bytes matched its
  * digest and the layer was read without a diagnostic, as an unnamed file
  * (O_TMPFILE) linked into place at the end: readers never see a partial
- * entry, and a run that dies leaves nothing behind. Entries are never
- * modified, so several runs may share one directory (a volume). A header
- * or content that does not verify is a miss (with a warning). */
+ * entry, and a run that dies leaves nothing behind. Where O_TMPFILE is not
+ * supported (some network filesystems; or GOABI_CACHE_NO_TMPFILE=1, for the
+ * tests) the entry is written as DIR/.../.tmp-<hex>-XXXXXX and renamed into
+ * place: still atomic, and a temp file a killed writer leaves is never read
+ * (the next eviction removes it after an hour). Entries are never modified,
+ * so several runs may share one directory (a volume). A header or content
+ * that does not verify is a miss (with a warning).
+ *
+ * --cache-max BYTES (docs/fleet.md): a hit sets the entry's mtime to now;
+ * after publishing an entry, a writer that finds the entries over BYTES
+ * removes the least recently used (oldest mtime) until they fit. Removing
+ * an entry another process is reading is harmless (its descriptor stays
+ * valid).
+ *
+ * Verification on read: the content's sha256 is checked the first time a
+ * process reads an entry; later reads of the same file (same device, inode
+ * and size: entries are never rewritten in place) in that process trust it. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "read/image_int.h"
 #include "read/registry.h"
@@ -37,7 +54,7 @@
 
 struct img_layer_rec {
 	int fd;
-	char *dir, *final, digest[200];
+	char *dir, *final, *tmpname, digest[200]; /* tmpname: the O_TMPFILE fallback */
 	struct archive *w;
 	bool failed;
 	void (*prev_rec)(void *, struct img_fs *, const struct img_rec *);
@@ -82,6 +99,38 @@ static bool hash_range(int fd, uint64_t off, uint64_t len, char *hex, size_t hex
 	return true;
 }
 
+/* Entries this process has verified, by (device, inode, size): entries are
+ * never modified in place (a new entry is a new inode), so one image of a
+ * fleet run hashes a shared base layer's entry and the others reuse that. */
+#define VERIFIED_MAX 4096
+static struct {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+} verified[VERIFIED_MAX];
+static size_t nverified;
+static pthread_mutex_t verified_lock = PTHREAD_MUTEX_INITIALIZER; /* library callers may run checks in threads */
+
+static bool seen_verified(const struct stat *st)
+{
+	bool seen = false;
+	pthread_mutex_lock(&verified_lock);
+	for (size_t i = 0; i < nverified && !seen; i++)
+		seen = verified[i].ino == st->st_ino && verified[i].dev == st->st_dev && verified[i].size == st->st_size;
+	pthread_mutex_unlock(&verified_lock);
+	return seen;
+}
+
+static void remember_verified(const struct stat *st)
+{
+	pthread_mutex_lock(&verified_lock);
+	size_t i = nverified < VERIFIED_MAX ? nverified++ : (size_t)st->st_ino % VERIFIED_MAX;
+	verified[i].dev = st->st_dev;
+	verified[i].ino = st->st_ino;
+	verified[i].size = st->st_size;
+	pthread_mutex_unlock(&verified_lock);
+}
+
 int img_cache_apply(struct img_fs *fs, const char *dir, const char *digest, unsigned layer, const char *where)
 {
 	char rel[300], path[4400];
@@ -100,17 +149,20 @@ int img_cache_apply(struct img_fs *fs, const char *dir, const char *digest, unsi
 		snprintf(want, sizeof(want), MAGIC "layer %s\ncontent ", digest);
 		ok = strncmp(hdr, want, strlen(want)) == 0;
 	}
-	if (ok) {
+	if (ok && !seen_verified(&st)) {
 		const char *c = hdr + strlen(want);
 		size_t cl = strcspn(c, "\n");
 		ok = hash_range(fd, HDR, (uint64_t)st.st_size - HDR, got, sizeof(got)) && strlen(got) == cl &&
 		     strncmp(c, got, cl) == 0;
+		if (ok)
+			remember_verified(&st);
 	}
 	if (!ok) {
 		img_diag(fs, false, "%s: cache entry '%s' does not verify: fetching the layer", where, path);
 		close(fd);
 		return 0;
 	}
+	futimens(fd, NULL); /* recently used (LRU); a read-only cache keeps its times */
 	if (!img_keep_fd(fs, fd))
 		return GOABI_ENOMEM;
 	fs->nlayers = layer;
@@ -208,7 +260,21 @@ struct img_layer_rec *img_cache_begin(struct img_fs *fs, const char *dir, const 
 		img_diag(fs, false, "--cache: cannot create '%s': %s (layer not cached)", r->dir, strerror(errno));
 		goto fail;
 	}
-	r->fd = open(r->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	const char *no_tmpfile = getenv("GOABI_CACHE_NO_TMPFILE");
+	r->fd = no_tmpfile && *no_tmpfile == '1' ? -1 : open(r->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (r->fd < 0 && (!no_tmpfile || *no_tmpfile != '1') && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+		img_diag(fs, false, "--cache: cannot write in '%s': %s (layer not cached)", r->dir, strerror(errno));
+		goto fail;
+	}
+	if (r->fd < 0) { /* no O_TMPFILE here: a named temp file, renamed into place */
+		if (asprintf(&r->tmpname, "%s/.tmp-%s-XXXXXX", r->dir, slash + 1) < 0) {
+			r->tmpname = NULL;
+			goto fail;
+		}
+		r->fd = mkostemp(r->tmpname, O_CLOEXEC);
+		if (r->fd >= 0)
+			fchmod(r->fd, 0644);
+	}
 	if (r->fd < 0) {
 		img_diag(fs, false, "--cache: cannot write in '%s': %s (layer not cached)", r->dir, strerror(errno));
 		goto fail;
@@ -229,10 +295,91 @@ fail:
 		archive_write_free(r->w);
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->tmpname && r->fd >= 0)
+		unlink(r->tmpname);
+	free(r->tmpname);
 	free(r->dir);
 	free(r->final);
 	free(r);
 	return NULL;
+}
+
+struct centry {
+	char *path;
+	time_t mtime;
+	uint64_t size;
+};
+
+static int cmp_centry(const void *a, const void *b)
+{
+	const struct centry *x = a, *y = b;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/* Remove the least recently used entries until the cache holds at most max
+ * bytes; temp files older than an hour (killed writers) go too. */
+static void evict(struct img_fs *fs, const char *dir, uint64_t max)
+{
+	static const char *const algs[] = { "sha256", "sha512" };
+	struct centry *v = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t total = 0;
+	time_t now = time(NULL);
+	for (size_t a = 0; a < 2; a++) {
+		char *d = NULL;
+		if (asprintf(&d, "%s/goabi-layers-v1/%s", dir, algs[a]) < 0)
+			break;
+		DIR *dh = opendir(d);
+		struct dirent *de;
+		while (dh && (de = readdir(dh)) != NULL) {
+			if (de->d_name[0] == '.' && strncmp(de->d_name, ".tmp-", 5) != 0)
+				continue;
+			char *p = NULL;
+			struct stat st;
+			if (asprintf(&p, "%s/%s", d, de->d_name) < 0)
+				break;
+			if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+				free(p);
+				continue;
+			}
+			if (de->d_name[0] == '.') {
+				if (now - st.st_mtime > 3600)
+					unlink(p);
+				free(p);
+				continue;
+			}
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 256;
+				struct centry *nv = realloc(v, nc * sizeof(*nv));
+				if (!nv) {
+					free(p);
+					break;
+				}
+				v = nv, cap = nc;
+			}
+			v[n++] = (struct centry){ p, st.st_mtime, (uint64_t)st.st_size };
+			total += (uint64_t)st.st_size;
+		}
+		if (dh)
+			closedir(dh);
+		free(d);
+	}
+	if (total > max) {
+		qsort(v, n, sizeof(*v), cmp_centry);
+		size_t removed = 0;
+		for (size_t i = 0; i < n && total > max; i++)
+			if (unlink(v[i].path) == 0 || errno == ENOENT) {
+				total -= v[i].size;
+				removed++;
+			}
+		(void)fs;
+		(void)removed;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
 }
 
 void img_cache_end(struct img_fs *fs, struct img_layer_rec *r, bool ok)
@@ -244,17 +391,35 @@ void img_cache_end(struct img_fs *fs, struct img_layer_rec *r, bool ok)
 	archive_write_free(r->w);
 	struct stat st;
 	char hex[200], hdr[HDR];
+	bool published = false;
 	if (ok && !r->failed && fstat(r->fd, &st) == 0 && st.st_size > HDR &&
 	    hash_range(r->fd, HDR, (uint64_t)st.st_size - HDR, hex, sizeof(hex))) {
 		memset(hdr, '\n', sizeof(hdr));
 		int n = snprintf(hdr, sizeof(hdr), MAGIC "layer %s\ncontent %s\n", r->digest, hex);
-		char proc[64];
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", r->fd);
-		if (n > 0 && n < HDR && pwrite(r->fd, hdr, HDR, 0) == HDR &&
-		    linkat(AT_FDCWD, proc, AT_FDCWD, r->final, AT_SYMLINK_FOLLOW) != 0 && errno != EEXIST)
-			img_diag(fs, false, "--cache: cannot add '%s': %s", r->final, strerror(errno));
+		if (n > 0 && n < HDR && pwrite(r->fd, hdr, HDR, 0) == HDR) {
+			if (r->tmpname) {
+				/* the bytes reach the disk before the name does */
+				if (fdatasync(r->fd) == 0 && rename(r->tmpname, r->final) == 0)
+					published = true;
+				else
+					img_diag(fs, false, "--cache: cannot add '%s': %s", r->final, strerror(errno));
+			} else {
+				char proc[64];
+				snprintf(proc, sizeof(proc), "/proc/self/fd/%d", r->fd);
+				if (linkat(AT_FDCWD, proc, AT_FDCWD, r->final, AT_SYMLINK_FOLLOW) == 0)
+					published = true;
+				else if (errno != EEXIST)
+					img_diag(fs, false, "--cache: cannot add '%s': %s", r->final, strerror(errno));
+			}
+		}
 	}
 	close(r->fd);
+	if (r->tmpname && !published)
+		unlink(r->tmpname);
+	const struct img_remote *rm = fs->lim.remote;
+	if (published && rm && rm->cache_max && rm->cache_dir)
+		evict(fs, rm->cache_dir, rm->cache_max);
+	free(r->tmpname);
 	free(r->dir);
 	free(r->final);
 	free(r);

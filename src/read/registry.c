@@ -746,37 +746,59 @@ static int get_layer(struct reg *r, unsigned i, unsigned n, const char *digest, 
 	return rc;
 }
 
+/* The registry of refstr (host, repository, scheme, credentials) ready
+ * for requests; r->fs gets the diagnostics. */
+static int reg_setup(struct reg *r, struct img_fs *fs, const char *refstr)
+{
+	r->fs = fs;
+	r->defaults.tls_verify = -1;
+	r->rm = fs->lim.remote ? fs->lim.remote : &r->defaults;
+	r->defaults = *r->rm;
+	if (!r->defaults.timeout)
+		r->defaults.timeout = IMG_DEF_TIMEOUT;
+	if (!r->rm->retries && !r->rm->timeout)
+		r->defaults.retries = IMG_DEF_RETRIES;
+	r->rm = &r->defaults;
+	if (!parse_ref(r, refstr)) {
+		img_fail_input(r->fs, "not a valid image reference (docker://[HOST[:PORT]/]REPO[:TAG|@sha256:DIGEST])");
+		return GOABI_EFORMAT;
+	}
+	int rc = img_http_init(&r->http, (long)r->rm->timeout);
+	if (rc)
+		return rc;
+	if (r->rm->tls_verify == 0) {
+		r->http.insecure = true;
+		r->fallback_http = true;
+		snprintf(r->scheme, sizeof(r->scheme), "https");
+	} else if (r->rm->tls_verify < 0 && is_loopback(r->host)) {
+		snprintf(r->scheme, sizeof(r->scheme), "http");
+	} else {
+		snprintf(r->scheme, sizeof(r->scheme), "https");
+	}
+	set_origin(r);
+	return 0;
+}
+
+static void reg_free(struct reg *r)
+{
+	if (r->http.h || r->http.m)
+		img_http_free(&r->http);
+	free(r->auth);
+	free(r->user);
+	free(r->pass);
+	r->auth = r->user = r->pass = NULL;
+}
+
 int img_read_registry(struct img_fs *fs, const char *refstr, const char *os, const char *arch, const char *var,
 		      bool platform_given)
 {
 	struct reg r = { 0 };
-	r.fs = fs;
-	r.defaults.tls_verify = -1;
-	r.rm = fs->lim.remote ? fs->lim.remote : &r.defaults;
-	r.defaults = *r.rm;
-	if (!r.defaults.timeout)
-		r.defaults.timeout = IMG_DEF_TIMEOUT;
-	if (!r.rm->retries && !r.rm->timeout)
-		r.defaults.retries = IMG_DEF_RETRIES;
-	r.rm = &r.defaults;
 	fs->format = "registry";
-	if (!parse_ref(&r, refstr)) {
-		img_fail_input(r.fs, "not a valid image reference (docker://[HOST[:PORT]/]REPO[:TAG|@sha256:DIGEST])");
-		return GOABI_EFORMAT;
-	}
-	int rc = img_http_init(&r.http, (long)r.rm->timeout);
-	if (rc)
+	int rc = reg_setup(&r, fs, refstr);
+	if (rc) {
+		reg_free(&r);
 		return rc;
-	if (r.rm->tls_verify == 0) {
-		r.http.insecure = true;
-		r.fallback_http = true;
-		snprintf(r.scheme, sizeof(r.scheme), "https");
-	} else if (r.rm->tls_verify < 0 && is_loopback(r.host)) {
-		snprintf(r.scheme, sizeof(r.scheme), "http");
-	} else {
-		snprintf(r.scheme, sizeof(r.scheme), "https");
 	}
-	set_origin(&r);
 	fs->ref = arena_printf(fs->ar, "%s/%s%s%s", r.host, r.repo, r.by_digest ? "@" : ":", r.ref);
 	json_t *man = NULL, *cfg = NULL;
 	char digest[200] = "";
@@ -848,9 +870,323 @@ int img_read_registry(struct img_fs *fs, const char *refstr, const char *os, con
 out:
 	json_decref(man);
 	json_decref(cfg);
-	img_http_free(&r.http);
-	free(r.auth);
-	free(r.user);
-	free(r.pass);
+	reg_free(&r);
+	return rc;
+}
+
+/* ---- enumeration: many images from one reference (docs/fleet.md) ---- */
+
+/* The last diagnostic (what failed), without the "'INPUT': " prefix. */
+static const char *last_diag(struct img_fs *fs)
+{
+	if (!fs->diags.n)
+		return "failed";
+	const char *d = fs->diags.v[fs->diags.n - 1];
+	size_t il = strlen(fs->input);
+	if (d[0] == '\'' && strncmp(d + 1, fs->input, il) == 0 && strncmp(d + 1 + il, "': ", 3) == 0)
+		return d + il + 4;
+	return d;
+}
+
+static void clear_failure(struct img_fs *fs)
+{
+	fs->fatal = false;
+}
+
+/* Names from a paginated listing (/v2/_catalog, /v2/REPO/tags/list):
+ * ?n=PAGE, then &last=<last name> while pages come full (distribution-spec
+ * "Listing Tags" / the catalog API). A registry that ignores n (answers
+ * everything at once) is handled: a page with nothing after `last` ends
+ * the listing. */
+#define LIST_PAGE 1000
+#define LIST_MAX 1000000
+static int list_names(struct reg *r, const char *base, const char *key, bool missing_ok, char ***out, size_t *nout)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	char last[1024] = "";
+	int rc = 0;
+	for (unsigned page = 0; page < LIST_MAX / LIST_PAGE; page++) {
+		char path[2048];
+		char *el = last[0] ? curl_easy_escape(r->http.h, last, 0) : NULL;
+		snprintf(path, sizeof(path), "%s?n=%d%s%s", base, LIST_PAGE, el ? "&last=" : "", el ? el : "");
+		curl_free(el);
+		struct img_http_resp resp = { 0 };
+		struct req q = { path, NULL, 64u << 20, NULL, 0, false };
+		if ((rc = request(r, &q, &resp, NULL)) != 0) {
+			img_http_resp_free(&resp);
+			break;
+		}
+		if (resp.status == 404 && missing_ok) { /* a repository without tags (blobs only) */
+			img_http_resp_free(&resp);
+			break;
+		}
+		if (resp.status != 200 || resp.too_big) {
+			status_fail(r, base, &resp);
+			img_http_resp_free(&resp);
+			rc = GOABI_EIO;
+			break;
+		}
+		json_t *j = json_loadb((const char *)resp.body, resp.len, 0, NULL);
+		img_http_resp_free(&resp);
+		json_t *a = json_object_get(j, key);
+		if (!j || (!json_is_array(a) && !json_is_null(a) && a)) {
+			img_fail_input(r->fs, "GET %s: not a JSON object with a \"%s\" list", base, key);
+			json_decref(j);
+			rc = GOABI_EFORMAT;
+			break;
+		}
+		size_t i, got = 0;
+		json_t *e;
+		char newlast[1024] = "";
+		json_array_foreach(a, i, e) {
+			const char *s = json_string_value(e);
+			if (!s || strlen(s) >= sizeof(last))
+				continue;
+			got++;
+			if (last[0] && strcmp(s, last) <= 0)
+				continue; /* n ignored: already listed */
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				char **nv = realloc(v, nc * sizeof(*v));
+				if (!nv) {
+					rc = GOABI_ENOMEM;
+					break;
+				}
+				v = nv, cap = nc;
+			}
+			if (!(v[n] = strdup(s))) {
+				rc = GOABI_ENOMEM;
+				break;
+			}
+			n++;
+			if (strcmp(s, newlast) > 0)
+				snprintf(newlast, sizeof(newlast), "%s", s);
+		}
+		json_decref(j);
+		if (rc || got < LIST_PAGE || !newlast[0] || n >= LIST_MAX)
+			break;
+		snprintf(last, sizeof(last), "%s", newlast);
+	}
+	if (rc) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		v = NULL, n = 0;
+	}
+	*out = v;
+	*nout = n;
+	return rc;
+}
+
+static bool platform_match(const char *want, const char *os, const char *arch, const char *var)
+{
+	if (!want)
+		return true;
+	char w[128];
+	snprintf(w, sizeof(w), "%s", want);
+	char *a = strchr(w, '/'), *v = NULL;
+	if (!a)
+		return false;
+	*a++ = 0;
+	if ((v = strchr(a, '/')) != NULL)
+		*v++ = 0;
+	return streq(w, os) && streq(a, arch) && (!v || !var || streq(v, var));
+}
+
+/* One tag or digest of r->repo: its manifest digest, or the digests of the
+ * platforms of its index (nested indexes followed). */
+static void resolve_one(struct reg *r, const char *name, const char *ref, const char *platform, unsigned depth,
+			img_reg_found_fn cb, void *ctx)
+{
+	char digest[200] = "", repo[900];
+	bool index = false;
+	snprintf(repo, sizeof(repo), "%s/%s", r->host, r->repo);
+	size_t d0 = r->fs->diags.n;
+	json_t *m = get_manifest(r, ref, digest, sizeof(digest), &index);
+	if (!m) {
+		cb(ctx, name, repo, NULL, NULL, r->fs->diags.n > d0 ? last_diag(r->fs) : "manifest not read");
+		clear_failure(r->fs);
+		return;
+	}
+	if (!index) {
+		cb(ctx, name, repo, digest, NULL, NULL);
+		json_decref(m);
+		return;
+	}
+	json_t *d;
+	size_t i;
+	json_array_foreach(json_object_get(m, "manifests"), i, d) {
+		json_t *p = json_object_get(d, "platform");
+		const char *pos = json_string_value(json_object_get(p, "os"));
+		const char *parch = json_string_value(json_object_get(p, "architecture"));
+		const char *pvar = json_string_value(json_object_get(p, "variant"));
+		const char *dg = json_string_value(json_object_get(d, "digest"));
+		const char *mt = json_string_value(json_object_get(d, "mediaType"));
+		if (streq(pos, "unknown") || !dg) /* attestations (buildkit) */
+			continue;
+		if (!img_digest_valid(dg)) {
+			cb(ctx, name, repo, NULL, NULL, "index lists a manifest without a usable digest");
+			continue;
+		}
+		if (mt && (strstr(mt, "image.index") || strstr(mt, "manifest.list"))) {
+			if (depth < MAX_INDEX_DEPTH)
+				resolve_one(r, name, dg, platform, depth + 1, cb, ctx);
+			else
+				cb(ctx, name, repo, NULL, NULL, "image indexes nested too deep");
+			continue;
+		}
+		if (!platform_match(platform, pos, parch, pvar))
+			continue;
+		char plat[128];
+		snprintf(plat, sizeof(plat), "%.30s/%.30s%s%.30s", pos ? pos : "?", parch ? parch : "?", pvar ? "/" : "",
+			 pvar ? pvar : "");
+		cb(ctx, name, repo, dg, plat, NULL);
+	}
+	json_decref(m);
+}
+
+/* every tag of r->repo */
+static void resolve_tags(struct reg *r, const char *platform, bool from_catalog, img_reg_found_fn cb, void *ctx)
+{
+	char base[700], repo[900];
+	snprintf(base, sizeof(base), "/v2/%s/tags/list", r->repo);
+	snprintf(repo, sizeof(repo), "%s/%s", r->host, r->repo);
+	char **tags = NULL;
+	size_t nt = 0;
+	size_t d0 = r->fs->diags.n;
+	if (list_names(r, base, "tags", from_catalog, &tags, &nt) != 0) {
+		char name[1000];
+		snprintf(name, sizeof(name), "%s:*", repo);
+		cb(ctx, name, repo, NULL, NULL, r->fs->diags.n > d0 ? last_diag(r->fs) : "tags not listed");
+		clear_failure(r->fs);
+		return;
+	}
+	for (size_t i = 0; i < nt; i++) {
+		if (tag_ok(tags[i])) {
+			char name[1000];
+			snprintf(name, sizeof(name), "%s:%s", repo, tags[i]);
+			resolve_one(r, name, tags[i], platform, 0, cb, ctx);
+		}
+		free(tags[i]);
+	}
+	free(tags);
+}
+
+int img_registry_expand(const struct img_remote *rm, const char *refstr, const char *platform, img_reg_found_fn cb,
+			void *ctx)
+{
+	struct img_fs fs;
+	struct img_limits lim = { .remote = rm };
+	if (img_init(&fs, refstr, &lim) != 0) {
+		img_close(&fs);
+		return GOABI_ENOMEM;
+	}
+	size_t len = strlen(refstr);
+	enum { ONE, TAGS, CATALOG } kind = ONE;
+	char buf[1200];
+	const char *prefix = NULL;
+	if (len >= 2 && strcmp(refstr + len - 2, ":*") == 0) {
+		kind = TAGS;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len - 2), refstr);
+	} else if (len >= 1 && (refstr[len - 1] == '*' || refstr[len - 1] == '/')) {
+		kind = CATALOG; /* HOST/ or HOST/PREFIX*: the catalog, repositories starting with PREFIX */
+		const char *slash = strchr(refstr, '/');
+		if (!slash) {
+			cb(ctx, refstr, refstr, NULL, NULL, "not a registry listing (docker://HOST/*, docker://HOST/PREFIX*)");
+			img_close(&fs);
+			return 0;
+		}
+		prefix = slash + 1;
+		snprintf(buf, sizeof(buf), "%.*s/x", (int)(slash - refstr), refstr); /* for the host */
+	} else {
+		snprintf(buf, sizeof(buf), "%s", refstr);
+	}
+	struct reg r = { 0 };
+	int rc = reg_setup(&r, &fs, buf);
+	if (rc == 0 && kind == CATALOG && !strchr(r.host, '.') && !strchr(r.host, ':') && strcmp(r.host, "localhost") != 0)
+		rc = GOABI_EFORMAT; /* a listing needs a registry host */
+	if (rc == 0)
+		rc = ping(&r);
+	if (rc) {
+		cb(ctx, refstr, refstr, NULL, NULL, rc == GOABI_EFORMAT && !fs.diags.n ? "not a registry listing" : last_diag(&fs));
+		reg_free(&r);
+		img_close(&fs);
+		return rc == GOABI_ENOMEM ? rc : 0;
+	}
+	if (kind == ONE) {
+		char name[1400];
+		snprintf(name, sizeof(name), "%s/%s%s%s", r.host, r.repo, r.by_digest ? "@" : ":", r.ref);
+		resolve_one(&r, name, r.ref, platform, 0, cb, ctx);
+	} else if (kind == TAGS) {
+		resolve_tags(&r, platform, false, cb, ctx);
+	} else {
+		char **repos = NULL;
+		size_t nr = 0;
+		if (list_names(&r, "/v2/_catalog", "repositories", false, &repos, &nr) != 0) {
+			cb(ctx, refstr, refstr, NULL, NULL, last_diag(&fs));
+		} else {
+			size_t pl = strlen(prefix);
+			if (pl && prefix[pl - 1] == '*')
+				pl--;
+			for (size_t i = 0; i < nr; i++) {
+				if (strncmp(repos[i], prefix, pl) == 0 && repo_ok(repos[i]) && strlen(repos[i]) < sizeof(r.repo)) {
+					snprintf(r.repo, sizeof(r.repo), "%s", repos[i]);
+					resolve_tags(&r, platform, true, cb, ctx);
+				}
+				free(repos[i]);
+			}
+			free(repos);
+		}
+	}
+	reg_free(&r);
+	img_close(&fs);
+	return 0;
+}
+
+int img_registry_layers(const struct img_remote *rm, const char *refstr, char ***out, size_t *nout, char *err,
+			size_t errlen)
+{
+	*out = NULL;
+	*nout = 0;
+	err[0] = 0;
+	struct img_fs fs;
+	struct img_limits lim = { .remote = rm };
+	if (img_init(&fs, refstr, &lim) != 0) {
+		img_close(&fs);
+		return GOABI_ENOMEM;
+	}
+	struct reg r = { 0 };
+	int rc = reg_setup(&r, &fs, refstr);
+	json_t *m = NULL;
+	if (rc == 0)
+		rc = ping(&r);
+	if (rc == 0) {
+		char digest[200];
+		bool index = false;
+		m = get_manifest(&r, r.ref, digest, sizeof(digest), &index);
+		json_t *layers = json_object_get(m, "layers");
+		if (!m || index || !json_is_array(layers)) {
+			rc = GOABI_EFORMAT;
+		} else {
+			size_t n = json_array_size(layers), i;
+			json_t *l;
+			char **v = calloc(n + 1, sizeof(*v));
+			if (!v)
+				rc = GOABI_ENOMEM;
+			json_array_foreach(layers, i, l) {
+				const char *d = json_string_value(json_object_get(l, "digest"));
+				if (v && !(v[i] = strdup(img_digest_valid(d) ? d : "?")))
+					rc = GOABI_ENOMEM;
+			}
+			*out = v;
+			*nout = v ? n : 0;
+		}
+	}
+	if (rc)
+		snprintf(err, errlen, "%s", fs.diags.n ? last_diag(&fs) : "no layers list");
+	json_decref(m);
+	reg_free(&r);
+	img_close(&fs);
 	return rc;
 }

@@ -22,6 +22,7 @@ struct img_remote {
 	int tls_verify;         /* -1 default (loopback registries: plain HTTP; others: verified TLS), 0, 1 */
 	const char *creds;      /* USER:PASS, or NULL: auth files and credential helpers */
 	const char *cache_dir;  /* --cache DIR, or NULL */
+	uint64_t cache_max;     /* --cache-max BYTES: LRU eviction past it (0: unbounded) */
 	unsigned timeout;       /* seconds to connect, and without a byte received (default 30) */
 	unsigned retries;       /* on 429, 5xx and dropped connections (default 4) */
 	/* a per-layer progress line (only set when stderr is a terminal) */
@@ -127,5 +128,25 @@ int img_cache_apply(struct img_fs *fs, const char *dir, const char *digest, unsi
 struct img_layer_rec *img_cache_begin(struct img_fs *fs, const char *dir, const char *digest);
 /* Publish the recorded layer (ok) or throw it away; frees rec. */
 void img_cache_end(struct img_fs *fs, struct img_layer_rec *rec, bool ok);
+
+/* ---- enumeration (docs/fleet.md) ---- */
+/* Called per image found: name the reference ("HOST/REPO:TAG" or
+ * "HOST/REPO@DIGEST"), repo "HOST/REPO", digest the manifest digest (of the
+ * platform's manifest for an index; NULL when it could not be resolved,
+ * err says why), platform "os/arch[/variant]" from the index (NULL for a
+ * single-manifest image). */
+typedef void (*img_reg_found_fn)(void *ctx, const char *name, const char *repo, const char *digest,
+				 const char *platform, const char *err);
+/* REF (without docker://): HOST/REPO[:TAG|@DIGEST] one image (every
+ * platform of an index unless platform "os/arch[/variant]" is given);
+ * HOST/REPO:* every tag; HOST/ + "*" (or HOST/PREFIX + "*") every repository of the
+ * catalog (starting with PREFIX), every tag. Problems go to cb with err;
+ * returns 0, or GOABI_ENOMEM. */
+int img_registry_expand(const struct img_remote *rm, const char *ref, const char *platform, img_reg_found_fn cb,
+			void *ctx);
+/* The layer digests of the manifest HOST/REPO@DIGEST (malloc'ed array of
+ * malloc'ed strings). 0 or a negative goabi error (err says why). */
+int img_registry_layers(const struct img_remote *rm, const char *ref, char ***out, size_t *n, char *err,
+			size_t errlen);
 
 #endif

@@ -17,6 +17,9 @@ usage:
       Accepts connections, reads the request and never answers.
   regfront.py flaky PORTFILE BACKEND N
       Proxies to BACKEND but answers the first N requests with 503.
+  regfront.py ratelimit PORTFILE LOG
+      Answers every request 429 with Retry-After: 1; one line per request
+      ("429 TIME PATH") in LOG.
 """
 import base64
 import http.client
@@ -222,6 +225,26 @@ elif MODE == "flaky":
             self.wfile.write(body)
 
     srv = Server(("127.0.0.1", 0), Flaky)
+    with open(PORTFILE + ".tmp", "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    os.rename(PORTFILE + ".tmp", PORTFILE)
+    srv.serve_forever()
+
+elif MODE == "ratelimit":
+    LOG = sys.argv[3]
+
+    class Limited(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            log("429 %.3f %s" % (time.time(), self.path))
+            self.send_response(429)
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    srv = Server(("127.0.0.1", 0), Limited)
     with open(PORTFILE + ".tmp", "w") as f:
         f.write("%d\n" % srv.server_address[1])
     os.rename(PORTFILE + ".tmp", PORTFILE)

@@ -1,0 +1,369 @@
+#!/bin/bash
+# goabi image over a fleet of images (docs/fleet.md), against Debian's
+# docker-registry on 127.0.0.1 (started as t-image-registry.sh does), filled
+# by tests/fleet/mkfleet.py with FLEET_IMAGES (default 60; 200 passes, slower) images from
+# the four fixture root trees as shared base layers, extra tags on the same
+# digests, a two-platform index and one image whose layer is corrupted in the
+# registry's storage; tests/registry/regfront.py gives a Bearer front, a
+# rate-limiting server (429, Retry-After) and a silent one.
+# Oracles: the registry's own API (catalog, tags, manifests and their
+# Docker-Content-Digest, tests/fleet/fleet_oracle.py truth); sha256 of the
+# bytes mkfleet.py pushed (the base layer digests) and of the corrupted blob
+# as served; the fixtures' expected verdicts (FIX/image/expect.tsv, from how
+# each fixture was built); the shard formula recomputed in Python; the
+# single-process report as the oracle of the sharded and merged ones; the
+# cache entries re-hashed (sha256) after writers were killed.
+. "$(dirname "$0")/../lib.sh"
+plan 36
+F=$FIX/image
+NIMG=${FLEET_IMAGES:-60}
+ORA=$TOP/tests/fleet/fleet_oracle.py
+FRONT=$TOP/tests/registry/regfront.py
+if [ ! -d "$F/musl" ] || [ ! -f "$F/expect.tsv" ]; then
+	for i in $(seq 36); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
+	exit 0
+fi
+for t in docker-registry python3 curl sha256sum; do
+	command -v $t >/dev/null || { for i in $(seq 36); do skip "fleet $i" "$t is not installed"; done; exit 0; }
+done
+cd "$TMPD" || exit 0
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+wait_file() { local i; for i in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+start_registry() {
+	local name=$1 port
+	port=$(free_port)
+	mkdir -p "$TMPD/$name/data"
+	{
+		echo "version: 0.1"
+		echo "log: {level: error, accesslog: {disabled: true}}"
+		echo "storage: {filesystem: {rootdirectory: $TMPD/$name/data}, delete: {enabled: true}}"
+		echo "http: {addr: 127.0.0.1:$port}"
+	} > "$TMPD/$name/config.yml"
+	docker-registry serve "$TMPD/$name/config.yml" > "$TMPD/$name/log" 2>&1 &
+	PIDS+=($!)
+	wait_port "$port" || { notok "$name: docker-registry did not start: $(tail -3 "$TMPD/$name/log")"; return 1; }
+	echo "$port"
+}
+export TMPDIR=$TMPD/goabi-tmp
+mkdir -p "$TMPDIR"
+G() { "$GOABI" image --no-progress "$@"; }
+T0=$(date +%s.%N)
+lap() { echo "# $(python3 -c "print(round($(date +%s.%N)-$T0,1))") s: $*" >&2; }
+
+P=$(start_registry fleet) || exit 0
+R=127.0.0.1:$P
+t=$(date +%s.%N)
+python3 "$TOP/tests/fleet/mkfleet.py" "$R" "$F" "$NIMG" pushed.json || notok "mkfleet.py failed"
+echo "# pushed $NIMG images in $(python3 -c "print(round($(date +%s.%N)-$t,1))") s" >&2
+# the broken image: its own layer's bytes changed in the registry's storage (same length)
+bblob=$(jget pushed.json 'j["broken"]["blob"]')
+bf=$TMPD/fleet/data/docker/registry/v2/blobs/sha256/${bblob:7:2}/${bblob:7}/data
+python3 - "$bf" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[-600] ^= 0xff
+open(p, "wb").write(bytes(b))
+PY
+served=$(curl -s "http://$R/v2/fleet/broken/blobs/$bblob" | sha256sum | cut -d' ' -f1)
+[ "sha256:$served" != "$bblob" ] && ok "corrupted blob: the registry serves bytes whose sha256 is not its digest" ||
+	notok "the blob corruption did not take"
+python3 "$ORA" truth "$R" truth.json || notok "registry oracle failed"
+check "registry API agrees with the digests mkfleet.py computed for every tag" 0 "$(python3 - <<'PY'
+import json
+t = json.load(open("truth.json")); p = json.load(open("pushed.json"))
+bad = 0
+for im in p["images"]:
+    for tag in im["tags"]:
+        bad += "%s" % im["digest"] not in t or not any(r.endswith("/%s:%s" % (im["repo"], tag)) for r in t[im["digest"]]["refs"])
+print(bad)
+PY
+)"
+
+lap pushed
+# ---- one process over the whole registry ----
+C1=$TMPD/cache1
+t=$(date +%s.%N)
+G --json --cache "$C1" "docker://$R/*" > single.jsonl 2> single.err
+rc=$?
+el1=$(python3 -c "print(round($(date +%s.%N)-$t,1))")
+check "whole registry: exit 2 (one image unread), the others checked" 2 "$rc"
+# compare: SAME A B: digest set, references and platforms equal
+python3 - truth.json single.jsonl > cmp.txt <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+lines = [json.loads(l) for l in open(sys.argv[2])]
+g = {o["digest"]: o for o in lines}
+print("images", len(lines), len(g), len(t))
+print("digests", sorted(g) == sorted(t))
+print("refs", all(g[d]["references"] == t[d]["refs"] for d in t if d in g))
+print("platforms", all(t[d]["platform"] is None or g[d]["platform"] == t[d]["platform"] for d in t if d in g))
+PY
+n=$(jget truth.json 'len(j)')
+nref=$(jget truth.json 'sum(len(e["refs"]) for e in j.values())')
+check "one JSON line per distinct image: $n images for $nref references (registry API)" "images $n $n $n" "$(sed -n 1p cmp.txt)"
+check "the manifest digests are the registry's (Docker-Content-Digest; index expanded)" "digests True" "$(sed -n 2p cmp.txt)"
+check "each image lists every tag pointing at it" "refs True" "$(sed -n 3p cmp.txt)"
+check "index platforms as the index lists them" "platforms True" "$(sed -n 4p cmp.txt)"
+echo "# whole registry, cold cache: $n images in $el1 s" >&2
+check "the two-platform index gives two images, their digests the index's" \
+	"$(jget pushed.json 'sorted(j["index"]["platforms"].values())')" \
+	"$(python3 -c 'import json,sys; print(sorted(o["digest"] for o in map(json.loads, open("single.jsonl")) if any("/fleet/multi:1" in r for r in o["references"])))')"
+check "the corrupted image is unread, its reason the digest mismatch; every other image read" \
+	"1 1 $((n - 1))" "$(python3 - pushed.json single.jsonl <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+lines = [json.loads(l) for l in open(sys.argv[2])]
+un = [o for o in lines if o["status"] == "unread"]
+print(len(un), int(len(un) == 1 and un[0]["digest"] == p["broken"]["digest"] and "does not match its digest" in un[0]["reason"]
+      and p["broken"]["blob"] in un[0]["reason"]), sum(o["status"] == "read" for o in lines))
+PY
+)"
+# verdicts against the fixtures' expectations, layer against mkfleet's base digests
+check "every fixture binary of every image: verdict as expect.tsv, brought by its base layer" "0 mismatches" "$(python3 - "$F/expect.tsv" pushed.json single.jsonl <<'PY'
+import json, sys
+exp = {}
+for l in open(sys.argv[1]):
+    if l.startswith("#") or not l.strip():
+        continue
+    root, path, verdict = l.rstrip("\n").split("\t")[:3]
+    exp.setdefault(root, {})[path] = {"ok": "will start", "may fail at run time": "may fail"}.get(verdict, verdict)
+p = json.load(open(sys.argv[2]))
+base = {im["digest"]: im["base"] for im in p["images"]}
+lines = {json.loads(l)["digest"]: json.loads(l) for l in open(sys.argv[3])}
+bad, n = 0, 0
+for d, b in base.items():
+    bins = {x["path"]: x for x in lines[d]["binaries"]}
+    for path, v in exp[b].items():
+        n += 1
+        x = bins.get(path)
+        if not x or x["verdict"] != v or x["layer"] != p["bases"][b]:
+            bad += 1
+            if bad < 4:
+                print(d, path, v, x and (x["verdict"], x["layer"]), file=sys.stderr)
+print("%d mismatches" % bad)
+print("# %d binary verdicts compared" % n, file=sys.stderr)
+PY
+)"
+"$GOABI" fleet merge --json single.jsonl > ref.json; rc=$?
+check "fleet merge of the single run: exit 2 (an image unread)" 2 "$rc"
+check "fleet view: each (rule, layer) group is a base layer and holds every image of one platform built on it" "0 bad of $(jget ref.json 'len(j["fleet"])')" "$(python3 - pushed.json ref.json <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
+on = {}  # (base layer digest, architecture) -> images (what mkfleet.py pushed)
+for im in p["images"]:
+    on.setdefault((p["bases"][im["base"]], "amd64"), set()).add(im["digest"])
+on.setdefault((p["bases"]["glibc"], "amd64"), set()).add(p["index"]["platforms"]["linux/amd64"])
+on.setdefault((p["bases"]["scratch"], "arm64"), set()).add(p["index"]["platforms"]["linux/arm64"])
+bad = 0
+for g in r["fleet"]:
+    imgs = {x["digest"] for x in g["images"]}
+    if not any(imgs == v for (l, a), v in on.items() if l == g["layer"]):
+        bad += 1
+print("%d bad of %d" % (bad, len(r["fleet"])))
+PY
+)"
+check "fleet view names the failing fixture binaries of each base (expect.tsv: will not start / may fail)" "0" "$(python3 - "$F/expect.tsv" pushed.json ref.json <<'PY'
+import json, sys
+p = json.load(open(sys.argv[2])); r = json.load(open(sys.argv[3]))
+want = {}
+for l in open(sys.argv[1]):
+    if l.startswith("#") or not l.strip():
+        continue
+    root, path, verdict = l.rstrip("\n").split("\t")[:3]
+    if verdict != "ok" and root in p["bases"]:
+        want.setdefault(p["bases"][root], set()).add(path)
+got = {}
+for g in r["fleet"]:
+    got.setdefault(g["layer"], set()).update(g["binaries"])
+print(sum(not (w <= got.get(l, set())) for l, w in want.items()))
+PY
+)"
+"$GOABI" fleet merge --format sarif single.jsonl > ref.sarif
+check "SARIF of the merge: 2.1.0, one result per finding of every read image" \
+	"2.1.0 $(jget ref.json 'sum(len(b["findings"]) for i in j["images"] for b in i["binaries"])')" \
+	"$(jget ref.sarif 'j["version"] + " " + str(len(j["runs"][0]["results"]))')"
+"$GOABI" fleet merge single.jsonl > ref.txt
+check "text merge: header counts images, references and unread (registry API counts)" \
+	"fleet: $n images ($nref references) from 1 file: $((n - 1)) read, 1 unread" "$(head -1 ref.txt | cut -d';' -f1)"
+
+lap single run and merges
+# ---- shards: a subset (repositories fleet/r00, r01, r02, the index, the broken one) ----
+SUB=("docker://$R/fleet/r00:*" "docker://$R/fleet/r01:*" "docker://$R/fleet/r02:*" "docker://$R/fleet/multi:*" "docker://$R/fleet/broken:*")
+G --json "${SUB[@]}" > sub1.jsonl
+"$GOABI" fleet merge --json sub1.jsonl > subref.json
+nsub=$(jget subref.json 'len(j["images"])')
+# same MERGED.json: equal to the single-process report of the subset
+same() { python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); print("same" if a==b else "differ")' "$1" subref.json; }
+C2=$TMPD/cache2
+for N in 1 2 4; do
+	pids=()
+	for I in $(seq $N); do
+		if [ $N = 4 ]; then
+			JOB_COMPLETION_INDEX=$((I - 1)) G --json --cache "$C2" --shard-count $N "${SUB[@]}" > s$N-$I.jsonl &
+		else
+			G --json --cache "$C2" --shard $I/$N "${SUB[@]}" > s$N-$I.jsonl &
+		fi
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	"$GOABI" fleet merge --json s$N-*.jsonl > m$N.json
+	check "N=$N concurrent shards sharing one cache, merged = the single-process report ($nsub images)" same "$(same m$N.json)"
+	check "N=$N: each shard did the images docs/fleet.md assigns it (sha256 digits mod N, recomputed)" 0 "$(python3 - $N s$N-*.jsonl <<'PY'
+import json, sys
+n = int(sys.argv[1]); bad = 0
+for f in sys.argv[2:]:
+    i = int(f.rsplit("-", 1)[1].split(".")[0])
+    for o in map(json.loads, open(f)):
+        bad += int(o["digest"].split(":")[1][:16], 16) % n + 1 != i
+print(bad)
+PY
+)"
+done
+# a shard killed mid-run (kill -9), then run again
+# (the binary itself in the background, not the G function: kill -9 must reach goabi, not a subshell)
+"$GOABI" image --no-progress --json --cache "$TMPD/cache3" --shard 1/2 "${SUB[@]}" > k1.jsonl &
+kp=$!
+for i in $(seq 400); do [ "$(grep -c . k1.jsonl)" -ge 1 ] && break; sleep 0.02; done
+kill -9 $kp 2>/dev/null
+wait $kp 2>/dev/null
+kn=$(grep -c . k1.jsonl)
+[ "$kn" -lt "$(grep -c . s2-1.jsonl)" ] || echo "# the shard finished before the kill ($kn lines)" >&2
+G --json --cache "$TMPD/cache3" --shard 1/2 "${SUB[@]}" > k1b.jsonl
+"$GOABI" fleet merge --json k1.jsonl k1b.jsonl s2-2.jsonl > mk.json 2> mk.err
+check "shard killed after $kn of $(grep -c . s2-1.jsonl) lines, rerun: merged = the single-process report" "same 1" \
+	"$(same mk.json) $([ "$kn" -lt "$(grep -c . s2-1.jsonl)" ] && echo 1 || echo "0: the kill came after the end")"
+
+lap shards
+# the same with --resume FILE: the rerun appends only the images the killed run did not finish
+"$GOABI" image --no-progress --json --cache "$TMPD/cache3" --shard 1/2 --resume r1.jsonl "${SUB[@]}" &
+kp=$!
+for i in $(seq 400); do [ "$(grep -c . r1.jsonl 2>/dev/null)" -ge 1 ] && break; sleep 0.02; done
+kill -9 $kp 2>/dev/null
+wait $kp 2>/dev/null
+rn=$(grep -c . r1.jsonl)
+G --json --cache "$TMPD/cache3" --shard 1/2 --resume r1.jsonl "${SUB[@]}"
+"$GOABI" fleet merge --json r1.jsonl s2-2.jsonl > mr.json 2> mr.err
+check "--resume: killed after $rn lines, rerun appends the rest once each; merged = the single-process report" \
+	"same $(grep -c . s2-1.jsonl)" "$(same mr.json) $(python3 -c '
+import json, sys
+keys = []
+for l in open("r1.jsonl"):
+    try:
+        keys.append(json.loads(l)["key"])
+    except ValueError:
+        pass
+print(len(set(keys)) if len(keys) == len(set(keys)) else "duplicates")')"
+lap killed shards
+# ---- --from-list (stdin), dedup, --platform ----
+d0=$(jget pushed.json 'j["images"][0]["digest"]')
+printf '%s\n' "# a comment" "docker://$R/fleet/r00:v0" "" "docker://$R/fleet/r00:alias0" "docker://$R/fleet/r00@$d0" |
+	G --json --from-list - > list.jsonl
+check "--from-list -: three references to one digest are one image listing all three" \
+	"1 $d0 3" "$(python3 -c 'import json; l=[json.loads(x) for x in open("list.jsonl")]; print(len(l), l[0]["digest"], len(l[0]["references"]))')"
+G --json --platform linux/arm64 "docker://$R/fleet/multi:1" "docker://$R/fleet/r00:v0" > plat.jsonl
+check "--platform linux/arm64: only that platform of the index (and the single-platform image)" \
+	"$(jget pushed.json 'j["index"]["platforms"]["linux/arm64"]') linux/arm64" \
+	"$(python3 -c 'import json; [print(o["digest"], o["platform"]) for o in map(json.loads, open("plat.jsonl")) if "multi" in o["references"][0]]')"
+
+# ---- Bearer front; a rate-limiting and a silent server in the same run ----
+python3 "$FRONT" front "$TMPD/front.port" "http://$R" "$TMPD/front.log" --anonymous & PIDS+=($!)
+python3 "$FRONT" ratelimit "$TMPD/rl.port" "$TMPD/rl.log" & PIDS+=($!)
+python3 "$FRONT" stall "$TMPD/stall.port" & PIDS+=($!)
+wait_file "$TMPD/front.port" && wait_file "$TMPD/rl.port" && wait_file "$TMPD/stall.port" || notok "test servers did not start"
+read -r FP BP < "$TMPD/front.port"
+t=$(date +%s.%N)
+G --json --timeout 2 "docker://127.0.0.1:$FP/fleet/r01:*" "docker://127.0.0.1:$(cat "$TMPD/rl.port")/fleet/r00:v0" \
+	"docker://127.0.0.1:$(cat "$TMPD/stall.port")/fleet/r00:v0" > fail.jsonl
+rc=$?
+el=$(python3 -c "print(round($(date +%s.%N)-$t,1))")
+check "Bearer front (token, blobs on another origin): every tag of fleet/r01 read, digests the registry's" 0 "$(python3 - truth.json fail.jsonl "$FP" "$P" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1])); fp, p = sys.argv[3], sys.argv[4]
+want = {d: [r.replace(":" + p + "/", ":" + fp + "/") for r in e["refs"] if "/fleet/r01:" in r] for d, e in t.items()}
+want = {d: r for d, r in want.items() if r}
+got = {o["digest"]: o["references"] for o in map(json.loads, open(sys.argv[2])) if o["status"] == "read"}
+print(int(got != want))
+PY
+)"
+check "rate-limited (429) and silent servers: two images unread with the reason, exit 2" "2 429 timed 2" "$(python3 -c '
+import json
+l=[o for o in map(json.loads, open("fail.jsonl")) if o["status"]=="unread"]
+r=" ".join(o["reason"] for o in l)
+print(len(l), "429" if "429" in r else r[:80], "timed" if "timed out" in r else r[:80], end="")
+') $rc"
+check "429 with Retry-After: 1 honoured a bounded number of times (1 + 4 retries, >= 1 s apart)" "5 1" "$(python3 -c '
+t=[float(l.split()[1]) for l in open("'"$TMPD"'/rl.log")]
+print(len(t), int(all(b-a>=0.95 for a,b in zip(t,t[1:]))))')"
+echo "# failure run: $el s" >&2
+
+lap failures
+# ---- the cache under concurrent writers killed at random points ----
+C4=$TMPD/cache4
+kills=0
+for round in 1 2 3; do
+	pids=()
+	for w in 1 2 3 4; do
+		# half the writers without O_TMPFILE (named temp file + rename)
+		GOABI_CACHE_NO_TMPFILE=$((w % 2)) "$GOABI" image --no-progress --json --cache "$C4" --shard $w/4 "${SUB[@]}" > /dev/null 2>&1 &
+		pids+=($!)
+	done
+	sleep "0.$((RANDOM % 9 + 1))"
+	for p in "${pids[@]}"; do [ $((RANDOM % 4)) != 0 ] && kill -9 "$p" 2>/dev/null && kills=$((kills + 1)); sleep 0.0$((RANDOM % 9)); done
+	wait "${pids[@]}" 2>/dev/null
+done
+read -r vok vtmp vbad < <(python3 "$ORA" cache-verify "$C4" | head -1)
+check "after 3 rounds of 4 writers, $kills killed (kill -9) at random points: every entry verifies (sha256 re-hashed; $vok entries, $vtmp temp files)" 0 "$vbad"
+G --json --cache "$C4" "${SUB[@]}" > c4.jsonl 2> c4.err
+"$GOABI" fleet merge --json c4.jsonl > m4.json
+check "a run on that cache gives the single-process report, no entry rejected" "same 0" "$(same m4.json) $(grep -c 'does not verify' c4.err)"
+lap cache stress
+# --cache-max: least recently used entries evicted
+C5=$TMPD/cache5
+big=$(python3 "$ORA" cache-verify "$C1" >/dev/null; find "$C1" -type f -printf '%s\n' | sort -n | tail -1)
+max=$((big * 3 / 2))
+G --json --cache "$C5" --cache-max $max "docker://$R/fleet/r00:v0" "docker://$R/fleet/r01:v1" "docker://$R/fleet/r02:v2" > /dev/null
+last=$(jget pushed.json '[i for i in j["images"] if i["tags"][0]=="v2"][0]["layers"][0]')
+total=$(find "$C5" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+[ "$total" -le "$max" ] && [ -f "$C5/goabi-layers-v1/sha256/${last:7}" ] &&
+	ok "--cache-max $max: cache holds $total bytes, the most recently used base layer kept" ||
+	notok "--cache-max $max: $total bytes, last base ${last:7:12} $([ -f "$C5/goabi-layers-v1/sha256/${last:7}" ] && echo kept || echo evicted)"
+python3 "$ORA" cache-verify "$C5" | head -1 | grep -q ' 0$' && ok "--cache-max: the entries left verify" || notok "--cache-max left a bad entry"
+
+# ---- usage ----
+G --shard 3/2 "docker://$R/fleet/r00:v0" > /dev/null 2>&1; rc1=$?
+env -u JOB_COMPLETION_INDEX "$GOABI" image --shard-count 4 "docker://$R/fleet/r00:v0" > /dev/null 2>&1; rc2=$?
+check "--shard 3/2 and --shard-count without \$JOB_COMPLETION_INDEX: usage errors (exit 2)" "2 2" "$rc1 $rc2"
+head -c 1500 s2-1.jsonl > torn.jsonl
+"$GOABI" fleet merge --json torn.jsonl > /dev/null 2> torn.err; rc=$?
+grep -q "incomplete (a killed shard?)" torn.err && [ $rc != 2 -o -s torn.err ] && ok "fleet merge skips a torn last line, naming it" ||
+	notok "torn line: rc=$rc $(head -2 torn.err)"
+# ---- docs/fleet.md's Kubernetes manifest, decoded strictly with the Kubernetes API types ----
+GO=/usr/local/go/bin/go
+if [ -x "$GO" ] && (cd "$TOP/tests/fleet/k8scheck" && timeout 300 "$GO" build -o "$TMPD/k8scheck" .) > k8s.build 2>&1; then
+	out=$("$TMPD/k8scheck" "$TOP/docs/fleet.md")
+	check "docs/fleet.md Indexed Job: yaml.UnmarshalStrict into batch/v1 Job, completionMode Indexed, --shard-count = completions" \
+		"ok completions=8 parallelism=8" "$out"
+	sed 's/^  completionMode: Indexed$/  completionMode: Indexed\n  completionMod: Indexed/' "$TOP/docs/fleet.md" > bad.md
+	"$TMPD/k8scheck" bad.md > bad.out 2>&1 && notok "k8scheck accepted a misspelt field" ||
+		check "k8scheck is strict: a misspelt field is rejected" 1 "$(grep -c 'unknown field "completionMod"' bad.out)"
+else
+	skip "docs/fleet.md Indexed Job decoded with k8s.io/api" "Go 1.26 or the module proxy unavailable: $(tail -1 k8s.build 2>/dev/null)"
+	skip "k8scheck is strict" "not built"
+fi
+echo "# t-fleet.sh: $(python3 -c "print(round($(date +%s.%N)-$T0,1))") s" >&2
