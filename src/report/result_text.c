@@ -103,6 +103,9 @@ static const char *sev_title(enum goabi_finding_sev s)
 	return "notes";
 }
 
+/* judged items listed in full without -v up to this many */
+#define TEXT_JUDGED_MAX 20
+
 void report_result_text(FILE *out, const struct goabi_result *r, const struct report_opts *o)
 {
 	bool verbose = o && o->verbose;
@@ -134,8 +137,16 @@ void report_result_text(FILE *out, const struct goabi_result *r, const struct re
 	}
 	if (r->njudged) {
 		fputc('\n', out);
+		/* a long list (an image of 1000 binaries) shows only what did not
+		 * pass unless -v: the summary above has the counts */
+		bool brief = !verbose && r->njudged > TEXT_JUDGED_MAX;
+		size_t hidden = 0;
 		for (size_t i = 0; i < r->njudged; i++) {
 			const struct goabi_judged *j = &r->judged[i];
+			if (brief && j->verdict == GOABI_VERDICT_PASS) {
+				hidden++;
+				continue;
+			}
 			fputs("  ", out);
 			if (!subject(out, &j->subject))
 				fputs("(input)", out);
@@ -148,6 +159,8 @@ void report_result_text(FILE *out, const struct goabi_result *r, const struct re
 			if (verbose)
 				props(out, 6, &j->props);
 		}
+		if (hidden)
+			fprintf(out, "  ... and %zu more that pass (-v lists every one)\n", hidden);
 	}
 	if (r->nerrors) {
 		fprintf(out, "\ninputs not read (%zu):\n", r->nerrors);

@@ -8,7 +8,7 @@
 # Oracles: the file system (the missing file does not exist), readelf -h
 # (the machine of the file inspected), the schema files and the header.
 . "$(dirname "$0")/../lib.sh"
-plan $((16 + 2 * 6))
+plan $((18 + 2 * 6))
 I=$FIX/inspect
 SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
 UNIT=$TOP/$BUILD/tests/unit/test_result
@@ -158,3 +158,19 @@ PY
 )
 check "the envelope's top-level keys are the header comment's, in order" "$want" \
 	"$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))), end=" ")' sample.json 2>/dev/null)"
+
+# the text renderer: more than 20 judged items list only those that do not
+# pass (with a count of the rest) unless -v. Oracles: the files copied
+# (25 C programs, nothing to break) and the GOAMD64=v3 the Go fixture was
+# built with (above --max-isa x86-64-v1: the one broken file)
+mkdir -p many
+for i in $(seq 25); do cp "$I/c-dyn" "many/c$i"; done
+cp "$I/go119-amd64v3" many/
+v3=$(awk -F'\t' '$1 == "go119-amd64v3"' "$I/FLAGS" | grep -c 'GOAMD64=v3')
+"$GOABI" audit -r --max-isa x86-64-v1 many > many.txt 2>/dev/null
+"$GOABI" audit -v -r --max-isa x86-64-v1 many > many-v.txt 2>/dev/null
+check "text, 26 judged files: only the broken one listed, the 25 that pass counted (find: $(find many -type f | wc -l) files)" \
+	"$([ "$v3" = 1 ] && echo broken)|many/go119-amd64v3: broken|... and 25 more that pass (-v lists every one)" \
+	"broken|$(grep -E '^  (many/[^ ]*: (pass|broken)$|\.\.\.)' many.txt | sed 's/^  //' | paste -sd'|')"
+check "text -v: every judged file listed ($(find many -type f | wc -l), as find counts)" \
+	"$(find many -type f | wc -l)" "$(grep -cE '^  many/[^:]*: (pass|broken)$' many-v.txt)"
