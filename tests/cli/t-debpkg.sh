@@ -139,8 +139,14 @@ cp -l "$AC"/archives/*.deb "$R/var/cache/apt/archives/" 2> /dev/null || cp "$AC"
 cp -a "$AC/lists/." "$R/var/lib/apt/lists/" 2> /dev/null || true
 cp "$D1" "$D2" "$R/pkgs/"
 mount -t proc proc "$R/proc" || skip_rest "cannot mount /proc in the chroot"
-cleanup() { umount "$R/proc" 2> /dev/null || umount -l "$R/proc" 2> /dev/null; }
+# the chroot (~500 MB once gcc is in) goes when the script ends, killed or not;
+# never removed while /proc is still mounted in it
+cleanup() {
+	umount "$R/proc" 2> /dev/null || umount -l "$R/proc" 2> /dev/null
+	mountpoint -q "$R/proc" || rm -rf "$R"
+}
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 # man-db's trigger would rebuild the index database on every install: not needed for `man goabi`
 echo 'man-db man-db/auto-update boolean false' | chroot "$R" debconf-set-selections 2> /dev/null
 APT=(chroot "$R" env DEBIAN_FRONTEND=noninteractive LC_ALL=C apt-get -q -y --no-install-recommends -o DPkg::Options::=--force-unsafe-io)
