@@ -99,7 +99,14 @@ check "libgoabi-dev.deb holds the ${#hdrs[@]} headers of include/goabi, libgoabi
 x=$TMPD/x
 dpkg-deb -x "$D1" "$x"
 tar -C "$x" -cf "$TMPD/r.tar" usr/bin/goabi
-dlopened() { sed -n 's/.*file=\([^ ]*\) .*dynamically loaded by .*goabi .*/\1/p' | sort -u; }
+# the sonames goabi dlopens and the loader maps: "dynamically loaded by" is
+# printed before the search, "generating link map" only when it was found
+dlopened() {
+	awk 'match($0, /file=[^ ]+/) { f = substr($0, RSTART + 5, RLENGTH - 5) }
+		/dynamically loaded by .*goabi / { d[f] = 1 }
+		/generating link map/ { g[f] = 1 }
+		END { for (s in d) if (s in g) print s }' | sort -u
+}
 for c in "inspect --isa $x/usr/bin/goabi" "image $TMPD/r.tar"; do
 	# shellcheck disable=SC2086
 	LD_DEBUG=files timeout 60 "$x/usr/bin/goabi" $c 2>&1 > /dev/null
@@ -183,7 +190,7 @@ check "goabi --version in the chroot names the source's version" "goabi $V" \
 	"$(chroot "$R" goabi --version 2>&1 | awk '{ print $1, $2; exit }')"
 # capstone and libarchive are loaded on first use: the same ISA scan and
 # tarball read as above load in the chroot every library they load here
-# (LD_DEBUG: a failed dlopen is not "dynamically loaded"; Depends must bring them)
+# (LD_DEBUG: a failed dlopen generates no link map; Depends must bring them)
 chroot "$R" sh -c 'cd / && tar -cf /tmp/r.tar usr/bin/goabi etc/os-release'
 for c in "inspect --isa /usr/bin/goabi" "image /tmp/r.tar"; do
 	# shellcheck disable=SC2086
