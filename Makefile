@@ -4,6 +4,8 @@ CC ?= cc
 LD ?= ld
 OBJCOPY ?= objcopy
 PREFIX ?= /usr/local
+# LIBDIR: where libgoabi.a and pkgconfig/goabi.pc go (the Debian package: /usr/lib/<multiarch>)
+LIBDIR ?= $(PREFIX)/lib
 DESTDIR ?=
 BUILD ?= build
 SANITIZE ?=
@@ -21,7 +23,10 @@ DEP_LIBS = /usr/lib/$(shell $(CC) -print-multiarch)/libdwarf.a $(shell $(PKG_CON
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 	-Wvla -Wwrite-strings -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Isrc
+# CPPFLAGS and LDFLAGS as make's conventions have them (dpkg-buildflags sets
+# them for the Debian package: fortify, relro, bindnow)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) -Iinclude -Isrc
+ALL_LDFLAGS := $(LDFLAGS)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
@@ -83,7 +88,7 @@ all: $(BUILD)/libgoabi.a $(BUILD)/goabi.pc
 PC_PRIVATE = -ldwarf $(shell $(PKG_CONFIG) --libs $(LINKED_PKGS) 2>/dev/null) -lmd -lz -lpthread
 PC_VERSION = $(shell sed -n 's/^\#define GOABI_VERSION "\(.*\)"/\1/p' include/goabi/goabi.h)
 define write_pc
-printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$${exec_prefix}/lib' \
+printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$(patsubst $(PREFIX)/%,$${exec_prefix}/%,$(LIBDIR))' \
 	'includedir=$${prefix}/include' '' 'Name: goabi' \
 	'Description: Go/C ABI compatibility facts of ELF files and ar archives, and the checks over them' \
 	'Version: $(PC_VERSION)' 'Cflags: -I$${includedir}' \
@@ -147,11 +152,11 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libgoabi-inter
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(BUILD)/libgoabi-internal.a $(DEP_LIBS)
 
 install: $(BUILD)/goabi $(BUILD)/libgoabi.a $(BUILD)/goabi.pc
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/goabi $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include/goabi $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/goabi $(DESTDIR)$(PREFIX)/bin/goabi
-	install -m 644 $(BUILD)/libgoabi.a $(DESTDIR)$(PREFIX)/lib/libgoabi.a
-	$(call write_pc,$(DESTDIR)$(PREFIX)/lib/pkgconfig/goabi.pc)
-	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/goabi.pc
+	install -m 644 $(BUILD)/libgoabi.a $(DESTDIR)$(LIBDIR)/libgoabi.a
+	$(call write_pc,$(DESTDIR)$(LIBDIR)/pkgconfig/goabi.pc)
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/goabi.pc
 	install -m 644 include/goabi/*.h $(DESTDIR)$(PREFIX)/include/goabi/
 	install -m 644 docs/goabi.1 $(DESTDIR)$(PREFIX)/share/man/man1/goabi.1
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
