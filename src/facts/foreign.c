@@ -29,6 +29,7 @@ struct os_min {
 	const char *name, *source;
 };
 static const struct os_min macos_min[] = {
+	{ 27, 13, 0, "macOS 13 Ventura", "Go 1.27 release notes: Go 1.27 requires macOS 13 Ventura or later (announced in Go 1.26's)" },
 	{ 25, 12, 0, "macOS 12 Monterey", "Go 1.24 release notes: Go 1.25 will require macOS 12 Monterey or later" },
 	{ 23, 11, 0, "macOS 11 Big Sur", "Go 1.22 release notes: Go 1.23 will require macOS 11 Big Sur or later" },
 	{ 21, 10, 15, "macOS 10.15 Catalina", "Go 1.20 release notes: Go 1.21 will require macOS 10.15 Catalina or later" },

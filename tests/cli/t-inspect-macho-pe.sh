@@ -1,7 +1,8 @@
 #!/bin/bash
 # Mach-O and PE (issue 23): Go programs cross-built here for darwin and
-# windows with Go 1.19 and Go 1.26.8 (CGO_ENABLED=0; several GOARCH; one
-# build with -ldflags='-s -w' -trimpath), a universal file made from two
+# windows with Go 1.19, Go 1.26.8 and Go 1.27.3 (CGO_ENABLED=0; several GOARCH; one
+# build with -ldflags='-s -w' -trimpath; Go 1.27.3 when the module proxy
+# gives it), a universal file made from two
 # slices with llvm-lipo-14, and `inspect -r` over the mixed folder.
 # Oracles, none of them goabi:
 #  - `go version -m` of Go 1.26.8 (it reads Mach-O and PE): version, main
@@ -49,6 +50,14 @@ BUILDS=(
 	"g119-darwin-amd64 /usr/lib/go-1.19/bin/go darwin amd64"
 	"g119-windows-amd64 /usr/lib/go-1.19/bin/go windows amd64"
 	"g119-windows-386 /usr/lib/go-1.19/bin/go windows 386"
+)
+# Go 1.27.3 through the module proxy (tests/toolchains.sh), when it can be had
+if [ -n "${GO127:-}" ]; then
+	BUILDS+=("g127-darwin-arm64 $GO127 darwin arm64" "g127-windows-amd64 $GO127 windows amd64")
+else
+	NOGO127=1
+fi
+BUILDS+=(
 	"g126-linux-amd64 $GOV linux amd64"
 	"g119-linux-amd64 /usr/lib/go-1.19/bin/go linux amd64"
 )
@@ -74,7 +83,8 @@ NNONE=$(grep -v '^#' "$TOP/testdata/npm-macho-pe-binaries.tsv" | awk -F'\t' '$4 
 NN=$(( NALL - NNONE ))
 # per thin build: 11 checks; per npm Go binary: 12, not Go: 5; universal: 4;
 # inspect -r: 3; ELF kernel floor: 3
-plan $(( NB * 11 + NN * 12 + NNONE * 5 + 4 + 3 + 3 ))
+plan $(( NB * 11 + NN * 12 + NNONE * 5 + 4 + 3 + 3 + ${NOGO127:-0} ))
+[ -n "${NOGO127:-}" ] && skip "Go 1.27.3 darwin/windows cross builds" "Go 1.27.3 not available (no module proxy): tests/toolchains.sh"
 python3 - "$GOABI" "$GOV" "$W" "$LIPO" "$TOP/testdata/npm-macho-pe-binaries.tsv" "$NPM" "${BUILDS[@]}" <<'PY'
 import ast, json, os, re, subprocess, sys
 goabi, gov, w, lipo, npmtsv, npmdir = sys.argv[1:7]
@@ -88,7 +98,7 @@ def run(*cmd):
     return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
 
 # Go release notes: the toolchain's minimum OS (Go 1.minor from which on)
-MACOS = [(125, (12, 0)), (123, (11, 0)), (121, (10, 15)), (117, (10, 13)), (115, (10, 12)), (113, (10, 11)), (111, (10, 10))]
+MACOS = [(127, (13, 0)), (125, (12, 0)), (123, (11, 0)), (121, (10, 15)), (117, (10, 13)), (115, (10, 12)), (113, (10, 11)), (111, (10, 10))]
 WINDOWS = [(121, (10, 0)), (111, (6, 1)), (0, (5, 1))]
 WINNAME = {(10, 0): "10", (6, 3): "8.1", (6, 2): "8", (6, 1): "7", (6, 0): "vista", (5, 1): "xp"}
 
