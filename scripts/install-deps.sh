@@ -7,6 +7,7 @@ what=${1:-all}
 build="gcc make pkg-config libelf-dev libdwarf-dev libcapstone-dev libarchive-dev libjansson-dev libmd-dev zlib1g-dev libcurl4-openssl-dev libssl-dev"
 test="golang-1.19-go gccgo-12 musl-tools musl-dev binutils elfutils pax-utils ca-certificates bzip2 clang-14 libclang-rt-14-dev man-db abigail-tools python3-jsonschema skopeo umoci zstd g++ llvm-14 debootstrap docker-registry apache2-utils podman zsh bash-completion debhelper dpkg-dev fakeroot lintian"
 test="$test rpm rpm2cpio cpio" # .rpm oracles (tests/cli/t-packages-rpm-apk.sh)
+test="$test gcc-mingw-w64-x86-64-posix" # cgo Windows builds (tests/cli/t-inspect-pe-cgo.sh)
 # tools that may come from outside Debian (nodesource npm, pyenv python): by command
 test_cmds="npm:npm python3:python3"
 case $what in

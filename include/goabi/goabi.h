@@ -263,6 +263,13 @@ struct goabi_os {
 	const char *subsystem;     /* "console", "gui" ... */
 	const char *subsystem_version, *os_version; /* "6.1" */
 	const char *pe_magic;      /* "PE32", "PE32+" */
+	struct goabi_fact crt;     /* PE: the C runtime the imports name: "msvcrt" (msvcrt.dll,
+				    * mingw's default), "ucrt" (api-ms-win-crt-*.dll or
+				    * ucrtbase.dll, Windows 10's; 7/8.1 need KB2999226),
+				    * "msvcrNNN" (msvcr100.dll ...: that Visual C++
+				    * redistributable), "mixed" (two of them in one process:
+				    * memory and FILE* must not cross), "none" (a pure-Go
+				    * program imports no C runtime) */
 };
 /* ---- name-service lookups (src/facts/gonss.c, docs/image.md) ------------- */
 /* Which user/group and host lookups a program contains and who answers

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "facts/facts.h"
 #include "read/foreign.h"
 
@@ -452,6 +453,8 @@ static void macho_os(struct goabi_artifact *a, const struct fxview *v)
 	set_floor(a, "macos", v->min_cmd != NULL, v->minos >> 16, (v->minos >> 8) & 0xff, bwhere, tm, mac_label);
 }
 
+static void pe_crt(struct goabi_artifact *a);
+
 static void pe_os(struct goabi_artifact *a, const struct fxview *v)
 {
 	struct goabi_os *o = &a->os;
@@ -479,6 +482,52 @@ static void pe_os(struct goabi_artifact *a, const struct fxview *v)
 	int minor = gv && a->go.toolchain.value && strcmp(a->go.toolchain.value, "gc") == 0 ? go_minor(gv) : -1;
 	const struct os_min *tm = minor > 0 ? os_min_for(windows_min, sizeof(windows_min) / sizeof(windows_min[0]), minor) : NULL;
 	set_floor(a, "windows", v->subsys_major != 0, v->subsys_major, v->subsys_minor, bwhere, tm, win_label);
+	pe_crt(a);
+}
+
+/* The C runtime a PE image imports (struct goabi_os.crt): from the DLL
+ * names alone, compared without case as the Windows loader does. */
+static void pe_crt(struct goabi_artifact *a)
+{
+	struct goabi_os *o = &a->os;
+	const char *kind = NULL, *first = NULL;
+	size_t nfun = 0, ndll = 0;
+	bool mixed = false;
+	for (size_t i = 0; i < o->ndylibs; i++) {
+		const char *n = o->dylibs[i].name;
+		const char *k = NULL;
+		if (!n)
+			continue;
+		if (strncasecmp(n, "api-ms-win-crt-", 15) == 0 || strcasecmp(n, "ucrtbase.dll") == 0 ||
+		    strcasecmp(n, "ucrtbased.dll") == 0)
+			k = "ucrt";
+		else if (strcasecmp(n, "msvcrt.dll") == 0)
+			k = "msvcrt";
+		else if (strncasecmp(n, "msvcr", 5) == 0 && strlen(n) > 9 && strcasecmp(n + strlen(n) - 4, ".dll") == 0) {
+			char *lk = arena_printf(a->arena, "%.*s", (int)(strlen(n) - 4), n);
+			for (char *c = lk; c && *c; c++)
+				*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+			k = lk;
+		}
+		if (!k)
+			continue;
+		if (kind && strcmp(kind, k) != 0)
+			mixed = true;
+		if (!kind) {
+			kind = k;
+			first = n;
+		}
+		ndll++;
+		nfun += o->dylibs[i].imports.n;
+	}
+	if (!kind)
+		fact_set(a, &o->crt, GOABI_KNOWN, "none", "no C runtime DLL among the %zu imported (msvcrt.dll, ucrtbase.dll, api-ms-win-crt-*, msvcrNNN.dll)",
+			 o->ndylibs);
+	else if (mixed)
+		fact_set(a, &o->crt, GOABI_KNOWN, "mixed", "imports %zu C runtime DLLs of more than one kind (first %s)", ndll, first);
+	else
+		fact_set(a, &o->crt, GOABI_KNOWN, kind, "imports %s%s (%zu DLL%s, %zu function%s)", first,
+			 ndll > 1 ? " and others of the same runtime" : "", ndll, ndll == 1 ? "" : "s", nfun, nfun == 1 ? "" : "s");
 }
 
 static void ident(struct goabi_artifact *a, const struct fxview *v)

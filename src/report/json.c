@@ -194,6 +194,8 @@ static json_t *os_json(const struct goabi_os *s)
 	json_object_set_new(o, "libraries", d);
 	json_object_set_new(o, "rpaths", json_strv(&s->rpaths));
 	json_object_set_new(o, "signature", json_fact(&s->signature));
+	if (s->pe_magic)
+		json_object_set_new(o, "crt", json_fact(&s->crt));
 	return o;
 }
 

@@ -332,11 +332,14 @@ static void os_block(FILE *out, int ind, const struct goabi_artifact *a, const s
 		if (l->compat)
 			line(out, ind, i ? "" : "dylibs", "%s (compatibility %s)%s", l->name, l->compat, l->weak ? " weak" : "");
 		else
-			line(out, ind, i ? "" : "dlls", "%s (%zu functions)", l->name, l->imports.n);
+			line(out, ind, i ? "" : "dlls", "%s (%zu function%s)", l->name, l->imports.n,
+			     l->imports.n == 1 ? "" : "s");
 		if (o->verbose)
 			for (size_t j = 0; j < l->imports.n; j++)
 				line(out, ind + 2, "", "%s", l->imports.v[j]);
 	}
+	if (s->pe_magic)
+		fact(out, ind, "c runtime", &s->crt);
 	list(out, ind, "rpaths", &s->rpaths, 16);
 	fact(out, ind, "signature", &s->signature);
 }
