@@ -31,6 +31,7 @@ static const struct {
 	[RULE_MAX_WINDOWS] = { "max-windows", "MaxWindows", "A PE file's Windows floor (the higher of its subsystem version and the Go release's minimum) must not exceed the policy's." },
 	[RULE_REQUIRE_SIGNATURE] = { "require-signature", "RequireSignature", "Mach-O files must carry a code signature (LC_CODE_SIGNATURE), PE files an Authenticode certificate table." },
 	[RULE_FORBID_DLL] = { "forbid-dll", "ForbidDll", "PE files must not import the forbidden DLLs (names compared case-insensitively)." },
+	[RULE_MAX_LINUX] = { "max-linux", "MaxLinux", "A Linux ELF file's kernel floor (the higher of its .note.ABI-tag and the Go release's minimum kernel) must not exceed the policy's." },
 };
 
 const char *policy_rule_id(enum policy_rule r) { return rules[r].id; }
@@ -58,6 +59,7 @@ void policy_release(struct policy *p)
 	free_list(p->buildmode, &p->nbuildmode);
 	free(p->max_macos);
 	free(p->max_windows);
+	free(p->max_linux);
 	free_list(p->forbid_dll, &p->nforbid_dll);
 	memset(p, 0, sizeof(*p));
 }
@@ -210,6 +212,16 @@ int policy_set(struct policy *p, enum policy_rule r, const char *value, char *er
 		p->set[r] = p->max_glibc != NULL;
 		return p->max_glibc ? 0 : fail(err, errlen, "out of memory");
 	}
+	case RULE_MAX_LINUX: {
+		const char *v = strncmp(value, "linux ", 6) == 0 ? value + 6 : value;
+		unsigned ma, mi;
+		if (!osfloor_parse_version("linux", v, &ma, &mi))
+			return fail(err, errlen, "max-linux: '%s' is not a Linux kernel version like 3.2", value);
+		free(p->max_linux);
+		p->max_linux = strdup(v);
+		p->set[r] = p->max_linux != NULL;
+		return p->max_linux ? 0 : fail(err, errlen, "out of memory");
+	}
 	case RULE_MAX_MACOS:
 	case RULE_MAX_WINDOWS: {
 		bool mac = r == RULE_MAX_MACOS;
@@ -350,6 +362,7 @@ char *policy_rule_value(const struct policy *p, enum policy_rule r)
 	case RULE_REQUIRE_SIGNATURE: return strdup(p->set[r] ? "true" : "false");
 	case RULE_MAX_MACOS: return strdup(p->max_macos ? p->max_macos : "");
 	case RULE_MAX_WINDOWS: return strdup(p->max_windows ? p->max_windows : "");
+	case RULE_MAX_LINUX: return strdup(p->max_linux ? p->max_linux : "");
 	case RULE_FORBID_DLL: list = p->forbid_dll, n = p->nforbid_dll; break;
 	case RULE_LIBC: list = p->libc, n = p->nlibc; break;
 	case RULE_MIN_GO: list = p->min_go, n = p->nmin_go; break;
@@ -712,6 +725,8 @@ static bool is_platform(const struct goabi_artifact *a, const char *os)
 	const char *n = a->os.name.value;
 	if (strcmp(os, "macos") == 0)
 		return a->kind == GOABI_KIND_MACHO;
+	if (strcmp(os, "linux") == 0) /* objects and archives carry no floor: not judged */
+		return a->kind == GOABI_KIND_ELF && n && strcmp(n, "linux") == 0;
 	return a->kind == GOABI_KIND_PE && (!n || strcmp(n, "windows") == 0);
 }
 
@@ -767,6 +782,11 @@ static void rule_max_windows(const struct rule_ctx *x)
 	max_os(x, RULE_MAX_WINDOWS, "windows", x->p->max_windows);
 }
 
+static void rule_max_linux(const struct rule_ctx *x)
+{
+	max_os(x, RULE_MAX_LINUX, "linux", x->p->max_linux);
+}
+
 static void rule_require_signature(const struct rule_ctx *x)
 {
 	if (per_slice(x, rule_require_signature))
@@ -819,6 +839,7 @@ static const struct {
 	[RULE_MAX_WINDOWS] = { rule_max_windows, false },
 	[RULE_REQUIRE_SIGNATURE] = { rule_require_signature, false },
 	[RULE_FORBID_DLL] = { rule_forbid_dll, false },
+	[RULE_MAX_LINUX] = { rule_max_linux, false },
 };
 
 void policy_check(const struct policy *p, const struct goabi_artifact *a, struct policy_result *res)

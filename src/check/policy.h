@@ -22,6 +22,7 @@ enum policy_rule {
 	RULE_MAX_WINDOWS,        /* PE: os.floor "windows N" at most this */
 	RULE_REQUIRE_SIGNATURE,  /* Mach-O LC_CODE_SIGNATURE / PE certificate table present */
 	RULE_FORBID_DLL,         /* PE imported DLLs, case-insensitive */
+	RULE_MAX_LINUX,          /* ELF (Linux): os.floor "linux X.Y[.Z]", the kernel, at most this */
 	RULE_COUNT
 };
 
@@ -43,6 +44,7 @@ struct policy {
 	enum goabi_buildmode buildmode_t[16]; /* the same, typed */
 	size_t nbuildmode;
 	char *max_macos;                /* "11.0" */
+	char *max_linux;                /* "3.2", "2.6.32" */
 	char *max_windows;              /* "10", "8.1", "7", "nt6.1" (as os.floor names them) */
 	char *forbid_dll[POLICY_MAX_ITEMS]; /* "winmm.dll" */
 	size_t nforbid_dll;

@@ -56,6 +56,7 @@ static void help(FILE *out)
 		"  --max-windows 10          highest Windows floor of a PE file (10, 8.1, 8, 7, vista, xp)\n"
 		"  --require-signature       Mach-O code signature / PE Authenticode certificate table\n"
 		"  --forbid-dll winmm.dll,...  DLLs a PE file must not import (any case)\n"
+		"  --max-linux 3.2           highest Linux kernel floor of an ELF program or library\n"
 		"options:\n"
 		"  --policy FILE             policy JSON (flags add to / override it)\n"
 		"  --format text|json|sarif|cyclonedx  output format (default text); --json = --format json;\n"
@@ -219,6 +220,7 @@ int cmd_audit(int argc, char **argv)
 		{ "max-windows", required_argument, NULL, OPT_RULE + 12 },
 		{ "require-signature", no_argument, NULL, OPT_RULE + 13 },
 		{ "forbid-dll", required_argument, NULL, OPT_RULE + 14 },
+		{ "max-linux", required_argument, NULL, OPT_RULE + 15 },
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
@@ -237,7 +239,7 @@ int cmd_audit(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "rh", lo, NULL)) != -1) {
-		if (c >= OPT_RULE && c <= OPT_RULE + 14) {
+		if (c >= OPT_RULE && c <= OPT_RULE + 15) {
 			if (nflags == sizeof(flags) / sizeof(flags[0]))
 				return cli_usage_error("audit", NULL, "too many rule flags (at most %zu)", nflags);
 			flags[nflags].rule = lo[c - OPT_RULE].name;
