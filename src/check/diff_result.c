@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check/diff.h"
+#include "read/package.h"
 #include "goabi/checks.h"
 #include "read/mapfile.h"
 #include "read/tree.h"
@@ -259,6 +260,135 @@ static void diff_dirs(struct diff_run *d, const char *od, const char *nd)
 	free(pn);
 }
 
+/* ---- release packages (.deb, .rpm, .apk): their binaries paired by path ---- */
+struct pkg_side {
+	struct diff_run *d;
+	const char *pkg;
+	struct pkg_bin {
+		char *name;                  /* path inside the package, without "./" */
+		struct goabi_artifact *a;    /* NULL: not read (why in the result's errors) */
+	} *v;
+	size_t n, cap;
+};
+
+static void pkg_collect(void *ctx, const char *name, const uint8_t *buf, size_t len, const char *why)
+{
+	struct pkg_side *s = ctx;
+	struct diff_run *d = s->d;
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	while (name[0] == '/')
+		name++;
+	if (s->n >= GOABI_MAX_LIST)
+		return;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 32;
+		struct pkg_bin *nv = realloc(s->v, nc * sizeof(*nv));
+		if (!nv) {
+			d->oom = true;
+			return;
+		}
+		s->v = nv;
+		s->cap = nc;
+	}
+	const char *full = arena_printf(d->set.arena, "%s!/%s", s->pkg, name);
+	struct goabi_artifact *a = NULL;
+	if (buf) {
+		int err = goabi_inspect_buffer(full, buf, len, &d->opts, &a);
+		if (a && (err || goabi_artifact_has_errors(a))) {
+			const struct goabi_artifact *w = goabi_artifact_first_error(a);
+			if (!goabi_result_add_error(d->r, full, w ? w->member : NULL,
+						    w && w->ndiags ? w->diags[0].message : goabi_strerror(err)))
+				d->oom = true;
+			d->errbits |= DIFF_EXIT_ERROR;
+		} else if (!a) {
+			if (!goabi_result_add_error(d->r, full, NULL, goabi_strerror(err)))
+				d->oom = true;
+			d->errbits |= DIFF_EXIT_ERROR;
+		}
+	}
+	if (why) {
+		if (!goabi_result_add_error(d->r, full, NULL, why))
+			d->oom = true;
+		d->errbits |= DIFF_EXIT_ERROR;
+	}
+	s->v[s->n].name = strdup(name);
+	s->v[s->n].a = a;
+	if (!s->v[s->n].name) {
+		goabi_artifact_free(a);
+		d->oom = true;
+		return;
+	}
+	s->n++;
+}
+
+static int cmpbin(const void *a, const void *b)
+{
+	return strcmp(((const struct pkg_bin *)a)->name, ((const struct pkg_bin *)b)->name);
+}
+
+static bool pkg_side_read(struct diff_run *d, struct pkg_side *s, const char *path, enum pkg_kind k)
+{
+	char err[512];
+	s->d = d;
+	s->pkg = path;
+	if (pkg_read(path, k, pkg_collect, s, NULL, err, sizeof(err)) != 0) {
+		if (!goabi_result_add_error(d->r, path, NULL, arena_printf(d->set.arena, "%s package: %s", pkg_kind_name(k), err)))
+			d->oom = true;
+		d->errbits |= DIFF_EXIT_ERROR;
+		return false;
+	}
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmpbin);
+	return true;
+}
+
+static void pkg_side_free(struct pkg_side *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].name);
+		goabi_artifact_free(s->v[i].a);
+	}
+	free(s->v);
+}
+
+/* Two packages: each binary of OLD with the one at the same path in NEW
+ * (PKG!/path), as two directories are compared. */
+static void diff_pkgs(struct diff_run *d, const char *op, enum pkg_kind ok, const char *np, enum pkg_kind nk)
+{
+	struct pkg_side so = { 0 }, sn = { 0 };
+	if (pkg_side_read(d, &so, op, ok) & pkg_side_read(d, &sn, np, nk)) {
+		size_t i = 0, j = 0;
+		while (i < so.n || j < sn.n) {
+			int c = i == so.n ? 1 : j == sn.n ? -1 : strcmp(so.v[i].name, sn.v[j].name);
+			const char *a = c <= 0 ? arena_printf(d->set.arena, "%s!/%s", op, so.v[i].name) : NULL;
+			const char *b = c >= 0 ? arena_printf(d->set.arena, "%s!/%s", np, sn.v[j].name) : NULL;
+			size_t from = d->set.n;
+			if (c < 0) {
+				diff_file_removed(&d->set, so.v[i].name);
+				judge(d, so.v[i].name, a, a, NULL, emit(d, from, so.v[i].name, a, NULL), "removed");
+				i++;
+			} else if (c > 0) {
+				diff_file_added(&d->set, sn.v[j].name);
+				judge(d, sn.v[j].name, b, NULL, b, emit(d, from, sn.v[j].name, NULL, b), "added");
+				j++;
+			} else {
+				const char *label = so.v[i].name;
+				if (so.v[i].a && sn.v[j].a && so.v[i].a->kind != GOABI_KIND_OTHER && sn.v[j].a->kind != GOABI_KIND_OTHER)
+					diff_artifacts(&d->set, label, so.v[i].a, sn.v[j].a, &d->dopts);
+				enum goabi_verdict v = emit(d, from, label, a, b);
+				if (!so.v[i].a || !sn.v[j].a)
+					v = GOABI_VERDICT_ERROR;
+				judge(d, label, b, a, b, v, verdict_word(v, d->set.n > from));
+				i++;
+				j++;
+			}
+		}
+	}
+	pkg_side_free(&so);
+	pkg_side_free(&sn);
+}
+
 static void count(struct diff_run *d, const char *name, size_t n)
 {
 	char buf[32];
@@ -314,6 +444,16 @@ int goabi_diff(const char *old_path, const char *new_path, const struct goabi_di
 		d.dopts.new_header = &hdr[1];
 	}
 	bool dir_o = rd_is_dir(old_path), dir_n = rd_is_dir(new_path);
+	enum pkg_kind pk_o = dir_o ? PKG_NONE : pkg_sniff(old_path), pk_n = dir_n ? PKG_NONE : pkg_sniff(new_path);
+	if (ready && (pk_o != PKG_NONE) != (pk_n != PKG_NONE)) {
+		usage(&d, NULL, arena_printf(d.set.arena, "'%s' and '%s': compare two release packages (.deb, .rpm, .apk), two files or two directories",
+					     old_path, new_path));
+		ready = false;
+	}
+	if (ready && pk_o != PKG_NONE) {
+		diff_pkgs(&d, old_path, pk_o, new_path, pk_n);
+		ready = false;
+	}
 	if (ready && dir_o != dir_n) {
 		usage(&d, NULL, arena_printf(d.set.arena, "'%s' and '%s': compare two files or two directories", old_path,
 					     new_path));

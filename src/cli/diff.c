@@ -15,7 +15,8 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: goabi diff [options] OLD NEW\n"
-		"  OLD and NEW: two ELF files or ar archives, or two directories (files paired by path)\n"
+		"  OLD and NEW: two ELF files or ar archives, two directories (files paired by path),\n"
+		"               or two release packages .deb/.rpm/.apk (binaries paired by path)\n"
 		"  --header FILE  cgo header (NAME.h) for the prototypes: give it twice, OLD's then NEW's\n"
 		"  --no-dwarf     do not read DWARF prototypes (use --header, or compare names only)\n"
 		"  --json         JSON output (schema 2, docs/diff.md)\n"
