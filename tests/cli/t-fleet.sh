@@ -14,17 +14,17 @@
 # single-process report as the oracle of the sharded and merged ones; the
 # cache entries re-hashed (sha256) after writers were killed.
 . "$(dirname "$0")/../lib.sh"
-plan 36
+plan 37
 F=$FIX/image
 NIMG=${FLEET_IMAGES:-60}
 ORA=$TOP/tests/fleet/fleet_oracle.py
 FRONT=$TOP/tests/registry/regfront.py
 if [ ! -d "$F/musl" ] || [ ! -f "$F/expect.tsv" ]; then
-	for i in $(seq 36); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
+	for i in $(seq 37); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
 	exit 0
 fi
 for t in docker-registry python3 curl sha256sum; do
-	command -v $t >/dev/null || { for i in $(seq 36); do skip "fleet $i" "$t is not installed"; done; exit 0; }
+	command -v $t >/dev/null || { for i in $(seq 37); do skip "fleet $i" "$t is not installed"; done; exit 0; }
 done
 cd "$TMPD" || exit 0
 PIDS=()
@@ -99,10 +99,14 @@ lap pushed
 # ---- one process over the whole registry ----
 C1=$TMPD/cache1
 t=$(date +%s.%N)
-G --json --cache "$C1" "docker://$R/*" > single.jsonl 2> single.err
+GOABI_DEBUG_STATS=1 G --json --cache "$C1" "docker://$R/*" > single.jsonl 2> single.err
 rc=$?
 el1=$(python3 -c "print(round($(date +%s.%N)-$t,1))")
 check "whole registry: exit 2 (one image unread), the others checked" 2 "$rc"
+# facts shared across images: a base layer's binaries are inspected once for the whole run
+read -r npairs nperimg < <(python3 "$ORA" elf-pairs "$R" single.jsonl)
+check "binaries inspected = distinct (layer digest, path) ELF files of the read images ($npairs; $nperimg image x binary)" \
+	"$npairs" "$(sed -n 's/^goabi: stats: binaries inspected \([0-9]*\),.*/\1/p' single.err)"
 # compare: SAME A B: digest set, references and platforms equal
 python3 - truth.json single.jsonl > cmp.txt <<'PY'
 import json, sys
