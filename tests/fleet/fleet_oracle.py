@@ -12,7 +12,7 @@
       layer digest of its file name, and the sha256 of the bytes after the
       512-byte header is the header's content digest. Prints
       "VERIFIED TEMPFILES BAD" and one line per bad entry.
-  fleet_oracle.py elf-pairs REGISTRY LINES.jsonl
+  fleet_oracle.py elf-pairs REGISTRY LINES.jsonl [PATHS.json]
       For the images LINES.jsonl says were read: their manifests and layer
       blobs from the registry (by digest), each distinct blob read once
       with Python's tarfile, whiteouts applied in layer order. Prints
@@ -20,6 +20,7 @@
       files (first bytes \x7fELF) of the images' final trees (a hard link to
       an earlier layer's file counts once per image), and the ELF files of
       all images summed (what inspecting each image on its own costs).
+      PATHS.json gets {digest: [ELF paths of its final tree, sorted]}.
 """
 import hashlib
 import json
@@ -119,7 +120,7 @@ def norm(name):
     return "/" + "/".join(parts)
 
 
-def elf_pairs(reg, lines):
+def elf_pairs(reg, lines, paths_out=None):
     import io
     import tarfile
     base = "http://" + reg
@@ -150,7 +151,7 @@ def elf_pairs(reg, lines):
         blobs[d] = ent
         return ent
 
-    pairs, perimage = set(), 0
+    pairs, perimage, paths = set(), 0, {}
     for l in open(lines):
         o = json.loads(l)
         if o.get("status") != "read":
@@ -173,15 +174,19 @@ def elf_pairs(reg, lines):
                 elif kind == "lnk" and target in tree:
                     t = tree[target]
                     tree[p] = (li, ld, t[2], t[3] or t[0] != li)
+        paths[o["digest"]] = sorted(p for p, t in tree.items() if t[2])
         for p, (li, ld, elf, lower) in tree.items():
             if elf:
                 perimage += 1
                 pairs.add((ld, p) if not lower else (o["digest"], ld, p))
     print(len(pairs), perimage)
+    if paths_out:
+        with open(paths_out, "w") as f:
+            json.dump(paths, f)
 
 
 if sys.argv[1] == "elf-pairs":
-    elf_pairs(sys.argv[2], sys.argv[3])
+    elf_pairs(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
 elif sys.argv[1] == "truth":
     truth(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "")
 elif sys.argv[1] == "shard":
