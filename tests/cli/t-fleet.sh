@@ -317,7 +317,7 @@ lap shards
 # the same with --resume FILE: the rerun appends only the images the killed run did not finish
 "$GOABI" image --no-progress --json --cache "$TMPD/cache3" --shard 1/2 --resume r1.jsonl "${SUB[@]}" &
 kp=$!
-for i in $(seq 400); do [ "$(grep -c . r1.jsonl 2>/dev/null)" -ge 1 ] && break; sleep 0.02; done
+for i in $(seq 400); do rn=$(grep -c . r1.jsonl 2>/dev/null); [ "${rn:-0}" -ge 1 ] && break; sleep 0.02; done
 kill -9 $kp 2>/dev/null
 wait $kp 2>/dev/null
 rn=$(grep -c . r1.jsonl)
