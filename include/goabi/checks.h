@@ -92,6 +92,10 @@ struct goabi_image_opts {
 	bool isa_scan;            /* disassemble for the ISA level binaries require */
 	bool go_modules;          /* judged property go.modules: each Go binary's module
 				   * lines as go version -m prints them (the SBOM's) */
+	bool share_facts;         /* keep each binary's facts for the later checks of this
+				   * process: a file of a registry layer (layer digest, path)
+				   * is inspected once however many images hold it
+				   * (docs/fleet.md); the verdicts stay per image */
 	/* limits, 0 for the defaults */
 	uint64_t max_bytes, max_entries, max_file;
 	size_t max_path;
@@ -111,6 +115,9 @@ struct goabi_image_opts {
 	void *progress_ctx;
 };
 int goabi_image_check(const char *input, const struct goabi_image_opts *o, struct goabi_result **out);
+/* Binaries the image checks of this process inspected, and those whose
+ * facts they reused (share_facts). */
+void goabi_image_fact_stats(unsigned long long *inspected, unsigned long long *reused);
 
 /* ---- plugin: what plugin.Open returns for each plugin, in order ---- */
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "check/image_check_int.h"
 #include "facts/facts.h"
+#include "goabi/checks.h"
 
 #define MAX_TREE 512u    /* objects in one dependency tree */
 #define MAX_PROBLEMS 32u /* problems kept per binary */
@@ -206,9 +207,122 @@ static void inspect_node(struct imgchk *c, struct imgchk_bin *b, const struct go
 	img_unmap(b->node, p, len);
 }
 
+/* ---- facts shared across images (imgc_opts.share_facts) ----
+ * What extract() copies out of a file depends on its bytes, its path (the
+ * musl file names) and the options (go_modules, isa_scan) only. A file a
+ * registry layer brings is named by the layer's digest (recorded by the
+ * reader only once the layer's bytes matched it) and its path in the
+ * layer, so the facts of (digest, path, size, options) are those of any
+ * image built on that layer: kept for the process, the file is inspected
+ * once however many images hold it. The verdicts (resolution against the
+ * image's own files) are computed per image from the facts. A hard link to
+ * an earlier layer's file, a host file (--add) and a local input's layers
+ * (no digest) are not keyed. The facts' strings live in the arenas of the
+ * workers that extracted them: those are kept for the process (never
+ * freed) once they hold a published entry. MEMO_MAX bounds the entries. */
+#define MEMO_BUCKETS 65536u
+#define MEMO_MAX 262144u
+struct memo {
+	struct memo *next;
+	uint64_t h;
+	const char *key;
+	struct imgchk_bin facts; /* node, path, verdict fields unset */
+};
+static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct memo **memo_tab;
+static struct goabi_arena *memo_ar; /* keys and entries */
+static size_t memo_n;
+static struct goabi_arena **memo_kept; /* worker arenas holding entries' facts */
+static size_t memo_nkept;
+static unsigned long long stat_inspected, stat_reused;
+
+void goabi_image_fact_stats(unsigned long long *inspected, unsigned long long *reused)
+{
+	pthread_mutex_lock(&memo_mu);
+	*inspected = stat_inspected;
+	*reused = stat_reused;
+	pthread_mutex_unlock(&memo_mu);
+}
+
+/* the key of b's facts, or NULL when its bytes are not named by a layer digest */
+static char *memo_key(const struct imgchk *c, const struct imgchk_bin *b, uint64_t *h)
+{
+	const struct img_node *n = b->node;
+	const struct img_fs *fs = c->fs;
+	if (!c->o.share_facts || n->src != IMG_SRC_BLOB || n->lower_bytes || n->layer < 1 ||
+	    n->layer > fs->nlayer_digest || !fs->layer_digest[n->layer - 1])
+		return NULL;
+	char *k = NULL;
+	if (asprintf(&k, "%s\n%s\n%llu\n%d%d", fs->layer_digest[n->layer - 1], b->path, (unsigned long long)n->size,
+		     c->o.go_modules, c->o.isa_scan) < 0)
+		return NULL;
+	uint64_t x = 1469598103934665603ull;
+	for (const char *p = k; *p; p++)
+		x = (x ^ (unsigned char)*p) * 1099511628211ull;
+	*h = x;
+	return k;
+}
+
+static struct memo *memo_find(const char *k, uint64_t h)
+{
+	if (!memo_tab)
+		return NULL;
+	for (struct memo *m = memo_tab[h % MEMO_BUCKETS]; m; m = m->next)
+		if (m->h == h && strcmp(m->key, k) == 0)
+			return m;
+	return NULL;
+}
+
+/* b's facts from an earlier image: true when found (and copied into b) */
+static bool memo_get(const char *k, uint64_t h, struct imgchk_bin *b)
+{
+	pthread_mutex_lock(&memo_mu);
+	struct memo *m = memo_find(k, h);
+	if (m) {
+		struct img_node *node = b->node;
+		const char *path = b->path;
+		*b = m->facts;
+		b->node = node;
+		b->path = path;
+		stat_reused++;
+	}
+	pthread_mutex_unlock(&memo_mu);
+	return m != NULL;
+}
+
+/* publish b's facts (just extracted: no verdict yet); true when kept */
+static bool memo_put(const char *k, uint64_t h, const struct imgchk_bin *b)
+{
+	bool kept = false;
+	pthread_mutex_lock(&memo_mu);
+	if (!memo_ar)
+		memo_ar = arena_new();
+	if (!memo_tab && memo_ar)
+		memo_tab = calloc(MEMO_BUCKETS, sizeof(*memo_tab));
+	if (memo_tab && memo_n < MEMO_MAX && !memo_find(k, h)) {
+		struct memo *m = arena_alloc(memo_ar, sizeof(*m));
+		const char *key = m ? arena_strdup(memo_ar, k) : NULL;
+		if (key) {
+			memset(m, 0, sizeof(*m));
+			m->h = h;
+			m->key = key;
+			m->facts = *b;
+			m->facts.node = NULL;
+			m->facts.path = NULL;
+			m->next = memo_tab[h % MEMO_BUCKETS];
+			memo_tab[h % MEMO_BUCKETS] = m;
+			memo_n++;
+			kept = true;
+		}
+	}
+	pthread_mutex_unlock(&memo_mu);
+	return kept;
+}
+
 struct worker {
 	struct imgchk *c;
 	struct goabi_arena *ar;
+	bool keep_ar; /* a memo entry points into ar */
 };
 
 static void *work(void *arg)
@@ -228,13 +342,24 @@ static void *work(void *arg)
 		if (i >= c->nbins)
 			break;
 		struct imgchk_bin *b = &c->bins[i];
-		struct goabi_artifact *a = NULL;
-		inspect_node(c, b, &opts, &a);
-		if (a)
-			extract(c, b, a, w->ar);
-		else
-			b->error = "cannot read the file's bytes";
-		goabi_artifact_free(a);
+		uint64_t h = 0;
+		char *key = memo_key(c, b, &h);
+		if (!key || !memo_get(key, h, b)) {
+			struct goabi_artifact *a = NULL;
+			inspect_node(c, b, &opts, &a);
+			bool read = a != NULL;
+			if (a)
+				extract(c, b, a, w->ar);
+			else
+				b->error = "cannot read the file's bytes";
+			goabi_artifact_free(a);
+			pthread_mutex_lock(&memo_mu);
+			stat_inspected++;
+			pthread_mutex_unlock(&memo_mu);
+			if (key && read && memo_put(key, h, b))
+				w->keep_ar = true;
+		}
+		free(key);
 		size_t len = (size_t)b->node->size;
 		pthread_mutex_lock(&c->mu);
 		c->done++;
@@ -831,6 +956,17 @@ int imgchk_run(struct imgchk *c, struct img_fs *fs, const struct imgc_opts *o)
 		work(&ws[0]); /* the calling thread works too */
 	for (int i = 1; i < started; i++)
 		pthread_join(th[i], NULL);
+	for (int i = 0; i < started; i++)
+		if (ws[i].keep_ar) { /* memo entries point into it: kept for the process */
+			pthread_mutex_lock(&memo_mu);
+			struct goabi_arena **na = realloc(memo_kept, (memo_nkept + 1) * sizeof(*na));
+			if (na) {
+				memo_kept = na;
+				memo_kept[memo_nkept++] = c->warena[i];
+			}
+			c->warena[i] = NULL; /* never freed, even when it could not be listed */
+			pthread_mutex_unlock(&memo_mu);
+		}
 	free(th);
 	free(ws);
 

@@ -21,6 +21,7 @@ struct imgc_opts {
 	int jobs;            /* worker threads, 0 = default */
 	bool isa_scan;       /* run the disassembly ISA scan (slow) */
 	bool go_modules;     /* keep each Go binary's module lines (imgchk_bin.go_modules) */
+	bool share_facts;    /* reuse facts across runs of this process (goabi_image_opts) */
 	/* called from worker threads, serialised by the checker */
 	void (*progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
 	void *progress_ctx;

@@ -282,7 +282,7 @@ int goabi_image_check(const char *input, const struct goabi_image_opts *o, struc
 	}
 	struct imgchk *c = calloc(1, sizeof(*c));
 	struct imgc_opts co = { .cpu_level = o->cpu_level, .jobs = o->jobs, .isa_scan = o->isa_scan,
-				.go_modules = o->go_modules,
+				.go_modules = o->go_modules, .share_facts = o->share_facts,
 				.progress = o->check_progress, .progress_ctx = o->progress_ctx };
 	if (!c || imgchk_run(c, &fs, &co) != 0) {
 		if (c)

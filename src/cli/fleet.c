@@ -21,6 +21,7 @@
 #include "goabi/checks.h"
 #include "goabi/goabi.h"
 #include "read/registry.h"
+#include "report/cyclonedx.h"
 #include "report/report.h"
 
 /* one reference as found (a tag, an index platform, a local input) */
@@ -181,6 +182,9 @@ static json_t *image_line(const struct image *im, const struct goabi_result *r, 
 		json_object_set_new(b, "path", json_str(j->subject.member));
 		json_object_set_new(b, "verdict", json_str(j->verdict_word ? j->verdict_word : goabi_verdict_name(j->verdict)));
 		json_object_set_new(b, "verdict_class", json_string(goabi_verdict_name(j->verdict)));
+		const char *exe = prop(&j->props, "executable");
+		if (exe)
+			json_object_set_new(b, "executable", json_boolean(strcmp(exe, "true") == 0));
 		const char *ls = prop(&j->props, "layer");
 		char *end = NULL;
 		unsigned long li = ls ? strtoul(ls, &end, 10) : 0;
@@ -423,6 +427,7 @@ int fleet_image(const struct fleet_opts *fo, const struct goabi_image_opts *io, 
 				input = NULL;
 			}
 			struct goabi_image_opts o = *io;
+			o.share_facts = true; /* a shared layer's binaries are inspected once (docs/fleet.md) */
 			if (!im.first->local)
 				o.platform = NULL; /* the digest names the platform's manifest */
 			int rc = input ? goabi_image_check(input, &o, &r) : GOABI_ENOMEM;
@@ -479,6 +484,11 @@ out:
 		free(f.v[i].err);
 	}
 	free(f.v);
+	if (getenv("GOABI_DEBUG_STATS")) {
+		unsigned long long ni = 0, nr = 0;
+		goabi_image_fact_stats(&ni, &nr);
+		fprintf(stderr, "goabi: stats: binaries inspected %llu, facts reused %llu\n", ni, nr);
+	}
 	return exitc;
 }
 
@@ -487,13 +497,14 @@ out:
 static void merge_help(FILE *out)
 {
 	fprintf(out,
-		"usage: goabi fleet merge [--json|--format text|json|sarif] [-v] FILE...\n"
+		"usage: goabi fleet merge [--json|--format text|json|sarif|cyclonedx] [-v] FILE...\n"
 		"  combines the JSON lines of `goabi image --json` over many images (shards,\n"
 		"  reruns; FILE '-' is stdin) into one report: per image its verdict, and the\n"
 		"  fleet view: for each rule, the images it breaks grouped by the layer that\n"
 		"  brings the binary (docs/fleet.md). An image listed twice counts once (a read\n"
 		"  beats an unread one); a torn last line (a killed shard) is skipped.\n"
-		"  --json, --format text|json|sarif  output format\n"
+		"  --json, --format text|json|sarif|cyclonedx  output format (cyclonedx: one\n"
+		"                         container component per image, its binaries nested)\n"
 		"  -v                     list every binary of every image (text)\n"
 		"  -q                     print nothing, only set the exit code\n"
 		"exit: 0 every image read and expected to start, 1 a binary will not start,\n"
@@ -655,8 +666,6 @@ static int cmd_merge(int argc, char **argv)
 		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0)
 			return cli_usage_error("fleet", NULL, "unknown option '%s' (goabi fleet merge --help)", argv[i]);
 	}
-	if (cli_g.format == CLI_FMT_CYCLONEDX)
-		return cli_usage_error("fleet", NULL, "--format cyclonedx: a fleet report has no SBOM form (text, json, sarif)");
 	json_t **lines = NULL;
 	size_t n = 0, cap = 0, nfiles = 0;
 	for (int i = 1; i < argc; i++) {
@@ -814,6 +823,25 @@ static int cmd_merge(int argc, char **argv)
 		json_object_set(top, "fleet", view);
 		cli_print_json(top);
 		json_decref(top);
+	} else if (cli_g.format == CLI_FMT_CYCLONEDX) {
+		json_t *meta = json_array();
+		char num[32];
+#define META(name, val) json_array_append_new(meta, json_pack("{s:s, s:s}", "name", name, "value", val))
+#define METAN(name, v) (snprintf(num, sizeof(num), "%zu", (size_t)(v)), META(name, num))
+		METAN("goabi:fleet.summary.images", json_array_size(images));
+		METAN("goabi:fleet.summary.references", nrefs);
+		METAN("goabi:fleet.summary.read", nread);
+		METAN("goabi:fleet.summary.unread", nunread);
+		METAN("goabi:fleet.summary.will_not_start", nfail);
+		METAN("goabi:fleet.summary.may_fail", nwarn);
+		META("goabi:fleet.verdict", vword);
+		META("goabi:fleet.verdict_class", goabi_verdict_name(worst));
+#undef META
+#undef METAN
+		json_t *j = cyclonedx_fleet_bom(images, meta, GOABI_VERSION);
+		if (j)
+			cli_print_json(j);
+		json_decref(j);
 	} else if (cli_g.format == CLI_FMT_SARIF) {
 		struct goabi_result *r = goabi_result_new("fleet");
 		if (r) {

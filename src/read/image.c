@@ -686,6 +686,7 @@ static int apply_entry1(struct img_fs *fs, struct archive *a, struct archive_ent
 		n->host = target->host;
 		n->elf = target->elf;
 		n->foreign = target->foreign;
+		n->lower_bytes = target->lower_bytes || target->layer != layer;
 		n->mode = target->mode;
 		return 0;
 	}

@@ -40,6 +40,7 @@ struct img_node {
 	int fd;                /* IMG_SRC_BLOB: a descriptor the table keeps open: the */
 	uint64_t off;          /* temp file, or an uncompressed layer/tar read in place */
 	bool elf;              /* starts with \x7fELF */
+	bool lower_bytes;      /* a hard link to a file of an earlier layer: its bytes are not its layer's */
 	uint8_t foreign;       /* IMG_FOREIGN_*: a Mach-O or PE file (issue 23), not checked */
 	int bin;               /* index given by the checker, -1 when none */
 };
@@ -94,6 +95,8 @@ struct img_fs {
 	size_t nouter, outercap;
 	/* remote sources (read/registry.c, read/daemon.c, read/layercache.c) */
 	const char *digest;      /* manifest digest of the image read, when known */
+	const char **layer_digest; /* [layer - 1]: the digest of a layer whose bytes were verified, else NULL */
+	unsigned nlayer_digest;
 	unsigned cached_layers;  /* layers applied from the --cache directory */
 	bool fatal;              /* reading stopped on an error that leaves no usable image */
 	bool verify_members;     /* check docker-save members against their digests (engine output) */

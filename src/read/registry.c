@@ -666,6 +666,22 @@ static void on_layer_bytes(void *ctx, uint64_t done)
 	lp->rm->layer_progress(lp->rm->progress_ctx, lp->layer, lp->nlayers, lp->digest, done, lp->total, false);
 }
 
+/* Layer i of n was applied from bytes that match digest: the files it
+ * brings are named by (digest, path) (the image check shares their facts
+ * across images, check/image.c). */
+static void note_layer_digest(struct img_fs *fs, unsigned i, unsigned n, const char *digest)
+{
+	if (!fs->layer_digest && n) {
+		fs->layer_digest = arena_alloc(fs->ar, n * sizeof(*fs->layer_digest));
+		if (fs->layer_digest) {
+			memset(fs->layer_digest, 0, n * sizeof(*fs->layer_digest));
+			fs->nlayer_digest = n;
+		}
+	}
+	if (i >= 1 && i <= fs->nlayer_digest)
+		fs->layer_digest[i - 1] = arena_strdup(fs->ar, digest);
+}
+
 static int get_layer(struct reg *r, unsigned i, unsigned n, const char *digest, int64_t size)
 {
 	struct img_fs *fs = r->fs;
@@ -683,6 +699,7 @@ static int get_layer(struct reg *r, unsigned i, unsigned n, const char *digest, 
 		if (c < 0)
 			return c;
 		if (c == 1) {
+			note_layer_digest(fs, i, n, digest);
 			if (r->rm->layer_progress)
 				r->rm->layer_progress(r->rm->progress_ctx, i, n, digest, (uint64_t)size, (uint64_t)size, true);
 			return 0;
@@ -743,6 +760,8 @@ static int get_layer(struct reg *r, unsigned i, unsigned n, const char *digest, 
 	curl_slist_free_all(s.hdrs);
 	if (!verified)
 		return GOABI_EFORMAT;
+	if (rc == 0 && fs->diags.n == d0)
+		note_layer_digest(fs, i, n, digest);
 	return rc;
 }
 

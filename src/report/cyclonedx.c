@@ -588,3 +588,87 @@ json_t *cyclonedx_result_bom(const struct goabi_result *r, json_t *artifacts, co
 	}
 	return bom(comps, tool_version, subject, meta);
 }
+
+/* ---- a fleet: the merged lines of goabi image --json ---- */
+
+static void str_props(json_t *props, const char *name, json_t *arr)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		prop(props, name, json_string_value(v));
+}
+
+static json_t *fleet_binary(json_t *b, const char *imgref, size_t idx)
+{
+	const char *path = jstr(b, "path") ? jstr(b, "path") : "?";
+	const char *name = strrchr(path, '/');
+	name = name && name[1] ? name + 1 : path;
+	json_t *exe = json_object_get(b, "executable");
+	char ref[4200];
+	snprintf(ref, sizeof(ref), "%s:%zu:%s", imgref, idx + 1, path);
+	json_t *c = json_pack("{s:s, s:s, s:s}", "type", !exe ? "file" : json_is_true(exe) ? "application" : "library",
+			      "bom-ref", ref, "name", name);
+	if (!c)
+		return NULL;
+	json_t *props = json_array();
+	prop(props, "goabi:path", path);
+	prop(props, "goabi:image.verdict", jstr(b, "verdict"));
+	prop(props, "goabi:image.verdict_class", jstr(b, "verdict_class"));
+	prop(props, "goabi:image.layer", jstr(b, "layer"));
+	prop(props, "goabi:image.reason", jstr(b, "reason"));
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(b, "findings"), i, f) {
+		char buf[8192];
+		snprintf(buf, sizeof(buf), "%s (%s): %s", jstr(f, "rule") ? jstr(f, "rule") : "?",
+			 jstr(f, "severity") ? jstr(f, "severity") : "?", jstr(f, "message") ? jstr(f, "message") : "");
+		prop(props, "goabi:finding", buf);
+		prop(props, "goabi:finding:tool_says", jstr(f, "tool_says"));
+	}
+	json_object_set_new(c, "properties", props);
+	return c;
+}
+
+json_t *cyclonedx_fleet_bom(json_t *images, json_t *meta_props, const char *tool_version)
+{
+	json_t *comps = json_array();
+	size_t i;
+	json_t *im;
+	json_array_foreach(images, i, im) {
+		json_t *refs = json_object_get(im, "references");
+		const char *digest = jstr(im, "digest"), *r0 = json_string_value(json_array_get(refs, 0));
+		char ref[64];
+		snprintf(ref, sizeof(ref), "goabi:image:%zu", i + 1);
+		json_t *c = json_pack("{s:s, s:s, s:s}", "type", "container", "bom-ref", ref, "name",
+				      r0 ? r0 : digest ? digest : "?");
+		if (!c)
+			continue;
+		if (digest)
+			json_object_set_new(c, "version", json_string(digest));
+		json_t *props = json_array();
+		prop(props, "goabi:image.digest", digest);
+		str_props(props, "goabi:image.reference", refs);
+		prop(props, "goabi:image.platform", jstr(im, "platform"));
+		prop(props, "goabi:image.status", jstr(im, "status"));
+		prop(props, "goabi:image.reason", jstr(im, "reason"));
+		prop(props, "goabi:image.verdict", jstr(im, "verdict"));
+		prop(props, "goabi:image.verdict_class", jstr(im, "verdict_class"));
+		str_props(props, "goabi:image.layer", json_object_get(im, "layers"));
+		json_object_set_new(c, "properties", props);
+		json_t *sub = json_array();
+		size_t k;
+		json_t *b;
+		json_array_foreach(json_object_get(im, "binaries"), k, b) {
+			json_t *bc = fleet_binary(b, ref, k);
+			if (bc)
+				json_array_append_new(sub, bc);
+		}
+		if (json_array_size(sub))
+			json_object_set_new(c, "components", sub);
+		else
+			json_decref(sub);
+		json_array_append_new(comps, c);
+	}
+	return bom(comps, tool_version, NULL, meta_props);
+}

@@ -17,4 +17,12 @@ struct goabi_result;
  * the summary and verdict in metadata.properties. */
 json_t *cyclonedx_result_bom(const struct goabi_result *r, json_t *artifacts, const char *tool_version);
 
+/* A BOM of a fleet (goabi fleet merge): images is the array of the merged
+ * JSON lines of `goabi image --json` (docs/fleet.md); one container
+ * component per image (digest as version; references, platform, status,
+ * reason, verdict, layers as goabi:image.* properties) with its binaries
+ * nested (verdict, the layer that brings it, findings), as image's BOM does
+ * for one image; meta_props (taken) go to metadata.properties. */
+json_t *cyclonedx_fleet_bom(json_t *images, json_t *meta_props, const char *tool_version);
+
 #endif

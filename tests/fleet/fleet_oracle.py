@@ -12,6 +12,15 @@
       layer digest of its file name, and the sha256 of the bytes after the
       512-byte header is the header's content digest. Prints
       "VERIFIED TEMPFILES BAD" and one line per bad entry.
+  fleet_oracle.py elf-pairs REGISTRY LINES.jsonl [PATHS.json]
+      For the images LINES.jsonl says were read: their manifests and layer
+      blobs from the registry (by digest), each distinct blob read once
+      with Python's tarfile, whiteouts applied in layer order. Prints
+      "PAIRS PERIMAGE": the distinct (layer digest, path) pairs of the ELF
+      files (first bytes \x7fELF) of the images' final trees (a hard link to
+      an earlier layer's file counts once per image), and the ELF files of
+      all images summed (what inspecting each image on its own costs).
+      PATHS.json gets {digest: [ELF paths of its final tree, sorted]}.
 """
 import hashlib
 import json
@@ -106,7 +115,79 @@ def cache_verify(d):
         print(b)
 
 
-if sys.argv[1] == "truth":
+def norm(name):
+    parts = [x for x in name.split("/") if x not in ("", ".")]
+    return "/" + "/".join(parts)
+
+
+def elf_pairs(reg, lines, paths_out=None):
+    import io
+    import tarfile
+    base = "http://" + reg
+    blobs = {}  # layer digest -> {path: ("reg"|"wh"|"opq"|"other", elf?, hard link target or None)}
+
+    def layer(repo, d):
+        if d in blobs:
+            return blobs[d]
+        _, b = get("%s/v2/%s/blobs/%s" % (base, repo, d))
+        assert "sha256:" + hashlib.sha256(b).hexdigest() == d, d
+        ent = []
+        with tarfile.open(fileobj=io.BytesIO(b), mode="r:*") as t:
+            for m in t.getmembers():
+                p = norm(m.name)
+                bn = p.rsplit("/", 1)[1]
+                if bn == ".wh..wh..opq":
+                    ent.append((p.rsplit("/", 1)[0] or "/", "opq", False, None))
+                elif bn.startswith(".wh."):
+                    ent.append((p.rsplit("/", 1)[0] + "/" + bn[4:], "wh", False, None))
+                elif m.isfile():
+                    ent.append((p, "reg", t.extractfile(m).read(4) == b"\x7fELF", None))
+                elif m.islnk():
+                    ent.append((p, "lnk", False, norm(m.linkname)))
+                elif m.isdir():
+                    ent.append((p, "dir", False, None))
+                else:
+                    ent.append((p, "other", False, None))
+        blobs[d] = ent
+        return ent
+
+    pairs, perimage, paths = set(), 0, {}
+    for l in open(lines):
+        o = json.loads(l)
+        if o.get("status") != "read":
+            continue
+        repo = o["references"][0].split("/", 1)[1].rsplit("@", 1)[0].rsplit(":", 1)[0]
+        _, mb = get("%s/v2/%s/manifests/%s" % (base, repo, o["digest"]))
+        tree = {}  # path -> (layer index, layer digest, elf, lower)
+        for li, ld in enumerate(x["digest"] for x in json.loads(mb)["layers"]):
+            for p, kind, elf, target in layer(repo, ld):
+                if kind == "opq":
+                    for q in [q for q in tree if q.startswith(p.rstrip("/") + "/") and tree[q][0] < li]:
+                        del tree[q]
+                    continue
+                tree.pop(p, None)
+                if kind != "dir" and li > 0:  # a file over a lower directory hides its contents
+                    for q in [q for q in tree if q.startswith(p + "/")]:
+                        del tree[q]
+                if kind == "reg":
+                    tree[p] = (li, ld, elf, False)
+                elif kind == "lnk" and target in tree:
+                    t = tree[target]
+                    tree[p] = (li, ld, t[2], t[3] or t[0] != li)
+        paths[o["digest"]] = sorted(p for p, t in tree.items() if t[2])
+        for p, (li, ld, elf, lower) in tree.items():
+            if elf:
+                perimage += 1
+                pairs.add((ld, p) if not lower else (o["digest"], ld, p))
+    print(len(pairs), perimage)
+    if paths_out:
+        with open(paths_out, "w") as f:
+            json.dump(paths, f)
+
+
+if sys.argv[1] == "elf-pairs":
+    elf_pairs(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
+elif sys.argv[1] == "truth":
     truth(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "")
 elif sys.argv[1] == "shard":
     print(int(sys.argv[2].split(":")[1][:16], 16) % int(sys.argv[3]) + 1)
