@@ -342,6 +342,8 @@ int cmd_inspect(int argc, char **argv)
 	/* the disassembly costs ~100x the rest of inspect on a big Go binary:
 	 * it runs when asked for, and the declared level is always reported */
 	r.opts.isa = isa && !no_isa;
+	/* --brief reads only the facts of its line (with --json the JSON wins) */
+	r.opts.brief = r.brief && !r.json;
 	if (no_isa)
 		r.opts.isa_detail = r.ro.isa_detail = false;
 	if (r.json) {

@@ -32,7 +32,7 @@ enum rd_map_status {
  * place of a mapping: a mapping's page faults and munmap (a TLB shootdown)
  * cost more than the copy. One such map per thread at a time. */
 enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2 };
-#define RD_SCRATCH_MAX ((size_t)256 << 10)
+#define RD_SCRATCH_MAX ((size_t)2 << 20)
 
 /* Map path (opened O_RDONLY|O_NOCTTY|O_NONBLOCK, so a FIFO or terminal
  * never blocks; non-regular files are refused). On failure err holds a
