@@ -200,7 +200,15 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 				break;
 			names = nn;
 		}
-		names[n++] = strdup(e->d_name);
+		/* the type readdir gives rides behind the name's NUL: a regular
+		 * file needs no stat unless -L (the repeat guard wants its inode) */
+		size_t l = strlen(e->d_name);
+		char *nm = malloc(l + 2);
+		if (nm) {
+			memcpy(nm, e->d_name, l + 1);
+			nm[l + 1] = (char)e->d_type;
+		}
+		names[n++] = nm;
 	}
 	int errs = 0;
 	int dfd = dirfd(d);
@@ -215,7 +223,14 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *path = NULL;
-		if (names[i] && fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		if (names[i] && names[i][strlen(names[i]) + 1] == (char)DT_REG && !(o && o->follow)) {
+			if (asprintf(&path, "%s/%s", dir, names[i]) > 0) {
+				progress_tick(cmd, o, path);
+				fn(ctx, path);
+			} else {
+				path = NULL;
+			}
+		} else if (names[i] && fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    asprintf(&path, "%s/%s", dir, names[i]) > 0) {
 			bool link = S_ISLNK(st.st_mode);
 			if (link && o && o->follow && fstatat(dfd, names[i], &st, 0) != 0)
