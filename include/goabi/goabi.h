@@ -391,6 +391,10 @@ struct goabi_opts {
 			    * stays unknown (NULL), not "none"; verneed[].symbols
 			    * stay empty (the floors keep their values, without
 			    * the symbol list in their evidence). */
+	bool brief;        /* only what inspect --brief prints: skip the
+			    * exported C ABI, NSS, the ELF OS facts, the Go
+			    * type hash and the sym@VERSION lists (the floors
+			    * keep their values) */
 };
 
 /* Open and inspect a file (ELF or ar). *out is set even when the input is

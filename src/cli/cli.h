@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "read/package.h"
 
 /* Exit codes (docs/goabi.1): */
 #define EXIT_CLEAN 0     /* no problem found */
@@ -88,5 +89,7 @@ int walk_tree_opts(const char *cmd, const char *dir, void (*fn)(void *ctx, const
 void walk_opts_free(struct walk_opts *o);
 /* True when the file starts like an ELF object or an ar archive. */
 bool looks_like_binary(const char *path);
+/* looks_like_binary, and *pk = pkg_sniff(path), with one open and one read */
+bool sniff_file(const char *path, enum pkg_kind *pk);
 
 #endif

@@ -169,9 +169,13 @@ static void pkg_entry(void *ctx, const char *name, const uint8_t *buf, size_t le
 static void one(void *ctx, const char *path)
 {
 	struct inspect_run *r = ctx;
-	if (r->recursive && !looks_like_binary(path) && pkg_sniff(path) == PKG_NONE)
-		return;
-	enum pkg_kind pk = pkg_sniff(path);
+	enum pkg_kind pk = PKG_NONE;
+	if (r->recursive) {
+		if (!sniff_file(path, &pk) && pk == PKG_NONE)
+			return;
+	} else {
+		pk = pkg_sniff(path);
+	}
 	if (pk != PKG_NONE) {
 		char err[512];
 		struct pkg_run pr = { r, path, pk, { 0 }, false };
@@ -338,6 +342,8 @@ int cmd_inspect(int argc, char **argv)
 	/* the disassembly costs ~100x the rest of inspect on a big Go binary:
 	 * it runs when asked for, and the declared level is always reported */
 	r.opts.isa = isa && !no_isa;
+	/* --brief reads only the facts of its line (with --json the JSON wins) */
+	r.opts.brief = r.brief && !r.json;
 	if (no_isa)
 		r.opts.isa_detail = r.ro.isa_detail = false;
 	if (r.json) {

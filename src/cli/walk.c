@@ -10,21 +10,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "read/package.h"
 
-bool looks_like_binary(const char *path)
+/* the first bytes: an ELF, PE, Mach-O (or universal) file or an ar archive */
+static bool magic_binary(int fd, const unsigned char *b, ssize_t n)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return true; /* let inspect report why it cannot be read */
-	unsigned char b[64];
-	ssize_t n = read(fd, b, sizeof(b));
 	/* PE: "MZ", then "PE\0\0" where e_lfanew (offset 0x3c) points */
 	unsigned char pe[4] = { 0 };
-	bool is_pe = n >= 64 && b[0] == 'M' && b[1] == 'Z' &&
-		     pread(fd, pe, 4, (off_t)((unsigned)b[60] | (unsigned)b[61] << 8 | (unsigned)b[62] << 16 |
-					       (unsigned)b[63] << 24)) == 4 && memcmp(pe, "PE\0\0", 4) == 0;
-	close(fd);
-	if (is_pe)
+	if (n >= 64 && b[0] == 'M' && b[1] == 'Z' &&
+	    pread(fd, pe, 4, (off_t)((unsigned)b[60] | (unsigned)b[61] << 8 | (unsigned)b[62] << 16 |
+				      (unsigned)b[63] << 24)) == 4 && memcmp(pe, "PE\0\0", 4) == 0)
 		return true;
 	if (n >= 4 && memcmp(b, "\x7f" "ELF", 4) == 0)
 		return true;
@@ -39,6 +34,39 @@ bool looks_like_binary(const char *path)
 	    !b[6] && b[7] && b[7] < 45)
 		return true;
 	return n >= 8 && (memcmp(b, "!<arch>\n", 8) == 0 || memcmp(b, "!<thin>\n", 8) == 0);
+}
+
+bool looks_like_binary(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return true; /* let inspect report why it cannot be read */
+	unsigned char b[64];
+	ssize_t n = read(fd, b, sizeof(b));
+	bool bin = magic_binary(fd, b, n);
+	close(fd);
+	return bin;
+}
+
+/* looks_like_binary and pkg_sniff with one open and one read (-r reads the
+ * head of every file under the tree: on /usr most are neither) */
+bool sniff_file(const char *path, enum pkg_kind *pk)
+{
+	*pk = PKG_NONE;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return true; /* let inspect report why it cannot be read */
+	unsigned char b[96];
+	ssize_t n = read(fd, b, sizeof(b));
+	bool bin = magic_binary(fd, b, n);
+	if (n > 0) { /* pkg_sniff: packages are regular files only */
+		struct stat st;
+		enum pkg_kind k = pkg_detect(b, (size_t)n, path);
+		if (k != PKG_NONE && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			*pk = k;
+	}
+	close(fd);
+	return bin;
 }
 
 static int cmp(const void *a, const void *b)
@@ -172,7 +200,15 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 				break;
 			names = nn;
 		}
-		names[n++] = strdup(e->d_name);
+		/* the type readdir gives rides behind the name's NUL: a regular
+		 * file needs no stat unless -L (the repeat guard wants its inode) */
+		size_t l = strlen(e->d_name);
+		char *nm = malloc(l + 2);
+		if (nm) {
+			memcpy(nm, e->d_name, l + 1);
+			nm[l + 1] = (char)e->d_type;
+		}
+		names[n++] = nm;
 	}
 	int errs = 0;
 	int dfd = dirfd(d);
@@ -187,7 +223,14 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *path = NULL;
-		if (names[i] && fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		if (names[i] && names[i][strlen(names[i]) + 1] == (char)DT_REG && !(o && o->follow)) {
+			if (asprintf(&path, "%s/%s", dir, names[i]) > 0) {
+				progress_tick(cmd, o, path);
+				fn(ctx, path);
+			} else {
+				path = NULL;
+			}
+		} else if (names[i] && fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    asprintf(&path, "%s/%s", dir, names[i]) > 0) {
 			bool link = S_ISLNK(st.st_mode);
 			if (link && o && o->follow && fstatat(dfd, names[i], &st, 0) != 0)

@@ -30,12 +30,18 @@ static bool want_go(struct elfview *ev)
 	return !(ev->opts && ev->opts->loader_only) || facts_go_evident(ev);
 }
 
-/* the exported C ABI, unless loader_only; with no_dwarf only when the
- * toolchain is known (Go's _cgoexp_ names need no DWARF) */
+/* not for opts.brief: facts the --brief line does not print */
+static bool not_brief(struct elfview *ev)
+{
+	return !(ev->opts && ev->opts->brief);
+}
+
+/* the exported C ABI, unless loader_only or brief; with no_dwarf only when
+ * the toolchain is known (Go's _cgoexp_ names need no DWARF) */
 static bool want_cabi(struct elfview *ev)
 {
 	const struct goabi_opts *o = ev->opts;
-	return !(o && o->loader_only) && (!(o && o->no_dwarf) || ev->a->typed.toolchain != GOABI_TC_UNSET);
+	return !(o && (o->loader_only || o->brief)) && (!(o && o->no_dwarf) || ev->a->typed.toolchain != GOABI_TC_UNSET);
 }
 
 static const struct facts_extractor table[] = {
@@ -49,8 +55,8 @@ static const struct facts_extractor table[] = {
 	/* a cgo-less gc binary has no libc; static ones by their symbols */
 	{ "libc_family", facts_libc_family, always, false, FP_ID | FP_LOADER | FP_GO, FP_LIBC_FAMILY },
 	/* the OS and its kernel floor: .note.ABI-tag against the Go release's minimum */
-	{ "os", facts_os_elf, always, false, FP_ID | FP_LOADER | FP_GO, FP_OS },
-	{ "nss", facts_nss, always, false, FP_ID | FP_LOADER | FP_GO | FP_LIBC_FAMILY, FP_NSS },
+	{ "os", facts_os_elf, not_brief, false, FP_ID | FP_LOADER | FP_GO, FP_OS },
+	{ "nss", facts_nss, not_brief, false, FP_ID | FP_LOADER | FP_GO | FP_LIBC_FAMILY, FP_NSS },
 	{ "cabi", facts_cabi, want_cabi, false, FP_ID | FP_GO, FP_CABI },
 	/* declared level from build settings and notes, --isa scan (pclntab, toolchain) */
 	{ "isa", facts_isa, always, false, FP_ID | FP_GO, FP_ISA },

@@ -568,7 +568,9 @@ void facts_go(struct elfview *ev)
 	scheme(&g);
 	cgo(&g);
 	buildmode(&g);
-	if (!gccgo) {
+	if (ev->opts && ev->opts->brief) {
+		/* the --brief line prints neither the type hash nor the conflicts */
+	} else if (!gccgo) {
 		struct typehash_in in = {
 			.syms = g.types, .nsyms = NTYPES,
 			.types = g.has_types && g.has_etypes ? &g.types_sym : NULL,

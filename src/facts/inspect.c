@@ -616,7 +616,7 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 	*out = a;
 	struct rd_map map;
 	char err[256];
-	if (rd_map_file(path, 0, &map, err, sizeof(err)) != RD_MAP_OK) {
+	if (rd_map_file(path, RD_MAP_SCRATCH, &map, err, sizeof(err)) != RD_MAP_OK) {
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
 		return GOABI_EIO;

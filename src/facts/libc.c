@@ -516,8 +516,9 @@ void facts_libc(struct elfview *ev)
 			lc->runpath = dynstr(ev, &d, d.t->runpath);
 		read_verneed(ev, &d);
 		facts_verdef(ev);
-		/* sym@VERSION evidence is not the loader's: skipped for loader_only */
-		bool syms = !ev->opts || !ev->opts->loader_only;
+		/* sym@VERSION evidence is not the loader's: skipped for loader_only
+		 * and brief */
+		bool syms = !ev->opts || !(ev->opts->loader_only || ev->opts->brief);
 		if (syms && ev->sections_ok)
 			versioned_symbols(ev, &d);
 		else if (syms)

@@ -12,10 +12,28 @@
 #include <unistd.h>
 #include "read/mapfile.h"
 
+/* read(2) until n bytes or end of file; -1 on an error before any byte */
+static ssize_t read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return got ? (ssize_t)got : -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
 enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *m, char *err, size_t errlen)
 {
 	m->p = NULL;
 	m->len = 0;
+	m->scratch = false;
 	int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	if (flags & RD_MAP_NOFOLLOW)
 		oflags |= O_NOFOLLOW;
@@ -45,6 +63,19 @@ enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *
 		close(fd);
 		return RD_MAP_OK;
 	}
+	if ((flags & RD_MAP_SCRATCH) && len <= RD_SCRATCH_MAX) {
+		static _Thread_local char *scratch;
+		if (!scratch)
+			scratch = malloc(RD_SCRATCH_MAX);
+		/* a short read (the file shrank, an I/O error): map it instead */
+		if (scratch && read_full(fd, scratch, len) == (ssize_t)len) {
+			close(fd);
+			m->p = scratch;
+			m->len = len;
+			m->scratch = true;
+			return RD_MAP_OK;
+		}
+	}
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	int e = errno;
 	close(fd);
@@ -59,27 +90,11 @@ enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *
 
 void rd_unmap(struct rd_map *m)
 {
-	if (m->p)
+	if (m->p && !m->scratch)
 		munmap(m->p, m->len);
 	m->p = NULL;
 	m->len = 0;
-}
-
-/* read(2) until n bytes or end of file; -1 on an error before any byte */
-static ssize_t read_full(int fd, char *buf, size_t n)
-{
-	size_t got = 0;
-	while (got < n) {
-		ssize_t k = read(fd, buf + got, n - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return got ? (ssize_t)got : -1;
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	return (ssize_t)got;
+	m->scratch = false;
 }
 
 ssize_t rd_read_head(const char *path, void *buf, size_t n)

@@ -15,6 +15,7 @@
 struct rd_map {
 	void *p;
 	size_t len;
+	bool scratch; /* p is the thread's scratch buffer (RD_MAP_SCRATCH), not a mapping */
 };
 
 enum rd_map_status {
@@ -25,7 +26,13 @@ enum rd_map_status {
 	RD_MAP_EMAP = -4,    /* mmap failed */
 };
 
-enum { RD_MAP_NOFOLLOW = 1 }; /* flags: refuse a symlink as the last component */
+/* flags: RD_MAP_NOFOLLOW refuses a symlink as the last component;
+ * RD_MAP_SCRATCH reads a small file (up to RD_SCRATCH_MAX bytes) into a
+ * buffer of the calling thread, reused by its next RD_MAP_SCRATCH call, in
+ * place of a mapping: a mapping's page faults and munmap (a TLB shootdown)
+ * cost more than the copy. One such map per thread at a time. */
+enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2 };
+#define RD_SCRATCH_MAX ((size_t)2 << 20)
 
 /* Map path (opened O_RDONLY|O_NOCTTY|O_NONBLOCK, so a FIFO or terminal
  * never blocks; non-regular files are refused). On failure err holds a
