@@ -357,7 +357,10 @@ static void pkg_side_free(struct pkg_side *s)
 static void diff_pkgs(struct diff_run *d, const char *op, enum pkg_kind ok, const char *np, enum pkg_kind nk)
 {
 	struct pkg_side so = { 0 }, sn = { 0 };
-	if (pkg_side_read(d, &so, op, ok) & pkg_side_read(d, &sn, np, nk)) {
+	/* both read (each reports its own error) before either is compared */
+	bool read_o = pkg_side_read(d, &so, op, ok);
+	bool read_n = pkg_side_read(d, &sn, np, nk);
+	if (read_o && read_n) {
 		size_t i = 0, j = 0;
 		while (i < so.n || j < sn.n) {
 			int c = i == so.n ? 1 : j == sn.n ? -1 : strcmp(so.v[i].name, sn.v[j].name);
