@@ -355,7 +355,8 @@ ssize_t rsv_find(struct rsv *r, enum rsv_loader ld, size_t from_i, ssize_t exe_i
 		ssize_t n = r->v->lookup(r->v->ctx, name);
 		return n >= 0 && compatible(from, obj(r, (size_t)n)) ? n : -1;
 	}
-	const char *origin = rsv_origin(r->ar, from->path);
+	/* $ORIGIN: only a DT_RPATH/DT_RUNPATH list needs it */
+	const char *origin = from->rpath || from->runpath ? rsv_origin(r->ar, from->path) : NULL;
 	ssize_t x;
 	if (ld == RSV_GLIBC) {
 		/* DT_RPATH of the loading object and then of the executable, unless
