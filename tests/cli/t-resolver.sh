@@ -13,18 +13,22 @@
 #   libneedsarm.so      needs libarm.so, present only for another machine
 #   libneedsv2.so       needs version LIBV_2 of libv.so; the root's libv.so
 #                       defines LIBV_1 only
+#   /app/app-rpath, /app/app-runpath  need libmid.so, which needs libdeep.so,
+#                       present only in /opt/rp: the program's DT_RPATH
+#                       /opt/rp serves libmid.so's lookups too, its
+#                       DT_RUNPATH does not (glibc elf/dl-load.c)
 . "$(dirname "$0")/../lib.sh"
-plan 14
+plan 16
 d=$FIX/plugin/cshared
 HOST=$FIX/plugin/go126/host
 if [ ! -f "$d/libgoadd.so" ] || [ ! -f "$d/libgomul.so" ] || [ ! -x "$HOST" ]; then
-	for i in $(seq 14); do notok "c-shared or plugin fixtures missing (tests/fixtures/build-plugin.sh)"; done
+	for i in $(seq 16); do notok "c-shared or plugin fixtures missing (tests/fixtures/build-plugin.sh)"; done
 	exit 0
 fi
 cd "$TMPD"
 R=$TMPD/R
 ML=usr/lib/x86_64-linux-gnu
-mkdir -p "$R/lib64" "$R/lib/x86_64-linux-gnu" "$R/$ML" "$R/usr/lib/gor" "$R/usr/lib/gor-first" "$R/opt/conflib" \
+mkdir -p "$R/lib64" "$R/lib/x86_64-linux-gnu" "$R/$ML" "$R/usr/lib/gor" "$R/usr/lib/gor-first" "$R/opt/conflib" "$R/opt/rp" "$R/app" \
 	"$R/etc/ld.so.conf.d" src stub v2
 cp -L /lib64/ld-linux-x86-64.so.2 "$R/lib64/"
 for l in libc.so.6 libpthread.so.0 libdl.so.2 libm.so.6; do
@@ -56,8 +60,13 @@ lib() { # lib OUT SONAME SRC [gcc args...]
 	printf 'LIBV_1 { global: v1; local: *; };\nLIBV_2 { global: v2; } LIBV_1;\n' > v2.map &&
 	lib "$R/$ML/libv.so" libv.so 'int v1(void) { return 1; }' -Wl,--version-script=v1.map &&
 	lib v2/libv.so libv.so 'int v1(void) { return 1; } int v2(void) { return 2; }' -Wl,--version-script=v2.map &&
-	lib "$R/$ML/libneedsv2.so" libneedsv2.so 'extern int v2(void); int nv(void) { return v2(); }' -Lv2 -lv
-} > build.log 2>&1 || { for i in $(seq 14); do notok "building the test libraries failed: $(tail -1 build.log)"; done; exit 0; }
+	lib "$R/$ML/libneedsv2.so" libneedsv2.so 'extern int v2(void); int nv(void) { return v2(); }' -Lv2 -lv &&
+	lib "$R/opt/rp/libdeep.so" libdeep.so 'int deep(void) { return 5; }' &&
+	lib "$R/$ML/libmid.so" libmid.so 'extern int deep(void); int mid(void) { return deep(); }' -L"$R/opt/rp" -ldeep &&
+	printf 'extern int mid(void);\nint main(void) { return mid(); }\n' > src/app.c &&
+	gcc -o "$R/app/app-rpath" src/app.c -L"$R/$ML" -lmid -Wl,-rpath-link,"$R/opt/rp" -Wl,--disable-new-dtags -Wl,-rpath,/opt/rp &&
+	gcc -o "$R/app/app-runpath" src/app.c -L"$R/$ML" -lmid -Wl,-rpath-link,"$R/opt/rp" -Wl,--enable-new-dtags -Wl,-rpath,/opt/rp
+} > build.log 2>&1 || { for i in $(seq 16); do notok "building the test libraries failed: $(tail -1 build.log)"; done; exit 0; }
 ldconfig -r "$R" 2> /dev/null
 
 # the loader's answer: NAME => /path (normalised), NAME => not found, and
@@ -84,6 +93,8 @@ oracle "/$ML/libneedsconf.so" > o-conf.txt
 oracle "/$ML/libneedsmissing.so" > o-missing.txt
 oracle "/$ML/libneedsarm.so" > o-arm.txt
 oracle "/$ML/libneedsv2.so" > o-v2.txt
+oracle /app/app-rpath > o-rpath.txt
+oracle /app/app-runpath > o-runpath.txt
 
 # ---- image: the whole root ----
 "$GOABI" image --json -v --no-progress "$R" > image.json 2> image.err
@@ -169,3 +180,11 @@ check "plugin --root: the missing version as ld.so says it" \
 "$GOABI" plugin --json -v --root "$R" "$HOST" "$R/$ML/libneedsconf.so" > p-conf.json 2> /dev/null
 check "plugin --root: libconf.so through the root's ld.so.conf include" "libconf.so => /opt/conflib/libconf.so" \
 	"$(jget p-conf.json '"\n".join(e for e in j["judged"][0]["properties"]["evidence"].split("; ") if e.startswith("libconf.so"))')"
+
+# ---- 3. the program's DT_RPATH serves its libraries' lookups, DT_RUNPATH not ----
+check "oracle: readelf -d (RPATH, RUNPATH); ld.so finds libdeep.so through the program's RPATH only" \
+	"RPATH|RUNPATH|libdeep.so => /opt/rp/libdeep.so|libdeep.so => not found" \
+	"$(readelf -d "$R/app/app-rpath" | grep -o 'RPATH' | head -1)|$(readelf -d "$R/app/app-runpath" | grep -o 'RUNPATH' | head -1)|$(grep '^libdeep' o-rpath.txt)|$(grep '^libdeep' o-runpath.txt)"
+check "image: app-rpath has no finding, app-runpath misses libdeep.so (needed by libmid.so) in the loader's words" \
+	"|image/missing-library: libdeep.so (needed by /$ML/libmid.so) not found | $(grep '^error' o-runpath.txt | sed 's/^error //')" \
+	"$(image /app/app-rpath | grep '^image/')|$(image /app/app-runpath | grep '^image/')"
