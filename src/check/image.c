@@ -15,7 +15,6 @@
 #include "facts/facts.h"
 #include "goabi/checks.h"
 
-#define MAX_TREE 512u    /* objects in one dependency tree */
 #define MAX_PROBLEMS 32u /* problems kept per binary */
 
 const char *imgc_verdict_name(enum imgc_verdict v)
@@ -78,17 +77,17 @@ static const char *sdup(struct goabi_arena *ar, const char *s)
 }
 
 /* musl's version string is not an ELF structure: search the bytes of a
- * file named like musl's loader or libc (bounded in imgc_musl_version). */
+ * file named like musl's loader or libc (bounded in rsv_musl_version). */
 static void musl_version(struct imgchk *c, struct imgchk_bin *b, struct goabi_arena *ar)
 {
 	const char *bn = strrchr(b->path, '/') ? strrchr(b->path, '/') + 1 : b->path;
 	const uint8_t *p;
 	size_t len;
-	if (!(strncmp(bn, "ld-musl-", 8) == 0 || strncmp(bn, "libc.so", 7) == 0 || strncmp(bn, "libc.musl-", 10) == 0))
+	if (!rsv_musl_candidate(bn))
 		return;
 	if (!img_map(c->fs, b->node, &p, &len))
 		return;
-	b->musl_version = imgc_musl_version(p, len, ar);
+	b->musl_version = rsv_musl_version(p, len, ar);
 	img_unmap(b->node, p, len);
 }
 
@@ -162,7 +161,7 @@ static void extract(struct imgchk *c, struct imgchk_bin *b, const struct goabi_a
 	if (l->nverneed) {
 		b->vn = arena_alloc(ar, l->nverneed * sizeof(*b->vn));
 		for (size_t i = 0; b->vn && i < l->nverneed; i++) {
-			struct imgc_verneed *v = &b->vn[b->nvn++];
+			struct rsv_verneed *v = &b->vn[b->nvn++];
 			v->file = sdup(ar, l->verneed[i].file);
 			v->vers = arena_alloc(ar, (l->verneed[i].versions.n + 1) * sizeof(*v->vers));
 			/* a weak reference (VER_FLG_WEAK) does not stop the loader */
@@ -372,20 +371,6 @@ static void *work(void *arg)
 }
 
 /* ---- resolution ---- */
-struct tree {
-	size_t obj[MAX_TREE];      /* bin indices, obj[0] the root binary */
-	const char *loaded_as[MAX_TREE];
-	size_t n;
-};
-
-static bool in_tree(const struct tree *t, size_t bi)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->obj[i] == bi)
-			return true;
-	return false;
-}
-
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -436,187 +421,29 @@ void imgc_problem(struct imgchk *c, struct imgchk_bin *b, bool fatal, const char
 	problem(c, b, fatal, rule, NULL, "%s", msg);
 }
 
-/* Expand $ORIGIN, $LIB and $PLATFORM (glibc elf/dl-load.c _dl_dst_substitute). */
-static const char *expand(struct imgchk *c, const char *dir, const char *origin, int elfclass)
-{
-	char out[4096];
-	size_t o = 0;
-	for (const char *p = dir; *p && o < sizeof(out) - 1;) {
-		const char *rep = NULL;
-		size_t skip = 0;
-		if (p[0] == '$') {
-			if (strncmp(p, "$ORIGIN", 7) == 0 || strncmp(p, "${ORIGIN}", 9) == 0) {
-				rep = origin;
-				skip = p[1] == '{' ? 9 : 7;
-			} else if (strncmp(p, "$LIB", 4) == 0 || strncmp(p, "${LIB}", 6) == 0) {
-				rep = elfclass == 64 ? "lib64" : "lib";
-				skip = p[1] == '{' ? 6 : 4;
-			} else if (strncmp(p, "$PLATFORM", 9) == 0 || strncmp(p, "${PLATFORM}", 11) == 0) {
-				rep = "x86_64";
-				skip = p[1] == '{' ? 11 : 9;
-			}
-		}
-		if (rep) {
-			size_t l = strlen(rep);
-			if (o + l >= sizeof(out) - 1)
-				break;
-			memcpy(out + o, rep, l);
-			o += l;
-			p += skip;
-		} else {
-			out[o++] = *p++;
-		}
-	}
-	out[o] = 0;
-	return arena_strdup(c->ar, out);
-}
-
 static bool compatible(const struct imgchk_bin *a, const struct imgchk_bin *b)
 {
 	return b->ok && a->machine == b->machine && a->elfclass == b->elfclass;
 }
 
-/* Look for NAME in a colon-separated DT_RPATH/DT_RUNPATH list, then the
- * system directories. Sets *other to a same-named file for another machine. */
-static ssize_t find_in(struct imgchk *c, const struct imgchk_bin *from, const char *list, const char *origin,
-		       const char *name, const char **other)
+/* the resolver's problems as findings "image/KIND" */
+struct one {
+	struct imgchk *c;
+	struct imgchk_bin *b;
+};
+
+static void on_problem(void *ctx, const struct rsv_problem *p)
 {
-	char dirs[4096];
-	snprintf(dirs, sizeof(dirs), "%s", list ? list : "");
-	char *save, *tok;
-	for (tok = strtok_r(dirs, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-		const char *d = expand(c, tok, origin, from->elfclass);
-		char path[8192];
-		snprintf(path, sizeof(path), "%s/%s", d, name);
-		struct img_node *n = img_lookup(c->fs, path, true, NULL);
-		if (n && n->type == IMG_REG && n->bin >= 0) {
-			if (compatible(from, &c->bins[n->bin]))
-				return n->bin;
-			if (!*other)
-				*other = c->bins[n->bin].path;
-		}
-	}
-	return -1;
+	static const char *const rules[] = {
+		[RSV_MISSING_LIBRARY] = "image/missing-library", [RSV_WRONG_MACHINE] = "image/library-wrong-machine",
+		[RSV_GO_RUNTIMES] = "image/go-runtimes", [RSV_GLIBC_TOO_OLD] = "image/glibc-too-old",
+		[RSV_MISSING_VERSION] = "image/missing-version", [RSV_GLIBC_ON_MUSL] = "image/glibc-symbols-on-musl",
+	};
+	struct one *x = ctx;
+	problem(x->c, x->b, p->fatal, rules[p->kind], p->says, "%s", p->msg);
 }
 
-static ssize_t find_lib(struct imgchk *c, const struct tree *t, size_t from_i, const char *name, bool musl,
-			const char **other)
-{
-	const struct imgchk_bin *from = &c->bins[from_i];
-	if (strchr(name, '/')) {
-		struct img_node *n = img_lookup(c->fs, name, true, NULL);
-		if (n && n->type == IMG_REG && n->bin >= 0 && compatible(from, &c->bins[n->bin]))
-			return n->bin;
-		return -1;
-	}
-	char origin[4096];
-	snprintf(origin, sizeof(origin), "%s", from->path);
-	char *sl = strrchr(origin, '/');
-	if (sl)
-		*(sl == origin ? sl + 1 : sl) = 0;
-	ssize_t r;
-	if (!musl) {
-		/* DT_RPATH of the loading object and then of the executable, unless
-		 * the loading object has DT_RUNPATH (glibc dl-load.c _dl_map_object) */
-		if (!from->runpath) {
-			if (from->rpath && (r = find_in(c, from, from->rpath, origin, name, other)) >= 0)
-				return r;
-			const struct imgchk_bin *exe = &c->bins[t->obj[0]];
-			if (exe != from && exe->rpath && !exe->runpath) {
-				char eo[4096];
-				snprintf(eo, sizeof(eo), "%s", exe->path);
-				char *es = strrchr(eo, '/');
-				if (es)
-					*(es == eo ? es + 1 : es) = 0;
-				if ((r = find_in(c, from, exe->rpath, eo, name, other)) >= 0)
-					return r;
-			}
-		}
-		if (from->runpath && (r = find_in(c, from, from->runpath, origin, name, other)) >= 0)
-			return r;
-	} else {
-		/* musl: DT_RPATH and DT_RUNPATH alike, before the path file */
-		const char *rp = from->runpath ? from->runpath : from->rpath;
-		if (rp && (r = find_in(c, from, rp, origin, name, other)) >= 0)
-			return r;
-	}
-	/* the system directories give the same answer for every object of one
-	 * class and machine: remember it */
-	size_t h = 1469598103934665603ull ^ (size_t)musl ^ ((size_t)from->elfclass << 1) ^ ((size_t)from->machine << 8);
-	for (const char *q = name; *q; q++)
-		h = (h ^ (unsigned char)*q) * 1099511628211ull;
-	struct syscache **slot = &c->cache[h % IMGC_CACHE];
-	for (struct syscache *e = *slot; e; e = e->next)
-		if (e->musl == musl && e->elfclass == from->elfclass && e->machine == from->machine &&
-		    strcmp(e->name, name) == 0) {
-			if (!*other)
-				*other = e->other;
-			return e->bin;
-		}
-	const struct goabi_strv *sys = musl ? &c->musl_dirs : &c->glibc_dirs;
-	ssize_t found = -1;
-	const char *oth = NULL;
-	for (size_t i = 0; i < sys->n && found < 0; i++) {
-		char path[8192];
-		snprintf(path, sizeof(path), "%s/%s", sys->v[i], name);
-		struct img_node *n = img_lookup(c->fs, path, true, NULL);
-		if (n && n->type == IMG_REG && n->bin >= 0) {
-			if (compatible(from, &c->bins[n->bin]))
-				found = n->bin;
-			else if (!oth)
-				oth = c->bins[n->bin].path;
-		}
-	}
-	struct syscache *e = arena_alloc(c->ar, sizeof(*e));
-	if (e) {
-		e->name = arena_strdup(c->ar, name);
-		e->musl = musl;
-		e->elfclass = from->elfclass;
-		e->machine = from->machine;
-		e->bin = found;
-		e->other = oth;
-		e->next = *slot;
-		if (e->name)
-			*slot = e;
-	}
-	if (!*other)
-		*other = oth;
-	return found;
-}
-
-static bool is_musl_libc_name(const char *n)
-{
-	return strcmp(n, "libc.so") == 0 || strncmp(n, "libc.musl-", 10) == 0 || strncmp(n, "ld-musl-", 8) == 0;
-}
-
-static bool has_str(const char **v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
-}
-
-/* " (glibc 2.17)" when lib is one of the image's C libraries */
-static const char *lib_label(struct imgchk *c, const struct imgchk_bin *lib)
-{
-	for (size_t i = 0; i < c->nlibcs; i++)
-		if (strcmp(c->libcs[i].path, lib->path) == 0 && c->libcs[i].version)
-			return arena_printf(c->ar, " (%s %s)", c->libcs[i].family, c->libcs[i].version);
-	return "";
-}
-
-/* "GLIBC_2.36" when lib is the image's glibc libc.so.6 of a known release */
-static const char *glibc_release(struct imgchk *c, const struct imgchk_bin *lib)
-{
-	for (size_t i = 0; i < c->nlibcs; i++)
-		if (strcmp(c->libcs[i].path, lib->path) == 0 && strcmp(c->libcs[i].family, "glibc") == 0 &&
-		    c->libcs[i].version)
-			return arena_printf(c->ar, "GLIBC_%s", c->libcs[i].version);
-	return NULL;
-}
-
-static void check_one(struct imgchk *c, struct imgchk_bin *b, struct tree *t)
+static void check_one(struct imgchk *c, struct imgchk_bin *b, struct rsv_tree *t)
 {
 	if (!b->ok) {
 		b->verdict = IMGC_SKIPPED;
@@ -683,135 +510,13 @@ static void check_one(struct imgchk *c, struct imgchk_bin *b, struct tree *t)
 				loader_name = base_name(interp_path);
 				break;
 			}
-	/* dependency tree, breadth first like lddtree */
-	t->n = 0;
-	t->obj[t->n] = (size_t)(b - c->bins);
-	t->loaded_as[t->n++] = b->path;
-	for (size_t q = 0; q < t->n; q++) {
-		struct imgchk_bin *o = &c->bins[t->obj[q]];
-		for (size_t k = 0; k < o->nneeded; k++) {
-			const char *name = o->needed[k];
-			if (interp_path && (strcmp(name, loader_name) == 0 || (musl && is_musl_libc_name(name)))) {
-				if (q == 0)
-					strv_push(c->ar, &b->deps, arena_printf(c->ar, "%s => %s (the interpreter)", name, interp_path));
-				continue;
-			}
-			if (musl && !interp_path && is_musl_libc_name(name) && b->interp)
-				continue; /* already reported: the interpreter is missing */
-			const char *other = NULL;
-			ssize_t r = find_lib(c, t, t->obj[q], name, musl, &other);
-			if (r < 0) {
-				/* the loaders' words: glibc dl-load.c _dl_map_object, musl
-				 * ldso/dynlink.c load_library's caller */
-				const char *says = musl ? arena_printf(c->ar, "Error loading shared library %s: No such file or directory (needed by %s)",
-								  name, o->path)
-							: arena_printf(c->ar, "error while loading shared libraries: %s: cannot open shared object file: No such file or directory",
-								  name);
-				if (other)
-					problem(c, b, true, "image/library-wrong-machine", says,
-						"%s%s%s: only %s found, for another machine or class", name,
-						q ? " (needed by " : "", q ? arena_printf(c->ar, "%s)", o->path) : "", other);
-				else
-					problem(c, b, true, "image/missing-library", says, "%s%s%s not found", name, q ? " (needed by " : "",
-						q ? arena_printf(c->ar, "%s)", o->path) : "");
-				continue;
-			}
-			if (q == 0)
-				strv_push(c->ar, &b->deps, arena_printf(c->ar, "%s => %s", name, c->bins[r].path));
-			if (!in_tree(t, (size_t)r) && t->n < MAX_TREE) {
-				t->obj[t->n] = (size_t)r;
-				t->loaded_as[t->n++] = name;
-			}
-		}
-	}
-	/* Go runtimes in the process: the program and every Go shared library
-	 * it loads start their own (gccgo's share libgo). Go supports one per
-	 * process (golang/go#18976, #65050). */
-	{
-		char who[1024];
-		size_t wl = 0, nrt = 0;
-		bool gccgo = false;
-		who[0] = 0;
-		for (size_t q = 0; q < t->n; q++) {
-			const struct imgchk_bin *o = &c->bins[t->obj[q]];
-			if (!o->go_version)
-				continue;
-			bool gc = strstr(o->go_version, "gccgo") == NULL;
-			if (!gc && gccgo)
-				continue;
-			gccgo |= !gc;
-			nrt++;
-			if (wl < sizeof(who) - 200)
-				wl += (size_t)snprintf(who + wl, sizeof(who) - wl, "%s%s (%s)", wl ? ", " : "", o->path, o->go_version);
-		}
-		if (nrt >= 2)
-			problem(c, b, false, "image/go-runtimes", NULL, "%zu Go runtimes in one process: %s; Go supports one runtime per process "
-				"(golang/go#18976, #65050)", nrt, who);
-	}
-	/* symbol versions: glibc's loader refuses to start when a version from
-	 * .gnu.version_r is not defined by the library (dl-version.c) */
-	for (size_t q = 0; q < t->n; q++) {
-		struct imgchk_bin *o = &c->bins[t->obj[q]];
-		for (size_t k = 0; k < o->nvn; k++) {
-			const struct imgc_verneed *v = &o->vn[k];
-			struct imgchk_bin *lib = NULL;
-			for (size_t j = 0; j < t->n && !lib; j++) {
-				struct imgchk_bin *cand = &c->bins[t->obj[j]];
-				if (strcmp(t->loaded_as[j], v->file) == 0 || (cand->soname && strcmp(cand->soname, v->file) == 0))
-					lib = cand;
-			}
-			if (!lib && interp_path && strcmp(v->file, loader_name) == 0) {
-				struct img_node *n = img_lookup(c->fs, interp_path, true, NULL);
-				if (n && n->bin >= 0)
-					lib = &c->bins[n->bin];
-			}
-			if (!lib)
-				continue;
-			if (musl) {
-				if (q == 0 && v->nvers && strncmp(v->vers[0], "GLIBC_", 6) == 0 && !lib->nverdef && lib->musl_version)
-					problem(c, b, false, "image/glibc-symbols-on-musl", NULL,
-						"needs %s from %s, provided by musl: symbols may be missing", v->vers[0], v->file);
-				continue;
-			}
-			if (!lib->nverdef)
-				continue; /* glibc only warns ("no version information available") */
-			/* The image's glibc libc.so.6: its release decides, against the
-			 * object's glibc floor (the libc.glibc_floor fact: the newest
-			 * GLIBC_x.y it needs). glibc never drops a version node, so
-			 * GLIBC_x.y is defined exactly when x.y is not newer than the
-			 * release: the same answer as looking each one up. Other
-			 * versions (GLIBC_PRIVATE, other libraries' GLIBCXX_3.4.30 ...)
-			 * are looked up in the library's definitions, as dl-version.c
-			 * does. */
-			const char *rel = glibc_release(c, lib);
-			bool floor_ok = rel && (!o->glibc_floor || version_cmp(o->glibc_floor, rel) <= 0);
-			char miss[512];
-			size_t mo = 0, nmiss = 0, nnum = 0;
-			miss[0] = 0;
-			for (size_t j = 0; j < v->nvers; j++) {
-				bool numbered = rel && strncmp(v->vers[j], "GLIBC_", 6) == 0 && v->vers[j][6] >= '0' &&
-						v->vers[j][6] <= '9';
-				bool missing = numbered ? !floor_ok && version_cmp(v->vers[j], rel) > 0
-							: !has_str(lib->verdef, lib->nverdef, v->vers[j]);
-				if (missing) {
-					nnum += numbered;
-					if (mo < sizeof(miss) - 80)
-						mo += (size_t)snprintf(miss + mo, sizeof(miss) - mo, "%s%s", nmiss ? ", " : "",
-								       v->vers[j]);
-					nmiss++;
-				}
-			}
-			if (nmiss) {
-				/* glibc names the first missing version (dl-version.c match_symbol) */
-				size_t fl = strcspn(miss, ",");
-				const char *says = arena_printf(c->ar, "%s: version `%.*s' not found (required by %s)", lib->path,
-								(int)fl, miss, o->path);
-				problem(c, b, true, nnum ? "image/glibc-too-old" : "image/missing-version",
-					says, "%s not defined by %s%s%s%s", miss, lib->path,
-					lib_label(c, lib), q ? " (needed by " : "", q ? arena_printf(c->ar, "%s)", o->path) : "");
-			}
-		}
-	}
+	/* the dependency tree (breadth first like lddtree), the Go runtimes in
+	 * the process and the symbol versions: the shared resolver */
+	struct rsv_load ld = { musl, interp_path, loader_name, b->interp && !interp_path };
+	struct one x = { c, b };
+	rsv_closure(&c->rsv, (size_t)(b - c->bins), &ld, t, &b->deps, on_problem, &x);
+	rsv_runtimes(&c->rsv, t, on_problem, &x);
+	rsv_versions(&c->rsv, t, &ld, on_problem, &x);
 	/* ISA level */
 	if (c->o.cpu_level && b->machine == EM_X86_64) {
 		int d = goabi_x86_level(b->isa_declared), r = goabi_x86_level(b->isa_required);
@@ -836,33 +541,29 @@ static void find_libcs(struct imgchk *c)
 		struct imgchk_bin *b = &c->bins[i];
 		if (!b->ok)
 			continue;
-		/* by file name, else by SONAME: before glibc 2.34 the files are
-		 * libc-2.31.so and ld-2.31.so behind the libc.so.6 and
-		 * ld-linux-x86-64.so.2 symlinks (bullseye, focal, EL8), and only
-		 * real files are binaries here */
+		/* by file name, else by SONAME (libc-2.31.so, ld-2.31.so behind
+		 * the symlinks before glibc 2.34); only real files are binaries here */
 		const char *bn = base_name(b->path);
 		if (b->soname && (strncmp(bn, "libc-", 5) == 0 || strncmp(bn, "ld-", 3) == 0))
 			bn = b->soname;
-		bool loader = strncmp(bn, "ld-linux", 8) == 0 || strncmp(bn, "ld-musl-", 8) == 0 ||
-			      strcmp(bn, "ld64.so.1") == 0 || strcmp(bn, "ld64.so.2") == 0 || strncmp(bn, "ld.so.1", 7) == 0;
-		if (loader)
+		if (rsv_is_loader_name(bn))
 			strv_push_unique(c->ar, &c->loaders, b->path);
 		if (c->nlibcs >= sizeof(c->libcs) / sizeof(c->libcs[0]))
 			continue;
 		struct imgc_libc *l = &c->libcs[c->nlibcs];
-		if (strcmp(bn, "libc.so.6") == 0 && b->nverdef) {
-			const char *best = NULL;
-			for (size_t j = 0; j < b->nverdef; j++)
-				if (strncmp(b->verdef[j], "GLIBC_2.", 8) == 0 && (!best || version_cmp(b->verdef[j], best) > 0))
-					best = b->verdef[j];
+		struct rsv_obj o = { .path = b->path, .ok = b->ok, .soname = b->soname, .verdef = b->verdef,
+				     .nverdef = b->nverdef, .musl_version = b->musl_version };
+		const char *fam, *ver, *best;
+		if (!rsv_libc(&o, &fam, &ver, &best))
+			continue;
+		if (strcmp(fam, "glibc") == 0) {
 			l->family = "glibc";
-			l->version = best ? best + 6 : NULL;
+			l->version = ver;
 			l->path = b->path;
 			l->evidence = arena_printf(c->ar, "newest of %zu version definitions in %s: %s", b->nverdef, b->path,
 						   best ? best : "none");
 			c->nlibcs++;
-		} else if (b->musl_version && (strncmp(bn, "ld-musl-", 8) == 0 || strcmp(bn, "libc.so") == 0 ||
-					       strncmp(bn, "libc.musl-", 10) == 0)) {
+		} else {
 			for (size_t j = 0; j < c->nlibcs; j++)
 				if (strcmp(c->libcs[j].family, "musl") == 0 && strcmp(c->libcs[j].version, b->musl_version) == 0)
 					goto next;
@@ -906,7 +607,7 @@ int imgchk_run(struct imgchk *c, struct img_fs *fs, const struct imgc_opts *o)
 	if (!c->ar)
 		return GOABI_ENOMEM;
 	pthread_mutex_init(&c->mu, NULL);
-	c->image_machine = imgc_arch_machine(fs->arch);
+	c->image_machine = rsv_arch_machine(fs->arch);
 	struct collect k = { c, 0, 0, true };
 	img_walk(fs, collect_fn, &k);
 	size_t total = k.n;
@@ -971,9 +672,9 @@ int imgchk_run(struct imgchk *c, struct img_fs *fs, const struct imgc_opts *o)
 	free(ws);
 
 	find_libcs(c);
-	imgchk_search_paths(c);
+	imgc_resolver(c);
 	imgc_nss_load(c);
-	struct tree *t = malloc(sizeof(*t));
+	struct rsv_tree *t = malloc(sizeof(*t));
 	if (!t)
 		return GOABI_ENOMEM;
 	for (size_t i = 0; i < c->nbins; i++) {

@@ -1,21 +1,28 @@
 /* Private to src/check/image*.c and src/check/nss.c: the image check's
  * working state. Others use its result (goabi_image_check,
- * include/goabi/checks.h) or the narrow loader view (check/image_loader.h). */
+ * include/goabi/checks.h); libraries are resolved by the shared resolver
+ * (facts/resolve.h), which the plugin and link checks call too. */
 #ifndef GOABI_CHECK_IMAGE_CHECK_INT_H
 #define GOABI_CHECK_IMAGE_CHECK_INT_H
 
 #include <pthread.h>
 #include <sys/types.h>
-#include "check/image_loader.h"
+#include "facts/resolve.h"
 #include "read/image.h"
+#include "util/util.h"
+
+struct imgc_opts {
+	int cpu_level;       /* 1..4 for x86-64-vN, 0 when not given */
+	int jobs;            /* worker threads, 0 = default */
+	bool isa_scan;       /* run the disassembly ISA scan (slow) */
+	bool go_modules;     /* keep each Go binary's module lines (imgchk_bin.go_modules) */
+	bool share_facts;    /* reuse facts across runs of this process (goabi_image_opts) */
+	/* called from worker threads, serialised by the checker */
+	void (*progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
+	void *progress_ctx;
+};
 
 enum imgc_verdict { IMGC_OK, IMGC_MAY_FAIL, IMGC_WILL_NOT_START, IMGC_SKIPPED };
-
-struct imgc_verneed {
-	const char *file;
-	const char **vers;
-	size_t nvers;
-};
 
 /* One problem found for a binary: a finding of the result (rule
  * "image/KIND", the message, the loader's own words when known). */
@@ -40,7 +47,7 @@ struct imgchk_bin {
 	const char *interp, *soname, *rpath, *runpath;
 	const char **needed;
 	size_t nneeded;
-	struct imgc_verneed *vn;
+	struct rsv_verneed *vn;    /* weak references left out */
 	size_t nvn;
 	const char **verdef;       /* versions this object defines */
 	size_t nverdef;
@@ -77,16 +84,6 @@ struct imgc_libc {
 	const char *evidence;
 };
 
-/* find_lib's memo of system-directory lookups */
-struct syscache {
-	struct syscache *next;
-	const char *name, *other;
-	bool musl;
-	int elfclass;
-	unsigned machine;
-	ssize_t bin;
-};
-#define IMGC_CACHE 4096u
 
 struct imgchk {
 	struct img_fs *fs;
@@ -99,13 +96,16 @@ struct imgchk {
 	struct imgc_libc libcs[16];
 	size_t nlibcs;
 	struct goabi_strv loaders;   /* loader paths present */
-	struct goabi_strv glibc_dirs, musl_dirs;
+	struct goabi_strv glibc_dirs, musl_dirs; /* the resolver's search directories */
 	const char *main_family;     /* "glibc", "musl", "none" */
 	unsigned image_machine;      /* e_machine for the image platform, 0 if unknown */
 	size_t counts[4];
 	struct nss_conf *nss;        /* /etc/nsswitch.conf as glibc reads it */
 	int glibc_minor;             /* the image's glibc 2.N, 0 if none */
-	struct syscache *cache[IMGC_CACHE];
+	/* the shared resolver over the image's file table: object i is bins[i] */
+	struct rsv rsv;
+	struct rsv_view view;
+	struct rsv_obj *robj;
 	struct goabi_strv foreign;   /* Mach-O / PE files (issue 23): not checked */
 	struct goabi_strv foreign_kind; /* beside them: "a Mach-O file (macOS)"... */
 	/* progress */
@@ -140,16 +140,9 @@ void imgc_nss_check(struct imgchk *c, struct imgchk_bin *b);
 /* image.c: add a finding to b (fatal: will not start), rule "image/KIND" */
 void imgc_problem(struct imgchk *c, struct imgchk_bin *b, bool fatal, const char *rule, const char *msg);
 
-/* image_libs.c: loader facts read from the image */
-/* musl's version string ("1.2.3") next to "musl libc (" in a musl libc or loader. */
-const char *imgc_musl_version(const uint8_t *p, size_t n, struct goabi_arena *ar);
-/* Library search directories: glibc (ld.so.conf + includes, then the
- * multiarch and default directories) and musl (/etc/ld-musl-ARCH.path or
- * its default). */
-void imgchk_search_paths(struct imgchk *c);
-/* the same into two lists (check/image_loader.h) */
-void imgchk_search_dirs(struct img_fs *fs, struct goabi_arena *ar, struct goabi_strv *glibc, struct goabi_strv *musl);
-/* e_machine for an OCI architecture name; 0 when unknown. */
-unsigned imgc_arch_machine(const char *arch);
+/* image_libs.c: the image's file table as the resolver's view
+ * (facts/resolve.h): object i is bins[i]; c->rsv set up, its search
+ * directories read from the image (c->glibc_dirs, c->musl_dirs) */
+void imgc_resolver(struct imgchk *c);
 
 #endif

@@ -1,238 +1,93 @@
-/* Facts about the image's loaders and libraries that the per-file
- * inspection does not give: musl's version string (a string search, not ELF
- * parsing) and the library search path the loaders would use. All reads are
- * bounded. ELF structures come from goabi_inspect (libelf). */
-#include <ctype.h>
-#include <elf.h>
-#include <fnmatch.h>
-#include <stdio.h>
+/* The image's file table (read/image.h) as the shared resolver's view
+ * (facts/resolve.h): lookups follow the image's symbolic links inside the
+ * root, object i is the checked ELF file bins[i], configuration files are
+ * mapped from the table (bounded by the resolver). The search directories,
+ * DT_NEEDED resolution and symbol versions are the resolver's, the same
+ * for the plugin and link checks. */
 #include <stdlib.h>
 #include <string.h>
 #include "check/image_check_int.h"
-#include "facts/facts.h"
 
-#define MAX_MUSL_SCAN (8u << 20) /* musl's libc.so is under 1 MB */
-#define MAX_CONF_DEPTH 8u
-#define MAX_CONF_BYTES (1u << 20)
-
-const char *imgc_musl_version(const uint8_t *p, size_t n, struct goabi_arena *ar)
+static ssize_t view_lookup(void *ctx, const char *path)
 {
-	static const char tag[] = "musl libc (";
-	if (n > MAX_MUSL_SCAN)
-		n = MAX_MUSL_SCAN;
-	if (!memmem(p, n, tag, sizeof(tag) - 1))
-		return NULL;
-	/* the only NUL-delimited string of the form N.N.N (musl's VERSION) */
-	const char *found = NULL;
-	size_t flen = 0;
-	for (size_t i = 1; i + 6 < n; i++) {
-		if (p[i - 1] != 0 || !isdigit(p[i]))
-			continue;
-		size_t j = i, dots = 0;
-		while (j < n && j - i < 16 && (isdigit(p[j]) || p[j] == '.')) {
-			dots += p[j] == '.';
-			j++;
-		}
-		if (j < n && p[j] == 0 && dots == 2 && isdigit(p[j - 1]) && j - i >= 5) {
-			if (found && (flen != j - i || memcmp(found, p + i, flen) != 0))
-				return NULL; /* ambiguous */
-			found = (const char *)p + i;
-			flen = j - i;
-		}
-		i = j;
-	}
-	return found ? arena_strndup(ar, found, flen) : NULL;
+	struct imgchk *c = ctx;
+	struct img_node *n = img_lookup(c->fs, path, true, NULL);
+	return n && n->type == IMG_REG && n->bin >= 0 && (size_t)n->bin < c->nbins ? n->bin : -1;
 }
 
-unsigned imgc_arch_machine(const char *arch)
+static const struct rsv_obj *view_obj(void *ctx, size_t i)
 {
-	static const struct { const char *arch; unsigned m; } t[] = {
-		{ "amd64", EM_X86_64 }, { "arm64", EM_AARCH64 }, { "386", EM_386 }, { "arm", EM_ARM },
-		{ "ppc64le", EM_PPC64 }, { "ppc64", EM_PPC64 }, { "s390x", EM_S390 }, { "riscv64", EM_RISCV },
-		{ "mips64le", EM_MIPS }, { "mipsle", EM_MIPS }, { "loong64", 258 },
-	};
-	for (size_t i = 0; arch && i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(arch, t[i].arch) == 0)
-			return t[i].m;
-	return 0;
+	struct imgchk *c = ctx;
+	return c->robj && i < c->nbins ? &c->robj[i] : NULL;
 }
 
-static const char *multiarch(const char *arch)
+static bool view_map(void *ctx, const char *path, const uint8_t **p, size_t *n, void **tok)
 {
-	static const struct { const char *arch, *tuple, *musl; } t[] = {
-		{ "amd64", "x86_64-linux-gnu", "x86_64" }, { "arm64", "aarch64-linux-gnu", "aarch64" },
-		{ "386", "i386-linux-gnu", "i386" }, { "arm", "arm-linux-gnueabihf", "armhf" },
-		{ "ppc64le", "powerpc64le-linux-gnu", "powerpc64le" }, { "s390x", "s390x-linux-gnu", "s390x" },
-		{ "riscv64", "riscv64-linux-gnu", "riscv64" },
-	};
-	for (size_t i = 0; arch && i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(arch, t[i].arch) == 0)
-			return t[i].tuple;
-	return "x86_64-linux-gnu";
+	struct imgchk *c = ctx;
+	struct img_node *node = img_lookup(c->fs, path, true, NULL);
+	if (!node || !img_map(c->fs, node, p, n))
+		return false;
+	*tok = node;
+	return true;
 }
 
-static const char *musl_arch(const char *arch)
+static void view_unmap(void *ctx, void *tok, const uint8_t *p, size_t n)
 {
-	if (!arch || strcmp(arch, "amd64") == 0)
-		return "x86_64";
-	if (strcmp(arch, "arm64") == 0)
-		return "aarch64";
-	if (strcmp(arch, "386") == 0)
-		return "i386";
-	if (strcmp(arch, "arm") == 0)
-		return "armhf";
-	return arch;
+	(void)ctx;
+	img_unmap(tok, p, n);
 }
 
-static void add_dir(struct imgchk *c, struct goabi_strv *sv, const char *d, size_t len)
+static bool view_list(void *ctx, const char *dir, void (*cb)(void *, const char *), void *cbctx)
 {
-	while (len > 1 && d[len - 1] == '/')
-		len--;
-	if (!len || d[0] != '/')
-		return;
-	const char *s = arena_strndup(c->ar, d, len);
-	if (s && sv->n < 256)
-		strv_push_unique(c->ar, sv, s);
-}
-
-static void read_conf(struct imgchk *c, const char *path, unsigned depth);
-
-static void conf_include(struct imgchk *c, const char *pat, unsigned depth)
-{
-	char full[4096];
-	if (pat[0] == '/')
-		snprintf(full, sizeof(full), "%s", pat);
-	else
-		snprintf(full, sizeof(full), "/etc/%s", pat);
-	char *slash = strrchr(full, '/');
-	*slash = 0;
-	const char *base = slash + 1;
-	struct img_node *dir = img_lookup(c->fs, full[0] ? full : "/", true, NULL);
-	if (!dir || dir->type != IMG_DIR)
-		return;
-	/* glob(3) order: sorted names */
-	const char *names[512];
-	size_t nn = 0;
+	struct imgchk *c = ctx;
+	struct img_node *d = img_lookup(c->fs, dir, true, NULL);
+	if (!d || d->type != IMG_DIR)
+		return false;
 	struct img_node *ch;
-	img_for_each_child(dir, ch)
-		if (nn < 512 && fnmatch(base, ch->name, FNM_PERIOD) == 0)
-			names[nn++] = ch->name;
-	for (size_t i = 1; i < nn; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			const char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	for (size_t i = 0; i < nn; i++) {
-		char p[4096 + 256];
-		snprintf(p, sizeof(p), "%s/%s", full, names[i]);
-		read_conf(c, p, depth + 1);
-	}
+	img_for_each_child(d, ch)
+		cb(cbctx, ch->name);
+	return true;
 }
 
-/* ld.so.conf syntax (glibc elf/ldconfig.c parse_conf): '#' comments,
- * "include PATTERN", "hwcap ..." (ignored), directories separated by
- * white space, ':' or ','. */
-static void read_conf(struct imgchk *c, const char *path, unsigned depth)
+/* " (glibc 2.17)": the resolver labels the image's C libraries */
+static void label_libc(struct imgchk *c, struct rsv_obj *o)
 {
-	if (depth > MAX_CONF_DEPTH)
-		return;
-	struct img_node *n = img_lookup(c->fs, path, true, NULL);
-	const uint8_t *p;
-	size_t len;
-	if (!n || !img_map(c->fs, n, &p, &len))
-		return;
-	size_t lim = len < MAX_CONF_BYTES ? len : MAX_CONF_BYTES;
-	size_t i = 0;
-	while (i < lim) {
-		size_t e = i;
-		while (e < lim && p[e] != '\n')
-			e++;
-		char line[4096];
-		size_t l = e - i < sizeof(line) - 1 ? e - i : sizeof(line) - 1;
-		memcpy(line, p + i, l);
-		line[l] = 0;
-		i = e + 1;
-		char *h = strchr(line, '#');
-		if (h)
-			*h = 0;
-		char *s = line;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (strncmp(s, "include", 7) == 0 && isspace((unsigned char)s[7])) {
-			char *tok, *save;
-			for (tok = strtok_r(s + 8, " \t\r", &save); tok; tok = strtok_r(NULL, " \t\r", &save))
-				conf_include(c, tok, depth);
-			continue;
+	for (size_t i = 0; i < c->nlibcs; i++)
+		if (strcmp(c->libcs[i].path, o->path) == 0) {
+			o->libc_family = c->libcs[i].family;
+			o->libc_version = c->libcs[i].version;
+			return;
 		}
-		if (strncmp(s, "hwcap", 5) == 0 && isspace((unsigned char)s[5]))
-			continue;
-		char *tok, *save;
-		for (tok = strtok_r(s, " \t\r:,", &save); tok; tok = strtok_r(NULL, " \t\r:,", &save))
-			add_dir(c, &c->glibc_dirs, tok, strlen(tok));
-	}
-	img_unmap(n, p, len);
 }
 
-void imgchk_search_paths(struct imgchk *c)
+void imgc_resolver(struct imgchk *c)
 {
-	const char *arch = c->fs->arch;
-	read_conf(c, "/etc/ld.so.conf", 0);
-	/* Debian's glibc searches the multiarch directories by default, then the
-	 * upstream system directories (lib64 on 64-bit targets). */
-	const char *tuple = multiarch(arch);
-	char d[256];
-	snprintf(d, sizeof(d), "/lib/%s", tuple);
-	add_dir(c, &c->glibc_dirs, d, strlen(d));
-	snprintf(d, sizeof(d), "/usr/lib/%s", tuple);
-	add_dir(c, &c->glibc_dirs, d, strlen(d));
-	bool is64 = !arch || strstr(arch, "64") || strcmp(arch, "s390x") == 0;
-	if (is64) {
-		add_dir(c, &c->glibc_dirs, "/lib64", 6);
-		add_dir(c, &c->glibc_dirs, "/usr/lib64", 10);
+	c->view = (struct rsv_view){ c, view_lookup, view_obj, view_map, view_unmap, view_list };
+	rsv_init(&c->rsv, &c->view, c->ar);
+	rsv_search_dirs(&c->rsv, c->fs->arch);
+	c->glibc_dirs = c->rsv.glibc_dirs;
+	c->musl_dirs = c->rsv.musl_dirs;
+	c->robj = arena_alloc(c->ar, (c->nbins ? c->nbins : 1) * sizeof(*c->robj));
+	for (size_t i = 0; c->robj && i < c->nbins; i++) {
+		const struct imgchk_bin *b = &c->bins[i];
+		struct rsv_obj *o = &c->robj[i];
+		memset(o, 0, sizeof(*o));
+		o->path = b->path;
+		o->ok = b->ok;
+		o->machine = b->machine;
+		o->elfclass = b->elfclass;
+		o->soname = b->soname;
+		o->rpath = b->rpath;
+		o->runpath = b->runpath;
+		o->needed = b->needed;
+		o->nneeded = b->nneeded;
+		o->vn = b->vn;
+		o->nvn = b->nvn;
+		o->verdef = b->verdef;
+		o->nverdef = b->nverdef;
+		o->glibc_floor = b->glibc_floor;
+		o->musl_version = b->musl_version;
+		o->go_version = b->go_version;
+		label_libc(c, o);
 	}
-	add_dir(c, &c->glibc_dirs, "/lib", 4);
-	add_dir(c, &c->glibc_dirs, "/usr/lib", 8);
-
-	/* musl ldso/dynlink.c: $prefix/etc/ld-musl-$ARCH.path, entries separated
-	 * by newlines or ':'; default "/lib:/usr/local/lib:/usr/lib" */
-	char path[256];
-	snprintf(path, sizeof(path), "/etc/ld-musl-%s.path", musl_arch(arch));
-	struct img_node *n = img_lookup(c->fs, path, true, NULL);
-	const uint8_t *p;
-	size_t len;
-	if (n && img_map(c->fs, n, &p, &len)) {
-		size_t lim = len < MAX_CONF_BYTES ? len : MAX_CONF_BYTES, i = 0;
-		while (i < lim) {
-			size_t e = i;
-			while (e < lim && p[e] != '\n' && p[e] != ':')
-				e++;
-			size_t s = i;
-			while (s < e && isspace(p[s]))
-				s++;
-			size_t t = e;
-			while (t > s && isspace(p[t - 1]))
-				t--;
-			add_dir(c, &c->musl_dirs, (const char *)p + s, t - s);
-			i = e + 1;
-		}
-		img_unmap(n, p, len);
-	} else {
-		add_dir(c, &c->musl_dirs, "/lib", 4);
-		add_dir(c, &c->musl_dirs, "/usr/local/lib", 14);
-		add_dir(c, &c->musl_dirs, "/usr/lib", 8);
-	}
-}
-
-void imgchk_search_dirs(struct img_fs *fs, struct goabi_arena *ar, struct goabi_strv *glibc, struct goabi_strv *musl)
-{
-	struct imgchk *c = calloc(1, sizeof(*c));
-	if (!c)
-		return;
-	c->fs = fs;
-	c->ar = ar;
-	imgchk_search_paths(c);
-	*glibc = c->glibc_dirs;
-	*musl = c->musl_dirs;
-	free(c);
 }

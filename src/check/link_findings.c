@@ -6,6 +6,7 @@
 #include <string.h>
 #include <elf.h>
 #include "check/link_int.h"
+#include "facts/resolve.h"
 #include "read/mapfile.h"
 #include "util/demangle.h"
 
@@ -445,58 +446,92 @@ struct goart {
 
 #define MAX_NEEDED_WALK 64u
 
-/* A DT_NEEDED name of the shared library lib, looked up as the loader and
- * ld would find it: lib's DT_RUNPATH/DT_RPATH ($ORIGIN expanded), then the
- * link's -L and system directories. NULL when not found. */
-static const char *needed_path(struct lk_result *r, const char *lib, const struct goabi_libc *l, const char *name)
+/* The host (or sysroot) directories of the link as the shared resolver's
+ * view (facts/resolve.h): object i is a file the walk met, its facts from
+ * the link's loader (read once per file). */
+struct nview {
+	struct lk_result *r;
+	struct rsv_obj *objs;
+	const struct goabi_artifact **arts;
+	size_t n, cap, acap;
+};
+
+static ssize_t nview_add(struct nview *v, const char *path, const struct goabi_artifact *a)
 {
-	if (strchr(name, '/'))
-		return rd_is_regular(name) ? name : NULL;
-	const char *lists[2] = { l->runpath, l->runpath ? NULL : l->rpath };
-	const char *slash = strrchr(lib, '/');
-	const char *origin = slash ? arena_strndup(r->ar, lib, (size_t)(slash - lib)) : ".";
-	for (size_t k = 0; k < 2; k++) {
-		struct goabi_strv cand = { 0 };
-		ldr_path_list(r->ar, lists[k], origin, name, &cand);
-		for (size_t i = 0; i < cand.n; i++)
-			if (rd_is_regular(cand.v[i]))
-				return cand.v[i];
-	}
-	const struct goabi_strv *dirs[2] = { &r->cmd.user_dirs, &r->cmd.sys_dirs };
-	for (size_t k = 0; k < 2; k++)
-		for (size_t i = 0; i < dirs[k]->n; i++) {
-			const char *p = arena_printf(r->ar, "%s/%s", dirs[k]->v[i], name);
-			if (p && rd_is_regular(p))
-				return p;
-		}
-	return NULL;
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->objs[i].path, path) == 0)
+			return (ssize_t)i;
+	if (!arena_grow(v->r->ar, &v->objs, &v->cap, v->n + 1, sizeof(*v->objs)) ||
+	    !arena_grow(v->r->ar, &v->arts, &v->acap, v->n + 1, sizeof(*v->arts)))
+		return -1;
+	rsv_obj_from_artifact(v->r->ar, path, a, &v->objs[v->n]);
+	v->arts[v->n] = a;
+	return (ssize_t)v->n++;
+}
+
+static ssize_t nview_lookup(void *ctx, const char *path)
+{
+	struct nview *v = ctx;
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->objs[i].path, path) == 0)
+			return (ssize_t)i;
+	if (!rd_is_regular(path))
+		return -1;
+	const struct ldr_file *f = lk_load(v->r, path);
+	if (!f || f->kind != LDR_ELF)
+		return -1;
+	return nview_add(v, path, ldr_facts(v->r->ldr, f, true));
+}
+
+static const struct rsv_obj *nview_obj(void *ctx, size_t i)
+{
+	struct nview *v = ctx;
+	return i < v->n ? &v->objs[i] : NULL;
 }
 
 /* Go c-shared libraries the shared libraries of the link need, directly or
- * not: each starts its own Go runtime when the program runs. Their
- * facts come from the link's loader (loader facts, once per file). */
+ * not: each starts its own Go runtime when the program runs. A DT_NEEDED
+ * name is looked up by the shared resolver as ld finds it: the library's
+ * DT_RUNPATH or DT_RPATH ($ORIGIN expanded), then the link's -L and system
+ * directories, a file of another machine or class skipped. Their facts
+ * come from the link's loader (loader facts, once per file). */
 static size_t needed_go_libs(struct lk_result *r, struct goart *arts, size_t n, size_t max,
 			     size_t *nread)
 {
+	struct nview v = { .r = r };
+	struct rsv_view rv = { &v, nview_lookup, nview_obj, NULL, NULL, NULL };
+	struct rsv *rs = arena_alloc(r->ar, sizeof(*rs));
+	if (!rs)
+		return n;
+	rsv_init(rs, &rv, r->ar);
+	for (size_t i = 0; i < r->cmd.user_dirs.n; i++)
+		strv_push(r->ar, &rs->glibc_dirs, r->cmd.user_dirs.v[i]);
+	for (size_t i = 0; i < r->cmd.sys_dirs.n; i++)
+		strv_push(r->ar, &rs->glibc_dirs, r->cmd.sys_dirs.v[i]);
 	const char *seen[MAX_NEEDED_WALK];
-	const struct goabi_artifact *qa[MAX_NEEDED_WALK];
-	const char *qp[MAX_NEEDED_WALK];
+	size_t qi[MAX_NEEDED_WALK];
 	size_t nseen = 0, nq = 0;
 	for (size_t i = 0; i < r->ninputs && nq < MAX_NEEDED_WALK; i++) {
 		const struct lk_input *in = &r->inputs[i];
 		if (in->facts && in->facts->id.type == ET_DYN && in->facts->libc.needed.n) {
-			qa[nq] = in->facts;
-			qp[nq++] = in->path;
+			ssize_t k = nview_add(&v, in->path, in->facts);
+			if (k < 0)
+				continue;
+			qi[nq++] = (size_t)k;
 			if (nseen < MAX_NEEDED_WALK)
 				seen[nseen++] = in->path;
 		}
 	}
 	for (size_t q = 0; q < nq; q++) {
-		const struct goabi_libc *l = &qa[q]->libc;
+		const struct goabi_artifact *qa = v.arts[qi[q]];
+		const char *qp = v.objs[qi[q]].path;
+		const struct goabi_libc *l = &qa->libc;
 		for (size_t k = 0; k < l->needed.n && nq < MAX_NEEDED_WALK; k++) {
-			const char *p = needed_path(r, qp[q], l, l->needed.v[k]);
-			if (!p)
+			const char *other = NULL;
+			ssize_t x = rsv_find(rs, RSV_LD, qi[q], -1, l->needed.v[k], &other);
+			if (x < 0)
 				continue;
+			const char *p = v.objs[x].path;
 			bool dup = false;
 			for (size_t j = 0; j < nseen && !dup; j++)
 				dup = strcmp(seen[j], p) == 0;
@@ -505,17 +540,16 @@ static size_t needed_go_libs(struct lk_result *r, struct goart *arts, size_t n, 
 			if (dup || nseen >= MAX_NEEDED_WALK || *nread >= MAX_NEEDED_WALK)
 				continue;
 			seen[nseen++] = p;
-			const struct goabi_artifact *a = ldr_facts(r->ldr, lk_load(r, p), true);
+			const struct goabi_artifact *a = v.arts[x];
 			if (!a)
 				continue;
 			(*nread)++;
-			qa[nq] = a;
-			qp[nq++] = p;
+			qi[nq++] = (size_t)x;
 			if (n < max && a->typed.toolchain == GOABI_TC_GC) {
 				arts[n].in = NULL;
 				arts[n].a = a;
 				arts[n].path = p;
-				arts[n].what = arena_printf(r->ar, "%s (needed by %s; %s %s, %s)", p, qp[q], fact(&a->go.toolchain),
+				arts[n].what = arena_printf(r->ar, "%s (needed by %s; %s %s, %s)", p, qp, fact(&a->go.toolchain),
 							    fact(&a->go.version), fact(&a->go.buildmode));
 				n++;
 			}

@@ -133,26 +133,6 @@ void ldr_free(struct ldr *l)
 	l->nall = 0;
 }
 
-void ldr_path_list(struct goabi_arena *ar, const char *list, const char *origin, const char *name,
-		   struct goabi_strv *out)
-{
-	if (!list)
-		return;
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", list);
-	char *save, *tok;
-	for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-		const char *d = tok;
-		if (strncmp(tok, "$ORIGIN", 7) == 0)
-			d = arena_printf(ar, "%s%s", origin, tok + 7);
-		else if (strncmp(tok, "${ORIGIN}", 9) == 0)
-			d = arena_printf(ar, "%s%s", origin, tok + 9);
-		const char *p = d ? arena_printf(ar, "%s/%s", d, name) : NULL;
-		if (p)
-			strv_push(ar, out, p);
-	}
-}
-
 const char *ldr_machine_name(unsigned machine)
 {
 	return elf_machine_name(machine);

@@ -103,13 +103,6 @@ const struct goabi_artifact *ldr_facts(struct ldr *l, const struct ldr_file *f, 
 /* The plugin facts of an ELF file (g zeroed; nothing filled when the
  * file is not ELF or could not be mapped), from the loader's mapping. */
 void ldr_goplugin(struct ldr *l, const struct ldr_file *f, struct rd_goplugin *g);
-/* The candidates for DT_NEEDED name in a DT_RPATH/DT_RUNPATH list, as
- * ld.so and ld expand it: each directory of list (':'-separated, at most
- * 4095 bytes read) with $ORIGIN or ${ORIGIN} at its start replaced by
- * origin (the directory of the object that needs name), then "/name";
- * appended to out in order. One expansion for link and plugin. */
-void ldr_path_list(struct goabi_arena *ar, const char *list, const char *origin, const char *name,
-		   struct goabi_strv *out);
 /* An e_machine's name as the facts name it ("x86-64", "AArch64"). */
 const char *ldr_machine_name(unsigned machine);
 /* Files mapped so far (each once). */
