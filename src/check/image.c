@@ -588,8 +588,9 @@ static bool facts_from_json(json_t *f, struct imgchk_bin *b)
 	return true;
 }
 
-/* memo_mu held: the facts of l's cache entry into the memo (all or none) */
-static void layer_from_json(const struct imgchk *c, struct flayer *l, const char *text, size_t len)
+/* memo_mu held: the facts of l's cache entry into the memo (all or none);
+ * false when the entry is not usable */
+static bool layer_from_json(const struct imgchk *c, struct flayer *l, const char *text, size_t len)
 {
 	json_error_t err;
 	json_t *top = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
@@ -630,6 +631,7 @@ static void layer_from_json(const struct imgchk *c, struct flayer *l, const char
 	free(paths);
 	free(sizes);
 	json_decref(top);
+	return ok;
 }
 
 /* Before the workers: the cache's fact entries of this image's layers that
@@ -652,8 +654,9 @@ static void facts_load(struct imgchk *c)
 		l->looked = true;
 		char *text = NULL;
 		size_t len = 0;
-		if (img_facts_load(c->fs, rm->cache_dir, d, variant, FACTS_MAX_BYTES, &text, &len) == 1)
-			layer_from_json(c, l, text, len);
+		if (img_facts_load(c->fs, rm->cache_dir, d, variant, FACTS_MAX_BYTES, &text, &len) == 1 &&
+		    !layer_from_json(c, l, text, len))
+			img_facts_unusable(c->fs, rm->cache_dir, d, variant);
 		free(text);
 	}
 	pthread_mutex_unlock(&memo_mu);

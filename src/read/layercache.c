@@ -536,6 +536,16 @@ int img_facts_load(struct img_fs *fs, const char *dir, const char *digest, const
 	return rc;
 }
 
+void img_facts_unusable(struct img_fs *fs, const char *dir, const char *digest, const char *variant)
+{
+	char *d, *path;
+	if (!facts_paths(dir, digest, variant, &d, &path))
+		return;
+	img_diag(fs, false, "cache entry '%s' verifies but holds no usable facts: reading its layer's binaries", path);
+	free(d);
+	free(path);
+}
+
 bool img_facts_store(struct img_fs *fs, const char *dir, uint64_t cache_max, const char *digest, const char *variant,
 		     const void *data, size_t len)
 {

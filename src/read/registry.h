@@ -139,6 +139,9 @@ int img_facts_load(struct img_fs *fs, const char *dir, const char *digest, const
 		   char **data, size_t *len);
 bool img_facts_store(struct img_fs *fs, const char *dir, uint64_t cache_max, const char *digest, const char *variant,
 		     const void *data, size_t len);
+/* A warning that the entry verified but its content was not usable (the
+ * check could not parse it): its layer's files are read again. */
+void img_facts_unusable(struct img_fs *fs, const char *dir, const char *digest, const char *variant);
 
 /* ---- enumeration (docs/fleet.md) ---- */
 /* Called per image found: name the reference ("HOST/REPO:TAG" or
