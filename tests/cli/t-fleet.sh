@@ -12,7 +12,10 @@
 # as served; the fixtures' expected verdicts (FIX/image/expect.tsv, from how
 # each fixture was built); the shard formula recomputed in Python; the
 # single-process report as the oracle of the sharded and merged ones; the
-# cache entries re-hashed (sha256) after writers were killed.
+# cache entries (layers and facts) re-hashed (sha256) after writers were
+# killed; the ELF files of each image counted from the registry's blobs
+# (fleet_oracle.py elf-pairs) for the binaries inspected and reused across
+# processes; the listing a Bearer front gives curl with a token per scope.
 . "$(dirname "$0")/../lib.sh"
 plan 44
 F=$FIX/image
