@@ -269,7 +269,8 @@ static struct goabi_arena *memo_ar; /* keys, entries, facts read from the cache 
 static size_t memo_n;
 static struct goabi_arena **memo_kept; /* worker arenas holding entries' facts */
 static size_t memo_nkept;
-static struct flayer *flayers;
+#define FLAYER_BUCKETS 4096u
+static struct flayer *flayers[FLAYER_BUCKETS]; /* by digest and variant */
 static unsigned long long stat_inspected, stat_reused;
 
 void goabi_image_fact_stats(unsigned long long *inspected, unsigned long long *reused)
@@ -347,7 +348,13 @@ static void facts_variant(const struct imgchk *c, char *buf, size_t n)
 /* memo_mu held */
 static struct flayer *flayer_get(const char *digest, const char *variant, bool create)
 {
-	for (struct flayer *l = flayers; l; l = l->next)
+	uint64_t x = 1469598103934665603ull;
+	for (const char *p = digest; *p; p++)
+		x = (x ^ (unsigned char)*p) * 1099511628211ull;
+	for (const char *p = variant; *p; p++)
+		x = (x ^ (unsigned char)*p) * 1099511628211ull;
+	struct flayer **head = &flayers[x % FLAYER_BUCKETS];
+	for (struct flayer *l = *head; l; l = l->next)
 		if (strcmp(l->digest, digest) == 0 && strcmp(l->variant, variant) == 0)
 			return l;
 	if (!create || !memo_ar)
@@ -360,8 +367,8 @@ static struct flayer *flayer_get(const char *digest, const char *variant, bool c
 	l->variant = arena_strdup(memo_ar, variant);
 	if (!l->digest || !l->variant)
 		return NULL;
-	l->next = flayers;
-	flayers = l;
+	l->next = *head;
+	*head = l;
 	return l;
 }
 
