@@ -15,7 +15,7 @@ tests/fetch-npm.sh "$NPM" >/dev/null 2>&1 || echo "bench: npm fetch failed" >&2
 out=$TOP/BENCHMARKS.md
 export SUMMARY=$out.summary
 : > "$SUMMARY"
-sections=$(for b in tests/bench-inspect.sh tests/bench-image.sh tests/bench-isa.sh tests/bench-link.sh tests/bench-diff.sh; do
+sections=$(for b in tests/bench-inspect.sh tests/bench-image.sh tests/bench-isa.sh tests/bench-link.sh tests/bench-diff.sh tests/bench-fleet.sh; do
 	[ -f "$b" ] && bash "$b"
 	echo
 done

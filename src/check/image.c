@@ -5,7 +5,9 @@
  * found (glibc's loader only; musl ignores versions), libc family, ISA level.
  * Nothing is executed. */
 #include <elf.h>
+#include <jansson.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "check/image_check_int.h"
 #include "facts/facts.h"
 #include "goabi/checks.h"
+#include "read/registry.h"
 
 #define MAX_PROBLEMS 32u /* problems kept per binary */
 
@@ -218,21 +221,55 @@ static void inspect_node(struct imgchk *c, struct imgchk_bin *b, const struct go
  * an earlier layer's file, a host file (--add) and a local input's layers
  * (no digest) are not keyed. The facts' strings live in the arenas of the
  * workers that extracted them: those are kept for the process (never
- * freed) once they hold a published entry. MEMO_MAX bounds the entries. */
+ * freed) once they hold a published entry. MEMO_MAX bounds the entries.
+ *
+ * Across processes (shards on one --cache volume): each layer's facts are
+ * also a fact entry of the cache (read/layercache.c: atomic, sha256
+ * verified on every read, LRU with the layers), serialised below as JSON
+ * and named by the layer digest and a variant: FACTS_VERSION, goabi's
+ * version and the options. Before an image's files are inspected, the
+ * entries of its layers not yet seen by this process are read into the
+ * memo; after, a layer whose files this process inspected and the entry
+ * lacked is written again with everything the process has of it. */
 #define MEMO_BUCKETS 65536u
 #define MEMO_MAX 262144u
+/* Bump when extract(), imgc_nss_extract() or musl_version() keep other
+ * facts or compute them differently: entries of another version are never
+ * read (their name differs). */
+#define FACTS_VERSION 1
+#define FACTS_MAX_BYTES ((uint64_t)1 << 30) /* one layer's entry */
+#define FACTS_MAX_LIST 65536u               /* strings in one list of one file */
+#if defined(__x86_64__) || defined(__aarch64__)
+/* a field added to struct imgchk_bin: serialise it below (facts_to_json,
+ * facts_from_json) when extract() fills it, bump FACTS_VERSION, then
+ * update this size */
+_Static_assert(sizeof(struct imgchk_bin) == 472, "struct imgchk_bin changed: check the fact cache's serialisation");
+#endif
 struct memo {
 	struct memo *next;
+	struct memo *lnext;      /* the same layer's entries (struct flayer) */
 	uint64_t h;
 	const char *key;
+	const char *path;        /* path in the image (= in the layer) */
+	uint64_t size;
 	struct imgchk_bin facts; /* node, path, verdict fields unset */
+};
+/* the facts of one layer (and variant) this process has */
+struct flayer {
+	struct flayer *next;
+	const char *digest, *variant;
+	bool looked;             /* the cache entry was read (or found absent) */
+	bool dirty;              /* facts extracted here that the entry lacks */
+	struct memo *first;
 };
 static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct memo **memo_tab;
-static struct goabi_arena *memo_ar; /* keys and entries */
+static struct goabi_arena *memo_ar; /* keys, entries, facts read from the cache */
 static size_t memo_n;
 static struct goabi_arena **memo_kept; /* worker arenas holding entries' facts */
 static size_t memo_nkept;
+#define FLAYER_BUCKETS 4096u
+static struct flayer *flayers[FLAYER_BUCKETS]; /* by digest and variant */
 static unsigned long long stat_inspected, stat_reused;
 
 void goabi_image_fact_stats(unsigned long long *inspected, unsigned long long *reused)
@@ -243,23 +280,35 @@ void goabi_image_fact_stats(unsigned long long *inspected, unsigned long long *r
 	pthread_mutex_unlock(&memo_mu);
 }
 
-/* the key of b's facts, or NULL when its bytes are not named by a layer digest */
-static char *memo_key(const struct imgchk *c, const struct imgchk_bin *b, uint64_t *h)
+/* the digest of the layer that brings b's bytes, NULL when its bytes are
+ * not named by a layer digest */
+static const char *memo_layer(const struct imgchk *c, const struct imgchk_bin *b)
 {
 	const struct img_node *n = b->node;
 	const struct img_fs *fs = c->fs;
 	if (!c->o.share_facts || n->src != IMG_SRC_BLOB || n->lower_bytes || n->layer < 1 ||
 	    n->layer > fs->nlayer_digest || !fs->layer_digest[n->layer - 1])
 		return NULL;
+	return fs->layer_digest[n->layer - 1];
+}
+
+static char *make_key(const char *digest, const char *path, uint64_t size, bool go_modules, bool isa_scan, uint64_t *h)
+{
 	char *k = NULL;
-	if (asprintf(&k, "%s\n%s\n%llu\n%d%d", fs->layer_digest[n->layer - 1], b->path, (unsigned long long)n->size,
-		     c->o.go_modules, c->o.isa_scan) < 0)
+	if (asprintf(&k, "%s\n%s\n%llu\n%d%d", digest, path, (unsigned long long)size, go_modules, isa_scan) < 0)
 		return NULL;
 	uint64_t x = 1469598103934665603ull;
 	for (const char *p = k; *p; p++)
 		x = (x ^ (unsigned char)*p) * 1099511628211ull;
 	*h = x;
 	return k;
+}
+
+/* the key of b's facts, or NULL when its bytes are not named by a layer digest */
+static char *memo_key(const struct imgchk *c, const struct imgchk_bin *b, uint64_t *h)
+{
+	const char *d = memo_layer(c, b);
+	return d ? make_key(d, b->path, b->node->size, c->o.go_modules, c->o.isa_scan, h) : NULL;
 }
 
 static struct memo *memo_find(const char *k, uint64_t h)
@@ -289,33 +338,360 @@ static bool memo_get(const char *k, uint64_t h, struct imgchk_bin *b)
 	return m != NULL;
 }
 
-/* publish b's facts (just extracted: no verdict yet); true when kept */
-static bool memo_put(const char *k, uint64_t h, const struct imgchk_bin *b)
+/* the variant of the cache's fact entries for these options */
+static void facts_variant(const struct imgchk *c, char *buf, size_t n)
 {
-	bool kept = false;
-	pthread_mutex_lock(&memo_mu);
+	snprintf(buf, n, "f%d-%s-m%di%d", FACTS_VERSION, GOABI_VERSION, c->o.go_modules, c->o.isa_scan);
+}
+
+/* memo_mu held */
+static struct flayer *flayer_get(const char *digest, const char *variant, bool create)
+{
+	uint64_t x = 1469598103934665603ull;
+	for (const char *p = digest; *p; p++)
+		x = (x ^ (unsigned char)*p) * 1099511628211ull;
+	for (const char *p = variant; *p; p++)
+		x = (x ^ (unsigned char)*p) * 1099511628211ull;
+	struct flayer **head = &flayers[x % FLAYER_BUCKETS];
+	for (struct flayer *l = *head; l; l = l->next)
+		if (strcmp(l->digest, digest) == 0 && strcmp(l->variant, variant) == 0)
+			return l;
+	if (!create || !memo_ar)
+		return NULL;
+	struct flayer *l = arena_alloc(memo_ar, sizeof(*l));
+	if (!l)
+		return NULL;
+	memset(l, 0, sizeof(*l));
+	l->digest = arena_strdup(memo_ar, digest);
+	l->variant = arena_strdup(memo_ar, variant);
+	if (!l->digest || !l->variant)
+		return NULL;
+	l->next = *head;
+	*head = l;
+	return l;
+}
+
+/* memo_mu held: a new entry for k (absent), facts copied; NULL when full */
+static struct memo *memo_add(const char *k, uint64_t h, const char *path, uint64_t size, const struct imgchk_bin *b)
+{
 	if (!memo_ar)
 		memo_ar = arena_new();
 	if (!memo_tab && memo_ar)
 		memo_tab = calloc(MEMO_BUCKETS, sizeof(*memo_tab));
-	if (memo_tab && memo_n < MEMO_MAX && !memo_find(k, h)) {
-		struct memo *m = arena_alloc(memo_ar, sizeof(*m));
-		const char *key = m ? arena_strdup(memo_ar, k) : NULL;
-		if (key) {
-			memset(m, 0, sizeof(*m));
-			m->h = h;
-			m->key = key;
-			m->facts = *b;
-			m->facts.node = NULL;
-			m->facts.path = NULL;
-			m->next = memo_tab[h % MEMO_BUCKETS];
-			memo_tab[h % MEMO_BUCKETS] = m;
-			memo_n++;
-			kept = true;
+	if (!memo_tab || memo_n >= MEMO_MAX)
+		return NULL;
+	struct memo *m = arena_alloc(memo_ar, sizeof(*m));
+	const char *key = m ? arena_strdup(memo_ar, k) : NULL;
+	const char *p = key ? arena_strdup(memo_ar, path) : NULL;
+	if (!p)
+		return NULL;
+	memset(m, 0, sizeof(*m));
+	m->h = h;
+	m->key = key;
+	m->path = p;
+	m->size = size;
+	m->facts = *b;
+	m->facts.node = NULL;
+	m->facts.path = NULL;
+	m->next = memo_tab[h % MEMO_BUCKETS];
+	memo_tab[h % MEMO_BUCKETS] = m;
+	memo_n++;
+	return m;
+}
+
+/* publish b's facts (just extracted: no verdict yet); true when kept */
+static bool memo_put(const struct imgchk *c, const char *k, uint64_t h, const struct imgchk_bin *b)
+{
+	bool kept = false;
+	pthread_mutex_lock(&memo_mu);
+	struct memo *m = memo_find(k, h) ? NULL : memo_add(k, h, b->path, b->node->size, b);
+	if (m) {
+		kept = true;
+		const struct img_remote *rm = c->fs->lim.remote;
+		char variant[128];
+		facts_variant(c, variant, sizeof(variant));
+		struct flayer *l = rm && rm->cache_dir ? flayer_get(memo_layer(c, b), variant, true) : NULL;
+		if (l) {
+			m->lnext = l->first;
+			l->first = m;
+			l->dirty = true;
 		}
 	}
 	pthread_mutex_unlock(&memo_mu);
 	return kept;
+}
+
+/* ---- the facts as JSON (the cache's fact entries) ---- */
+/* string fields of struct imgchk_bin, by name */
+static const struct {
+	const char *name;
+	size_t off;
+} fact_strs[] = {
+#define S(f) { #f, offsetof(struct imgchk_bin, f) }
+	S(error), S(machine_name), S(type_name), S(interp), S(soname), S(rpath), S(runpath), S(family),
+	S(family_evidence), S(linkage), S(go_version), S(go_cgo), S(go_modules), S(isa_declared), S(isa_required),
+	S(musl_version), S(glibc_floor), S(glibc_floor_ev), S(family_conf), S(nss_go_user), S(nss_go_user_ev),
+	S(nss_go_res), S(nss_go_res_ev), { "nss_calls0", offsetof(struct imgchk_bin, nss_calls[0]) },
+	{ "nss_calls1", offsetof(struct imgchk_bin, nss_calls[1]) }, { "nss_calls2", offsetof(struct imgchk_bin, nss_calls[2]) },
+	{ "nss_calls3", offsetof(struct imgchk_bin, nss_calls[3]) },
+#undef S
+};
+_Static_assert(sizeof(((struct imgchk_bin *)0)->nss_calls) / sizeof(char *) == 4, "nss_calls: one name per NSS database");
+
+static json_t *strs_json(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(v[i] ? v[i] : ""));
+	return a;
+}
+
+static json_t *facts_to_json(const struct memo *m)
+{
+	const struct imgchk_bin *b = &m->facts;
+	json_t *f = json_object();
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < sizeof(fact_strs) / sizeof(fact_strs[0]); i++) {
+		const char *s = *(const char *const *)((const char *)b + fact_strs[i].off);
+		if (s)
+			json_object_set_new(f, fact_strs[i].name, json_string(s));
+	}
+	json_object_set_new(f, "ok", json_boolean(b->ok));
+	json_object_set_new(f, "debug_file", json_boolean(b->debug_file));
+	json_object_set_new(f, "pie", json_boolean(b->pie));
+	json_object_set_new(f, "nss_static", json_boolean(b->nss_static));
+	json_object_set_new(f, "nss_builtin", json_boolean(b->nss_builtin));
+	json_object_set_new(f, "machine", json_integer(b->machine));
+	json_object_set_new(f, "etype", json_integer(b->etype));
+	json_object_set_new(f, "elfclass", json_integer(b->elfclass));
+	json_object_set_new(f, "fam", json_integer(b->fam));
+	json_object_set_new(f, "link", json_integer(b->link));
+	json_object_set_new(f, "cgo", json_integer(b->cgo));
+	json_object_set_new(f, "nss_go_dbs", json_integer(b->nss_go_dbs));
+	json_object_set_new(f, "nss_c_dbs", json_integer(b->nss_c_dbs));
+	json_object_set_new(f, "needed", strs_json(b->needed, b->nneeded));
+	json_object_set_new(f, "verdef", strs_json(b->verdef, b->nverdef));
+	json_t *vn = json_array();
+	for (size_t i = 0; vn && i < b->nvn; i++)
+		json_array_append_new(vn, json_pack("{s:s, s:o}", "file", b->vn[i].file ? b->vn[i].file : "", "vers",
+						    strs_json(b->vn[i].vers, b->vn[i].nvers)));
+	json_object_set_new(f, "verneed", vn);
+	return json_pack("{s:s, s:I, s:o}", "path", m->path, "size", (json_int_t)m->size, "facts", f);
+}
+
+/* the content of a layer's fact entry (malloc'ed), memo_mu held */
+static char *layer_json(const struct flayer *l)
+{
+	json_t *files = json_array();
+	for (const struct memo *m = l->first; files && m; m = m->lnext)
+		json_array_append_new(files, facts_to_json(m));
+	json_t *top = json_pack("{s:s, s:i, s:s, s:s, s:o}", "format", "goabi-facts", "version", FACTS_VERSION, "layer",
+				l->digest, "variant", l->variant, "files", files);
+	char *s = top ? json_dumps(top, JSON_COMPACT) : NULL;
+	json_decref(top);
+	return s;
+}
+
+/* helpers reading one member: false when present with the wrong type */
+static bool get_str(json_t *o, const char *k, const char **dst)
+{
+	json_t *v = json_object_get(o, k);
+	if (!v)
+		return true;
+	if (!json_is_string(v))
+		return false;
+	*dst = arena_strdup(memo_ar, json_string_value(v));
+	return *dst != NULL;
+}
+
+static bool get_strs(json_t *o, const char *k, const char ***dst, size_t *n)
+{
+	json_t *v = k ? json_object_get(o, k) : o;
+	if (!json_is_array(v) || json_array_size(v) > FACTS_MAX_LIST)
+		return false;
+	size_t len = json_array_size(v);
+	*n = 0;
+	*dst = NULL;
+	if (!len)
+		return true;
+	*dst = arena_alloc(memo_ar, len * sizeof(**dst));
+	if (!*dst)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		json_t *s = json_array_get(v, i);
+		if (!json_is_string(s) || !((*dst)[i] = arena_strdup(memo_ar, json_string_value(s))))
+			return false;
+	}
+	*n = len;
+	return true;
+}
+
+static bool get_int(json_t *o, const char *k, long long lo, long long hi, long long *dst)
+{
+	json_t *v = json_object_get(o, k);
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return false;
+	*dst = json_integer_value(v);
+	return true;
+}
+
+static bool get_bool(json_t *o, const char *k, bool *dst)
+{
+	json_t *v = json_object_get(o, k);
+	if (!json_is_boolean(v))
+		return false;
+	*dst = json_is_true(v);
+	return true;
+}
+
+/* one file's facts (what facts_to_json wrote); false when malformed */
+static bool facts_from_json(json_t *f, struct imgchk_bin *b)
+{
+	memset(b, 0, sizeof(*b));
+	if (!json_is_object(f))
+		return false;
+	for (size_t i = 0; i < sizeof(fact_strs) / sizeof(fact_strs[0]); i++)
+		if (!get_str(f, fact_strs[i].name, (const char **)((char *)b + fact_strs[i].off)))
+			return false;
+	long long machine, etype, elfclass, fam, link, cgo, gdbs, cdbs;
+	if (!get_bool(f, "ok", &b->ok) || !get_bool(f, "debug_file", &b->debug_file) || !get_bool(f, "pie", &b->pie) ||
+	    !get_bool(f, "nss_static", &b->nss_static) || !get_bool(f, "nss_builtin", &b->nss_builtin) ||
+	    !get_int(f, "machine", 0, 65535, &machine) || !get_int(f, "etype", 0, 65535, &etype) ||
+	    !get_int(f, "elfclass", 0, 255, &elfclass) || !get_int(f, "fam", GOABI_LIBC_UNSET, GOABI_LIBC_UNKNOWN, &fam) ||
+	    !get_int(f, "link", GOABI_LINK_UNSET, GOABI_LINK_RELOCATABLE, &link) ||
+	    !get_int(f, "cgo", GOABI_CGO_UNSET, GOABI_CGO_OTHER, &cgo) || !get_int(f, "nss_go_dbs", 0, 0xffff, &gdbs) ||
+	    !get_int(f, "nss_c_dbs", 0, 0xffff, &cdbs) || !get_strs(f, "needed", &b->needed, &b->nneeded) ||
+	    !get_strs(f, "verdef", &b->verdef, &b->nverdef))
+		return false;
+	if (b->ok != (b->error == NULL))
+		return false;
+	b->machine = (unsigned)machine;
+	b->etype = (unsigned)etype;
+	b->elfclass = (int)elfclass;
+	b->fam = (enum goabi_libc_family)fam;
+	b->link = (enum goabi_linkage)link;
+	b->cgo = (enum goabi_cgo)cgo;
+	b->nss_go_dbs = (unsigned)gdbs;
+	b->nss_c_dbs = (unsigned)cdbs;
+	json_t *vn = json_object_get(f, "verneed");
+	if (!json_is_array(vn) || json_array_size(vn) > FACTS_MAX_LIST)
+		return false;
+	if (json_array_size(vn)) {
+		b->vn = arena_alloc(memo_ar, json_array_size(vn) * sizeof(*b->vn));
+		if (!b->vn)
+			return false;
+		for (size_t i = 0; i < json_array_size(vn); i++) {
+			json_t *e = json_array_get(vn, i);
+			struct imgc_verneed *v = &b->vn[i];
+			memset(v, 0, sizeof(*v));
+			if (!json_is_object(e) || !json_is_string(json_object_get(e, "file")) || !get_str(e, "file", &v->file) ||
+			    !get_strs(e, "vers", &v->vers, &v->nvers))
+				return false;
+		}
+		b->nvn = json_array_size(vn);
+	}
+	return true;
+}
+
+/* memo_mu held: the facts of l's cache entry into the memo (all or none);
+ * false when the entry is not usable */
+static bool layer_from_json(const struct imgchk *c, struct flayer *l, const char *text, size_t len)
+{
+	json_error_t err;
+	json_t *top = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	json_t *files = json_object_get(top, "files");
+	json_int_t ver = json_integer_value(json_object_get(top, "version"));
+	const char *fmt = json_string_value(json_object_get(top, "format"));
+	const char *dg = json_string_value(json_object_get(top, "layer"));
+	const char *va = json_string_value(json_object_get(top, "variant"));
+	bool ok = json_is_array(files) && ver == FACTS_VERSION && fmt && strcmp(fmt, "goabi-facts") == 0 && dg &&
+		  strcmp(dg, l->digest) == 0 && va && strcmp(va, l->variant) == 0;
+	size_t n = ok ? json_array_size(files) : 0;
+	struct imgchk_bin *v = n ? calloc(n, sizeof(*v)) : NULL;
+	const char **paths = n ? calloc(n, sizeof(*paths)) : NULL;
+	uint64_t *sizes = n ? calloc(n, sizeof(*sizes)) : NULL;
+	ok = ok && (!n || (v && paths && sizes));
+	for (size_t i = 0; ok && i < n; i++) {
+		json_t *e = json_array_get(files, i);
+		json_t *sz = json_object_get(e, "size");
+		paths[i] = json_string_value(json_object_get(e, "path"));
+		ok = paths[i] && paths[i][0] == '/' && json_is_integer(sz) && json_integer_value(sz) >= 0 &&
+		     facts_from_json(json_object_get(e, "facts"), &v[i]);
+		if (ok)
+			sizes[i] = (uint64_t)json_integer_value(sz);
+	}
+	/* a malformed entry is not used at all (the arena keeps what was
+	 * copied: a corrupt entry is rare) */
+	for (size_t i = 0; ok && i < n; i++) {
+		uint64_t h;
+		char *k = make_key(l->digest, paths[i], sizes[i], c->o.go_modules, c->o.isa_scan, &h);
+		struct memo *m = k && !memo_find(k, h) ? memo_add(k, h, paths[i], sizes[i], &v[i]) : NULL;
+		if (m) {
+			m->lnext = l->first;
+			l->first = m;
+		}
+		free(k);
+	}
+	free(v);
+	free(paths);
+	free(sizes);
+	json_decref(top);
+	return ok;
+}
+
+/* Before the workers: the cache's fact entries of this image's layers that
+ * this process has not read yet. */
+static void facts_load(struct imgchk *c)
+{
+	const struct img_remote *rm = c->fs->lim.remote;
+	if (!c->o.share_facts || !rm || !rm->cache_dir)
+		return;
+	char variant[128];
+	facts_variant(c, variant, sizeof(variant));
+	pthread_mutex_lock(&memo_mu);
+	if (!memo_ar)
+		memo_ar = arena_new();
+	for (unsigned i = 0; i < c->fs->nlayer_digest; i++) {
+		const char *d = c->fs->layer_digest[i];
+		struct flayer *l = d ? flayer_get(d, variant, true) : NULL;
+		if (!l || l->looked)
+			continue;
+		l->looked = true;
+		char *text = NULL;
+		size_t len = 0;
+		if (img_facts_load(c->fs, rm->cache_dir, d, variant, FACTS_MAX_BYTES, &text, &len) == 1 &&
+		    !layer_from_json(c, l, text, len))
+			img_facts_unusable(c->fs, rm->cache_dir, d, variant);
+		free(text);
+	}
+	pthread_mutex_unlock(&memo_mu);
+}
+
+/* After the workers: write again the entries of this image's layers whose
+ * files were inspected here and missing from the cache. */
+static void facts_store(struct imgchk *c)
+{
+	const struct img_remote *rm = c->fs->lim.remote;
+	if (!c->o.share_facts || !rm || !rm->cache_dir)
+		return;
+	char variant[128];
+	facts_variant(c, variant, sizeof(variant));
+	for (unsigned i = 0; i < c->fs->nlayer_digest; i++) {
+		const char *d = c->fs->layer_digest[i];
+		pthread_mutex_lock(&memo_mu);
+		struct flayer *l = d ? flayer_get(d, variant, false) : NULL;
+		char *text = l && l->dirty ? layer_json(l) : NULL;
+		if (text)
+			l->dirty = false;
+		pthread_mutex_unlock(&memo_mu);
+		if (text && !img_facts_store(c->fs, rm->cache_dir, rm->cache_max, d, variant, text, strlen(text))) {
+			pthread_mutex_lock(&memo_mu);
+			l->dirty = true; /* another image may manage */
+			pthread_mutex_unlock(&memo_mu);
+		}
+		free(text);
+	}
 }
 
 struct worker {
@@ -355,7 +731,7 @@ static void *work(void *arg)
 			pthread_mutex_lock(&memo_mu);
 			stat_inspected++;
 			pthread_mutex_unlock(&memo_mu);
-			if (key && read && memo_put(key, h, b))
+			if (key && read && memo_put(c, key, h, b))
 				w->keep_ar = true;
 		}
 		free(key);
@@ -642,6 +1018,7 @@ int imgchk_run(struct imgchk *c, struct img_fs *fs, const struct imgc_opts *o)
 		return GOABI_ENOMEM;
 	}
 	c->nworkers = nw;
+	facts_load(c);
 	int started = 0;
 	for (int i = 0; i < nw; i++) {
 		c->warena[i] = arena_new();
@@ -670,6 +1047,7 @@ int imgchk_run(struct imgchk *c, struct img_fs *fs, const struct imgc_opts *o)
 		}
 	free(th);
 	free(ws);
+	facts_store(c);
 
 	find_libcs(c);
 	imgc_resolver(c);

@@ -579,6 +579,22 @@ static enum goabi_verdict verdict_of(const char *s)
 	return GOABI_VERDICT_ERROR;
 }
 
+/* the keys of object o, sorted (calloc'ed, borrowed strings; NULL and
+ * *n = 0 when out of memory) */
+static const char **sorted_keys(json_t *o, size_t *n)
+{
+	const char **v = calloc(json_object_size(o) + 1, sizeof(*v));
+	const char *k;
+	json_t *x;
+	*n = 0;
+	if (!v)
+		return NULL;
+	json_object_foreach(o, k, x)
+		v[(*n)++] = k;
+	qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
 /* the fleet view: (rule, layer) -> images, binaries */
 static json_t *fleet_view(json_t *images)
 {
@@ -615,16 +631,9 @@ static json_t *fleet_view(json_t *images)
 		}
 	}
 	/* sorted lists */
-	const char **keys = calloc(json_object_size(groups) + 1, sizeof(*keys));
-	size_t nk = 0;
-	const char *k;
-	json_t *g;
-	json_object_foreach(groups, k, g)
-		if (keys)
-			keys[nk++] = k;
-	if (keys)
-		qsort(keys, nk, sizeof(*keys), cmp_str);
-	json_t *out = json_array();
+	size_t nk;
+	const char **keys = sorted_keys(groups, &nk);
+	json_t *g, *out = json_array();
 	for (size_t n = 0; n < nk; n++) {
 		g = json_object_get(groups, keys[n]);
 		json_t *x = json_object();
@@ -636,13 +645,8 @@ static json_t *fleet_view(json_t *images)
 		/* jansson keeps insertion order; images were added in sorted order */
 		json_object_foreach(json_object_get(g, "images"), ik, v)
 			json_array_append_new(imgs, json_pack("{s:s, s:O}", "digest", ik, "references", v));
-		const char **bk = calloc(json_object_size(json_object_get(g, "binaries")) + 1, sizeof(*bk));
-		size_t nb = 0;
-		json_object_foreach(json_object_get(g, "binaries"), ik, v)
-			if (bk)
-				bk[nb++] = ik;
-		if (bk)
-			qsort(bk, nb, sizeof(*bk), cmp_str);
+		size_t nb;
+		const char **bk = sorted_keys(json_object_get(g, "binaries"), &nb);
 		for (size_t q = 0; q < nb; q++)
 			json_array_append_new(bins, json_string(bk[q]));
 		free(bk);
@@ -744,15 +748,8 @@ static int cmd_merge(int argc, char **argv)
 				if (json_string_value(r))
 					json_object_set_new(refs, json_string_value(r), json_true());
 		}
-		const char **rv = calloc(json_object_size(refs) + 1, sizeof(*rv));
-		size_t nr = 0;
-		const char *rk;
-		json_t *rvv;
-		json_object_foreach(refs, rk, rvv)
-			if (rv)
-				rv[nr++] = rk;
-		if (rv)
-			qsort(rv, nr, sizeof(*rv), cmp_str);
+		size_t nr;
+		const char **rv = sorted_keys(refs, &nr);
 		json_object_set_new(o, "references", strs_json(rv, nr));
 		free(rv);
 		json_decref(refs);

@@ -51,6 +51,8 @@
 
 #define HDR 512
 #define MAGIC "goabi-layer-cache 1\n"
+#define FACTS_DIR "goabi-facts-v1"
+#define FACTS_MAGIC "goabi-fact-cache 1\n"
 
 struct img_layer_rec {
 	int fd;
@@ -306,30 +308,34 @@ fail:
 
 struct centry {
 	char *path;
-	time_t mtime;
+	struct timespec mtime;
 	uint64_t size;
 };
 
 static int cmp_centry(const void *a, const void *b)
 {
 	const struct centry *x = a, *y = b;
-	if (x->mtime != y->mtime)
-		return x->mtime < y->mtime ? -1 : 1;
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
 	return strcmp(x->path, y->path);
 }
 
-/* Remove the least recently used entries until the cache holds at most max
- * bytes; temp files older than an hour (killed writers) go too. */
+/* Remove the least recently used entries (layers and facts together, by
+ * mtime to the nanosecond) until the cache holds at most max bytes; temp
+ * files older than an hour (killed writers) go too. */
 static void evict(struct img_fs *fs, const char *dir, uint64_t max)
 {
-	static const char *const algs[] = { "sha256", "sha512" };
+	static const char *const dirs[] = { "goabi-layers-v1/sha256", "goabi-layers-v1/sha512", FACTS_DIR "/sha256",
+					    FACTS_DIR "/sha512" };
 	struct centry *v = NULL;
 	size_t n = 0, cap = 0;
 	uint64_t total = 0;
 	time_t now = time(NULL);
-	for (size_t a = 0; a < 2; a++) {
+	for (size_t a = 0; a < sizeof(dirs) / sizeof(dirs[0]); a++) {
 		char *d = NULL;
-		if (asprintf(&d, "%s/goabi-layers-v1/%s", dir, algs[a]) < 0)
+		if (asprintf(&d, "%s/%s", dir, dirs[a]) < 0)
 			break;
 		DIR *dh = opendir(d);
 		struct dirent *de;
@@ -359,7 +365,7 @@ static void evict(struct img_fs *fs, const char *dir, uint64_t max)
 				}
 				v = nv, cap = nc;
 			}
-			v[n++] = (struct centry){ p, st.st_mtime, (uint64_t)st.st_size };
+			v[n++] = (struct centry){ p, st.st_mtim, (uint64_t)st.st_size };
 			total += (uint64_t)st.st_size;
 		}
 		if (dh)
@@ -423,4 +429,210 @@ void img_cache_end(struct img_fs *fs, struct img_layer_rec *r, bool ok)
 	free(r->dir);
 	free(r->final);
 	free(r);
+}
+
+/* ---- fact entries (docs/fleet.md "Facts shared across processes") ----
+ * What the image check read from the ELF files of one layer, serialised by
+ * the check (opaque bytes here), keyed by the layer's digest and a variant
+ * the check names (its fact version, goabi's version, the options the facts
+ * depend on): DIR/goabi-facts-v1/<alg>/<hex>.<variant>, a 512-byte header
+ * ("goabi-fact-cache 1", "layer DIGEST", "facts VARIANT", "content
+ * sha256:HEX") and the content. Published as layer entries are (an unnamed
+ * O_TMPFILE linked into place, or a temp file renamed), but replaced
+ * (renamed over: a new inode, never a rewrite in place) when a process has
+ * facts of the layer the entry lacks (an upper layer hid some of its files
+ * in the image that wrote it). Every read verifies the content's sha256
+ * (an entry is read once per process and is small beside its layer); a
+ * hit marks the entry used (mtime), and --cache-max counts fact entries
+ * with the layers. */
+
+static bool facts_paths(const char *dir, const char *digest, const char *variant, char **d, char **final)
+{
+	char rel[300];
+	*d = *final = NULL;
+	if (!hex_name(digest, rel, sizeof(rel)) || !*variant || strlen(variant) > 100 ||
+	    strspn(variant, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(variant))
+		return false;
+	char *slash = strrchr(rel, '/');
+	if (asprintf(d, "%s/" FACTS_DIR "/%.*s", dir, (int)(slash - rel), rel) < 0) {
+		*d = NULL;
+		return false;
+	}
+	if (asprintf(final, "%s/%s.%s", *d, slash + 1, variant) < 0) {
+		free(*d);
+		*d = *final = NULL;
+		return false;
+	}
+	return true;
+}
+
+int img_facts_load(struct img_fs *fs, const char *dir, const char *digest, const char *variant, uint64_t max,
+		   char **data, size_t *len)
+{
+	char *d, *path;
+	*data = NULL;
+	*len = 0;
+	if (!facts_paths(dir, digest, variant, &d, &path))
+		return 0;
+	free(d);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0) {
+		free(path);
+		return 0;
+	}
+	struct stat st;
+	char *buf = NULL, want[600], got[200];
+	uint64_t size = 0;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > HDR && (uint64_t)st.st_size - HDR <= max;
+	int rc = 0;
+	if (ok) {
+		size = (uint64_t)st.st_size;
+		buf = malloc((size_t)size + 1);
+		if (!buf) {
+			close(fd);
+			free(path);
+			return GOABI_ENOMEM;
+		}
+		for (uint64_t off = 0; ok && off < size;) {
+			ssize_t r = pread(fd, buf + off, (size_t)(size - off), (off_t)off);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				ok = false;
+			else
+				off += (uint64_t)r;
+		}
+	}
+	if (ok) {
+		int n = snprintf(want, sizeof(want), FACTS_MAGIC "layer %s\nfacts %s\ncontent ", digest, variant);
+		ok = n > 0 && (size_t)n < sizeof(want) && strncmp(buf, want, (size_t)n) == 0;
+		if (ok) {
+			const char *c = buf + n;
+			size_t cl = strnlen(c, (size_t)(HDR - n));
+			cl = strcspn(c, "\n") < cl ? strcspn(c, "\n") : cl;
+			struct img_digest dg;
+			ok = img_digest_init(&dg, "sha256:0000000000000000000000000000000000000000000000000000000000000000");
+			if (ok) {
+				img_digest_update(&dg, buf + HDR, (size_t)(size - HDR));
+				got[0] = 0;
+				img_digest_final(&dg, got, sizeof(got)); /* (its result compares with the zero digest) */
+				ok = strlen(got) == cl && strncmp(c, got, cl) == 0;
+			}
+		}
+	}
+	if (ok) {
+		futimens(fd, NULL); /* recently used (LRU); a read-only cache keeps its times */
+		memmove(buf, buf + HDR, (size_t)(size - HDR));
+		buf[size - HDR] = 0;
+		*data = buf;
+		*len = (size_t)(size - HDR);
+		rc = 1;
+	} else {
+		img_diag(fs, false, "cache entry '%s' does not verify: reading its layer's binaries", path);
+		free(buf);
+	}
+	close(fd);
+	free(path);
+	return rc;
+}
+
+void img_facts_unusable(struct img_fs *fs, const char *dir, const char *digest, const char *variant)
+{
+	char *d, *path;
+	if (!facts_paths(dir, digest, variant, &d, &path))
+		return;
+	img_diag(fs, false, "cache entry '%s' verifies but holds no usable facts: reading its layer's binaries", path);
+	free(d);
+	free(path);
+}
+
+bool img_facts_store(struct img_fs *fs, const char *dir, uint64_t cache_max, const char *digest, const char *variant,
+		     const void *data, size_t len)
+{
+	char *d, *final, *tmpname = NULL;
+	if (!facts_paths(dir, digest, variant, &d, &final))
+		return false;
+	bool published = false;
+	int fd = -1;
+	char hdr[HDR], hex[200];
+	struct img_digest dg;
+	if (mkdirs(d) != 0) {
+		img_diag(fs, false, "--cache: cannot create '%s': %s (facts not cached)", d, strerror(errno));
+		goto out;
+	}
+	const char *no_tmpfile = getenv("GOABI_CACHE_NO_TMPFILE");
+	bool named = no_tmpfile && *no_tmpfile == '1';
+	fd = named ? -1 : open(d, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		named = true;
+		if (asprintf(&tmpname, "%s/.tmp-%s-XXXXXX", d, strrchr(final, '/') + 1) < 0) {
+			tmpname = NULL;
+			goto out;
+		}
+		fd = mkostemp(tmpname, O_CLOEXEC);
+		if (fd >= 0)
+			fchmod(fd, 0644);
+	}
+	if (fd < 0) {
+		img_diag(fs, false, "--cache: cannot write in '%s': %s (facts not cached)", d, strerror(errno));
+		goto out;
+	}
+	if (!img_digest_init(&dg, "sha256:0000000000000000000000000000000000000000000000000000000000000000"))
+		goto out;
+	img_digest_update(&dg, data, len);
+	hex[0] = 0;
+	img_digest_final(&dg, hex, sizeof(hex)); /* (its result compares with the zero digest) */
+	if (strncmp(hex, "sha256:", 7) != 0)
+		goto out;
+	memset(hdr, '\n', sizeof(hdr));
+	int n = snprintf(hdr, sizeof(hdr), FACTS_MAGIC "layer %s\nfacts %s\ncontent %s\n", digest, variant, hex);
+	if (n <= 0 || n >= HDR || pwrite(fd, hdr, HDR, 0) != HDR)
+		goto out;
+	for (size_t off = 0; off < len;) {
+		ssize_t w = pwrite(fd, (const char *)data + off, len - off, (off_t)(HDR + off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			img_diag(fs, false, "--cache: cannot write '%s': %s (facts not cached)", final, strerror(errno));
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (named) {
+		/* the bytes reach the disk before the name does */
+		if (fdatasync(fd) == 0 && rename(tmpname, final) == 0)
+			published = true;
+	} else {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, final, AT_SYMLINK_FOLLOW) == 0) {
+			published = true;
+		} else if (errno == EEXIST) {
+			/* replace it: link under a temp name, rename over (a writer
+			 * killed between the two leaves a temp file, evicted later) */
+			static unsigned long seq;
+			if (asprintf(&tmpname, "%s/.tmp-%s-%ld-%lu", d, strrchr(final, '/') + 1, (long)getpid(),
+				     __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED)) < 0) {
+				tmpname = NULL;
+			} else if (linkat(AT_FDCWD, proc, AT_FDCWD, tmpname, AT_SYMLINK_FOLLOW) == 0) {
+				published = rename(tmpname, final) == 0;
+			} else {
+				free(tmpname);
+				tmpname = NULL;
+			}
+		}
+	}
+	if (!published)
+		img_diag(fs, false, "--cache: cannot add '%s': %s", final, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmpname && !published)
+		unlink(tmpname);
+	if (published && cache_max)
+		evict(fs, dir, cache_max);
+	free(tmpname);
+	free(d);
+	free(final);
+	return published;
 }

@@ -128,6 +128,20 @@ int img_cache_apply(struct img_fs *fs, const char *dir, const char *digest, unsi
 struct img_layer_rec *img_cache_begin(struct img_fs *fs, const char *dir, const char *digest);
 /* Publish the recorded layer (ok) or throw it away; frees rec. */
 void img_cache_end(struct img_fs *fs, struct img_layer_rec *rec, bool ok);
+/* Fact entries (the image check's facts of one layer's ELF files, opaque
+ * bytes here) by layer digest and variant ([A-Za-z0-9._-]): load returns 1
+ * with *data (malloc'ed, NUL-terminated) when the entry exists, is at most
+ * max bytes and verifies, 0 on a miss (a corrupt entry is a miss with a
+ * warning), GOABI_ENOMEM; store publishes (or replaces) it atomically,
+ * then evicts past cache_max (0: unbounded); false when not stored (a
+ * warning says why). */
+int img_facts_load(struct img_fs *fs, const char *dir, const char *digest, const char *variant, uint64_t max,
+		   char **data, size_t *len);
+bool img_facts_store(struct img_fs *fs, const char *dir, uint64_t cache_max, const char *digest, const char *variant,
+		     const void *data, size_t len);
+/* A warning that the entry verified but its content was not usable (the
+ * check could not parse it): its layer's files are read again. */
+void img_facts_unusable(struct img_fs *fs, const char *dir, const char *digest, const char *variant);
 
 /* ---- enumeration (docs/fleet.md) ---- */
 /* Called per image found: name the reference ("HOST/REPO:TAG" or

@@ -12,53 +12,26 @@
 # as served; the fixtures' expected verdicts (FIX/image/expect.tsv, from how
 # each fixture was built); the shard formula recomputed in Python; the
 # single-process report as the oracle of the sharded and merged ones; the
-# cache entries re-hashed (sha256) after writers were killed.
+# cache entries (layers and facts) re-hashed (sha256) after writers were
+# killed; the ELF files of each image counted from the registry's blobs
+# (fleet_oracle.py elf-pairs) for the binaries inspected and reused across
+# processes; the listing a Bearer front gives curl with a token per scope.
 . "$(dirname "$0")/../lib.sh"
-plan 40
+plan 44
 F=$FIX/image
 NIMG=${FLEET_IMAGES:-200}
 ORA=$TOP/tests/fleet/fleet_oracle.py
 FRONT=$TOP/tests/registry/regfront.py
 if [ ! -d "$F/musl" ] || [ ! -f "$F/expect.tsv" ]; then
-	for i in $(seq 40); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
+	for i in $(seq 44); do skip "fleet $i" "image fixtures missing (tests/fixtures/build-image.sh)"; done
 	exit 0
 fi
 for t in docker-registry python3 curl sha256sum; do
-	command -v $t >/dev/null || { for i in $(seq 40); do skip "fleet $i" "$t is not installed"; done; exit 0; }
+	command -v $t >/dev/null || { for i in $(seq 44); do skip "fleet $i" "$t is not installed"; done; exit 0; }
 done
 cd "$TMPD" || exit 0
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-}
+. "$TOP/tests/registry/lib.sh"
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-	local i
-	for i in $(seq 100); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-wait_file() { local i; for i in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
-start_registry() {
-	local name=$1 port
-	port=$(free_port)
-	mkdir -p "$TMPD/$name/data"
-	{
-		echo "version: 0.1"
-		echo "log: {level: error, accesslog: {disabled: true}}"
-		echo "storage: {filesystem: {rootdirectory: $TMPD/$name/data}, delete: {enabled: true}}"
-		echo "http: {addr: 127.0.0.1:$port}"
-	} > "$TMPD/$name/config.yml"
-	docker-registry serve "$TMPD/$name/config.yml" > "$TMPD/$name/log" 2>&1 &
-	PIDS+=($!)
-	wait_port "$port" || { notok "$name: docker-registry did not start: $(tail -3 "$TMPD/$name/log")"; return 1; }
-	echo "$port"
-}
 export TMPDIR=$TMPD/goabi-tmp
 mkdir -p "$TMPDIR"
 G() { "$GOABI" image --no-progress "$@"; }
@@ -279,15 +252,33 @@ for N in 1 2 4; do
 	pids=()
 	for I in $(seq $N); do
 		if [ $N = 4 ]; then
-			JOB_COMPLETION_INDEX=$((I - 1)) G --json --cache "$C2" --shard-count $N "${SUB[@]}" > s$N-$I.jsonl &
+			JOB_COMPLETION_INDEX=$((I - 1)) GOABI_DEBUG_STATS=1 G --json --cache "$C2" --shard-count $N "${SUB[@]}" > s$N-$I.jsonl 2> s$N-$I.err &
 		else
-			G --json --cache "$C2" --shard $I/$N "${SUB[@]}" > s$N-$I.jsonl &
+			GOABI_DEBUG_STATS=1 G --json --cache "$C2" --shard $I/$N "${SUB[@]}" > s$N-$I.jsonl 2> s$N-$I.err &
 		fi
 		pids+=($!)
 	done
 	wait "${pids[@]}"
 	"$GOABI" fleet merge --json s$N-*.jsonl > m$N.json
 	check "N=$N concurrent shards sharing one cache, merged = the single-process report ($nsub images)" same "$(same m$N.json)"
+	# facts shared across processes: N=1 left a fact entry per base layer in
+	# the cache; every later shard reuses it for each ELF file of its images
+	# (counted by fleet_oracle.py elf-pairs from the registry's blobs)
+	[ $N = 1 ] || check "N=$N on the cache N=1 filled: each shard inspected 0 binaries, reused the facts of every ELF file of its images (registry blobs)" \
+		"$N shards ok" "$(python3 - elfpaths.json s$N-*.jsonl <<'PY'
+import json, re, sys
+paths = json.load(open(sys.argv[1])); good = 0
+for f in sys.argv[2:]:
+    st = open(f[:-len(".jsonl")] + ".err").read()
+    m = re.search(r"binaries inspected (\d+), facts reused (\d+)", st)
+    want = sum(len(paths[o["digest"]]) for o in map(json.loads, open(f)) if o["status"] == "read")
+    if m and int(m.group(1)) == 0 and int(m.group(2)) == want:
+        good += 1
+    else:
+        print(f, m and m.groups(), "want 0", want, file=sys.stderr)
+print("%d shards ok" % good)
+PY
+)"
 	check "N=$N: each shard did the images docs/fleet.md assigns it (sha256 digits mod N, recomputed)" 0 "$(python3 - $N s$N-*.jsonl <<'PY'
 import json, sys
 n = int(sys.argv[1]); bad = 0
@@ -299,6 +290,71 @@ print(bad)
 PY
 )"
 done
+# a damaged fact entry is a miss, never trusted: one with a byte changed, one
+# cut short (a torn write), one layer's entry under another layer's name, and
+# one whose checksum matches content that is not facts (rewritten here with
+# its header's sha256 recomputed); their images' binaries are inspected again
+# (as many as their ELF files), the lines are the single-process ones, and
+# the entries are written anew
+read -r dA dB dC dD lA lB lC lD < <(python3 - pushed.json <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+im = {}
+for i in p["images"]:
+    if i["repo"] in ("fleet/r00", "fleet/r01", "fleet/r02"):
+        im.setdefault(i["base"], i)
+b = [im[k] for k in ("glibc", "oldglibc", "musl")]
+# the scratch base: the arm64 image of the index (fleet/multi)
+print(" ".join(["fleet/r00@" + b[0]["digest"], "fleet/r01@" + b[1]["digest"], "fleet/r02@" + b[2]["digest"],
+                "fleet/multi@" + p["index"]["platforms"]["linux/arm64"]] +
+               [p["bases"][x["base"]][7:] for x in b] + [p["bases"]["scratch"][7:]]))
+PY
+)
+FD=$C2/goabi-facts-v1/sha256
+fA=$(ls "$FD/$lA".* 2>/dev/null | head -1) fB=$(ls "$FD/$lB".* 2>/dev/null | head -1)
+fC=$(ls "$FD/$lC".* 2>/dev/null | head -1) fD=$(ls "$FD/$lD".* 2>/dev/null | head -1)
+if [ -f "$fA" ] && [ -f "$fB" ] && [ -f "$fC" ] && [ -f "$fD" ]; then
+	cp "$fA" "$fC.new" && mv "$fC.new" "$fC"
+	printf 'X' | dd of="$fA" bs=1 seek=$(( $(stat -c %s "$fA") - 300 )) conv=notrunc 2>/dev/null
+	truncate -s $(( (512 + $(stat -c %s "$fB")) / 2 )) "$fB"
+	python3 - "$fD" <<'PY'
+import hashlib, json, sys
+raw = open(sys.argv[1], "rb").read()
+j = json.loads(raw[512:])
+j["files"][0]["facts"]["needed"] = "libc.so.6"  # a string where a list belongs
+body = json.dumps(j).encode()
+hdr = raw[:512].decode().split("\n")[:3] + ["content sha256:" + hashlib.sha256(body).hexdigest(), ""]
+open(sys.argv[1], "wb").write("\n".join(hdr).encode().ljust(512, b"\n") + body)
+PY
+	GOABI_DEBUG_STATS=1 G --json --cache "$C2" "docker://$R/$dA" "docker://$R/$dB" "docker://$R/$dC" "docker://$R/$dD" > bad.jsonl 2> bad.err
+	check "damaged fact entries (byte changed, cut short, another layer's, checksum right but not facts): each named in a warning, binaries inspected = the images' ELF files (registry blobs), lines = the single run's, entries rewritten and verifying" \
+		"4 ok same 0" "$(python3 - elfpaths.json bad.jsonl single.jsonl bad.err "$FD" <<'PY'
+import json, re, sys
+paths = json.load(open(sys.argv[1]))
+warned = set()
+def norm(f):
+    r = {}
+    for o in map(json.loads, open(f)):
+        s = o.get("summary", {})
+        for k in [k for k in s if k in ("cached_layers", "bytes_read") or k.startswith("warning[")]:
+            m = re.match(r"cache entry '(%s/[^']*)' (does not verify|verifies but holds no usable facts)" % re.escape(sys.argv[5]), str(s[k]))
+            if m:
+                warned.add(m.group(1))
+            del s[k]
+        del o["references"]  # asked by digest here, by tag in the single run
+        r[o["digest"]] = o
+    return r
+bad, ref = norm(sys.argv[2]), norm(sys.argv[3])
+print(len(warned), end=" ")
+m = re.search(r"binaries inspected (\d+),", open(sys.argv[4]).read())
+want = sum(len(paths[d]) for d in bad)
+print("ok" if m and int(m.group(1)) == want and len(bad) == 4 else "inspected %s, want %d" % (m and m.group(1), want),
+      "same" if all(bad[d] == ref[d] for d in bad) else "differ")
+PY
+) $(python3 "$ORA" cache-verify "$C2" | head -1 | cut -d' ' -f3)"
+else
+	notok "fact entries of the four base layers missing from $FD: $(ls "$FD" 2>&1 | head -3)"
+fi
 # a shard killed mid-run (kill -9), then run again
 # (the binary itself in the background, not the G function: kill -9 must reach goabi, not a subshell)
 "$GOABI" image --no-progress --json --cache "$TMPD/cache3" --shard 1/2 "${SUB[@]}" > k1.jsonl &
@@ -346,16 +402,29 @@ check "--platform linux/arm64: only that platform of the index (and the single-p
 	"$(python3 -c 'import json; [print(o["digest"], o["platform"]) for o in map(json.loads, open("plat.jsonl")) if "multi" in o["references"][0]]')"
 
 # ---- Bearer front; a rate-limiting and a silent server in the same run ----
-python3 "$FRONT" front "$TMPD/front.port" "http://$R" "$TMPD/front.log" --anonymous & PIDS+=($!)
+python3 "$FRONT" front "$TMPD/front.port" "http://$R" "$TMPD/front.log" --anonymous --scoped & PIDS+=($!)
 python3 "$FRONT" ratelimit "$TMPD/rl.port" "$TMPD/rl.log" & PIDS+=($!)
 python3 "$FRONT" stall "$TMPD/stall.port" & PIDS+=($!)
 wait_file "$TMPD/front.port" && wait_file "$TMPD/rl.port" && wait_file "$TMPD/stall.port" || notok "test servers did not start"
 read -r FP BP < "$TMPD/front.port"
 t=$(date +%s.%N)
-G --json --timeout 2 "docker://127.0.0.1:$FP/fleet/r01:*" "docker://127.0.0.1:$(cat "$TMPD/rl.port")/fleet/r00:v0" \
+# the front's catalog and tag lists need tokens of their own scope (registry:catalog:*, repository:REPO:pull)
+G --json --timeout 2 "docker://127.0.0.1:$FP/fleet/r01*" "docker://127.0.0.1:$(cat "$TMPD/rl.port")/fleet/r00:v0" \
 	"docker://127.0.0.1:$(cat "$TMPD/stall.port")/fleet/r00:v0" > fail.jsonl
 rc=$?
 el=$(python3 -c "print(round($(date +%s.%N)-$t,1))")
+ncat=$(grep -c '^token anonymous registry:catalog:\*$' "$TMPD/front.log")
+# oracle: the listing the front gives curl with a token per scope
+ftok() { curl -s "http://127.0.0.1:$FP/token?service=goabi-test&scope=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
+curl -s -H "Authorization: Bearer $(ftok 'registry:catalog:*')" "http://127.0.0.1:$FP/v2/_catalog?n=1000" > fcat.json
+: > frefs.txt
+for repo in $(jget fcat.json '" ".join(r for r in j["repositories"] if r.startswith("fleet/r01"))'); do
+	curl -s -H "Authorization: Bearer $(ftok "repository:$repo:pull")" "http://127.0.0.1:$FP/v2/$repo/tags/list" |
+		python3 -c 'import json,sys; j=json.load(sys.stdin); [print("127.0.0.1:'"$FP"'/%s:%s" % (j["name"], t)) for t in j["tags"]]' >> frefs.txt
+done
+check "catalog behind Bearer tokens (scoped: a token opens only its scope): docker://FRONT/fleet/r01* lists the references curl lists with tokens ($(grep -c . frefs.txt)), a registry:catalog:* token asked" \
+	"$(sort frefs.txt | tr '\n' ' ') 1" \
+	"$(python3 -c 'import json; [print(r) for o in map(json.loads, open("fail.jsonl")) for r in o["references"] if "'":$FP/"'" in r]' | sort | tr '\n' ' ') $([ "$ncat" -ge 1 ] && echo 1 || echo 0)"
 check "Bearer front (token, blobs on another origin): every tag of fleet/r01 read, digests the registry's" 0 "$(python3 - truth.json fail.jsonl "$FP" "$P" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1])); fp, p = sys.argv[3], sys.argv[4]
@@ -391,8 +460,8 @@ for round in 1 2 3; do
 	for p in "${pids[@]}"; do [ $((RANDOM % 4)) != 0 ] && kill -9 "$p" 2>/dev/null && kills=$((kills + 1)); sleep 0.0$((RANDOM % 9)); done
 	wait "${pids[@]}" 2>/dev/null
 done
-read -r vok vtmp vbad < <(python3 "$ORA" cache-verify "$C4" | head -1)
-check "after 3 rounds of 4 writers, $kills killed (kill -9) at random points: every entry verifies (sha256 re-hashed; $vok entries, $vtmp temp files)" 0 "$vbad"
+read -r vok vtmp vbad vfacts < <(python3 "$ORA" cache-verify "$C4" | head -1)
+check "after 3 rounds of 4 writers, $kills killed (kill -9) at random points: every entry verifies (sha256 re-hashed; $vok entries of which $vfacts fact entries, $vtmp temp files)" 0 "$vbad"
 G --json --cache "$C4" "${SUB[@]}" > c4.jsonl 2> c4.err
 "$GOABI" fleet merge --json c4.jsonl > m4.json
 check "a run on that cache gives the single-process report, no entry rejected" "same 0" "$(same m4.json) $(grep -c 'does not verify' c4.err)"
@@ -407,7 +476,7 @@ total=$(find "$C5" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 [ "$total" -le "$max" ] && [ -f "$C5/goabi-layers-v1/sha256/${last:7}" ] &&
 	ok "--cache-max $max: cache holds $total bytes, the most recently used base layer kept" ||
 	notok "--cache-max $max: $total bytes, last base ${last:7:12} $([ -f "$C5/goabi-layers-v1/sha256/${last:7}" ] && echo kept || echo evicted)"
-python3 "$ORA" cache-verify "$C5" | head -1 | grep -q ' 0$' && ok "--cache-max: the entries left verify" || notok "--cache-max left a bad entry"
+python3 "$ORA" cache-verify "$C5" | head -1 | grep -q ' 0 [0-9]*$' && ok "--cache-max: the entries left verify" || notok "--cache-max left a bad entry"
 
 # ---- usage ----
 G --shard 3/2 "docker://$R/fleet/r00:v0" > /dev/null 2>&1; rc1=$?

@@ -10,8 +10,11 @@
   fleet_oracle.py shard DIGEST N    the shard (1-based) docs/fleet.md assigns
   fleet_oracle.py cache-verify DIR  checks every cache entry: header names the
       layer digest of its file name, and the sha256 of the bytes after the
-      512-byte header is the header's content digest. Prints
-      "VERIFIED TEMPFILES BAD" and one line per bad entry.
+      512-byte header is the header's content digest; a fact entry
+      (goabi-facts-v1/ALG/HEX.VARIANT) also names its variant, and its
+      content is JSON naming the same layer and variant. Prints
+      "VERIFIED TEMPFILES BAD FACTS" (FACTS: the fact entries among the
+      verified) and one line per bad entry.
   fleet_oracle.py elf-pairs REGISTRY LINES.jsonl [PATHS.json]
       For the images LINES.jsonl says were read: their manifests and layer
       blobs from the registry (by digest), each distinct blob read once
@@ -92,7 +95,7 @@ def truth(reg, out, prefix=""):
 
 
 def cache_verify(d):
-    ok = tmp = 0
+    ok = tmp = facts = 0
     bad = []
     for root, _, files in os.walk(d):
         for fn in files:
@@ -105,12 +108,26 @@ def cache_verify(d):
                 data = f.read()
             hdr = data[:512].decode("latin-1").split("\n")
             content = "sha256:" + hashlib.sha256(data[512:]).hexdigest()
-            if (len(data) > 512 and hdr[0] == "goabi-layer-cache 1" and hdr[1] == "layer %s:%s" % (alg, fn)
-                    and hdr[2] == "content " + content):
+            if "/goabi-facts-v1/" in p:
+                # a fact entry: HEX.VARIANT, header names both, content JSON for that layer
+                hexd, _, variant = fn.partition(".")
+                good = (len(data) > 512 and hdr[0] == "goabi-fact-cache 1" and hdr[1] == "layer %s:%s" % (alg, hexd)
+                        and hdr[2] == "facts " + variant and hdr[3] == "content " + content)
+                if good:
+                    try:
+                        j = json.loads(data[512:])
+                        good = j["layer"] == "%s:%s" % (alg, hexd) and j["variant"] == variant and len(j["files"]) > 0
+                    except (ValueError, KeyError):
+                        good = False
+                facts += good
+            else:
+                good = (len(data) > 512 and hdr[0] == "goabi-layer-cache 1" and hdr[1] == "layer %s:%s" % (alg, fn)
+                        and hdr[2] == "content " + content)
+            if good:
                 ok += 1
             else:
                 bad.append(p)
-    print(ok, tmp, len(bad))
+    print(ok, tmp, len(bad), facts)
     for b in bad:
         print(b)
 

@@ -2,17 +2,23 @@
 """Test servers for goabi image docker:// (127.0.0.1 only; stopped by the tests).
 
 usage:
-  regfront.py front PORTFILE BACKEND LOG [--user U:P] [--anonymous]
+  regfront.py front PORTFILE BACKEND LOG [--user U:P] [--anonymous] [--scoped]
       A Bearer-token front for the registry at BACKEND (http://127.0.0.1:N),
       behaving as public registries do: every /v2/ request without a valid
-      token gets 401 + WWW-Authenticate: Bearer realm=.../token,service,scope;
+      token gets 401 + WWW-Authenticate: Bearer realm=.../token,service,scope
+      (scope repository:REPO:pull, registry:catalog:* for /v2/_catalog);
       GET /token hands out tokens (anonymously with --anonymous, else only
-      for Basic U:P); manifests are proxied; blobs answer 307 to a second port
-      (another origin), which refuses any request carrying Authorization
-      (that would leak the registry's token) and serves the blob otherwise.
+      for Basic U:P) for the scopes asked; with --scoped a token opens only
+      the requests of its scopes (as Distribution's token auth: another
+      repository or the catalog is challenged again); manifests, tag lists
+      and the catalog are proxied (query and Link header passed); blobs
+      answer 307 to a second port (another origin), which refuses any
+      request carrying Authorization (that would leak the registry's token)
+      and serves the blob otherwise.
       Writes "FRONTPORT BLOBPORT" to PORTFILE, one line per event to LOG:
-      "token anonymous", "token user U", "token refused", "leak PATH",
-      "blob PATH", "manifest PATH".
+      "token anonymous SCOPE...", "token user U SCOPE...", "token refused",
+      "leak PATH", "blob PATH", "manifest PATH", "denied PATH" (--scoped:
+      a token without the request's scope).
   regfront.py stall PORTFILE
       Accepts connections, reads the request and never answers.
   regfront.py flaky PORTFILE BACKEND N
@@ -63,9 +69,10 @@ if MODE == "front":
     BACKEND, LOG = sys.argv[3], sys.argv[4]
     USER = None
     ANON = "--anonymous" in sys.argv
+    SCOPED = "--scoped" in sys.argv
     if "--user" in sys.argv:
         USER = sys.argv[sys.argv.index("--user") + 1]
-    TOKENS = set()
+    TOKENS = {}  # token -> the scopes granted
     state = {}
 
     class Blob(http.server.BaseHTTPRequestHandler):
@@ -128,13 +135,15 @@ if MODE == "front":
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                if q.get("service") != ["goabi-test"] or not q.get("scope", [""])[0].startswith("repository:"):
+                scopes = [x for v in q.get("scope", []) for x in v.split(" ")]
+                if q.get("service") != ["goabi-test"] or not scopes or \
+                        not all(x.startswith("repository:") or x == "registry:catalog:*" for x in scopes):
                     self.send_response(400)
                     self.end_headers()
                     return
                 t = secrets.token_hex(16)
-                TOKENS.add(t)
-                log("token " + who)
+                TOKENS[t] = set(scopes)
+                log("token " + who + " " + " ".join(scopes))
                 body = json.dumps({"token": t, "expires_in": 300}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -148,8 +157,14 @@ if MODE == "front":
             if len(parts) > 4 and parts[1] == "v2":
                 repo = "/".join(parts[2:-2])
                 scope = "repository:%s:pull" % repo
+            elif u.path == "/v2/_catalog":
+                scope = "registry:catalog:*"
             if not (auth.startswith("Bearer ") and auth[7:] in TOKENS):
                 self.challenge(scope if u.path != "/v2/" else "")
+                return
+            if SCOPED and scope and scope not in TOKENS[auth[7:]]:
+                log("denied " + u.path)
+                self.challenge(scope)
                 return
             if "/blobs/" in u.path:
                 bp = self.server.blobport
@@ -159,10 +174,10 @@ if MODE == "front":
                 self.end_headers()
                 return
             log("manifest " + u.path)
-            st, hdrs, body = backend_get(BACKEND, u.path, dict(self.headers))
+            st, hdrs, body = backend_get(BACKEND, u.path + ("?" + u.query if u.query else ""), dict(self.headers))
             self.send_response(st)
             for k, v in hdrs:
-                if k.lower() in ("content-type", "docker-content-digest"):
+                if k.lower() in ("content-type", "docker-content-digest", "link"):
                     self.send_header(k, v)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
