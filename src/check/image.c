@@ -583,7 +583,7 @@ static bool facts_from_json(json_t *f, struct imgchk_bin *b)
 			return false;
 		for (size_t i = 0; i < json_array_size(vn); i++) {
 			json_t *e = json_array_get(vn, i);
-			struct imgc_verneed *v = &b->vn[i];
+			struct rsv_verneed *v = &b->vn[i];
 			memset(v, 0, sizeof(*v));
 			if (!json_is_object(e) || !json_is_string(json_object_get(e, "file")) || !get_str(e, "file", &v->file) ||
 			    !get_strs(e, "vers", &v->vers, &v->nvers))
