@@ -9,23 +9,13 @@
 # a Go 1.19 c-archive fixture.
 . "$(dirname "$0")/../lib.sh"
 ORACLE="python3 $TOP/tests/cli/sbom_oracle.py"
-CACHE="${GOABI_CACHE:-$HOME/.cache/goabi}/npm-data"
 DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
-read -r spec sha _ < <(grep -v '^#' "$TOP/testdata/npm-test-data.tsv" | grep '^@cyclonedx/cyclonedx-library@')
-S=$CACHE/cyclonedx/package/res/schema
-tgz=$CACHE/cyclonedx.tgz
-mkdir -p "$CACHE/cyclonedx"
-if ! { [ -f "$tgz" ] && echo "$sha  $tgz" | sha256sum -c --status; }; then
-	rm -rf "$TMPD/np" && mkdir -p "$TMPD/np"
-	(cd "$TMPD/np" && npm pack --silent "$spec" > /dev/null 2>&1) && mv "$TMPD"/np/*.tgz "$tgz" 2>/dev/null
-	rm -rf "$CACHE/cyclonedx/package"
-fi
-if [ -f "$tgz" ] && echo "$sha  $tgz" | sha256sum -c --status; then
-	[ -f "$S/bom-1.6.SNAPSHOT.schema.json" ] || tar -xzf "$tgz" -C "$CACHE/cyclonedx" package/res/schema
-	ok "CycloneDX schema: $spec fetched, sha256 verified"
+if cdx_schema; then # tests/lib.sh: CDX_SPEC, CDX_SCHEMA
+	ok "CycloneDX schema: $CDX_SPEC fetched, sha256 verified"
 else
-	notok "CycloneDX schema: $spec could not be fetched or its sha256 differs"
+	notok "CycloneDX schema: $CDX_SPEC could not be fetched or its sha256 differs"
 fi
+S=$CDX_SCHEMA
 inputs=()
 for f in "$NPM/lefthook-linux-x64@2.1.17/lefthook" "$NPM/@esbuild_linux-x64@0.25.5/esbuild" \
 	"$(ls -d "$DEB"/age_*_amd64 2>/dev/null | head -1)/usr/bin/age" \
@@ -36,10 +26,10 @@ done
 "$GOABI" inspect --format cyclonedx "${inputs[@]}" > "$TMPD/bom.json" 2> "$TMPD/err"
 check "exit 0 on ${#inputs[@]} readable inputs" 0 $?
 if [ -f "$S/bom-1.6.SNAPSHOT.schema.json" ]; then
-	check "valid against the CycloneDX 1.6 JSON schema" valid "$($ORACLE validate "$S" "$TMPD/bom.json" | tail -1)"
+	check "valid against the CycloneDX 1.6 JSON schema" valid "$(cdx_validate "$TMPD/bom.json" | tail -1)"
 	# the validator rejects a broken BOM (the check can fail)
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["components"][0]["type"]="binary"; json.dump(j, open(sys.argv[2],"w"))' "$TMPD/bom.json" "$TMPD/bad.json"
-	check "the schema check rejects a component of type 'binary'" invalid "$($ORACLE validate "$S" "$TMPD/bad.json" | tail -1)"
+	check "the schema check rejects a component of type 'binary'" invalid "$(cdx_validate "$TMPD/bad.json" | tail -1)"
 else
 	skip "CycloneDX schema validation" "schema not fetched"
 	skip "CycloneDX schema rejects a bad BOM" "schema not fetched"
