@@ -19,11 +19,11 @@
 DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
 MB="${GOABI_CACHE:-$HOME/.cache/goabi}/nss/bookworm-minbase.tar.gz"
 NFPM=${GOABI_CACHE:-$HOME/.cache/goabi}/nfpm/bin/nfpm
-plan 19
+plan 21
 deb() { ls "$DEB"/"$1"_*_amd64.deb 2> /dev/null | head -1; }
 JQ=$(deb jq) RUNC=$(deb runc) LIBJQ=$(deb libjq1) ONIG=$(deb libonig5) SECCOMP=$(deb libseccomp2)
 if [ ! -f "$MB" ] || [ "$(id -u)" != 0 ] || [ -z "$JQ" ] || [ -z "$RUNC" ] || [ -z "$LIBJQ" ] || [ -z "$ONIG" ] || [ -z "$SECCOMP" ]; then
-	for i in $(seq 1 19); do
+	for i in $(seq 1 21); do
 		skip "image --add packages $i" "needs root (chroot), the minbase tarball $MB (tests/fixtures/build-nss.sh) and jq, runc, libjq1, libonig5, libseccomp2 (tests/fetch-deb.sh, tests/realworld/pkgsyft.tsv)"
 	done
 	exit 0
@@ -125,8 +125,20 @@ EOF
 	check "tool.rpm: uses-foo's libfoo.so.1 where ld.so --list finds it, through /lib -> usr/lib" \
 		"$(chroot "$I3" /lib64/ld-linux-x86-64.so.2 --list /usr/bin/uses-foo | sed -n 's/^\s*libfoo.so.1 => \([^ ]*\) .*/\1/p' | xargs -r -I{} python3 -c 'import os,sys; os.chroot(sys.argv[1]); print(os.path.realpath(sys.argv[2]))' "$I3" {})" \
 		"$(jget "$TMPD/c.json" "next((x.split(' => ')[1] for b in j['judged'] if b['member']=='/usr/bin/uses-foo' for x in b['properties'].get('resolved','').split('; ') if x.startswith('libfoo')), 'none')")"
+	# an .apk (nfpm): the data stream's files, not its control files (.PKGINFO, .SIGN.*)
+	sed 's/^name: tool/name: tool-apk/' "$TMPD/tool.yaml" > "$TMPD/tool-apk.yaml"
+	"$NFPM" package -f "$TMPD/tool-apk.yaml" -p apk -t "$TMPD/tool.apk" > "$TMPD/nfpm-apk.log" 2>&1
+	"$GOABI" image --json "$R" --add "$TMPD/tool.apk" > "$TMPD/d.json" 2> /dev/null
+	I4=$TMPD/i4
+	mkdir -p "$TMPD/apkx" && tar -xzf "$TMPD/tool.apk" -C "$TMPD/apkx" 2> /dev/null
+	tar -tzf "$TMPD/tool.apk" 2> /dev/null | grep -v '^\.' | grep -v '/$' | sed 's|^|/|' > "$TMPD/apk.list"
+	check "tool.apk: the data files judged at their paths, no control file (oracle: tar -tzf)" \
+		"$(elfs_in "$TMPD/apk.list" "$TMPD/apkx" | sed 's|^/lib/|/usr/lib/|' | sort)" \
+		"$(jget "$TMPD/d.json" "'\n'.join(sorted(b['member'] for b in j['judged'] if b['member'] in ('/usr/bin/cgo-exe','/usr/bin/musl-dyn','/usr/bin/uses-foo','/usr/lib/x86_64-linux-gnu/libfoo.so.1','/.PKGINFO')))")"
+	check "tool.apk: cgo-exe $(loader "$I3" /usr/bin/cgo-exe), as from the rpm (ld.so --list)" "$(loader "$I3" /usr/bin/cgo-exe)" \
+		"$(verdict "$TMPD/d.json" /usr/bin/cgo-exe)"
 else
-	for i in $(seq 1 6); do skip "image --add rpm $i" "needs nfpm ($NFPM: t-packages-rpm-apk.sh builds it) and the inspect/image fixtures"; done
+	for i in $(seq 1 8); do skip "image --add rpm/apk $i" "needs nfpm ($NFPM: t-packages-rpm-apk.sh builds it) and the inspect/image fixtures"; done
 fi
 # a broken package: a diagnostic naming it, exit 2
 head -c 3000 "$RUNC" > "$TMPD/cut.deb"
