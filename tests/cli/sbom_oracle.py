@@ -17,6 +17,12 @@
   sbom_oracle.py syftgo GOABI_BOM SYFT_BOM ROOT GO
       per Go binary: every Go module purl syft reports for it is one goabi
       reports for it; its main module's purl against `GO version -m`
+  sbom_oracle.py mainpurl NAME BOM GOVERSION_M_TXT
+      the BOM's first component's purl = its main module's from `go version -m`
+  sbom_oracle.py mkprog DIR GO
+      build DIR/prog with GO: a module example.com/app/v2 ("(devel)": built
+      from a directory) requiring example.com/lib v1.2.0 replaced by the
+      directory ../lib, -ldflags "-X main.version=1.4.2"; prints its path
   sbom_oracle.py dups BOM   -> "none" or the (parent, purl, file) seen twice
   sbom_oracle.py deprefs BOM -> "resolved N" or the dependency refs that name
       no component
@@ -105,6 +111,37 @@ def modules(name, bom, gv):
     ok = got == want
     print(("ok" if ok else "not ok") + " - %s: %d module purls = go version -m's modules and stdlib%s" % (
         name, len(want), "" if ok else ": missing %r, extra %r" % (sorted(want - got)[:3], sorted(got - want)[:3])))
+
+
+def mainpurl(name, bom, gv):
+    c = json.load(open(bom))["components"][0]
+    want = main_purl(parse_gover(open(gv).read()))
+    ok = c.get("purl") == want
+    print(("ok" if ok else "not ok") + " - %s: the program's purl %s = its main module's (go version -m)%s" % (
+        name, want, "" if ok else ": got %r" % c.get("purl")))
+
+
+def mkprog(d, gov):
+    os.makedirs(os.path.join(d, "app"), exist_ok=True)
+    os.makedirs(os.path.join(d, "lib"), exist_ok=True)
+    files = {
+        "lib/go.mod": "module example.com/lib\n\ngo 1.19\n",
+        "lib/lib.go": "package lib\n\nfunc V() string { return \"lib\" }\n",
+        "app/go.mod": "module example.com/app/v2\n\ngo 1.19\n\nrequire example.com/lib v1.2.0\n\n"
+                      "replace example.com/lib => ../lib\n",
+        "app/main.go": "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/lib\"\n)\n\n"
+                       "var version = \"dev\"\n\nfunc main() { fmt.Println(lib.V(), version) }\n",
+    }
+    for f, t in files.items():
+        open(os.path.join(d, f), "w").write(t)
+    env = dict(os.environ, GOFLAGS="-mod=mod", GOPROXY="off", GOTOOLCHAIN="local")
+    p = subprocess.run([gov, "build", "-ldflags", "-X main.version=1.4.2", "-o", "../prog", "."],
+                       cwd=os.path.join(d, "app"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    if p.returncode != 0:
+        sys.stderr.write(p.stdout[-500:])
+        sys.exit(1)
+    print(os.path.join(d, "prog"))
 
 
 def refs(bom):
@@ -368,4 +405,6 @@ if __name__ == "__main__":
      "merge": lambda: merge(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]),
      "syftgo": lambda: syftgo(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]),
      "dups": lambda: dups(sys.argv[2]),
+     "mainpurl": lambda: mainpurl(sys.argv[2], sys.argv[3], sys.argv[4]),
+     "mkprog": lambda: mkprog(sys.argv[2], sys.argv[3]),
      "deprefs": lambda: deprefs(sys.argv[2])}[sys.argv[1]]()

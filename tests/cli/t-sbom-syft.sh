@@ -69,13 +69,7 @@ fi
 
 # ---- single files: inspect FILE vs syft file:FILE
 # a program with a directory replacement, a (devel) main module and a version in -ldflags
-mkdir -p "$TMPD/go/app" "$TMPD/go/lib"
-printf 'module example.com/lib\n\ngo 1.19\n' > "$TMPD/go/lib/go.mod"
-printf 'package lib\n\nfunc V() string { return "lib" }\n' > "$TMPD/go/lib/lib.go"
-printf 'module example.com/app/v2\n\ngo 1.19\n\nrequire example.com/lib v1.2.0\n\nreplace example.com/lib => ../lib\n' > "$TMPD/go/app/go.mod"
-printf 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/lib"\n)\n\nvar version = "dev"\n\nfunc main() { fmt.Println(lib.V(), version) }\n' > "$TMPD/go/app/main.go"
-(cd "$TMPD/go/app" && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local "$GOV" build -ldflags "-X main.version=1.4.2" -o ../prog .) > "$TMPD/go/build.log" 2>&1 ||
-	notok "build of the replacement program failed: $(head -2 "$TMPD/go/build.log")"
+$ORACLE mkprog "$TMPD/go" "$GOV" > /dev/null 2> "$TMPD/go.log" || notok "build of the replacement program failed: $(tail -2 "$TMPD/go.log")"
 files=()
 for f in "$TMPD/go/prog" "$NPM/@esbuild_linux-x64@0.25.5/esbuild" "$NPM/lefthook-linux-x64@2.1.17/lefthook" \
 	"$(ls -d "$DEB"/age_*_amd64 2> /dev/null | head -1)/usr/bin/age" "$(ls -d "$DEB"/runc_*_amd64 2> /dev/null | head -1)/usr/sbin/runc"; do
@@ -88,16 +82,6 @@ for f in "${files[@]}"; do
 	$ORACLE syftgo "$TMPD/g.json" "$TMPD/s.json" "$(dirname "$f")" "$GOV" | label "$n"
 	merged "$n" "$TMPD/g.json" "$TMPD/s.json" "$(dirname "$f")"
 done
-# the replacement program's modules against go version -m (directory
-# replacement: the module's path, no version; as syft writes it)
-if [ -f "$TMPD/go/prog" ]; then
-	"$GOABI" inspect --format cyclonedx "$TMPD/go/prog" > "$TMPD/g.json" 2> /dev/null
-	GOTOOLCHAIN=local "$GOV" version -m "$TMPD/go/prog" > "$TMPD/gv.txt"
-	$ORACLE modules "replacement program" "$TMPD/g.json" "$TMPD/gv.txt"
-	check "replacement program: the replaced module names its directory (go version -m: => ../lib)" "../lib" \
-		"$(jget "$TMPD/g.json" "[p['value'] for c in j['components'][0]['components'] for p in c.get('properties',[]) if p['name']=='goabi:go.module.replaced_by'][0]")"
-fi
-
 # ---- a root directory: image ROOT vs syft dir:ROOT
 R=$TMPD/root
 mkdir -p "$R/usr/bin" "$R/usr/sbin"

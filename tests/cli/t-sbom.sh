@@ -3,10 +3,13 @@
 # official CycloneDX JSON schema (shipped in the npm package
 # @cyclonedx/cyclonedx-library, pinned in testdata/npm-test-data.tsv), with
 # its Go module components checked against `go version -m` (purls as syft
-# writes them: pkg:golang/PATH@VERSION, the replacement's when replaced, and
-# pkg:golang/stdlib@X.Y.Z), archive members against `ar t`, bom-refs unique.
-# Inputs: real programs (npm lefthook and esbuild, Debian's age, runc, jq) and
-# a Go 1.19 c-archive fixture.
+# writes them: pkg:golang/PATH@VERSION, the replacement's when replaced by a
+# module, the module's own path without version when replaced by a directory,
+# no version for "(devel)", and pkg:golang/stdlib@X.Y.Z; the program's own
+# purl from its main module), archive members against `ar t`, bom-refs unique.
+# Inputs: real programs (npm lefthook and esbuild, Debian's age, runc, jq), a
+# program built here with a directory replacement and a Go 1.19 c-archive
+# fixture.
 . "$(dirname "$0")/../lib.sh"
 ORACLE="python3 $TOP/tests/cli/sbom_oracle.py"
 DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
@@ -46,7 +49,21 @@ for f in "${inputs[@]}"; do
 	cp "$f" "$TMPD/x" && chmod +x "$TMPD/x"
 	GOTOOLCHAIN=local "${GO126:-go}" version -m "$TMPD/x" > "$TMPD/gv.txt" 2>&1 || { notok "$n: go version -m cannot read it"; continue; }
 	$ORACLE modules "$n" "$TMPD/one.json" "$TMPD/gv.txt"
+	$ORACLE mainpurl "$n" "$TMPD/one.json" "$TMPD/gv.txt"
 done
+# a program built here: a module replaced by a directory (the module's path,
+# no version: as syft writes it), a "(devel)" main module (purl without version)
+if [ -n "${GO126:-}" ] && prog=$($ORACLE mkprog "$TMPD/go" "$GO126" 2> "$TMPD/go.log"); then
+	"$GOABI" inspect --format cyclonedx "$prog" > "$TMPD/one.json" 2> /dev/null
+	GOTOOLCHAIN=local "$GO126" version -m "$prog" > "$TMPD/gv.txt" 2>&1
+	$ORACLE modules "replacement program" "$TMPD/one.json" "$TMPD/gv.txt"
+	$ORACLE mainpurl "replacement program" "$TMPD/one.json" "$TMPD/gv.txt"
+	check "replacement program: the replaced module names its directory ($(grep -P '^\t=>' "$TMPD/gv.txt" | cut -f3) in go version -m)" \
+		"$(grep -P '^\t=>' "$TMPD/gv.txt" | cut -f3)" \
+		"$(jget "$TMPD/one.json" "' '.join(p['value'] for c in j['components'][0]['components'] for p in c.get('properties',[]) if p['name']=='goabi:go.module.replaced_by')")"
+else
+	for i in 1 2 3 4; do skip "replacement program check $i" "no Go 1.26.8 or its build failed: $(tail -1 "$TMPD/go.log" 2> /dev/null)"; done
+fi
 # an archive: its members nested under it, as ar t lists them
 a=$FIX/inspect/go119-c-archive.a
 if [ -f "$a" ]; then
