@@ -224,34 +224,71 @@ static char **tree(struct diff_run *d, const char *dir, size_t *n)
 	return d->paths;
 }
 
+/* One side of a sorted merge: its names in strcmp order, and how a name
+ * becomes the path shown (ROOT SEP NAME: "DIR/name", "PKG!/name"). */
+struct merge_side {
+	const char *root, *sep;
+	size_t n;
+	const char *(*name)(const void *v, size_t i);
+	const void *v;
+};
+
+/* the pair of files at the same name on both sides */
+typedef void (*merge_pair_fn)(struct diff_run *d, void *ctx, size_t i, size_t j, const char *label, const char *a,
+			      const char *b);
+
+/* Two sorted name lists merged once: a name only in OLD is removed, only in
+ * NEW added (each judged here), in both handed to PAIR with its two paths.
+ * Directories and release packages both compare this way. */
+static void merge_names(struct diff_run *d, const struct merge_side *o, const struct merge_side *n,
+			merge_pair_fn pair, void *ctx)
+{
+	size_t i = 0, j = 0;
+	while (i < o->n || j < n->n) {
+		const char *on = i < o->n ? o->name(o->v, i) : NULL, *nn = j < n->n ? n->name(n->v, j) : NULL;
+		int c = !on ? 1 : !nn ? -1 : strcmp(on, nn);
+		const char *a = c <= 0 ? arena_printf(d->set.arena, "%s%s%s", o->root, o->sep, on) : NULL;
+		const char *b = c >= 0 ? arena_printf(d->set.arena, "%s%s%s", n->root, n->sep, nn) : NULL;
+		size_t from = d->set.n;
+		if (c < 0) {
+			diff_file_removed(&d->set, on);
+			judge(d, on, a, a, NULL, emit(d, from, on, a, NULL), "removed");
+			i++;
+		} else if (c > 0) {
+			diff_file_added(&d->set, nn);
+			judge(d, nn, b, NULL, b, emit(d, from, nn, NULL, b), "added");
+			j++;
+		} else {
+			pair(d, ctx, i, j, on, a, b);
+			i++;
+			j++;
+		}
+	}
+}
+
+static const char *str_at(const void *v, size_t i)
+{
+	return ((char *const *)v)[i];
+}
+
+static void dir_pair(struct diff_run *d, void *ctx, size_t i, size_t j, const char *label, const char *a, const char *b)
+{
+	(void)ctx;
+	(void)i;
+	(void)j;
+	if (a && b)
+		diff_files(d, label, a, b);
+	else
+		d->oom = true;
+}
+
 static void diff_dirs(struct diff_run *d, const char *od, const char *nd)
 {
 	size_t no, nn;
 	char **po = tree(d, od, &no);
 	char **pn = tree(d, nd, &nn);
-	size_t i = 0, j = 0;
-	while (i < no || j < nn) {
-		int c = i == no ? 1 : j == nn ? -1 : strcmp(po[i], pn[j]);
-		const char *a = c <= 0 ? arena_printf(d->set.arena, "%s/%s", od, po[i]) : NULL;
-		const char *b = c >= 0 ? arena_printf(d->set.arena, "%s/%s", nd, pn[j]) : NULL;
-		size_t from = d->set.n;
-		if (c < 0) {
-			diff_file_removed(&d->set, po[i]);
-			judge(d, po[i], a, a, NULL, emit(d, from, po[i], a, NULL), "removed");
-			i++;
-		} else if (c > 0) {
-			diff_file_added(&d->set, pn[j]);
-			judge(d, pn[j], b, NULL, b, emit(d, from, pn[j], NULL, b), "added");
-			j++;
-		} else {
-			if (a && b)
-				diff_files(d, po[i], a, b);
-			else
-				d->oom = true;
-			i++;
-			j++;
-		}
-	}
+	struct merge_side so = { od, "/", no, str_at, po }, sn = { nd, "/", nn, str_at, pn };
+	merge_names(d, &so, &sn, dir_pair, NULL);
 	for (size_t k = 0; k < no; k++)
 		free(po[k]);
 	for (size_t k = 0; k < nn; k++)
@@ -352,44 +389,39 @@ static void pkg_side_free(struct pkg_side *s)
 	free(s->v);
 }
 
+static const char *bin_at(const void *v, size_t i)
+{
+	return ((const struct pkg_bin *)v)[i].name;
+}
+
+/* the binary at the same path in both packages: compared when both were read */
+static void pkg_pair(struct diff_run *d, void *ctx, size_t i, size_t j, const char *label, const char *a, const char *b)
+{
+	struct pkg_side *s = ctx; /* [0] old, [1] new */
+	struct goabi_artifact *x = s[0].v[i].a, *y = s[1].v[j].a;
+	size_t from = d->set.n;
+	if (x && y && x->kind != GOABI_KIND_OTHER && y->kind != GOABI_KIND_OTHER)
+		diff_artifacts(&d->set, label, x, y, &d->dopts);
+	enum goabi_verdict v = emit(d, from, label, a, b);
+	if (!x || !y)
+		v = GOABI_VERDICT_ERROR;
+	judge(d, label, b, a, b, v, verdict_word(v, d->set.n > from));
+}
+
 /* Two packages: each binary of OLD with the one at the same path in NEW
  * (PKG!/path), as two directories are compared. */
 static void diff_pkgs(struct diff_run *d, const char *op, enum pkg_kind ok, const char *np, enum pkg_kind nk)
 {
-	struct pkg_side so = { 0 }, sn = { 0 };
+	struct pkg_side s[2] = { { 0 }, { 0 } };
 	/* both read (each reports its own error) before either is compared */
-	bool read_o = pkg_side_read(d, &so, op, ok);
-	bool read_n = pkg_side_read(d, &sn, np, nk);
+	bool read_o = pkg_side_read(d, &s[0], op, ok);
+	bool read_n = pkg_side_read(d, &s[1], np, nk);
 	if (read_o && read_n) {
-		size_t i = 0, j = 0;
-		while (i < so.n || j < sn.n) {
-			int c = i == so.n ? 1 : j == sn.n ? -1 : strcmp(so.v[i].name, sn.v[j].name);
-			const char *a = c <= 0 ? arena_printf(d->set.arena, "%s!/%s", op, so.v[i].name) : NULL;
-			const char *b = c >= 0 ? arena_printf(d->set.arena, "%s!/%s", np, sn.v[j].name) : NULL;
-			size_t from = d->set.n;
-			if (c < 0) {
-				diff_file_removed(&d->set, so.v[i].name);
-				judge(d, so.v[i].name, a, a, NULL, emit(d, from, so.v[i].name, a, NULL), "removed");
-				i++;
-			} else if (c > 0) {
-				diff_file_added(&d->set, sn.v[j].name);
-				judge(d, sn.v[j].name, b, NULL, b, emit(d, from, sn.v[j].name, NULL, b), "added");
-				j++;
-			} else {
-				const char *label = so.v[i].name;
-				if (so.v[i].a && sn.v[j].a && so.v[i].a->kind != GOABI_KIND_OTHER && sn.v[j].a->kind != GOABI_KIND_OTHER)
-					diff_artifacts(&d->set, label, so.v[i].a, sn.v[j].a, &d->dopts);
-				enum goabi_verdict v = emit(d, from, label, a, b);
-				if (!so.v[i].a || !sn.v[j].a)
-					v = GOABI_VERDICT_ERROR;
-				judge(d, label, b, a, b, v, verdict_word(v, d->set.n > from));
-				i++;
-				j++;
-			}
-		}
+		struct merge_side mo = { op, "!/", s[0].n, bin_at, s[0].v }, mn = { np, "!/", s[1].n, bin_at, s[1].v };
+		merge_names(d, &mo, &mn, pkg_pair, s);
 	}
-	pkg_side_free(&so);
-	pkg_side_free(&sn);
+	pkg_side_free(&s[0]);
+	pkg_side_free(&s[1]);
 }
 
 static void count(struct diff_run *d, const char *name, size_t n)

@@ -113,6 +113,8 @@ static const char *module_lines(const struct goabi_go *g, struct goabi_arena *ar
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
+	if (g->main_path) /* the package path: the SBOM's main module when no "mod" (cyclonedx.c) */
+		mod_line(&buf, &len, &cap, "path", g->main_path, NULL, NULL);
 	if (g->main.path)
 		mod_line(&buf, &len, &cap, "mod", g->main.path, g->main.version, g->main.sum);
 	for (size_t i = 0; i < g->ndeps; i++) {

@@ -16,6 +16,7 @@
 #include "read/image_int.h"
 #include "read/foreign.h"
 #include "read/mapfile.h"
+#include "read/package.h"
 
 void img_diag(struct img_fs *fs, bool error, const char *fmt, ...)
 {
@@ -767,11 +768,29 @@ static struct archive *layer_archive(void)
 	return a;
 }
 
+/* A release package's entry that is not applied as a layer's would be
+ * (pkg: its enum pkg_kind): the package's control files (.apk), directories
+ * (created as their files need them: a package's "./lib/" must not replace
+ * the image's /lib -> usr/lib symlink, dpkg keeps it too) and names a
+ * layer would take for whiteouts (".wh.*": a package has none). */
+static bool package_skip(struct img_fs *fs, int pkg, struct archive_entry *e, const char *where)
+{
+	const char *name = archive_entry_pathname(e);
+	if (!name || pkg_data_skip((enum pkg_kind)pkg, name) || archive_entry_filetype(e) == AE_IFDIR)
+		return true;
+	const char *b = strrchr(name, '/');
+	if (strncmp(b ? b + 1 : name, ".wh.", 4) == 0) {
+		img_diag(fs, false, "%s: '%.200s' is named like a layer whiteout: skipped", where, name);
+		return true;
+	}
+	return false;
+}
+
 /* The entries of an opened layer archive, applied in order. m/mlen: the
  * mapping behind an uncompressed layer (MAP_FAILED otherwise), d the offset
  * of the layer in it; pages behind the reading position are dropped. */
 static int apply_entries(struct img_fs *fs, struct archive *a, const struct layer_src *ls, void *m, uint64_t len,
-			 uint64_t d, unsigned layer, const char *where)
+			 uint64_t d, unsigned layer, const char *where, int pkg)
 {
 	int rc = 0;
 	uint64_t base = fs->bytes, dropped = 0;
@@ -792,6 +811,8 @@ static int apply_entries(struct img_fs *fs, struct archive *a, const struct laye
 			rc = GOABI_ELIMIT;
 			break;
 		}
+		if (pkg && package_skip(fs, pkg, e, where))
+			continue;
 		rc = apply_entry(fs, a, e, layer, ls, where);
 		if (fs->lim.progress && (fs->nentries & 255) == 0)
 			fs->lim.progress(fs->lim.progress_ctx, fs->nentries, fs->bytes);
@@ -869,7 +890,7 @@ int img_apply_layer(struct img_fs *fs, int fd, uint64_t off, uint64_t len, unsig
 	if (orc != ARCHIVE_OK)
 		img_diag(fs, true, "%s: not a readable tar layer: %s", where, archive_error_string(a));
 	else
-		rc = apply_entries(fs, a, &ls, m, len, d, layer, where);
+		rc = apply_entries(fs, a, &ls, m, len, d, layer, where, 0);
 	archive_read_free(a);
 	if (m != MAP_FAILED)
 		munmap(m, (size_t)(len + d));
@@ -888,7 +909,7 @@ int img_apply_layer_stream(struct img_fs *fs, archive_read_callback *read, void 
 	if (archive_read_open(a, ctx, NULL, read, NULL) != ARCHIVE_OK)
 		img_diag(fs, true, "%s: not a readable tar layer: %s", where, archive_error_string(a));
 	else
-		rc = apply_entries(fs, a, &ls, MAP_FAILED, 0, 0, layer, where);
+		rc = apply_entries(fs, a, &ls, MAP_FAILED, 0, 0, layer, where, 0);
 	archive_read_free(a);
 	return rc;
 }
@@ -986,6 +1007,30 @@ int img_read_rootfs(struct img_fs *fs, const char *dir)
 	return walk_dir(fs, dfd, fs->rootdir, fs->root, st.st_dev, 0);
 }
 
+/* --add PKG.deb / .rpm / .apk: the package's files at their paths, as its
+ * package manager installs them, in a fresh layer on top (docs/packages.md) */
+static int add_package(struct img_fs *fs, const char *hostfile, const char *path, enum pkg_kind k)
+{
+	char err[512];
+	char where[IMG_DEF_MAX_PATH + 64];
+	snprintf(where, sizeof(where), "--add '%.*s'", IMG_DEF_MAX_PATH, hostfile);
+	const char *base = strrchr(hostfile, '/') ? strrchr(hostfile, '/') + 1 : hostfile;
+	const char *pbase = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (strcmp(base, pbase) != 0 || strchr(path + (path[0] == '/'), '/'))
+		img_diag(fs, false, "%s: a %s package's files go to their own paths; '%.200s' ignored", where,
+			 pkg_kind_name(k), path);
+	struct pkg_data *d;
+	struct archive *a = pkg_data_open(hostfile, k, &d, err, sizeof(err));
+	if (!a) {
+		img_diag(fs, true, "%s: %s package: %s", where, pkg_kind_name(k), err);
+		return GOABI_EFORMAT;
+	}
+	struct layer_src ls = { NULL, 0, -1, 0 };
+	int rc = apply_entries(fs, a, &ls, MAP_FAILED, 0, 0, fs->nlayers + 1, where, (int)k);
+	pkg_data_close(d);
+	return rc;
+}
+
 int img_add_host(struct img_fs *fs, const char *hostfile, const char *path)
 {
 	char clean[IMG_DEF_MAX_PATH * 4 + 16];
@@ -998,6 +1043,9 @@ int img_add_host(struct img_fs *fs, const char *hostfile, const char *path)
 		img_diag(fs, true, "--add '%s': not a regular file", hostfile);
 		return GOABI_EIO;
 	}
+	enum pkg_kind pk = pkg_sniff(hostfile);
+	if (pk != PKG_NONE)
+		return add_package(fs, hostfile, path, pk);
 	if (!clean_name(fs, path, clean, sizeof(clean), "--add") || !clean[0])
 		return GOABI_EFORMAT;
 	const char *base;

@@ -634,3 +634,104 @@ int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, s
 	archive_read_free(a);
 	return rc;
 }
+
+/* ---- every file of the package, as a libarchive stream (image --add) ---- */
+struct pkg_data {
+	struct archive *outer; /* .deb: the ar archive around data.tar.* */
+	struct archive *in;    /* the entries: data.tar.*, the rpm payload, the apk streams */
+	struct nested n;
+};
+
+void pkg_data_close(struct pkg_data *d)
+{
+	if (!d)
+		return;
+	if (d->in)
+		archive_read_free(d->in);
+	if (d->outer)
+		archive_read_free(d->outer);
+	free(d);
+}
+
+struct archive *pkg_data_open(const char *path, enum pkg_kind kind, struct pkg_data **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	const char *le = lazylib_error(LAZYLIB_ID_ARCHIVE);
+	if (le) {
+		snprintf(err, errlen, "%s", le);
+		return NULL;
+	}
+	struct pkg_data *d = calloc(1, sizeof(*d));
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (kind == PKG_RPM) { /* the header's own diagnostics first, as pkg_read */
+		struct pkg_meta m;
+		if (rpm_meta(path, &m, err, errlen) != 0) {
+			free(d);
+			return NULL;
+		}
+	}
+	struct archive *a = archive_read_new();
+	if (!a) {
+		free(d);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	archive_read_support_filter_all(a);
+	if (kind == PKG_APK) {
+		archive_read_support_format_tar(a);
+		archive_read_support_format_gnutar(a);
+	} else { /* the .deb's ar, the rpm's cpio payload */
+		archive_read_support_format_all(a);
+	}
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s", archive_error_string(a) ? archive_error_string(a) : "cannot open");
+		archive_read_free(a);
+		free(d);
+		return NULL;
+	}
+	if (kind != PKG_DEB) {
+		d->in = a;
+		*out = d;
+		return a;
+	}
+	d->outer = a;
+	struct archive_entry *e;
+	int r;
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *m = archive_entry_pathname(e);
+		if (!m || strncmp(m, "data.tar", 8) != 0)
+			continue;
+		d->n.outer = a;
+		d->in = archive_read_new();
+		if (!d->in) {
+			snprintf(err, errlen, "out of memory");
+			break;
+		}
+		archive_read_support_filter_all(d->in);
+		archive_read_support_format_tar(d->in);
+		archive_read_support_format_gnutar(d->in);
+		if (archive_read_open(d->in, &d->n, NULL, nested_read, NULL) != ARCHIVE_OK) {
+			snprintf(err, errlen, "%s: %s", m, archive_error_string(d->in) ? archive_error_string(d->in) : "unreadable");
+			break;
+		}
+		*out = d;
+		return d->in;
+	}
+	if (!d->in && r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		snprintf(err, errlen, "no data.tar member: not a Debian binary package");
+	pkg_data_close(d);
+	return NULL;
+}
+
+bool pkg_data_skip(enum pkg_kind kind, const char *name)
+{
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	while (name[0] == '/')
+		name++;
+	/* apk: the control stream's files (.PKGINFO, .SIGN.RSA.*, .pre-install...) sit at the top */
+	return kind == PKG_APK && name[0] == '.' && !strchr(name, '/');
+}

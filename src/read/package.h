@@ -47,4 +47,15 @@ int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, s
 const char *pkg_compare(const struct pkg_meta *m, const char *family, const char *glibc_floor, const char *machine,
 			bool dynamic, char *msg, size_t msglen);
 
+/* Every entry of the package's files (.deb: data.tar.*, .rpm: the cpio
+ * payload, .apk: the tar streams) as an opened libarchive stream, for a
+ * reader that applies them all (image --add: src/read/image.c); NULL with
+ * err set when the package cannot be opened. Free with pkg_data_close. */
+struct pkg_data;
+struct archive *pkg_data_open(const char *path, enum pkg_kind kind, struct pkg_data **d, char *err, size_t errlen);
+void pkg_data_close(struct pkg_data *d);
+/* an entry of that stream that is not one of the package's files (.apk's
+ * control files at the top: .PKGINFO, .SIGN.*, install scripts) */
+bool pkg_data_skip(enum pkg_kind kind, const char *name);
+
 #endif

@@ -143,6 +143,20 @@ static const char *const sbom_facts[][2] = {
 
 static json_t *component(json_t *art, const char *ref, int *seq);
 
+/* a module version that names a release or a pseudo-version: not "(devel)",
+ * what the go command writes for a module built from a directory */
+static const char *real_version(const char *v)
+{
+	return v && *v && strcmp(v, "(devel)") != 0 ? v : NULL;
+}
+
+/* a replacement by a directory ("=> ../lib", "=> /src/lib"): no module
+ * version, the source is whatever the directory held */
+static bool dir_replacement(const char *path)
+{
+	return path && (path[0] == '.' || path[0] == '/');
+}
+
 static void add_modules(json_t *comps, json_t *go, const char *ref, int *seq)
 {
 	char r[4096];
@@ -151,12 +165,23 @@ static void add_modules(json_t *comps, json_t *go, const char *ref, int *seq)
 	json_t *d;
 	json_array_foreach(deps, i, d) {
 		json_t *rp = json_object_get(d, "replace");
-		json_t *m = json_is_object(rp) ? rp : d; /* the module actually built in */
-		const char *path = jstr(m, "path"), *ver = jstr(m, "version");
+		if (!json_is_object(rp))
+			rp = NULL;
+		const char *path = jstr(d, "path"), *ver = real_version(jstr(d, "version")), *sum = jstr(d, "sum");
 		if (!path)
 			continue;
-		if (json_is_object(rp) && !ver) /* a directory replacement: the original's version */
-			ver = jstr(d, "version");
+		/* the module actually built in: a module replacement's path and
+		 * version; a directory replacement keeps the module's path, with no
+		 * version (as syft writes both) */
+		bool dirrep = rp && dir_replacement(jstr(rp, "path"));
+		if (rp && !dirrep && jstr(rp, "path")) {
+			path = jstr(rp, "path");
+			ver = real_version(jstr(rp, "version"));
+			sum = jstr(rp, "sum");
+		} else if (dirrep) {
+			ver = NULL;
+			sum = NULL;
+		}
 		snprintf(r, sizeof(r), "%s#%d:%s@%s", ref, ++*seq, path, ver ? ver : "");
 		json_t *c = json_pack("{s:s, s:s, s:s}", "type", "library", "bom-ref", r, "name", path);
 		if (!c)
@@ -164,15 +189,19 @@ static void add_modules(json_t *comps, json_t *go, const char *ref, int *seq)
 		if (ver)
 			json_object_set_new(c, "version", json_string(ver));
 		json_object_set_new(c, "purl", golang_purl(path, ver));
-		json_t *h = h1_hash(jstr(m, "sum"));
+		json_t *h = h1_hash(sum);
 		if (h)
 			json_object_set_new(c, "hashes", h);
-		if (json_is_object(rp)) {
+		if (rp) {
 			json_t *props = json_array();
-			char orig[2048];
-			snprintf(orig, sizeof(orig), "%s@%s", jstr(d, "path") ? jstr(d, "path") : "",
-				 jstr(d, "version") ? jstr(d, "version") : "");
-			prop(props, "goabi:go.module.replaces", orig);
+			char buf[2048];
+			if (dirrep) {
+				prop(props, "goabi:go.module.replaced_by", jstr(rp, "path"));
+				prop(props, "goabi:go.module.required_version", jstr(d, "version"));
+			} else {
+				snprintf(buf, sizeof(buf), "%s@%s", jstr(d, "path"), jstr(d, "version") ? jstr(d, "version") : "");
+				prop(props, "goabi:go.module.replaces", buf);
+			}
 			json_object_set_new(c, "properties", props);
 		}
 		json_array_append_new(comps, c);
@@ -194,6 +223,29 @@ static void add_modules(json_t *comps, json_t *go, const char *ref, int *seq)
 	}
 }
 
+/* The program's own module on its component, as syft names it: the main
+ * module ("mod"), or the package path when the build recorded none (GOPATH
+ * builds, "command-line-arguments"); version and purl version only when the
+ * build recorded a real one, else a purl without version (unknown: syft may
+ * infer one from -ldflags -X or the VCS stamp; goabi does not). Returns the
+ * module path used. */
+static const char *main_purl(json_t *c, json_t *go)
+{
+	json_t *mainm = json_object_get(go, "main");
+	const char *mpath = json_is_object(mainm) ? jstr(mainm, "path") : NULL;
+	const char *mver = json_is_object(mainm) ? real_version(jstr(mainm, "version")) : NULL;
+	if (!mpath || !*mpath || strcmp(mpath, "command-line-arguments") == 0) {
+		mpath = jstr(go, "path");
+		mver = NULL;
+	}
+	if (!mpath || !*mpath)
+		return NULL;
+	if (mver)
+		json_object_set_new(c, "version", json_string(mver));
+	json_object_set_new(c, "purl", golang_purl(mpath, mver));
+	return mpath;
+}
+
 static json_t *component(json_t *art, const char *ref, int *seq)
 {
 	const char *path = jstr(art, "path"), *member = jstr(art, "member");
@@ -208,14 +260,11 @@ static json_t *component(json_t *art, const char *ref, int *seq)
 	json_t *c = json_pack("{s:s, s:s, s:s}", "type", app ? "application" : "library", "bom-ref", ref, "name", name);
 	if (!c)
 		return NULL;
-	/* the main module: its version and purl when the build recorded one */
+	/* the main module: its purl, its version when the build recorded one */
 	json_t *mainm = go ? json_object_get(go, "main") : NULL;
 	const char *mpath = json_is_object(mainm) ? jstr(mainm, "path") : NULL;
-	const char *mver = json_is_object(mainm) ? jstr(mainm, "version") : NULL;
-	if (mver && strcmp(mver, "(devel)") != 0) {
-		json_object_set_new(c, "version", json_string(mver));
-		json_object_set_new(c, "purl", golang_purl(mpath, mver));
-	}
+	if (go)
+		main_purl(c, go);
 	json_t *props = json_array();
 	prop(props, "goabi:path", path);
 	if (member)
@@ -397,7 +446,7 @@ static const char *const image_names[][2] = {
 	{ "isa_declared", "goabi:isa.declared" }, { "isa_required", "goabi:isa.required" },
 };
 
-/* "mod|dep|=>\tPATH\tVERSION\tSUM" lines (image's go.modules) as the JSON
+/* "path|mod|dep|=>\tPATH\tVERSION\tSUM" lines (image's go.modules) as the JSON
  * reporter's go object, so add_modules writes them like inspect's */
 static json_t *go_of_lines(const char *lines, const char *version)
 {
@@ -432,7 +481,10 @@ static json_t *go_of_lines(const char *lines, const char *version)
 			json_object_set_new(m, "version", json_string(f[2]));
 		if (f[3] && *f[3])
 			json_object_set_new(m, "sum", json_string(f[3]));
-		if (strcmp(f[0], "mod") == 0) {
+		if (strcmp(f[0], "path") == 0) {
+			json_object_set_new(go, "path", json_string(f[1]));
+			json_decref(m);
+		} else if (strcmp(f[0], "mod") == 0) {
 			json_object_set_new(go, "main", m);
 		} else if (strcmp(f[0], "dep") == 0) {
 			json_array_append_new(deps, m);
@@ -469,11 +521,9 @@ static json_t *judged_component(const struct goabi_result *r, const struct goabi
 		return NULL;
 	json_t *go = mods || gover ? go_of_lines(mods, gover) : NULL;
 	json_t *mainm = go ? json_object_get(go, "main") : NULL;
-	const char *mpath = jstr(mainm, "path"), *mver = jstr(mainm, "version");
-	if (mpath && mver && strcmp(mver, "(devel)") != 0) {
-		json_object_set_new(c, "version", json_string(mver));
-		json_object_set_new(c, "purl", golang_purl(mpath, mver));
-	}
+	const char *mpath = jstr(mainm, "path");
+	if (go)
+		main_purl(c, go);
 	json_t *props = json_array();
 	prop(props, "goabi:path", path);
 	if (j->subject.member)

@@ -57,6 +57,10 @@ def macho(path):
 
 
 def pe(path):
+    """llvm-readobj-14 --file-headers --coff-imports, the one parser of it in
+    the tests: 'magic' (PE32 / PE32+), the Major/Minor Subsystem and
+    OperatingSystem versions, CertificateTableSize, 'dlls' (each import
+    block's DLL, in order) and 'imports' ({dll: [functions]}, in order)."""
     rc, o, e = run('llvm-readobj-14', '--file-headers', '--coff-imports', path)
     r = {'dlls': [], 'imports': {}, 'CertificateTableSize': 0}
     cur = None
@@ -66,14 +70,16 @@ def pe(path):
         if not m:
             continue
         k, v = m.groups()
-        if k in ('MajorSubsystemVersion', 'MinorSubsystemVersion'):
+        if k in ('MajorSubsystemVersion', 'MinorSubsystemVersion', 'MajorOperatingSystemVersion', 'MinorOperatingSystemVersion'):
             r[k] = int(v)
         elif k == 'CertificateTableSize':
             r[k] = int(v, 16)
+        elif k == 'Magic' and v.startswith('0x'):  # the optional header's, not the DOS header's "MZ"
+            r['magic'] = 'PE32+' if v == '0x20B' else 'PE32'
         elif k == 'Name' and v.lower().endswith('.dll'):
             cur = v
             r['dlls'].append(v)
-            r['imports'][v] = []
+            r['imports'].setdefault(v, [])
         elif k == 'Symbol' and cur:
             r['imports'][cur].append(v.rsplit(' (', 1)[0])
     return r

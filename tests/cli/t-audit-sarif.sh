@@ -11,27 +11,12 @@ if [ ! -f "$D/prog-cgo" ]; then
 	notok "diff/audit fixtures missing in $D"
 	exit 0
 fi
-PY=""
-for p in ${SARIF_PY:-python3 /usr/bin/python3}; do
-	if "$p" -c 'import jsonschema' 2> /dev/null; then PY=$p; break; fi
-done
+PY=$(sarif_python) # tests/lib.sh
 cd "$D"
 "$GOABI" audit --format sarif --max-glibc 2.17 --cgo off --require-trimpath --max-isa x86-64-v2 prog-cgo prog-v3 prog-trim > "$TMPD/a.sarif"
 rc=$?
 check "sarif: exit 1 (rules broken)" 1 "$rc"
-validate() {
-	"$PY" - "$SCHEMA" "$1" <<'PY'
-import json, sys
-import jsonschema
-schema = json.load(open(sys.argv[1]))
-log = json.load(open(sys.argv[2]))
-cls = jsonschema.validators.validator_for(schema)
-errs = sorted(cls(schema).iter_errors(log), key=lambda e: list(e.path))
-for e in errs[:5]:
-    print('/'.join(map(str, e.path)), e.message[:200])
-print('valid' if not errs else 'invalid')
-PY
-}
+validate() { sarif_validate "$1"; } # tests/lib.sh: testdata/sarif-2.1.0-schema.json
 if [ -n "$PY" ]; then
 	check "sarif: the schema file is the SARIF 2.1.0 schema" "2.1.0" \
 		"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["properties"]["version"]["enum"][0])' "$SCHEMA")"

@@ -85,8 +85,9 @@ NN=$(( NALL - NNONE ))
 # inspect -r: 3; ELF kernel floor: 3
 plan $(( NB * 11 + NN * 12 + NNONE * 5 + 4 + 3 + 3 + ${NOGO127:-0} ))
 [ -n "${NOGO127:-}" ] && skip "Go 1.27.3 darwin/windows cross builds" "Go 1.27.3 not available (no module proxy): tests/toolchains.sh"
-python3 - "$GOABI" "$GOV" "$W" "$LIPO" "$TOP/testdata/npm-macho-pe-binaries.tsv" "$NPM" "${BUILDS[@]}" <<'PY'
+PYTHONPATH=$TOP/tests/cli python3 - "$GOABI" "$GOV" "$W" "$LIPO" "$TOP/testdata/npm-macho-pe-binaries.tsv" "$NPM" "${BUILDS[@]}" <<'PY'
 import ast, json, os, re, subprocess, sys
+import macho_pe_oracle as O
 goabi, gov, w, lipo, npmtsv, npmdir = sys.argv[1:7]
 builds = [b.split() for b in sys.argv[7:]]
 
@@ -154,29 +155,7 @@ def macho_oracle(path):
             r['platform'] = 'macos'
     return r
 
-def pe_oracle(path):
-    rc, o, e = run('llvm-readobj-14', '--file-headers', '--coff-imports', path)
-    r = {'dlls': [], 'imports': {}}
-    cur = None
-    for l in o.splitlines():
-        l = l.strip()
-        m = re.match(r'(\w+): (.*)', l)
-        if not m:
-            continue
-        k, v = m.groups()
-        if k in ('MajorOperatingSystemVersion', 'MinorOperatingSystemVersion', 'MajorSubsystemVersion', 'MinorSubsystemVersion'):
-            r[k] = int(v)
-        elif k == 'CertificateTableSize':
-            r[k] = int(v, 16)
-        elif k == 'Magic' and v.startswith('0x'):
-            r['magic'] = 'PE32+' if v == '0x20B' else 'PE32'
-        elif k == 'Name' and l.startswith('Name:') and v.endswith(('.dll', '.DLL')):
-            cur = v
-            r['dlls'].append(v)
-            r['imports'][v] = []
-        elif k == 'Symbol' and cur:
-            r['imports'][cur].append(v.rsplit(' (', 1)[0])
-    return r
+pe_oracle = O.pe  # llvm-readobj-14 --file-headers --coff-imports (macho_pe_oracle.py)
 
 def inspect(path):
     rc, o, e = run(goabi, 'inspect', '--json', path)

@@ -61,26 +61,17 @@ for f in "$NPM"/*win32*/*.exe; do [ -f "$f" ] && cp "$f" "out/npm-$(basename "$(
 files=(out/*.exe)
 plan $(( ${#files[@]} * 3 + 6 ))
 check "every build here succeeded (6 files)" 6 "$(ls out/go1*.exe out/c-*.exe 2>/dev/null | wc -l)"
-python3 - "$GOABI" "$GOV" "${files[@]}" <<'PY'
+PYTHONPATH=$TOP/tests/cli python3 - "$GOABI" "$GOV" "${files[@]}" <<'PY'
 import json, re, subprocess, sys
+import macho_pe_oracle as O
 goabi, gov, files = sys.argv[1], sys.argv[2], sys.argv[3:]
 
 def out(ok, d, why=""):
     print(("ok - %s" % d) if ok else ("not ok - %s: %s" % (d, why)))
 
 def readobj_imports(f):
-    """{dll: [functions]} from llvm-readobj-14 --coff-imports, in order"""
-    o = subprocess.run(["llvm-readobj-14", "--coff-imports", f], stdout=subprocess.PIPE, text=True).stdout
-    dlls, cur = {}, None
-    for l in o.splitlines():
-        m = re.match(r'\s*Name: (\S+)$', l)
-        if m and l.startswith('  Name'):
-            cur = m.group(1); dlls.setdefault(cur, [])
-            continue
-        m = re.match(r'\s*Symbol: (\S+)', l)
-        if m and cur:
-            dlls[cur].append(m.group(1))
-    return dlls
+    """{dll: [functions]} from llvm-readobj-14 --coff-imports, in order (macho_pe_oracle.py)"""
+    return O.pe(f)['imports']
 
 def crt_of(dlls):
     """the rule struct goabi_os.crt states, applied to readobj's list"""

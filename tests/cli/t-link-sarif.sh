@@ -10,28 +10,12 @@
 . "$(dirname "$0")/link-lib.sh"
 plan 16
 D=$FIX/link
-SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
 if [ ! -f "$D/goa.a" ]; then
 	notok "link fixtures missing in $D"
 	exit 0
 fi
-PY=""
-for p in ${SARIF_PY:-python3 /usr/bin/python3}; do
-	if "$p" -c 'import jsonschema' 2> /dev/null; then PY=$p; break; fi
-done
-validate() {
-	"$PY" - "$SCHEMA" "$1" <<'PY'
-import json, sys
-import jsonschema
-schema = json.load(open(sys.argv[1]))
-log = json.load(open(sys.argv[2]))
-cls = jsonschema.validators.validator_for(schema)
-errs = sorted(cls(schema).iter_errors(log), key=lambda e: list(e.path))
-for e in errs[:5]:
-    print('/'.join(map(str, e.path)), e.message[:200])
-print('valid' if not errs else 'invalid')
-PY
-}
+PY=$(sarif_python) # tests/lib.sh
+validate() { sarif_validate "$1"; } # tests/lib.sh: testdata/sarif-2.1.0-schema.json
 cd "$D"
 
 # located NAME ARGS...: ld's failures of "gcc ARGS" = goabi's error results

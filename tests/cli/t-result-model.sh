@@ -10,7 +10,6 @@
 . "$(dirname "$0")/../lib.sh"
 plan $((18 + 2 * 6))
 I=$FIX/inspect
-SCHEMA=$TOP/testdata/sarif-2.1.0-schema.json
 UNIT=$TOP/$BUILD/tests/unit/test_result
 cd "$TMPD"
 missing=$TMPD/no-such-file
@@ -111,23 +110,8 @@ check "an unknown option before the command: exit 2, named on stderr" "2|1" "$rc
 check "--color=sometimes: exit 2" 2 "$?"
 
 # the shared renderers on a sample result (tests/unit/test_result.c DIR)
-PY=""
-for p in ${SARIF_PY:-python3 /usr/bin/python3}; do
-	if "$p" -c 'import jsonschema' 2> /dev/null; then PY=$p; break; fi
-done
-validate() {
-	"$PY" - "$SCHEMA" "$1" <<'PY'
-import json, sys
-import jsonschema
-schema = json.load(open(sys.argv[1]))
-log = json.load(open(sys.argv[2]))
-cls = jsonschema.validators.validator_for(schema)
-errs = sorted(cls(schema).iter_errors(log), key=lambda e: list(e.path))
-for e in errs[:5]:
-    print('/'.join(map(str, e.path)), e.message[:200])
-print('valid' if not errs else 'invalid')
-PY
-}
+PY=$(sarif_python) # tests/lib.sh
+validate() { sarif_validate "$1"; } # tests/lib.sh: testdata/sarif-2.1.0-schema.json
 "$GOABI" --format sarif inspect "$missing" > err.sarif 2> /dev/null
 if [ -x "$UNIT" ] && "$UNIT" "$TMPD" && [ -n "$PY" ]; then
 	check "shared SARIF renderer: a result with findings, members, symbols and an unreadable input is valid SARIF 2.1.0" \

@@ -11,23 +11,13 @@
 # files, and a Debian .deb (audit).
 . "$(dirname "$0")/../lib.sh"
 ORACLE="python3 $TOP/tests/cli/sbom_oracle.py"
-CACHE="${GOABI_CACHE:-$HOME/.cache/goabi}/npm-data"
 DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
-read -r spec sha _ < <(grep -v '^#' "$TOP/testdata/npm-test-data.tsv" | grep '^@cyclonedx/cyclonedx-library@')
-S=$CACHE/cyclonedx/package/res/schema
-tgz=$CACHE/cyclonedx.tgz
-mkdir -p "$CACHE/cyclonedx"
-if ! { [ -f "$tgz" ] && echo "$sha  $tgz" | sha256sum -c --status; }; then
-	rm -rf "$TMPD/np" && mkdir -p "$TMPD/np"
-	(cd "$TMPD/np" && npm pack --silent "$spec" > /dev/null 2>&1) && mv "$TMPD"/np/*.tgz "$tgz" 2>/dev/null
-	rm -rf "$CACHE/cyclonedx/package"
-fi
-if [ -f "$tgz" ] && echo "$sha  $tgz" | sha256sum -c --status; then
-	[ -f "$S/bom-1.6.SNAPSHOT.schema.json" ] || tar -xzf "$tgz" -C "$CACHE/cyclonedx" package/res/schema
-fi
+cdx_schema # tests/lib.sh: CDX_SPEC, CDX_SCHEMA (t-sbom.sh checks the fetch)
+S=$CDX_SCHEMA
+spec=$CDX_SPEC
 validate() { # DESC BOM
 	if [ -f "$S/bom-1.6.SNAPSHOT.schema.json" ]; then
-		check "$1: valid against the CycloneDX 1.6 JSON schema" valid "$($ORACLE validate "$S" "$2" | tail -1)"
+		check "$1: valid against the CycloneDX 1.6 JSON schema" valid "$(cdx_validate "$2" | tail -1)"
 	else
 		skip "$1: CycloneDX schema validation" "schema $spec not fetched"
 	fi
@@ -120,7 +110,7 @@ fi
 # the schema check can fail: a BOM whose component lacks its name
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); del j["components"][0]["name"]; json.dump(j, open(sys.argv[2],"w"))' "$TMPD/aud.json" "$TMPD/bad.json"
 if [ -f "$S/bom-1.6.SNAPSHOT.schema.json" ]; then
-	check "the schema check rejects a component without a name" invalid "$($ORACLE validate "$S" "$TMPD/bad.json" | tail -1)"
+	check "the schema check rejects a component without a name" invalid "$(cdx_validate "$TMPD/bad.json" | tail -1)"
 else
 	skip "the schema check rejects a bad BOM" "schema not fetched"
 fi

@@ -3,29 +3,22 @@
 # official CycloneDX JSON schema (shipped in the npm package
 # @cyclonedx/cyclonedx-library, pinned in testdata/npm-test-data.tsv), with
 # its Go module components checked against `go version -m` (purls as syft
-# writes them: pkg:golang/PATH@VERSION, the replacement's when replaced, and
-# pkg:golang/stdlib@X.Y.Z), archive members against `ar t`, bom-refs unique.
-# Inputs: real programs (npm lefthook and esbuild, Debian's age, runc, jq) and
-# a Go 1.19 c-archive fixture.
+# writes them: pkg:golang/PATH@VERSION, the replacement's when replaced by a
+# module, the module's own path without version when replaced by a directory,
+# no version for "(devel)", and pkg:golang/stdlib@X.Y.Z; the program's own
+# purl from its main module), archive members against `ar t`, bom-refs unique.
+# Inputs: real programs (npm lefthook and esbuild, Debian's age, runc, jq), a
+# program built here with a directory replacement and a Go 1.19 c-archive
+# fixture.
 . "$(dirname "$0")/../lib.sh"
 ORACLE="python3 $TOP/tests/cli/sbom_oracle.py"
-CACHE="${GOABI_CACHE:-$HOME/.cache/goabi}/npm-data"
 DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
-read -r spec sha _ < <(grep -v '^#' "$TOP/testdata/npm-test-data.tsv" | grep '^@cyclonedx/cyclonedx-library@')
-S=$CACHE/cyclonedx/package/res/schema
-tgz=$CACHE/cyclonedx.tgz
-mkdir -p "$CACHE/cyclonedx"
-if ! { [ -f "$tgz" ] && echo "$sha  $tgz" | sha256sum -c --status; }; then
-	rm -rf "$TMPD/np" && mkdir -p "$TMPD/np"
-	(cd "$TMPD/np" && npm pack --silent "$spec" > /dev/null 2>&1) && mv "$TMPD"/np/*.tgz "$tgz" 2>/dev/null
-	rm -rf "$CACHE/cyclonedx/package"
-fi
-if [ -f "$tgz" ] && echo "$sha  $tgz" | sha256sum -c --status; then
-	[ -f "$S/bom-1.6.SNAPSHOT.schema.json" ] || tar -xzf "$tgz" -C "$CACHE/cyclonedx" package/res/schema
-	ok "CycloneDX schema: $spec fetched, sha256 verified"
+if cdx_schema; then # tests/lib.sh: CDX_SPEC, CDX_SCHEMA
+	ok "CycloneDX schema: $CDX_SPEC fetched, sha256 verified"
 else
-	notok "CycloneDX schema: $spec could not be fetched or its sha256 differs"
+	notok "CycloneDX schema: $CDX_SPEC could not be fetched or its sha256 differs"
 fi
+S=$CDX_SCHEMA
 inputs=()
 for f in "$NPM/lefthook-linux-x64@2.1.17/lefthook" "$NPM/@esbuild_linux-x64@0.25.5/esbuild" \
 	"$(ls -d "$DEB"/age_*_amd64 2>/dev/null | head -1)/usr/bin/age" \
@@ -36,10 +29,10 @@ done
 "$GOABI" inspect --format cyclonedx "${inputs[@]}" > "$TMPD/bom.json" 2> "$TMPD/err"
 check "exit 0 on ${#inputs[@]} readable inputs" 0 $?
 if [ -f "$S/bom-1.6.SNAPSHOT.schema.json" ]; then
-	check "valid against the CycloneDX 1.6 JSON schema" valid "$($ORACLE validate "$S" "$TMPD/bom.json" | tail -1)"
+	check "valid against the CycloneDX 1.6 JSON schema" valid "$(cdx_validate "$TMPD/bom.json" | tail -1)"
 	# the validator rejects a broken BOM (the check can fail)
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["components"][0]["type"]="binary"; json.dump(j, open(sys.argv[2],"w"))' "$TMPD/bom.json" "$TMPD/bad.json"
-	check "the schema check rejects a component of type 'binary'" invalid "$($ORACLE validate "$S" "$TMPD/bad.json" | tail -1)"
+	check "the schema check rejects a component of type 'binary'" invalid "$(cdx_validate "$TMPD/bad.json" | tail -1)"
 else
 	skip "CycloneDX schema validation" "schema not fetched"
 	skip "CycloneDX schema rejects a bad BOM" "schema not fetched"
@@ -56,7 +49,21 @@ for f in "${inputs[@]}"; do
 	cp "$f" "$TMPD/x" && chmod +x "$TMPD/x"
 	GOTOOLCHAIN=local "${GO126:-go}" version -m "$TMPD/x" > "$TMPD/gv.txt" 2>&1 || { notok "$n: go version -m cannot read it"; continue; }
 	$ORACLE modules "$n" "$TMPD/one.json" "$TMPD/gv.txt"
+	$ORACLE mainpurl "$n" "$TMPD/one.json" "$TMPD/gv.txt"
 done
+# a program built here: a module replaced by a directory (the module's path,
+# no version: as syft writes it), a "(devel)" main module (purl without version)
+if [ -n "${GO126:-}" ] && prog=$($ORACLE mkprog "$TMPD/go" "$GO126" 2> "$TMPD/go.log"); then
+	"$GOABI" inspect --format cyclonedx "$prog" > "$TMPD/one.json" 2> /dev/null
+	GOTOOLCHAIN=local "$GO126" version -m "$prog" > "$TMPD/gv.txt" 2>&1
+	$ORACLE modules "replacement program" "$TMPD/one.json" "$TMPD/gv.txt"
+	$ORACLE mainpurl "replacement program" "$TMPD/one.json" "$TMPD/gv.txt"
+	check "replacement program: the replaced module names its directory ($(grep -P '^\t=>' "$TMPD/gv.txt" | cut -f3) in go version -m)" \
+		"$(grep -P '^\t=>' "$TMPD/gv.txt" | cut -f3)" \
+		"$(jget "$TMPD/one.json" "' '.join(p['value'] for c in j['components'][0]['components'] for p in c.get('properties',[]) if p['name']=='goabi:go.module.replaced_by')")"
+else
+	for i in 1 2 3 4; do skip "replacement program check $i" "no Go 1.26.8 or its build failed: $(tail -1 "$TMPD/go.log" 2> /dev/null)"; done
+fi
 # an archive: its members nested under it, as ar t lists them
 a=$FIX/inspect/go119-c-archive.a
 if [ -f "$a" ]; then
