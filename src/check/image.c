@@ -238,7 +238,7 @@ static void inspect_node(struct imgchk *c, struct imgchk_bin *b, const struct go
 /* Bump when extract(), imgc_nss_extract() or musl_version() keep other
  * facts or compute them differently: entries of another version are never
  * read (their name differs). */
-#define FACTS_VERSION 1
+#define FACTS_VERSION 2 /* 2: module lines begin with the package path ("path") */
 #define FACTS_MAX_BYTES ((uint64_t)1 << 30) /* one layer's entry */
 #define FACTS_MAX_LIST 65536u               /* strings in one list of one file */
 #if defined(__x86_64__) || defined(__aarch64__)
