@@ -18,8 +18,10 @@ bool facts_go_evident(struct elfview *ev);
 bool go_sections_present(const struct elfview *ev);
 void facts_cabi(struct elfview *ev);
 /* A member or file in Go's own object format ("go object ..."): sets kind
- * GOABI_KIND_GOOBJ and the Go facts; false when p is not one. */
-bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n);
+ * GOABI_KIND_GOOBJ and the Go facts; false when p is not one. With
+ * opts->brief only the header line is read (the symbol names and type
+ * descriptors give the scheme and type hash, which --brief does not print). */
+bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts);
 /* User/group and host lookups: Go's own or the C library's NSS (gonss.c);
  * runs after facts_libc_family. */
 void facts_nss(struct elfview *ev);

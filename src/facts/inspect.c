@@ -231,7 +231,7 @@ static void inspect_elf_handle(struct goabi_artifact *a, Elf *elf, const struct 
 	default: {
 		size_t n = 0;
 		const uint8_t *raw = (const uint8_t *)elf_rawfile(elf, &n);
-		if (raw && facts_goobj(a, raw, n))
+		if (raw && facts_goobj(a, raw, n, opts))
 			break;
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "not an ELF file or ar archive");
@@ -455,7 +455,7 @@ static int inspect_mem(struct goabi_artifact *a, void *buf, size_t n, const stru
 		return 0;
 	}
 	if (elf_kind(elf) == ELF_K_NONE) {
-		if (facts_goobj(a, buf, n)) {
+		if (facts_goobj(a, buf, n, opts)) {
 			elf_end(elf);
 			return 0;
 		}
