@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "cli/errors.h"
+#include "facts/facts.h"
 #include "goabi/goabi.h"
 #include "goabi/result.h"
 #include "read/package.h"
@@ -174,8 +175,27 @@ static void one(void *ctx, const char *path)
 	struct inspect_run *r = ctx;
 	enum pkg_kind pk = PKG_NONE;
 	if (r->recursive) {
-		if (!sniff_file(path, &pk) && pk == PKG_NONE)
+		/* one open: the first bytes tell binaries from the rest, and a
+		 * binary is read on from there (the walk's directory descriptor
+		 * saves a lookup of the whole path for each file) */
+		unsigned char head[96];
+		size_t n;
+		bool bin;
+		int fd = sniff_open(&r->walk, path, head, sizeof(head), &n, &bin, &pk);
+		if (fd >= 0 && !bin && pk == PKG_NONE) {
+			close(fd);
 			return;
+		}
+		if (fd >= 0 && pk == PKG_NONE) {
+			struct goabi_artifact *a = NULL;
+			int err = facts_inspect_fd(path, fd, head, n, &r->opts, &a);
+			close(fd);
+			r->nfiles++;
+			emit(r, path, a, err);
+			return;
+		}
+		if (fd >= 0)
+			close(fd);
 	} else {
 		pk = pkg_sniff(path);
 	}

@@ -47,6 +47,12 @@ char libc_symbol_tag(const char *name);
 int facts_inspect_mapped(const char *path, void *buf, size_t len, const struct goabi_opts *opts,
 			 struct goabi_artifact **out);
 
+/* goabi_inspect_path on a file the caller opened, its first nhead bytes
+ * already read into head (rd_map_fd): inspect -r, which reads every file's
+ * first bytes to tell binaries from the rest, opens each file once. */
+int facts_inspect_fd(const char *path, int fd, const void *head, size_t nhead, const struct goabi_opts *opts,
+		     struct goabi_artifact **out);
+
 /* Names for ELF constants (never NULL). */
 const char *elf_machine_name(unsigned m);
 

@@ -626,6 +626,29 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 	return rc;
 }
 
+int facts_inspect_fd(const char *path, int fd, const void *head, size_t nhead, const struct goabi_opts *opts,
+		     struct goabi_artifact **out)
+{
+	static const struct goabi_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	elf_version(EV_CURRENT);
+	struct goabi_artifact *a = artifact_new(path, NULL);
+	if (!a)
+		return GOABI_ENOMEM;
+	*out = a;
+	struct rd_map map;
+	char err[256];
+	if (rd_map_fd(fd, head, nhead, RD_MAP_SCRATCH, &map, err, sizeof(err)) != RD_MAP_OK) {
+		a->kind = GOABI_KIND_OTHER;
+		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
+		return GOABI_EIO;
+	}
+	int rc = inspect_mapped(a, map.p, map.len, opts);
+	rd_unmap(&map);
+	return rc;
+}
+
 int facts_inspect_mapped(const char *path, void *buf, size_t len, const struct goabi_opts *opts,
 			 struct goabi_artifact **out)
 {

@@ -29,6 +29,53 @@ static ssize_t read_full(int fd, char *buf, size_t n)
 	return (ssize_t)got;
 }
 
+/* the mapping of an open regular file; head: its first nhead bytes, already
+ * read (the file offset is past them) */
+static enum rd_map_status map_fd(int fd, const void *head, size_t nhead, unsigned flags, struct rd_map *m, char *err,
+				 size_t errlen)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "cannot stat: %s", strerror(errno));
+		return RD_MAP_EOPEN;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s", S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		return RD_MAP_ENOTREG;
+	}
+	if (st.st_size < 0 || (uint64_t)st.st_size > SIZE_MAX / 2) {
+		snprintf(err, errlen, "too large to map (%lld bytes)", (long long)st.st_size);
+		return RD_MAP_EBIG;
+	}
+	size_t len = (size_t)st.st_size;
+	if (len == 0)
+		return RD_MAP_OK;
+	if ((flags & RD_MAP_SCRATCH) && len <= RD_SCRATCH_MAX && nhead <= len) {
+		static _Thread_local char *scratch;
+		if (!scratch)
+			scratch = malloc(RD_SCRATCH_MAX);
+		/* a short read (the file shrank, an I/O error): map it instead */
+		if (scratch) {
+			if (nhead)
+				memcpy(scratch, head, nhead);
+			if (read_full(fd, scratch + nhead, len - nhead) == (ssize_t)(len - nhead)) {
+				m->p = scratch;
+				m->len = len;
+				m->scratch = true;
+				return RD_MAP_OK;
+			}
+		}
+	}
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		snprintf(err, errlen, "cannot map: %s", strerror(errno));
+		return RD_MAP_EMAP;
+	}
+	m->p = p;
+	m->len = len;
+	return RD_MAP_OK;
+}
+
 enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *m, char *err, size_t errlen)
 {
 	m->p = NULL;
@@ -42,50 +89,18 @@ enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
 		return RD_MAP_EOPEN;
 	}
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "cannot stat: %s", strerror(errno));
-		close(fd);
-		return RD_MAP_EOPEN;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s", S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-		close(fd);
-		return RD_MAP_ENOTREG;
-	}
-	if (st.st_size < 0 || (uint64_t)st.st_size > SIZE_MAX / 2) {
-		snprintf(err, errlen, "too large to map (%lld bytes)", (long long)st.st_size);
-		close(fd);
-		return RD_MAP_EBIG;
-	}
-	size_t len = (size_t)st.st_size;
-	if (len == 0) {
-		close(fd);
-		return RD_MAP_OK;
-	}
-	if ((flags & RD_MAP_SCRATCH) && len <= RD_SCRATCH_MAX) {
-		static _Thread_local char *scratch;
-		if (!scratch)
-			scratch = malloc(RD_SCRATCH_MAX);
-		/* a short read (the file shrank, an I/O error): map it instead */
-		if (scratch && read_full(fd, scratch, len) == (ssize_t)len) {
-			close(fd);
-			m->p = scratch;
-			m->len = len;
-			m->scratch = true;
-			return RD_MAP_OK;
-		}
-	}
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	int e = errno;
+	enum rd_map_status rc = map_fd(fd, NULL, 0, flags, m, err, errlen);
 	close(fd);
-	if (p == MAP_FAILED) {
-		snprintf(err, errlen, "cannot map: %s", strerror(e));
-		return RD_MAP_EMAP;
-	}
-	m->p = p;
-	m->len = len;
-	return RD_MAP_OK;
+	return rc;
+}
+
+enum rd_map_status rd_map_fd(int fd, const void *head, size_t nhead, unsigned flags, struct rd_map *m, char *err,
+			     size_t errlen)
+{
+	m->p = NULL;
+	m->len = 0;
+	m->scratch = false;
+	return map_fd(fd, head, nhead, flags, m, err, errlen);
 }
 
 void rd_unmap(struct rd_map *m)

@@ -41,6 +41,12 @@ enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2 };
  * and *m is zeroed. Release with rd_unmap. */
 enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *m, char *err, size_t errlen);
 void rd_unmap(struct rd_map *m);
+/* rd_map_file on a file the caller opened (O_RDONLY) and whose first nhead
+ * bytes it has read into head, the file offset just past them (a walk that
+ * reads every file's first bytes: no second open, no second read of them).
+ * The caller closes fd (the mapping stays valid). */
+enum rd_map_status rd_map_fd(int fd, const void *head, size_t nhead, unsigned flags, struct rd_map *m, char *err,
+			     size_t errlen);
 
 /* Up to n bytes from the start of a file into buf; the count read, or -1
  * when it cannot be opened or read. */
