@@ -604,6 +604,13 @@ static int inspect_mapped(struct goabi_artifact *a, void *buf, size_t len, const
 	return inspect_mem(a, buf, len, opts, 0, &thin_left);
 }
 
+/* --brief reads no more of a Go object than its header line (facts_goobj):
+ * an archive of Go objects is read sparsely (RD_MAP_GO_ARCHIVE) */
+static unsigned map_flags(const struct goabi_opts *opts)
+{
+	return RD_MAP_SCRATCH | (opts->brief ? RD_MAP_GO_ARCHIVE : 0);
+}
+
 int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct goabi_artifact **out)
 {
 	static const struct goabi_opts defaults;
@@ -616,7 +623,7 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 	*out = a;
 	struct rd_map map;
 	char err[256];
-	if (rd_map_file(path, RD_MAP_SCRATCH, &map, err, sizeof(err)) != RD_MAP_OK) {
+	if (rd_map_file(path, map_flags(opts), &map, err, sizeof(err)) != RD_MAP_OK) {
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
 		return GOABI_EIO;
@@ -639,7 +646,7 @@ int facts_inspect_fd(const char *path, int fd, const void *head, size_t nhead, c
 	*out = a;
 	struct rd_map map;
 	char err[256];
-	if (rd_map_fd(fd, head, nhead, RD_MAP_SCRATCH, &map, err, sizeof(err)) != RD_MAP_OK) {
+	if (rd_map_fd(fd, head, nhead, map_flags(opts), &map, err, sizeof(err)) != RD_MAP_OK) {
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
 		return GOABI_EIO;
