@@ -431,22 +431,18 @@ void go_pclntab_names_prefixed(struct elfview *ev, const struct pclntab *pt, con
 		c0[k] = _mm_set1_epi8((char)pfx[k][0]);
 		c1[k] = _mm_set1_epi8((char)pfx[k][1]);
 	}
-	/* the two bytes after each NUL are a prefix's first two, or no name
-	 * of interest starts there (the loads stay inside the table) */
-	for (; end - i >= NUL_BLOCK + 2; i += NUL_BLOCK) {
-		uint32_t cand = nul_mask(p + i);
-		if (!cand)
-			continue;
-		uint32_t want = 0;
-		for (int h = 0; h < 2; h++) {
-			__m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1 + 16 * h));
-			__m128i b2 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 2 + 16 * h));
-			__m128i m = _mm_setzero_si128();
-			for (size_t k = 0; k < npfx; k++)
-				m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(b1, c0[k]), _mm_cmpeq_epi8(b2, c1[k])));
-			want |= (uint32_t)_mm_movemask_epi8(m) << (16 * h);
-		}
-		for (cand &= want; cand; cand &= cand - 1)
+	/* a NUL whose next two bytes are a prefix's first two: one mask of 16
+	 * positions, nearly always empty (the loads stay inside the table) */
+	const __m128i zero = _mm_setzero_si128();
+	for (; end - i >= 16 + 2; i += 16) {
+		__m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+		__m128i b2 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 2));
+		__m128i m = _mm_and_si128(_mm_cmpeq_epi8(b1, c0[0]), _mm_cmpeq_epi8(b2, c1[0]));
+		for (size_t k = 1; k < npfx; k++)
+			m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(b1, c0[k]), _mm_cmpeq_epi8(b2, c1[k])));
+		uint32_t cand = (uint32_t)_mm_movemask_epi8(_mm_and_si128(m, _mm_cmpeq_epi8(b0, zero)));
+		for (; cand; cand &= cand - 1)
 			if (!pfx_name(p, i + (uint64_t)__builtin_ctz(cand) + 1, end, pfx, npfx, fn, ctx))
 				return;
 	}
