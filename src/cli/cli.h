@@ -76,6 +76,11 @@ struct walk_opts {
 	bool follow;
 	bool progress;        /* a progress line on stderr (the caller decides: stderr a terminal, text output) */
 	size_t skipped_links; /* out: symbolic links not followed */
+	/* during fn(ctx, path): the file's directory (a descriptor) and its
+	 * name there, for openat without a lookup of the whole path (name is
+	 * NULL outside the walk) */
+	int dirfd;
+	const char *name;
 	/* private: progress */
 	size_t nfiles;
 	double start, last;
@@ -91,5 +96,11 @@ void walk_opts_free(struct walk_opts *o);
 bool looks_like_binary(const char *path);
 /* looks_like_binary, and *pk = pkg_sniff(path), with one open and one read */
 bool sniff_file(const char *path, enum pkg_kind *pk);
+/* sniff_file that keeps the file open: returns the descriptor (openat in
+ * the walk's directory when o names one) with the first bytes read into
+ * b[0..*n), *bin and *pk as sniff_file's result; -1 when it cannot be
+ * opened (the caller lets inspect report why). */
+int sniff_open(const struct walk_opts *o, const char *path, unsigned char *b, size_t cap, size_t *n, bool *bin,
+	       enum pkg_kind *pk);
 
 #endif

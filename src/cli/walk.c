@@ -69,6 +69,28 @@ bool sniff_file(const char *path, enum pkg_kind *pk)
 	return bin;
 }
 
+int sniff_open(const struct walk_opts *o, const char *path, unsigned char *b, size_t cap, size_t *n, bool *bin,
+	       enum pkg_kind *pk)
+{
+	*pk = PKG_NONE;
+	*bin = true;
+	*n = 0;
+	int fl = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int fd = o && o->name ? openat(o->dirfd, o->name, fl) : open(path, fl);
+	if (fd < 0)
+		return -1;
+	ssize_t k = read(fd, b, cap);
+	*bin = magic_binary(fd, b, k);
+	if (k > 0) { /* pkg_sniff: packages are regular files only */
+		struct stat st;
+		enum pkg_kind pkk = pkg_detect(b, (size_t)k, path);
+		if (pkk != PKG_NONE && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			*pk = pkk;
+		*n = (size_t)k;
+	}
+	return fd;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -226,7 +248,13 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 		if (names[i] && names[i][strlen(names[i]) + 1] == (char)DT_REG && !(o && o->follow)) {
 			if (asprintf(&path, "%s/%s", dir, names[i]) > 0) {
 				progress_tick(cmd, o, path);
+				if (o) {
+					o->dirfd = dfd;
+					o->name = names[i];
+				}
 				fn(ctx, path);
+				if (o)
+					o->name = NULL;
 			} else {
 				path = NULL;
 			}
@@ -252,7 +280,13 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 			} else if (S_ISREG(st.st_mode)) {
 				if (!(o && o->follow) || seen_add(o, st.st_dev, st.st_ino)) {
 					progress_tick(cmd, o, path);
+					if (o) {
+						o->dirfd = dfd;
+						o->name = names[i];
+					}
 					fn(ctx, path);
+					if (o)
+						o->name = NULL;
 				}
 			}
 		}

@@ -18,8 +18,10 @@ bool facts_go_evident(struct elfview *ev);
 bool go_sections_present(const struct elfview *ev);
 void facts_cabi(struct elfview *ev);
 /* A member or file in Go's own object format ("go object ..."): sets kind
- * GOABI_KIND_GOOBJ and the Go facts; false when p is not one. */
-bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n);
+ * GOABI_KIND_GOOBJ and the Go facts; false when p is not one. With
+ * opts->brief only the header line is read (the symbol names and type
+ * descriptors give the scheme and type hash, which --brief does not print). */
+bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts);
 /* User/group and host lookups: Go's own or the C library's NSS (gonss.c);
  * runs after facts_libc_family. */
 void facts_nss(struct elfview *ev);
@@ -44,6 +46,12 @@ char libc_symbol_tag(const char *name);
  * archive's members are read beside path, as goabi_inspect_path reads them. */
 int facts_inspect_mapped(const char *path, void *buf, size_t len, const struct goabi_opts *opts,
 			 struct goabi_artifact **out);
+
+/* goabi_inspect_path on a file the caller opened, its first nhead bytes
+ * already read into head (rd_map_fd): inspect -r, which reads every file's
+ * first bytes to tell binaries from the rest, opens each file once. */
+int facts_inspect_fd(const char *path, int fd, const void *head, size_t nhead, const struct goabi_opts *opts,
+		     struct goabi_artifact **out);
 
 /* Names for ELF constants (never NULL). */
 const char *elf_machine_name(unsigned m);

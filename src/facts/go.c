@@ -211,6 +211,25 @@ static bool sym_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
 	return true;
 }
 
+/* A name scheme() counts (classify: type../type: and go./go: names). */
+static bool scheme_name(const char *name)
+{
+	if (name[0] == 't')
+		return PFX(name, "type:") || PFX(name, "type..eq.") || PFX(name, "type..hash.") || PFX(name, "type.*");
+	return PFX(name, "go:") || PFX(name, "go.itab.") || PFX(name, "go.buildinfo") || PFX(name, "go.string.") ||
+	       PFX(name, "go.func.");
+}
+
+/* --brief: stops at the first such name (sym_cb's file/section filter) */
+static bool scheme_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	int type = GELF_ST_TYPE(sym->st_info);
+	if (type == STT_FILE || type == STT_SECTION || !scheme_name(name))
+		return true;
+	*(bool *)ctx = true;
+	return false;
+}
+
 static bool pcln_cb(void *ctx, const char *name, size_t len)
 {
 	/* name[len] is the table's own NUL (go_pclntab_names) */
@@ -468,9 +487,21 @@ void facts_go(struct elfview *ev)
 	 * (__go_...; runtime_m is under "ru") */
 	static const char *const keys[] = { "ty", "go", "ru", "x_", "cr", "_c", "_r", "pl", "__" };
 	size_t nkeys = sizeof(keys) / sizeof(keys[0]);
+	/* --brief with gc build info: its line takes cgo from cgo's names and
+	 * the build mode from the build setting, so the type and go. names
+	 * (most of a Go symbol table: the scheme, the type hash, the eq/hash
+	 * lists) are not called back; without a -buildmode setting the names
+	 * buildmode() reads (_rt0_*_lib, go.plugin., go.link.abihashbytes,
+	 * plugin/unnamed) are. runtime.* stays: runtime.pclntab places the
+	 * pclntab as in the full report. */
+	static const char *const brief_keys[] = { "x_", "cr", "_c", "ru", "_r", "pl", "go" };
+	bool brief = ev->opts && ev->opts->brief && go->version.value;
+	size_t nbrief = goabi_go_setting(go, "-buildmode") ? 4 : 7;
 	for (int dyn = 0; dyn < 2; dyn++) {
 		size_t n;
-		if (go->version.value)
+		if (brief)
+			n = ev_for_each_symbol_keys(ev, dyn, brief_keys, nbrief, sym_cb, &g);
+		else if (go->version.value)
 			n = ev_for_each_symbol_keys(ev, dyn, keys, nkeys - 1, sym_cb, &g);
 		else if (!ev_symbol_strings_have(ev, dyn, ".."))
 			/* no name holds "..": only these keys can be gccgo's
@@ -560,10 +591,23 @@ void facts_go(struct elfview *ev)
 		fact_set(a, &go->version, GOABI_UNKNOWN, NULL, "no build info, runtime.buildVersion or version string%s",
 			 have_pt ? "; see version_range" : "");
 
-	/* stripped: names from pclntab */
-	if (have_pt && (nsymtab == 0 || (g.ndot_eq + g.ncolon_eq + g.ndot_other + g.ncolon_other) == 0)) {
+	/* stripped: names from pclntab. --brief did not count the scheme's
+	 * names: whether there is one is asked (it stops at the first) */
+	bool scheme_names = (g.ndot_eq + g.ncolon_eq + g.ndot_other + g.ncolon_other) > 0;
+	static const char *const scheme_keys[] = { "ty", "go" };
+	for (int dyn = 0; brief && have_pt && nsymtab && !scheme_names && dyn < 2; dyn++)
+		ev_for_each_symbol_keys(ev, dyn, scheme_keys, 2, scheme_cb, &scheme_names);
+	if (have_pt && (nsymtab == 0 || !scheme_names)) {
 		g.from_pclntab = true;
-		go_pclntab_names(ev, &pt, pcln_cb, &g);
+		if (ev->opts && ev->opts->brief) {
+			/* the --brief line prints cgo, not the scheme, the type
+			 * hash or the eq/hash function lists: only the names
+			 * classify() takes as cgo code (cgo_mark) are read */
+			static const char *const cgo_names[] = { "x_cgo_init", "crosscall2", "_cgo" };
+			go_pclntab_names_prefixed(ev, &pt, cgo_names, 3, pcln_cb, &g);
+		} else {
+			go_pclntab_names(ev, &pt, pcln_cb, &g);
+		}
 	}
 	scheme(&g);
 	cgo(&g);

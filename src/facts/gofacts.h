@@ -28,6 +28,14 @@ bool go_pclntab_find(struct elfview *ev, const GElf_Sym *sym, struct pclntab *pt
  * name points into the table and name[len] is its terminating NUL. */
 typedef bool (*funcname_fn)(void *ctx, const char *name, size_t len);
 void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn fn, void *ctx);
+/* go_pclntab_names for the names that start with one of npfx prefixes (at
+ * most 4, each at least 2 bytes), in table order: the table is searched
+ * for a NUL followed by a prefix's first bytes (16 at a time with SSE2), so
+ * the other names cost no call and no branch each. For readers that want a
+ * handful of names (inspect --brief: cgo's x_cgo_init, crosscall2, _cgo*),
+ * not the kept list the other readers share. */
+void go_pclntab_names_prefixed(struct elfview *ev, const struct pclntab *pt, const char *const *pfx, size_t npfx,
+			       funcname_fn fn, void *ctx);
 const char *go_pclntab_range(uint32_t magic);
 /* The pclntab magic a gc release writes (minor as go_minor: 120 = Go 1.20). */
 uint32_t go_pclntab_magic_for(int minor);

@@ -184,7 +184,7 @@ static void goarch_machine(struct goabi_artifact *a, const char *goarch, const c
 		 utf8_sanitize(a->arena, goarch, strlen(goarch)), hdr);
 }
 
-bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
+bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n, const struct goabi_opts *opts)
 {
 	static const char magic[] = "go object ";
 	if (n < sizeof(magic) - 1 || memcmp(p, magic, sizeof(magic) - 1) != 0)
@@ -230,6 +230,8 @@ bool facts_goobj(struct goabi_artifact *a, const uint8_t *p, size_t n)
 		 "a C linker rejects it (\"file format not recognized\"); build with -buildmode=c-archive for C");
 	fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "Go object: cgo is decided when the Go linker links it");
 	fact_set_typed(a, FT_CGO_SETTING, GOABI_UNKNOWN, NULL, "Go object: no build settings recorded");
+	if (opts && opts->brief)
+		return true; /* the rest is the scheme and the type hash */
 	/* the compiled object follows "\n!\n"; __.PKGDEF holds export data */
 	const uint8_t *bang = memmem(p, n, "\n!\n", 3);
 	if (!bang) {

@@ -231,7 +231,7 @@ static void inspect_elf_handle(struct goabi_artifact *a, Elf *elf, const struct 
 	default: {
 		size_t n = 0;
 		const uint8_t *raw = (const uint8_t *)elf_rawfile(elf, &n);
-		if (raw && facts_goobj(a, raw, n))
+		if (raw && facts_goobj(a, raw, n, opts))
 			break;
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "not an ELF file or ar archive");
@@ -455,7 +455,7 @@ static int inspect_mem(struct goabi_artifact *a, void *buf, size_t n, const stru
 		return 0;
 	}
 	if (elf_kind(elf) == ELF_K_NONE) {
-		if (facts_goobj(a, buf, n)) {
+		if (facts_goobj(a, buf, n, opts)) {
 			elf_end(elf);
 			return 0;
 		}
@@ -604,6 +604,13 @@ static int inspect_mapped(struct goabi_artifact *a, void *buf, size_t len, const
 	return inspect_mem(a, buf, len, opts, 0, &thin_left);
 }
 
+/* --brief reads no more of a Go object than its header line (facts_goobj):
+ * an archive of Go objects is read sparsely (RD_MAP_GO_ARCHIVE) */
+static unsigned map_flags(const struct goabi_opts *opts)
+{
+	return RD_MAP_SCRATCH | (opts->brief ? RD_MAP_GO_ARCHIVE : 0);
+}
+
 int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct goabi_artifact **out)
 {
 	static const struct goabi_opts defaults;
@@ -616,7 +623,30 @@ int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct g
 	*out = a;
 	struct rd_map map;
 	char err[256];
-	if (rd_map_file(path, RD_MAP_SCRATCH, &map, err, sizeof(err)) != RD_MAP_OK) {
+	if (rd_map_file(path, map_flags(opts), &map, err, sizeof(err)) != RD_MAP_OK) {
+		a->kind = GOABI_KIND_OTHER;
+		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
+		return GOABI_EIO;
+	}
+	int rc = inspect_mapped(a, map.p, map.len, opts);
+	rd_unmap(&map);
+	return rc;
+}
+
+int facts_inspect_fd(const char *path, int fd, const void *head, size_t nhead, const struct goabi_opts *opts,
+		     struct goabi_artifact **out)
+{
+	static const struct goabi_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	elf_version(EV_CURRENT);
+	struct goabi_artifact *a = artifact_new(path, NULL);
+	if (!a)
+		return GOABI_ENOMEM;
+	*out = a;
+	struct rd_map map;
+	char err[256];
+	if (rd_map_fd(fd, head, nhead, map_flags(opts), &map, err, sizeof(err)) != RD_MAP_OK) {
 		a->kind = GOABI_KIND_OTHER;
 		diag_add(a, GOABI_DIAG_ERROR, "%s", err);
 		return GOABI_EIO;

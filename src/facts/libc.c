@@ -493,7 +493,10 @@ void facts_libc(struct elfview *ev)
 		lc->interp = utf8_sanitize(a->arena, s, n);
 		break;
 	}
-	struct dyninfo d = { .t = ev_dynamic(ev) };
+	/* no program headers (relocatable objects: every member of a static
+	 * library): no PT_DYNAMIC, nothing for ev_dynamic to read or keep */
+	static const struct ev_dynamic no_dynamic;
+	struct dyninfo d = { .t = ev->phnum ? ev_dynamic(ev) : &no_dynamic };
 	const uint8_t *strp;
 	if (d.t->readable && d.t->strtab && d.t->strsz && !ev_vaddr(ev, d.t->strtab, d.t->strsz, &strp, NULL))
 		diag_add(a, GOABI_DIAG_ERROR,

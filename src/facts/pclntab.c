@@ -357,6 +357,101 @@ void go_pclntab_names(struct elfview *ev, const struct pclntab *pt, funcname_fn 
 			break;
 }
 
+/* go_pclntab_names_prefixed: the callback of the fallback (Go 1.2-1.15
+ * tables, whose names are not one run) sees only the prefixed names */
+struct pfx_filter {
+	const char *const *pfx;
+	size_t npfx;
+	funcname_fn fn;
+	void *ctx;
+};
+
+static bool has_prefix(const char *const *pfx, size_t npfx, const uint8_t *s, size_t len)
+{
+	for (size_t k = 0; k < npfx; k++) {
+		size_t l = strlen(pfx[k]);
+		if (len >= l && memcmp(s, pfx[k], l) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool pfx_filter_cb(void *ctx, const char *name, size_t len)
+{
+	struct pfx_filter *f = ctx;
+	if (!has_prefix(f->pfx, f->npfx, (const uint8_t *)name, len))
+		return true;
+	return f->fn(f->ctx, name, len);
+}
+
+/* One name candidate at p + name (a name starts there): handed to fn when
+ * its NUL is inside [name, end), it is shorter than 512 bytes (longer ones
+ * are never kept, see keep) and carries a prefix. false: fn said stop. */
+static bool pfx_name(const uint8_t *p, uint64_t name, uint64_t end, const char *const *pfx, size_t npfx,
+		     funcname_fn fn, void *ctx)
+{
+	uint64_t max = end - name < 512 ? end - name : 512;
+	const uint8_t *z = memchr(p + name, 0, (size_t)max);
+	if (!z)
+		return true;
+	size_t len = (size_t)(z - (p + name));
+	if (len < 2 || !has_prefix(pfx, npfx, p + name, len))
+		return true;
+	return fn(ctx, (const char *)p + name, len);
+}
+
+void go_pclntab_names_prefixed(struct elfview *ev, const struct pclntab *pt, const char *const *pfx, size_t npfx,
+			       funcname_fn fn, void *ctx)
+{
+	int ps = pt->ptrsize;
+	struct pfx_filter f = { pfx, npfx, fn, ctx };
+	if (pt->magic == 0xfffffffb || npfx == 0 || npfx > 4) {
+		go_pclntab_names(ev, pt, pfx_filter_cb, &f);
+		return;
+	}
+	int first = pt->magic == 0xfffffffa ? 2 : 3;
+	uint64_t start = rdptr(pt->p + 8 + (size_t)first * ps, ev->be, ps);
+	uint64_t end = rdptr(pt->p + 8 + (size_t)(first + 1) * ps, ev->be, ps);
+	if (end > pt->len || start >= end)
+		return;
+	/* a table that could hold GOABI_MAX_FUNCS names: the walk's own count
+	 * decides where it stops (below that, every name is read) */
+	if (end - start >= GOABI_MAX_FUNCS) {
+		go_pclntab_names(ev, pt, pfx_filter_cb, &f);
+		return;
+	}
+	const uint8_t *p = pt->p;
+	/* the names walk_nametab reads: one starts at start and after each NUL */
+	if (!pfx_name(p, start, end, pfx, npfx, fn, ctx))
+		return;
+	uint64_t i = start;
+#ifdef __SSE2__
+	__m128i c0[4], c1[4];
+	for (size_t k = 0; k < npfx; k++) {
+		c0[k] = _mm_set1_epi8((char)pfx[k][0]);
+		c1[k] = _mm_set1_epi8((char)pfx[k][1]);
+	}
+	/* a NUL whose next two bytes are a prefix's first two: one mask of 16
+	 * positions, nearly always empty (the loads stay inside the table) */
+	const __m128i zero = _mm_setzero_si128();
+	for (; end - i >= 16 + 2; i += 16) {
+		__m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+		__m128i b2 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 2));
+		__m128i m = _mm_and_si128(_mm_cmpeq_epi8(b1, c0[0]), _mm_cmpeq_epi8(b2, c1[0]));
+		for (size_t k = 1; k < npfx; k++)
+			m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(b1, c0[k]), _mm_cmpeq_epi8(b2, c1[k])));
+		uint32_t cand = (uint32_t)_mm_movemask_epi8(_mm_and_si128(m, _mm_cmpeq_epi8(b0, zero)));
+		for (; cand; cand &= cand - 1)
+			if (!pfx_name(p, i + (uint64_t)__builtin_ctz(cand) + 1, end, pfx, npfx, fn, ctx))
+				return;
+	}
+#endif
+	for (; i < end; i++)
+		if (!p[i] && i + 1 < end && !pfx_name(p, i + 1, end, pfx, npfx, fn, ctx))
+			return;
+}
+
 /* Function entries (debug/gosym/pclntab.go funcTab and funcData): the
  * functab holds nfunc {entry, funcoff} pairs, uint32 offsets from the text
  * start since Go 1.18, pointers before; _func begins with the entry and the

@@ -16,6 +16,7 @@ struct rd_map {
 	void *p;
 	size_t len;
 	bool scratch; /* p is the thread's scratch buffer (RD_MAP_SCRATCH), not a mapping */
+	bool sparse;  /* p is the thread's sparse buffer (RD_MAP_GO_ARCHIVE) */
 };
 
 enum rd_map_status {
@@ -31,7 +32,15 @@ enum rd_map_status {
  * buffer of the calling thread, reused by its next RD_MAP_SCRATCH call, in
  * place of a mapping: a mapping's page faults and munmap (a TLB shootdown)
  * cost more than the copy. One such map per thread at a time. */
-enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2 };
+enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2, RD_MAP_GO_ARCHIVE = 4 };
+/* RD_MAP_GO_ARCHIVE: an ar archive whose members are all in Go's own object
+ * format ("go object ...": go build -buildmode=archive, the pkg/ of a Go
+ * installation) is read sparsely into a buffer of the calling thread: the
+ * member headers, the symbol and long-name tables, and the first 4 KiB of
+ * each member at their own offsets, every other byte zero. For a reader
+ * that reads no more of a Go object than its header line (inspect --brief:
+ * facts_goobj). Any other archive or file is read as without the flag.
+ * One such map per thread at a time. */
 #define RD_SCRATCH_MAX ((size_t)2 << 20)
 
 /* Map path (opened O_RDONLY|O_NOCTTY|O_NONBLOCK, so a FIFO or terminal
@@ -41,6 +50,12 @@ enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2 };
  * and *m is zeroed. Release with rd_unmap. */
 enum rd_map_status rd_map_file(const char *path, unsigned flags, struct rd_map *m, char *err, size_t errlen);
 void rd_unmap(struct rd_map *m);
+/* rd_map_file on a file the caller opened (O_RDONLY) and whose first nhead
+ * bytes it has read into head, the file offset just past them (a walk that
+ * reads every file's first bytes: no second open, no second read of them).
+ * The caller closes fd (the mapping stays valid). */
+enum rd_map_status rd_map_fd(int fd, const void *head, size_t nhead, unsigned flags, struct rd_map *m, char *err,
+			     size_t errlen);
 
 /* Up to n bytes from the start of a file into buf; the count read, or -1
  * when it cannot be opened or read. */

@@ -141,14 +141,6 @@ bool strv_push(struct goabi_arena *ar, struct goabi_strv *sv, const char *s)
 	return true;
 }
 
-bool strv_contains(const struct goabi_strv *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return true;
-	return false;
-}
-
 /* Hash index for strv_push_unique: without it, a symbol table of 10^5
  * distinct type..eq.* names costs 10^10 string compares. Open addressing;
  * a slot holds position+1 in sv->v. The index describes sv->v[0..n) of the
@@ -191,6 +183,20 @@ static size_t *index_find(struct strv_index *ix, const char *s)
 	while (ix->slot[i] && strcmp(ix->v[ix->slot[i] - 1], s) != 0)
 		i = (i + 1) & mask;
 	return &ix->slot[i];
+}
+
+/* With a current index (strv_push_unique built it for this array and
+ * count): one probe. An archive's roll-up asks this once for each of
+ * thousands of libc names its members leave undefined (glibc's libc.a). */
+bool strv_contains(const struct goabi_strv *sv, const char *s)
+{
+	struct strv_index *ix = sv->index;
+	if (ix && ix->owner == sv && ix->v == sv->v && ix->n == sv->n)
+		return *index_find(ix, s) != 0;
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
 }
 
 static struct strv_index *index_for(struct goabi_arena *ar, struct goabi_strv *sv)

@@ -1,6 +1,9 @@
 /* Bounds-checked reads of untrusted bytes. Every function compares against
  * what is left (n > len - pos), never computes pos + n first. */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "util/util.h"
 
 bool cur_seek(struct cur *c, uint64_t off)
@@ -108,7 +111,30 @@ int64_t find_bytes(const uint8_t *hay, size_t hlen, const void *needle, size_t n
 	/* only aligned positions can match: test those (hlen/align steps)
 	 * rather than every byte (memmem, then the misaligned hits again) */
 	const uint8_t *nd = needle;
-	for (size_t off = 0; off <= hlen - nlen; off += align) {
+	size_t off = 0;
+#ifdef __SSE2__
+	/* 4-, 8- and 16-byte alignment (the pclntab magic, pointers, the build
+	 * info header): the needle's first four bytes against the four words of
+	 * 16 bytes at once; the rare hit is checked whole */
+	if (nlen >= 4 && (align == 4 || align == 8 || align == 16)) {
+		uint32_t w;
+		memcpy(&w, nd, 4);
+		const __m128i key = _mm_set1_epi32((int)w);
+		const uint32_t keep = align == 4 ? 0x1111u : align == 8 ? 0x0101u : 0x0001u;
+		for (; hlen - off >= 16; off += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(hay + off));
+			uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi32(v, key)) & keep;
+			for (; m; m &= m - 1) {
+				size_t pos = off + (size_t)__builtin_ctz(m);
+				if (pos <= hlen - nlen && memcmp(hay + pos, nd, nlen) == 0)
+					return (int64_t)pos;
+			}
+		}
+		if (hlen - nlen < off)
+			return -1;
+	}
+#endif
+	for (; off <= hlen - nlen; off += align) {
 		if (hay[off] == nd[0] && memcmp(hay + off, nd, nlen) == 0)
 			return (int64_t)off;
 		if (hlen - nlen - off < align)

@@ -41,6 +41,23 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 char *utf8_sanitize(struct goabi_arena *ar, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* ASCII without NUL (paths, evidence, names: nearly always; utf8_seq
+	 * replaces a NUL) is copied as it is: eight bytes at a time to the
+	 * first byte that is 0 or has its high bit set */
+	size_t a = 0;
+	for (uint64_t w; n - a >= 8; a += 8) {
+		memcpy(&w, p + a, 8);
+		if ((w | ((w - 0x0101010101010101ull) & ~w)) & 0x8080808080808080ull)
+			break;
+	}
+	while (a < n && p[a] && p[a] < 0x80)
+		a++;
+	if (a == n) {
+		char *d = arena_alloc(ar, n + 1);
+		if (d && n)
+			memcpy(d, s, n);
+		return d;
+	}
 	size_t out = 0, i = 0;
 	while (i < n) {
 		size_t l = utf8_seq(p + i, n - i);
