@@ -29,7 +29,9 @@ for t in docker-registry python3; do
 	command -v $t >/dev/null || { echo "$H"; echo; echo "skipped: $t missing"; exit 0; }
 done
 [ -d "$FIX/image/glibc" ] || { echo "$H"; echo; echo "skipped: image fixtures missing"; exit 0; }
-SYFT=$(BUILD=1 bash "$TOP/tests/syft.sh" 2> /dev/null) || { echo "$H"; echo; echo "skipped: syft could not be built ($(BUILD=1 bash "$TOP/tests/syft.sh" 2>&1 >/dev/null | tail -1))"; exit 0; }
+syft_err=$(mktemp)
+SYFT=$(BUILD=1 bash "$TOP/tests/syft.sh" 2> "$syft_err") || { echo "$H"; echo; echo "skipped: syft could not be built ($(tail -1 "$syft_err"))"; rm -f "$syft_err"; exit 0; }
+rm -f "$syft_err"
 W=$(mktemp -d)
 TMPD=$W
 notok() { echo "bench-fleet: $*" >&2; }
