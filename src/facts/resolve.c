@@ -12,6 +12,7 @@
 
 #define MAX_CONF_DEPTH 8u
 #define MAX_CONF_BYTES (1u << 20)
+#define MAX_CONF_FILES 256u /* ld.so.conf and its includes, distinct files */
 #define MAX_DIRS 256u
 #define MAX_INCLUDE 512u
 #define MAX_MUSL_SCAN (8u << 20) /* musl's libc.so is under 1 MB */
@@ -168,6 +169,14 @@ static void conf_include(struct rsv *r, const char *pat, unsigned depth)
 static void read_conf(struct rsv *r, const char *path, unsigned depth)
 {
 	if (depth > MAX_CONF_DEPTH || !r->v->map)
+		return;
+	/* A file included again adds no directory (each is kept once, at its
+	 * first place), and a hostile root's file that includes itself on
+	 * every line would otherwise cost lines^depth reads. */
+	if (strv_contains(&r->conf_read, path) || r->conf_read.n >= MAX_CONF_FILES)
+		return;
+	const char *seen = arena_strdup(r->ar, path);
+	if (!seen || !strv_push_unique(r->ar, &r->conf_read, seen))
 		return;
 	const uint8_t *p;
 	size_t len;

@@ -97,6 +97,7 @@ struct rsv {
 	 * its -L and system directories) */
 	struct goabi_strv glibc_dirs, musl_dirs;
 	struct rsv_cached *cache[RSV_CACHE]; /* search-directory lookups */
+	struct goabi_strv conf_read; /* ld.so.conf files read: each once, a bounded number */
 };
 
 /* r over view v, strings in ar; no search directories yet. */

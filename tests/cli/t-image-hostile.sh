@@ -6,7 +6,7 @@
 # (nothing created outside $TMPDIR, nothing left in it), tar -tvf of the
 # hostile layer, and the exit codes documented in docs/image.md.
 . "$(dirname "$0")/../lib.sh"
-plan 27
+plan 30
 # the schema-2 JSON read per binary (tests/cli/image_v2.py)
 ijget() { python3 "$TOP/tests/cli/image_v2.py" "$1" "$2"; }
 F=$FIX/image
@@ -119,3 +119,23 @@ printf 'not a tar\n' > junk
 "$GOABI" image junk > /dev/null 2> junk.err; rc=$?
 check "a file that is no tar: exit 2" 2 "$rc"
 grep -q "junk" junk.err && ok "the error names the file" || notok "junk: $(cat junk.err)"
+
+# 6. an ld.so.conf that includes itself on every line (glibc's ldconfig
+# reads such a file again at each level: lines^depth reads). A file read
+# again adds no directory (ld.so.conf(5): each directory is searched at its
+# first place), so the verdicts are those of the same root whose ld.so.conf
+# only has its own lines; and it finishes (timeout 60 s).
+if [ -f "$F/glibc/etc/ld.so.conf" ]; then
+	cp -a "$F/glibc" "$W/loop"
+	{ for i in $(seq 30); do echo "include /etc/ld.so.conf"; done; cat "$F/glibc/etc/ld.so.conf"; } > "$W/loop/etc/ld.so.conf"
+	timeout 60 "$GOABI" image --json --no-progress "$W/loop" > loop.json 2> loop.err; rc=$?
+	"$GOABI" image --json --no-progress "$F/glibc" > plain.json 2> /dev/null; prc=$?
+	check "self-including ld.so.conf (30 lines): finishes with the plain root's exit code (not timed out)" "$prc" "$rc"
+	# per verdict: how many binaries, and a digest of their (path, verdict) list
+	q='[(v, n) for v, n in sorted(__import__("collections").Counter(b["verdict"] for b in j["binaries"]).items())] + [__import__("hashlib").sha256(repr(sorted((b["path"], b["verdict"]) for b in j["binaries"])).encode()).hexdigest()[:16]]'
+	check "self-including ld.so.conf: every binary's verdict as with the plain ld.so.conf" \
+		"$(ijget plain.json "$q")" "$(ijget loop.json "$q" 2>/dev/null)"
+	check "the plain root has binaries to compare" True "$(ijget plain.json 'len(j["binaries"]) > 3')"
+else
+	for i in 1 2 3; do skip "self-including ld.so.conf $i" "glibc image fixture has no etc/ld.so.conf"; done
+fi
