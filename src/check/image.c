@@ -239,7 +239,10 @@ static void inspect_node(struct imgchk *c, struct imgchk_bin *b, const struct go
  * facts or compute them differently: entries of another version are never
  * read (their name differs). */
 #define FACTS_VERSION 2 /* 2: module lines begin with the package path ("path") */
-#define FACTS_MAX_BYTES ((uint64_t)1 << 30) /* one layer's entry */
+/* One layer's entry: jansson's tree of a JSON text takes several times its
+ * size, so an entry read back is bounded well below the memory a run may
+ * use; a larger one is neither written nor read (its files are inspected). */
+#define FACTS_MAX_BYTES ((uint64_t)64 << 20)
 #define FACTS_MAX_LIST 65536u               /* strings in one list of one file */
 #if defined(__x86_64__) || defined(__aarch64__)
 /* a field added to struct imgchk_bin: serialise it below (facts_to_json,
@@ -608,7 +611,8 @@ static bool layer_from_json(const struct imgchk *c, struct flayer *l, const char
 	const char *dg = json_string_value(json_object_get(top, "layer"));
 	const char *va = json_string_value(json_object_get(top, "variant"));
 	bool ok = json_is_array(files) && ver == FACTS_VERSION && fmt && strcmp(fmt, "goabi-facts") == 0 && dg &&
-		  strcmp(dg, l->digest) == 0 && va && strcmp(va, l->variant) == 0;
+		  strcmp(dg, l->digest) == 0 && va && strcmp(va, l->variant) == 0 &&
+		  json_array_size(files) <= MEMO_MAX; /* before the arrays are sized from it */
 	size_t n = ok ? json_array_size(files) : 0;
 	struct imgchk_bin *v = n ? calloc(n, sizeof(*v)) : NULL;
 	const char **paths = n ? calloc(n, sizeof(*paths)) : NULL;
@@ -687,6 +691,10 @@ static void facts_store(struct imgchk *c)
 		if (text)
 			l->dirty = false;
 		pthread_mutex_unlock(&memo_mu);
+		if (text && strlen(text) > FACTS_MAX_BYTES) { /* would not be read back */
+			free(text);
+			text = NULL;
+		}
 		if (text && !img_facts_store(c->fs, rm->cache_dir, rm->cache_max, d, variant, text, strlen(text))) {
 			pthread_mutex_lock(&memo_mu);
 			l->dirty = true; /* another image may manage */

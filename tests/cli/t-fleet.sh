@@ -17,7 +17,7 @@
 # (fleet_oracle.py elf-pairs) for the binaries inspected and reused across
 # processes; the listing a Bearer front gives curl with a token per scope.
 . "$(dirname "$0")/../lib.sh"
-plan 44
+plan 45
 F=$FIX/image
 NIMG=${FLEET_IMAGES:-200}
 ORA=$TOP/tests/fleet/fleet_oracle.py
@@ -352,8 +352,46 @@ print("ok" if m and int(m.group(1)) == want and len(bad) == 4 else "inspected %s
       "same" if all(bad[d] == ref[d] for d in bad) else "differ")
 PY
 ) $(python3 "$ORA" cache-verify "$C2" | head -1 | cut -d' ' -f3)"
+	# an entry whose checksum verifies but whose file list is longer than a
+	# process keeps (262,145 entries, each {}): refused before anything is
+	# sized from it, named in a warning, its files inspected again
+	python3 - "$fA" "$fD" <<'PY'
+import hashlib, json, sys
+for f in sys.argv[1:]:
+  raw = open(f, "rb").read()
+  j = json.loads(raw[512:])
+  j["files"] = [{}] * 262145
+  body = json.dumps(j).encode()
+  hdr = raw[:512].decode().split("\n")[:3] + ["content sha256:" + hashlib.sha256(body).hexdigest(), ""]
+  open(f, "wb").write("\n".join(hdr).encode().ljust(512, b"\n") + body)
+PY
+	GOABI_DEBUG_STATS=1 G --json --cache "$C2" "docker://$R/$dA" "docker://$R/$dD" > long.jsonl 2> long.err
+	check "verifying fact entries listing 262,145 files: each warned, not used (the images' ELF files inspected, registry blobs), lines = the single run's" \
+		"2 ok same" "$(python3 - elfpaths.json long.jsonl single.jsonl long.err "$FD" <<'PY'
+import json, re, sys
+paths = json.load(open(sys.argv[1]))
+warned = 0
+def norm(f):
+    r = {}
+    for o in map(json.loads, open(f)):
+        s = o.get("summary", {})
+        for k in [k for k in s if k in ("cached_layers", "bytes_read") or k.startswith("warning[")]:
+            if sys.argv[5] in str(s[k]) and "holds no usable facts" in str(s[k]):
+                globals()["warned"] += 1
+            del s[k]
+        del o["references"]
+        r[o["digest"]] = o
+    return r
+got, ref = norm(sys.argv[2]), norm(sys.argv[3])
+m = re.search(r"binaries inspected (\d+),", open(sys.argv[4]).read())
+want = sum(len(paths[d]) for d in got)
+print(warned, "ok" if m and int(m.group(1)) == want and len(got) == 2 else "inspected %s, want %d" % (m and m.group(1), want),
+      "same" if all(got[d] == ref[d] for d in got) else "differ")
+PY
+)"
 else
 	notok "fact entries of the four base layers missing from $FD: $(ls "$FD" 2>&1 | head -3)"
+	notok "verifying fact entries listing 262,145 files: no entries to change"
 fi
 # a shard killed mid-run (kill -9), then run again
 # (the binary itself in the background, not the G function: kill -9 must reach goabi, not a subshell)
