@@ -24,11 +24,7 @@ static const struct rsv_obj *view_obj(void *ctx, size_t i)
 static bool view_map(void *ctx, const char *path, const uint8_t **p, size_t *n, void **tok)
 {
 	struct imgchk *c = ctx;
-	struct img_node *node = img_lookup(c->fs, path, true, NULL);
-	if (!node || !img_map(c->fs, node, p, n))
-		return false;
-	*tok = node;
-	return true;
+	return img_map_path(c->fs, path, p, n, tok);
 }
 
 static void view_unmap(void *ctx, void *tok, const uint8_t *p, size_t n)
@@ -40,13 +36,7 @@ static void view_unmap(void *ctx, void *tok, const uint8_t *p, size_t n)
 static bool view_list(void *ctx, const char *dir, void (*cb)(void *, const char *), void *cbctx)
 {
 	struct imgchk *c = ctx;
-	struct img_node *d = img_lookup(c->fs, dir, true, NULL);
-	if (!d || d->type != IMG_DIR)
-		return false;
-	struct img_node *ch;
-	img_for_each_child(d, ch)
-		cb(cbctx, ch->name);
-	return true;
+	return img_list_dir(c->fs, dir, cb, cbctx);
 }
 
 /* " (glibc 2.17)": the resolver labels the image's C libraries */

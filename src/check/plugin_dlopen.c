@@ -47,11 +47,7 @@ static const struct rsv_obj *view_obj(void *ctx, size_t i)
 static bool view_map(void *ctx, const char *path, const uint8_t **p, size_t *n, void **tok)
 {
 	struct view *v = ctx;
-	struct img_node *node = img_lookup(v->fs, path, true, NULL);
-	if (!node || !img_map(v->fs, node, p, n))
-		return false;
-	*tok = node;
-	return true;
+	return img_map_path(v->fs, path, p, n, tok);
 }
 
 static void view_unmap(void *ctx, void *tok, const uint8_t *p, size_t n)
@@ -63,13 +59,7 @@ static void view_unmap(void *ctx, void *tok, const uint8_t *p, size_t n)
 static bool view_list(void *ctx, const char *dir, void (*cb)(void *, const char *), void *cbctx)
 {
 	struct view *v = ctx;
-	struct img_node *d = img_lookup(v->fs, dir, true, NULL);
-	if (!d || d->type != IMG_DIR)
-		return false;
-	struct img_node *ch;
-	img_for_each_child(d, ch)
-		cb(cbctx, ch->name);
-	return true;
+	return img_list_dir(v->fs, dir, cb, cbctx);
 }
 
 static void collect(void *ctx, struct img_node *n)

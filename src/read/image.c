@@ -1078,3 +1078,23 @@ int img_add_host(struct img_fs *fs, const char *hostfile, const char *path)
 		img_diag(fs, false, "--add '%s': not an ELF file", hostfile);
 	return 0;
 }
+
+bool img_map_path(const struct img_fs *fs, const char *path, const uint8_t **p, size_t *len, void **tok)
+{
+	struct img_node *node = img_lookup(fs, path, true, NULL);
+	if (!node || !img_map(fs, node, p, len))
+		return false;
+	*tok = node;
+	return true;
+}
+
+bool img_list_dir(const struct img_fs *fs, const char *dir, void (*cb)(void *, const char *), void *cbctx)
+{
+	struct img_node *d = img_lookup(fs, dir, true, NULL);
+	if (!d || d->type != IMG_DIR)
+		return false;
+	struct img_node *ch;
+	img_for_each_child(d, ch)
+		cb(cbctx, ch->name);
+	return true;
+}

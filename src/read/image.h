@@ -134,6 +134,11 @@ bool img_map_private(const struct img_fs *fs, const struct img_node *n, uint8_t 
 /* The same for reading; false also for an empty file. */
 bool img_map(const struct img_fs *fs, const struct img_node *n, const uint8_t **p, size_t *len);
 void img_unmap(const struct img_node *n, const uint8_t *p, size_t len);
+/* For views over the table (facts/resolve.h's rsv_view): map the file at
+ * path (symlinks followed), its node in *tok for img_unmap; call cb with the
+ * name of each entry of the directory dir. false when there is none. */
+bool img_map_path(const struct img_fs *fs, const char *path, const uint8_t **p, size_t *len, void **tok);
+bool img_list_dir(const struct img_fs *fs, const char *dir, void (*cb)(void *, const char *), void *cbctx);
 /* Children of a directory, in insertion order (for ld.so.conf.d globbing). */
 #define img_for_each_child(d, c) for ((c) = (d)->child; (c); (c) = (c)->next)
 /* Visit every node depth-first. */
