@@ -4,15 +4,20 @@
 # c-archive. Oracles: member names from `ar t` / `llvm-ar t`, symbol index
 # entries from `nm --print-armap` / `llvm-nm --print-armap`, and the undefined
 # libc symbols from nm: undefined globals of the members, less the globals any
-# member defines, kept when glibc's libc.so.6/libm.so.6 or musl's libc.so
-# export them (nm -D).
+# member defines, kept when a glibc library (libc.so.6, libm, the loader,
+# libresolv, librt, libdl, libpthread, libutil, libanl, libc_nonshared.a) or
+# musl's libc.so export them (nm -D), less the start files' names (crti.o).
 . "$(dirname "$0")/../lib.sh"
 export LC_ALL=C
 I=$FIX/inspect
 MUSL_SO=/usr/lib/x86_64-linux-musl/libc.so
 G=/lib/x86_64-linux-gnu
-{ nm -D --defined-only "$G/libc.so.6" "$G/libm.so.6"; [ -f "$MUSL_SO" ] && nm -D --defined-only "$MUSL_SO"; } 2>/dev/null |
-	awk 'NF == 3 { n = $3; sub(/@.*/, "", n); print n }' | sort -u > "$TMPD/libc-exports"
+{ nm -D --defined-only "$G"/libc.so.6 "$G"/libm.so.6 "$G"/ld-linux-x86-64.so.2 "$G"/libresolv.so.2 "$G"/librt.so.1 \
+	"$G"/libdl.so.2 "$G"/libpthread.so.0 "$G"/libutil.so.1 "$G"/libanl.so.1
+  nm --defined-only "$G"/../../usr/lib/x86_64-linux-gnu/libc_nonshared.a
+  [ -f "$MUSL_SO" ] && nm -D --defined-only "$MUSL_SO"; } 2>/dev/null | grep -v GLIBC_PRIVATE |
+	awk 'NF == 3 && $2 ~ /^[A-Z]$/ { n = $3; sub(/@.*/, "", n); print n }' | sort -u |
+	comm -23 - <(nm --defined-only /usr/lib/x86_64-linux-gnu/crti.o | awk '{print $3}' | sort -u) > "$TMPD/libc-exports"
 one() { # NAME FILE AR-TOOL NM-TOOL [FILES-FOR-nm]
 	local name=$1 f=$2 artool=$3 nmtool=$4; shift 4
 	local nmfiles=("$@")
@@ -77,3 +82,30 @@ if [ -f "$I/go119-c-archive.a" ]; then
 	check "go119-c-archive.a: one runtime, no conflict" "" "$c"
 	cd - >/dev/null
 fi
+# The family of objects made by gcc for glibc: atexit (libc_nonshared.a),
+# __tls_get_addr (the loader's, for general-dynamic TLS), ns_initparse
+# (libresolv) and _init/_fini (crti.o) are glibc's too, and the host's own
+# libc.a (libc6-dev) leaves _init/_fini to crti.o. Oracle: gcc links each
+# against glibc (a static link for libc.a), so none of them needs musl.
+cat > "$TMPD/gl.c" <<'EOC'
+#include <stdlib.h>
+#include <arpa/nameser.h>
+extern __thread int tv;
+extern void _init(void);
+static void bye(void) {}
+int f(const unsigned char *m, int n) { ns_msg h; atexit(bye); _init(); return ns_initparse(m, n, &h) + tv; }
+EOC
+gcc -fPIC -c -o "$TMPD/gl.o" "$TMPD/gl.c"
+(cd "$TMPD" && ar rcs gl.a gl.o)
+printf '__thread int tv;\nint f(const unsigned char *, int);\nint main(void) { return f(0, 0) > 99; }\n' > "$TMPD/glmain.c"
+for f in gl.o gl.a /usr/lib/x86_64-linux-gnu/libc.a; do
+	case $f in /*) p=$f; link=(gcc -static -o "$TMPD/st" "$TMPD/glmain.c" "$TMPD/gl.o" -lresolv) ;;
+		*) p=$TMPD/$f; link=(gcc -o "$TMPD/dy" "$TMPD/glmain.c" "$p" -lresolv) ;; esac
+	if ! "${link[@]}" > "$TMPD/ld.log" 2>&1; then
+		notok "$f: gcc did not link it against glibc (oracle broken): $(head -1 "$TMPD/ld.log")"
+		continue
+	fi
+	v=$(jget <("$GOABI" inspect --json "$p" 2>/dev/null) "(j['artifacts'][0]['libc'].get('family') or {}).get('value') or 'unknown'")
+	case $v in musl) notok "$f: gcc links it against glibc, goabi says it needs musl" ;;
+		*) ok "$f: gcc links it against glibc; goabi's family is '$v', not musl" ;; esac
+done
