@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "facts/gofacts.h"
+#include "read/dynamic.h"
 
 /* cgo symbols (never _cgo_init, _cgo_mmap...: every Go binary has those
  * variables, runtime/cgo only fills them). CGO_WRAPPER: the C side cgo
@@ -37,6 +38,9 @@ struct goscan {
 	size_t ndot_eq, ncolon_eq, ndot_other, ncolon_other;
 	struct typesym types[NTYPES];
 	bool from_pclntab;
+	/* --brief: cgo decided from the dynamic linking (brief_cgo): 1 runtime/
+	 * cgo's pthread_create is imported, -1 no C library at all, 0 not decided */
+	int dyn_cgo;
 };
 
 
@@ -381,6 +385,17 @@ static void cgo(struct goscan *g)
 			fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "this object has no cgo symbol; other members may");
 		return;
 	}
+	if (g->dyn_cgo > 0) {
+		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "1",
+			 "pthread_create is imported (.dynsym): runtime/cgo starts threads with it, gc's runtime on %s does not%s",
+			 goabi_go_setting(go, "GOOS"), set);
+		return;
+	}
+	if (g->dyn_cgo < 0) {
+		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "0",
+			 "PT_INTERP and no DT_NEEDED: no C library for cgo code to call (a pure-Go dynamic executable)%s", set);
+		return;
+	}
 	if (looked) {
 		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "0", "no cgo code: no cgo symbol (x_cgo_init, crosscall2, _cgo_panic) in the %s%s%s",
 			 where, set, s ? " (no package uses cgo)" : "");
@@ -469,6 +484,45 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 		go_typehash_check(a, go->version.value);
 }
 
+static bool import_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
+{
+	(void)ndx;
+	if (sym->st_shndx == SHN_UNDEF && strcmp(name, "pthread_create") == 0) {
+		*(bool *)ctx = true;
+		return false;
+	}
+	return true;
+}
+
+/* --brief, gc build info of a linux program: whether runtime/cgo is linked
+ * follows from its dynamic linking, without reading the pclntab's names.
+ * runtime/cgo's C code starts every thread with pthread_create
+ * (gcc_libinit.c); gc's runtime on linux makes threads with clone and calls
+ * nothing in the C library. So an imported pthread_create is cgo, and an
+ * executable with PT_INTERP but no DT_NEEDED at all has no C library for cgo
+ * code to call (a pure-Go PIE). CGO_ENABLED=0 is cgo() own case. Anything
+ * else is read as before: static programs (cgo links in statically with
+ * -extldflags=-static), other systems (OpenBSD, Solaris: the runtime itself
+ * calls libc), no GOOS setting. tests/cli/t-inspect-cgo.sh checks the line
+ * against the full report and nm of unstripped twins. */
+static bool brief_cgo(struct goscan *g)
+{
+	struct elfview *ev = g->ev;
+	struct goabi_artifact *a = ev->a;
+	const char *os = goabi_go_setting(&a->go, "GOOS"), *set = goabi_go_setting(&a->go, "CGO_ENABLED");
+	if (ev->eh.e_type == ET_REL || !os || (strcmp(os, "linux") != 0 && strcmp(os, "android") != 0))
+		return false;
+	if (set && strcmp(set, "0") == 0)
+		return true;
+	bool imp = false;
+	ev_for_each_symbol_prefix(ev, true, "pthread_create", import_cb, &imp);
+	if (imp)
+		g->dyn_cgo = 1;
+	else if (a->libc.interp && a->libc.needed.n == 0 && ev_dynamic(ev)->present && ev_dynamic(ev)->readable)
+		g->dyn_cgo = -1;
+	return g->dyn_cgo != 0;
+}
+
 void facts_go(struct elfview *ev)
 {
 	struct goabi_artifact *a = ev->a;
@@ -521,12 +575,16 @@ void facts_go(struct elfview *ev)
 	 * build info, gc's runtime variables, compiler-generated type names.
 	 * Only with such evidence is read-only data scanned for a pclntab. A
 	 * file without section headers is always scanned. */
+	/* --brief: with cgo decided from the linking, the pclntab (the
+	 * version range, cgo's names) is not needed: the build info gave the
+	 * version */
+	bool pcln_skip = brief && brief_cgo(&g);
 	bool go_sections = go_sections_present(ev);
 	bool strong = go->version.value || go_sections || g.buildversion || g.pclntab || (g.has_types && g.has_etypes) ||
 		      g.ndot_eq + g.ncolon_eq > 0;
 	bool maybe_go = !ev->sections_ok || strong || g.gccgo;
 	struct pclntab pt = { 0 };
-	bool have_pt = maybe_go && go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
+	bool have_pt = maybe_go && !pcln_skip && go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
 	if (have_pt) {
 		go->pclntab_magic = pt.magic;
 		go->nfunc = pt.nfunc;
