@@ -551,7 +551,12 @@ void facts_go(struct elfview *ev)
 	static const char *const brief_keys[] = { "x_", "cr", "_c", "ru", "_r", "pl", "go" };
 	bool brief = ev->opts && ev->opts->brief && go->version.value;
 	size_t nbrief = goabi_go_setting(go, "-buildmode") ? 4 : 7;
-	for (int dyn = 0; dyn < 2; dyn++) {
+	/* --brief: cgo decided from the linking (brief_cgo) and the build mode
+	 * from its setting, no symbol is needed (an unstripped program's
+	 * .symtab is most of its size) */
+	bool pcln_skip = brief && brief_cgo(&g);
+	bool syms_skip = pcln_skip && nbrief == 4;
+	for (int dyn = 0; dyn < 2 && !syms_skip; dyn++) {
 		size_t n;
 		if (brief)
 			n = ev_for_each_symbol_keys(ev, dyn, brief_keys, nbrief, sym_cb, &g);
@@ -578,7 +583,6 @@ void facts_go(struct elfview *ev)
 	/* --brief: with cgo decided from the linking, the pclntab (the
 	 * version range, cgo's names) is not needed: the build info gave the
 	 * version */
-	bool pcln_skip = brief && brief_cgo(&g);
 	bool go_sections = go_sections_present(ev);
 	bool strong = go->version.value || go_sections || g.buildversion || g.pclntab || (g.has_types && g.has_etypes) ||
 		      g.ndot_eq + g.ncolon_eq > 0;
