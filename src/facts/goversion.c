@@ -163,7 +163,8 @@ void go_version_from_data(struct elfview *ev, const struct pclntab *pt)
 	for (size_t r = 0; r < nro && hits < MAX_HITS; r++) {
 		size_t off = 0;
 		while (off < ro[r].n && hits < MAX_HITS) {
-			const uint8_t *q = memmem(ro[r].p + off, ro[r].n - off, "go1.", 4);
+			int64_t at = find_bytes(ro[r].p + off, ro[r].n - off, "go1.", 4, 1);
+			const uint8_t *q = at < 0 ? NULL : ro[r].p + off + at;
 			if (!q)
 				break;
 			hits++;

@@ -105,7 +105,28 @@ int64_t find_bytes(const uint8_t *hay, size_t hlen, const void *needle, size_t n
 	if (nlen == 0 || hlen < nlen)
 		return -1;
 	if (align <= 1) {
-		const uint8_t *r = memmem(hay, hlen, needle, nlen);
+		size_t at = 0;
+#ifdef __SSE2__
+		/* the needle's first and last bytes at 16 positions at once, the
+		 * rare pair checked whole: glibc's memmem was most of the cost of
+		 * the "go1." search over a stripped program's read-only data */
+		if (nlen >= 2) {
+			const uint8_t *nd = needle;
+			const __m128i first = _mm_set1_epi8((char)nd[0]), last = _mm_set1_epi8((char)nd[nlen - 1]);
+			for (; hlen - at >= 15 + nlen; at += 16) {
+				__m128i f = _mm_loadu_si128((const __m128i *)(const void *)(hay + at));
+				__m128i l = _mm_loadu_si128((const __m128i *)(const void *)(hay + at + nlen - 1));
+				uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(f, first),
+										_mm_cmpeq_epi8(l, last)));
+				for (; m; m &= m - 1) {
+					size_t pos = at + (size_t)__builtin_ctz(m);
+					if (memcmp(hay + pos + 1, nd + 1, nlen - 2) == 0)
+						return (int64_t)pos;
+				}
+			}
+		}
+#endif
+		const uint8_t *r = memmem(hay + at, hlen - at, needle, nlen);
 		return r ? (int64_t)(r - hay) : -1;
 	}
 	/* only aligned positions can match: test those (hlen/align steps)
