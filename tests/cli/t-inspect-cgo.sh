@@ -31,7 +31,11 @@ for f in "$DEB"/*/usr/bin/* "$DEB"/*/usr/sbin/*; do
 	go version -m "$f" 2>/dev/null | grep -q $'^\tbuild\tCGO_ENABLED=' && corpus+=("$f")
 done
 ngo=$(wc -w <<< "$gos")
-plan $((ngo * 4 * 2 * 3 + ngo * 2 + 1 + 5 + 2 + ${#corpus[@]} + 1))
+plan $((ngo * 4 * 2 * 4 + ngo * 2 + 1 + 5 + 2 + ${#corpus[@]} * 2 + 1))
+# the --brief line's cgo ("cgo 1" / "cgo 0"): --brief decides a linux
+# program's cgo from its dynamic linking when it can (src/facts/go.c
+# brief_cgo), the full report from the cgo names; both must match the oracle
+brief_cgo() { "$GOABI" inspect --brief "$1" 2>/dev/null | grep -o ', cgo [01]' | sed 's/, cgo //'; }
 
 for g in $gos; do
 	v=$("$g" env GOVERSION)
@@ -58,6 +62,7 @@ for g in $gos; do
 			check "$(basename "$f"): cgo_setting = go version -m CGO_ENABLED" "$set" "${r[1]:-}"
 			check "$(basename "$f"): no cgo linked <=> no PT_INTERP/DT_NEEDED (readelf: $dyn)" \
 				"$([ "$dyn" -gt 0 ] && echo 1 || echo 0)" "${r[0]:-}"
+			check "$(basename "$f"): --brief line's cgo = nm of the unstripped build" "$want" "$(brief_cgo "$f")"
 		done
 	done
 	# audit --cgo off: the pure-Go CGO_ENABLED=1 build passes, the cgo one fails
@@ -126,5 +131,6 @@ for f in "${corpus[@]}"; do
 	check "${f#"$DEB"/}: cgo linked = readelf DT_NEEDED ($nd), setting CGO_ENABLED=$(go version -m "$f" | sed -n 's/^\tbuild\tCGO_ENABLED=//p')" \
 		"$([ "$nd" -gt 0 ] && echo 1 || echo 0)" \
 		"$("$GOABI" inspect --json "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["artifacts"][0]["go"]["cgo"]["value"])')"
+	check "${f#"$DEB"/}: --brief line's cgo = readelf DT_NEEDED ($nd)" "$([ "$nd" -gt 0 ] && echo 1 || echo 0)" "$(brief_cgo "$f")"
 done
 if [ "$nc" -gt 0 ]; then ok "Debian corpus: $nc Go programs checked"; else skip "Debian corpus" "no Go programs in $DEB (tests/fetch-deb.sh)"; fi
