@@ -605,10 +605,12 @@ static int inspect_mapped(struct goabi_artifact *a, void *buf, size_t len, const
 }
 
 /* --brief reads no more of a Go object than its header line (facts_goobj):
- * an archive of Go objects is read sparsely (RD_MAP_GO_ARCHIVE) */
+ * an archive of Go objects is read sparsely (RD_MAP_GO_ARCHIVE); and a few
+ * pages of a program, so only small files are copied (RD_MAP_SCRATCH_SMALL:
+ * --brief -r Debian corpus 227 -> 209 ms, its Go programs 50 -> 41 ms) */
 static unsigned map_flags(const struct goabi_opts *opts)
 {
-	return RD_MAP_SCRATCH | (opts->brief ? RD_MAP_GO_ARCHIVE : 0);
+	return RD_MAP_SCRATCH | (opts->brief ? RD_MAP_GO_ARCHIVE | RD_MAP_SCRATCH_SMALL : 0);
 }
 
 int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct goabi_artifact **out)

@@ -178,7 +178,8 @@ static enum rd_map_status map_fd(int fd, const void *head, size_t nhead, unsigne
 		return RD_MAP_OK;
 	if ((flags & RD_MAP_GO_ARCHIVE) && sparse_go_archive(fd, head, nhead, len, m))
 		return RD_MAP_OK;
-	if ((flags & RD_MAP_SCRATCH) && len <= RD_SCRATCH_MAX && nhead <= len) {
+	size_t smax = flags & RD_MAP_SCRATCH_SMALL ? RD_SCRATCH_SMALL_MAX : RD_SCRATCH_MAX;
+	if ((flags & RD_MAP_SCRATCH) && len <= smax && nhead <= len) {
 		static _Thread_local char *scratch;
 		if (!scratch)
 			scratch = malloc(RD_SCRATCH_MAX);

@@ -32,7 +32,13 @@ enum rd_map_status {
  * buffer of the calling thread, reused by its next RD_MAP_SCRATCH call, in
  * place of a mapping: a mapping's page faults and munmap (a TLB shootdown)
  * cost more than the copy. One such map per thread at a time. */
-enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2, RD_MAP_GO_ARCHIVE = 4 };
+enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2, RD_MAP_GO_ARCHIVE = 4, RD_MAP_SCRATCH_SMALL = 8 };
+/* RD_MAP_SCRATCH_SMALL: with RD_MAP_SCRATCH, only files up to
+ * RD_SCRATCH_SMALL_MAX bytes are read; larger ones are mapped. For a reader
+ * that touches a few pages of a file (inspect --brief: the headers, the
+ * dynamic and version tables, the build info), where copying a whole 2 MiB
+ * program costs more than the page faults of those pages. */
+#define RD_SCRATCH_SMALL_MAX ((size_t)64 << 10)
 /* RD_MAP_GO_ARCHIVE: an ar archive whose members are all in Go's own object
  * format ("go object ...": go build -buildmode=archive, the pkg/ of a Go
  * installation) is read sparsely into a buffer of the calling thread: the
