@@ -160,9 +160,19 @@ static void set_family(struct pkg_meta *m, const char *f)
 		snprintf(m->libc_family, sizeof(m->libc_family), "%s", f);
 }
 
-/* one dependency name (and version): does it name a libc? */
-static void libc_dep(struct pkg_meta *m, const char *name, size_t n, const char *ver, size_t vn, const char *as_written,
-		     size_t wn)
+/* the field a libc declaration was read from, each once ("Depends, Pre-Depends") */
+static void note_field(struct pkg_meta *m, const char *field)
+{
+	size_t fl = strlen(field);
+	for (const char *p = m->libc_field; (p = strstr(p, field)) != NULL; p += fl)
+		if ((p == m->libc_field || p[-1] == ' ') && (p[fl] == 0 || p[fl] == ','))
+			return;
+	cat(m->libc_field, sizeof(m->libc_field), ", ", field, fl);
+}
+
+/* one dependency name (and version) of field: does it name a libc? */
+static void libc_dep(struct pkg_meta *m, const char *field, const char *name, size_t n, const char *ver, size_t vn,
+		     const char *as_written, size_t wn)
 {
 #define IS(lit) (n == sizeof(lit) - 1 && memcmp(name, lit, n) == 0)
 #define STARTS(lit) (n >= sizeof(lit) - 1 && memcmp(name, lit, sizeof(lit) - 1) == 0)
@@ -175,16 +185,21 @@ static void libc_dep(struct pkg_meta *m, const char *name, size_t n, const char 
 			glibc_at_least(m, ver, vn);
 		}
 		cat(m->libc_decl, sizeof(m->libc_decl), ", ", as_written, wn);
+		note_field(m, field);
 	} else if (IS("musl") || STARTS("so:libc.musl-") || STARTS("libc.musl-")) {
 		set_family(m, "musl");
 		cat(m->libc_decl, sizeof(m->libc_decl), ", ", as_written, wn);
+		note_field(m, field);
 	}
 #undef IS
 #undef STARTS
 }
 
-/* Debian: "libc6 (>= 2.34), libgcc-s1 | foo (>= 1)" */
-static void deb_depends(struct pkg_meta *m, const char *v, size_t n)
+/* Debian: "libc6 (>= 2.34), libgcc-s1 | foo (>= 1)". A lower bound is
+ * ">= X", ">> X" or "= X" (libc6-dev's "libc6 (= 2.36-9)": exactly that
+ * release, which provides every GLIBC_ version up to 2.36); "<< X" and
+ * "<= X" alone give none (deb-control(5), "Syntax of relationship fields"). */
+static void deb_depends(struct pkg_meta *m, const char *field, const char *v, size_t n)
 {
 	const char *end = v + n;
 	while (v < end) {
@@ -202,14 +217,14 @@ static void deb_depends(struct pkg_meta *m, const char *v, size_t n)
 		const char *ver = NULL;
 		size_t vn = 0;
 		const char *ge = memchr(a, '(', (size_t)(b - a));
-		if (ge && b - ge > 3 && ge[1] == '>' && (ge[2] == '=' || ge[2] == '>')) {
-			ver = ge + 3;
+		if (ge && b - ge > 3 && ((ge[1] == '>' && (ge[2] == '=' || ge[2] == '>')) || ge[1] == '=')) {
+			ver = ge + (ge[1] == '=' ? 2 : 3);
 			while (ver < b && *ver == ' ')
 				ver++;
 			const char *ve = memchr(ver, ')', (size_t)(b - ver));
 			vn = (size_t)((ve ? ve : b) - ver);
 		}
-		libc_dep(m, a, (size_t)(ne - a), ver, vn, a, (size_t)(b - a));
+		libc_dep(m, field, a, (size_t)(ne - a), ver, vn, a, (size_t)(b - a));
 		v = t + 1;
 	}
 }
@@ -242,8 +257,10 @@ static void meta_lines(struct pkg_meta *m, const char *s, size_t n, bool apk)
 				snprintf(m->version, sizeof(m->version), "%.*s", vl, v);
 			else if (KEY("Architecture") || KEY("arch"))
 				snprintf(m->arch, sizeof(m->arch), "%.*s", (int)(vn < 63 ? vn : 63), v);
-			else if (!apk && (KEY("Depends") || KEY("Pre-Depends")))
-				deb_depends(m, v, vn);
+			else if (!apk && KEY("Depends"))
+				deb_depends(m, "Depends", v, vn);
+			else if (!apk && KEY("Pre-Depends"))
+				deb_depends(m, "Pre-Depends", v, vn);
 			else if (apk && KEY("depend")) {
 				/* "so:libc.musl-x86_64.so.1", "musl>=1.2.4", "glibc" */
 				const char *ne = v;
@@ -252,7 +269,7 @@ static void meta_lines(struct pkg_meta *m, const char *s, size_t n, bool apk)
 				const char *ver = ne;
 				while (ver < le && (*ver == '<' || *ver == '>' || *ver == '=' || *ver == '~'))
 					ver++;
-				libc_dep(m, v, (size_t)(ne - v), ver, (size_t)(le - ver), v, vn);
+				libc_dep(m, "depend", v, (size_t)(ne - v), ver, (size_t)(le - ver), v, vn);
 			}
 #undef KEY
 			m->read = true;
@@ -422,7 +439,7 @@ static int rpm_meta(const char *path, struct pkg_meta *m, char *err, size_t errl
 				const char *ver = i < nv ? vers[i] : "";
 				char w[600];
 				snprintf(w, sizeof(w), "%s%s%s", names[i], *ver ? " >= " : "", ver);
-				libc_dep(m, names[i], strlen(names[i]), ver, strlen(ver), w, strlen(w));
+				libc_dep(m, "Requires", names[i], strlen(names[i]), ver, strlen(ver), w, strlen(w));
 			}
 			m->read = true;
 			rc = 0;
@@ -434,6 +451,77 @@ static int rpm_meta(const char *path, struct pkg_meta *m, char *err, size_t errl
 	free(hd);
 	close(fd);
 	return rc;
+}
+
+/* the metadata only (image --add reads the files through pkg_data_open):
+ * .deb: the control member, which comes before data.tar (deb(5)); .rpm:
+ * the main header; .apk: .PKGINFO in the control stream, whose entries are
+ * all dot files at the top (the data stream's are not) */
+int pkg_meta_read(const char *path, enum pkg_kind kind, struct pkg_meta *meta, char *err, size_t errlen)
+{
+	memset(meta, 0, sizeof(*meta));
+	if (kind == PKG_RPM)
+		return rpm_meta(path, meta, err, errlen);
+	const char *le = lazylib_error(LAZYLIB_ID_ARCHIVE);
+	if (le) {
+		snprintf(err, errlen, "%s", le);
+		return -1;
+	}
+	struct archive *a = archive_read_new();
+	if (!a) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	archive_read_support_filter_all(a);
+	if (kind == PKG_APK) {
+		archive_read_support_format_tar(a);
+		archive_read_support_format_gnutar(a);
+	} else {
+		archive_read_support_format_all(a);
+	}
+	int rc = 0;
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s", archive_error_string(a) ? archive_error_string(a) : "cannot open");
+		rc = -1;
+	} else {
+		struct archive_entry *e;
+		int r;
+		while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+			const char *m = archive_entry_pathname(e);
+			if (!m)
+				continue;
+			if (kind == PKG_DEB && strncmp(m, "control.tar", 11) == 0) {
+				deb_control(a, meta);
+				break;
+			}
+			if (kind == PKG_DEB && strncmp(m, "data.tar", 8) == 0)
+				break;
+			if (kind == PKG_APK) {
+				while (m[0] == '.' && m[1] == '/')
+					m += 2;
+				if (strcmp(m, ".PKGINFO") == 0) {
+					int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+					apk_meta(a, size, meta);
+					break;
+				}
+				if (m[0] != '.' || strchr(m, '/'))
+					break;
+			}
+		}
+	}
+	archive_read_free(a);
+	return rc;
+}
+
+void pkg_describe(const struct pkg_meta *m, enum pkg_kind kind, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s %s %s; libc: %s", pkg_kind_name(kind), m->name, m->version, m->arch,
+		 m->libc_decl[0] ? m->libc_decl : "none declared");
+}
+
+bool pkg_rule_unverified(const char *rule)
+{
+	return rule && strcmp(rule, "package-libc-undeclared") == 0;
 }
 
 /* ---- the declaration against a binary ---- */
