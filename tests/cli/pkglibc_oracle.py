@@ -69,9 +69,17 @@ def declaration(pkg):
             mn = v
 
     if pkg.endswith('.deb'):
-        arch = run('dpkg-deb', '-f', pkg, 'Architecture').strip()
+        ctl = {}  # dpkg-deb -f PKG: the whole control file (continuation lines start with a blank)
+        key = None
+        for line in run('dpkg-deb', '-f', pkg).splitlines():
+            if line[:1] in (' ', '\t') and key:
+                ctl[key] += ' ' + line.strip()
+            elif ':' in line:
+                key, _, v = line.partition(':')
+                ctl[key] = v.strip()
+        arch = ctl.get('Architecture', '')
         for field in ('Depends', 'Pre-Depends'):
-            value = run('dpkg-deb', '-f', pkg, field).replace('\n', ' ')
+            value = ctl.get(field, '')
             for alt in re.split(r'[,|]', value):
                 m = re.match(r'\s*([^\s(:\[]+)(?::\S+)?\s*(?:\(\s*(>=|>>|=|<=|<<)\s*([^)]*)\))?', alt)
                 if m and m.group(1):

@@ -7,7 +7,7 @@
 # Root: a Debian bookworm minbase root filesystem (the tarball
 # tests/fixtures/build-nss.sh caches). Packages: real Debian .debs pinned by
 # version and sha256 in tests/realworld/debian.tsv and pkgsyft.tsv (jq,
-# libjq1, libonig5, libseccomp2, runc, micro: a CGO_ENABLED=0 PIE with glibc's
+# libjq1, libonig5, libseccomp2, micro: a CGO_ENABLED=0 PIE with glibc's
 # PT_INTERP and no libc dependency, catatonit: static, libc6-dev: "libc6 (=
 # 2.36-9+deb12u14)"); .debs built here with dpkg-deb --build around the
 # fixtures (a libc6 declaration lower than, equal to the binaries' floor,
@@ -27,6 +27,15 @@ NFPM=${GOABI_CACHE:-$HOME/.cache/goabi}/nfpm/bin/nfpm
 N=28
 plan $N
 ORA="$TOP/tests/cli/pkglibc_oracle.py"
+# the system's python3 when there is one (a pyenv shim costs half a second a start)
+PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+# field PKG.deb KEY: a control field as dpkg-deb -f prints it (one dpkg-deb run per package)
+field() {
+	local f=$TMPD/$(basename "$1").control
+	[ -s "$f" ] || dpkg-deb -f "$1" > "$f"
+	awk -v k="$2" 'index($0, k ":") == 1 {v = substr($0, length(k) + 2); sub(/^[ \t]+/, "", v); on = 1; next}
+		on && /^[ \t]/ {sub(/^[ \t]+/, ""); v = v " " $0; next} {on = 0} END {print v}' "$f"
+}
 I=$FIX/inspect
 # the amd64 .deb of PKG pinned in tests/realworld (version and sha256), else nothing
 pinned() {
@@ -37,7 +46,7 @@ pinned() {
 	f=$DEB/${1}_${v}_amd64.deb
 	[ -f "$f" ] && [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$sha" ] && echo "$f"
 }
-REAL="jq libjq1 libonig5 libseccomp2 runc micro catatonit libc6-dev"
+REAL="jq libjq1 libonig5 libseccomp2 micro catatonit libc6-dev"
 missing=""
 declare -A P
 for p in $REAL; do P[$p]=$(pinned "$p"); [ -n "${P[$p]}" ] || missing="$missing $p"; done
@@ -49,7 +58,8 @@ if [ ! -f "$MB" ] || [ "$(id -u)" != 0 ] || [ -n "$missing" ] || ! command -v dp
 	exit 0
 fi
 R=$TMPD/root
-mkdir -p "$R" && tar -xzf "$MB" -C "$R" 2> /dev/null
+# (without /usr/share: no loader or image check reads it, and it is 60 % of the files)
+mkdir -p "$R" && tar -xzf "$MB" -C "$R" --exclude=./usr/share 2> /dev/null
 # loader ROOT PATH: what the root's own loader says of PATH (ld.so --list in a chroot; it runs nothing)
 loader() {
 	local interp out rc
@@ -63,7 +73,7 @@ loader() {
 # J member verdict package / F member rule severity package declared.field
 # evidence... binary_verdict message / S key value
 tab() {
-	python3 - "$1" > "$1.tsv" <<'PY'
+	"$PY" - "$1" > "$1.tsv" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 for b in j.get('judged', []):
@@ -89,9 +99,10 @@ fld() { awk -F'\t' -v m="$2" -v r="$3" -v k="$4" '$1 == "F" && $2 == m && $3 == 
 verdict() { awk -F'\t' -v m="$2" '$1 == "J" && $2 == m {print $3; exit}' "$1.tsv"; }
 oracle() { cat "$TMPD/$(basename "$1").oracle"; }
 
-# .debs built here: the same files under declarations of every kind
+# ---- the packages: pinned real ones, .debs built here around the fixtures
+# (the same files under declarations of every kind), an nfpm .apk and .rpm
 FLOOR=$(readelf -VW "$I/go119-cgo-exe" | sed -n '/Version needs section/,$p' | grep -o 'Name: GLIBC_[0-9.]*' | sed 's/Name: GLIBC_//' | sort -V | tail -1)
-# mkdeb NAME ARCH "FIELD: VALUE" "SRC:DST ..." -> $TMPD/NAME.deb
+# mkdeb NAME ARCH "FIELD: VALUE" "SRC:DST ..." -> $TMPD/NAME.deb (its files also in $TMPD/pkg-NAME)
 mkdeb() {
 	local d=$TMPD/pkg-$1 sd
 	mkdir -p "$d/DEBIAN"
@@ -103,6 +114,7 @@ mkdeb() {
 	} > "$d/DEBIAN/control"
 	for sd in $4; do install -D -m 0755 "${sd%%:*}" "$d${sd#*:}"; done
 	dpkg-deb -Zgzip -z1 --root-owner-group --build "$d" "$TMPD/$1.deb" > /dev/null 2>&1
+	rm -rf "$d/DEBIAN" # the rest is what dpkg-deb -x gives
 }
 files() { echo "$I/go119-cgo-exe:/opt/$1/bin/cgo-exe $I/go119-static:/opt/$1/bin/static-go $I/libc-so.so:/opt/$1/lib/libc-so.so"; }
 mkdeb low amd64 "Depends: libc6 (>= 2.17)" "$(files low)"
@@ -112,86 +124,15 @@ mkdeb pre amd64 "Pre-Depends: libc6 (>= 2.17)" "$(files pre)"
 mkdeb arch arm64 "Depends: libc6 (>= $FLOOR)" "$I/go119-cgo-exe:/opt/arch/bin/cgo-exe"
 mkdeb musldeb amd64 "Depends: musl (>= 1.2.3)" "$I/musl-dyn:/opt/musldeb/bin/musl-dyn $I/go119-cgo-exe:/opt/musldeb/bin/cgo-exe"
 BUILT="low eq none pre arch musldeb"
-rm -rf "$TMPD"/pkg-*/DEBIAN # the rest is what dpkg-deb -x gives
-# the oracle's view of every package (one python start)
-ora=()
-for p in $REAL; do mkdir -p "$TMPD/x-$p" && dpkg-deb -x "${P[$p]}" "$TMPD/x-$p" && ora+=("${P[$p]}=$TMPD/x-$p"); done
-for p in $BUILT; do ora+=("$TMPD/$p.deb=$TMPD/pkg-$p"); done
-python3 "$ORA" "$TMPD" "${ora[@]}"
-
-# ---- 1. real Debian packages, all added to the root at once
-args=()
-for p in $REAL; do args+=(--add "${P[$p]}"); done
-"$GOABI" image --json "$R" "${args[@]}" > "$TMPD/real.json" 2> "$TMPD/real.err"
-tab "$TMPD/real.json"
+args=() ora=()
 for p in $REAL; do
-	check "$p: its ELF files judged with their package, its package-* findings (oracle: dpkg-deb -f, -x; readelf -h -l -d -V)" \
-		"$(oracle "${P[$p]}")" "$(gview "$TMPD/real.json" "${P[$p]}")"
+	mkdir -p "$TMPD/x-$p" && dpkg-deb -x "${P[$p]}" "$TMPD/x-$p"
+	args+=(--add "${P[$p]}"); ora+=("${P[$p]}=$TMPD/x-$p")
 done
-# the summary: each package's own declaration, as dpkg-deb -f prints it
-want="" got=""
-for p in $REAL; do
-	d=$(dpkg-deb -f "${P[$p]}" Pre-Depends Depends | sed -n 's/^[A-Za-z-]*: //p' | tr ',' '\n' | sed 's/^ *//' | grep -E '^(libc6|musl)( |$)' | paste -sd, | sed 's/,/, /g')
-	want="$want|$p ${d:-none declared}"
-	got="$got|$p $(awk -F'\t' -v k="package[${P[$p]}]" '$1 == "S" && $2 == k {print $3}' "$TMPD/real.json.tsv" | sed 's/.*; libc: //')"
-done
-check "the summary's package[PATH] libc declaration of each package (oracle: dpkg-deb -f Pre-Depends Depends)" "$want" "$got"
-m=/usr/bin/micro
-# (the root gets the packages the loader is asked about: micro, low.deb, tmusl.apk; their files do not meet)
-dpkg-deb -x "${P[micro]}" "$R"
-check "micro: package-libc-undeclared is a warning whose evidence names the control fields and readelf -l's interpreter; the binary's verdict is ld.so --list's" \
-	"warning|${P[micro]}: control Depends, Pre-Depends: no C library || libc glibc: PT_INTERP $(readelf -lW "$TMPD/x-micro$m" | sed -n 's/.*interpreter: \(.*\)]/\1/p')|$(loader "$R" $m)" \
-	"$(fld "$TMPD/real.json" $m package-libc-undeclared 4)|$(fld "$TMPD/real.json" $m package-libc-undeclared 7)|$(fld "$TMPD/real.json" $m package-libc-undeclared 8)"
-# libc6-dev: "libc6 (= V)" is a lower bound (audit too)
-s=/usr/lib/x86_64-linux-gnu/audit/sotruss-lib.so
-fl=$(readelf -VW "$TMPD/x-libc6-dev$s" | sed -n '/Version needs section/,$p' | grep -o 'Name: GLIBC_[0-9.]*' | sed 's/Name: GLIBC_//' | sort -V | tail -1)
-eqv=$(dpkg-deb -f "${P[libc6-dev]}" Depends | grep -o 'libc6 (= [^)]*)' | sed 's/libc6 (= \([0-9.]*\).*/\1/')
-"$GOABI" audit --libc glibc,musl,none "${P[libc6-dev]}" > "$TMPD/a-dev" 2>&1
-check "libc6-dev: audit has no audit/package-libc on sotruss-lib.so: its GLIBC_$fl (readelf -V) <= the $eqv of 'libc6 (= ...)' (dpkg-deb -f)" \
-	"$(printf '%s\n%s\n' "$fl" "$eqv" | sort -V | tail -1) 0" "$eqv $(grep -c "sotruss-lib.so.*audit/package-libc" "$TMPD/a-dev")"
-
-# ---- 2. the built .debs, all added to the root at once
-args=()
-for p in $BUILT; do args+=(--add "$TMPD/$p.deb"); done
-"$GOABI" image --json "$R" "${args[@]}" > "$TMPD/built.json" 2> "$TMPD/built.err"
-tab "$TMPD/built.json"
-for p in $BUILT; do
-	check "$p.deb ($(dpkg-deb -f "$TMPD/$p.deb" Architecture Depends Pre-Depends | tr '\n' ' ')): ELF files with their package, package-* findings (oracle: dpkg-deb -f; readelf)" \
-		"$(oracle "$TMPD/$p.deb")" "$(gview "$TMPD/built.json" "$TMPD/$p.deb")"
-done
-c=/opt/low/bin/cgo-exe
-check "low.deb: cgo-exe's package-libc is an error, declared in Depends, evidence the control line (dpkg-deb -f) and the GLIBC_$FLOOR floor (readelf -V)" \
-	"error|Depends|$TMPD/low.deb: control Depends: $(dpkg-deb -f "$TMPD/low.deb" Depends) || glibc floor GLIBC_$FLOOR" \
-	"$(fld "$TMPD/built.json" $c package-libc 4)|$(fld "$TMPD/built.json" $c package-libc 6)|$(fld "$TMPD/built.json" $c package-libc 7 | sed 's/\(GLIBC_[0-9.]*\):.*/\1/')"
-check "pre.deb: the declaration's field is Pre-Depends (dpkg-deb -f Pre-Depends: '$(dpkg-deb -f "$TMPD/pre.deb" Pre-Depends)', Depends: '$(dpkg-deb -f "$TMPD/pre.deb" Depends)')" \
-	"Pre-Depends" "$(fld "$TMPD/built.json" /opt/pre/bin/cgo-exe package-libc 6)"
-check "arch.deb: package-arch (error) names the control's Architecture and readelf -h's machine" \
-	"error|$TMPD/arch.deb: control Architecture: $(dpkg-deb -f "$TMPD/arch.deb" Architecture) || e_machine $(readelf -hW "$I/go119-cgo-exe" | grep -q 'Machine: *Advanced Micro Devices X86-64' && echo x86_64)" \
-	"$(fld "$TMPD/built.json" /opt/arch/bin/cgo-exe package-arch 4)|$(fld "$TMPD/built.json" /opt/arch/bin/cgo-exe package-arch 7)"
-# the start verdict is the loader's, the exit code the image's (a package
-# finding changes neither); SARIF and text carry the finding
-"$GOABI" image "$R" --add "$TMPD/low.deb" > "$TMPD/low.txt" 2> /dev/null
-rc=$?
-dpkg-deb -x "$TMPD/low.deb" "$R"
-check "low.deb: cgo-exe $(loader "$R" $c) (ld.so --list in the root with dpkg-deb -x), goabi image ROOT --add low.deb exits 0, with its package-libc finding" \
-	"$(loader "$R" $c)|0|error" "$(verdict "$TMPD/built.json" $c)|$rc|$(fld "$TMPD/built.json" $c package-libc 4)"
-check "low.deb text: the finding under errors, with readelf -V's floor and dpkg-deb -f's declaration" yes \
-	"$(sed -n '/^errors/,/^$/p' "$TMPD/low.txt" | grep -qF "$c): the package declares $(dpkg-deb -f "$TMPD/low.deb" Depends), lower than the GLIBC_$FLOOR the binary needs [image/package-libc]" && echo yes || echo no)"
-"$GOABI" image --format sarif "$R" --add "$TMPD/low.deb" > "$TMPD/low.sarif" 2> /dev/null
-check "low.deb --format sarif: an image/package-libc result of level error about cgo-exe" yes \
-	"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print("yes" if any(r["ruleId"]=="image/package-libc" and r["level"]=="error" and sys.argv[2] in json.dumps(r.get("locations")) for r in j["runs"][0]["results"]) else "no")' "$TMPD/low.sarif" "$c")"
-# audit says the same of the same packages (one comparison, the same severities)
-"$GOABI" audit --json --libc glibc,musl,none "$TMPD/low.deb" "$TMPD/none.deb" "$TMPD/arch.deb" "$TMPD/musldeb.deb" > "$TMPD/aud.json" 2> /dev/null
-tab "$TMPD/aud.json"
-aud="" img=""
-for p in low none arch musldeb; do
-	aud="$aud$(awk -F'\t' -v p="$TMPD/$p.deb" '$1 == "F" && $3 ~ /^package-/ && $5 == p {print $2 ":" $3 ":" $4}' "$TMPD/aud.json.tsv" | sort | paste -sd' ') "
-	img="$img$(awk -F'\t' -v p="$TMPD/$p.deb" '$1 == "F" && $3 ~ /^package-/ && $5 == p {print $2 ":" $3 ":" $4}' "$TMPD/built.json.tsv" | sort | paste -sd' ') "
-done
-check "low, none, arch, musldeb: image's package findings and severities = audit's of the same packages" "$aud" "$img"
-
-# ---- 3. nfpm: a musl .apk on the glibc root, an .rpm declaring glibc >= 2.17
+for p in $BUILT; do args+=(--add "$TMPD/$p.deb"); ora+=("$TMPD/$p.deb=$TMPD/pkg-$p"); done
+NF=no
 if [ -x "$NFPM" ] && command -v rpm > /dev/null && command -v rpm2cpio > /dev/null && command -v cpio > /dev/null; then
+	NF=yes
 	mk() { # NAME FORMAT DEPEND "SRC:DST ..."
 		local y=$TMPD/$1.yaml sd
 		{
@@ -204,23 +145,114 @@ if [ -x "$NFPM" ] && command -v rpm > /dev/null && command -v rpm2cpio > /dev/nu
 	}
 	mk tmusl apk "so:libc.musl-x86_64.so.1" "$I/musl-dyn:/usr/bin/musl-dyn $I/go119-cgo-exe:/usr/bin/cgo-exe"
 	mk tlow rpm "glibc >= 2.17" "$I/go119-cgo-exe:/opt/tlow/cgo-exe $I/go119-static:/opt/tlow/static-go"
-	"$GOABI" image --json "$R" --add "$TMPD/tmusl.apk" --add "$TMPD/tlow.rpm" > "$TMPD/nf.json" 2> /dev/null
-	tab "$TMPD/nf.json"
 	mkdir -p "$TMPD/x-apk" "$TMPD/x-rpm"
 	tar -xzf "$TMPD/tmusl.apk" -C "$TMPD/x-apk" 2> /dev/null && rm -f "$TMPD"/x-apk/.[A-Z]*
 	(cd "$TMPD/x-rpm" && rpm2cpio "$TMPD/tlow.rpm" | cpio -idm --no-absolute-filenames --quiet 2> /dev/null)
-	python3 "$ORA" "$TMPD" "$TMPD/tmusl.apk=$TMPD/x-apk" "$TMPD/tlow.rpm=$TMPD/x-rpm"
+	args+=(--add "$TMPD/tmusl.apk" --add "$TMPD/tlow.rpm"); ora+=("$TMPD/tmusl.apk=$TMPD/x-apk" "$TMPD/tlow.rpm=$TMPD/x-rpm")
+fi
+# the oracle's view of every package (one python start), goabi's of all of
+# them added to the root at once (their paths do not meet)
+"$PY" "$ORA" "$TMPD" "${ora[@]}"
+A=$TMPD/all.json
+"$GOABI" image --json "$R" "${args[@]}" > "$A" 2> "$TMPD/all.err"
+tab "$A"
+# (the root then gets the packages the loader is asked about: micro, low.deb, tmusl.apk)
+
+# ---- 1. the real Debian packages
+for p in $REAL; do
+	check "$p: its ELF files judged with their package, its package-* findings (oracle: dpkg-deb -f, -x; readelf -h -l -d -V)" \
+		"$(oracle "${P[$p]}")" "$(gview "$A" "${P[$p]}")"
+done
+# the summary: each package's own declaration, as dpkg-deb -f prints it
+want="" got=""
+for p in $REAL; do
+	d=$({ field "${P[$p]}" Pre-Depends; field "${P[$p]}" Depends; } | tr ',' '\n' | sed 's/^ *//' | grep -E '^(libc6|musl)( |$)' | paste -sd, | sed 's/,/, /g')
+	want="$want|$p ${d:-none declared}"
+	got="$got|$p $(awk -F'\t' -v k="package[${P[$p]}]" '$1 == "S" && $2 == k {print $3}' "$A.tsv" | sed 's/.*; libc: //')"
+done
+check "the summary's package[PATH] libc declaration of each package (oracle: dpkg-deb -f: Pre-Depends, Depends)" "$want" "$got"
+m=/usr/bin/micro
+cp -a "$TMPD/x-micro/." "$R/"
+check "micro: package-libc-undeclared is a warning whose evidence names the control fields and readelf -l's interpreter; the binary's verdict is ld.so --list's" \
+	"warning|${P[micro]}: control Depends, Pre-Depends: no C library || libc glibc: PT_INTERP $(readelf -lW "$TMPD/x-micro$m" | sed -n 's/.*interpreter: \(.*\)]/\1/p')|$(loader "$R" $m)" \
+	"$(fld "$A" $m package-libc-undeclared 4)|$(fld "$A" $m package-libc-undeclared 7)|$(fld "$A" $m package-libc-undeclared 8)"
+# audit on the same packages: libc6-dev's "libc6 (= V)" is a lower bound
+# there too; the built ones' findings and severities are image's
+"$GOABI" audit --json --libc glibc,musl,none "${P[libc6-dev]}" "$TMPD/low.deb" "$TMPD/none.deb" "$TMPD/arch.deb" "$TMPD/musldeb.deb" > "$TMPD/aud.json" 2> /dev/null
+tab "$TMPD/aud.json"
+s=/usr/lib/x86_64-linux-gnu/audit/sotruss-lib.so
+fl=$(readelf -VW "$TMPD/x-libc6-dev$s" | sed -n '/Version needs section/,$p' | grep -o 'Name: GLIBC_[0-9.]*' | sed 's/Name: GLIBC_//' | sort -V | tail -1)
+eqv=$(field "${P[libc6-dev]}" Depends | grep -o 'libc6 (= [^)]*)' | sed 's/libc6 (= \([0-9.]*\).*/\1/')
+check "libc6-dev: audit has no audit/package-libc on sotruss-lib.so: its GLIBC_$fl (readelf -V) <= the $eqv of 'libc6 (= ...)' (dpkg-deb -f)" \
+	"$(printf '%s\n%s\n' "$fl" "$eqv" | sort -V | tail -1) read" \
+	"$eqv $(awk -F'\t' -v p="${P[libc6-dev]}" '$1 == "S" && $2 == "package[" p "]" {print "read"}' "$TMPD/aud.json.tsv")$(awk -F'\t' -v s=$s '$1 == "F" && $2 == s && $3 ~ /^package-/ {print " " $3}' "$TMPD/aud.json.tsv")"
+
+# ---- 2. the .debs built here
+for p in $BUILT; do
+	check "$p.deb (Architecture: $(field "$TMPD/$p.deb" Architecture) Depends: $(field "$TMPD/$p.deb" Depends) Pre-Depends: $(field "$TMPD/$p.deb" Pre-Depends)): ELF files with their package, package-* findings (oracle: dpkg-deb -f; readelf)" \
+		"$(oracle "$TMPD/$p.deb")" "$(gview "$A" "$TMPD/$p.deb")"
+done
+c=/opt/low/bin/cgo-exe
+check "low.deb: cgo-exe's package-libc is an error, declared in Depends, evidence the control line (dpkg-deb -f) and the GLIBC_$FLOOR floor (readelf -V)" \
+	"error|Depends|$TMPD/low.deb: control Depends: $(field "$TMPD/low.deb" Depends) || glibc floor GLIBC_$FLOOR" \
+	"$(fld "$A" $c package-libc 4)|$(fld "$A" $c package-libc 6)|$(fld "$A" $c package-libc 7 | sed 's/\(GLIBC_[0-9.]*\):.*/\1/')"
+check "pre.deb: the declaration's field is Pre-Depends (dpkg-deb -f Pre-Depends: '$(field "$TMPD/pre.deb" Pre-Depends)', Depends: '$(field "$TMPD/pre.deb" Depends)')" \
+	"Pre-Depends" "$(fld "$A" /opt/pre/bin/cgo-exe package-libc 6)"
+check "arch.deb: package-arch (error) names the control's Architecture and readelf -h's machine" \
+	"error|$TMPD/arch.deb: control Architecture: $(field "$TMPD/arch.deb" Architecture) || e_machine $(readelf -hW "$I/go119-cgo-exe" | grep -q 'Machine: *Advanced Micro Devices X86-64' && echo x86_64)" \
+	"$(fld "$A" /opt/arch/bin/cgo-exe package-arch 4)|$(fld "$A" /opt/arch/bin/cgo-exe package-arch 7)"
+# the start verdict is the loader's, the exit code the image's (a package
+# finding changes neither); text, SARIF and CycloneDX carry the finding
+"$GOABI" image "$R" --add "$TMPD/low.deb" > "$TMPD/low.txt" 2> /dev/null
+rc=$?
+cp -a "$TMPD/pkg-low/." "$R/"
+check "low.deb: cgo-exe $(loader "$R" $c) (ld.so --list in the root with the package's files), goabi image ROOT --add low.deb exits 0, with its package-libc finding" \
+	"$(loader "$R" $c)|0|error" "$(verdict "$A" $c)|$rc|$(fld "$A" $c package-libc 4)"
+check "low.deb text: the finding under errors, with readelf -V's floor and dpkg-deb -f's declaration" yes \
+	"$(sed -n '/^errors/,/^$/p' "$TMPD/low.txt" | grep -qF "$c): the package declares $(field "$TMPD/low.deb" Depends), lower than the GLIBC_$FLOOR the binary needs [image/package-libc]" && echo yes || echo no)"
+# (the finding does not depend on the image: SARIF and CycloneDX over an empty root)
+mkdir -p "$TMPD/empty"
+"$GOABI" image --format sarif "$TMPD/empty" --add "$TMPD/low.deb" > "$TMPD/low.sarif" 2> /dev/null
+"$GOABI" image --format cyclonedx "$TMPD/empty" --add "$TMPD/low.deb" > "$TMPD/low.cdx" 2> /dev/null
+"$PY" - "$TMPD/low.sarif" "$TMPD/low.cdx" "$c" > "$TMPD/fmt.out" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+print("yes" if any(r["ruleId"] == "image/package-libc" and r["level"] == "error" and sys.argv[3] in json.dumps(r.get("locations"))
+                   for r in j["runs"][0]["results"]) else "no")
+def walk(cs):
+    for c in cs:
+        yield c
+        yield from walk(c.get("components", []))
+for c in walk(json.load(open(sys.argv[2])).get("components", [])):
+    ps = [p for p in c.get("properties", []) if p["name"] == "goabi:path" and p["value"] == sys.argv[3]]
+    fs = [p["value"] for p in c.get("properties", []) if p["name"].startswith("goabi:finding")]
+    hit = [i for i, f in enumerate(fs) if f.startswith("image/package-libc ")]
+    if ps and hit:
+        print(fs[hit[0]].split(":")[0] + "|" + fs[hit[0] + 1])
+PY
+check "low.deb --format sarif: an image/package-libc result of level error about cgo-exe" yes "$(sed -n 1p "$TMPD/fmt.out")"
+check "low.deb --format cyclonedx: cgo-exe's component carries the finding (goabi:finding) with its evidence" \
+	"image/package-libc (error)|$TMPD/low.deb: control Depends: $(field "$TMPD/low.deb" Depends)" "$(sed -n 2p "$TMPD/fmt.out")"
+aud="" img=""
+for p in low none arch musldeb; do
+	aud="$aud$(awk -F'\t' -v p="$TMPD/$p.deb" '$1 == "F" && $3 ~ /^package-/ && $5 == p {print $2 ":" $3 ":" $4}' "$TMPD/aud.json.tsv" | sort | paste -sd' ') "
+	img="$img$(awk -F'\t' -v p="$TMPD/$p.deb" '$1 == "F" && $3 ~ /^package-/ && $5 == p {print $2 ":" $3 ":" $4}' "$A.tsv" | sort | paste -sd' ') "
+done
+check "low, none, arch, musldeb: image's package findings and severities = audit's of the same packages" "$aud" "$img"
+
+# ---- 3. nfpm: a musl .apk on the glibc root, an .rpm declaring glibc >= 2.17
+if [ $NF = yes ]; then
 	check "tmusl.apk (.PKGINFO: $(tar -xzOf "$TMPD/tmusl.apk" .PKGINFO 2> /dev/null | grep '^depend' | paste -sd' ')): ELF files with their package, findings (oracle: tar -xzf, readelf)" \
-		"$(oracle "$TMPD/tmusl.apk")" "$(gview "$TMPD/nf.json" "$TMPD/tmusl.apk")"
+		"$(oracle "$TMPD/tmusl.apk")" "$(gview "$A" "$TMPD/tmusl.apk")"
 	check "tlow.rpm (rpm -qp --requires: $(rpm -qp --requires "$TMPD/tlow.rpm" 2> /dev/null | grep -i glibc | paste -sd' ')): ELF files with their package, findings (oracle: rpm2cpio | cpio -idm, readelf)" \
-		"$(oracle "$TMPD/tlow.rpm")" "$(gview "$TMPD/nf.json" "$TMPD/tlow.rpm")"
+		"$(oracle "$TMPD/tlow.rpm")" "$(gview "$A" "$TMPD/tlow.rpm")"
 	check "tlow.rpm: the declaration's field and evidence are the header's Requires (rpm -qp --requires)" \
 		"Requires|$TMPD/tlow.rpm: header Requires: $(rpm -qp --requires "$TMPD/tlow.rpm" 2> /dev/null | grep '^glibc ')" \
-		"$(fld "$TMPD/nf.json" /opt/tlow/cgo-exe package-libc 6)|$(fld "$TMPD/nf.json" /opt/tlow/cgo-exe package-libc 7 | sed 's/ || .*//')"
+		"$(fld "$A" /opt/tlow/cgo-exe package-libc 6)|$(fld "$A" /opt/tlow/cgo-exe package-libc 7 | sed 's/ || .*//')"
 	cp -a "$TMPD/x-apk/." "$R/"
 	check "tmusl.apk on the glibc root: musl-dyn $(loader "$R" /usr/bin/musl-dyn) (its interpreter is not in the root) with no package finding; cgo-exe $(loader "$R" /usr/bin/cgo-exe) (ld.so --list) with package-libc (declares musl)" \
 		"$(loader "$R" /usr/bin/musl-dyn) |$(loader "$R" /usr/bin/cgo-exe) error musl" \
-		"$(verdict "$TMPD/nf.json" /usr/bin/musl-dyn) $(fld "$TMPD/nf.json" /usr/bin/musl-dyn package-libc 4)|$(verdict "$TMPD/nf.json" /usr/bin/cgo-exe) $(fld "$TMPD/nf.json" /usr/bin/cgo-exe package-libc 4) $(fld "$TMPD/nf.json" /usr/bin/cgo-exe package-libc 9 | awk '{print $4}')"
+		"$(verdict "$A" /usr/bin/musl-dyn) $(fld "$A" /usr/bin/musl-dyn package-libc 4)|$(verdict "$A" /usr/bin/cgo-exe) $(fld "$A" /usr/bin/cgo-exe package-libc 4) $(fld "$A" /usr/bin/cgo-exe package-libc 9 | awk '{print $4}')"
 else
 	for i in 1 2 3 4; do skip "image --add nfpm package libc $i" "needs nfpm ($NFPM: t-packages-rpm-apk.sh builds it), rpm, rpm2cpio and cpio"; done
 fi
