@@ -408,6 +408,30 @@ static size_t rpm_strings(const uint8_t *idx, uint32_t nidx, const uint8_t *data
 	return 0;
 }
 
+/* the values of an INT32 entry (type 4), at most max; 0 when absent or out of bounds */
+static size_t rpm_int32s(const uint8_t *idx, uint32_t nidx, const uint8_t *data, uint32_t ds, uint32_t tag,
+			 uint32_t *out, size_t max)
+{
+	for (uint32_t i = 0; i < nidx; i++) {
+		const uint8_t *e = idx + (size_t)i * 16;
+		if (be32(e) != tag)
+			continue;
+		uint32_t type = be32(e + 4), off = be32(e + 8), cnt = be32(e + 12);
+		if (type != 4 || off > ds || cnt > (ds - off) / 4)
+			return 0;
+		size_t k = 0;
+		for (; k < cnt && k < max; k++)
+			out[k] = be32(data + off + 4 * k);
+		return k;
+	}
+	return 0;
+}
+
+/* rpm's dependency sense (rpmds.h): RPMSENSE_LESS 2, GREATER 4, EQUAL 8 */
+#define RPMSENSE_LESS 2u
+#define RPMSENSE_GREATER 4u
+#define RPMSENSE_EQUAL 8u
+
 static int rpm_meta(const char *path, struct pkg_meta *m, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -432,14 +456,27 @@ static int rpm_meta(const char *path, struct pkg_meta *m, char *err, size_t errl
 				snprintf(m->version, sizeof(m->version), "%.120s%s", v[0], rel);
 			if (rpm_strings(hi, hn, hd, hds, 1022, v, 1))
 				snprintf(m->arch, sizeof(m->arch), "%s", v[0]);
+			/* REQUIRENAME, REQUIREVERSION, REQUIREFLAGS (1049, 1050, 1048): a
+			 * version is a lower bound when its sense is >=, > or = (not <, <=) */
 			const char *names[4096], *vers[4096];
+			uint32_t flags[4096];
 			size_t nn = rpm_strings(hi, hn, hd, hds, 1049, names, 4096);
 			size_t nv = rpm_strings(hi, hn, hd, hds, 1050, vers, 4096);
+			size_t nf = rpm_int32s(hi, hn, hd, hds, 1048, flags, 4096);
 			for (size_t i = 0; i < nn; i++) {
 				const char *ver = i < nv ? vers[i] : "";
-				char w[600];
-				snprintf(w, sizeof(w), "%s%s%s", names[i], *ver ? " >= " : "", ver);
-				libc_dep(m, "Requires", names[i], strlen(names[i]), ver, strlen(ver), w, strlen(w));
+				uint32_t f = i < nf ? flags[i] : RPMSENSE_GREATER | RPMSENSE_EQUAL;
+				char op[4] = "", w[600];
+				if (*ver) {
+					snprintf(op, sizeof(op), "%s%s%s", f & RPMSENSE_LESS ? "<" : "", f & RPMSENSE_GREATER ? ">" : "",
+						 f & RPMSENSE_EQUAL ? "=" : "");
+					if (!op[0])
+						snprintf(op, sizeof(op), ">=");
+				}
+				snprintf(w, sizeof(w), "%s%s%s%s%s", names[i], *ver ? " " : "", op, *ver ? " " : "", ver);
+				bool lower = *ver && !(f & RPMSENSE_LESS) && (f & (RPMSENSE_GREATER | RPMSENSE_EQUAL));
+				libc_dep(m, "Requires", names[i], strlen(names[i]), lower ? ver : NULL, lower ? strlen(ver) : 0, w,
+					 strlen(w));
 			}
 			m->read = true;
 			rc = 0;
@@ -566,8 +603,12 @@ const char *pkg_compare(const struct pkg_meta *m, const char *family, const char
 	}
 	if (strcmp(family, "glibc") == 0 && glibc_floor && strncmp(glibc_floor, "GLIBC_", 6) == 0 &&
 	    (!m->glibc_min[0] || vcmp(m->glibc_min, glibc_floor + 6) < 0)) {
-		snprintf(msg, msglen, "the package declares %s, lower than the %s the binary needs", m->libc_decl,
-			 glibc_floor);
+		if (m->glibc_min[0])
+			snprintf(msg, msglen, "the package declares %s, lower than the %s the binary needs", m->libc_decl,
+				 glibc_floor);
+		else /* "libc6", "libc6 (<< 2.40)", "glibc < 2.40": installs with any older glibc */
+			snprintf(msg, msglen, "the package declares %s, no lowest glibc version, the binary needs %s",
+				 m->libc_decl, glibc_floor);
 		return "package-libc";
 	}
 	return NULL;

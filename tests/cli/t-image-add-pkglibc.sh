@@ -12,7 +12,7 @@
 # 2.36-9+deb12u14)"); .debs built here with dpkg-deb --build around the
 # fixtures (a libc6 declaration lower than, equal to the binaries' floor,
 # none, in Pre-Depends, for another architecture, musl); an .apk declaring
-# musl and an .rpm declaring glibc >= 2.17 built with nfpm (t-packages-rpm-apk.sh
+# musl and .rpms declaring glibc >= 2.17 and glibc < 2.40 built with nfpm (t-packages-rpm-apk.sh
 # builds it).
 # Oracles (tests/cli/pkglibc_oracle.py): the declaration from dpkg-deb -f,
 # rpm -qp --requires, the .apk's .PKGINFO (tar -xzOf); each file of the
@@ -24,7 +24,7 @@
 DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
 MB="${GOABI_CACHE:-$HOME/.cache/goabi}/nss/bookworm-minbase.tar.gz"
 NFPM=${GOABI_CACHE:-$HOME/.cache/goabi}/nfpm/bin/nfpm
-N=28
+N=30
 plan $N
 ORA="$TOP/tests/cli/pkglibc_oracle.py"
 # the system's python3 when there is one (a pyenv shim costs half a second a start)
@@ -145,10 +145,14 @@ if [ -x "$NFPM" ] && command -v rpm > /dev/null && command -v rpm2cpio > /dev/nu
 	}
 	mk tmusl apk "so:libc.musl-x86_64.so.1" "$I/musl-dyn:/usr/bin/musl-dyn $I/go119-cgo-exe:/usr/bin/cgo-exe"
 	mk tlow rpm "glibc >= 2.17" "$I/go119-cgo-exe:/opt/tlow/cgo-exe $I/go119-static:/opt/tlow/static-go"
-	mkdir -p "$TMPD/x-apk" "$TMPD/x-rpm"
+	# an upper bound only (REQUIREFLAGS: LESS): no lowest glibc
+	mk tcap rpm "glibc < 2.40" "$I/go119-cgo-exe:/opt/tcap/cgo-exe"
+	mkdir -p "$TMPD/x-apk" "$TMPD/x-rpm" "$TMPD/x-cap"
 	tar -xzf "$TMPD/tmusl.apk" -C "$TMPD/x-apk" 2> /dev/null && rm -f "$TMPD"/x-apk/.[A-Z]*
 	(cd "$TMPD/x-rpm" && rpm2cpio "$TMPD/tlow.rpm" | cpio -idm --no-absolute-filenames --quiet 2> /dev/null)
-	args+=(--add "$TMPD/tmusl.apk" --add "$TMPD/tlow.rpm"); ora+=("$TMPD/tmusl.apk=$TMPD/x-apk" "$TMPD/tlow.rpm=$TMPD/x-rpm")
+	(cd "$TMPD/x-cap" && rpm2cpio "$TMPD/tcap.rpm" | cpio -idm --no-absolute-filenames --quiet 2> /dev/null)
+	args+=(--add "$TMPD/tmusl.apk" --add "$TMPD/tlow.rpm" --add "$TMPD/tcap.rpm")
+	ora+=("$TMPD/tmusl.apk=$TMPD/x-apk" "$TMPD/tlow.rpm=$TMPD/x-rpm" "$TMPD/tcap.rpm=$TMPD/x-cap")
 fi
 # the oracle's view of every package (one python start), goabi's of all of
 # them added to the root at once (their paths do not meet)
@@ -240,7 +244,7 @@ for p in low none arch musldeb; do
 done
 check "low, none, arch, musldeb: image's package findings and severities = audit's of the same packages" "$aud" "$img"
 
-# ---- 3. nfpm: a musl .apk on the glibc root, an .rpm declaring glibc >= 2.17
+# ---- 3. nfpm: a musl .apk on the glibc root, .rpms declaring glibc >= 2.17 and < 2.40
 if [ $NF = yes ]; then
 	check "tmusl.apk (.PKGINFO: $(tar -xzOf "$TMPD/tmusl.apk" .PKGINFO 2> /dev/null | grep '^depend' | paste -sd' ')): ELF files with their package, findings (oracle: tar -xzf, readelf)" \
 		"$(oracle "$TMPD/tmusl.apk")" "$(gview "$A" "$TMPD/tmusl.apk")"
@@ -249,10 +253,15 @@ if [ $NF = yes ]; then
 	check "tlow.rpm: the declaration's field and evidence are the header's Requires (rpm -qp --requires)" \
 		"Requires|$TMPD/tlow.rpm: header Requires: $(rpm -qp --requires "$TMPD/tlow.rpm" 2> /dev/null | grep '^glibc ')" \
 		"$(fld "$A" /opt/tlow/cgo-exe package-libc 6)|$(fld "$A" /opt/tlow/cgo-exe package-libc 7 | sed 's/ || .*//')"
+	check "tcap.rpm (rpm -qp --requires: $(rpm -qp --requires "$TMPD/tcap.rpm" 2> /dev/null | grep -i glibc | paste -sd' ')): an upper bound is no lowest version: ELF files with their package, findings (oracle: rpm2cpio | cpio -idm, readelf)" \
+		"$(oracle "$TMPD/tcap.rpm")" "$(gview "$A" "$TMPD/tcap.rpm")"
+	check "tcap.rpm: the summary's declaration as rpm -qp --requires writes it" \
+		"$(rpm -qp --requires "$TMPD/tcap.rpm" 2> /dev/null | grep '^glibc ')" \
+		"$(awk -F'\t' -v k="package[$TMPD/tcap.rpm]" '$1 == "S" && $2 == k {print $3}' "$A.tsv" | sed 's/.*; libc: //')"
 	cp -a "$TMPD/x-apk/." "$R/"
 	check "tmusl.apk on the glibc root: musl-dyn $(loader "$R" /usr/bin/musl-dyn) (its interpreter is not in the root) with no package finding; cgo-exe $(loader "$R" /usr/bin/cgo-exe) (ld.so --list) with package-libc (declares musl)" \
 		"$(loader "$R" /usr/bin/musl-dyn) |$(loader "$R" /usr/bin/cgo-exe) error musl" \
 		"$(verdict "$A" /usr/bin/musl-dyn) $(fld "$A" /usr/bin/musl-dyn package-libc 4)|$(verdict "$A" /usr/bin/cgo-exe) $(fld "$A" /usr/bin/cgo-exe package-libc 4) $(fld "$A" /usr/bin/cgo-exe package-libc 9 | awk '{print $4}')"
 else
-	for i in 1 2 3 4; do skip "image --add nfpm package libc $i" "needs nfpm ($NFPM: t-packages-rpm-apk.sh builds it), rpm, rpm2cpio and cpio"; done
+	for i in 1 2 3 4 5 6; do skip "image --add nfpm package libc $i" "needs nfpm ($NFPM: t-packages-rpm-apk.sh builds it), rpm, rpm2cpio and cpio"; done
 fi
