@@ -12,8 +12,8 @@
 # 2.36-9+deb12u14)"); .debs built here with dpkg-deb --build around the
 # fixtures (a libc6 declaration lower than, equal to the binaries' floor,
 # none, in Pre-Depends, for another architecture, musl); an .apk declaring
-# musl and .rpms declaring glibc >= 2.17 and glibc < 2.40 built with nfpm (t-packages-rpm-apk.sh
-# builds it).
+# musl and .rpms declaring glibc >= 2.17 and glibc < 2.40 built with nfpm
+# (t-packages-rpm-apk.sh builds it). All added to the root in one image run.
 # Oracles (tests/cli/pkglibc_oracle.py): the declaration from dpkg-deb -f,
 # rpm -qp --requires, the .apk's .PKGINFO (tar -xzOf); each file of the
 # package as dpkg-deb -x / rpm2cpio | cpio -idm / tar -xzf extract it, read
