@@ -10,6 +10,7 @@
 #include "check/image_check_int.h"
 #include "check/nss.h"
 #include "goabi/checks.h"
+#include "read/package.h"
 #include "read/registry.h"
 
 static enum goabi_verdict verdict_of(enum imgc_verdict v)
@@ -68,6 +69,14 @@ static void summary_image(struct goabi_result *r, const struct img_fs *fs, const
 	SUM("entries", fmt(r, "%llu", (unsigned long long)fs->nentries));
 	SUM("bytes_read", fmt(r, "%llu", (unsigned long long)fs->bytes));
 	SUM("read", read);
+	/* --add packages: what each says of itself (as goabi audit's summary) */
+	for (unsigned i = 0; i < fs->npkgs; i++) {
+		char d[1600];
+		if (!fs->pkgs[i].meta || !fs->pkgs[i].meta->read)
+			continue;
+		pkg_describe(fs->pkgs[i].meta, (enum pkg_kind)fs->pkgs[i].kind, d, sizeof(d));
+		SUM(fmt(r, "package[%s]", fs->pkgs[i].host), d);
+	}
 }
 
 static void summary_check(struct goabi_result *r, const struct imgchk *c)
@@ -133,6 +142,77 @@ static void summary_check(struct goabi_result *r, const struct imgchk *c)
 			goabi_props_add(r, &j->props, (k), v_);          \
 	} while (0)
 
+/* where a package keeps its declarations: .deb control, .rpm header, .apk .PKGINFO */
+static const char *pkg_where(enum pkg_kind k, bool undeclared)
+{
+	switch (k) {
+	case PKG_DEB: return undeclared ? "control Depends, Pre-Depends" : "control";
+	case PKG_RPM: return undeclared ? "header Requires" : "header";
+	case PKG_APK: return undeclared ? ".PKGINFO depend" : ".PKGINFO";
+	default: return "metadata";
+	}
+}
+
+/* --add PKG: the package's declared libc and architecture against one of
+ * its files' needs, by the comparison goabi audit makes (pkg_compare) and
+ * with audit's severities: image/package-libc and image/package-arch
+ * errors, image/package-libc-undeclared a warning (cannot tell). The
+ * binary's verdict is not changed: in this image its loader decides; the
+ * finding says where else the package installs and the binary cannot
+ * start (docs/image.md). */
+static void package_finding(struct goabi_result *r, const struct goabi_judged *j, const struct imgchk_bin *b,
+			    const struct img_pkg *pk)
+{
+	const struct pkg_meta *m = pk->meta;
+	if (!b->ok || !m)
+		return;
+	char msg[1024] = "";
+	const char *rule = pkg_compare(m, b->family, b->glibc_floor, b->machine_name,
+				       b->linkage && strcmp(b->linkage, "dynamic") == 0, msg, sizeof(msg));
+	if (!rule)
+		return;
+	bool unv = pkg_rule_unverified(rule), arch = strcmp(rule, "package-arch") == 0;
+	struct goabi_finding *f = goabi_result_add_finding(r, fmt(r, "image/%s", rule),
+							   unv ? GOABI_SEV_WARNING : GOABI_SEV_ERROR, "%s", msg);
+	if (!f)
+		return;
+	f->conf = GOABI_KNOWN;
+	f->subject.path = j->subject.path;
+	f->subject.member = j->subject.member;
+	f->key = goabi_result_str(r, rule);
+	/* absent values left out, as the judged items' */
+	const char *pv[][2] = {
+		{ "binary_verdict", imgc_verdict_name(b->verdict) },
+		{ "package", pk->host },
+		{ "declared", m->libc_decl[0] ? m->libc_decl : NULL },
+		{ "declared.field", m->libc_field[0] ? m->libc_field : NULL },
+		{ "architecture", m->arch[0] ? m->arch : NULL },
+		{ "glibc_floor", b->glibc_floor },
+		{ "glibc_floor.evidence", b->glibc_floor_ev },
+	};
+	for (size_t i = 0; i < sizeof(pv) / sizeof(pv[0]); i++)
+		if (pv[i][1])
+			goabi_props_add(r, &f->props, pv[i][0], pv[i][1]);
+	/* the declaration as the package writes it, then what the binary needs */
+	enum pkg_kind k = (enum pkg_kind)pk->kind;
+	const char *ev;
+	if (arch)
+		ev = fmt(r, "%s: %s %s: %s", pk->host, pkg_where(k, false), k == PKG_DEB ? "Architecture" : "arch", m->arch);
+	else if (unv)
+		ev = fmt(r, "%s: %s: no C library", pk->host, pkg_where(k, true));
+	else
+		ev = fmt(r, "%s: %s %s: %s", pk->host, pkg_where(k, false), m->libc_field, m->libc_decl);
+	strv_push(r->arena, &f->evidence, ev);
+	if (arch)
+		strv_push(r->arena, &f->evidence, fmt(r, "e_machine %s", b->machine_name ? b->machine_name : "?"));
+	else if (b->glibc_floor)
+		strv_push(r->arena, &f->evidence, fmt(r, "glibc floor %s: %s", b->glibc_floor,
+						     b->glibc_floor_ev ? b->glibc_floor_ev : ""));
+	else
+		strv_push(r->arena, &f->evidence, fmt(r, "libc %s: %s", b->family ? b->family : "?",
+						     b->family_evidence ? b->family_evidence : ""));
+}
+
 static void judged_one(struct goabi_result *r, const struct imgchk *c, const struct img_fs *fs, const struct imgchk_bin *b)
 {
 	struct goabi_judged *j = goabi_result_add_judged(r, fs->input, b->path, verdict_of(b->verdict),
@@ -182,6 +262,9 @@ static void judged_one(struct goabi_result *r, const struct imgchk *c, const str
 		PROP("layer", fmt(r, "%u", b->node->layer));
 	else if (fs->nlayers && b->node->layer == fs->nlayers + 1)
 		PROP("layer", "added"); /* --add */
+	const struct img_pkg *pk = b->node->pkg && b->node->pkg <= fs->npkgs ? &fs->pkgs[b->node->pkg - 1] : NULL;
+	if (pk)
+		PROP("package", pk->host);
 	(void)c;
 	/* its problems, in the order found */
 	for (size_t k = 0; k < b->nfinds; k++) {
@@ -206,6 +289,8 @@ static void judged_one(struct goabi_result *r, const struct imgchk *c, const str
 		if (b->deps.n)
 			strv_push(r->arena, &f->evidence, join(r, b->deps.v, b->deps.n, "; "));
 	}
+	if (pk)
+		package_finding(r, j, b, pk);
 }
 
 static bool add_spec(struct img_fs *fs, const char *addspec)

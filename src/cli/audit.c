@@ -92,7 +92,7 @@ static enum goabi_verdict pkg_judge(struct pkg_audit *pa, const char *full, cons
 		pa->r->pkgj = cli_pkg_json(&pa->meta, (int)pa->kind, rule, msg);
 	if (!rule)
 		return GOABI_VERDICT_PASS;
-	bool undeclared = strcmp(rule, "package-libc-undeclared") == 0;
+	bool undeclared = pkg_rule_unverified(rule);
 	char id[64];
 	snprintf(id, sizeof(id), "audit/%s", rule);
 	struct goabi_finding *f = goabi_result_add_finding(pa->r->res, id, undeclared ? GOABI_SEV_WARNING : GOABI_SEV_ERROR,
@@ -105,6 +105,7 @@ static enum goabi_verdict pkg_judge(struct pkg_audit *pa, const char *full, cons
 	f->key = goabi_result_str(pa->r->res, rule);
 	goabi_props_add(pa->r->res, &f->props, "package", pa->pkg);
 	goabi_props_add(pa->r->res, &f->props, "declared", pa->meta.libc_decl[0] ? pa->meta.libc_decl : NULL);
+	goabi_props_add(pa->r->res, &f->props, "declared.field", pa->meta.libc_field[0] ? pa->meta.libc_field : NULL);
 	goabi_props_add(pa->r->res, &f->props, "architecture", pa->meta.arch[0] ? pa->meta.arch : NULL);
 	goabi_props_add(pa->r->res, &f->props, "glibc_floor", a->libc.glibc_floor.value);
 	goabi_props_add(pa->r->res, &f->props, "glibc_floor.evidence", a->libc.glibc_floor.evidence);
@@ -155,8 +156,7 @@ static void one(void *ctx, const char *path)
 		if (pa.meta.read) {
 			char key[1024], val[1600];
 			snprintf(key, sizeof(key), "package[%s]", path);
-			snprintf(val, sizeof(val), "%s %s %s %s; libc: %s", pkg_kind_name(pk), pa.meta.name, pa.meta.version,
-				 pa.meta.arch, pa.meta.libc_decl[0] ? pa.meta.libc_decl : "none declared");
+			pkg_describe(&pa.meta, pk, val, sizeof(val));
 			goabi_props_add(r->res, &r->res->summary, key, val);
 		}
 		if (prc != 0) {

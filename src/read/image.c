@@ -675,6 +675,7 @@ static int apply_entry1(struct img_fs *fs, struct archive *a, struct archive_ent
 	if (!n)
 		return GOABI_ENOMEM;
 	n->layer = layer;
+	n->pkg = (uint16_t)fs->cur_pkg;
 	n->mode = archive_entry_perm(e);
 	rec->perm = n->mode;
 	if (!hl)
@@ -1025,8 +1026,28 @@ static int add_package(struct img_fs *fs, const char *hostfile, const char *path
 		img_diag(fs, true, "%s: %s package: %s", where, pkg_kind_name(k), err);
 		return GOABI_EFORMAT;
 	}
+	/* its own metadata, for the check to compare with its files' needs;
+	 * its files' nodes carry its index */
+	struct pkg_meta *meta = arena_alloc(fs->ar, sizeof(*meta));
+	struct img_pkg *np = arena_alloc(fs->ar, (fs->npkgs + 1) * sizeof(*np));
+	if (!meta || !np) {
+		pkg_data_close(d);
+		return GOABI_ENOMEM;
+	}
+	if (fs->npkgs < IMG_MAX_PKGS) {
+		int mrc = pkg_meta_read(hostfile, k, meta, err, sizeof(err));
+		if (mrc != 0 || !meta->read)
+			img_diag(fs, false, "%s: %s package without its own metadata (%s): its declared libc and "
+				 "architecture are not compared", where, pkg_kind_name(k), mrc ? err : "none found");
+		if (fs->npkgs)
+			memcpy(np, fs->pkgs, fs->npkgs * sizeof(*np));
+		np[fs->npkgs] = (struct img_pkg){ arena_strdup(fs->ar, hostfile), (int)k, meta };
+		fs->pkgs = np;
+		fs->cur_pkg = ++fs->npkgs;
+	}
 	struct layer_src ls = { NULL, 0, -1, 0 };
 	int rc = apply_entries(fs, a, &ls, MAP_FAILED, 0, 0, fs->nlayers + 1, where, (int)k);
+	fs->cur_pkg = 0;
 	pkg_data_close(d);
 	return rc;
 }

@@ -42,8 +42,19 @@ struct img_node {
 	bool elf;              /* starts with \x7fELF */
 	bool lower_bytes;      /* a hard link to a file of an earlier layer: its bytes are not its layer's */
 	uint8_t foreign;       /* IMG_FOREIGN_*: a Mach-O or PE file (issue 23), not checked */
+	uint16_t pkg;          /* --add PKG: its index in img_fs.pkgs + 1; 0 when not from a package */
 	int bin;               /* index given by the checker, -1 when none */
 };
+
+/* A release package given to --add (img_add_host): what it says of itself,
+ * compared by the check with its files' needs (read/package.h pkg_compare) */
+struct pkg_meta;
+struct img_pkg {
+	const char *host;         /* the package file as given */
+	int kind;                 /* enum pkg_kind */
+	const struct pkg_meta *meta; /* meta->read false when it has none */
+};
+#define IMG_MAX_PKGS 4096u
 
 enum { IMG_FOREIGN_NONE, IMG_FOREIGN_MACHO, IMG_FOREIGN_FAT, IMG_FOREIGN_PE };
 
@@ -100,6 +111,9 @@ struct img_fs {
 	unsigned cached_layers;  /* layers applied from the --cache directory */
 	bool fatal;              /* reading stopped on an error that leaves no usable image */
 	bool verify_members;     /* check docker-save members against their digests (engine output) */
+	struct img_pkg *pkgs;    /* --add packages, in order (img_node.pkg) */
+	unsigned npkgs;
+	unsigned cur_pkg;        /* reading state: the package being applied (index + 1), 0 */
 	/* called for every entry applied (the layer cache records them) */
 	void (*rec)(void *ctx, struct img_fs *fs, const struct img_rec *e);
 	void *rec_ctx;

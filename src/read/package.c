@@ -160,9 +160,19 @@ static void set_family(struct pkg_meta *m, const char *f)
 		snprintf(m->libc_family, sizeof(m->libc_family), "%s", f);
 }
 
-/* one dependency name (and version): does it name a libc? */
-static void libc_dep(struct pkg_meta *m, const char *name, size_t n, const char *ver, size_t vn, const char *as_written,
-		     size_t wn)
+/* the field a libc declaration was read from, each once ("Depends, Pre-Depends") */
+static void note_field(struct pkg_meta *m, const char *field)
+{
+	size_t fl = strlen(field);
+	for (const char *p = m->libc_field; (p = strstr(p, field)) != NULL; p += fl)
+		if ((p == m->libc_field || p[-1] == ' ') && (p[fl] == 0 || p[fl] == ','))
+			return;
+	cat(m->libc_field, sizeof(m->libc_field), ", ", field, fl);
+}
+
+/* one dependency name (and version) of field: does it name a libc? */
+static void libc_dep(struct pkg_meta *m, const char *field, const char *name, size_t n, const char *ver, size_t vn,
+		     const char *as_written, size_t wn)
 {
 #define IS(lit) (n == sizeof(lit) - 1 && memcmp(name, lit, n) == 0)
 #define STARTS(lit) (n >= sizeof(lit) - 1 && memcmp(name, lit, sizeof(lit) - 1) == 0)
@@ -175,16 +185,21 @@ static void libc_dep(struct pkg_meta *m, const char *name, size_t n, const char 
 			glibc_at_least(m, ver, vn);
 		}
 		cat(m->libc_decl, sizeof(m->libc_decl), ", ", as_written, wn);
+		note_field(m, field);
 	} else if (IS("musl") || STARTS("so:libc.musl-") || STARTS("libc.musl-")) {
 		set_family(m, "musl");
 		cat(m->libc_decl, sizeof(m->libc_decl), ", ", as_written, wn);
+		note_field(m, field);
 	}
 #undef IS
 #undef STARTS
 }
 
-/* Debian: "libc6 (>= 2.34), libgcc-s1 | foo (>= 1)" */
-static void deb_depends(struct pkg_meta *m, const char *v, size_t n)
+/* Debian: "libc6 (>= 2.34), libgcc-s1 | foo (>= 1)". A lower bound is
+ * ">= X", ">> X" or "= X" (libc6-dev's "libc6 (= 2.36-9)": exactly that
+ * release, which provides every GLIBC_ version up to 2.36); "<< X" and
+ * "<= X" alone give none (deb-control(5), "Syntax of relationship fields"). */
+static void deb_depends(struct pkg_meta *m, const char *field, const char *v, size_t n)
 {
 	const char *end = v + n;
 	while (v < end) {
@@ -202,14 +217,14 @@ static void deb_depends(struct pkg_meta *m, const char *v, size_t n)
 		const char *ver = NULL;
 		size_t vn = 0;
 		const char *ge = memchr(a, '(', (size_t)(b - a));
-		if (ge && b - ge > 3 && ge[1] == '>' && (ge[2] == '=' || ge[2] == '>')) {
-			ver = ge + 3;
+		if (ge && b - ge > 3 && ((ge[1] == '>' && (ge[2] == '=' || ge[2] == '>')) || ge[1] == '=')) {
+			ver = ge + (ge[1] == '=' ? 2 : 3);
 			while (ver < b && *ver == ' ')
 				ver++;
 			const char *ve = memchr(ver, ')', (size_t)(b - ver));
 			vn = (size_t)((ve ? ve : b) - ver);
 		}
-		libc_dep(m, a, (size_t)(ne - a), ver, vn, a, (size_t)(b - a));
+		libc_dep(m, field, a, (size_t)(ne - a), ver, vn, a, (size_t)(b - a));
 		v = t + 1;
 	}
 }
@@ -242,8 +257,10 @@ static void meta_lines(struct pkg_meta *m, const char *s, size_t n, bool apk)
 				snprintf(m->version, sizeof(m->version), "%.*s", vl, v);
 			else if (KEY("Architecture") || KEY("arch"))
 				snprintf(m->arch, sizeof(m->arch), "%.*s", (int)(vn < 63 ? vn : 63), v);
-			else if (!apk && (KEY("Depends") || KEY("Pre-Depends")))
-				deb_depends(m, v, vn);
+			else if (!apk && KEY("Depends"))
+				deb_depends(m, "Depends", v, vn);
+			else if (!apk && KEY("Pre-Depends"))
+				deb_depends(m, "Pre-Depends", v, vn);
 			else if (apk && KEY("depend")) {
 				/* "so:libc.musl-x86_64.so.1", "musl>=1.2.4", "glibc" */
 				const char *ne = v;
@@ -252,7 +269,7 @@ static void meta_lines(struct pkg_meta *m, const char *s, size_t n, bool apk)
 				const char *ver = ne;
 				while (ver < le && (*ver == '<' || *ver == '>' || *ver == '=' || *ver == '~'))
 					ver++;
-				libc_dep(m, v, (size_t)(ne - v), ver, (size_t)(le - ver), v, vn);
+				libc_dep(m, "depend", v, (size_t)(ne - v), ver, (size_t)(le - ver), v, vn);
 			}
 #undef KEY
 			m->read = true;
@@ -391,6 +408,30 @@ static size_t rpm_strings(const uint8_t *idx, uint32_t nidx, const uint8_t *data
 	return 0;
 }
 
+/* the values of an INT32 entry (type 4), at most max; 0 when absent or out of bounds */
+static size_t rpm_int32s(const uint8_t *idx, uint32_t nidx, const uint8_t *data, uint32_t ds, uint32_t tag,
+			 uint32_t *out, size_t max)
+{
+	for (uint32_t i = 0; i < nidx; i++) {
+		const uint8_t *e = idx + (size_t)i * 16;
+		if (be32(e) != tag)
+			continue;
+		uint32_t type = be32(e + 4), off = be32(e + 8), cnt = be32(e + 12);
+		if (type != 4 || off > ds || cnt > (ds - off) / 4)
+			return 0;
+		size_t k = 0;
+		for (; k < cnt && k < max; k++)
+			out[k] = be32(data + off + 4 * k);
+		return k;
+	}
+	return 0;
+}
+
+/* rpm's dependency sense (rpmds.h): RPMSENSE_LESS 2, GREATER 4, EQUAL 8 */
+#define RPMSENSE_LESS 2u
+#define RPMSENSE_GREATER 4u
+#define RPMSENSE_EQUAL 8u
+
 static int rpm_meta(const char *path, struct pkg_meta *m, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -415,14 +456,27 @@ static int rpm_meta(const char *path, struct pkg_meta *m, char *err, size_t errl
 				snprintf(m->version, sizeof(m->version), "%.120s%s", v[0], rel);
 			if (rpm_strings(hi, hn, hd, hds, 1022, v, 1))
 				snprintf(m->arch, sizeof(m->arch), "%s", v[0]);
+			/* REQUIRENAME, REQUIREVERSION, REQUIREFLAGS (1049, 1050, 1048): a
+			 * version is a lower bound when its sense is >=, > or = (not <, <=) */
 			const char *names[4096], *vers[4096];
+			uint32_t flags[4096];
 			size_t nn = rpm_strings(hi, hn, hd, hds, 1049, names, 4096);
 			size_t nv = rpm_strings(hi, hn, hd, hds, 1050, vers, 4096);
+			size_t nf = rpm_int32s(hi, hn, hd, hds, 1048, flags, 4096);
 			for (size_t i = 0; i < nn; i++) {
 				const char *ver = i < nv ? vers[i] : "";
-				char w[600];
-				snprintf(w, sizeof(w), "%s%s%s", names[i], *ver ? " >= " : "", ver);
-				libc_dep(m, names[i], strlen(names[i]), ver, strlen(ver), w, strlen(w));
+				uint32_t f = i < nf ? flags[i] : RPMSENSE_GREATER | RPMSENSE_EQUAL;
+				char op[4] = "", w[600];
+				if (*ver) {
+					snprintf(op, sizeof(op), "%s%s%s", f & RPMSENSE_LESS ? "<" : "", f & RPMSENSE_GREATER ? ">" : "",
+						 f & RPMSENSE_EQUAL ? "=" : "");
+					if (!op[0])
+						snprintf(op, sizeof(op), ">=");
+				}
+				snprintf(w, sizeof(w), "%s%s%s%s%s", names[i], *ver ? " " : "", op, *ver ? " " : "", ver);
+				bool lower = *ver && !(f & RPMSENSE_LESS) && (f & (RPMSENSE_GREATER | RPMSENSE_EQUAL));
+				libc_dep(m, "Requires", names[i], strlen(names[i]), lower ? ver : NULL, lower ? strlen(ver) : 0, w,
+					 strlen(w));
 			}
 			m->read = true;
 			rc = 0;
@@ -434,6 +488,77 @@ static int rpm_meta(const char *path, struct pkg_meta *m, char *err, size_t errl
 	free(hd);
 	close(fd);
 	return rc;
+}
+
+/* the metadata only (image --add reads the files through pkg_data_open):
+ * .deb: the control member, which comes before data.tar (deb(5)); .rpm:
+ * the main header; .apk: .PKGINFO in the control stream, whose entries are
+ * all dot files at the top (the data stream's are not) */
+int pkg_meta_read(const char *path, enum pkg_kind kind, struct pkg_meta *meta, char *err, size_t errlen)
+{
+	memset(meta, 0, sizeof(*meta));
+	if (kind == PKG_RPM)
+		return rpm_meta(path, meta, err, errlen);
+	const char *le = lazylib_error(LAZYLIB_ID_ARCHIVE);
+	if (le) {
+		snprintf(err, errlen, "%s", le);
+		return -1;
+	}
+	struct archive *a = archive_read_new();
+	if (!a) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	archive_read_support_filter_all(a);
+	if (kind == PKG_APK) {
+		archive_read_support_format_tar(a);
+		archive_read_support_format_gnutar(a);
+	} else {
+		archive_read_support_format_all(a);
+	}
+	int rc = 0;
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s", archive_error_string(a) ? archive_error_string(a) : "cannot open");
+		rc = -1;
+	} else {
+		struct archive_entry *e;
+		int r;
+		while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+			const char *m = archive_entry_pathname(e);
+			if (!m)
+				continue;
+			if (kind == PKG_DEB && strncmp(m, "control.tar", 11) == 0) {
+				deb_control(a, meta);
+				break;
+			}
+			if (kind == PKG_DEB && strncmp(m, "data.tar", 8) == 0)
+				break;
+			if (kind == PKG_APK) {
+				while (m[0] == '.' && m[1] == '/')
+					m += 2;
+				if (strcmp(m, ".PKGINFO") == 0) {
+					int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+					apk_meta(a, size, meta);
+					break;
+				}
+				if (m[0] != '.' || strchr(m, '/'))
+					break;
+			}
+		}
+	}
+	archive_read_free(a);
+	return rc;
+}
+
+void pkg_describe(const struct pkg_meta *m, enum pkg_kind kind, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s %s %s; libc: %s", pkg_kind_name(kind), m->name, m->version, m->arch,
+		 m->libc_decl[0] ? m->libc_decl : "none declared");
+}
+
+bool pkg_rule_unverified(const char *rule)
+{
+	return rule && strcmp(rule, "package-libc-undeclared") == 0;
 }
 
 /* ---- the declaration against a binary ---- */
@@ -478,8 +603,12 @@ const char *pkg_compare(const struct pkg_meta *m, const char *family, const char
 	}
 	if (strcmp(family, "glibc") == 0 && glibc_floor && strncmp(glibc_floor, "GLIBC_", 6) == 0 &&
 	    (!m->glibc_min[0] || vcmp(m->glibc_min, glibc_floor + 6) < 0)) {
-		snprintf(msg, msglen, "the package declares %s, lower than the %s the binary needs", m->libc_decl,
-			 glibc_floor);
+		if (m->glibc_min[0])
+			snprintf(msg, msglen, "the package declares %s, lower than the %s the binary needs", m->libc_decl,
+				 glibc_floor);
+		else /* "libc6", "libc6 (<< 2.40)", "glibc < 2.40": installs with any older glibc */
+			snprintf(msg, msglen, "the package declares %s, no lowest glibc version, the binary needs %s",
+				 m->libc_decl, glibc_floor);
 		return "package-libc";
 	}
 	return NULL;

@@ -32,6 +32,9 @@ struct pkg_meta {
 	char libc_decl[512];     /* the declaration as written: "libc6 (>= 2.34)", "libc.so.6(GLIBC_2.34)(64bit), ..." */
 	char libc_family[16];    /* "glibc", "musl" or "" (no libc declared) */
 	char glibc_min[32];      /* the newest glibc version the declaration names ("2.34"), "" if none */
+	char libc_field[64];     /* the field(s) it was read from: "Depends", "Pre-Depends" (.deb
+				  * control), "Requires" (.rpm header REQUIRENAME), "depend" (.apk
+				  * .PKGINFO); ", "-separated */
 };
 
 /* 0, or -1 with err set when the package could not be (fully) read; the
@@ -40,12 +43,23 @@ struct pkg_meta {
 int pkg_read(const char *path, enum pkg_kind kind, pkg_entry_fn fn, void *ctx, struct pkg_meta *meta, char *err,
 	     size_t errlen);
 
+/* Only the package's own metadata (no file is read): 0, or -1 with err set
+ * when the package cannot be opened (meta->read false when it has none). */
+int pkg_meta_read(const char *path, enum pkg_kind kind, struct pkg_meta *meta, char *err, size_t errlen);
+/* "deb jq 1.6-2.1 amd64; libc: libc6 (>= 2.34)" (the summary's package[PATH]) */
+void pkg_describe(const struct pkg_meta *m, enum pkg_kind kind, char *buf, size_t len);
+
 /* The package's declaration against one binary's real needs (family
  * "glibc"/"musl"/NULL, glibc_floor "GLIBC_2.34" or NULL, machine as
- * elf_machine_name, interp or NULL): 0 when consistent, else a rule
- * ("package-libc", "package-arch") and a sentence in msg. */
+ * elf_machine_name, interp or NULL): NULL when consistent, else a rule
+ * ("package-libc", "package-arch", "package-libc-undeclared") and a
+ * sentence in msg. */
 const char *pkg_compare(const struct pkg_meta *m, const char *family, const char *glibc_floor, const char *machine,
 			bool dynamic, char *msg, size_t msglen);
+/* A rule of pkg_compare that says "cannot tell" (package-libc-undeclared:
+ * a warning, the file unverified) rather than "wrong" (package-libc,
+ * package-arch: an error). audit and image --add report them alike. */
+bool pkg_rule_unverified(const char *rule);
 
 /* Every entry of the package's files (.deb: data.tar.*, .rpm: the cpio
  * payload, .apk: the tar streams) as an opened libarchive stream, for a
