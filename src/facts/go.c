@@ -391,9 +391,15 @@ static void cgo(struct goscan *g)
 			 goabi_go_setting(go, "GOOS"), set);
 		return;
 	}
-	if (g->dyn_cgo < 0) {
+	if (g->dyn_cgo == -1) {
 		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "0",
 			 "PT_INTERP and no DT_NEEDED: no C library for cgo code to call (a pure-Go dynamic executable)%s", set);
+		return;
+	}
+	if (g->dyn_cgo == -2) {
+		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "0",
+			 "static, with no .init or .init_array from the C start files: Go's own linker made it, and it links C code only dynamically%s",
+			 set);
 		return;
 	}
 	if (looked) {
@@ -500,9 +506,14 @@ static bool import_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t n
  * (gcc_libinit.c); gc's runtime on linux makes threads with clone and calls
  * nothing in the C library. So an imported pthread_create is cgo, and an
  * executable with PT_INTERP but no DT_NEEDED at all has no C library for cgo
- * code to call (a pure-Go PIE). CGO_ENABLED=0 is cgo() own case. Anything
- * else is read as before: static programs (cgo links in statically with
- * -extldflags=-static), other systems (OpenBSD, Solaris: the runtime itself
+ * code to call (a pure-Go PIE). A static program (no PT_INTERP, no
+ * PT_DYNAMIC) holds cgo code only when an external linker made it
+ * (-extldflags=-static; the linker adds runtime/cgo to every external link
+ * on linux), and the C start files give those an .init section: without
+ * .init or .init_array, Go's internal linker made it, which takes C code
+ * only through dynamic imports. CGO_ENABLED=0 is cgo()'s own case. Anything
+ * else is read as before: a static program with .init (its names decide),
+ * no section headers, other systems (OpenBSD, Solaris: the runtime itself
  * calls libc), no GOOS setting. tests/cli/t-inspect-cgo.sh checks the line
  * against the full report and nm of unstripped twins. */
 static bool brief_cgo(struct goscan *g)
@@ -516,10 +527,14 @@ static bool brief_cgo(struct goscan *g)
 		return true;
 	bool imp = false;
 	ev_for_each_symbol_prefix(ev, true, "pthread_create", import_cb, &imp);
+	GElf_Shdr sh;
 	if (imp)
 		g->dyn_cgo = 1;
 	else if (a->libc.interp && a->libc.needed.n == 0 && ev_dynamic(ev)->present && ev_dynamic(ev)->readable)
 		g->dyn_cgo = -1;
+	else if (!a->libc.interp && !ev_dynamic(ev)->present && ev->sections_ok && !ev->truncated &&
+		 !ev_section(ev, ".init", &sh) && !ev_section(ev, ".init_array", &sh))
+		g->dyn_cgo = -2;
 	return g->dyn_cgo != 0;
 }
 

@@ -31,7 +31,7 @@ for f in "$DEB"/*/usr/bin/* "$DEB"/*/usr/sbin/*; do
 	go version -m "$f" 2>/dev/null | grep -q $'^\tbuild\tCGO_ENABLED=' && corpus+=("$f")
 done
 ngo=$(wc -w <<< "$gos")
-plan $((ngo * 4 * 2 * 4 + ngo * 2 + 1 + 5 + 2 + ${#corpus[@]} * 2 + 1))
+plan $((ngo * 4 * 2 * 4 + ngo * 2 + 1 + 5 + 2 + ${#corpus[@]} * 2 + 1 + 6))
 # the --brief line's cgo ("cgo 1" / "cgo 0"): --brief decides a linux
 # program's cgo from its dynamic linking when it can (src/facts/go.c
 # brief_cgo), the full report from the cgo names; both must match the oracle
@@ -70,6 +70,27 @@ for g in $gos; do
 	check "audit --cgo off on CGO_ENABLED=1 hello-$v-s without cgo linked: exit 0" 0 $?
 	"$GOABI" audit --cgo off "$TMPD/out/cgoc-$v-s" > /dev/null 2>&1
 	check "audit --cgo off on cgoc-$v-s (import \"C\"): exit 1" 1 $?
+done
+
+# static programs from an external link (-extldflags=-static): runtime/cgo
+# is linked (the linker adds it to every external link on linux, import "C"
+# or not) and the C start files leave an .init section; --brief must not
+# take such a program for one of Go's internal linker (no .init: cgo 0).
+# Oracles: readelf (no PT_INTERP, .init present), nm (x_cgo_init defined).
+g=${gos##* }
+for p in hello net; do
+	o=$TMPD/out/$p-extstatic
+	if [ -n "$g" ] && (cd "$S/$p" && GOTOOLCHAIN=local CGO_ENABLED=1 GOFLAGS= "$g" build \
+		-ldflags='-linkmode=external -extldflags=-static' -o "$o" .) > "$TMPD/b.log" 2>&1; then
+		check "$p -linkmode=external -extldflags=-static: static with .init (readelf)" "0 1" \
+			"$(readelf -lW "$o" | grep -c 'program interpreter') $(readelf -SW "$o" | grep -cE ' \.init +PROGBITS')"
+		want=$(nm "$o" 2>/dev/null | grep -cE ' T x_cgo_init$')
+		check "$p external static: cgo linked = nm ($want x_cgo_init)" "$want" \
+			"$("$GOABI" inspect --json "$o" | python3 -c 'import json,sys; print(json.load(sys.stdin)["artifacts"][0]["go"]["cgo"]["value"])')"
+		check "$p external static: --brief line's cgo = nm ($want x_cgo_init)" "$want" "$(brief_cgo "$o")"
+	else
+		for i in 1 2 3; do skip "$p external static $i" "no Go toolchain or the static link failed: $(tail -1 "$TMPD/b.log" 2>/dev/null)"; done
+	fi
 done
 
 # image summary: the Go inventory counts linked cgo, not the setting
