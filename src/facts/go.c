@@ -490,16 +490,6 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 		go_typehash_check(a, go->version.value);
 }
 
-static bool import_cb(void *ctx, const char *name, const GElf_Sym *sym, size_t ndx)
-{
-	(void)ndx;
-	if (sym->st_shndx == SHN_UNDEF && strcmp(name, "pthread_create") == 0) {
-		*(bool *)ctx = true;
-		return false;
-	}
-	return true;
-}
-
 /* --brief, gc build info of a linux program: whether runtime/cgo is linked
  * follows from its dynamic linking, without reading the pclntab's names.
  * runtime/cgo's C code starts every thread with pthread_create
@@ -525,8 +515,7 @@ static bool brief_cgo(struct goscan *g)
 		return false;
 	if (set && strcmp(set, "0") == 0)
 		return true;
-	bool imp = false;
-	ev_for_each_symbol_prefix(ev, true, "pthread_create", import_cb, &imp);
+	bool imp = ev_dynsym_imports(ev, "pthread_create");
 	GElf_Shdr sh;
 	if (imp)
 		g->dyn_cgo = 1;
@@ -567,10 +556,14 @@ void facts_go(struct elfview *ev)
 	bool brief = ev->opts && ev->opts->brief && go->version.value;
 	size_t nbrief = goabi_go_setting(go, "-buildmode") ? 4 : 7;
 	/* --brief: cgo decided from the linking (brief_cgo) and the build mode
-	 * from its setting, no symbol is needed (an unstripped program's
-	 * .symtab is most of its size) */
+	 * from its setting or the headers, no symbol is needed (an unstripped
+	 * program's .symtab is most of its size). The headers decide for an
+	 * executable: ET_EXEC is exe, ET_DYN with PT_INTERP pie (the names
+	 * buildmode() looks for are those of plugins, Go shared libraries and
+	 * c-shared libraries, none of which has PT_INTERP). */
 	bool pcln_skip = brief && brief_cgo(&g);
-	bool syms_skip = pcln_skip && nbrief == 4;
+	bool syms_skip = pcln_skip && (nbrief == 4 || ev->eh.e_type == ET_EXEC ||
+				       (ev->eh.e_type == ET_DYN && a->libc.interp));
 	for (int dyn = 0; dyn < 2 && !syms_skip; dyn++) {
 		size_t n;
 		if (brief)

@@ -585,6 +585,55 @@ bool ev_reloc(Elf_Data *d, Elf64_Word type, size_t i, GElf_Rela *out)
 	return true;
 }
 
+/* Whether .dynsym holds an undefined (imported) symbol called name, without
+ * decoding every entry's name: only undefined entries' names are read. With
+ * a .gnu.hash for the table only the entries below its symoffset are read:
+ * the linker puts the symbols it leaves out of the hash table, undefined
+ * ones, first (a Go program that exports its whole symbol table for plugins
+ * has 140 000 .dynsym entries and a hundred imports). An import placed
+ * among the hashed entries is then not seen: callers take a "no" as "not
+ * known", never as evidence. */
+bool ev_dynsym_imports(const struct elfview *ev, const char *name)
+{
+	if (!ev->sections_ok)
+		return false;
+	Elf_Scn *scn = NULL, *sym = NULL;
+	size_t limit = SIZE_MAX;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_DYNSYM && !sym)
+			sym = scn;
+		if (sh.sh_type == SHT_GNU_HASH && limit == SIZE_MAX) {
+			/* nbuckets, symoffset, bloom size, bloom shift: 32-bit words */
+			Elf_Data *h = elf_rawdata(scn, NULL);
+			if (h && h->d_buf && h->d_size >= 16)
+				limit = rd32((const uint8_t *)h->d_buf + 4, ev->be);
+		}
+	}
+	GElf_Shdr sh;
+	Elf_Data *d = sym ? elf_getdata(sym, NULL) : NULL;
+	if (!d || !gelf_getshdr(sym, &sh) || sh.sh_entsize != gelf_fsize(ev->elf, ELF_T_SYM, 1, EV_CURRENT))
+		return false;
+	size_t n = d->d_size / sh.sh_entsize;
+	if (n > limit)
+		n = limit;
+	if (n > GOABI_MAX_SYMBOLS)
+		n = GOABI_MAX_SYMBOLS;
+	for (size_t i = 1; i < n; i++) {
+		GElf_Sym st;
+		if (!gelf_getsym(d, (int)i, &st))
+			break;
+		if (st.st_shndx != SHN_UNDEF || st.st_name == 0)
+			continue;
+		const char *nm = elf_strptr(ev->elf, sh.sh_link, st.st_name);
+		if (nm && strcmp(nm, name) == 0)
+			return true;
+	}
+	return false;
+}
+
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out)
 {
 	struct find_ctx f = { name, out, false };

@@ -96,6 +96,9 @@ bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char p
  * more than once; the arrays must outlive the view. False when out of
  * memory. */
 bool ev_add_symbols(struct elfview *ev, const GElf_Sym *syms, size_t n, const char *str, size_t strsz);
+/* Whether .dynsym imports name (an undefined entry), reading only the
+ * undefined entries' names; false may also mean "not seen" (elfview.c). */
+bool ev_dynsym_imports(const struct elfview *ev, const char *name);
 /* Look up one symbol by name in .symtab then .dynsym. */
 bool ev_find_symbol(const struct elfview *ev, const char *name, GElf_Sym *out);
 

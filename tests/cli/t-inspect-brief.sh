@@ -10,7 +10,7 @@
 # "go object" header line (ar p), the bytes read = strace's count; -r opens
 # every file once (strace).
 . "$(dirname "$0")/../lib.sh"
-plan 8
+plan 9
 DEB="${GOABI_CACHE:-$HOME/.cache/goabi}/deb"
 GOV=${GO126:-/usr/lib/go-1.19/bin/go}
 roots=()
@@ -22,7 +22,7 @@ for d in "$NPM"/lefthook-linux-x64@2.1.17 "$NPM"/@esbuild_linux-x64@0.25.5 "$NPM
 	[ -d "$d" ] && roots+=("$d")
 done
 if [ ${#roots[@]} -lt 3 ]; then
-	for i in 1 2 3 4 5 6 7 8; do skip "--brief" "the real-world corpus is not cached (tests/fetch-deb.sh)"; done
+	for i in 1 2 3 4 5 6 7 8 9; do skip "--brief" "the real-world corpus is not cached (tests/fetch-deb.sh)"; done
 	exit 0
 fi
 "$GOABI" inspect --brief -r "${roots[@]}" > "$TMPD/brief" 2> "$TMPD/err"
@@ -35,7 +35,7 @@ for p in sys.argv[1:]:
     if m[:4] == b"\x7fELF" or m == b"!<arch>\n":
         print(p)' | sort > "$TMPD/files"
 check "one line per ELF file and archive ($(wc -l < "$TMPD/files") files)" "$(cat "$TMPD/files")" "$(sed 's/: .*//' "$TMPD/brief" | sort)"
-gobad="" nbad="" fbad="" ngo=0 nnot=0 nfloor=0
+gobad="" nbad="" fbad="" bmbad="" ngo=0 nnot=0 nfloor=0 nbm=0
 while IFS= read -r f; do
 	line=$(grep -F -- "$f: " "$TMPD/brief" | head -1)
 	facts=${line#"$f: "}
@@ -45,6 +45,18 @@ while IFS= read -r f; do
 		want=$(awk '{print $2}' <<< "$gv")
 		ngo=$((ngo + 1))
 		[ "$first" = "$want" ] || gobad="$gobad $(basename "$f"):'$first'!='$want'"
+		# the build mode: go version -m's -buildmode setting, else the
+		# ELF header and PT_INTERP (ET_EXEC: exe; ET_DYN with PT_INTERP: pie)
+		bm=$(GOTOOLCHAIN=local "$GOV" version -m "$TMPD/x" 2>/dev/null | sed -n 's/^\tbuild\t-buildmode=//p')
+		if [ -z "$bm" ]; then
+			et=$(readelf -h "$f" | awk '/Type:/ {print $2}')
+			it=$(readelf -lW "$f" | grep -c 'program interpreter')
+			bm=$([ "$et" = EXEC ] && echo exe || { [ "$et" = DYN ] && [ "$it" -gt 0 ] && echo pie; })
+		fi
+		if [ -n "$bm" ]; then
+			nbm=$((nbm + 1))
+			[ "${facts##*, }" = "$bm" ] || bmbad="$bmbad $(basename "$f"):'${facts##*, }'!='$bm'"
+		fi
 	elif ! readelf -S -W "$f" 2>/dev/null | grep -qE 'gopclntab|go\.buildinfo|\.gosymtab|\.go\.'; then
 		nnot=$((nnot + 1))
 		[ "$first" = "not Go" ] || nbad="$nbad $(basename "$f"):'$first'"
@@ -55,6 +67,7 @@ while IFS= read -r f; do
 	[ "$got" = "$want" ] || fbad="$fbad $(basename "$f"):'$got'!='$want'"
 done < <(grep -v '\.a$' "$TMPD/files")
 check "Go version = go version on $ngo Go programs" "" "$gobad"
+check "build mode = go version -m's -buildmode, else readelf's ET_EXEC / ET_DYN with PT_INTERP ($nbm Go programs)" "" "$bmbad"
 check "'not Go' where go version rejects the file and readelf shows no Go section ($nnot files)" "" "$nbad"
 check "glibc floor = readelf -V's highest GLIBC_ ($nfloor files)" "" "$fbad"
 
