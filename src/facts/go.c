@@ -65,6 +65,16 @@ static bool cgo_wrapper_name(const char *name)
 	return name[17] == '_';
 }
 
+/* A place in a string table where a cgo export (_cgoexp_) or a wrapper's
+ * name (_cgo_, 12 hex digits, '_') starts: classify()'s CGO_EXPORT and
+ * CGO_WRAPPER */
+static bool cgo_string(const char *at, size_t left)
+{
+	if (left > 8 && memcmp(at, "_cgoexp_", 8) == 0)
+		return true;
+	return left > 18 && at[4] == '_' && cgo_wrapper_name(at);
+}
+
 /* Classify one Go name (symbol or pclntab function) for scheme and cgo.
  * Called for every symbol of big binaries: dispatch on the first byte. */
 static void classify(struct goscan *g, const char *name, bool defined)
@@ -506,6 +516,18 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
  * no section headers, other systems (OpenBSD, Solaris: the runtime itself
  * calls libc), no GOOS setting. tests/cli/t-inspect-cgo.sh checks the line
  * against the full report and nm of unstripped twins. */
+/* gc's own sections (go_sections_present's, less gccgo's .go_export) */
+static bool gc_sections_present(const struct elfview *ev)
+{
+	static const char *const names[] = { ".go.buildinfo", ".note.go.buildid", ".gopclntab", ".data.rel.ro.gopclntab",
+					     ".go.pclntab", ".gosymtab", ".go.module", ".go.type", ".go.func" };
+	GElf_Shdr sh;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (ev_section(ev, names[i], &sh))
+			return true;
+	return !ev->sections_ok;
+}
+
 static bool brief_cgo(struct goscan *g)
 {
 	struct elfview *ev = g->ev;
@@ -564,8 +586,26 @@ void facts_go(struct elfview *ev)
 	bool pcln_skip = brief && brief_cgo(&g);
 	bool syms_skip = pcln_skip && (nbrief == 4 || ev->eh.e_type == ET_EXEC ||
 				       (ev->eh.e_type == ET_DYN && a->libc.interp));
-	for (int dyn = 0; dyn < 2 && !syms_skip; dyn++) {
+	/* --brief without build info: .dynsym first. When it already shows a
+	 * gccgo runtime (a defined __go_go or runtime_m, gccgo's names) and no
+	 * gc evidence (gc's sections, runtime.pclntab, runtime.types; libgo
+	 * has a runtime.buildVersion of its own), .symtab can add only cgo's wrappers and exports (the
+	 * only cgo evidence in a gccgo program) and the scheme, which the line
+	 * does not print: it is read for "_c" names, and only when its strings
+	 * hold a wrapper's or an export's name (libgo.so: 176 000 names) */
+	bool brief_nobi = ev->opts && ev->opts->brief && !go->version.value;
+	bool gccgo_early = false;
+	for (int k = 0; k < 2 && !syms_skip; k++) {
+		int dyn = brief_nobi ? 1 - k : k;
 		size_t n;
+		if (brief_nobi && dyn == 0 && g.gccgo && g.gccgo_rt && !g.pclntab && !g.has_types &&
+		    !gc_sections_present(ev)) {
+			static const char *const cgo_keys[] = { "_c" };
+			gccgo_early = true;
+			if (ev_symbol_strings_match(ev, false, "_cgo", cgo_string))
+				g.nsyms += ev_for_each_symbol_keys(ev, false, cgo_keys, 1, sym_cb, &g);
+			continue;
+		}
 		if (brief)
 			n = ev_for_each_symbol_keys(ev, dyn, brief_keys, nbrief, sym_cb, &g);
 		else if (go->version.value)
@@ -596,7 +636,7 @@ void facts_go(struct elfview *ev)
 		      g.ndot_eq + g.ncolon_eq > 0;
 	bool maybe_go = !ev->sections_ok || strong || g.gccgo;
 	struct pclntab pt = { 0 };
-	bool have_pt = maybe_go && !pcln_skip && go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
+	bool have_pt = maybe_go && !pcln_skip && !gccgo_early && go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
 	if (have_pt) {
 		go->pclntab_magic = pt.magic;
 		go->nfunc = pt.nfunc;

@@ -528,18 +528,62 @@ bool ev_add_symbols(struct elfview *ev, const GElf_Sym *syms, size_t n, const ch
 	return true;
 }
 
+/* The string tables of the symbol tables of one type (at most max): the
+ * cache's when it is built (or given: ev_add_symbols), else the sections'
+ * own, without building the cache (its keys read every name) */
+static size_t symtab_strings(const struct elfview *ev, bool dynamic, const char **str, size_t *len, size_t max)
+{
+	size_t k = 0;
+	const struct ev_symcache *c = ev->symcache[dynamic];
+	if (c) {
+		for (size_t i = 0; i < c->nparts && k < max; i++, k++) {
+			str[k] = c->parts[i].str;
+			len[k] = c->parts[i].strsz;
+		}
+		return k;
+	}
+	if (!ev->sections_ok)
+		return 0;
+	Elf64_Word want = dynamic ? SHT_DYNSYM : SHT_SYMTAB;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL && k < max) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != want)
+			continue;
+		Elf_Scn *ss = elf_getscn(ev->elf, sh.sh_link);
+		Elf_Data *sd = ss ? elf_getdata(ss, NULL) : NULL;
+		if (sd && sd->d_buf && sd->d_size) {
+			str[k] = sd->d_buf;
+			len[k++] = sd->d_size;
+		}
+	}
+	return k;
+}
+
 bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2])
 {
-	const struct ev_symcache *c = symcache_get(ev, dynamic);
-	for (size_t k = 0; c && k < c->nparts; k++) {
-		const char *s = c->parts[k].str, *e = s + c->parts[k].strsz;
-		while (s < e) {
-			const char *p = memchr(s, pair[0], (size_t)(e - s));
-			if (!p || p + 1 >= e)
-				break;
-			if (p[1] == pair[1])
+	const char *str[4];
+	size_t len[4], n = symtab_strings(ev, dynamic, str, len, 4);
+	for (size_t k = 0; k < n; k++)
+		if (find_bytes((const uint8_t *)str[k], len[k], pair, 2, 1) >= 0)
+			return true;
+	return false;
+}
+
+bool ev_symbol_strings_match(const struct elfview *ev, bool dynamic, const char *needle,
+			     bool (*ok)(const char *at, size_t left))
+{
+	const char *str[4];
+	size_t len[4], n = symtab_strings(ev, dynamic, str, len, 4), nl = strlen(needle);
+	for (size_t k = 0; k < n; k++) {
+		const uint8_t *p = (const uint8_t *)str[k];
+		size_t off = 0;
+		int64_t at;
+		while (off < len[k] && (at = find_bytes(p + off, len[k] - off, needle, nl, 1)) >= 0) {
+			off += (size_t)at;
+			if (ok((const char *)p + off, len[k] - off))
 				return true;
-			s = p + 1;
+			off++;
 		}
 	}
 	return false;

@@ -90,6 +90,11 @@ size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const cha
  * pair[0] pair[1] one after the other anywhere (in any name, or between
  * names)? False says no symbol name contains them; true is only a maybe. */
 bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2]);
+/* Does ok() accept some place in those string tables where needle starts
+ * (at: the place, left: the bytes from it to the table's end)? Like
+ * ev_symbol_strings_have, false says no symbol name holds such a match. */
+bool ev_symbol_strings_match(const struct elfview *ev, bool dynamic, const char *needle,
+			     bool (*ok)(const char *at, size_t left));
 /* Give a view (a split one) the symbols of its .symtab instead of a
  * section: n entries, entry 0 unused as in ELF, st_name an offset into
  * str[0..strsz) (each name is checked to end inside it). May be called
