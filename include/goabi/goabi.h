@@ -372,6 +372,10 @@ struct goabi_artifact {
 	/* archives: one artifact per member, in order */
 	struct goabi_artifact **members;
 	size_t nmembers, memcap;
+	/* inspect --brief (goabi_opts.brief): members folded into the roll-up
+	 * and freed as they were read (plain ELF objects), not in members[];
+	 * the archive has nmembers + nfolded members */
+	size_t nfolded;
 	bool thin;                /* GNU thin archive */
 	size_t nsymidx;           /* archive symbol index entries */
 };

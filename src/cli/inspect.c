@@ -72,7 +72,7 @@ static void brief_line(FILE *out, const char *path, const struct goabi_artifact 
 			fprintf(out, ", %s", bm);
 	}
 	if (a->kind == GOABI_KIND_AR)
-		fprintf(out, ", archive of %zu member%s", a->nmembers, a->nmembers == 1 ? "" : "s");
+		fprintf(out, ", archive of %zu member%s", a->nmembers + a->nfolded, a->nmembers + a->nfolded == 1 ? "" : "s");
 	if (goabi_artifact_has_errors(a))
 		fputs(", NOT FULLY READ", out);
 	fputc('\n', out);

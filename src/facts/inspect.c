@@ -105,6 +105,7 @@ static void add_member(struct goabi_artifact *parent, struct goabi_artifact *m)
 
 static void inspect_elf_handle(struct goabi_artifact *a, Elf *elf, const struct goabi_opts *opts, unsigned depth);
 static void rollup(struct goabi_artifact *a);
+static bool fold_member(struct goabi_artifact *a, struct goabi_artifact *m);
 
 static void inspect_archive(struct goabi_artifact *a, Elf *ar, const struct goabi_opts *opts, unsigned depth)
 {
@@ -204,7 +205,10 @@ static void inspect_archive(struct goabi_artifact *a, Elf *ar, const struct goab
 			if (ma->kind == GOABI_KIND_AR)
 				rollup(ma);
 		}
-		add_member(a, ma);
+		if (opts->brief && fold_member(a, ma))
+			goabi_artifact_free(ma);
+		else
+			add_member(a, ma);
 		cmd = elf_next(m);
 		elf_end(m);
 		if (cmd == ELF_C_NULL)
@@ -270,14 +274,63 @@ static void collect_libc(struct goabi_artifact *a, struct goabi_artifact *m, boo
 	}
 }
 
+/* --brief: a member that is a plain ELF object (not Go, no cgo names, no
+ * diagnostic, no --isa scan, no members of its own) leaves only its libc
+ * names, its declared ISA and its machine to the roll-up: they are taken
+ * now and the member freed, so an archive of thousands of objects (libc.a)
+ * does not keep thousands of artifacts (fresh memory is most of what they
+ * cost). The undefined names are kept unfiltered until libc_rollup, which
+ * drops those some member defines, as for kept members. */
+static bool fold_member(struct goabi_artifact *a, struct goabi_artifact *m)
+{
+	if (m->kind != GOABI_KIND_ELF || m->ndiags || m->nmembers || m->nfolded || goabi_go_is_go(&m->go) ||
+	    m->go.cgo_evidence.n || m->isa.scanned || m->cabi.nexports)
+		return false;
+	struct goabi_libc *lc = &a->libc;
+	for (size_t i = 0; i < m->libc.def_libc.n && lc->def_libc.n < GOABI_MAX_LIST; i++)
+		strv_push_unique(a->arena, &lc->def_libc, m->libc.def_libc.v[i]);
+	for (size_t i = 0; i < m->libc.undef_libc.n && lc->undef_libc.n < GOABI_MAX_LIST; i++)
+		strv_push_unique(a->arena, &lc->undef_libc, m->libc.undef_libc.v[i]);
+	if (!a->isa.declared.value && m->isa.declared.value) {
+		a->isa.declared = m->isa.declared;
+		a->isa.declared.value = arena_strdup(a->arena, m->isa.declared.value);
+		a->isa.declared.evidence = arena_printf(a->arena, "member %s: %s", m->member ? m->member : "?",
+							m->isa.declared.evidence ? m->isa.declared.evidence : "");
+	}
+	if (!a->id.machine_name && m->id.machine_name) {
+		/* a deep copy: the member's arena goes */
+		struct goabi_elfid *d = &a->id;
+		*d = m->id;
+		d->machine_name = arena_strdup(a->arena, m->id.machine_name);
+		d->osabi_name = arena_strdup(a->arena, m->id.osabi_name);
+		d->type_name = arena_strdup(a->arena, m->id.type_name);
+		d->build_id = arena_strdup(a->arena, m->id.build_id);
+		memset(&d->flag_notes, 0, sizeof(d->flag_notes));
+		for (size_t i = 0; i < m->id.flag_notes.n; i++)
+			strv_push(a->arena, &d->flag_notes, arena_strdup(a->arena, m->id.flag_notes.v[i]));
+	}
+	if (!a->machine.value && m->machine.value)
+		fact_copy(a, &a->machine, &m->machine, m->member);
+	a->nfolded++;
+	return true;
+}
+
 static void libc_rollup(struct goabi_artifact *a)
 {
 	struct goabi_libc *lc = &a->libc;
 	for (size_t i = 0; i < a->nmembers; i++)
 		collect_libc(a, a->members[i], true);
+	if (a->nfolded) {
+		/* the folded members' undefined names, less every member's definitions */
+		struct goabi_strv folded = lc->undef_libc;
+		memset(&lc->undef_libc, 0, sizeof(lc->undef_libc));
+		for (size_t i = 0; i < folded.n; i++)
+			if (!strv_contains(&lc->def_libc, folded.v[i]))
+				strv_push_unique(a->arena, &lc->undef_libc, folded.v[i]);
+	}
 	for (size_t i = 0; i < a->nmembers; i++)
 		collect_libc(a, a->members[i], false);
-	fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "relocatable", "ar archive of %zu members", a->nmembers);
+	fact_set_typed(a, FT_LINKAGE, GOABI_KNOWN, "relocatable", "ar archive of %zu members", a->nmembers + a->nfolded);
 	size_t ng = 0, nm = 0;
 	const char *g = NULL, *mu = NULL;
 	for (size_t i = 0; i < lc->undef_libc.n; i++) {
