@@ -197,14 +197,41 @@ struct anc {
 	ino_t ino;
 };
 
-static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, void (*fn)(void *, const char *),
-		void *ctx, struct walk_opts *o, const struct anc *up)
+/* dir is opened by its path, or (pfd >= 0) as name under the directory pfd:
+ * no lookup of the whole path, and readdir's DT_DIR needs no stat first
+ * (the opened directory's own fstat gives the device and inode the
+ * device and loop guards compare; O_NOFOLLOW: a name replaced by a link
+ * since readdir is not followed) */
+static int walk(const char *cmd, const char *dir, int pfd, const char *name, dev_t dev, unsigned depth,
+		void (*fn)(void *, const char *), void *ctx, struct walk_opts *o, const struct anc *up)
 {
 	if (depth > 64) {
 		fprintf(stderr, "goabi %s: '%s': directory nesting deeper than 64, not descending\n", cmd, dir);
 		return 1;
 	}
-	DIR *d = opendir(dir);
+	DIR *d = NULL;
+	if (pfd >= 0) {
+		int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		struct stat ds;
+		if (fd >= 0 && fstat(fd, &ds) == 0 && ds.st_dev != dev) {
+			close(fd); /* another file system: not crossed */
+			return 0;
+		}
+		bool loop = false;
+		for (const struct anc *a = up; fd >= 0 && a; a = a->up)
+			loop |= a->dev == ds.st_dev && a->ino == ds.st_ino;
+		if (loop) {
+			fprintf(stderr, "goabi %s: '%s': directory loop, not followed\n", cmd, dir);
+			close(fd);
+			return 0;
+		}
+		if (fd >= 0 && !(d = fdopendir(fd)))
+			close(fd);
+		if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+			return 0; /* replaced by a link or a file since readdir */
+	} else {
+		d = opendir(dir);
+	}
 	if (!d) {
 		fprintf(stderr, "goabi %s: '%s': cannot open directory: %s\n", cmd, dir, strerror(errno));
 		return 1;
@@ -245,7 +272,13 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *path = NULL;
-		if (names[i] && names[i][strlen(names[i]) + 1] == (char)DT_REG && !(o && o->follow)) {
+		char dt = names[i] ? names[i][strlen(names[i]) + 1] : 0;
+		if (dt == (char)DT_DIR && !(o && o->follow)) {
+			if (asprintf(&path, "%s/%s", dir, names[i]) > 0)
+				errs += walk(cmd, path, dfd, names[i], dev, depth + 1, fn, ctx, o, &me);
+			else
+				path = NULL;
+		} else if (dt == (char)DT_REG && !(o && o->follow)) {
 			if (asprintf(&path, "%s/%s", dir, names[i]) > 0) {
 				progress_tick(cmd, o, path);
 				if (o) {
@@ -275,7 +308,7 @@ static int walk(const char *cmd, const char *dir, dev_t dev, unsigned depth, voi
 				if (loop) {
 					fprintf(stderr, "goabi %s: '%s': symbolic link loop, not followed\n", cmd, path);
 				} else if (!(o && o->follow) || seen_add(o, st.st_dev, st.st_ino)) {
-					errs += walk(cmd, path, dev, depth + 1, fn, ctx, o, &me);
+					errs += walk(cmd, path, -1, NULL, dev, depth + 1, fn, ctx, o, &me);
 				}
 			} else if (S_ISREG(st.st_mode)) {
 				if (!(o && o->follow) || seen_add(o, st.st_dev, st.st_ino)) {
@@ -305,7 +338,7 @@ int walk_tree(const char *cmd, const char *dir, void (*fn)(void *ctx, const char
 		fprintf(stderr, "goabi %s: '%s': %s\n", cmd, dir, strerror(errno));
 		return 1;
 	}
-	return walk(cmd, dir, st.st_dev, 0, fn, ctx, NULL, NULL);
+	return walk(cmd, dir, -1, NULL, st.st_dev, 0, fn, ctx, NULL, NULL);
 }
 
 int walk_tree_opts(const char *cmd, const char *dir, void (*fn)(void *ctx, const char *path), void *ctx,
@@ -318,7 +351,7 @@ int walk_tree_opts(const char *cmd, const char *dir, void (*fn)(void *ctx, const
 	}
 	if (o->follow)
 		seen_add(o, st.st_dev, st.st_ino);
-	int errs = walk(cmd, dir, st.st_dev, 0, fn, ctx, o, NULL);
+	int errs = walk(cmd, dir, -1, NULL, st.st_dev, 0, fn, ctx, o, NULL);
 	progress_erase(o);
 	return errs;
 }
