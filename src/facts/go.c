@@ -38,8 +38,10 @@ struct goscan {
 	size_t ndot_eq, ncolon_eq, ndot_other, ncolon_other;
 	struct typesym types[NTYPES];
 	bool from_pclntab;
-	/* --brief: cgo decided from the dynamic linking (brief_cgo): 1 runtime/
-	 * cgo's pthread_create is imported, -1 no C library at all, 0 not decided */
+	/* --brief: cgo decided from the linking (brief_cgo): 1 runtime/cgo's
+	 * pthread_create is imported, 2 a static program from an external
+	 * link, -1 a dynamic program without a C library, -2 a static one
+	 * Go's linker made, 0 not decided */
 	int dyn_cgo;
 };
 
@@ -395,10 +397,15 @@ static void cgo(struct goscan *g)
 			fact_set_typed(a, FT_CGO, GOABI_UNKNOWN, NULL, "this object has no cgo symbol; other members may");
 		return;
 	}
-	if (g->dyn_cgo > 0) {
+	if (g->dyn_cgo == 1) {
 		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "1",
 			 "pthread_create is imported (.dynsym): runtime/cgo starts threads with it, gc's runtime on %s does not%s",
 			 goabi_go_setting(go, "GOOS"), set);
+		return;
+	}
+	if (g->dyn_cgo == 2) {
+		fact_set_typed(a, FT_CGO, GOABI_INFERRED, "1",
+			 "static, with .init from the C start files: an external link, into which Go's linker puts runtime/cgo%s", set);
 		return;
 	}
 	if (g->dyn_cgo == -1) {
@@ -511,9 +518,12 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
  * (-extldflags=-static; the linker adds runtime/cgo to every external link
  * on linux), and the C start files give those an .init section: without
  * .init or .init_array, Go's internal linker made it, which takes C code
- * only through dynamic imports. CGO_ENABLED=0 is cgo()'s own case. Anything
- * else is read as before: a static program with .init (its names decide),
- * no section headers, other systems (OpenBSD, Solaris: the runtime itself
+ * only through dynamic imports; with .init, and CGO_ENABLED=1, an external
+ * linker made it, and Go's linker adds runtime/cgo to every external link
+ * (cmd/link loadlib: "the startup code uses an import of runtime/cgo";
+ * without CGO_ENABLED=1 that package may be missing, so the names decide).
+ * CGO_ENABLED=0 is cgo()'s own case. Anything else is read as before: no
+ * section headers, other systems (OpenBSD, Solaris: the runtime itself
  * calls libc), no GOOS setting. tests/cli/t-inspect-cgo.sh checks the line
  * against the full report and nm of unstripped twins. */
 /* gc's own sections (go_sections_present's, less gccgo's .go_export) */
@@ -543,9 +553,13 @@ static bool brief_cgo(struct goscan *g)
 		g->dyn_cgo = 1;
 	else if (a->libc.interp && a->libc.needed.n == 0 && ev_dynamic(ev)->present && ev_dynamic(ev)->readable)
 		g->dyn_cgo = -1;
-	else if (!a->libc.interp && !ev_dynamic(ev)->present && ev->sections_ok && !ev->truncated &&
-		 !ev_section(ev, ".init", &sh) && !ev_section(ev, ".init_array", &sh))
-		g->dyn_cgo = -2;
+	else if (!a->libc.interp && !ev_dynamic(ev)->present && ev->sections_ok && !ev->truncated) {
+		bool init = ev_section(ev, ".init", &sh) || ev_section(ev, ".init_array", &sh);
+		if (!init)
+			g->dyn_cgo = -2;
+		else if (set && strcmp(set, "1") == 0)
+			g->dyn_cgo = 2;
+	}
 	return g->dyn_cgo != 0;
 }
 
