@@ -543,10 +543,13 @@ static bool brief_cgo(struct goscan *g)
 	struct elfview *ev = g->ev;
 	struct goabi_artifact *a = ev->a;
 	const char *os = goabi_go_setting(&a->go, "GOOS"), *set = goabi_go_setting(&a->go, "CGO_ENABLED");
-	if (ev->eh.e_type == ET_REL || !os || (strcmp(os, "linux") != 0 && strcmp(os, "android") != 0))
+	if (ev->eh.e_type == ET_REL)
 		return false;
 	if (set && strcmp(set, "0") == 0)
-		return true;
+		return true; /* any system: runtime/cgo is cgo code (cgo names in such a
+			      * build are a contradiction the full report lists) */
+	if (!os || (strcmp(os, "linux") != 0 && strcmp(os, "android") != 0))
+		return false;
 	bool imp = ev_dynsym_imports(ev, "pthread_create");
 	GElf_Shdr sh;
 	if (imp)
