@@ -37,8 +37,9 @@ enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2, RD_MAP_GO_ARCHIVE = 4, RD_MAP_SC
  * RD_SCRATCH_SMALL_MAX bytes are read; larger ones are mapped. For a reader
  * that touches a few pages of a file (inspect --brief: the headers, the
  * dynamic and version tables, the build info), where copying a whole 2 MiB
- * program costs more than the page faults of those pages. */
-#define RD_SCRATCH_SMALL_MAX ((size_t)64 << 10)
+ * program costs more than the page faults of those pages (measured in
+ * src/facts/inspect.c map_flags). */
+#define RD_SCRATCH_SMALL_MAX ((size_t)256 << 10)
 /* RD_MAP_GO_ARCHIVE: an ar archive whose members are all in Go's own object
  * format ("go object ...": go build -buildmode=archive, the pkg/ of a Go
  * installation) is read sparsely into a buffer of the calling thread: the
