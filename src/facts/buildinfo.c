@@ -270,10 +270,15 @@ void go_buildinfo(struct elfview *ev)
 	if (ev_section(ev, ".go.buildinfo", &sh) && ev_section_bytes(ev, &sh, &p, &n) && search(ev, p, n, ".go.buildinfo", true))
 		return;
 	if (ev->eh.e_type == ET_REL && ev->sections_ok) {
-		/* go.o: the go:buildinfo data sits in an ordinary data section */
+		/* go.o: the go:buildinfo data sits in an ordinary data section,
+		 * a writable one (it held pointers to relocate before Go 1.18, and
+		 * the linker keeps it with them: in executables it is in the
+		 * first writable segment, where go version looks). Read-only
+		 * data is not searched: ICU's libicudata.a is one 31 MB object. */
 		Elf_Scn *scn = NULL;
 		while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || (sh.sh_flags & SHF_EXECINSTR))
+			if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || (sh.sh_flags & SHF_EXECINSTR) ||
+			    !(sh.sh_flags & SHF_WRITE))
 				continue;
 			if (ev_section_bytes(ev, &sh, &p, &n) && search(ev, p, n, ev_section_name(ev, &sh), false))
 				return;
