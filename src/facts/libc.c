@@ -2,6 +2,8 @@
  * libc family. The dynamic tags come from read/dynamic.c (PT_DYNAMIC
  * through the segment map, read once per object), so binaries without
  * section headers work too. */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,16 +298,42 @@ static bool static_libc_cb(void *ctx, const char *name, const GElf_Sym *sym, siz
 	return !(s->musl && s->glibc);
 }
 
-static int cmp_libc_sym(const void *k, const void *e)
+/* libc_syms.h as an open-addressing hash table of its 3700 names, built
+ * once: every global symbol of every relocatable object is looked up
+ * (glibc's libc.a: 2070 members; gccgo's libgo.a: 381 members of thousands
+ * of names each), and a bsearch was a dozen string compares a name. */
+#define LIBC_SLOTS 16384 /* a power of two, over four times the names */
+static uint16_t libc_slot[LIBC_SLOTS]; /* index + 1 into libc_syms, 0: empty */
+static pthread_once_t libc_once = PTHREAD_ONCE_INIT;
+
+static uint32_t libc_hash(const char *s)
 {
-	return strcmp((const char *)k, *(const char *const *)e + 1);
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static void libc_index(void)
+{
+	_Static_assert(sizeof(libc_syms) / sizeof(libc_syms[0]) < LIBC_SLOTS / 2, "libc_syms outgrew its hash table");
+	for (size_t i = 0; i < sizeof(libc_syms) / sizeof(libc_syms[0]); i++) {
+		uint32_t h = libc_hash(libc_syms[i] + 1) & (LIBC_SLOTS - 1);
+		while (libc_slot[h])
+			h = (h + 1) & (LIBC_SLOTS - 1);
+		libc_slot[h] = (uint16_t)(i + 1);
+	}
 }
 
 char libc_symbol_tag(const char *name)
 {
-	const char *const *e = bsearch(name, libc_syms, sizeof(libc_syms) / sizeof(libc_syms[0]),
-				       sizeof(libc_syms[0]), cmp_libc_sym);
-	return e ? (*e)[0] : 0;
+	pthread_once(&libc_once, libc_index);
+	for (uint32_t h = libc_hash(name) & (LIBC_SLOTS - 1); libc_slot[h]; h = (h + 1) & (LIBC_SLOTS - 1)) {
+		const char *e = libc_syms[libc_slot[h] - 1];
+		if (strcmp(e + 1, name) == 0)
+			return e[0];
+	}
+	return 0;
 }
 
 /* ET_REL: undefined global symbols that glibc or musl export (the table in
