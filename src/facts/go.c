@@ -615,12 +615,20 @@ void facts_go(struct elfview *ev)
 	for (int k = 0; k < 2 && !syms_skip; k++) {
 		int dyn = brief_nobi ? 1 - k : k;
 		size_t n;
-		if (brief_nobi && dyn == 0 && g.gccgo && g.gccgo_rt && !g.pclntab && !g.has_types &&
+		/* a relocatable object with gccgo's export data (.go_export: a
+		 * member of libgo.a or of a gccgo archive) is gccgo's by that
+		 * section alone, as below (go_export) */
+		GElf_Shdr xsh;
+		bool gccgo_obj = ev->eh.e_type == ET_REL &&
+				 (ev_section(ev, ".go_export", &xsh) || ev_section(ev, ".go.export", &xsh));
+		if (brief_nobi && dyn == 0 && ((g.gccgo && g.gccgo_rt) || gccgo_obj) && !g.pclntab && !g.has_types &&
 		    !gc_sections_present(ev)) {
 			static const char *const cgo_keys[] = { "_c" };
 			gccgo_early = true;
 			if (ev_symbol_strings_match(ev, false, "_cgo", cgo_string))
 				g.nsyms += ev_for_each_symbol_keys(ev, false, cgo_keys, 1, sym_cb, &g);
+			else
+				g.nsyms += ev_symbol_count(ev, false); /* cgo(): gccgo's names were there to look in */
 			continue;
 		}
 		if (brief)

@@ -570,6 +570,27 @@ bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char p
 	return false;
 }
 
+size_t ev_symbol_count(const struct elfview *ev, bool dynamic)
+{
+	if (ev->symcache[dynamic]) {
+		size_t n = 0;
+		for (size_t k = 0; k < ev->symcache[dynamic]->nparts; k++)
+			n += ev->symcache[dynamic]->parts[k].n > 1 ? ev->symcache[dynamic]->parts[k].n - 1 : 0;
+		return n;
+	}
+	if (!ev->sections_ok)
+		return 0;
+	size_t n = 0;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == (dynamic ? SHT_DYNSYM : SHT_SYMTAB) && sh.sh_entsize &&
+		    sh.sh_size / sh.sh_entsize > 1)
+			n += sh.sh_size / sh.sh_entsize - 1;
+	}
+	return n;
+}
+
 bool ev_symbol_strings_match(const struct elfview *ev, bool dynamic, const char *needle,
 			     bool (*ok)(const char *at, size_t left))
 {

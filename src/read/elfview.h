@@ -90,6 +90,9 @@ size_t ev_for_each_symbol_skip(const struct elfview *ev, bool dynamic, const cha
  * pair[0] pair[1] one after the other anywhere (in any name, or between
  * names)? False says no symbol name contains them; true is only a maybe. */
 bool ev_symbol_strings_have(const struct elfview *ev, bool dynamic, const char pair[2]);
+/* The entries of the symbol tables of one type, the null entries left out;
+ * no name is read. */
+size_t ev_symbol_count(const struct elfview *ev, bool dynamic);
 /* Does ok() accept some place in those string tables where needle starts
  * (at: the place, left: the bytes from it to the table's end)? Like
  * ev_symbol_strings_have, false says no symbol name holds such a match. */
