@@ -507,25 +507,6 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 		go_typehash_check(a, go->version.value);
 }
 
-/* --brief, gc build info of a linux program: whether runtime/cgo is linked
- * follows from its dynamic linking, without reading the pclntab's names.
- * runtime/cgo's C code starts every thread with pthread_create
- * (gcc_libinit.c); gc's runtime on linux makes threads with clone and calls
- * nothing in the C library. So an imported pthread_create is cgo, and an
- * executable with PT_INTERP but no DT_NEEDED at all has no C library for cgo
- * code to call (a pure-Go PIE). A static program (no PT_INTERP, no
- * PT_DYNAMIC) holds cgo code only when an external linker made it
- * (-extldflags=-static; the linker adds runtime/cgo to every external link
- * on linux), and the C start files give those an .init section: without
- * .init or .init_array, Go's internal linker made it, which takes C code
- * only through dynamic imports; with .init, and CGO_ENABLED=1, an external
- * linker made it, and Go's linker adds runtime/cgo to every external link
- * (cmd/link loadlib: "the startup code uses an import of runtime/cgo";
- * without CGO_ENABLED=1 that package may be missing, so the names decide).
- * CGO_ENABLED=0 is cgo()'s own case. Anything else is read as before: no
- * section headers, other systems (OpenBSD, Solaris: the runtime itself
- * calls libc), no GOOS setting. tests/cli/t-inspect-cgo.sh checks the line
- * against the full report and nm of unstripped twins. */
 /* gc's own sections (go_sections_present's, less gccgo's .go_export) */
 static bool gc_sections_present(const struct elfview *ev)
 {
@@ -538,6 +519,25 @@ static bool gc_sections_present(const struct elfview *ev)
 	return !ev->sections_ok;
 }
 
+/* --brief, gc build info of a linux program: whether runtime/cgo is linked
+ * follows from its dynamic linking, without reading the pclntab's names.
+ * runtime/cgo's C code starts every thread with pthread_create
+ * (gcc_libinit.c); gc's runtime on linux makes threads with clone and calls
+ * nothing in the C library. So an imported pthread_create is cgo, and an
+ * executable with PT_INTERP but no DT_NEEDED at all has no C library for cgo
+ * code to call (a pure-Go PIE). A static program (no PT_INTERP, no
+ * PT_DYNAMIC) holds cgo code only when an external linker made it
+ * (-extldflags=-static), and the C start files give those an .init
+ * section: without .init or .init_array, Go's internal linker made it,
+ * which takes C code only through dynamic imports; with .init, and
+ * CGO_ENABLED=1, an external linker made it, and Go's linker adds
+ * runtime/cgo to every external link (cmd/link loadlib: "the startup code
+ * uses an import of runtime/cgo"; without CGO_ENABLED=1 that package may be
+ * missing, so the names decide). CGO_ENABLED=0 decides first, on every
+ * system. Anything else is read as before: no section headers, other
+ * systems (OpenBSD, Solaris: the runtime itself calls libc), no GOOS
+ * setting. tests/cli/t-inspect-cgo.sh checks the line
+ * against the full report and nm of unstripped twins; docs/inspect.md. */
 static bool brief_cgo(struct goscan *g)
 {
 	struct elfview *ev = g->ev;
@@ -604,23 +604,23 @@ void facts_go(struct elfview *ev)
 	bool syms_skip = pcln_skip && (nbrief == 4 || ev->eh.e_type == ET_EXEC ||
 				       (ev->eh.e_type == ET_DYN && a->libc.interp));
 	/* --brief without build info: .dynsym first. When it already shows a
-	 * gccgo runtime (a defined __go_go or runtime_m, gccgo's names) and no
-	 * gc evidence (gc's sections, runtime.pclntab, runtime.types; libgo
-	 * has a runtime.buildVersion of its own), .symtab can add only cgo's wrappers and exports (the
-	 * only cgo evidence in a gccgo program) and the scheme, which the line
-	 * does not print: it is read for "_c" names, and only when its strings
-	 * hold a wrapper's or an export's name (libgo.so: 176 000 names) */
+	 * gccgo runtime (a defined __go_go or runtime_m, gccgo's names), or
+	 * the file is a relocatable object with gccgo's export data
+	 * (.go_export: a member of libgo.a; gccgo's by that section alone, as
+	 * below), and there is no gc evidence (gc's sections, runtime.pclntab,
+	 * runtime.types; libgo has a runtime.buildVersion of its own), .symtab
+	 * can add only cgo's wrappers and exports (the only cgo evidence in a
+	 * gccgo program) and the scheme, which the line does not print: it is
+	 * read for "_c" names, and only when its strings hold a wrapper's or
+	 * an export's name (libgo.so: 176 000 names) */
 	bool brief_nobi = ev->opts && ev->opts->brief && !go->version.value;
+	GElf_Shdr xsh;
+	bool gccgo_obj = brief_nobi && ev->eh.e_type == ET_REL &&
+			 (ev_section(ev, ".go_export", &xsh) || ev_section(ev, ".go.export", &xsh));
 	bool gccgo_early = false;
 	for (int k = 0; k < 2 && !syms_skip; k++) {
 		int dyn = brief_nobi ? 1 - k : k;
 		size_t n;
-		/* a relocatable object with gccgo's export data (.go_export: a
-		 * member of libgo.a or of a gccgo archive) is gccgo's by that
-		 * section alone, as below (go_export) */
-		GElf_Shdr xsh;
-		bool gccgo_obj = ev->eh.e_type == ET_REL &&
-				 (ev_section(ev, ".go_export", &xsh) || ev_section(ev, ".go.export", &xsh));
 		if (brief_nobi && dyn == 0 && ((g.gccgo && g.gccgo_rt) || gccgo_obj) && !g.pclntab && !g.has_types &&
 		    !gc_sections_present(ev)) {
 			static const char *const cgo_keys[] = { "_c" };
@@ -653,14 +653,14 @@ void facts_go(struct elfview *ev)
 	 * build info, gc's runtime variables, compiler-generated type names.
 	 * Only with such evidence is read-only data scanned for a pclntab. A
 	 * file without section headers is always scanned. */
-	/* --brief: with cgo decided from the linking, the pclntab (the
-	 * version range, cgo's names) is not needed: the build info gave the
-	 * version */
 	bool go_sections = go_sections_present(ev);
 	bool strong = go->version.value || go_sections || g.buildversion || g.pclntab || (g.has_types && g.has_etypes) ||
 		      g.ndot_eq + g.ncolon_eq > 0;
 	bool maybe_go = !ev->sections_ok || strong || g.gccgo;
 	struct pclntab pt = { 0 };
+	/* --brief: with cgo decided from the linking the pclntab (the version
+	 * range, cgo's names) is not needed, the build info gave the version;
+	 * gccgo has none */
 	bool have_pt = maybe_go && !pcln_skip && !gccgo_early && go_pclntab_find(ev, g.pclntab ? &g.pclntab_sym : NULL, &pt);
 	if (have_pt) {
 		go->pclntab_magic = pt.magic;
