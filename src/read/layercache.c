@@ -49,6 +49,32 @@
 #include "read/image_int.h"
 #include "read/registry.h"
 
+/* Mark an entry used now, for the LRU of --cache-max: an explicit time from
+ * CLOCK_REALTIME, strictly increasing within the process. futimens(NULL)
+ * and a write take the kernel's coarse clock (a tick of 4 ms): entries made
+ * within one tick tied and were evicted in the order of their names, so the
+ * last image's layers could go before an older image's (t-fleet failed so
+ * in CI). A read-only cache keeps its times (futimens fails). */
+static void lru_touch(int fd)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static struct timespec last;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	pthread_mutex_lock(&mu);
+	if (ts.tv_sec < last.tv_sec || (ts.tv_sec == last.tv_sec && ts.tv_nsec <= last.tv_nsec)) {
+		ts = last;
+		if (++ts.tv_nsec >= 1000000000L) {
+			ts.tv_nsec = 0;
+			ts.tv_sec++;
+		}
+	}
+	last = ts;
+	pthread_mutex_unlock(&mu);
+	struct timespec t[2] = { ts, ts };
+	(void)futimens(fd, t);
+}
+
 #define HDR 512
 #define MAGIC "goabi-layer-cache 1\n"
 #define FACTS_DIR "goabi-facts-v1"
@@ -164,7 +190,7 @@ int img_cache_apply(struct img_fs *fs, const char *dir, const char *digest, unsi
 		close(fd);
 		return 0;
 	}
-	futimens(fd, NULL); /* recently used (LRU); a read-only cache keeps its times */
+	lru_touch(fd); /* recently used (LRU) */
 	if (!img_keep_fd(fs, fd))
 		return GOABI_ENOMEM;
 	fs->nlayers = layer;
@@ -419,6 +445,8 @@ void img_cache_end(struct img_fs *fs, struct img_layer_rec *r, bool ok)
 			}
 		}
 	}
+	if (published)
+		lru_touch(r->fd);
 	close(r->fd);
 	if (r->tmpname && !published)
 		unlink(r->tmpname);
@@ -521,7 +549,7 @@ int img_facts_load(struct img_fs *fs, const char *dir, const char *digest, const
 		}
 	}
 	if (ok) {
-		futimens(fd, NULL); /* recently used (LRU); a read-only cache keeps its times */
+		lru_touch(fd); /* recently used (LRU) */
 		memmove(buf, buf + HDR, (size_t)(size - HDR));
 		buf[size - HDR] = 0;
 		*data = buf;
@@ -625,6 +653,8 @@ bool img_facts_store(struct img_fs *fs, const char *dir, uint64_t cache_max, con
 	if (!published)
 		img_diag(fs, false, "--cache: cannot add '%s': %s", final, strerror(errno));
 out:
+	if (fd >= 0 && published)
+		lru_touch(fd);
 	if (fd >= 0)
 		close(fd);
 	if (tmpname && !published)
