@@ -507,18 +507,6 @@ static void conflicts(struct goscan *g, const struct pclntab *pt)
 		go_typehash_check(a, go->version.value);
 }
 
-/* gc's own sections (go_sections_present's, less gccgo's .go_export) */
-static bool gc_sections_present(const struct elfview *ev)
-{
-	static const char *const names[] = { ".go.buildinfo", ".note.go.buildid", ".gopclntab", ".data.rel.ro.gopclntab",
-					     ".go.pclntab", ".gosymtab", ".go.module", ".go.type", ".go.func" };
-	GElf_Shdr sh;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (ev_section(ev, names[i], &sh))
-			return true;
-	return !ev->sections_ok;
-}
-
 /* --brief, gc build info of a linux program: whether runtime/cgo is linked
  * follows from its dynamic linking, without reading the pclntab's names.
  * runtime/cgo's C code starts every thread with pthread_create

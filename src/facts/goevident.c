@@ -8,26 +8,36 @@
 
 /* Sections only Go toolchains write (gc: build info, build ID note,
  * pclntab, Go 1.26's module data and Go 1.27's type and func sections;
- * gccgo: export data). */
-bool go_sections_present(const struct elfview *ev)
+ * gccgo: export data, the last two). */
+static const char *const go_names[] = {
+	".go.buildinfo", ".note.go.buildid", ".gopclntab", ".data.rel.ro.gopclntab", ".go.pclntab", ".gosymtab",
+	".go.module", ".go.type", ".go.func", ".go_export", ".go.export",
+};
+#define NGCCGO 2
+
+static bool sections_named(const struct elfview *ev, size_t nnames)
 {
-	static const char *const names[] = {
-		".go.buildinfo", ".note.go.buildid", ".gopclntab", ".data.rel.ro.gopclntab",
-		".go.pclntab", ".gosymtab", ".go_export", ".go.export", ".go.module", ".go.type", ".go.func",
-	};
-	if (!ev->sections_ok)
-		return false;
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh))
 			continue;
 		const char *n = elf_strptr(ev->elf, ev->shstrndx, sh.sh_name);
-		for (size_t k = 0; n && k < sizeof(names) / sizeof(names[0]); k++)
-			if (strcmp(n, names[k]) == 0)
+		for (size_t k = 0; n && k < nnames; k++)
+			if (strcmp(n, go_names[k]) == 0)
 				return true;
 	}
 	return false;
+}
+
+bool go_sections_present(const struct elfview *ev)
+{
+	return ev->sections_ok && sections_named(ev, sizeof(go_names) / sizeof(go_names[0]));
+}
+
+bool gc_sections_present(const struct elfview *ev)
+{
+	return !ev->sections_ok || sections_named(ev, sizeof(go_names) / sizeof(go_names[0]) - NGCCGO);
 }
 
 bool facts_go_evident(struct elfview *ev)

@@ -291,12 +291,7 @@ static bool fold_member(struct goabi_artifact *a, struct goabi_artifact *m)
 		strv_push_unique(a->arena, &lc->def_libc, m->libc.def_libc.v[i]);
 	for (size_t i = 0; i < m->libc.undef_libc.n && lc->undef_libc.n < GOABI_MAX_LIST; i++)
 		strv_push_unique(a->arena, &lc->undef_libc, m->libc.undef_libc.v[i]);
-	if (!a->isa.declared.value && m->isa.declared.value) {
-		a->isa.declared = m->isa.declared;
-		a->isa.declared.value = arena_strdup(a->arena, m->isa.declared.value);
-		a->isa.declared.evidence = arena_printf(a->arena, "member %s: %s", m->member ? m->member : "?",
-							m->isa.declared.evidence ? m->isa.declared.evidence : "");
-	}
+	facts_isa_roll_member(a, m);
 	if (!a->id.machine_name && m->id.machine_name) {
 		/* a deep copy: the member's arena goes */
 		struct goabi_elfid *d = &a->id;

@@ -95,29 +95,32 @@ static void roll_fact(struct goabi_artifact *a, struct goabi_fact *dst, const st
 				     src->evidence ? src->evidence : "");
 }
 
-void facts_isa_rollup(struct goabi_artifact *a)
+void facts_isa_roll_member(struct goabi_artifact *a, const struct goabi_artifact *m)
 {
 	struct goabi_isa *isa = &a->isa;
-	for (size_t i = 0; i < a->nmembers; i++) {
-		const struct goabi_artifact *m = a->members[i];
-		const struct goabi_isa *mi = &m->isa;
-		if (!isa->declared.value && mi->declared.value) {
-			isa->declared = mi->declared;
-			isa->declared.value = arena_strdup(a->arena, mi->declared.value);
-			isa->declared.evidence = arena_printf(a->arena, "member %s: %s", m->member ? m->member : "?",
-							      mi->declared.evidence ? mi->declared.evidence : "");
-		}
-		if (!mi->scanned)
-			continue;
-		isa->scanned = true;
-		roll_fact(a, &isa->required, m, &mi->required);
-		roll_fact(a, &isa->used, m, &mi->used);
-		for (size_t k = 0; k < mi->extensions.n; k++)
-			strv_push_unique(a->arena, &isa->extensions, mi->extensions.v[k]);
-		for (size_t k = 0; k < mi->conflicts.n; k++)
-			strv_push(a->arena, &isa->conflicts,
-				  arena_printf(a->arena, "member %s: %s", m->member ? m->member : "?", mi->conflicts.v[k]));
-		isa->text_bytes += mi->text_bytes;
-		isa->nfuncs += mi->nfuncs;
+	const struct goabi_isa *mi = &m->isa;
+	if (!isa->declared.value && mi->declared.value) {
+		isa->declared = mi->declared;
+		isa->declared.value = arena_strdup(a->arena, mi->declared.value);
+		isa->declared.evidence = arena_printf(a->arena, "member %s: %s", m->member ? m->member : "?",
+						      mi->declared.evidence ? mi->declared.evidence : "");
 	}
+	if (!mi->scanned)
+		return;
+	isa->scanned = true;
+	roll_fact(a, &isa->required, m, &mi->required);
+	roll_fact(a, &isa->used, m, &mi->used);
+	for (size_t k = 0; k < mi->extensions.n; k++)
+		strv_push_unique(a->arena, &isa->extensions, mi->extensions.v[k]);
+	for (size_t k = 0; k < mi->conflicts.n; k++)
+		strv_push(a->arena, &isa->conflicts,
+			  arena_printf(a->arena, "member %s: %s", m->member ? m->member : "?", mi->conflicts.v[k]));
+	isa->text_bytes += mi->text_bytes;
+	isa->nfuncs += mi->nfuncs;
+}
+
+void facts_isa_rollup(struct goabi_artifact *a)
+{
+	for (size_t i = 0; i < a->nmembers; i++)
+		facts_isa_roll_member(a, a->members[i]);
 }
