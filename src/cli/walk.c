@@ -209,66 +209,72 @@ static int walk(const char *cmd, const char *dir, int pfd, const char *name, dev
 		fprintf(stderr, "goabi %s: '%s': directory nesting deeper than 64, not descending\n", cmd, dir);
 		return 1;
 	}
-	DIR *d = NULL;
-	if (pfd >= 0) {
-		int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-		struct stat ds;
-		if (fd >= 0 && fstat(fd, &ds) == 0 && ds.st_dev != dev) {
-			close(fd); /* another file system: not crossed */
-			return 0;
-		}
-		bool loop = false;
-		for (const struct anc *a = up; fd >= 0 && a; a = a->up)
-			loop |= a->dev == ds.st_dev && a->ino == ds.st_ino;
-		if (loop) {
-			fprintf(stderr, "goabi %s: '%s': directory loop, not followed\n", cmd, dir);
-			close(fd);
-			return 0;
-		}
-		if (fd >= 0 && !(d = fdopendir(fd)))
-			close(fd);
-		if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
-			return 0; /* replaced by a link or a file since readdir */
-	} else {
-		d = opendir(dir);
-	}
-	if (!d) {
+	/* the directory is read with getdents64 on the descriptor opened here:
+	 * opendir/fdopendir would stat and fcntl it again (4 system calls more
+	 * per directory; this machine's /usr has 19 000) */
+	int dfd = pfd >= 0 ? openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+			   : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+	if (dfd < 0 && pfd >= 0 && (errno == ELOOP || errno == ENOTDIR))
+		return 0; /* replaced by a link or a file since readdir */
+	struct stat self;
+	if (dfd < 0 || fstat(dfd, &self) != 0) {
 		fprintf(stderr, "goabi %s: '%s': cannot open directory: %s\n", cmd, dir, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
 		return 1;
+	}
+	if (pfd >= 0 && self.st_dev != dev) {
+		close(dfd); /* another file system: not crossed */
+		return 0;
+	}
+	bool again = false;
+	for (const struct anc *a = up; pfd >= 0 && a; a = a->up)
+		again |= a->dev == self.st_dev && a->ino == self.st_ino;
+	if (again) {
+		fprintf(stderr, "goabi %s: '%s': directory loop, not followed\n", cmd, dir);
+		close(dfd);
+		return 0;
 	}
 	char **names = NULL;
 	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **nn = realloc(names, cap * sizeof(*names));
-			if (!nn)
+	static _Thread_local char dbuf[32768];
+	ssize_t got;
+	bool oom = false;
+	while (!oom && (got = getdents64(dfd, dbuf, sizeof(dbuf))) > 0) {
+		for (ssize_t at = 0; at < got;) {
+			struct dirent64 *e = (struct dirent64 *)(void *)(dbuf + at);
+			at += e->d_reclen;
+			if (e->d_reclen == 0)
 				break;
-			names = nn;
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				char **nn = realloc(names, cap * sizeof(*names));
+				if (!nn) {
+					oom = true;
+					break;
+				}
+				names = nn;
+			}
+			/* the type the directory gives rides behind the name's
+			 * NUL: a regular file needs no stat unless -L (the
+			 * repeat guard wants its inode) */
+			size_t l = strlen(e->d_name);
+			char *nm = malloc(l + 2);
+			if (nm) {
+				memcpy(nm, e->d_name, l + 1);
+				nm[l + 1] = (char)e->d_type;
+			}
+			names[n++] = nm;
 		}
-		/* the type readdir gives rides behind the name's NUL: a regular
-		 * file needs no stat unless -L (the repeat guard wants its inode) */
-		size_t l = strlen(e->d_name);
-		char *nm = malloc(l + 2);
-		if (nm) {
-			memcpy(nm, e->d_name, l + 1);
-			nm[l + 1] = (char)e->d_type;
-		}
-		names[n++] = nm;
 	}
-	int errs = 0;
-	int dfd = dirfd(d);
+	if (got < 0)
+		fprintf(stderr, "goabi %s: '%s': cannot read directory: %s\n", cmd, dir, strerror(errno));
+	int errs = got < 0 ? 1 : 0;
 	if (n) /* an empty directory: names is NULL, which qsort must not get */
 		qsort(names, n, sizeof(*names), cmp);
-	struct stat self;
-	struct anc me = { up, 0, 0 };
-	if (fstat(dfd, &self) == 0) {
-		me.dev = self.st_dev;
-		me.ino = self.st_ino;
-	}
+	struct anc me = { up, self.st_dev, self.st_ino };
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *path = NULL;
@@ -327,7 +333,7 @@ static int walk(const char *cmd, const char *dir, int pfd, const char *name, dev
 		free(names[i]);
 	}
 	free(names);
-	closedir(d);
+	close(dfd);
 	return errs;
 }
 
