@@ -657,10 +657,14 @@ static int inspect_mapped(struct goabi_artifact *a, void *buf, size_t len, const
  * pages of a program, so only files up to 256 KiB are copied
  * (RD_MAP_SCRATCH_SMALL; --brief -r CPU, limit 64 KiB / 256 KiB / 2 MiB:
  * Debian corpus 151 / 146 / 161 ms, /usr 3004 / 2449 / 2391 ms: its many
- * C libraries of a few hundred KiB are read through more pages) */
+ * C libraries of a few hundred KiB are read through more pages); an ar
+ * archive of other objects is read whole up to 16 MiB
+ * (RD_MAP_ARCHIVE_WHOLE: every member's headers and symbols are read, so
+ * most of its pages; the C archives of the Debian corpus, libc.a among
+ * them, 28.2 -> 22.1 ms) */
 static unsigned map_flags(const struct goabi_opts *opts)
 {
-	return RD_MAP_SCRATCH | (opts->brief ? RD_MAP_GO_ARCHIVE | RD_MAP_SCRATCH_SMALL : 0);
+	return RD_MAP_SCRATCH | (opts->brief ? RD_MAP_GO_ARCHIVE | RD_MAP_SCRATCH_SMALL | RD_MAP_ARCHIVE_WHOLE : 0);
 }
 
 int goabi_inspect_path(const char *path, const struct goabi_opts *opts, struct goabi_artifact **out)

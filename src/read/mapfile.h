@@ -32,7 +32,15 @@ enum rd_map_status {
  * buffer of the calling thread, reused by its next RD_MAP_SCRATCH call, in
  * place of a mapping: a mapping's page faults and munmap (a TLB shootdown)
  * cost more than the copy. One such map per thread at a time. */
-enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2, RD_MAP_GO_ARCHIVE = 4, RD_MAP_SCRATCH_SMALL = 8 };
+enum { RD_MAP_NOFOLLOW = 1, RD_MAP_SCRATCH = 2, RD_MAP_GO_ARCHIVE = 4, RD_MAP_SCRATCH_SMALL = 8,
+       RD_MAP_ARCHIVE_WHOLE = 16 };
+/* RD_MAP_ARCHIVE_WHOLE: with RD_MAP_SCRATCH, an ar archive (not read
+ * sparsely as RD_MAP_GO_ARCHIVE) of up to RD_ARCHIVE_WHOLE_MAX bytes is read
+ * whole into the scratch buffer, which grows to hold it: a reader that
+ * visits every member's headers and symbols touches most of its pages, and
+ * one read costs less than their page faults and the munmap (libc.a,
+ * 5.3 MB: 0.95 ms read, 2.7 ms mapped and touched). */
+#define RD_ARCHIVE_WHOLE_MAX ((size_t)16 << 20)
 /* RD_MAP_SCRATCH_SMALL: with RD_MAP_SCRATCH, only files up to
  * RD_SCRATCH_SMALL_MAX bytes are read; larger ones are mapped. For a reader
  * that touches a few pages of a file (inspect --brief: the headers, the
