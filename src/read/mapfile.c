@@ -175,12 +175,6 @@ static char *huge_buffer(size_t n)
 	return a;
 }
 
-static void free_huge_buffer(char *p, size_t n)
-{
-	if (p)
-		munmap(p, n);
-}
-
 /* the mapping of an open regular file; head: its first nhead bytes, already
  * read (the file offset is past them) */
 static enum rd_map_status map_fd(int fd, const void *head, size_t nhead, unsigned flags, struct rd_map *m, char *err,
@@ -215,20 +209,16 @@ static enum rd_map_status map_fd(int fd, const void *head, size_t nhead, unsigne
 			smax = RD_ARCHIVE_WHOLE_MAX;
 	}
 	if ((flags & RD_MAP_SCRATCH) && len <= smax && nhead <= len) {
-		/* one buffer per thread, grown by doubling up to the largest
-		 * file it held: its pages are faulted in once, not per file */
+		/* one buffer per thread, its address space reserved once for the
+		 * largest file it may hold: its pages are faulted in when first
+		 * used, once, not per file and not again when a larger file
+		 * comes (a grown copy would fault them all anew) */
 		static _Thread_local char *scratch;
 		static _Thread_local size_t scap;
-		if (scap < len) {
-			size_t cap = scap ? scap : RD_SCRATCH_MAX;
-			while (cap < len)
-				cap *= 2;
-			char *nb = huge_buffer(cap);
-			if (nb) {
-				free_huge_buffer(scratch, scap);
-				scratch = nb;
-				scap = cap;
-			}
+		if (!scratch) {
+			size_t cap = RD_SCRATCH_MAX > RD_ARCHIVE_WHOLE_MAX ? RD_SCRATCH_MAX : RD_ARCHIVE_WHOLE_MAX;
+			scratch = huge_buffer(cap);
+			scap = scratch ? cap : 0;
 		}
 		/* a short read (the file shrank, an I/O error) or no buffer:
 		 * map it instead */
