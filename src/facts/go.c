@@ -606,6 +606,15 @@ void facts_go(struct elfview *ev)
 	bool gccgo_obj = brief_nobi && ev->eh.e_type == ET_REL &&
 			 (ev_section(ev, ".go_export", &xsh) || ev_section(ev, ".go.export", &xsh));
 	bool gccgo_early = false;
+	/* --brief without build info, a program (ET_EXEC, or a PIE: PT_INTERP):
+	 * the names only the ".." search finds (pkg..import, T..d) are gccgo
+	 * package code, which runs only on gccgo's runtime, linked as
+	 * libgo.so (DT_NEEDED, looked at below) or into the program, where its
+	 * __go_go and runtime_m are read under the keys "__" and "ru"; so the
+	 * line's "gccgo" needs no search of the string tables (Node.js: 10 MB,
+	 * whose file names hold ".."), and no walk of every name. Libraries
+	 * and objects hold package code alone: searched as before. */
+	bool brief_prog = brief_nobi && (ev->eh.e_type == ET_EXEC || (ev->eh.e_type == ET_DYN && a->libc.interp));
 	for (int k = 0; k < 2 && !syms_skip; k++) {
 		int dyn = brief_nobi ? 1 - k : k;
 		size_t n;
@@ -623,7 +632,7 @@ void facts_go(struct elfview *ev)
 			n = ev_for_each_symbol_keys(ev, dyn, brief_keys, nbrief, sym_cb, &g);
 		else if (go->version.value)
 			n = ev_for_each_symbol_keys(ev, dyn, keys, nkeys - 1, sym_cb, &g);
-		else if (!ev_symbol_strings_have(ev, dyn, ".."))
+		else if (brief_prog || !ev_symbol_strings_have(ev, dyn, ".."))
 			/* no name holds "..": only these keys can be gccgo's
 			 * (a C++ program: its strings are searched, not its
 			 * names called back one by one) */

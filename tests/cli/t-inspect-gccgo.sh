@@ -9,7 +9,7 @@
 export LC_ALL=C
 I=$FIX/inspect
 if ! command -v gccgo-12 >/dev/null; then skip "gccgo" "gccgo-12 not installed"; exit 0; fi
-plan 22
+plan 28
 libgo=$(readelf -dW "$I/gccgo-exe" | sed -n 's/.*(NEEDED).*\[\(libgo\.so[^]]*\)\].*/\1/p')
 libgo_path=$(ls /usr/lib/*/"$libgo" /usr/lib/"$libgo" 2>/dev/null | head -1)
 if [ -n "$libgo_path" ]; then
@@ -64,3 +64,31 @@ print(n)')
 	check "$f: no gc build info claimed (go version -m prints $gv lines)" "None 0" \
 		"$(jget "$TMPD/j.json" "$g['buildinfo']") $gv"
 done
+# --brief on a program with libgo linked in (-static-libgo), built here: no
+# libgo.so in DT_NEEDED, so the line's "gccgo" comes from .go_export, and
+# with that section removed (objcopy) from the runtime's own names in
+# .symtab (__go_go, runtime_m: nm), which the brief walk reads by their
+# first bytes without searching the string tables for ".."; stripped of
+# both, nothing gccgo's is left and the line agrees with the full report
+P=$TMPD/gg
+mkdir -p "$P"
+printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n' > "$P/main.go"
+if gccgo-12 -static-libgo -o "$P/prog" "$P/main.go" 2>"$P/err"; then
+	objcopy --remove-section .go_export "$P/prog" "$P/prog.nx"
+	strip -o "$P/prog.snx" "$P/prog.nx"
+	check "static-libgo: no libgo.so in DT_NEEDED (readelf -d)" 0 "$(readelf -dW "$P/prog" | grep -c 'NEEDED.*libgo')"
+	check "static-libgo: nm shows the runtime's __go_go and runtime_m defined" 2 \
+		"$(nm "$P/prog.nx" | grep -cE ' T (__go_go|runtime_m)$')"
+	for f in prog prog.nx prog.snx; do
+		full=$("$GOABI" inspect --json "$P/$f" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["artifacts"][0]["go"]["toolchain"]["value"])')
+		line=$("$GOABI" inspect --brief "$P/$f" 2>/dev/null)
+		case $line in *": gccgo "*) b=gccgo ;; *": not Go,"*) b=none ;; *) b="?" ;; esac
+		want=gccgo
+		[ "$f" = prog.snx ] && want=none
+		check "static-libgo $f: --brief says $want, as the full report ($full)" "$want $want" "$b $full"
+	done
+	check "static-libgo prog.snx: stripped, readelf -S shows no .go_export and nm no symbols" "0 0" \
+		"$(readelf -SW "$P/prog.snx" | grep -c go_export) $(nm "$P/prog.snx" 2>/dev/null | grep -c .)"
+else
+	for i in 1 2 3 4 5 6; do skip "static-libgo" "gccgo-12 -static-libgo failed: $(head -c 200 "$P/err")"; done
+fi
