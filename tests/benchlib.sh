@@ -14,12 +14,15 @@ print("%.3f" % statistics.median(ts))
 PY
 }
 # measure N CMD1 ::: CMD2 ::: ... -> one line per command: "wall_ms cpu_ms"
-# (medians). The commands run alternately (CMD1, CMD2, CMD1, CMD2...) so all
-# see the same load of this shared machine; CPU = user+sys of the child from
-# wait4, the steady measure when other work runs beside the benchmark.
+# (medians). The commands run alternately so all see the same load of this
+# shared machine, in a new order each round (shuffled, fixed seed): a
+# command that runs right after another pays for what that one left behind
+# (on this VM the one after go version -m measured up to 15% slower), so no
+# command keeps one predecessor. CPU = user+sys of the child from wait4,
+# the steady measure when other work runs beside the benchmark.
 measure() {
 	python3 - "$@" <<'PY'
-import os, statistics, subprocess, sys, time
+import os, random, statistics, subprocess, sys, time
 n = int(sys.argv[1]); cmds, cur = [], []
 for a in sys.argv[2:]:
     if a == ":::":
@@ -28,8 +31,12 @@ for a in sys.argv[2:]:
         cur.append(a)
 cmds.append(cur)
 wall = [[] for _ in cmds]; cpu = [[] for _ in cmds]
-for _ in range(n):
-    for i, c in enumerate(cmds):
+rng = random.Random(1)
+for r in range(n):
+    order = list(range(len(cmds)))
+    rng.shuffle(order)
+    for i in order:
+        c = cmds[i]
         t = time.perf_counter()
         p = subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, _, ru = os.wait4(p.pid, 0)
