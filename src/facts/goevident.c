@@ -23,7 +23,11 @@ static bool sections_named(const struct elfview *ev, size_t nnames)
 		if (!gelf_getshdr(scn, &sh))
 			continue;
 		const char *n = elf_strptr(ev->elf, ev->shstrndx, sh.sh_name);
-		for (size_t k = 0; n && k < nnames; k++)
+		/* every name above starts ".go", or is one of the other two */
+		if (!n || (strncmp(n, ".go", 3) != 0 && strcmp(n, ".note.go.buildid") != 0 &&
+			   strcmp(n, ".data.rel.ro.gopclntab") != 0))
+			continue;
+		for (size_t k = 0; k < nnames; k++)
 			if (strcmp(n, go_names[k]) == 0)
 				return true;
 	}

@@ -215,21 +215,49 @@ const char *ev_section_name(const struct elfview *ev, const GElf_Shdr *sh)
 	return n ? n : "?";
 }
 
+/* Each lookup compares the names read once (an object's extractors look up
+ * a dozen sections by name; an archive of 2 000 members, each of them) */
+static const char *const *section_names(const struct elfview *ev, size_t *n)
+{
+	if (!ev->secnames) {
+		struct elfview *mev = (struct elfview *)ev; /* a cache, not the view's content */
+		size_t cnt = ev->shnum;
+		const char **v = cnt ? arena_alloc(ev->a->arena, cnt * sizeof(*v)) : NULL;
+		if (!v)
+			return NULL;
+		memset(v, 0, cnt * sizeof(*v));
+		Elf_Scn *scn = NULL;
+		while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
+			GElf_Shdr s;
+			size_t i = elf_ndxscn(scn);
+			if (i < cnt && gelf_getshdr(scn, &s))
+				v[i] = elf_strptr(ev->elf, ev->shstrndx, s.sh_name);
+		}
+		mev->secnames = v;
+		mev->nsecnames = cnt;
+	}
+	*n = ev->nsecnames;
+	return ev->secnames;
+}
+
 Elf_Scn *ev_section(const struct elfview *ev, const char *name, GElf_Shdr *sh)
 {
 	if (!ev->sections_ok)
 		return NULL;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
-		GElf_Shdr s;
-		if (!gelf_getshdr(scn, &s))
+	size_t n;
+	const char *const *names = section_names(ev, &n);
+	if (!names)
+		return NULL;
+	for (size_t i = 1; i < n; i++) {
+		if (!names[i] || strcmp(names[i], name) != 0)
 			continue;
-		const char *n = elf_strptr(ev->elf, ev->shstrndx, s.sh_name);
-		if (n && strcmp(n, name) == 0) {
-			if (sh)
-				*sh = s;
-			return scn;
-		}
+		Elf_Scn *scn = elf_getscn(ev->elf, i);
+		GElf_Shdr s;
+		if (!scn || !gelf_getshdr(scn, &s))
+			continue;
+		if (sh)
+			*sh = s;
+		return scn;
 	}
 	return NULL;
 }

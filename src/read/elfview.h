@@ -40,6 +40,10 @@ struct elfview {
 	struct go_pcln_memo *pcln_memo;
 	/* PT_DYNAMIC's tags, read on first use (read/dynamic.h) */
 	struct ev_dynamic *dynamic;
+	/* the sections' names by index, read on ev_section's first use (in
+	 * the artifact's arena; NULL entries: unnamed or unreadable) */
+	const char **secnames;
+	size_t nsecnames;
 };
 
 /* Fill ev from an ELF handle. Returns false (with a diagnostic) when the
