@@ -114,8 +114,10 @@ static void inspect_archive(struct goabi_artifact *a, Elf *ar, const struct goab
 		diag_add(a, GOABI_DIAG_ERROR, "archive nested deeper than the limit of %u", GOABI_MAX_NESTING);
 		return;
 	}
+	/* the symbol index's size: reported, not on --brief's line (libelf
+	 * decodes every entry of it: libc.a's 10 000) */
 	size_t nsym = 0;
-	if (elf_getarsym(ar, &nsym) && nsym > 0)
+	if (!opts->brief && elf_getarsym(ar, &nsym) && nsym > 0)
 		a->nsymidx = nsym - 1; /* libelf adds a terminating entry */
 	Elf_Cmd cmd = ELF_C_READ_MMAP;
 	Elf *m;

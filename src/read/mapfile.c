@@ -50,8 +50,8 @@ static void sparse_clear(void)
 	sp.nreg = 0;
 }
 
-/* pread n bytes at off into the buffer at off; false on a short read */
-static bool sparse_read(int fd, size_t off, size_t n)
+/* [off, off + n) listed for sparse_clear; false when the list cannot grow */
+static bool sparse_note(size_t off, size_t n)
 {
 	if (sp.nreg == sp.regcap) {
 		size_t nc = sp.regcap ? sp.regcap * 2 : 64;
@@ -64,6 +64,14 @@ static bool sparse_read(int fd, size_t off, size_t n)
 	sp.reg[sp.nreg][0] = off;
 	sp.reg[sp.nreg][1] = n;
 	sp.nreg++;
+	return true;
+}
+
+/* pread n bytes at off into the buffer at off; false on a short read */
+static bool sparse_read(int fd, size_t off, size_t n)
+{
+	if (!sparse_note(off, n))
+		return false;
 	size_t got = 0;
 	while (got < n) {
 		ssize_t k = pread(fd, sp.buf + off + got, n - got, (off_t)(off + got));
@@ -73,6 +81,16 @@ static bool sparse_read(int fd, size_t off, size_t n)
 			return false;
 		got += (size_t)k;
 	}
+	return true;
+}
+
+/* the file's first n bytes, already read (head), into the buffer at 0;
+ * false when n is 0 or the region list cannot grow */
+static bool sparse_copy(const void *head, size_t n)
+{
+	if (!n || !sparse_note(0, n))
+		return false;
+	memcpy(sp.buf, head, n);
 	return true;
 }
 
@@ -109,7 +127,7 @@ static bool sparse_go_archive(int fd, const void *head, size_t nhead, size_t len
 	}
 	sp.nreg = 0;
 	size_t off = 8;
-	if (!sparse_read(fd, 0, 8))
+	if (!sparse_copy(head, nhead >= 8 ? 8 : 0) && !sparse_read(fd, 0, 8))
 		goto refuse;
 	while (off < len) {
 		if (len - off < 60)
