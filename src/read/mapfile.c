@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "read/mapfile.h"
+#include "util/util.h"
 
 /* read(2) until n bytes or end of file; -1 on an error before any byte */
 static ssize_t read_full(int fd, char *buf, size_t n)
@@ -173,26 +174,6 @@ refuse:
 	return false;
 }
 
-/* n bytes (a multiple of 2 MiB) of anonymous memory at a 2 MiB boundary,
- * marked for transparent huge pages: filled for the first time, it takes
- * one page fault per 2 MiB rather than one per 4 KiB page (which cost more
- * than the read that fills them: 1 300 faults for libc.a). Without THP the
- * hint is ignored. NULL when it cannot be mapped. */
-#define HUGE_ALIGN ((size_t)2 << 20)
-static char *huge_buffer(size_t n)
-{
-	char *p = mmap(NULL, n + HUGE_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	char *a = (char *)(((uintptr_t)p + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1));
-	if (a > p)
-		munmap(p, (size_t)(a - p));
-	if (a + n < p + n + HUGE_ALIGN)
-		munmap(a + n, (size_t)(p + n + HUGE_ALIGN - (a + n)));
-	(void)madvise(a, n, MADV_HUGEPAGE);
-	return a;
-}
-
 /* the mapping of an open regular file; head: its first nhead bytes, already
  * read (the file offset is past them) */
 static enum rd_map_status map_fd(int fd, const void *head, size_t nhead, unsigned flags, struct rd_map *m, char *err,
@@ -235,7 +216,7 @@ static enum rd_map_status map_fd(int fd, const void *head, size_t nhead, unsigne
 		static _Thread_local size_t scap;
 		if (!scratch) {
 			size_t cap = RD_SCRATCH_MAX > RD_ARCHIVE_WHOLE_MAX ? RD_SCRATCH_MAX : RD_ARCHIVE_WHOLE_MAX;
-			scratch = huge_buffer(cap);
+			scratch = huge_pages(cap); /* one fault per 2 MiB filled the first time, not per 4 KiB */
 			scap = scratch ? cap : 0;
 		}
 		/* a short read (the file shrank, an I/O error) or no buffer:

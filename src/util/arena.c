@@ -43,6 +43,23 @@ struct chunk {
 #define POOL_REGION ((size_t)32 << 20) /* mapped at a time, 2 MiB-aligned */
 #define HUGE_PAGE ((size_t)2 << 20)
 
+/* n bytes (a multiple of 2 MiB) of anonymous memory at a 2 MiB boundary
+ * (2 MiB more mapped, then trimmed), marked for transparent huge pages: a
+ * hint, without THP they are ordinary pages */
+char *huge_pages(size_t n)
+{
+	char *p = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (a + n < p + n + HUGE_PAGE)
+		munmap(a + n, (size_t)(p + n + HUGE_PAGE - (a + n)));
+	(void)madvise(a, n, MADV_HUGEPAGE);
+	return a;
+}
+
 #if ARENA_POOL
 static _Thread_local struct {
 	struct chunk *free[POOL_CLASSES];
@@ -67,17 +84,9 @@ static struct chunk *pool_get(int cls)
 		return c;
 	}
 	if ((size_t)(pool.end - pool.next) < sz) {
-		/* a region of whole huge pages: map 2 MiB more and trim */
-		char *p = mmap(NULL, POOL_REGION + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			       -1, 0);
-		if (p == MAP_FAILED)
+		char *a = huge_pages(POOL_REGION);
+		if (!a)
 			return NULL;
-		char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-		if (a > p)
-			munmap(p, (size_t)(a - p));
-		if (a + POOL_REGION < p + POOL_REGION + HUGE_PAGE)
-			munmap(a + POOL_REGION, (size_t)(p + POOL_REGION + HUGE_PAGE - (a + POOL_REGION)));
-		(void)madvise(a, POOL_REGION, MADV_HUGEPAGE); /* a hint: without THP, ordinary pages */
 		pool.next = a;
 		pool.end = a + POOL_REGION;
 	}

@@ -14,6 +14,11 @@ struct goabi_arena *arena_new(void);
 /* An arena whose first chunk holds FIRST bytes (at most 64 KiB): sized so
  * that what is always allocated fits in one chunk. */
 struct goabi_arena *arena_new_sized(size_t first);
+/* n bytes (a multiple of 2 MiB) of anonymous memory at a 2 MiB boundary,
+ * marked for transparent huge pages (filled the first time with one page
+ * fault per 2 MiB rather than per 4 KiB); NULL when it cannot be mapped.
+ * For buffers kept for the process (arena.c's pool, mapfile.c's scratch). */
+char *huge_pages(size_t n);
 void arena_free(struct goabi_arena *ar);
 /* Zeroed memory; NULL only when out of memory or n is absurd. */
 void *arena_alloc(struct goabi_arena *ar, size_t n);
