@@ -88,6 +88,10 @@ struct walk_opts {
 	/* private: (dev, inode) pairs seen when following */
 	unsigned long long *seen;
 	size_t nseen, seencap;
+	/* private: descriptors walk_close has not closed yet, a run of
+	 * consecutive numbers [close_lo, close_lo + nclose) */
+	int close_lo;
+	unsigned nclose;
 };
 int walk_tree_opts(const char *cmd, const char *dir, void (*fn)(void *ctx, const char *path), void *ctx,
 		   struct walk_opts *o);
@@ -102,5 +106,12 @@ bool sniff_file(const char *path, enum pkg_kind *pk);
  * opened (the caller lets inspect report why). */
 int sniff_open(const struct walk_opts *o, const char *path, unsigned char *b, size_t cap, size_t *n, bool *bin,
 	       enum pkg_kind *pk);
+/* Close a descriptor sniff_open gave, perhaps later: a run of consecutive
+ * descriptors (each file's, opened one after another and held by nothing
+ * else) is closed with one close_range call, at the latest when
+ * walk_tree_opts returns or walk_close_all is called (o may be NULL:
+ * closed now). */
+void walk_close(struct walk_opts *o, int fd);
+void walk_close_all(struct walk_opts *o);
 
 #endif

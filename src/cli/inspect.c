@@ -207,19 +207,18 @@ static void one(void *ctx, const char *path)
 		bool bin;
 		int fd = sniff_open(&r->walk, path, head, sizeof(head), &n, &bin, &pk);
 		if (fd >= 0 && !bin && pk == PKG_NONE) {
-			close(fd);
+			walk_close(&r->walk, fd);
 			return;
 		}
 		if (fd >= 0 && pk == PKG_NONE) {
 			struct goabi_artifact *a = NULL;
 			int err = facts_inspect_fd(path, fd, head, n, &r->opts, &a);
-			close(fd);
+			walk_close(&r->walk, fd);
 			r->nfiles++;
 			emit(r, path, a, err);
 			return;
 		}
-		if (fd >= 0)
-			close(fd);
+		walk_close(&r->walk, fd);
 	} else {
 		pk = pkg_sniff(path);
 	}

@@ -77,6 +77,11 @@ int sniff_open(const struct walk_opts *o, const char *path, unsigned char *b, si
 	*n = 0;
 	int fl = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	int fd = o && o->name ? openat(o->dirfd, o->name, fl) : open(path, fl);
+	if (fd < 0 && errno == EMFILE && o && o->nclose) {
+		/* the descriptors walk_close holds back count against the limit */
+		walk_close_all((struct walk_opts *)o);
+		fd = o->name ? openat(o->dirfd, o->name, fl) : open(path, fl);
+	}
 	if (fd < 0)
 		return -1;
 	ssize_t k = read(fd, b, cap);
@@ -89,6 +94,41 @@ int sniff_open(const struct walk_opts *o, const char *path, unsigned char *b, si
 		*n = (size_t)k;
 	}
 	return fd;
+}
+
+/* A walk opens and closes a file a time, so each file's descriptor is the
+ * one after the last (the lowest free), and a run of them can go in one
+ * close_range call instead of a close each: on /usr that is 150 000 system
+ * calls fewer. Only a run of numbers this process got from sniff_open one
+ * after another, all still open, is closed so: any other descriptor opened
+ * in between and kept would break the run and flush it first. */
+#define WALK_CLOSE_RUN 32
+
+void walk_close_all(struct walk_opts *o)
+{
+	if (!o || !o->nclose)
+		return;
+	unsigned lo = (unsigned)o->close_lo, hi = lo + o->nclose - 1;
+	if (close_range(lo, hi, 0) != 0) /* an older kernel: one by one */
+		for (unsigned f = lo; f <= hi; f++)
+			close((int)f);
+	o->nclose = 0;
+}
+
+void walk_close(struct walk_opts *o, int fd)
+{
+	if (!o || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (o->nclose && o->nclose < WALK_CLOSE_RUN && fd == o->close_lo + (int)o->nclose) {
+		o->nclose++;
+		return;
+	}
+	walk_close_all(o);
+	o->close_lo = fd;
+	o->nclose = 1;
 }
 
 static int cmp(const void *a, const void *b)
@@ -133,6 +173,7 @@ static bool seen_add(struct walk_opts *o, dev_t dev, ino_t ino)
 
 void walk_opts_free(struct walk_opts *o)
 {
+	walk_close_all(o);
 	free(o->seen);
 	o->seen = NULL;
 	o->nseen = o->seencap = 0;
@@ -358,6 +399,7 @@ int walk_tree_opts(const char *cmd, const char *dir, void (*fn)(void *ctx, const
 	if (o->follow)
 		seen_add(o, st.st_dev, st.st_ino);
 	int errs = walk(cmd, dir, -1, NULL, st.st_dev, 0, fn, ctx, o, NULL);
+	walk_close_all(o);
 	progress_erase(o);
 	return errs;
 }
