@@ -85,31 +85,26 @@ static bool sparse_read(int fd, size_t off, size_t n)
 	return true;
 }
 
-/* the file's first n bytes, already read (head), into the buffer at 0;
- * false when n is 0 or the region list cannot grow */
-static bool sparse_copy(const void *head, size_t n)
+/* whether the file starts "!<arch>\n": from head, the bytes already read,
+ * or read now when head holds fewer */
+static bool is_ar(int fd, const void *head, size_t nhead)
 {
-	if (!n || !sparse_note(0, n))
+	uint8_t magic[8];
+	if (nhead >= 8)
+		memcpy(magic, head, 8);
+	else if (pread(fd, magic, 8, 0) != 8)
 		return false;
-	memcpy(sp.buf, head, n);
-	return true;
+	return memcmp(magic, "!<arch>\n", 8) == 0;
 }
 
 /* The member headers, the symbol and long-name tables whole, and the first
  * RD_GO_AR_HEAD bytes of every other member, which must each begin "go
  * object " (Go's own object format); anything else (an ELF member, BSD
  * names, a malformed or truncated header) refuses, and the file is read as
- * usual. */
-static bool sparse_go_archive(int fd, const void *head, size_t nhead, size_t len, struct rd_map *m)
+ * usual. The caller has seen the ar magic (is_ar). */
+static bool sparse_go_archive(int fd, size_t len, struct rd_map *m)
 {
-	uint8_t magic[8];
 	if (len < 8 + 60 || len > RD_GO_AR_MAX)
-		return false;
-	if (nhead >= 8)
-		memcpy(magic, head, 8);
-	else if (pread(fd, magic, 8, 0) != 8)
-		return false;
-	if (memcmp(magic, "!<arch>\n", 8) != 0)
 		return false;
 	if (sp.cap < len) {
 		/* anonymous pages: zero, and never touched until read into
@@ -128,8 +123,9 @@ static bool sparse_go_archive(int fd, const void *head, size_t nhead, size_t len
 	}
 	sp.nreg = 0;
 	size_t off = 8;
-	if (!sparse_copy(head, nhead >= 8 ? 8 : 0) && !sparse_read(fd, 0, 8))
+	if (!sparse_note(0, 8)) /* the magic, known: not read again */
 		goto refuse;
+	memcpy(sp.buf, "!<arch>\n", 8);
 	while (off < len) {
 		if (len - off < 60)
 			goto refuse;
@@ -195,18 +191,13 @@ static enum rd_map_status map_fd(int fd, const void *head, size_t nhead, unsigne
 	size_t len = (size_t)st.st_size;
 	if (len == 0)
 		return RD_MAP_OK;
-	if ((flags & RD_MAP_GO_ARCHIVE) && sparse_go_archive(fd, head, nhead, len, m))
+	/* the archive flags' one look at the magic */
+	bool ar = (flags & (RD_MAP_GO_ARCHIVE | RD_MAP_ARCHIVE_WHOLE)) && is_ar(fd, head, nhead);
+	if (ar && (flags & RD_MAP_GO_ARCHIVE) && sparse_go_archive(fd, len, m))
 		return RD_MAP_OK;
 	size_t smax = flags & RD_MAP_SCRATCH_SMALL ? RD_SCRATCH_SMALL_MAX : RD_SCRATCH_MAX;
-	if ((flags & RD_MAP_ARCHIVE_WHOLE) && len > smax && len <= RD_ARCHIVE_WHOLE_MAX && nhead <= len) {
-		uint8_t magic[8];
-		if (nhead >= 8)
-			memcpy(magic, head, 8);
-		else if (pread(fd, magic, 8, 0) != 8)
-			memset(magic, 0, 8);
-		if (memcmp(magic, "!<arch>\n", 8) == 0)
-			smax = RD_ARCHIVE_WHOLE_MAX;
-	}
+	if (ar && (flags & RD_MAP_ARCHIVE_WHOLE) && len > smax && len <= RD_ARCHIVE_WHOLE_MAX && nhead <= len)
+		smax = RD_ARCHIVE_WHOLE_MAX;
 	if ((flags & RD_MAP_SCRATCH) && len <= smax && nhead <= len) {
 		/* one buffer per thread, its address space reserved once for the
 		 * largest file it may hold: its pages are faulted in when first
