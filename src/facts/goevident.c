@@ -17,18 +17,16 @@ static const char *const go_names[] = {
 
 static bool sections_named(const struct elfview *ev, size_t nnames)
 {
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(ev->elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		const char *n = elf_strptr(ev->elf, ev->shstrndx, sh.sh_name);
+	size_t n;
+	const char *const *names = ev_section_names(ev, &n);
+	for (size_t i = 1; names && i < n; i++) {
+		const char *nm = names[i];
 		/* every name above starts ".go", or is one of the other two */
-		if (!n || (strncmp(n, ".go", 3) != 0 && strcmp(n, ".note.go.buildid") != 0 &&
-			   strcmp(n, ".data.rel.ro.gopclntab") != 0))
+		if (!nm || (strncmp(nm, ".go", 3) != 0 && strcmp(nm, ".note.go.buildid") != 0 &&
+			    strcmp(nm, ".data.rel.ro.gopclntab") != 0))
 			continue;
 		for (size_t k = 0; k < nnames; k++)
-			if (strcmp(n, go_names[k]) == 0)
+			if (strcmp(nm, go_names[k]) == 0)
 				return true;
 	}
 	return false;

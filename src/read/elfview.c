@@ -217,8 +217,11 @@ const char *ev_section_name(const struct elfview *ev, const GElf_Shdr *sh)
 
 /* Each lookup compares the names read once (an object's extractors look up
  * a dozen sections by name; an archive of 2 000 members, each of them) */
-static const char *const *section_names(const struct elfview *ev, size_t *n)
+const char *const *ev_section_names(const struct elfview *ev, size_t *n)
 {
+	*n = 0;
+	if (!ev->sections_ok)
+		return NULL;
 	if (!ev->secnames) {
 		struct elfview *mev = (struct elfview *)ev; /* a cache, not the view's content */
 		size_t cnt = ev->shnum;
@@ -242,10 +245,8 @@ static const char *const *section_names(const struct elfview *ev, size_t *n)
 
 Elf_Scn *ev_section(const struct elfview *ev, const char *name, GElf_Shdr *sh)
 {
-	if (!ev->sections_ok)
-		return NULL;
 	size_t n;
-	const char *const *names = section_names(ev, &n);
+	const char *const *names = ev_section_names(ev, &n);
 	if (!names)
 		return NULL;
 	for (size_t i = 1; i < n; i++) {

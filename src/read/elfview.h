@@ -60,6 +60,9 @@ bool ev_init_split(struct elfview *ev, Elf *elf, const uint8_t *bytes, size_t n,
 
 /* Find a section by exact name; returns NULL when absent. */
 Elf_Scn *ev_section(const struct elfview *ev, const char *name, GElf_Shdr *sh);
+/* The sections' names by index, read once per object (entry 0 and
+ * unreadable names NULL); NULL and *n 0 without section headers. */
+const char *const *ev_section_names(const struct elfview *ev, size_t *n);
 /* Name of a section (never NULL; "?" when unreadable). */
 const char *ev_section_name(const struct elfview *ev, const GElf_Shdr *sh);
 /* File bytes of a section (not SHT_NOBITS), bounds-checked against the object. */
