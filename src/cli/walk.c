@@ -69,18 +69,24 @@ bool sniff_file(const char *path, enum pkg_kind *pk)
 	return bin;
 }
 
+/* path, opened for reading: in the walk's directory when o names the file */
+static int open_file(const struct walk_opts *o, const char *path)
+{
+	int fl = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	return o && o->name ? openat(o->dirfd, o->name, fl) : open(path, fl);
+}
+
 int sniff_open(const struct walk_opts *o, const char *path, unsigned char *b, size_t cap, size_t *n, bool *bin,
 	       enum pkg_kind *pk)
 {
 	*pk = PKG_NONE;
 	*bin = true;
 	*n = 0;
-	int fl = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	int fd = o && o->name ? openat(o->dirfd, o->name, fl) : open(path, fl);
+	int fd = open_file(o, path);
 	if (fd < 0 && errno == EMFILE && o && o->nclose) {
 		/* the descriptors walk_close holds back count against the limit */
 		walk_close_all((struct walk_opts *)o);
-		fd = o->name ? openat(o->dirfd, o->name, fl) : open(path, fl);
+		fd = open_file(o, path);
 	}
 	if (fd < 0)
 		return -1;
